@@ -1,0 +1,146 @@
+import { parseArgs, renderUsage, type ArgDef, type ArgsDef, type CommandDef, type ParsedArgs } from 'citty';
+import { isHaError, UsageError } from '../errors/ha-error.js';
+
+/** Where a command writes; injectable so tests call commands directly. */
+export interface CliIo {
+  stdout: (text: string) => void;
+  stderr: (text: string) => void;
+}
+
+/** What a command's `run` receives. */
+export interface CliContext<T extends ArgsDef = ArgsDef> {
+  args: ParsedArgs<T>;
+  rawArgs: string[];
+  io: CliIo;
+}
+
+/**
+ * A CLI command: citty's shape (`meta`, `args`, `subCommands`) with a `run`
+ * that returns its exit code (default 0). A command with subcommands has no run.
+ */
+export interface CliCommand<T extends ArgsDef = ArgsDef> {
+  meta: { name: string; description: string; version?: string };
+  args?: T;
+  subCommands?: Record<string, CliCommand<any>>;
+  run?: (context: CliContext<T>) => Promise<number | void> | number | void;
+}
+
+/** Types a command's arguments from its definition (`args.nodes` is a string …). */
+export function defineCliCommand<const T extends ArgsDef = ArgsDef>(command: CliCommand<T>): CliCommand<T> {
+  return command;
+}
+
+/** The io of a real process. */
+export const processIo: CliIo = {
+  stdout: (text) => void process.stdout.write(text),
+  stderr: (text) => void process.stderr.write(text),
+};
+
+/**
+ * Runs a command tree on `argv` and returns the exit code; never exits, so tests
+ * call it directly. `--help`/`-h` print usage (0); `--version` prints the root's
+ * version; any error is one line on stderr and exit code 2.
+ */
+export async function runCli(root: CliCommand<any>, argv: readonly string[], io: CliIo = processIo): Promise<number> {
+  const name = root.meta.name;
+  try {
+    const { command, parent, rest } = resolveSubcommand(root, [...argv]);
+    const ownArgs = rest.includes('--') ? rest.slice(0, rest.indexOf('--')) : rest;
+    if (ownArgs.includes('--help') || ownArgs.includes('-h')) {
+      io.stdout(`${await renderUsage(command as CommandDef<any>, parent as CommandDef<any> | undefined)}\n`);
+      return 0;
+    }
+    if (command.subCommands && !command.run && firstPositional(ownArgs) === undefined && !ownArgs.includes('--version')) {
+      io.stderr(`${await renderUsage(command as CommandDef<any>, parent as CommandDef<any> | undefined)}\n`);
+      io.stderr(`${name}: no command given\n`);
+      return 2;
+    }
+    if (command === root && ownArgs.includes('--version') && root.meta.version !== undefined) {
+      io.stdout(`${root.meta.version}\n`);
+      return 0;
+    }
+    if (!command.run) {
+      throw new UsageError(`unknown command '${firstPositional(rest)}' (see ${name} --help)`);
+    }
+    const args = parseCommandArgs(command, rest);
+    const code = await command.run({ args, rawArgs: rest, io });
+    return typeof code === 'number' ? code : 0;
+  } catch (error) {
+    io.stderr(`${name}: ${describeError(error)}\n`);
+    return 2;
+  }
+}
+
+/** Entry for a `bin` shim: owns `process.argv` and the exit code. */
+export async function runCliMain(root: CliCommand<any>): Promise<void> {
+  process.exitCode = await runCli(root, process.argv.slice(2));
+}
+
+/** One line for any error: the message of ours, the class and message of others. */
+export function describeError(error: unknown): string {
+  if (isHaError(error)) return singleLine(error.message);
+  if (error instanceof Error) {
+    // citty's own argument errors are usage errors.
+    if (error.name === 'CLIError') return singleLine(error.message);
+    return singleLine(`${error.name}: ${error.message}`);
+  }
+  return singleLine(String(error));
+}
+
+function singleLine(text: string): string {
+  return text.replace(/\s*\n\s*/g, ' | ').trim();
+}
+
+function resolveSubcommand(root: CliCommand<any>, argv: string[]): { command: CliCommand<any>; parent: CliCommand<any> | undefined; rest: string[] } {
+  let command = root;
+  let parent: CliCommand<any> | undefined;
+  let rest = argv;
+  for (;;) {
+    const subCommands = command.subCommands;
+    if (!subCommands) return { command, parent, rest };
+    const index = rest.findIndex((arg) => !arg.startsWith('-'));
+    if (index === -1 || rest.indexOf('--') !== -1 && rest.indexOf('--') < index) return { command, parent, rest };
+    const next = subCommands[rest[index] as string];
+    if (!next) {
+      if (command.run) return { command, parent, rest };
+      throw new UsageError(`unknown command '${rest[index]}' (see ${root.meta.name} --help)`);
+    }
+    parent = command;
+    command = next;
+    rest = [...rest.slice(0, index), ...rest.slice(index + 1)];
+  }
+}
+
+function firstPositional(args: readonly string[]): string | undefined {
+  return args.find((arg) => !arg.startsWith('-'));
+}
+
+function parseCommandArgs(command: CliCommand<any>, rest: string[]): ParsedArgs<any> {
+  const definitions = command.args ?? {};
+  const known = new Set<string>();
+  for (const [key, definition] of Object.entries(definitions) as [string, ArgDef][]) {
+    known.add(key);
+    known.add(toKebab(key));
+    const aliases = definition.type === 'positional' ? [] : [(definition as { alias?: string | string[] }).alias ?? []].flat();
+    for (const alias of aliases) known.add(alias);
+  }
+  // Everything after `--` belongs to the command (ha-lab exec NODE -- CMD ...).
+  const dashDash = rest.indexOf('--');
+  const own = dashDash === -1 ? rest : rest.slice(0, dashDash);
+  for (const arg of own) {
+    if (!arg.startsWith('-') || arg === '-') continue;
+    const flag = arg.replace(/^--?(no-)?/, '').split('=')[0] as string;
+    if (!known.has(flag) && !known.has(toCamel(flag))) {
+      throw new UsageError(`unknown option '${arg}' (see ${command.meta.name} --help)`);
+    }
+  }
+  return parseArgs(rest, definitions);
+}
+
+function toKebab(name: string): string {
+  return name.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);
+}
+
+function toCamel(name: string): string {
+  return name.replace(/-([a-z])/g, (_, c: string) => c.toUpperCase());
+}

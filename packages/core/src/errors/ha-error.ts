@@ -1,0 +1,131 @@
+/**
+ * The one error vocabulary of ha-toolkit. Every package throws these (or
+ * subclasses that add fields), so callers branch on `code` or `instanceof`
+ * and never on message text.
+ */
+
+/** Every code an `HaError` can carry. Closed: add here, not ad hoc. */
+export type HaErrorCode =
+  | 'PARSE_ERROR'
+  | 'VALIDATION_ERROR'
+  | 'COMMAND_FAILED'
+  | 'COMMAND_TIMED_OUT'
+  | 'TOOL_NOT_FOUND'
+  | 'UNSAFE_ARGUMENT'
+  | 'SOCKET_ERROR'
+  | 'PROTOCOL_ERROR'
+  | 'WRITE_FAILED'
+  | 'USAGE_ERROR'
+  | 'NOT_FOUND'
+  | 'PRECONDITION_FAILED'
+  | 'TIMEOUT';
+
+// A brand survives duplicated copies of this package in one dependency tree,
+// where `instanceof` would not.
+const brand = Symbol.for('ha-toolkit.HaError');
+
+/** Options every `HaError` constructor accepts. */
+export interface HaErrorOptions {
+  /** The lower-level error this one wraps. */
+  cause?: unknown;
+}
+
+/** Base class of every error ha-toolkit throws on purpose. */
+export class HaError extends Error {
+  /** Stable machine-readable identity of the failure. */
+  readonly code: HaErrorCode;
+  readonly [brand] = true;
+
+  constructor(code: HaErrorCode, message: string, options: HaErrorOptions = {}) {
+    super(message, options.cause === undefined ? undefined : { cause: options.cause });
+    this.name = new.target.name;
+    this.code = code;
+  }
+}
+
+/** True for any `HaError`, including one from another copy of this package. */
+export function isHaError(value: unknown): value is HaError {
+  return typeof value === 'object' && value !== null && (value as Record<symbol, unknown>)[brand] === true;
+}
+
+/** Position of a problem in a source file, 1-based. */
+export interface SourcePosition {
+  file?: string | undefined;
+  line: number;
+  column: number;
+}
+
+/** A config or output could not be parsed. Names the file, line and column. */
+export class ParseError extends HaError {
+  readonly file: string | undefined;
+  readonly line: number;
+  readonly column: number;
+  /** The parser's own code for this problem (a package's diagnostic code). */
+  readonly reason: string;
+
+  constructor(reason: string, message: string, position: SourcePosition, options: HaErrorOptions = {}) {
+    super('PARSE_ERROR', `${formatPosition(position)}: ${message}`, options);
+    this.reason = reason;
+    this.file = position.file;
+    this.line = position.line;
+    this.column = position.column;
+  }
+}
+
+/** One problem found by a schema, with the path into the data. */
+export interface ValidationIssue {
+  path: (string | number)[];
+  code: string;
+  message: string;
+}
+
+/** Data crossing a boundary did not match its schema. */
+export class ValidationError extends HaError {
+  readonly issues: ValidationIssue[];
+  /** What was being validated ("crm_mon XML", "lab state"), for the message. */
+  readonly subject: string;
+
+  constructor(subject: string, issues: ValidationIssue[], options: HaErrorOptions = {}) {
+    const first = issues[0];
+    const where = first && first.path.length > 0 ? ` at ${first.path.join('.')}` : '';
+    const more = issues.length > 1 ? ` (and ${issues.length - 1} more)` : '';
+    super('VALIDATION_ERROR', `invalid ${subject}${where}: ${first?.message ?? 'unknown problem'}${more}`, options);
+    this.subject = subject;
+    this.issues = issues;
+  }
+}
+
+/** A value that would be spliced into a command or protocol line was refused. */
+export class UnsafeArgumentError extends HaError {
+  readonly value: string;
+
+  constructor(message: string, value: string) {
+    super('UNSAFE_ARGUMENT', message);
+    this.value = value;
+  }
+}
+
+/** A socket could not be reached, or failed mid-conversation. */
+export class SocketError extends HaError {
+  readonly address: string;
+  /** The system error code (`ENOENT`, `ECONNREFUSED` …) when there is one. */
+  readonly systemCode: string | undefined;
+
+  constructor(address: string, message: string, options: HaErrorOptions & { systemCode?: string } = {}) {
+    super('SOCKET_ERROR', `${address}: ${message}`, options);
+    this.address = address;
+    this.systemCode = options.systemCode;
+  }
+}
+
+/** The CLI was called wrongly. CLIs map it to exit code 2. */
+export class UsageError extends HaError {
+  constructor(message: string, options: HaErrorOptions = {}) {
+    super('USAGE_ERROR', message, options);
+  }
+}
+
+/** Renders `file:line:column` (or `line:column` without a file). */
+export function formatPosition(position: SourcePosition): string {
+  return `${position.file ?? '<input>'}:${position.line}:${position.column}`;
+}

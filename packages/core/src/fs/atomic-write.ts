@@ -1,0 +1,174 @@
+import { randomBytes } from 'node:crypto';
+import { constants } from 'node:fs';
+import { chmod, chown, copyFile, open, readFile, rename, stat, unlink } from 'node:fs/promises';
+import { basename, dirname, join } from 'node:path';
+import { HaError } from '../errors/ha-error.js';
+
+/** Mode and ownership of a written file. Default: those of the file it replaces, else 0644. */
+export interface FileAttributes {
+  mode?: number;
+  uid?: number;
+  gid?: number;
+}
+
+/**
+ * Writes `path` so that a reader sees the old or the new content, never a mix:
+ * temp file in the same directory, fsync, rename, fsync of the directory.
+ */
+export async function writeFileAtomic(path: string, data: string | Uint8Array, attributes: FileAttributes = {}): Promise<void> {
+  const temp = await writeTemp(path, data, attributes);
+  await commitTemp(temp, path);
+}
+
+/** What `installFile` did. */
+export interface InstallResult {
+  path: string;
+  /** False when the file already held exactly this content (nothing was written). */
+  changed: boolean;
+  /** Where the previous content was saved, when there was one. */
+  backupPath: string | undefined;
+  /** Puts the previous content back (or removes the file if there was none). */
+  rollback(): Promise<void>;
+}
+
+/** The safe-install steps around the atomic write. */
+export interface InstallOptions extends FileAttributes {
+  /** Checks the candidate file (with the real tool) before it replaces anything. Throw to refuse. */
+  validate?: (candidatePath: string) => Promise<void>;
+  /** Where the previous content goes. Default `PATH.bak`; `false` keeps no backup. */
+  backupPath?: string | false;
+  /** Runs after the new file is in place (a reload). If it throws, the install is rolled back. */
+  activate?: (path: string) => Promise<void>;
+}
+
+/**
+ * Validated, atomic, reversible replacement of a config file: write a candidate,
+ * validate it, back up the current file, rename into place, activate, and roll
+ * back if activation fails.
+ */
+export async function installFile(path: string, data: string | Uint8Array, options: InstallOptions = {}): Promise<InstallResult> {
+  const previous = await readIfExists(path);
+  const next = typeof data === 'string' ? Buffer.from(data) : Buffer.from(data);
+  const backupPath = options.backupPath === false ? undefined : (options.backupPath ?? `${path}.bak`);
+  if (previous !== undefined && previous.equals(next)) {
+    return { path, changed: false, backupPath: undefined, rollback: async () => undefined };
+  }
+
+  const attributes = { ...(await attributesOf(path)), ...pickAttributes(options) };
+  const candidate = await writeTemp(path, next, attributes);
+  try {
+    await options.validate?.(candidate);
+  } catch (error) {
+    await unlink(candidate).catch(() => undefined);
+    throw error;
+  }
+
+  let savedBackup: string | undefined;
+  if (previous !== undefined && backupPath !== undefined) {
+    await copyAtomic(path, backupPath);
+    savedBackup = backupPath;
+  }
+  await commitTemp(candidate, path);
+
+  const rollback = async () => {
+    if (previous === undefined) await unlink(path).catch(() => undefined);
+    else await writeFileAtomic(path, previous, attributes);
+  };
+  if (options.activate) {
+    try {
+      await options.activate(path);
+    } catch (error) {
+      await rollback();
+      throw new HaError('WRITE_FAILED', `${path}: activation failed, previous content restored: ${errorMessage(error)}`, { cause: error });
+    }
+  }
+  return { path, changed: true, backupPath: savedBackup, rollback };
+}
+
+async function writeTemp(path: string, data: string | Uint8Array, attributes: FileAttributes): Promise<string> {
+  const temp = join(dirname(path), `.${basename(path)}.tmp-${process.pid}-${randomBytes(4).toString('hex')}`);
+  try {
+    const handle = await open(temp, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL, attributes.mode ?? 0o644);
+    try {
+      await handle.writeFile(data);
+      await handle.sync();
+    } finally {
+      await handle.close();
+    }
+    // open() honours the umask; the caller asked for an exact mode.
+    if (attributes.mode !== undefined) await chmod(temp, attributes.mode);
+    if (attributes.uid !== undefined || attributes.gid !== undefined) {
+      await chown(temp, attributes.uid ?? -1, attributes.gid ?? -1);
+    }
+    return temp;
+  } catch (error) {
+    await unlink(temp).catch(() => undefined);
+    throw new HaError('WRITE_FAILED', `${path}: cannot write: ${errorMessage(error)}`, { cause: error });
+  }
+}
+
+async function commitTemp(temp: string, path: string): Promise<void> {
+  try {
+    await rename(temp, path);
+  } catch (error) {
+    await unlink(temp).catch(() => undefined);
+    throw new HaError('WRITE_FAILED', `${path}: cannot replace: ${errorMessage(error)}`, { cause: error });
+  }
+  await syncDirectory(dirname(path));
+}
+
+async function copyAtomic(from: string, to: string): Promise<void> {
+  const temp = join(dirname(to), `.${basename(to)}.tmp-${process.pid}-${randomBytes(4).toString('hex')}`);
+  try {
+    await copyFile(from, temp);
+    const handle = await open(temp, 'r+');
+    try {
+      await handle.sync();
+    } finally {
+      await handle.close();
+    }
+  } catch (error) {
+    await unlink(temp).catch(() => undefined);
+    throw new HaError('WRITE_FAILED', `${to}: cannot write backup: ${errorMessage(error)}`, { cause: error });
+  }
+  await commitTemp(temp, to);
+}
+
+async function syncDirectory(directory: string): Promise<void> {
+  const handle = await open(directory, 'r');
+  try {
+    await handle.sync();
+  } finally {
+    await handle.close();
+  }
+}
+
+async function readIfExists(path: string): Promise<Buffer | undefined> {
+  try {
+    return await readFile(path);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    throw new HaError('WRITE_FAILED', `${path}: cannot read current content: ${errorMessage(error)}`, { cause: error });
+  }
+}
+
+async function attributesOf(path: string): Promise<FileAttributes> {
+  try {
+    const info = await stat(path);
+    return { mode: info.mode & 0o7777, uid: info.uid, gid: info.gid };
+  } catch {
+    return {};
+  }
+}
+
+function pickAttributes(options: FileAttributes): FileAttributes {
+  const picked: FileAttributes = {};
+  if (options.mode !== undefined) picked.mode = options.mode;
+  if (options.uid !== undefined) picked.uid = options.uid;
+  if (options.gid !== undefined) picked.gid = options.gid;
+  return picked;
+}
+
+function errorMessage(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}

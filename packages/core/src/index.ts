@@ -1,0 +1,56 @@
+/**
+ * @ha/core: what every ha-toolkit package shares. One way to run a command,
+ * one error vocabulary, positions and diagnostics for parsers, atomic and
+ * reversible file installs, zod helpers, and CLI plumbing.
+ */
+export {
+  HaError,
+  isHaError,
+  ParseError,
+  ValidationError,
+  UnsafeArgumentError,
+  SocketError,
+  UsageError,
+  formatPosition,
+} from './errors/ha-error.js';
+export type { HaErrorCode, HaErrorOptions, SourcePosition, ValidationIssue } from './errors/ha-error.js';
+
+export { CommandError, ToolNotFoundError } from './run/command-error.js';
+export type { CommandOutcome } from './run/command-error.js';
+export { createRunner, defaultRunner, assertSafeCommand, formatCommand } from './run/runner.js';
+export type {
+  Runner,
+  RunnerOptions,
+  RunOptions,
+  CommandResult,
+  CommandWrapper,
+  DetachedOptions,
+  DetachedProcess,
+  StdioMode,
+} from './run/runner.js';
+
+export { LineCounter } from './text/line-counter.js';
+export type { LinePosition } from './text/line-counter.js';
+export {
+  createDiagnostic,
+  formatDiagnostic,
+  prettifyDiagnostic,
+  hasErrors,
+  parseErrorFromDiagnostic,
+  throwOnErrors,
+} from './diagnostics/diagnostic.js';
+export type { Diagnostic, Severity, SourceRange } from './diagnostics/diagnostic.js';
+
+export { writeFileAtomic, installFile } from './fs/atomic-write.js';
+export type { FileAttributes, InstallOptions, InstallResult } from './fs/atomic-write.js';
+
+export { parseWithSchema, safeParseWithSchema, toValidationIssues } from './schema/zod.js';
+export type { SafeResult } from './schema/zod.js';
+
+export { defineCliCommand, runCli, runCliMain, describeError, processIo } from './cli/cli.js';
+export type { CliCommand, CliContext, CliIo } from './cli/cli.js';
+
+export { detectToolVersion, parseToolVersion, toolVersionSchema } from './tools/tool-version.js';
+export type { ToolSpec, ToolVersion } from './tools/tool-version.js';
+export { createToolsCommand, createPackageCli } from './tools/tools-command.js';
+export type { PackageCliOptions } from './tools/tools-command.js';

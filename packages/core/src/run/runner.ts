@@ -1,0 +1,205 @@
+import { closeSync, openSync } from 'node:fs';
+import { once } from 'node:events';
+import { execa, type Options as ExecaOptions } from 'execa';
+import { UnsafeArgumentError } from '../errors/ha-error.js';
+import { CommandError, ToolNotFoundError, type CommandOutcome } from './command-error.js';
+
+/** How a command's standard streams are connected. */
+export type StdioMode = 'pipe' | 'inherit' | 'ignore';
+
+/** Options of one command run. */
+export interface RunOptions {
+  /** Kill the command (SIGTERM, then SIGKILL) after this many ms. Default: the runner's, else 60 000. */
+  timeoutMs?: number;
+  /** Variables added to (or, with `cleanEnv`, making up) the environment. */
+  env?: Record<string, string | undefined>;
+  /** Start from an empty environment instead of this process's. */
+  cleanEnv?: boolean;
+  cwd?: string;
+  /** Written to the command's standard input. */
+  input?: string;
+  /** `pipe` (default) captures output; `inherit` passes the terminal through; `ignore` detaches all three. */
+  stdio?: StdioMode;
+  /** Exit codes, besides 0, that are answers rather than failures (crm_mon's, `grep`'s 1 …). */
+  allowExitCodes?: readonly number[];
+}
+
+/** A command that ran and exited with an accepted code. */
+export interface CommandResult extends CommandOutcome {
+  exitCode: number;
+}
+
+/** Options of a long-running process started in the background. */
+export interface DetachedOptions {
+  env?: Record<string, string | undefined>;
+  cleanEnv?: boolean;
+  cwd?: string;
+  /** Append the process's stdout and stderr to this file; otherwise they go to /dev/null. */
+  logFile?: string;
+}
+
+/** A started background process. */
+export interface DetachedProcess {
+  pid: number;
+  command: string;
+}
+
+/**
+ * The one way ha-toolkit runs programs. Libraries take a `Runner` so tests and
+ * callers can inject another (a lab node, a recorder) without touching the core.
+ */
+export interface Runner {
+  run(file: string, args: readonly string[], options?: RunOptions): Promise<CommandResult>;
+  /** Starts a daemon in its own session, not waited for and not tied to this process. */
+  spawnDetached(file: string, args: readonly string[], options?: DetachedOptions): Promise<DetachedProcess>;
+}
+
+/** Rewrites a command before it runs, e.g. to run it inside a namespace. */
+export type CommandWrapper = (file: string, args: readonly string[]) => { file: string; args: string[] };
+
+/** Defaults every command of a runner gets. */
+export interface RunnerOptions {
+  timeoutMs?: number;
+  env?: Record<string, string | undefined>;
+  cleanEnv?: boolean;
+  /** Applied to every command (`nsenter …`, `sudo …`). */
+  wrap?: CommandWrapper;
+  /** Shown before the command in errors (`[node1] crm_mon …`). */
+  label?: string;
+}
+
+const defaultTimeoutMs = 60_000;
+
+/** Creates a runner over execa with the given defaults. */
+export function createRunner(defaults: RunnerOptions = {}): Runner {
+  const prepare = (file: string, args: readonly string[]) => {
+    assertSafeCommand(file, args);
+    const wrapped = defaults.wrap ? defaults.wrap(file, args) : { file, args: [...args] };
+    const shown = formatCommand(file, args);
+    return { ...wrapped, shown: defaults.label ? `[${defaults.label}] ${shown}` : shown };
+  };
+  const environment = (options: { env?: Record<string, string | undefined>; cleanEnv?: boolean }) => ({
+    env: { ...defaults.env, ...options.env },
+    extendEnv: !(options.cleanEnv ?? defaults.cleanEnv ?? false),
+  });
+
+  return {
+    async run(file, args, options = {}) {
+      const { file: realFile, args: realArgs, shown } = prepare(file, args);
+      const stdio = options.stdio ?? 'pipe';
+      const execaOptions: ExecaOptions = {
+        ...environment(options),
+        reject: false,
+        timeout: options.timeoutMs ?? defaults.timeoutMs ?? defaultTimeoutMs,
+        forceKillAfterDelay: 2_000,
+        stripFinalNewline: false,
+        maxBuffer: 1024 * 1024 * 1024,
+        ...(options.cwd === undefined ? {} : { cwd: options.cwd }),
+        ...(options.input === undefined
+          ? { stdin: stdio === 'inherit' ? 'inherit' : 'ignore' }
+          : { input: options.input }),
+        stdout: stdio,
+        stderr: stdio,
+      };
+      const result = await execa(realFile, realArgs, execaOptions);
+      const outcome: CommandOutcome = {
+        file,
+        args: [...args],
+        command: shown,
+        exitCode: result.exitCode,
+        signal: result.signal,
+        stdout: typeof result.stdout === 'string' ? result.stdout : '',
+        stderr: typeof result.stderr === 'string' ? result.stderr : '',
+        timedOut: result.timedOut,
+        durationMs: result.durationMs,
+      };
+      if (isSpawnNotFound(result.cause)) {
+        throw new ToolNotFoundError(realFile, [...args], shown, { cause: result.cause });
+      }
+      if (defaults.wrap && isWrappedNotFound(outcome)) {
+        throw new ToolNotFoundError(file, [...args], shown);
+      }
+      const accepted = outcome.exitCode === 0 || (outcome.exitCode !== undefined && (options.allowExitCodes ?? []).includes(outcome.exitCode));
+      if (!accepted || outcome.timedOut) {
+        throw new CommandError(outcome, { cause: result.cause });
+      }
+      return { ...outcome, exitCode: outcome.exitCode as number };
+    },
+
+    async spawnDetached(file, args, options = {}) {
+      const { file: realFile, args: realArgs, shown } = prepare(file, args);
+      const log = options.logFile === undefined ? undefined : openSync(options.logFile, 'a');
+      try {
+        // execa hands a plain fd number straight to spawn (its types only list 0-9), so the
+        // daemon writes to the file itself and holds no pipe of ours.
+        const logTarget = (log ?? 'ignore') as unknown as 'ignore';
+        const detachedOptions: ExecaOptions = {
+          ...environment(options),
+          ...(options.cwd === undefined ? {} : { cwd: options.cwd }),
+          detached: true,
+          reject: false,
+          cleanup: false,
+          stdin: 'ignore',
+          stdout: logTarget,
+          stderr: logTarget,
+        };
+        const child = execa(realFile, realArgs, detachedOptions);
+        const [event] = await Promise.race([once(child, 'spawn'), once(child, 'error').then((e) => ['error', ...e])]);
+        if (event === 'error' || child.pid === undefined) {
+          const result = await child;
+          if (isSpawnNotFound(result.cause)) throw new ToolNotFoundError(file, [...args], shown, { cause: result.cause });
+          throw new CommandError(
+            { file, args: [...args], command: shown, exitCode: result.exitCode, signal: result.signal, stdout: '', stderr: String(result.cause ?? ''), timedOut: false, durationMs: result.durationMs },
+            { cause: result.cause },
+          );
+        }
+        child.unref();
+        // The promise settles when the daemon exits; nobody waits on it.
+        child.catch(() => undefined);
+        return { pid: child.pid, command: shown };
+      } finally {
+        if (log !== undefined) closeSync(log);
+      }
+    },
+  };
+}
+
+/** The runner most callers want: this process's environment, 60 s timeout. */
+export const defaultRunner: Runner = createRunner();
+
+/**
+ * Refuses what cannot be a single argument of an argument vector. There is no
+ * shell anywhere, but a NUL byte would still truncate an argument silently.
+ */
+export function assertSafeCommand(file: string, args: readonly unknown[]): void {
+  if (typeof file !== 'string' || file.length === 0 || file.includes('\0')) {
+    throw new UnsafeArgumentError('the program name must be a non-empty string without NUL bytes', String(file));
+  }
+  for (const arg of args) {
+    if (typeof arg !== 'string') {
+      throw new UnsafeArgumentError(`arguments must be strings, got ${typeof arg}`, String(arg));
+    }
+    if (arg.includes('\0')) {
+      throw new UnsafeArgumentError('an argument contains a NUL byte', arg);
+    }
+  }
+}
+
+/** Joins a command for display, quoting arguments a shell user would need quoted. */
+export function formatCommand(file: string, args: readonly string[]): string {
+  return [file, ...args].map(quoteForDisplay).join(' ');
+}
+
+function quoteForDisplay(word: string): string {
+  if (word.length > 0 && /^[\w@%+=:,./-]+$/.test(word)) return word;
+  return `'${word.replace(/'/g, `'\\''`)}'`;
+}
+
+function isSpawnNotFound(cause: unknown): boolean {
+  return typeof cause === 'object' && cause !== null && (cause as { code?: unknown }).code === 'ENOENT' && (cause as { syscall?: unknown }).syscall?.toString().startsWith('spawn') === true;
+}
+
+// Behind a wrapper (nsenter, env) a missing program is exit 126/127 with a message, not ENOENT.
+function isWrappedNotFound(outcome: CommandOutcome): boolean {
+  return (outcome.exitCode === 127 || outcome.exitCode === 126) && /No such file or directory|not found/.test(outcome.stderr);
+}

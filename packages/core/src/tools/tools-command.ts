@@ -1,0 +1,49 @@
+import { readFileSync } from 'node:fs';
+import { defineCliCommand, runCliMain, type CliCommand } from '../cli/cli.js';
+import { defaultRunner } from '../run/runner.js';
+import { detectToolVersion, type ToolSpec } from './tool-version.js';
+
+/**
+ * The `tools` subcommand every ha-toolkit CLI has: which of the real programs
+ * it drives are installed, and their versions. Exit 1 when one is missing.
+ */
+export function createToolsCommand(specs: readonly ToolSpec[]): CliCommand<any> {
+  return defineCliCommand({
+    meta: { name: 'tools', description: 'Show the real programs this CLI drives and their versions' },
+    args: { json: { type: 'boolean', description: 'Print JSON' } },
+    async run({ args, io }) {
+      const versions = await Promise.all(specs.map((spec) => detectToolVersion(spec, defaultRunner)));
+      if (args.json) io.stdout(`${JSON.stringify(versions, null, 2)}\n`);
+      else {
+        for (const tool of versions) {
+          const state = !tool.found ? 'not installed' : (tool.version ?? `installed (${tool.error ?? 'version unknown'})`);
+          io.stdout(`${tool.name.padEnd(14)} ${tool.file.padEnd(16)} ${state}\n`);
+        }
+      }
+      return versions.every((tool) => tool.found) ? 0 : 1;
+    },
+  });
+}
+
+/** What a package CLI declares; `createPackageCli` adds the shared parts. */
+export interface PackageCliOptions {
+  name: string;
+  description: string;
+  /** `new URL('../package.json', import.meta.url)` of the package, for `--version`. */
+  packageJsonUrl: URL;
+  tools: readonly ToolSpec[];
+  subCommands?: Record<string, CliCommand<any>>;
+}
+
+/**
+ * The root command of a package's CLI (with `--version` and `tools`) and the
+ * `main` its bin shim calls.
+ */
+export function createPackageCli(options: PackageCliOptions): { command: CliCommand<any>; main: () => Promise<void> } {
+  const { version } = JSON.parse(readFileSync(options.packageJsonUrl, 'utf8')) as { version: string };
+  const command = defineCliCommand({
+    meta: { name: options.name, version, description: options.description },
+    subCommands: { ...options.subCommands, tools: createToolsCommand(options.tools) },
+  });
+  return { command, main: () => runCliMain(command) };
+}

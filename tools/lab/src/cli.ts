@@ -1,0 +1,154 @@
+import { CommandError, defaultRunner, defineCliCommand, HaError, runCliMain, UsageError, type CliIo } from '@ha/core';
+import { LabCluster, type LabStatus } from './cluster.js';
+import { readHaproxyLab, serverStatuses, startHaproxyLab, stopHaproxyLab } from './haproxy.js';
+import { findLabLeftovers } from './leftovers.js';
+import { teardownLab } from './teardown.js';
+
+const nodeArg = { node: { type: 'positional', description: 'Node name (node1 … node5)', required: true } } as const;
+const jsonArg = { json: { type: 'boolean', description: 'Print JSON' } } as const;
+
+async function attached(): Promise<LabCluster> {
+  const lab = await LabCluster.attach();
+  if (!lab) throw new HaError('NOT_FOUND', "no lab is up (start one with 'ha-lab up --nodes 3')");
+  return lab;
+}
+
+function nodeCommand(name: string, description: string, action: (lab: LabCluster, node: string) => Promise<void>, done: string) {
+  return defineCliCommand({
+    meta: { name, description },
+    args: nodeArg,
+    async run({ args, io }) {
+      const lab = await attached();
+      await action(lab, args.node);
+      io.stdout(`${args.node}: ${done}\n`);
+    },
+  });
+}
+
+function printStatus(status: LabStatus, io: CliIo): void {
+  const view = status.view;
+  const summary = view ? `DC ${view.dc ?? 'none'}, ${view.quorate ? 'quorate' : 'no quorum'}` : 'no cluster view';
+  io.stdout(`cluster ${status.clusterName}: ${status.nodes.length} nodes${status.bare ? ' (bare)' : ''}${status.pcsd ? ' with pcsd' : ''}; ${summary}\n`);
+  for (const node of status.nodes) {
+    const seen = view?.nodes.find((entry) => entry.name === node.name);
+    const membership = seen ? (seen.online ? (seen.standby ? 'standby' : 'online') : 'offline') : '-';
+    const daemons = [node.corosync && 'corosync', node.pacemaker && 'pacemaker', node.pcsd && 'pcsd'].filter(Boolean).join(',') || '-';
+    io.stdout(`${node.name.padEnd(6)} ${node.address.padEnd(11)} ${(node.running ? 'running' : 'down').padEnd(8)} link ${node.link.padEnd(7)} ${daemons.padEnd(24)} ${membership}\n`);
+  }
+}
+
+const haproxy = defineCliCommand({
+  meta: { name: 'haproxy', description: 'A real HAProxy with an admin socket in front of small real HTTP backends on loopback' },
+  subCommands: {
+    up: defineCliCommand({
+      meta: { name: 'up', description: 'Start the backends and HAProxy; returns when every server is UP' },
+      args: { servers: { type: 'string', description: 'Number of backend servers (default 3)' }, ...jsonArg },
+      async run({ args, io }) {
+        const lab = await startHaproxyLab({ servers: args.servers === undefined ? 3 : parseCount(args.servers, '--servers') });
+        if (args.json) io.stdout(`${JSON.stringify(lab, null, 2)}\n`);
+        else io.stdout(`haproxy up: http://${lab.frontend.address}:${lab.frontend.port}/ → ${lab.servers.length} servers; admin socket ${lab.adminSocket}; master CLI ${lab.masterSocket}\n`);
+      },
+    }),
+    down: defineCliCommand({
+      meta: { name: 'down', description: 'Stop HAProxy and its backends' },
+      async run({ io }) {
+        await stopHaproxyLab();
+        io.stdout('haproxy down\n');
+      },
+    }),
+    status: defineCliCommand({
+      meta: { name: 'status', description: "Show the lab HAProxy and its servers' states" },
+      args: jsonArg,
+      async run({ args, io }) {
+        const lab = await readHaproxyLab();
+        if (!lab) throw new HaError('NOT_FOUND', "the lab's HAProxy is not up (ha-lab haproxy up)");
+        const statuses = await serverStatuses(defaultRunner, lab);
+        if (args.json) io.stdout(`${JSON.stringify({ ...lab, statuses: Object.fromEntries(statuses) }, null, 2)}\n`);
+        else for (const server of lab.servers) io.stdout(`${server.name} ${server.address}:${server.port} ${statuses.get(server.name) ?? 'unknown'}\n`);
+      },
+    }),
+  },
+});
+
+/** The `ha-lab` command tree. */
+export const command = defineCliCommand({
+  meta: { name: 'ha-lab', description: 'Real Corosync/Pacemaker clusters and HAProxy on this machine, in namespaces' },
+  subCommands: {
+    up: defineCliCommand({
+      meta: { name: 'up', description: 'Boot an N-node cluster; returns when a DC is elected and all nodes are online' },
+      args: {
+        nodes: { type: 'string', description: 'Number of nodes, 1 to 5', default: '3' },
+        bare: { type: 'boolean', description: 'Boot the node namespaces only, no cluster' },
+        pcsd: { type: 'boolean', description: 'Also run pcsd in every node (hacluster password: ha-lab-secret)' },
+        ...jsonArg,
+      },
+      async run({ args, io }) {
+        const lab = await LabCluster.up({ nodes: parseCount(args.nodes, '--nodes'), bare: args.bare ?? false, pcsd: args.pcsd ?? false });
+        const seconds = (lab.bootMs / 1000).toFixed(1);
+        if (args.json) io.stdout(`${JSON.stringify({ bootMs: Math.round(lab.bootMs), ...(await lab.status()) }, null, 2)}\n`);
+        else io.stdout(`lab up: ${lab.nodeNames.length} node(s) ${lab.nodeNames.join(', ')} in ${seconds} s\n`);
+      },
+    }),
+    down: defineCliCommand({
+      meta: { name: 'down', description: 'Tear everything down (also what a crashed run left); exit 1 if anything remains' },
+      async run({ io }) {
+        const left = await teardownLab();
+        for (const item of left) io.stderr(`left behind: ${item}\n`);
+        io.stdout(left.length === 0 ? 'lab down: nothing left behind\n' : `lab down: ${left.length} thing(s) left behind\n`);
+        return left.length === 0 ? 0 : 1;
+      },
+    }),
+    status: defineCliCommand({
+      meta: { name: 'status', description: 'Show nodes, daemons, links and the cluster view' },
+      args: jsonArg,
+      async run({ args, io }) {
+        const status = await (await attached()).status();
+        if (args.json) io.stdout(`${JSON.stringify(status, null, 2)}\n`);
+        else printStatus(status, io);
+      },
+    }),
+    exec: defineCliCommand({
+      meta: { name: 'exec', description: 'Run a command inside a node: ha-lab exec NODE -- CMD [ARGS…]; its exit code is passed through' },
+      args: nodeArg,
+      async run({ args, rawArgs }) {
+        const separator = rawArgs.indexOf('--');
+        const commandLine = separator === -1 ? args._.slice(1) : rawArgs.slice(separator + 1);
+        const [file, ...rest] = commandLine;
+        if (file === undefined) throw new UsageError('no command given: ha-lab exec NODE -- CMD [ARGS…]');
+        const lab = await attached();
+        try {
+          const result = await lab.exec(args.node, file, rest, { stdio: 'inherit', timeoutMs: 24 * 3600_000 });
+          return result.exitCode;
+        } catch (error) {
+          if (error instanceof CommandError && !error.timedOut) return error.exitCode ?? 128;
+          throw error;
+        }
+      },
+    }),
+    kill: nodeCommand('kill', 'Hard-crash a node (SIGKILL to its PID 1)', (lab, node) => lab.kill(node), 'killed'),
+    stop: nodeCommand('stop', 'Stop a node cleanly (pacemaker, then corosync, then the node)', (lab, node) => lab.stop(node), 'stopped'),
+    start: nodeCommand('start', 'Boot a stopped or killed node and wait until it is online', (lab, node) => lab.start(node), 'started'),
+    partition: nodeCommand('partition', "Cut a node's link at the switch", (lab, node) => lab.partition(node), 'partitioned'),
+    heal: nodeCommand('heal', "Restore a partitioned node's link", (lab, node) => lab.heal(node), 'healed'),
+    haproxy,
+    leftovers: defineCliCommand({
+      meta: { name: 'leftovers', description: 'List anything of a lab on this machine; exit 1 if there is any' },
+      async run({ io }) {
+        const left = await findLabLeftovers(defaultRunner);
+        for (const item of left) io.stdout(`${item}\n`);
+        return left.length === 0 ? 0 : 1;
+      },
+    }),
+  },
+});
+
+function parseCount(value: string, flag: string): number {
+  const count = Number(value);
+  if (!/^\d+$/.test(value) || !Number.isInteger(count)) throw new UsageError(`${flag} takes a whole number, got '${value}'`);
+  return count;
+}
+
+/** Entry of the `ha-lab` bin. */
+export async function main(): Promise<void> {
+  await runCliMain(command);
+}

@@ -1,0 +1,63 @@
+import { XMLParser } from 'fast-xml-parser';
+import { HaError } from '@ha/core';
+
+/**
+ * The little the lab must know of a cluster to decide it is up and to let its
+ * own tests check failover: who is DC, which nodes are online, where each
+ * primitive runs. The full typed status model is @ha/pcs-client's job.
+ */
+export interface LabClusterView {
+  dc: string | undefined;
+  quorate: boolean;
+  nodes: { name: string; online: boolean; standby: boolean; unclean: boolean }[];
+  resources: { id: string; role: string; active: boolean; failed: boolean; nodes: string[] }[];
+}
+
+const parser = new XMLParser({
+  ignoreAttributes: false,
+  attributeNamePrefix: '',
+  isArray: (name) => ['node', 'resource', 'group', 'clone', 'bundle', 'replica'].includes(name),
+});
+
+type XmlElement = Record<string, unknown>;
+
+/** Reads `crm_mon --output-as=xml` output into the lab's view. */
+export function parseClusterView(xml: string): LabClusterView {
+  const document = parser.parse(xml) as XmlElement;
+  const result = document['pacemaker-result'] as XmlElement | undefined;
+  if (!result) throw new HaError('PARSE_ERROR', 'crm_mon output has no <pacemaker-result> element');
+  const summary = (result.summary ?? {}) as XmlElement;
+  const dc = (summary.current_dc ?? {}) as XmlElement;
+  const nodes = (((result.nodes ?? {}) as XmlElement).node ?? []) as XmlElement[];
+  return {
+    dc: dc.present === 'true' ? String(dc.name) : undefined,
+    quorate: dc.with_quorum === 'true',
+    nodes: nodes.map((node) => ({
+      name: String(node.name),
+      online: node.online === 'true',
+      standby: node.standby === 'true',
+      unclean: node.unclean === 'true',
+    })),
+    resources: collectPrimitives(result.resources as XmlElement | undefined),
+  };
+}
+
+// Primitives sit directly under <resources> or inside group/clone/bundle elements.
+function collectPrimitives(container: XmlElement | undefined): LabClusterView['resources'] {
+  if (!container) return [];
+  const found: LabClusterView['resources'] = [];
+  for (const resource of (container.resource ?? []) as XmlElement[]) {
+    const nodes = ((resource.node ?? []) as XmlElement[]).map((node) => String(node.name));
+    found.push({
+      id: String(resource.id),
+      role: String(resource.role),
+      active: resource.active === 'true',
+      failed: resource.failed === 'true',
+      nodes,
+    });
+  }
+  for (const kind of ['group', 'clone', 'bundle', 'replica']) {
+    for (const child of (container[kind] ?? []) as XmlElement[]) found.push(...collectPrimitives(child));
+  }
+  return found;
+}

@@ -1,0 +1,343 @@
+import { chmod, copyFile, mkdir, rm } from 'node:fs/promises';
+import { fileURLToPath } from 'node:url';
+import { CommandError, defaultRunner, HaError, UsageError, type CommandResult, type Runner, type RunOptions } from '@ha/core';
+import { createClusterKeys, prepareNodeFiles, readClusterAccount, renderShadowWithPassword } from './cluster-files.js';
+import { parseClusterView, type LabClusterView } from './cluster-view.js';
+import { defaultStateRoot, labDefaults, labPaths, nodeAddress, nodeName, switchPort } from './layout.js';
+import { bootNode, crashNode, createNodeRunner, findNodeInits, isNodeInit } from './node.js';
+import { isAlive } from './proc.js';
+import { LabSwitch } from './network.js';
+import { readClusterState, writeClusterState, type ClusterState, type NodeState } from './state.js';
+import { waitFor } from './wait.js';
+
+/** How `LabCluster.up` builds the lab. */
+export interface LabUpOptions {
+  /** 1 to 5 nodes, `node1` … `node5` at 10.213.0.1 … 10.213.0.5. */
+  nodes: number;
+  /** Boot the namespaces only: no corosync.conf, no keys, no daemons. */
+  bare?: boolean;
+  /** Run pcsd in every node (`hacluster` password: `labDefaults.hostPassword`). */
+  pcsd?: boolean;
+  /** Directories under /tmp that must stay visible inside the nodes (the repository is added when it lives there). */
+  keepPaths?: string[];
+  stateRoot?: string;
+}
+
+/** One node as `status` reports it. */
+export interface LabNodeStatus {
+  name: string;
+  address: string;
+  running: boolean;
+  pid: number | undefined;
+  corosync: boolean;
+  pacemaker: boolean;
+  pcsd: boolean;
+  /** The node's link at the switch; `down` while partitioned. */
+  link: 'up' | 'down' | 'absent';
+}
+
+/** What `ha-lab status` prints. */
+export interface LabStatus {
+  clusterName: string;
+  bare: boolean;
+  pcsd: boolean;
+  nodes: LabNodeStatus[];
+  /** The cluster as the first running node's crm_mon sees it. */
+  view: LabClusterView | undefined;
+}
+
+const repositoryRoot = fileURLToPath(new URL('../../..', import.meta.url)).replace(/\/$/, '');
+
+/**
+ * A real Corosync 3 + Pacemaker cluster on this machine, one set of
+ * namespaces per node. Obtain one with `up` (boots) or `attach` (finds the
+ * running one from its state folder).
+ */
+export class LabCluster {
+  /** How long `up` took, in ms (0 for an attached lab). */
+  bootMs = 0;
+  private readonly paths;
+  private readonly network: LabSwitch;
+
+  private constructor(
+    private state: ClusterState,
+    readonly stateRoot: string,
+    private readonly host: Runner,
+  ) {
+    this.paths = labPaths(stateRoot);
+    this.network = new LabSwitch(host, state.switchNamespace);
+  }
+
+  /** Boots a lab and returns when a DC is elected and every node is online. */
+  static async up(options: LabUpOptions, host: Runner = defaultRunner): Promise<LabCluster> {
+    const started = performance.now();
+    if (!Number.isInteger(options.nodes) || options.nodes < 1 || options.nodes > labDefaults.maxNodes) {
+      throw new UsageError(`--nodes must be a whole number from 1 to ${labDefaults.maxNodes}`);
+    }
+    const stateRoot = options.stateRoot ?? defaultStateRoot;
+    const paths = labPaths(stateRoot);
+    const existing = await LabCluster.attach(stateRoot, host);
+    if (existing && (await existing.runningNodes()).length > 0) {
+      throw new HaError('PRECONDITION_FAILED', `a lab is already up (state in ${paths.cluster}); run 'ha-lab down' first`);
+    }
+    await teardownCluster(stateRoot, host);
+
+    const keepPaths = [...new Set([...(options.keepPaths ?? []), ...(repositoryRoot.startsWith('/tmp/') ? [repositoryRoot] : [])])];
+    const state: ClusterState = {
+      version: 1,
+      clusterName: labDefaults.clusterName,
+      createdAt: new Date().toISOString(),
+      switchNamespace: labDefaults.switchNamespace,
+      nodeCount: options.nodes,
+      bare: options.bare ?? false,
+      pcsd: options.pcsd ?? false,
+      keepPaths,
+      nodes: Array.from({ length: options.nodes }, (_, i) => ({ name: nodeName(i + 1), index: i + 1, address: nodeAddress(i + 1) })),
+    };
+    await mkdir(paths.bin, { recursive: true, mode: 0o755 });
+    // Written first, so that a run that dies from here on is found and removed.
+    await writeClusterState(paths.clusterState, state);
+    const lab = new LabCluster(state, stateRoot, host);
+    try {
+      // Copied into the state folder: nodes must see them even when the repository lives under /tmp.
+      await copyFile(new URL('../scripts/ha-lab-node-init', import.meta.url), paths.nodeInit);
+      await copyFile(new URL('../scripts/systemctl', import.meta.url), paths.systemctlStub);
+      await Promise.all([paths.nodeInit, paths.systemctlStub].map((file) => chmod(file, 0o755)));
+      await chmod(paths.cluster, 0o755);
+      if (!state.bare) await createClusterKeys(host, paths);
+      const account = readClusterAccount();
+      const shadow = state.pcsd ? await renderShadowWithPassword(host, labDefaults.hostPassword) : undefined;
+      for (const node of state.nodes) {
+        await prepareNodeFiles(paths.node(node.name), {
+          index: node.index,
+          nodeCount: state.nodeCount,
+          bare: state.bare,
+          account,
+          keys: paths,
+          ...(shadow === undefined ? {} : { shadow }),
+        });
+      }
+      await lab.network.create();
+      await Promise.all(state.nodes.map((node) => lab.bootNamespace(node)));
+      await lab.startServices(state.nodes);
+      lab.bootMs = performance.now() - started;
+      return lab;
+    } catch (error) {
+      await teardownCluster(stateRoot, host).catch(() => undefined);
+      throw error;
+    }
+  }
+
+  /** The lab recorded in `stateRoot`, or undefined when there is none. */
+  static async attach(stateRoot: string = defaultStateRoot, host: Runner = defaultRunner): Promise<LabCluster | undefined> {
+    const state = await readClusterState(labPaths(stateRoot).clusterState);
+    return state ? new LabCluster(state, stateRoot, host) : undefined;
+  }
+
+  get clusterName(): string {
+    return this.state.clusterName;
+  }
+
+  get nodeNames(): string[] {
+    return this.state.nodes.map((node) => node.name);
+  }
+
+  /** A runner whose commands run inside `node`. */
+  runner(node: string): Runner {
+    const entry = this.node(node);
+    if (entry.pid === undefined || !isNodeInit(entry.name, entry.pid)) {
+      throw new HaError('PRECONDITION_FAILED', `${node} is not running`);
+    }
+    return createNodeRunner(entry.name, entry.pid);
+  }
+
+  /** Runs a command inside `node`. */
+  exec(node: string, file: string, args: readonly string[] = [], options?: RunOptions): Promise<CommandResult> {
+    return this.runner(node).run(file, args, options);
+  }
+
+  /** The cluster as `crm_mon` on `from` (default: the first running node) sees it. */
+  async view(from?: string): Promise<LabClusterView> {
+    const node = from ?? (await this.runningNodes())[0]?.name;
+    if (node === undefined) throw new HaError('PRECONDITION_FAILED', 'no lab node is running');
+    const { stdout } = await this.exec(node, 'crm_mon', ['--one-shot', '--inactive', '--output-as=xml'], { timeoutMs: 15_000 });
+    return parseClusterView(stdout);
+  }
+
+  /**
+   * Polls the cluster view until `predicate` holds. Transient crm_mon failures
+   * (a node still joining) count as "not yet".
+   */
+  async waitForView(what: string, predicate: (view: LabClusterView) => boolean, options: { timeoutMs?: number; from?: string } = {}): Promise<LabClusterView> {
+    return waitFor(what, options.timeoutMs ?? 60_000, () =>
+      untilCommandSucceeds(async () => {
+        const view = await this.view(options.from);
+        return predicate(view) ? view : undefined;
+      }), 250);
+  }
+
+  /** Hard crash: SIGKILL to the node's PID 1 takes every process, mount and its link with it. */
+  async kill(node: string): Promise<void> {
+    const entry = this.node(node);
+    if (entry.pid !== undefined) await crashNode(entry.name, entry.pid);
+    await this.recordPid(entry.name, undefined);
+  }
+
+  /** Clean shutdown: stop pacemaker, then corosync (and pcsd), then the node itself. */
+  async stop(node: string): Promise<void> {
+    const entry = this.node(node);
+    if (entry.pid === undefined || !isNodeInit(entry.name, entry.pid)) return this.recordPid(entry.name, undefined);
+    const runner = createNodeRunner(entry.name, entry.pid);
+    await runner.run('systemctl', ['stop', 'pacemaker'], { timeoutMs: 150_000 });
+    await runner.run('systemctl', ['stop', 'corosync', 'pcsd'], { timeoutMs: 150_000 });
+    await crashNode(entry.name, entry.pid);
+    await this.recordPid(entry.name, undefined);
+  }
+
+  /** Boots a stopped or killed node again and waits until the cluster has it online. */
+  async start(node: string): Promise<void> {
+    const entry = this.node(node);
+    if (entry.pid === undefined || !isNodeInit(entry.name, entry.pid)) {
+      await this.bootNamespace(entry);
+    }
+    await this.startServices([this.node(node)]);
+  }
+
+  /** Cuts the node's link at the switch; the node keeps running, alone. */
+  async partition(node: string): Promise<void> {
+    await this.network.setPort(switchPort(this.node(node).index), 'down');
+  }
+
+  /** Restores a partitioned node's link. */
+  async heal(node: string): Promise<void> {
+    await this.network.setPort(switchPort(this.node(node).index), 'up');
+  }
+
+  async status(): Promise<LabStatus> {
+    const nodes = await Promise.all(
+      this.state.nodes.map(async (node): Promise<LabNodeStatus> => {
+        const running = node.pid !== undefined && isNodeInit(node.name, node.pid);
+        const port = await this.network.portIsUp(switchPort(node.index)).catch(() => undefined);
+        const link = port === undefined ? 'absent' : port ? 'up' : 'down';
+        if (!running) return { name: node.name, address: node.address, running, pid: undefined, corosync: false, pacemaker: false, pcsd: false, link };
+        const active = await this.exec(node.name, 'systemctl', ['is-active', 'corosync', 'pacemaker', 'pcsd'], { allowExitCodes: [3] });
+        const [corosync, pacemaker, pcsd] = active.stdout.trim().split('\n').map((line) => line === 'active');
+        return { name: node.name, address: node.address, running, pid: node.pid, corosync: !!corosync, pacemaker: !!pacemaker, pcsd: !!pcsd, link };
+      }),
+    );
+    const viewer = nodes.find((node) => node.pacemaker);
+    const view = viewer ? await this.view(viewer.name).catch(() => undefined) : undefined;
+    return { clusterName: this.state.clusterName, bare: this.state.bare, pcsd: this.state.pcsd, nodes, view };
+  }
+
+  /** Tears the cluster down (nodes, switch, state folder). */
+  async down(): Promise<void> {
+    await teardownCluster(this.stateRoot, this.host);
+  }
+
+  private node(name: string): NodeState {
+    const node = this.state.nodes.find((entry) => entry.name === name);
+    if (!node) throw new UsageError(`no node '${name}' in this lab (nodes: ${this.nodeNames.join(', ')})`);
+    return node;
+  }
+
+  private async runningNodes(): Promise<NodeState[]> {
+    return this.state.nodes.filter((node) => node.pid !== undefined && isNodeInit(node.name, node.pid));
+  }
+
+  private async recordPid(name: string, pid: number | undefined): Promise<void> {
+    this.state = {
+      ...this.state,
+      nodes: this.state.nodes.map((node) => {
+        if (node.name !== name) return node;
+        const { pid: _old, ...rest } = node;
+        return pid === undefined ? rest : { ...rest, pid };
+      }),
+    };
+    await writeClusterState(this.paths.clusterState, this.state);
+  }
+
+  // The node's namespaces, mounts and link; no daemons yet.
+  private async bootNamespace(node: NodeState): Promise<void> {
+    const port = switchPort(node.index);
+    // A crashed node's veth goes away with its namespace, asynchronously.
+    await waitFor(`${port} to disappear`, 5_000, async () => ((await this.network.portIsUp(port)) === undefined ? true : undefined));
+    const pid = await bootNode(this.host, {
+      name: node.name,
+      paths: this.paths.node(node.name),
+      initScript: this.paths.nodeInit,
+      systemctlStub: this.paths.systemctlStub,
+      keepPaths: this.state.keepPaths,
+    });
+    await this.recordPid(node.name, pid);
+    await this.network.connect(port, pid, createNodeRunner(node.name, pid), node.address);
+  }
+
+  // pcsd if wanted; then, unless bare, corosync everywhere, quorum, pacemaker, and a DC with every given node online.
+  private async startServices(nodes: NodeState[]): Promise<void> {
+    const names = nodes.map((node) => node.name);
+    if (this.state.pcsd) {
+      await Promise.all(names.map((name) => this.exec(name, 'systemctl', ['start', 'pcsd'])));
+      await Promise.all(
+        names.map((name) =>
+          waitFor(`pcsd on ${name}`, 30_000, () =>
+            untilCommandSucceeds(async () => {
+              const { stdout } = await this.exec(name, 'ss', ['-Hltn', 'sport = :2224']);
+              return stdout.trim().length > 0 ? true : undefined;
+            }), 200),
+        ),
+      );
+    }
+    if (this.state.bare) return;
+    await Promise.all(names.map((name) => this.exec(name, 'systemctl', ['start', 'corosync'])));
+    const expectedVotes = this.state.nodeCount === nodes.length ? nodes.length : undefined;
+    await Promise.all(
+      names.map((name) =>
+        waitFor(`corosync quorum on ${name}`, 30_000, () =>
+          untilCommandSucceeds(async () => {
+            const { stdout } = await this.exec(name, 'corosync-quorumtool', ['-s'], { allowExitCodes: [1, 2] });
+            const votes = Number(/Total votes:\s+(\d+)/.exec(stdout)?.[1] ?? 0);
+            const quorate = /Quorate:\s+Yes/.test(stdout);
+            return quorate && (expectedVotes === undefined || votes >= expectedVotes) ? true : undefined;
+          }), 200),
+      ),
+    );
+    await Promise.all(names.map((name) => this.exec(name, 'systemctl', ['start', 'pacemaker'])));
+    await Promise.all(
+      names.map((name) =>
+        this.waitForView(`${name} online with a DC`, (view) => view.dc !== undefined && names.every((n) => view.nodes.some((node) => node.name === n && node.online)), {
+          timeoutMs: 90_000,
+          from: name,
+        }),
+      ),
+    );
+  }
+}
+
+/**
+ * Removes the lab found in `stateRoot`, whatever state it is in (also after a
+ * crashed run): every node init is killed, the switch namespace deleted, the
+ * state folder removed. Returns what is still left (empty when clean).
+ */
+export async function teardownCluster(stateRoot: string = defaultStateRoot, host: Runner = defaultRunner): Promise<void> {
+  const paths = labPaths(stateRoot);
+  const state = await readClusterState(paths.clusterState).catch(() => undefined);
+  const inits = new Map<number, string>();
+  for (const node of state?.nodes ?? []) if (node.pid !== undefined) inits.set(node.pid, node.name);
+  for (const found of findNodeInits()) inits.set(found.pid, found.name);
+  await Promise.all([...inits].map(([pid, name]) => crashNode(name, pid)));
+  await new LabSwitch(host, state?.switchNamespace ?? labDefaults.switchNamespace).destroy();
+  // unshare parents linger a moment as zombies after their child dies.
+  await waitFor('node processes to be reaped', 10_000, () => ([...inits.keys()].some(isAlive) ? undefined : true));
+  await rm(paths.cluster, { recursive: true, force: true });
+}
+
+// A command that fails while a daemon is still starting means "not yet".
+async function untilCommandSucceeds<T>(probe: () => Promise<T | undefined>): Promise<T | undefined> {
+  try {
+    return await probe();
+  } catch (error) {
+    if (error instanceof CommandError) return undefined;
+    throw error;
+  }
+}

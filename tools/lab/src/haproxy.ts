@@ -1,0 +1,162 @@
+import { readFileSync } from 'node:fs';
+import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { createServer } from 'node:net';
+import { fileURLToPath } from 'node:url';
+import { CommandError, defaultRunner, HaError, parseWithSchema, UsageError, writeFileAtomic, type Runner } from '@ha/core';
+import { z } from 'zod';
+import { defaultStateRoot, labPaths } from './layout.js';
+import { isAlive, processesMentioning, sendSignal } from './proc.js';
+import { waitFor } from './wait.js';
+
+/** A running lab HAProxy, as recorded in its state file. */
+export const haproxyLabSchema = z.object({
+  version: z.literal(1),
+  directory: z.string(),
+  configPath: z.string(),
+  /** Runtime API, `level admin`. */
+  adminSocket: z.string(),
+  /** Master CLI (`-S`). */
+  masterSocket: z.string(),
+  pidFile: z.string(),
+  masterPid: z.number().int(),
+  backendsPid: z.number().int(),
+  frontend: z.object({ name: z.string(), address: z.string(), port: z.number().int() }),
+  backend: z.string(),
+  servers: z.array(z.object({ name: z.string(), address: z.string(), port: z.number().int() })),
+});
+
+export type HaproxyLab = z.infer<typeof haproxyLabSchema>;
+
+export interface HaproxyLabOptions {
+  /** How many backend servers (1 to 50; default 3). */
+  servers?: number;
+  stateRoot?: string;
+}
+
+// The lab's backends are compiled JavaScript, also when the lab runs from source in tests.
+const backendScript = fileURLToPath(new URL('../dist/backend-server.js', import.meta.url));
+
+/**
+ * Starts N real HTTP backends on loopback and a real HAProxy (master-worker,
+ * admin stats socket, master CLI) in front of them, frontend `web` →
+ * backend `servers`, round robin, health-checked. Returns when every server is UP.
+ */
+export async function startHaproxyLab(options: HaproxyLabOptions = {}, host: Runner = defaultRunner): Promise<HaproxyLab> {
+  const count = options.servers ?? 3;
+  if (!Number.isInteger(count) || count < 1 || count > 50) throw new UsageError('--servers must be a whole number from 1 to 50');
+  const stateRoot = options.stateRoot ?? defaultStateRoot;
+  if (await readHaproxyLab(stateRoot)) throw new HaError('PRECONDITION_FAILED', "the lab's HAProxy is already up; run 'ha-lab haproxy down' first");
+  await stopHaproxyLab(stateRoot);
+  const directory = labPaths(stateRoot).haproxy;
+  await mkdir(directory, { recursive: true, mode: 0o755 });
+  try {
+    const readyFile = `${directory}/backends.json`;
+    await host.spawnDetached(process.execPath, [backendScript, '--count', String(count), '--ready', readyFile], { logFile: `${directory}/backends.log` });
+    const backends = await waitFor('lab HTTP backends', 10_000, async () => {
+      try {
+        return JSON.parse(await readFile(readyFile, 'utf8')) as { pid: number; ports: number[] };
+      } catch {
+        return undefined;
+      }
+    });
+    const lab: Omit<HaproxyLab, 'masterPid'> = {
+      version: 1,
+      directory,
+      configPath: `${directory}/haproxy.cfg`,
+      adminSocket: `${directory}/admin.sock`,
+      masterSocket: `${directory}/master.sock`,
+      pidFile: `${directory}/haproxy.pid`,
+      backendsPid: backends.pid,
+      frontend: { name: 'web', address: '127.0.0.1', port: await freeLoopbackPort() },
+      backend: 'servers',
+      servers: backends.ports.map((port, i) => ({ name: `srv${i + 1}`, address: '127.0.0.1', port })),
+    };
+    await writeFile(lab.configPath, renderLabHaproxyConfig(lab));
+    await host.run('haproxy', ['-c', '-q', '-f', lab.configPath]);
+    // -D: the master daemonizes; its output must not hold a pipe of ours open.
+    await host.run('haproxy', ['-W', '-D', '-S', `${lab.masterSocket},mode,600`, '-p', lab.pidFile, '-f', lab.configPath], { stdio: 'ignore' });
+    const masterPid = Number(readFileSync(lab.pidFile, 'utf8').trim());
+    const state: HaproxyLab = { ...lab, masterPid };
+    await writeFileAtomic(`${directory}/state.json`, `${JSON.stringify(state, null, 2)}\n`);
+    await waitFor('every lab server UP', 20_000, async () => {
+      const statuses = await serverStatuses(host, state).catch((error: unknown) => {
+        if (error instanceof CommandError) return undefined;
+        throw error;
+      });
+      return statuses !== undefined && state.servers.every((server) => statuses.get(server.name) === 'UP') ? true : undefined;
+    }, 200);
+    return state;
+  } catch (error) {
+    await stopHaproxyLab(stateRoot).catch(() => undefined);
+    throw error;
+  }
+}
+
+/** The HAProxy lab recorded under `stateRoot`, if one is up. */
+export async function readHaproxyLab(stateRoot: string = defaultStateRoot): Promise<HaproxyLab | undefined> {
+  let text: string;
+  try {
+    text = await readFile(`${labPaths(stateRoot).haproxy}/state.json`, 'utf8');
+  } catch {
+    return undefined;
+  }
+  return parseWithSchema(haproxyLabSchema, JSON.parse(text), 'lab HAProxy state');
+}
+
+/** Stops the lab's HAProxy and backends (also leftovers of a crashed run) and removes their folder. */
+export async function stopHaproxyLab(stateRoot: string = defaultStateRoot): Promise<void> {
+  const directory = labPaths(stateRoot).haproxy;
+  const pids = new Set<number>();
+  const state = await readHaproxyLab(stateRoot).catch(() => undefined);
+  if (state) [state.masterPid, state.backendsPid].forEach((pid) => pids.add(pid));
+  for (const pid of processesMentioning(directory)) pids.add(pid);
+  for (const pid of pids) sendSignal(pid, 'SIGTERM');
+  try {
+    await waitFor('lab HAProxy to stop', 5_000, () => ([...pids].some(isAlive) ? undefined : true));
+  } catch {
+    for (const pid of pids) sendSignal(pid, 'SIGKILL');
+    await waitFor('lab HAProxy to die', 5_000, () => ([...pids].some(isAlive) ? undefined : true));
+  }
+  await rm(directory, { recursive: true, force: true });
+}
+
+/** `show stat` through the admin socket (with the real socat), as server name → status. */
+export async function serverStatuses(host: Runner, lab: HaproxyLab): Promise<Map<string, string>> {
+  const { stdout } = await host.run('socat', ['-t', '2', 'stdio', `UNIX-CONNECT:${lab.adminSocket}`], { input: 'show stat\n', timeoutMs: 5_000 });
+  const [header, ...rows] = stdout.split('\n').filter((line) => line.length > 0);
+  const columns = (header ?? '').replace(/^# /, '').split(',');
+  const proxy = columns.indexOf('pxname');
+  const name = columns.indexOf('svname');
+  const status = columns.indexOf('status');
+  const statuses = new Map<string, string>();
+  for (const row of rows) {
+    const cells = row.split(',');
+    if (cells[proxy] === lab.backend) statuses.set(cells[name] as string, cells[status] as string);
+  }
+  return statuses;
+}
+
+/** The lab's haproxy.cfg. */
+export function renderLabHaproxyConfig(lab: Omit<HaproxyLab, 'masterPid'>): string {
+  const servers = lab.servers.map((server) => `    server ${server.name} ${server.address}:${server.port} check inter 500ms fall 2 rise 1\n`).join('');
+  return (
+    `global\n` +
+    `    stats socket ${lab.adminSocket} mode 600 level admin expose-fd listeners\n` +
+    `    stats timeout 2m\n` +
+    `    maxconn 2000\n\n` +
+    `defaults\n    mode http\n    timeout connect 2s\n    timeout client 10s\n    timeout server 10s\n\n` +
+    `frontend ${lab.frontend.name}\n    bind ${lab.frontend.address}:${lab.frontend.port}\n    default_backend ${lab.backend}\n\n` +
+    `backend ${lab.backend}\n    balance roundrobin\n    option httpchk GET /health\n${servers}`
+  );
+}
+
+function freeLoopbackPort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      server.close(() => (typeof address === 'object' && address !== null ? resolve(address.port) : reject(new Error('no port'))));
+    });
+  });
+}

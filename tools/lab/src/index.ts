@@ -1,0 +1,16 @@
+/**
+ * @ha/lab: real Corosync/Pacemaker clusters and HAProxy instances on one
+ * machine, for ha-toolkit's tests, benches and demo. Private to the repo.
+ */
+export { LabCluster, teardownCluster } from './cluster.js';
+export type { LabUpOptions, LabStatus, LabNodeStatus } from './cluster.js';
+export { parseClusterView } from './cluster-view.js';
+export type { LabClusterView } from './cluster-view.js';
+export { renderLabCorosyncConf, renderLabHosts } from './cluster-files.js';
+export { startHaproxyLab, stopHaproxyLab, readHaproxyLab, serverStatuses, renderLabHaproxyConfig, haproxyLabSchema } from './haproxy.js';
+export type { HaproxyLab, HaproxyLabOptions } from './haproxy.js';
+export { findLabLeftovers } from './leftovers.js';
+export { teardownLab } from './teardown.js';
+export { labDefaults, labPaths, defaultStateRoot, nodeAddress, nodeName } from './layout.js';
+export { nodeEnvironment } from './node.js';
+export { waitFor } from './wait.js';

@@ -1,0 +1,126 @@
+import { existsSync, readFileSync, readlinkSync } from 'node:fs';
+import { rm } from 'node:fs/promises';
+import { createRunner, HaError, type Runner } from '@ha/core';
+import { nodeInitName, type NodePaths } from './layout.js';
+import { isAlive, listPids, readCommandLine, sendSignal } from './proc.js';
+import { waitFor } from './wait.js';
+
+/** The environment every command inside a node starts from. */
+export const nodeEnvironment = {
+  PATH: '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin',
+  HOME: '/root',
+  LANG: 'C.UTF-8',
+};
+
+/** What it takes to boot one node's namespaces. */
+export interface BootNodeOptions {
+  name: string;
+  paths: NodePaths;
+  initScript: string;
+  systemctlStub: string;
+  keepPaths: readonly string[];
+}
+
+/**
+ * Starts a node: a new network, mount, PID, UTS and IPC namespace whose PID 1
+ * is the node init. Returns the host PID of that init once its mounts are made.
+ */
+export async function bootNode(host: Runner, options: BootNodeOptions): Promise<number> {
+  await rm(options.paths.ready, { force: true });
+  const unshare = await host.spawnDetached(
+    'unshare',
+    ['--net', '--mount', '--pid', '--uts', '--ipc', '--fork', '--propagation', 'private', '--mount-proc',
+      'bash', options.initScript, options.name, options.paths.dir, options.systemctlStub, ...options.keepPaths],
+    { logFile: options.paths.initLog },
+  );
+  // nsenter must target unshare's child (the node's PID 1): unshare itself is still in the host's PID namespace.
+  const pid = await waitFor(`${options.name}: init process`, 10_000, () => childOf(unshare.pid));
+  await waitFor(`${options.name}: private mounts`, 15_000, () => {
+    if (!isAlive(pid)) throw new HaError('PRECONDITION_FAILED', `${options.name}: node init exited; see ${options.paths.initLog}`);
+    return existsSync(options.paths.ready) ? true : undefined;
+  });
+  return pid;
+}
+
+/**
+ * A runner whose every command runs inside the node, with a clean environment.
+ * It re-checks before each command that `pid` is still this node's init in
+ * another network namespace: a reused PID must never run a command on the host.
+ */
+export function createNodeRunner(name: string, pid: number): Runner {
+  return createRunner({
+    cleanEnv: true,
+    env: nodeEnvironment,
+    label: name,
+    wrap: (file, args) => {
+      assertNodeProcess(name, pid);
+      return { file: 'nsenter', args: ['-t', String(pid), '-a', `--wd=${workingDirectoryIn(pid)}`, '--', file, ...args] };
+    },
+  });
+}
+
+/** Throws unless `pid` is the init of node `name`, in a namespace other than ours. */
+export function assertNodeProcess(name: string, pid: number): void {
+  if (!isNodeInit(name, pid)) {
+    throw new HaError('PRECONDITION_FAILED', `${name} is not running (no node init at PID ${pid})`);
+  }
+  if (readNamespace(pid, 'net') === readNamespace('self', 'net')) {
+    throw new HaError('PRECONDITION_FAILED', `${name}: PID ${pid} shares this process's network namespace; refusing to run there`);
+  }
+}
+
+/** True when `pid` is the node init of `name`. */
+export function isNodeInit(name: string, pid: number): boolean {
+  const argv = readCommandLine(pid);
+  const scriptIndex = argv.findIndex((arg) => arg.endsWith(`/${nodeInitName}`));
+  return scriptIndex !== -1 && argv[scriptIndex + 1] === name;
+}
+
+/** Every process on this machine whose command line marks it as a node init, with its node name. */
+export function findNodeInits(): { pid: number; name: string }[] {
+  const found: { pid: number; name: string }[] = [];
+  for (const pid of listPids()) {
+    const argv = readCommandLine(pid);
+    const scriptIndex = argv.findIndex((arg) => arg.endsWith(`/${nodeInitName}`));
+    // unshare's own command line names the script too; only its child (bash) is the init.
+    if (scriptIndex > 0 && argv[0] !== 'unshare' && argv[scriptIndex + 1] !== undefined) {
+      found.push({ pid, name: argv[scriptIndex + 1] as string });
+    }
+  }
+  return found;
+}
+
+/** SIGKILL to a node's PID 1: a hard crash of every process in the node. */
+export async function crashNode(name: string, pid: number): Promise<void> {
+  if (!isNodeInit(name, pid)) return;
+  sendSignal(pid, 'SIGKILL');
+  await waitFor(`${name}: node init to exit`, 10_000, () => (isAlive(pid) ? undefined : true));
+}
+
+function childOf(parent: number): number | undefined {
+  try {
+    const children = readFileSync(`/proc/${parent}/task/${parent}/children`, 'utf8').trim();
+    const first = children.split(/\s+/)[0];
+    return first ? Number(first) : undefined;
+  } catch {
+    throw new HaError('PRECONDITION_FAILED', `unshare (PID ${parent}) exited before starting the node`);
+  }
+}
+
+function readNamespace(pid: number | 'self', kind: string): string | undefined {
+  try {
+    return readlinkSync(`/proc/${pid}/ns/${kind}`);
+  } catch {
+    return undefined;
+  }
+}
+
+// The caller's directory when the node can see it (kept /tmp paths included), else /.
+function workingDirectoryIn(pid: number): string {
+  const cwd = process.cwd();
+  try {
+    return existsSync(`/proc/${pid}/root${cwd}`) ? cwd : '/';
+  } catch {
+    return '/';
+  }
+}

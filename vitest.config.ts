@@ -1,0 +1,48 @@
+import { fileURLToPath } from 'node:url';
+import { defineConfig } from 'vitest/config';
+
+const here = (path: string) => fileURLToPath(new URL(path, import.meta.url));
+
+// Tests import workspace packages from source, so a unit run needs no build.
+const alias = {
+  '@ha/core': here('./packages/core/src/index.ts'),
+  '@ha/corosync-config': here('./packages/corosync-config/src/index.ts'),
+  '@ha/pcs-client': here('./packages/pcs-client/src/index.ts'),
+  '@ha/haproxy-config': here('./packages/haproxy-config/src/index.ts'),
+  '@ha/haproxy-runtime': here('./packages/haproxy-runtime/src/index.ts'),
+  '@ha/drbd': here('./packages/drbd/src/index.ts'),
+  '@ha/monitor': here('./packages/monitor/src/index.ts'),
+  '@ha/lab/vitest': here('./tools/lab/src/vitest.ts'),
+  '@ha/lab': here('./tools/lab/src/index.ts'),
+};
+
+export default defineConfig({
+  resolve: { alias },
+  test: {
+    projects: [
+      {
+        extends: true,
+        test: {
+          name: 'unit',
+          include: ['packages/*/src/**/*.test.ts', 'packages/*/test/**/*.test.ts', 'tools/*/src/**/*.test.ts'],
+          exclude: ['**/*.int.test.ts', '**/node_modules/**', '**/dist/**'],
+          sequence: { groupOrder: 0 },
+        },
+      },
+      {
+        extends: true,
+        test: {
+          // Files here boot real clusters and daemons: one file at a time, after the unit tests.
+          name: 'integration',
+          include: ['packages/*/src/**/*.int.test.ts', 'packages/*/test/**/*.int.test.ts', 'tools/*/src/**/*.int.test.ts', 'tools/*/test/**/*.int.test.ts'],
+          exclude: ['**/node_modules/**', '**/dist/**'],
+          fileParallelism: false,
+          sequence: { groupOrder: 1 },
+          testTimeout: 180_000,
+          hookTimeout: 240_000,
+          globalSetup: [here('./tools/lab/test/global-setup.ts')],
+        },
+      },
+    ],
+  },
+});
