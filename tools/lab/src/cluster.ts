@@ -152,7 +152,7 @@ export class LabCluster {
   }
 
   /** Runs a command inside `node`. */
-  exec(node: string, file: string, args: readonly string[] = [], options?: RunOptions): Promise<CommandResult> {
+  async exec(node: string, file: string, args: readonly string[] = [], options?: RunOptions): Promise<CommandResult> {
     return this.runner(node).run(file, args, options);
   }
 

@@ -131,7 +131,8 @@ export async function serverStatuses(host: Runner, lab: HaproxyLab): Promise<Map
   const statuses = new Map<string, string>();
   for (const row of rows) {
     const cells = row.split(',');
-    if (cells[proxy] === lab.backend) statuses.set(cells[name] as string, cells[status] as string);
+    // The BACKEND row sums up the proxy; only servers are wanted.
+    if (cells[proxy] === lab.backend && cells[name] !== 'BACKEND') statuses.set(cells[name] as string, cells[status] as string);
   }
   return statuses;
 }

@@ -144,13 +144,18 @@ export function createRunner(defaults: RunnerOptions = {}): Runner {
           stderr: logTarget,
         };
         const child = execa(realFile, realArgs, detachedOptions);
-        const [event] = await Promise.race([once(child, 'spawn'), once(child, 'error').then((e) => ['error', ...e])]);
-        if (event === 'error' || child.pid === undefined) {
-          const result = await child;
-          if (isSpawnNotFound(result.cause)) throw new ToolNotFoundError(file, [...args], shown, { cause: result.cause });
+        // once('spawn') rejects with the spawn error (ENOENT, EACCES) when there is one.
+        const spawnError = await once(child, 'spawn').then(
+          () => undefined,
+          (error: unknown) => error,
+        );
+        if (spawnError !== undefined || child.pid === undefined) {
+          await child;
+          if (isSpawnNotFound(spawnError)) throw new ToolNotFoundError(realFile, [...args], shown, { cause: spawnError });
+          const message = spawnError instanceof Error ? spawnError.message : String(spawnError);
           throw new CommandError(
-            { file, args: [...args], command: shown, exitCode: result.exitCode, signal: result.signal, stdout: '', stderr: String(result.cause ?? ''), timedOut: false, durationMs: result.durationMs },
-            { cause: result.cause },
+            { file, args: [...args], command: shown, exitCode: undefined, signal: undefined, stdout: '', stderr: message, timedOut: false, durationMs: 0 },
+            { cause: spawnError },
           );
         }
         child.unref();

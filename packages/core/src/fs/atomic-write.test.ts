@@ -1,0 +1,85 @@
+import { mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { defaultRunner } from '../run/runner.js';
+import { installFile, writeFileAtomic } from './atomic-write.js';
+
+const scratch = await mkdtemp(join(tmpdir(), 'ha-core-atomic-'));
+afterAll(() => rm(scratch, { recursive: true, force: true }));
+
+let counter = 0;
+async function fileWith(content: string, mode = 0o640): Promise<string> {
+  const path = join(scratch, `file-${counter++}.cfg`);
+  await writeFile(path, content, { mode });
+  return path;
+}
+
+// The validator the config packages use: the real tool checks the candidate.
+async function shellSyntaxCheck(candidate: string): Promise<void> {
+  await defaultRunner.run('sh', ['-n', candidate]);
+}
+
+describe('writeFileAtomic', () => {
+  it('replaces content and keeps no temp file behind', async () => {
+    const path = await fileWith('old\n');
+    await writeFileAtomic(path, 'new\n');
+    expect(await readFile(path, 'utf8')).toBe('new\n');
+    expect((await readdir(scratch)).filter((name) => name.includes('.tmp-'))).toEqual([]);
+  });
+
+  it('sets the exact mode asked for, whatever the umask', async () => {
+    const path = join(scratch, 'secret');
+    await writeFileAtomic(path, 'k', { mode: 0o400 });
+    expect((await stat(path)).mode & 0o777).toBe(0o400);
+  });
+
+  it('fails with WRITE_FAILED when the directory does not exist', async () => {
+    await expect(writeFileAtomic(join(scratch, 'missing', 'x'), 'y')).rejects.toMatchObject({ code: 'WRITE_FAILED' });
+  });
+});
+
+describe('installFile', () => {
+  it('validates, backs up, replaces and keeps the previous mode', async () => {
+    const path = await fileWith('echo old\n', 0o640);
+    const result = await installFile(path, 'echo new\n', { validate: shellSyntaxCheck });
+    expect(result).toMatchObject({ changed: true, backupPath: `${path}.bak` });
+    expect(await readFile(path, 'utf8')).toBe('echo new\n');
+    expect(await readFile(`${path}.bak`, 'utf8')).toBe('echo old\n');
+    expect((await stat(path)).mode & 0o777).toBe(0o640);
+  });
+
+  it('leaves the file untouched when the real tool rejects the candidate', async () => {
+    const path = await fileWith('echo old\n');
+    await expect(installFile(path, 'if then fi (\n', { validate: shellSyntaxCheck })).rejects.toMatchObject({ code: 'COMMAND_FAILED' });
+    expect(await readFile(path, 'utf8')).toBe('echo old\n');
+    expect((await readdir(scratch)).filter((name) => name.includes('.tmp-'))).toEqual([]);
+  });
+
+  it('rolls back when activation fails', async () => {
+    const path = await fileWith('echo old\n');
+    const error = await installFile(path, 'echo new\n', {
+      activate: async () => {
+        throw new Error('reload refused');
+      },
+    }).catch((e: unknown) => e);
+    expect(error).toMatchObject({ code: 'WRITE_FAILED' });
+    expect((error as Error).message).toContain('reload refused');
+    expect(await readFile(path, 'utf8')).toBe('echo old\n');
+  });
+
+  it('removes a new file again when activation of a first install fails', async () => {
+    const path = join(scratch, 'first-install.cfg');
+    await expect(installFile(path, 'x', { activate: () => Promise.reject(new Error('no')) })).rejects.toThrow();
+    await expect(stat(path)).rejects.toMatchObject({ code: 'ENOENT' });
+  });
+
+  it('writes nothing when the content is unchanged, and can roll back by hand', async () => {
+    const path = await fileWith('same\n');
+    expect((await installFile(path, 'same\n')).changed).toBe(false);
+    const result = await installFile(path, 'changed\n', { backupPath: false });
+    expect(result.backupPath).toBeUndefined();
+    await result.rollback();
+    expect(await readFile(path, 'utf8')).toBe('same\n');
+  });
+});

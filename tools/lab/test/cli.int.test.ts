@@ -1,0 +1,44 @@
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { CommandError, defaultRunner } from '@ha/core';
+import { teardownLab } from '../src/index.js';
+
+// The real `ha-lab` bin, as an operator runs it.
+const bin = fileURLToPath(new URL('../bin/ha-lab.js', import.meta.url));
+const haLab = (...args: string[]) => defaultRunner.run(process.execPath, [bin, ...args], { timeoutMs: 120_000 });
+
+beforeAll(() => teardownLab(), 60_000);
+afterAll(async () => {
+  expect(await teardownLab()).toEqual([]);
+}, 60_000);
+
+describe('ha-lab', () => {
+  it('boots one node, reports it, runs commands in it and tears down', async () => {
+    const up = await haLab('up', '--nodes', '1', '--json');
+    const booted = JSON.parse(up.stdout) as { bootMs: number; nodes: { name: string; running: boolean; pacemaker: boolean }[] };
+    expect(booted.nodes).toMatchObject([{ name: 'node1', running: true, pacemaker: true }]);
+
+    const status = JSON.parse((await haLab('status', '--json')).stdout) as { view: { dc: string } };
+    expect(status.view.dc).toBe('node1');
+    expect((await haLab('status')).stdout).toMatch(/^node1 +10\.213\.0\.1 +running/m);
+    expect((await haLab('exec', 'node1', '--', 'crm_mon', '-1')).stdout).toContain('Online: [ node1 ]');
+
+    const failing = (await haLab('exec', 'node1', '--', 'sh', '-c', 'exit 5').catch((e: unknown) => e)) as CommandError;
+    expect(failing.exitCode).toBe(5);
+
+    const again = (await haLab('up', '--nodes', '1').catch((e: unknown) => e)) as CommandError;
+    expect(again.exitCode).toBe(2);
+    expect(again.stderr).toMatch(/^ha-lab: a lab is already up .*\n$/);
+
+    expect((await haLab('down')).stdout).toBe('lab down: nothing left behind\n');
+    expect((await haLab('leftovers')).stdout).toBe('');
+  });
+
+  it('refuses bad input with one line and exit code 2', async () => {
+    for (const args of [['up', '--nodes', '9'], ['up', '--nodes', 'x'], ['kill'], ['exec', 'node1'], ['frobnicate']]) {
+      const error = (await haLab(...args).catch((e: unknown) => e)) as CommandError;
+      expect(error.exitCode).toBe(2);
+      expect(error.stderr.trim().split('\n')).toHaveLength(1);
+    }
+  });
+});
