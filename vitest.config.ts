@@ -19,12 +19,13 @@ const alias = {
 export default defineConfig({
   resolve: { alias },
   test: {
+    reporters: ['default', here('./tools/scripts/summary-reporter.ts')],
     projects: [
       {
         extends: true,
         test: {
           name: 'unit',
-          include: ['packages/*/src/**/*.test.ts', 'packages/*/test/**/*.test.ts', 'tools/*/src/**/*.test.ts'],
+          include: ['packages/*/src/**/*.test.ts', 'packages/*/test/**/*.test.ts', 'tools/*/src/**/*.test.ts', 'test/**/*.test.ts'],
           exclude: ['**/*.int.test.ts', '**/node_modules/**', '**/dist/**'],
           sequence: { groupOrder: 0 },
         },
@@ -34,7 +35,7 @@ export default defineConfig({
         test: {
           // Files here boot real clusters and daemons: one file at a time, after the unit tests.
           name: 'integration',
-          include: ['packages/*/src/**/*.int.test.ts', 'packages/*/test/**/*.int.test.ts', 'tools/*/src/**/*.int.test.ts', 'tools/*/test/**/*.int.test.ts'],
+          include: ['packages/*/src/**/*.int.test.ts', 'packages/*/test/**/*.int.test.ts', 'tools/*/src/**/*.int.test.ts', 'tools/*/test/**/*.int.test.ts', 'test/**/*.int.test.ts'],
           exclude: ['**/node_modules/**', '**/dist/**'],
           fileParallelism: false,
           sequence: { groupOrder: 1 },

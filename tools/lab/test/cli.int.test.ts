@@ -1,6 +1,7 @@
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CommandError, defaultRunner } from '@ha/core';
+import type { CommandError} from '@ha/core';
+import { defaultRunner } from '@ha/core';
 import { teardownLab } from '../src/index.js';
 
 // The real `ha-lab` bin, as an operator runs it.

@@ -1,0 +1,14 @@
+import { fileURLToPath } from 'node:url';
+
+/** The published packages, their folders and CLIs: what the root tests check for each. */
+export const publishedPackages = [
+  { name: '@ha/core', directory: 'packages/core', bin: undefined },
+  { name: '@ha/corosync-config', directory: 'packages/corosync-config', bin: 'ha-corosync' },
+  { name: '@ha/pcs-client', directory: 'packages/pcs-client', bin: 'ha-pcs' },
+  { name: '@ha/haproxy-config', directory: 'packages/haproxy-config', bin: 'ha-haproxy-config' },
+  { name: '@ha/haproxy-runtime', directory: 'packages/haproxy-runtime', bin: 'ha-haproxy' },
+  { name: '@ha/drbd', directory: 'packages/drbd', bin: 'ha-drbd' },
+  { name: '@ha/monitor', directory: 'packages/monitor', bin: 'ha-monitor' },
+] as const;
+
+export const repositoryRoot = fileURLToPath(new URL('..', import.meta.url));
