@@ -1,13 +1,15 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
+import { join } from 'node:path';
 import { parseClusterView } from './cluster-view.js';
+import { sharedPath } from './shared.js';
 
 // Real crm_mon XML outputs from Pacemaker's own regression suite (see shared/fixtures).
-const fixtures = new URL('../../../../shared/fixtures/pacemaker/crm_mon-3.x/', import.meta.url);
+const fixtures = sharedPath('fixtures', 'pacemaker', 'crm_mon-3.x');
 
 describe('parseClusterView', () => {
   it("reads DC, nodes and each primitive's location from Pacemaker's basic output", () => {
-    const view = parseClusterView(readFileSync(new URL('01-basic-output-xml.xml', fixtures), 'utf8'));
+    const view = parseClusterView(readFileSync(join(fixtures, '01-basic-output-xml.xml'), 'utf8'));
     expect(view.dc).toBe('cluster02');
     expect(view.quorate).toBe(true);
     expect(view.nodes.map((node) => [node.name, node.online])).toContainEqual(['cluster01', true]);
@@ -20,7 +22,7 @@ describe('parseClusterView', () => {
     const files = readdirSync(fixtures).filter((name) => name.endsWith('.xml'));
     expect(files.length).toBeGreaterThan(20);
     for (const name of files) {
-      const view = parseClusterView(readFileSync(new URL(name, fixtures), 'utf8'));
+      const view = parseClusterView(readFileSync(join(fixtures, name), 'utf8'));
       expect(Array.isArray(view.nodes)).toBe(true);
     }
   });

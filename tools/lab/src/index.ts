@@ -14,3 +14,4 @@ export { teardownLab } from './teardown.js';
 export { labDefaults, labPaths, defaultStateRoot, nodeAddress, nodeName } from './layout.js';
 export { nodeEnvironment } from './node.js';
 export { waitFor } from './wait.js';
+export { sharedPath } from './shared.js';
