@@ -9,34 +9,26 @@ import { teardownLab } from './teardown.js';
  * crashed run is removed first. Returns a getter, valid inside tests.
  */
 export function useLabCluster(options: LabUpOptions): () => LabCluster {
-  let lab: LabCluster | undefined;
+  return useLab('the lab cluster', () => LabCluster.up(options), 240_000);
+}
+
+/** The same for the lab's HAProxy and its backends. */
+export function useLabHaproxy(options: HaproxyLabOptions = {}): () => HaproxyLab {
+  return useLab('the lab HAProxy', () => startHaproxyLab(options), 60_000);
+}
+
+function useLab<T>(what: string, start: () => Promise<T>, startTimeoutMs: number): () => T {
+  let value: T | undefined;
   beforeAll(async () => {
     await teardownLab();
-    lab = await LabCluster.up(options);
-  }, 240_000);
+    value = await start();
+  }, startTimeoutMs);
   afterAll(async () => {
     const left = await teardownLab();
     if (left.length > 0) throw new Error(`the lab left things behind: ${left.join('; ')}`);
   }, 120_000);
   return () => {
-    if (!lab) throw new Error('the lab cluster is not up (did its beforeAll fail?)');
-    return lab;
-  };
-}
-
-/** The same for the lab's HAProxy and its backends. */
-export function useLabHaproxy(options: HaproxyLabOptions = {}): () => HaproxyLab {
-  let lab: HaproxyLab | undefined;
-  beforeAll(async () => {
-    await teardownLab();
-    lab = await startHaproxyLab(options);
-  }, 60_000);
-  afterAll(async () => {
-    const left = await teardownLab();
-    if (left.length > 0) throw new Error(`the lab left things behind: ${left.join('; ')}`);
-  }, 60_000);
-  return () => {
-    if (!lab) throw new Error('the lab HAProxy is not up (did its beforeAll fail?)');
-    return lab;
+    if (value === undefined) throw new Error(`${what} is not up (did its beforeAll fail?)`);
+    return value;
   };
 }
