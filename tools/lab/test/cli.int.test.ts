@@ -2,7 +2,7 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CommandError} from '@ha/core';
 import { defaultRunner } from '@ha/core';
-import { teardownLab } from '../src/index.js';
+import { findLabLeftovers, teardownLab, waitFor } from '../src/index.js';
 
 // The real `ha-lab` bin, as an operator runs it.
 const bin = fileURLToPath(new URL('../bin/ha-lab.js', import.meta.url));
@@ -33,6 +33,16 @@ describe('ha-lab', () => {
 
     expect((await haLab('down')).stdout).toBe('lab down: nothing left behind\n');
     expect((await haLab('leftovers')).stdout).toBe('');
+  });
+
+  it('finds and removes what an `up` killed in mid-boot left behind', async () => {
+    const booting = await defaultRunner.spawnDetached(process.execPath, [bin, 'up', '--nodes', '2']);
+    // Wait until the nodes' namespaces exist, then crash the CLI before the cluster is up.
+    await waitFor('nodes to start booting', 20_000, async () => ((await findLabLeftovers(defaultRunner)).some((item) => item.startsWith('node init')) ? true : undefined));
+    process.kill(booting.pid, 'SIGKILL');
+    expect((await findLabLeftovers(defaultRunner)).length).toBeGreaterThan(0);
+    expect((await haLab('down')).stdout).toBe('lab down: nothing left behind\n');
+    expect(await findLabLeftovers(defaultRunner)).toEqual([]);
   });
 
   it('refuses bad input with one line and exit code 2', async () => {
