@@ -47,7 +47,7 @@ describe('published packages', () => {
       join(consumer, 'consumer.ts'),
       [
         `import { createRunner, CommandError, type CommandResult, type Diagnostic, type ToolSpec } from '@ha/core';`,
-        `import { corosyncTools } from '@ha/corosync-config';`,
+        `import { corosyncTools, parse, toConfig, type CorosyncConfig } from '@ha/corosync-config';`,
         `import { pacemakerTools } from '@ha/pcs-client';`,
         `import { haproxyConfigTools } from '@ha/haproxy-config';`,
         `import { haproxyRuntimeTools } from '@ha/haproxy-runtime';`,
@@ -58,7 +58,8 @@ describe('published packages', () => {
         `const specs: readonly ToolSpec[] = [...corosyncTools, ...pacemakerTools, ...haproxyConfigTools, ...haproxyRuntimeTools, ...drbdTools, ...monitorTools];`,
         `const result: Promise<CommandResult> = createRunner({ timeoutMs: 1000 }).run('true', []);`,
         `const diagnostic: Diagnostic<'X'> | undefined = undefined;`,
-        `export { specs, result, diagnostic, deep, CommandError };`,
+        `const config: CorosyncConfig = toConfig(parse('totem {\\n cluster_name: x\\n}\\n'));`,
+        `export { specs, result, diagnostic, deep, CommandError, config };`,
         ``,
       ].join('\n'),
     );

@@ -1,4 +1,26 @@
 /**
- * @ha/corosync-config: corosync.conf model: lossless parse and serialize, generation, validation and ring status.
+ * @ha/corosync-config: corosync.conf as a lossless document and a typed view;
+ * generation as pcs writes it; validation (our rules and the real
+ * `corosync -t`); atomic writes; and the ring and quorum status of a node.
  */
+export { parse, safeParse } from './parse/cst.js';
+export type { CorosyncDocument, CstNode, CstPair, CstSection, CstTrivia, CstLine, LineKind, ParseOptions } from './parse/cst.js';
+export { serialize } from './print/serialize.js';
+export { format } from './print/format.js';
+export { toConfig, corosyncConfigSchema, nodeSchema, interfaceSchema } from './model/config.js';
+export type { CorosyncConfig, CorosyncNode } from './model/config.js';
+export { setOption, removeOption, addNode, removeNode, renameNode, addLink, setQuorum, migrateToKnet } from './edit/edits.js';
+export type { NewNode, NewLink, QuorumSettings } from './edit/edits.js';
+export { generate } from './generate/generate.js';
+export type { GenerateOptions, GenerateNode, LinkOptions } from './generate/generate.js';
+export { validate } from './validate/rules.js';
+export { checkWithCorosync, mapCorosyncOutput, localIdentity, belongsToHost } from './validate/corosync-check.js';
+export type { CorosyncCheckOptions } from './validate/corosync-check.js';
+export { writeConfig } from './write.js';
+export type { WriteConfigOptions } from './write.js';
+export { parseCfgtoolStatus, parseQuorumtoolStatus, parseCmapctl, ringStatusSchema, quorumStatusSchema, linkPeerSchema } from './status/parse-status.js';
+export type { RingStatus, QuorumStatus, CmapEntry } from './status/parse-status.js';
+export { readCorosyncStatus } from './status/read-status.js';
+export type { CorosyncStatus, LinkState } from './status/read-status.js';
+export type { CorosyncCode, CorosyncDiagnostic } from './codes.js';
 export { corosyncTools } from './tools.js';
