@@ -35,6 +35,7 @@ describe('validate', () => {
     ['an unknown transport', base(' transport: tcp\n', two), '4:13 error INVALID_VALUE'],
     ['a corosync 1 quorum provider', base('', two, 'provider: quorum_cman'), '18:12 error QUORUM_PROVIDER'],
     ['a key set twice', base(' token: 1000\n token: 2000\n', two), '5:2 warning DUPLICATE_KEY'],
+    ['a key outside any section', `stray_key: 1\n${base('', two)}`, '1:1 warning UNKNOWN_KEY'],
     ['a legacy section', `${base('', two)}service {\n name: pacemaker\n}\n`, '20:1 warning UNKNOWN_SECTION'],
   ])('%s', (_what, text, finding) => {
     expect(codes(text)).toContain(finding);
