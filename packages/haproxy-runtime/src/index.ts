@@ -1,4 +1,34 @@
 /**
- * @ha/haproxy-runtime: HAProxy Runtime API client over the stats socket.
+ * @ha/haproxy-runtime: a typed, pipelined client of HAProxy's Runtime API
+ * (stats socket) and master CLI, with the parsers of what they print.
  */
+export { HaproxyRuntime, classifyAnswer, splitServer } from './client.js';
+export type { RuntimeOptions, ServerRef, BatchResult, ServerAdminState } from './client.js';
+export { HaproxyMaster } from './master.js';
+export type { ReloadResult } from './master.js';
+export { RuntimeCommandError, PermissionDeniedError, UnknownCommandError } from './errors.js';
+export { parseStatCsv, statFilterWords } from './parse/stat.js';
+export type { StatRow, StatRowKind, StatFilter } from './parse/stat.js';
+export {
+  parseInfo,
+  parseEnv,
+  parseColonLines,
+  parseServersState,
+  parseProc,
+  parseMapList,
+  parseMapEntries,
+  parseTableList,
+  parseTableEntries,
+  infoSchema,
+  serverStateSchema,
+  processSchema,
+  serverOperationalStates,
+} from './parse/dumps.js';
+export type { HaproxyInfo, ServerState, HaproxyProcess, MapDescriptor, MapEntry, TableDescriptor } from './parse/dumps.js';
+export { parseSocketAddress, formatSocketAddress } from './transport/address.js';
+export type { SocketAddress } from './transport/address.js';
+export { buildCommandLine, assertSingleCommand, assertPayload } from './transport/command-line.js';
+export type { CommandWord } from './transport/command-line.js';
+export { RuntimeSession } from './transport/session.js';
+export type { SessionOptions } from './transport/session.js';
 export { haproxyRuntimeTools } from './tools.js';

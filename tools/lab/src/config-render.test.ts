@@ -21,6 +21,7 @@ describe('lab configuration files', () => {
 
   it('renders a haproxy.cfg the real haproxy accepts', async () => {
     const path = join(scratch, 'haproxy.cfg');
+    await writeFile(join(scratch, 'routes.map'), '/a a\n');
     await writeFile(
       path,
       renderLabHaproxyConfig({
@@ -29,6 +30,9 @@ describe('lab configuration files', () => {
         configPath: path,
         adminSocket: join(scratch, 'admin.sock'),
         masterSocket: join(scratch, 'master.sock'),
+        userSocket: join(scratch, 'user.sock'),
+        tcpSocket: 'ipv4@127.0.0.1:18090',
+        mapFile: join(scratch, 'routes.map'),
         pidFile: join(scratch, 'pid'),
         backendsPid: 1,
         frontend: { name: 'web', address: '127.0.0.1', port: 18080 },

@@ -17,6 +17,12 @@ export const haproxyLabSchema = z.object({
   adminSocket: z.string(),
   /** Master CLI (`-S`). */
   masterSocket: z.string(),
+  /** Runtime API with `level user`, for permission tests. */
+  userSocket: z.string(),
+  /** Runtime API over TCP on loopback (`ipv4@127.0.0.1:PORT`), level admin. */
+  tcpSocket: z.string(),
+  /** A map file loaded by the frontend (`X-Route` header from the path), for map commands. */
+  mapFile: z.string(),
   pidFile: z.string(),
   masterPid: z.number().int(),
   backendsPid: z.number().int(),
@@ -65,12 +71,16 @@ export async function startHaproxyLab(options: HaproxyLabOptions = {}, host: Run
       configPath: `${directory}/haproxy.cfg`,
       adminSocket: `${directory}/admin.sock`,
       masterSocket: `${directory}/master.sock`,
+      userSocket: `${directory}/user.sock`,
+      tcpSocket: `ipv4@127.0.0.1:${await freeLoopbackPort()}`,
+      mapFile: `${directory}/routes.map`,
       pidFile: `${directory}/haproxy.pid`,
       backendsPid: backends.pid,
       frontend: { name: 'web', address: '127.0.0.1', port: await freeLoopbackPort() },
       backend: 'servers',
       servers: backends.ports.map((port, i) => ({ name: `srv${i + 1}`, address: '127.0.0.1', port })),
     };
+    await writeFile(lab.mapFile, '/api api\n/static static\n');
     await writeFile(lab.configPath, renderLabHaproxyConfig(lab));
     await host.run('haproxy', ['-c', '-q', '-f', lab.configPath]);
     // -D: the master daemonizes; its output must not hold a pipe of ours open.
@@ -143,10 +153,13 @@ export function renderLabHaproxyConfig(lab: Omit<HaproxyLab, 'masterPid'>): stri
   return (
     `global\n` +
     `    stats socket ${lab.adminSocket} mode 600 level admin expose-fd listeners\n` +
+    `    stats socket ${lab.userSocket} mode 600 level user\n` +
+    `    stats socket ${lab.tcpSocket} level admin\n` +
     `    stats timeout 2m\n` +
     `    maxconn 2000\n\n` +
     `defaults\n    mode http\n    timeout connect 2s\n    timeout client 10s\n    timeout server 10s\n\n` +
-    `frontend ${lab.frontend.name}\n    bind ${lab.frontend.address}:${lab.frontend.port}\n    default_backend ${lab.backend}\n\n` +
+    `frontend ${lab.frontend.name}\n    bind ${lab.frontend.address}:${lab.frontend.port}\n` +
+    `    http-request set-header X-Route %[path,map_beg(${lab.mapFile},none)]\n    default_backend ${lab.backend}\n\n` +
     `backend ${lab.backend}\n    balance roundrobin\n    option httpchk GET /health\n${servers}`
   );
 }

@@ -1,0 +1,65 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+import { HaError } from '@ha/core';
+import { HaproxyRuntime, type RuntimeOptions } from './client.js';
+import { parseProc, type HaproxyProcess } from './parse/dumps.js';
+import { parseSocketAddress, type SocketAddress } from './transport/address.js';
+import { requestOnce } from './transport/socket.js';
+
+/** The outcome of a reload through the master CLI. */
+export interface ReloadResult {
+  /** False when the master counted a failed reload (a bad configuration). */
+  success: boolean;
+  before: HaproxyProcess[];
+  after: HaproxyProcess[];
+  /** Workers started by this reload. */
+  newWorkers: number[];
+}
+
+/**
+ * HAProxy's master CLI (`-S`). It has very few connection slots, so every
+ * command uses its own short connection with a deadline, always closed.
+ */
+export class HaproxyMaster {
+  readonly address: SocketAddress;
+  private readonly timeoutMs: number;
+
+  constructor(socket: string | SocketAddress, options: { timeoutMs?: number } = {}) {
+    this.address = typeof socket === 'string' ? parseSocketAddress(socket) : socket;
+    this.timeoutMs = options.timeoutMs ?? 10_000;
+  }
+
+  async showProc(): Promise<HaproxyProcess[]> {
+    return parseProc(await requestOnce(this.address, 'show proc', { timeoutMs: this.timeoutMs }));
+  }
+
+  /**
+   * Reloads HAProxy and waits until the master has counted the reload, then
+   * reports whether it succeeded and which workers it started.
+   */
+  async reload(options: { timeoutMs?: number } = {}): Promise<ReloadResult> {
+    const before = await this.showProc();
+    const master = before.find((process) => process.type === 'master') as HaproxyProcess;
+    // The master re-executes itself on reload and drops this connection, often without an answer.
+    await requestOnce(this.address, 'reload', { timeoutMs: this.timeoutMs }).catch(() => '');
+    const deadline = Date.now() + (options.timeoutMs ?? 30_000);
+    for (;;) {
+      const after = await this.showProc().catch(() => undefined);
+      const now = after?.find((process) => process.type === 'master');
+      if (after && now && (now.reloads > master.reloads || (now.failedReloads ?? 0) > (master.failedReloads ?? 0))) {
+        const oldPids = new Set(before.map((process) => process.pid));
+        const newWorkers = after.filter((process) => process.type === 'worker' && !process.old && !oldPids.has(process.pid)).map((process) => process.pid);
+        return { success: (now.failedReloads ?? 0) === (master.failedReloads ?? 0) && newWorkers.length > 0, before, after, newWorkers };
+      }
+      if (Date.now() >= deadline) throw new HaError('TIMEOUT', `the master did not report the reload within ${options.timeoutMs ?? 30_000} ms`);
+      await sleep(100);
+    }
+  }
+
+  /**
+   * A Runtime API client routed through the master to one worker: `1` is the
+   * current worker (`@1`), `'!PID'` a worker by PID (`@!PID`), 0 the master itself.
+   */
+  worker(target: number | `!${number}`, options: Omit<RuntimeOptions, 'prefix' | 'mode'> = {}): HaproxyRuntime {
+    return new HaproxyRuntime(this.address, { ...options, mode: 'oneshot', prefix: `@${target} ` });
+  }
+}

@@ -1,0 +1,80 @@
+import { createConnection, type Socket } from 'node:net';
+import { HaError, SocketError } from '@ha/core';
+import { formatSocketAddress, type SocketAddress } from './address.js';
+
+/** Opens a connection with a deadline; failures become `SocketError`s that say what is wrong. */
+export function connectSocket(address: SocketAddress, timeoutMs: number): Promise<Socket> {
+  return new Promise((resolve, reject) => {
+    const socket = address.kind === 'unix' ? createConnection({ path: address.path }) : createConnection({ host: address.host, port: address.port });
+    const timer = setTimeout(() => {
+      socket.destroy();
+      reject(new SocketError(formatSocketAddress(address), `no connection within ${timeoutMs} ms`, { systemCode: 'ETIMEDOUT' }));
+    }, timeoutMs);
+    const onError = (error: NodeJS.ErrnoException) => {
+      clearTimeout(timer);
+      socket.destroy();
+      reject(describeSocketError(address, error));
+    };
+    socket.once('error', onError);
+    socket.once('connect', () => {
+      clearTimeout(timer);
+      socket.off('error', onError);
+      resolve(socket);
+    });
+  });
+}
+
+/** A system error on a socket, said the way an operator needs to hear it. */
+export function describeSocketError(address: SocketAddress, error: NodeJS.ErrnoException): SocketError {
+  const where = formatSocketAddress(address);
+  const code = error.code ?? 'EUNKNOWN';
+  const messages: Record<string, string> = {
+    ENOENT: "no such socket (is HAProxy running, with a 'stats socket' at this path?)",
+    ECONNREFUSED: 'connection refused (nothing listens there: HAProxy stopped or reloading?)',
+    EACCES: 'permission denied on the socket file (run as its owner, or check its mode)',
+    ECONNRESET: 'connection reset by HAProxy',
+    EPIPE: 'HAProxy closed the connection while we were writing',
+  };
+  return new SocketError(where, messages[code] ?? `${code}: ${error.message}`, { systemCode: code, cause: error });
+}
+
+/** Options of one request. */
+export interface RequestOptions {
+  /** Deadline for the answer, from when the request is sent. Default: the client's. */
+  timeoutMs?: number;
+  /** Data for a payload command (`<<`), sent after the command line. */
+  payload?: string;
+}
+
+/** Frames a request as HAProxy reads it: `line\n`, or `line <<\npayload\n\n`. */
+export function frameRequest(line: string, payload: string | undefined): string {
+  return payload === undefined ? `${line}\n` : `${line} <<\n${payload}\n\n`;
+}
+
+/**
+ * One connection, one command, in HAProxy's non-interactive mode: it answers and
+ * closes. The connection is closed in every case, also on timeout, because the
+ * master CLI in particular has few slots and leaks those of hung clients.
+ */
+export async function requestOnce(address: SocketAddress, line: string, options: RequestOptions & { timeoutMs: number }): Promise<string> {
+  const socket = await connectSocket(address, options.timeoutMs);
+  return new Promise<string>((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    const timer = setTimeout(() => {
+      socket.destroy();
+      reject(new HaError('TIMEOUT', `${formatSocketAddress(address)}: no complete answer to '${line}' within ${options.timeoutMs} ms`));
+    }, options.timeoutMs);
+    socket.on('data', (chunk: Buffer) => chunks.push(chunk));
+    socket.once('error', (error: NodeJS.ErrnoException) => {
+      clearTimeout(timer);
+      socket.destroy();
+      reject(describeSocketError(address, error));
+    });
+    socket.once('close', () => {
+      clearTimeout(timer);
+      // Most answers end with an empty line, some (del server, errors) with one newline only.
+      resolve(Buffer.concat(chunks).toString('utf8').replace(/\n{1,2}$/, ''));
+    });
+    socket.end(frameRequest(line, options.payload));
+  });
+}
