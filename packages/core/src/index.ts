@@ -30,6 +30,7 @@ export type {
 } from './run/runner.js';
 
 export { LineCounter } from './text/line-counter.js';
+export { parseDuration, formatDuration } from './text/duration.js';
 export type { LinePosition } from './text/line-counter.js';
 export {
   createDiagnostic,

@@ -7,8 +7,14 @@ export type { RuntimeOptions, ServerRef, BatchResult, ServerAdminState } from '.
 export { HaproxyMaster } from './master.js';
 export type { ReloadResult } from './master.js';
 export { RuntimeCommandError, PermissionDeniedError, UnknownCommandError } from './errors.js';
-export { parseStatCsv, statFilterWords } from './parse/stat.js';
-export type { StatRow, StatRowKind, StatFilter } from './parse/stat.js';
+export { parseStatCsv, parseStatTyped, statFilterWords } from './parse/stat.js';
+export type { StatRow, StatRowKind, StatFilter, TypedStatField } from './parse/stat.js';
+export { summarizeStat, parseServerStatus } from './model/overview.js';
+export { printStatJson, StatJsonPrinter } from './print/stat-json.js';
+export { StatJsonByteEncoder } from './print/stat-json-bytes.js';
+export type { StatOverview, FrontendOverview, BackendOverview, ServerOverview, ServerStatus, ServerStateName } from './model/overview.js';
+export { parseProfiles, loadProfile, defaultProfilePaths, defaultSocket } from './profile.js';
+export type { ConnectionProfile } from './profile.js';
 export {
   parseInfo,
   parseEnv,

@@ -13,6 +13,8 @@ export interface ReloadResult {
   after: HaproxyProcess[];
   /** Workers started by this reload. */
   newWorkers: number[];
+  /** What the master answered (3.x: `Success=…` and the startup messages; 2.6: nothing). */
+  output?: string;
 }
 
 /**
@@ -39,8 +41,10 @@ export class HaproxyMaster {
   async reload(options: { timeoutMs?: number } = {}): Promise<ReloadResult> {
     const before = await this.showProc();
     const master = before.find((process) => process.type === 'master') as HaproxyProcess;
-    // The master re-executes itself on reload and drops this connection, often without an answer.
-    await requestOnce(this.address, 'reload', { timeoutMs: this.timeoutMs }).catch(() => '');
+    // The master re-executes itself on reload and drops this connection: 2.6 answers nothing,
+    // 3.x answers `Success=0|1` and the new process's startup messages.
+    const answer = await requestOnce(this.address, 'reload', { timeoutMs: this.timeoutMs }).catch(() => '');
+    const reported = /^Success=([01])/m.exec(answer)?.[1];
     const deadline = Date.now() + (options.timeoutMs ?? 30_000);
     for (;;) {
       const after = await this.showProc().catch(() => undefined);
@@ -48,7 +52,10 @@ export class HaproxyMaster {
       if (after && now && (now.reloads > master.reloads || (now.failedReloads ?? 0) > (master.failedReloads ?? 0))) {
         const oldPids = new Set(before.map((process) => process.pid));
         const newWorkers = after.filter((process) => process.type === 'worker' && !process.old && !oldPids.has(process.pid)).map((process) => process.pid);
-        return { success: (now.failedReloads ?? 0) === (master.failedReloads ?? 0) && newWorkers.length > 0, before, after, newWorkers };
+        // `[failed: N]` counts failed reloads since the last good one: back to 0 after a success.
+        const failed = now.failedReloads !== undefined && now.failedReloads > 0 && now.failedReloads >= (master.failedReloads ?? 0);
+        const success = reported === undefined ? !failed && newWorkers.length > 0 : reported === '1';
+        return { success, before, after, newWorkers, ...(answer.length > 0 ? { output: answer } : {}) };
       }
       if (Date.now() >= deadline) throw new HaError('TIMEOUT', `the master did not report the reload within ${options.timeoutMs ?? 30_000} ms`);
       await sleep(100);

@@ -1,6 +1,6 @@
 import { CommandError, defaultRunner, defineCliCommand, HaError, runCliMain, UsageError, type CliIo } from '@ha/core';
 import { LabCluster, type LabStatus } from './cluster.js';
-import { readHaproxyLab, serverStatuses, startHaproxyLab, stopHaproxyLab } from './haproxy.js';
+import { killLabBackend, readHaproxyLab, serverStatuses, startHaproxyLab, startLabBackend, stopHaproxyLab } from './haproxy.js';
 import { findLabLeftovers } from './leftovers.js';
 import { teardownLab } from './teardown.js';
 
@@ -54,6 +54,22 @@ const haproxy = defineCliCommand({
       async run({ io }) {
         await stopHaproxyLab();
         io.stdout('haproxy down\n');
+      },
+    }),
+    kill: defineCliCommand({
+      meta: { name: 'kill', description: "Kill one backend server's process (SIGKILL); HAProxy's check marks it DOWN" },
+      args: { server: { type: 'positional', description: 'Server name (srv1 …)', required: true } },
+      async run({ args, io }) {
+        await killLabBackend(args.server);
+        io.stdout(`${args.server}: killed\n`);
+      },
+    }),
+    start: defineCliCommand({
+      meta: { name: 'start', description: 'Start a killed backend server again on its port' },
+      args: { server: { type: 'positional', description: 'Server name (srv1 …)', required: true } },
+      async run({ args, io }) {
+        const pid = await startLabBackend(args.server);
+        io.stdout(`${args.server}: running (pid ${pid})\n`);
       },
     }),
     status: defineCliCommand({

@@ -34,12 +34,11 @@ describe('lab configuration files', () => {
         tcpSocket: 'ipv4@127.0.0.1:18090',
         mapFile: join(scratch, 'routes.map'),
         pidFile: join(scratch, 'pid'),
-        backendsPid: 1,
         frontend: { name: 'web', address: '127.0.0.1', port: 18080 },
         backend: 'servers',
         servers: [
-          { name: 'srv1', address: '127.0.0.1', port: 18081 },
-          { name: 'srv2', address: '127.0.0.1', port: 18082 },
+          { name: 'srv1', address: '127.0.0.1', port: 18081, pid: 1 },
+          { name: 'srv2', address: '127.0.0.1', port: 18082, pid: 2 },
         ],
       }),
     );

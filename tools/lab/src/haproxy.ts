@@ -25,10 +25,10 @@ export const haproxyLabSchema = z.object({
   mapFile: z.string(),
   pidFile: z.string(),
   masterPid: z.number().int(),
-  backendsPid: z.number().int(),
   frontend: z.object({ name: z.string(), address: z.string(), port: z.number().int() }),
   backend: z.string(),
-  servers: z.array(z.object({ name: z.string(), address: z.string(), port: z.number().int() })),
+  /** Each server is its own process (`pid`), so one can be killed for real. */
+  servers: z.array(z.object({ name: z.string(), address: z.string(), port: z.number().int(), pid: z.number().int() })),
 });
 
 export type HaproxyLab = z.infer<typeof haproxyLabSchema>;
@@ -56,15 +56,7 @@ export async function startHaproxyLab(options: HaproxyLabOptions = {}, host: Run
   const directory = labPaths(stateRoot).haproxy;
   await mkdir(directory, { recursive: true, mode: 0o755 });
   try {
-    const readyFile = `${directory}/backends.json`;
-    await host.spawnDetached(process.execPath, [backendScript, '--count', String(count), '--ready', readyFile], { logFile: `${directory}/backends.log` });
-    const backends = await waitFor('lab HTTP backends', 10_000, async () => {
-      try {
-        return JSON.parse(await readFile(readyFile, 'utf8')) as { pid: number; ports: number[] };
-      } catch {
-        return undefined;
-      }
-    });
+    const servers = await Promise.all(Array.from({ length: count }, (_, i) => startBackendProcess(host, directory, `srv${i + 1}`, 0)));
     const lab: Omit<HaproxyLab, 'masterPid'> = {
       version: 1,
       directory,
@@ -75,10 +67,9 @@ export async function startHaproxyLab(options: HaproxyLabOptions = {}, host: Run
       tcpSocket: `ipv4@127.0.0.1:${await freeLoopbackPort()}`,
       mapFile: `${directory}/routes.map`,
       pidFile: `${directory}/haproxy.pid`,
-      backendsPid: backends.pid,
       frontend: { name: 'web', address: '127.0.0.1', port: await freeLoopbackPort() },
       backend: 'servers',
-      servers: backends.ports.map((port, i) => ({ name: `srv${i + 1}`, address: '127.0.0.1', port })),
+      servers: servers.map((server) => ({ ...server, address: '127.0.0.1' })),
     };
     await writeFile(lab.mapFile, '/api api\n/static static\n');
     await writeFile(lab.configPath, renderLabHaproxyConfig(lab));
@@ -118,7 +109,7 @@ export async function stopHaproxyLab(stateRoot: string = defaultStateRoot): Prom
   const directory = labPaths(stateRoot).haproxy;
   const pids = new Set<number>();
   const state = await readHaproxyLab(stateRoot).catch(() => undefined);
-  if (state) [state.masterPid, state.backendsPid].forEach((pid) => pids.add(pid));
+  if (state) [state.masterPid, ...state.servers.map((server) => server.pid)].forEach((pid) => pids.add(pid));
   for (const pid of processesMentioning(directory)) pids.add(pid);
   for (const pid of pids) sendSignal(pid, 'SIGTERM');
   try {
@@ -128,6 +119,55 @@ export async function stopHaproxyLab(stateRoot: string = defaultStateRoot): Prom
     await waitFor('lab HAProxy to die', 5_000, () => ([...pids].some(isAlive) ? undefined : true));
   }
   await rm(directory, { recursive: true, force: true });
+}
+
+/**
+ * Kills one backend server's process (SIGKILL: a crash, not a clean stop);
+ * HAProxy's health check then marks it DOWN.
+ */
+export async function killLabBackend(name: string, stateRoot: string = defaultStateRoot): Promise<void> {
+  const lab = await requireHaproxyLab(stateRoot);
+  const server = findServer(lab, name);
+  sendSignal(server.pid, 'SIGKILL');
+  await waitFor(`backend ${name} to die`, 5_000, () => (isAlive(server.pid) ? undefined : true));
+}
+
+/** Starts a killed backend server again on its port; returns its new PID. */
+export async function startLabBackend(name: string, stateRoot: string = defaultStateRoot, host: Runner = defaultRunner): Promise<number> {
+  const lab = await requireHaproxyLab(stateRoot);
+  const server = findServer(lab, name);
+  if (isAlive(server.pid)) return server.pid;
+  const { pid } = await startBackendProcess(host, lab.directory, name, server.port);
+  const state: HaproxyLab = { ...lab, servers: lab.servers.map((entry) => (entry.name === name ? { ...entry, pid } : entry)) };
+  await writeFileAtomic(`${lab.directory}/state.json`, `${JSON.stringify(state, null, 2)}\n`);
+  return pid;
+}
+
+async function requireHaproxyLab(stateRoot: string): Promise<HaproxyLab> {
+  const lab = await readHaproxyLab(stateRoot);
+  if (!lab) throw new HaError('NOT_FOUND', "the lab's HAProxy is not up (ha-lab haproxy up)");
+  return lab;
+}
+
+function findServer(lab: HaproxyLab, name: string): HaproxyLab['servers'][number] {
+  const server = lab.servers.find((entry) => entry.name === name);
+  if (!server) throw new UsageError(`no lab backend server '${name}' (there are ${lab.servers.map((entry) => entry.name).join(', ')})`);
+  return server;
+}
+
+// One backend process; port 0 lets it pick a free one, which it reports in its ready file.
+async function startBackendProcess(host: Runner, directory: string, name: string, port: number): Promise<{ name: string; port: number; pid: number }> {
+  const readyFile = `${directory}/backend-${name}.json`;
+  await rm(readyFile, { force: true });
+  await host.spawnDetached(process.execPath, [backendScript, '--name', name, '--port', String(port), '--ready', readyFile], { logFile: `${directory}/backends.log` });
+  const ready = await waitFor(`lab HTTP backend ${name}`, 10_000, async () => {
+    try {
+      return JSON.parse(await readFile(readyFile, 'utf8')) as { pid: number; port: number };
+    } catch {
+      return undefined;
+    }
+  });
+  return { name, port: ready.port, pid: ready.pid };
 }
 
 /** `show stat` through the admin socket (with the real socat), as server name → status. */
@@ -159,7 +199,9 @@ export function renderLabHaproxyConfig(lab: Omit<HaproxyLab, 'masterPid'>): stri
     `    maxconn 2000\n\n` +
     `defaults\n    mode http\n    timeout connect 2s\n    timeout client 10s\n    timeout server 10s\n\n` +
     `frontend ${lab.frontend.name}\n    bind ${lab.frontend.address}:${lab.frontend.port}\n` +
-    `    http-request set-header X-Route %[path,map_beg(${lab.mapFile},none)]\n    default_backend ${lab.backend}\n\n` +
+    `    http-request set-header X-Route %[path,map_beg(${lab.mapFile},none)]\n` +
+    `    stick-table type ip size 1k expire 10m store http_req_cnt,http_req_rate(10s)\n    http-request track-sc0 src\n` +
+    `    default_backend ${lab.backend}\n\n` +
     `backend ${lab.backend}\n    balance roundrobin\n    option httpchk GET /health\n${servers}`
   );
 }

@@ -5,6 +5,8 @@ import { isHaError, UsageError } from '../errors/ha-error.js';
 export interface CliIo {
   stdout: (text: string) => void;
   stderr: (text: string) => void;
+  /** Bytes as they are, for output too large to turn into a string first (falls back to `stdout`). */
+  stdoutBytes?: (bytes: Uint8Array) => void;
 }
 
 /** What a command's `run` receives. */
@@ -34,6 +36,7 @@ export function defineCliCommand<const T extends ArgsDef = ArgsDef>(command: Cli
 export const processIo: CliIo = {
   stdout: (text) => void process.stdout.write(text),
   stderr: (text) => void process.stderr.write(text),
+  stdoutBytes: (bytes) => void process.stdout.write(bytes),
 };
 
 /**

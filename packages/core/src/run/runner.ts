@@ -1,6 +1,7 @@
 import { closeSync, openSync } from 'node:fs';
 import { once } from 'node:events';
-import { execa, type Options as ExecaOptions } from 'execa';
+import type * as Execa from 'execa';
+import type { Options as ExecaOptions } from 'execa';
 import { UnsafeArgumentError } from '../errors/ha-error.js';
 import { CommandError, ToolNotFoundError, type CommandOutcome } from './command-error.js';
 
@@ -101,6 +102,7 @@ export function createRunner(defaults: RunnerOptions = {}): Runner {
         stdout: stdio,
         stderr: stdio,
       };
+      const { execa } = await loadExeca();
       const result = await execa(realFile, realArgs, execaOptions);
       const outcome: CommandOutcome = {
         file,
@@ -143,6 +145,7 @@ export function createRunner(defaults: RunnerOptions = {}): Runner {
           stdout: logTarget,
           stderr: logTarget,
         };
+        const { execa } = await loadExeca();
         const child = execa(realFile, realArgs, detachedOptions);
         // once('spawn') rejects with the spawn error (ENOENT, EACCES) when there is one.
         const spawnError = await once(child, 'spawn').then(
@@ -167,6 +170,13 @@ export function createRunner(defaults: RunnerOptions = {}): Runner {
       }
     },
   };
+}
+
+// execa takes ~70 ms to load; a CLI that never runs a program (ha-haproxy) should not pay for it.
+let execaModule: Promise<typeof Execa> | undefined;
+function loadExeca(): Promise<typeof Execa> {
+  execaModule ??= import('execa');
+  return execaModule;
 }
 
 /** The runner most callers want: this process's environment, 60 s timeout. */

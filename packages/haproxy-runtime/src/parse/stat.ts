@@ -13,7 +13,8 @@ const numberColumns = [
   'intercepted', 'dcon', 'dses', 'wrew', 'connect', 'reuse', 'cache_lookups', 'cache_hits', 'srv_icur', 'src_ilim',
   'qtime_max', 'ctime_max', 'rtime_max', 'ttime_max', 'eint', 'idle_conn_cur', 'safe_conn_cur', 'used_conn_cur',
   'need_conn_est', 'uweight', 'agg_server_status', 'agg_server_check_status', 'agg_check_status', 'srid', 'sess_other',
-  'h1sess', 'h2sess', 'h3sess', 'req_other', 'h1req', 'h2req', 'h3req',
+  'h1sess', 'h2sess', 'h3sess', 'req_other', 'h1req', 'h2req', 'h3req', 'priv_idle_cur', 'reqbin', 'reqbout', 'resbin',
+  'resbout',
 ] as const;
 
 /** What a `show stat` row describes (its `type` column). */
@@ -25,8 +26,9 @@ type NumberFields = { [K in (typeof numberColumns)[number]]?: number };
 
 /**
  * One row of `show stat`: every documented column typed (an empty cell is
- * absent), `kind` decoded from `type`, and columns this version of the
- * package does not know kept as text in `extra`.
+ * absent), `kind` decoded from `type`, columns this version of the package
+ * does not know kept as text in `extra`, and the counters of HAProxy's stats
+ * modules (the columns after the `-` marker: ssl, h1, h2, quic …) in `modules`.
  */
 export type StatRow = TextFields &
   NumberFields & {
@@ -34,61 +36,125 @@ export type StatRow = TextFields &
     svname: string;
     kind: StatRowKind;
     extra: Record<string, string>;
+    modules: Record<string, number | string>;
   };
 
 const columnType = new Map<string, 'text' | 'number'>([...textColumns.map((c) => [c, 'text'] as const), ...numberColumns.map((c) => [c, 'number'] as const)]);
 
-/** Schema of the header line: the columns HAProxy says it prints, pxname and svname first. */
+/**
+ * Schema of the header line: the columns HAProxy says it prints, pxname and
+ * svname first. A lone `-` separates the stats modules' columns (2.4 and later).
+ */
 const headerSchema = z
-  .array(z.string().regex(/^[a-z0-9_]+$/, 'column names are lower-case words'))
+  .array(z.string().regex(/^([a-z0-9_]+|-)$/, 'column names are lower-case words'))
   .refine((columns) => columns[0] === 'pxname' && columns[1] === 'svname', 'the header starts with pxname,svname')
-  .refine((columns) => columns.includes('type'), 'the header has a type column');
+  .refine((columns) => columns.includes('type'), 'the header has a type column')
+  .refine((columns) => new Set(columns).size === columns.length, 'column names are unique');
+
+/** How each column of a `show stat` answer is read. */
+export interface ColumnPlan {
+  name: string;
+  type: 'text' | 'number' | 'extra' | 'module' | 'skip';
+}
+
+/**
+ * Reads the header line of a `show stat` answer (checked against a schema)
+ * into a plan for its columns, and where the rows start.
+ */
+export function readStatHeader(text: string): { plan: ColumnPlan[]; bodyStart: number } {
+  if (!text.startsWith('#')) throw new HaError('PARSE_ERROR', `not show stat output (no '# pxname,…' header): ${JSON.stringify(text.slice(0, 60))}`);
+  const newline = text.indexOf('\n');
+  const headerLine = (newline === -1 ? text : text.slice(0, newline)).replace(/^# ?/, '').replace(/,$/, '');
+  const columns = parseWithSchema(headerSchema, headerLine.split(','), 'show stat header');
+  const marker = columns.indexOf('-');
+  const plan: ColumnPlan[] = columns.map((name, i) => ({
+    name,
+    type: marker !== -1 && i > marker ? 'module' : name === '-' ? 'skip' : (columnType.get(name) ?? 'extra'),
+  }));
+  return { plan, bodyStart: newline === -1 ? text.length : newline + 1 };
+}
+
+/** Calls `visit` with every line of rows after the header. */
+export function forEachStatLine(text: string, bodyStart: number, visit: (line: string) => void): void {
+  let start = bodyStart;
+  while (start < text.length) {
+    let end = text.indexOf('\n', start);
+    if (end === -1) end = text.length;
+    if (end > start) visit(text.slice(start, end));
+    start = end + 1;
+  }
+}
+
+/**
+ * Calls `visit` with the index and text of each non-empty cell of a row. Most
+ * cells of a server row are empty; they cost no string here.
+ */
+export function forEachCell(line: string, columns: number, visit: (index: number, cell: string) => void): void {
+  if (line.includes('"')) {
+    const cells = splitQuoted(line);
+    for (let i = 0; i < columns && i < cells.length; i++) if ((cells[i] as string).length > 0) visit(i, cells[i] as string);
+    return;
+  }
+  let start = 0;
+  for (let i = 0; i < columns && start <= line.length; i++) {
+    let end = line.indexOf(',', start);
+    if (end === -1) end = line.length;
+    if (end > start) visit(i, line.slice(start, end));
+    start = end + 1;
+  }
+}
+
+/** The number in a numeric column, or the typed error that names it. */
+export function readNumberCell(name: string, cell: string): number {
+  const value = Number(cell);
+  if (Number.isNaN(value)) throw new HaError('PARSE_ERROR', `show stat: column ${name} is not a number: '${cell}'`);
+  return value;
+}
+
+/** A stats-module counter: a number when it is one. */
+export function readModuleCell(cell: string): number | string {
+  return /^\d+$/.test(cell) ? Number(cell) : cell;
+}
+
+/** The row kind of a `type` cell. */
+export function statRowKind(type: number | undefined): StatRowKind {
+  return kinds[type ?? -1] ?? 'server';
+}
 
 /**
  * Parses `show stat` CSV. Columns are found by the names in the header line,
  * never by position, because they differ between versions. The header is
  * checked against a schema; rows are typed column by column from the same
- * table of documented columns.
+ * table of documented columns. Keys come in column order, then `kind`,
+ * `extra` and `modules`.
  */
 export function parseStatCsv(text: string): StatRow[] {
-  const newline = text.indexOf('\n');
-  const headerLine = (newline === -1 ? text : text.slice(0, newline)).replace(/^# ?/, '').replace(/,$/, '');
-  if (!text.startsWith('#')) throw new HaError('PARSE_ERROR', `not show stat output (no '# pxname,…' header): ${JSON.stringify(text.slice(0, 60))}`);
-  const columns = parseWithSchema(headerSchema, headerLine.split(','), 'show stat header');
-  const plan = columns.map((name) => ({ name, type: columnType.get(name) }));
+  const { plan, bodyStart } = readStatHeader(text);
   const rows: StatRow[] = [];
-  let start = newline + 1;
-  while (start > 0 && start < text.length) {
-    let end = text.indexOf('\n', start);
-    if (end === -1) end = text.length;
-    if (end > start) rows.push(readRow(text.slice(start, end), plan));
-    start = end + 1;
-  }
+  forEachStatLine(text, bodyStart, (line) => rows.push(readRow(line, plan)));
   return rows;
 }
 
-function readRow(line: string, plan: { name: string; type: 'text' | 'number' | undefined }[]): StatRow {
-  const cells = line.includes('"') ? splitQuoted(line) : line.split(',');
-  const row: Record<string, unknown> = { extra: {} };
-  for (let i = 0; i < plan.length; i++) {
-    const cell = cells[i];
-    if (cell === undefined || cell === '') continue;
-    const { name, type } = plan[i] as { name: string; type: 'text' | 'number' | undefined };
-    if (type === 'number') {
-      const value = Number(cell);
-      if (Number.isNaN(value)) throw new HaError('PARSE_ERROR', `show stat: column ${name} is not a number: '${cell}'`);
-      row[name] = value;
-    } else if (type === 'text') row[name] = cell;
-    else (row.extra as Record<string, string>)[name] = cell;
-  }
-  row.kind = kinds[(row.type as number | undefined) ?? -1] ?? 'server';
-  row.pxname ??= '';
-  row.svname ??= '';
+function readRow(line: string, plan: readonly ColumnPlan[]): StatRow {
+  // The header's first two columns are always pxname and svname.
+  const row: Record<string, unknown> = { pxname: '', svname: '' };
+  let extra: Record<string, string> | undefined;
+  let modules: Record<string, number | string> | undefined;
+  forEachCell(line, plan.length, (i, cell) => {
+    const { name, type } = plan[i] as ColumnPlan;
+    if (type === 'number') row[name] = readNumberCell(name, cell);
+    else if (type === 'text') row[name] = cell;
+    else if (type === 'module') (modules ??= {})[name] = readModuleCell(cell);
+    else if (type === 'extra') (extra ??= {})[name] = cell;
+  });
+  row.kind = statRowKind(row.type as number | undefined);
+  row.extra = extra ?? {};
+  row.modules = modules ?? {};
   return row as StatRow;
 }
 
-// HAProxy quotes a cell that contains a comma or a quote (doubling quotes inside).
-function splitQuoted(line: string): string[] {
+/** Splits a row with quoted cells: HAProxy quotes a cell with a comma or a quote, doubling quotes inside. */
+export function splitQuoted(line: string): string[] {
   const cells: string[] = [];
   let cell = '';
   let quoted = false;
@@ -122,4 +188,57 @@ export interface StatFilter {
 export function statFilterWords(filter: StatFilter | undefined): string[] {
   if (!filter) return [];
   return [String(filter.proxyId ?? -1), String(filter.types ?? -1), String(filter.serverId ?? -1)];
+}
+
+/** One field of `show stat typed` (`F.2.0.4.scur.1:MGP:u32:1`). */
+export interface TypedStatField {
+  /** `F` frontend, `B` backend, `S` server, `L` listener. */
+  objectType: string;
+  proxyId: number;
+  /** Server or listener id (0 for proxies). */
+  id: number;
+  position: number;
+  name: string;
+  process: number;
+  /** HAProxy's tag letters: origin, nature, scope (`MGP`: metric, gauge, process; `MaP`: an average). */
+  tags: string;
+  /** `str`, `u32`, `s32`, `u64`, `s64`, `flt`. */
+  type: string;
+  /** Numbers as numbers (64-bit counters beyond 2^53 as bigint), text as text. */
+  value: string | number | bigint;
+}
+
+/**
+ * Parses `show stat typed`: every field with its proxy, object and HAProxy's
+ * own type, so a consumer knows a gauge from a counter without a table of names.
+ */
+export function parseStatTyped(text: string): TypedStatField[] {
+  const fields: TypedStatField[] = [];
+  for (const line of text.split('\n')) {
+    if (line.length === 0) continue;
+    const match = /^([A-Z])\.(\d+)\.(\d+)\.(\d+)\.([^.:]+)\.(\d+):([A-Za-z]*):([a-z0-9]+):(.*)$/.exec(line);
+    if (!match) throw new HaError('PARSE_ERROR', `show stat typed: not a field line: ${JSON.stringify(line.slice(0, 80))}`);
+    const type = match[8] as string;
+    const raw = match[9] as string;
+    fields.push({
+      objectType: match[1] as string,
+      proxyId: Number(match[2]),
+      id: Number(match[3]),
+      position: Number(match[4]),
+      name: match[5] as string,
+      process: Number(match[6]),
+      tags: match[7] as string,
+      type,
+      value: typedValue(type, raw),
+    });
+  }
+  return fields;
+}
+
+function typedValue(type: string, raw: string): string | number | bigint {
+  if (type === 'str' || raw === '') return raw;
+  if (type === 'flt') return Number(raw);
+  if (!/^-?\d+$/.test(raw)) return raw;
+  const value = Number(raw);
+  return Number.isSafeInteger(value) ? value : BigInt(raw);
 }

@@ -11,6 +11,14 @@ export interface SessionOptions {
   connectTimeoutMs?: number;
   /** How long to keep trying to reconnect while HAProxy reloads. Default 10 s. */
   reconnectTimeoutMs?: number;
+  /**
+   * Before a batch, when the connection was last checked this many ms ago or
+   * more, ask `show info` whether the process behind it is stopping (an old
+   * worker after a reload keeps its connections and answers with stale state)
+   * and, if so, reconnect to the new one. Default 200; -1 never checks (for
+   * sockets that are not a worker's, or when every round trip counts).
+   */
+  verifyAfterMs?: number;
 }
 
 interface Pending {
@@ -18,6 +26,8 @@ interface Pending {
   resolve: (answer: string) => void;
   reject: (error: Error) => void;
   timeoutMs: number;
+  /** In prompt mode HAProxy echoes `+ ` for each line of a payload before the answer. */
+  hasPayload: boolean;
 }
 
 // In prompt mode every answer ends with a newline and the prompt "> ".
@@ -33,12 +43,16 @@ export class RuntimeSession {
   private socket: Socket | undefined;
   private connecting: Promise<Socket> | undefined;
   private buffer = '';
-  private readonly waiting: Pending[] = [];
+  private readonly waiting = new Fifo<Pending>();
   private watchdog: NodeJS.Timeout | undefined;
   private closed = false;
+  private writing: Promise<void> = Promise.resolve();
   private readonly timeoutMs: number;
   private readonly connectTimeoutMs: number;
   private readonly reconnectTimeoutMs: number;
+  private readonly verifyAfterMs: number;
+  private lastVerified = 0;
+  private everConnected = false;
 
   constructor(
     readonly address: SocketAddress,
@@ -47,6 +61,7 @@ export class RuntimeSession {
     this.timeoutMs = options.timeoutMs ?? 10_000;
     this.connectTimeoutMs = options.connectTimeoutMs ?? 5_000;
     this.reconnectTimeoutMs = options.reconnectTimeoutMs ?? 10_000;
+    this.verifyAfterMs = options.verifyAfterMs ?? 200;
   }
 
   /** Sends one command and resolves with its answer (without the prompt and final newline). */
@@ -62,25 +77,39 @@ export class RuntimeSession {
    */
   async sendMany(requests: readonly ({ line: string } & RequestOptions)[]): Promise<(string | Error)[]> {
     if (this.closed) throw new HaError('PRECONDITION_FAILED', `${formatSocketAddress(this.address)}: session is closed`);
-    const socket = await this.ensureConnected();
-    const answers = requests.map(
-      (request) =>
-        new Promise<string>((resolve, reject) => {
-          this.waiting.push({ line: request.line, resolve, reject, timeoutMs: request.timeoutMs ?? this.timeoutMs });
-        }),
+    // Batches are written one after the other: answers come back in the order lines were written,
+    // so a batch must not interleave its lines with another's.
+    const turn = this.writing.then(() => this.write(requests));
+    this.writing = turn.then(
+      () => undefined,
+      () => undefined,
     );
+    const answers = await turn;
+    return Promise.all(answers.map((answer) => answer.catch((error: Error) => error)));
+  }
+
+  private async write(requests: readonly ({ line: string } & RequestOptions)[]): Promise<Promise<string>[]> {
+    let socket = await this.ensureConnected();
+    if (this.verifyAfterMs >= 0 && Date.now() - this.lastVerified >= this.verifyAfterMs) socket = await this.ensureCurrentProcess(socket);
+    const answers = requests.map((request) => this.expect(request.line, request.timeoutMs ?? this.timeoutMs, request.payload !== undefined));
+    // Rejections are read by the caller; keep them from counting as unhandled meanwhile.
+    for (const answer of answers) answer.catch(() => undefined);
     this.armWatchdog();
     // Written in large chunks: tens of thousands of commands go out in a few writes.
     let chunk = '';
-    for (const request of requests) {
-      chunk += frameRequest(request.line, request.payload);
-      if (chunk.length >= 65_536) {
-        if (!socket.write(chunk)) await waitForDrain(socket);
-        chunk = '';
+    try {
+      for (const request of requests) {
+        chunk += frameRequest(request.line, request.payload);
+        if (chunk.length >= 65_536) {
+          if (!socket.write(chunk)) await waitForDrain(socket);
+          chunk = '';
+        }
       }
+      if (chunk.length > 0) socket.write(chunk);
+    } catch (error) {
+      this.failAll(new SocketError(formatSocketAddress(this.address), `write failed: ${(error as Error).message}`, { cause: error }));
     }
-    if (chunk.length > 0) socket.write(chunk);
-    return Promise.all(answers.map((answer) => answer.catch((error: Error) => error)));
+    return answers;
   }
 
   /** Closes the connection; pending commands fail. */
@@ -97,6 +126,33 @@ export class RuntimeSession {
     }
   }
 
+  private expect(line: string, timeoutMs: number, hasPayload: boolean): Promise<string> {
+    return new Promise<string>((resolve, reject) => {
+      this.waiting.push({ line, resolve, reject, timeoutMs, hasPayload });
+    });
+  }
+
+  // After a reload the old worker keeps serving this connection, with stale state,
+  // and lingers for as long as it is open: leave it for the new worker.
+  private async ensureCurrentProcess(socket: Socket): Promise<Socket> {
+    const deadline = Date.now() + this.reconnectTimeoutMs;
+    let current = socket;
+    for (;;) {
+      const info = this.expect('show info', this.timeoutMs, false);
+      this.armWatchdog();
+      current.write('show info\n');
+      if (!/^Stopping: 1$/m.test(await info)) {
+        this.lastVerified = Date.now();
+        return current;
+      }
+      if (Date.now() >= deadline) throw new SocketError(formatSocketAddress(this.address), 'only a stopping HAProxy process answers (a reload that never finished?)');
+      this.socket = undefined;
+      current.destroy();
+      await sleep(50);
+      current = await this.ensureConnected();
+    }
+  }
+
   private async ensureConnected(): Promise<Socket> {
     if (this.socket && !this.socket.destroyed) return this.socket;
     this.connecting ??= this.connectWithRetry().finally(() => {
@@ -105,12 +161,15 @@ export class RuntimeSession {
     return this.connecting;
   }
 
-  // While HAProxy reloads, its socket is briefly missing or refusing: keep trying for a while.
+  // While HAProxy reloads, its socket is briefly missing or refusing: once connected, a
+  // lost connection is retried for a while. A first connection fails at once.
   private async connectWithRetry(): Promise<Socket> {
-    const deadline = Date.now() + this.reconnectTimeoutMs;
+    const deadline = Date.now() + (this.everConnected ? this.reconnectTimeoutMs : 0);
     for (;;) {
       try {
-        return await this.open();
+        const socket = await this.open();
+        this.everConnected = true;
+        return socket;
       } catch (error) {
         const code = (error as SocketError).systemCode;
         if (!(error instanceof SocketError) || !['ENOENT', 'ECONNREFUSED'].includes(code ?? '') || Date.now() >= deadline) throw error;
@@ -125,7 +184,7 @@ export class RuntimeSession {
     this.buffer = '';
     this.socket = socket;
     // The answer to "prompt" itself is the first prompt; it is awaited like any other answer.
-    const ready = new Promise<string>((resolve, reject) => this.waiting.unshift({ line: 'prompt', resolve, reject, timeoutMs: this.connectTimeoutMs }));
+    const ready = new Promise<string>((resolve, reject) => this.waiting.pushFront({ line: 'prompt', resolve, reject, timeoutMs: this.connectTimeoutMs, hasPayload: false }));
     socket.on('data', (text: string) => this.receive(text));
     socket.on('error', (error: NodeJS.ErrnoException) => this.failAll(describeSocketError(this.address, error)));
     socket.on('close', () => {
@@ -139,16 +198,21 @@ export class RuntimeSession {
   }
 
   private receive(text: string): void {
+    // Search only what is new (and the prompt's length before it): a 9 MB answer arrives in
+    // hundreds of chunks, and scanning the whole buffer each time would be quadratic.
+    const searchFrom = Math.max(0, this.buffer.length - prompt.length + 1);
     this.buffer += text;
     let start = 0;
-    for (;;) {
-      const end = this.buffer.indexOf(prompt, start);
+    for (let from = searchFrom; ; from = start) {
+      const end = this.buffer.indexOf(prompt, from);
       if (end === -1) break;
       const answer = this.buffer.slice(start, end);
       start = end + prompt.length;
       const pending = this.waiting.shift();
       // Answers end with a newline (an empty line after most); strip exactly that.
-      pending?.resolve(answer.endsWith('\n') ? answer.slice(0, -1) : answer);
+      let text = answer.endsWith('\n') ? answer.slice(0, -1) : answer;
+      if (pending?.hasPayload) text = text.replace(/^(\+ )+/, '');
+      pending?.resolve(text);
     }
     if (start > 0) {
       this.buffer = this.buffer.slice(start);
@@ -160,7 +224,7 @@ export class RuntimeSession {
   private armWatchdog(): void {
     if (this.watchdog) clearTimeout(this.watchdog);
     this.watchdog = undefined;
-    const head = this.waiting[0];
+    const head = this.waiting.peek();
     if (!head) return;
     this.watchdog = setTimeout(() => {
       // The stream is out of step once an answer is missing: drop the connection, fail what waits.
@@ -173,13 +237,57 @@ export class RuntimeSession {
   private failAll(error: Error): void {
     if (this.watchdog) clearTimeout(this.watchdog);
     this.watchdog = undefined;
-    for (const pending of this.waiting.splice(0)) pending.reject(error);
+    for (const pending of this.waiting.takeAll()) pending.reject(error);
   }
 }
 
 function waitForDrain(socket: Socket): Promise<void> {
   return new Promise((resolve, reject) => {
-    socket.once('drain', () => resolve());
-    socket.once('close', () => reject(new Error('closed while writing')));
+    const onDrain = () => {
+      socket.off('close', onClose);
+      resolve();
+    };
+    const onClose = () => {
+      socket.off('drain', onDrain);
+      reject(new Error('closed while writing'));
+    };
+    socket.once('drain', onDrain);
+    socket.once('close', onClose);
   });
+}
+
+// A queue whose shift is O(1): a batch of 40,000 commands waits in it.
+class Fifo<T> {
+  private items: T[] = [];
+  private head = 0;
+
+  push(item: T): void {
+    this.items.push(item);
+  }
+
+  pushFront(item: T): void {
+    if (this.head > 0) this.items[--this.head] = item;
+    else this.items.unshift(item);
+  }
+
+  shift(): T | undefined {
+    if (this.head >= this.items.length) return undefined;
+    const item = this.items[this.head++];
+    if (this.head > 1024 && this.head * 2 > this.items.length) {
+      this.items = this.items.slice(this.head);
+      this.head = 0;
+    }
+    return item;
+  }
+
+  peek(): T | undefined {
+    return this.items[this.head];
+  }
+
+  takeAll(): T[] {
+    const rest = this.items.slice(this.head);
+    this.items = [];
+    this.head = 0;
+    return rest;
+  }
 }

@@ -57,23 +57,37 @@ export function frameRequest(line: string, payload: string | undefined): string 
  * master CLI in particular has few slots and leaks those of hung clients.
  */
 export async function requestOnce(address: SocketAddress, line: string, options: RequestOptions & { timeoutMs: number }): Promise<string> {
+  const chunks: Buffer[] = [];
+  await requestChunks(address, line, options, (chunk) => chunks.push(chunk));
+  // Most answers end with an empty line, some (del server, errors) with one newline only.
+  return Buffer.concat(chunks).toString('utf8').replace(/\n{1,2}$/, '');
+}
+
+/** `requestOnce` chunk by chunk as the bytes arrive. */
+export async function requestChunks(address: SocketAddress, line: string, options: RequestOptions & { timeoutMs: number }, onChunk: (chunk: Buffer) => void): Promise<void> {
   const socket = await connectSocket(address, options.timeoutMs);
-  return new Promise<string>((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    const timer = setTimeout(() => {
-      socket.destroy();
-      reject(new HaError('TIMEOUT', `${formatSocketAddress(address)}: no complete answer to '${line}' within ${options.timeoutMs} ms`));
-    }, options.timeoutMs);
-    socket.on('data', (chunk: Buffer) => chunks.push(chunk));
-    socket.once('error', (error: NodeJS.ErrnoException) => {
+  return new Promise<void>((resolve, reject) => {
+    let failed = false;
+    const fail = (error: Error) => {
+      if (failed) return;
+      failed = true;
       clearTimeout(timer);
       socket.destroy();
-      reject(describeSocketError(address, error));
+      reject(error);
+    };
+    const timer = setTimeout(() => fail(new HaError('TIMEOUT', `${formatSocketAddress(address)}: no complete answer to '${line}' within ${options.timeoutMs} ms`)), options.timeoutMs);
+    socket.on('data', (chunk: Buffer) => {
+      if (failed) return;
+      try {
+        onChunk(chunk);
+      } catch (error) {
+        fail(error as Error);
+      }
     });
+    socket.once('error', (error: NodeJS.ErrnoException) => fail(describeSocketError(address, error)));
     socket.once('close', () => {
       clearTimeout(timer);
-      // Most answers end with an empty line, some (del server, errors) with one newline only.
-      resolve(Buffer.concat(chunks).toString('utf8').replace(/\n{1,2}$/, ''));
+      if (!failed) resolve();
     });
     socket.end(frameRequest(line, options.payload));
   });

@@ -1,0 +1,129 @@
+import type { StatRow } from '../parse/stat.js';
+
+/** A server's state, read from the `status` column (`UP 1/3`, `MAINT (via b/s)` …). */
+export type ServerStateName = 'up' | 'down' | 'maint' | 'drain' | 'nolb' | 'no-check' | 'unknown';
+
+/** What `status` says of one server, decoded. */
+export interface ServerStatus {
+  state: ServerStateName;
+  /** Going down (`UP 1/3`) or coming up (`DOWN 1/2`): checks are changing the state. */
+  transitional: boolean;
+  /** Why it is in maintenance when it was not put there by hand: `via B/S` (tracked), `resolution`. */
+  reason: string | undefined;
+}
+
+/** Decodes HAProxy's status text of a server. */
+export function parseServerStatus(status: string | undefined): ServerStatus {
+  const text = (status ?? '').trim();
+  const reason = /\(([^)]*)\)/.exec(text)?.[1];
+  const transitional = /\d+\/\d+/.test(text);
+  const head = text.split(/\s+/)[0]?.toUpperCase() ?? '';
+  const state: ServerStateName =
+    head === 'UP' ? 'up'
+    : head === 'DOWN' ? 'down'
+    : head === 'MAINT' ? 'maint'
+    : head === 'DRAIN' ? 'drain'
+    : head === 'NOLB' ? 'nolb'
+    : text.toLowerCase() === 'no check' ? 'no-check'
+    : 'unknown';
+  return { state, transitional, reason };
+}
+
+/** One server of the overview. */
+export interface ServerOverview {
+  backend: string;
+  name: string;
+  status: string;
+  decoded: ServerStatus;
+  weight: number | undefined;
+  sessions: number;
+  sessionLimit: number | undefined;
+  queued: number;
+  checkStatus: string | undefined;
+  address: string | undefined;
+}
+
+/** One backend: its own status row and its servers. */
+export interface BackendOverview {
+  name: string;
+  status: string;
+  mode: string | undefined;
+  algorithm: string | undefined;
+  sessions: number;
+  sessionLimit: number | undefined;
+  queued: number;
+  activeServers: number | undefined;
+  backupServers: number | undefined;
+  servers: ServerOverview[];
+}
+
+export interface FrontendOverview {
+  name: string;
+  status: string;
+  mode: string | undefined;
+  sessions: number;
+  sessionLimit: number | undefined;
+}
+
+/** `show stat` as an operator reads it: frontends, backends with their servers, and what is wrong. */
+export interface StatOverview {
+  frontends: FrontendOverview[];
+  backends: BackendOverview[];
+  /** One line per thing down: a DOWN server, a backend with no server up, a frontend not OPEN. */
+  problems: string[];
+}
+
+/**
+ * Groups `show stat` rows into frontends and backends with their servers, and
+ * lists what is down. MAINT and DRAIN are someone's decision, not problems.
+ */
+export function summarizeStat(rows: readonly StatRow[]): StatOverview {
+  const frontends: FrontendOverview[] = [];
+  const backends = new Map<string, BackendOverview>();
+  const backendOf = (name: string): BackendOverview => {
+    let backend = backends.get(name);
+    if (!backend) {
+      backend = { name, status: 'unknown', mode: undefined, algorithm: undefined, sessions: 0, sessionLimit: undefined, queued: 0, activeServers: undefined, backupServers: undefined, servers: [] };
+      backends.set(name, backend);
+    }
+    return backend;
+  };
+  for (const row of rows) {
+    if (row.kind === 'frontend') {
+      frontends.push({ name: row.pxname, status: row.status ?? 'unknown', mode: row.mode, sessions: row.scur ?? 0, sessionLimit: row.slim });
+    } else if (row.kind === 'backend') {
+      Object.assign(backendOf(row.pxname), {
+        status: row.status ?? 'unknown',
+        mode: row.mode,
+        algorithm: row.algo,
+        sessions: row.scur ?? 0,
+        sessionLimit: row.slim,
+        queued: row.qcur ?? 0,
+        activeServers: row.act,
+        backupServers: row.bck,
+      });
+    } else if (row.kind === 'server') {
+      backendOf(row.pxname).servers.push({
+        backend: row.pxname,
+        name: row.svname,
+        status: row.status ?? 'unknown',
+        decoded: parseServerStatus(row.status),
+        weight: row.weight,
+        sessions: row.scur ?? 0,
+        sessionLimit: row.slim,
+        queued: row.qcur ?? 0,
+        checkStatus: row.check_status,
+        address: row.addr,
+      });
+    }
+  }
+  const problems: string[] = [];
+  for (const frontend of frontends) if (frontend.status !== 'OPEN') problems.push(`frontend ${frontend.name} is ${frontend.status}`);
+  for (const backend of backends.values()) {
+    if (backend.status.startsWith('DOWN')) problems.push(`backend ${backend.name} is DOWN (no server up)`);
+    for (const server of backend.servers) {
+      if (server.decoded.state === 'down') problems.push(`server ${backend.name}/${server.name} is ${server.status}${server.checkStatus ? ` (${server.checkStatus})` : ''}`);
+    }
+  }
+  return { frontends, backends: [...backends.values()], problems };
+}
