@@ -102,7 +102,8 @@ export class LabCluster {
       // Copied into the state folder: nodes must see them even when the repository lives under /tmp.
       await copyFile(new URL('../scripts/ha-lab-node-init', import.meta.url), paths.nodeInit);
       await copyFile(new URL('../scripts/systemctl', import.meta.url), paths.systemctlStub);
-      await Promise.all([paths.nodeInit, paths.systemctlStub].map((file) => chmod(file, 0o755)));
+      await copyFile(new URL('../scripts/ha-lab-web', import.meta.url), paths.webServer);
+      await Promise.all([paths.nodeInit, paths.systemctlStub, paths.webServer].map((file) => chmod(file, 0o755)));
       await chmod(paths.cluster, 0o755);
       if (!state.bare) await createClusterKeys(host, paths);
       const account = readClusterAccount();
@@ -140,6 +141,21 @@ export class LabCluster {
 
   get nodeNames(): string[] {
     return this.state.nodes.map((node) => node.name);
+  }
+
+  /** Inside every node: a small real web server answering with the node's name (`ha-lab-web [PORT]`), for WebServer resources. */
+  get webServerPath(): string {
+    return this.paths.webServer;
+  }
+
+  /**
+   * An HTTP GET made from inside `node` (the host has no route into the lab):
+   * the status and body, or the error's message.
+   */
+  async httpGet(node: string, url: string, timeoutMs = 3_000): Promise<{ status: number; body: string } | { error: string }> {
+    const script = `fetch(process.argv[1], { signal: AbortSignal.timeout(${Math.round(timeoutMs)}) }).then(async (r) => console.log(JSON.stringify({ status: r.status, body: await r.text() })), (e) => console.log(JSON.stringify({ error: String(e.cause?.code ?? e.message) })))`;
+    const { stdout } = await this.exec(node, process.execPath, ['-e', script, url], { timeoutMs: timeoutMs + 5_000 });
+    return JSON.parse(stdout) as { status: number; body: string } | { error: string };
   }
 
   /** A runner whose commands run inside `node`. */

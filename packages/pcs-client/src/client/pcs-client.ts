@@ -1,0 +1,447 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+import { CommandError, defaultRunner, HaError, UnsafeArgumentError, type CommandResult, type Runner } from '@ha/core';
+import { ClusterUnavailableError, PcsCommandError } from '../errors.js';
+import { parseConstraints, type Constraint } from '../status/constraints.js';
+import type { ClusterStatus } from '../status/model.js';
+import { readClusterStatus, type StatusSource } from '../status/read.js';
+import { listInstances, resourceLocations } from '../status/views.js';
+import {
+  assertId,
+  assertNodeName,
+  clusterSetupArgs,
+  dialectOf,
+  optionWords,
+  resourceCreateArgs,
+  scoreWord,
+  waitFlag,
+  type ClusterSetupSpec,
+  type OptionValue,
+  type PcsDialect,
+  type ResourceSpec,
+} from './args.js';
+
+/** Options of a `PcsClient`. */
+export interface PcsClientOptions {
+  /** Runs pcs and the Pacemaker tools (default: this machine). */
+  runner?: Runner;
+  /** Deadline of each command, ms (default 120 s: some pcs commands wait for the cluster). */
+  timeoutMs?: number;
+  /** The pcs version, when known: skips asking `pcs --version`. */
+  pcsVersion?: string;
+}
+
+/** The versions this client talks to. */
+export interface ToolVersions {
+  pcs: string;
+  pacemaker: string;
+}
+
+/** Which nodes a cluster command is for: every node (needs pcsd), some by name, or this one. */
+export type NodeTarget = { all: true } | { nodes: readonly string[] } | 'local';
+
+/** Options for commands that can wait for the cluster to settle (`--wait`). */
+export interface WaitOption {
+  /** Wait up to this many seconds for the change to take effect. */
+  waitSeconds?: number;
+}
+
+/** Options of `waitFor`. */
+export interface WaitForOptions {
+  timeoutMs?: number;
+  /** Between two status reads (default 250 ms; crm_mon costs about 20 ms). */
+  intervalMs?: number;
+  /**
+   * The predicate must hold this long before it counts (default 0). After a
+   * node rejoins, crm_mon can show a resource on two nodes for a moment.
+   */
+  stableMs?: number;
+  /** Named in the timeout error. */
+  description?: string;
+  source?: StatusSource;
+}
+
+/**
+ * A typed client of pcs and Pacemaker's tools over an injectable runner.
+ * Arguments always go as arrays, and ids are checked before anything runs.
+ *
+ * Needs pcsd: `authHosts`, `setupCluster` (unless `corosyncConfFile`), and
+ * `startCluster`/`stopCluster`/`enableCluster` for `{ all: true }` or other
+ * nodes. Everything else talks to the local node's Pacemaker directly.
+ */
+export class PcsClient {
+  readonly runner: Runner;
+  private readonly timeoutMs: number;
+  private version: Promise<string> | undefined;
+
+  constructor(options: PcsClientOptions = {}) {
+    this.runner = options.runner ?? defaultRunner;
+    this.timeoutMs = options.timeoutMs ?? 120_000;
+    if (options.pcsVersion !== undefined) this.version = Promise.resolve(options.pcsVersion);
+  }
+
+  /** The pcs and Pacemaker versions on the node the runner reaches. */
+  async versions(): Promise<ToolVersions> {
+    const [pcs, pacemaker] = await Promise.all([this.pcsVersion(), this.runner.run('pacemakerd', ['--version'], { timeoutMs: 10_000 })]);
+    return { pcs, pacemaker: /Pacemaker ([0-9][^\s]*)/.exec(pacemaker.stdout)?.[1] ?? 'unknown' };
+  }
+
+  /** The cluster's status (crm_mon directly by default). */
+  async status(source: StatusSource = { kind: 'live' }): Promise<ClusterStatus> {
+    return readClusterStatus({ source, runner: this.runner });
+  }
+
+  /** The CIB's constraints, typed. */
+  async constraints(): Promise<Constraint[]> {
+    const { stdout } = await this.runner.run('cibadmin', ['--query', '--scope', 'constraints'], { timeoutMs: this.timeoutMs });
+    return parseConstraints(stdout, { file: 'cibadmin --query --scope constraints' });
+  }
+
+  // The cluster.
+
+  /**
+   * `pcs host auth`: lets pcsd on these nodes talk to each other (needs pcsd
+   * running on each). The password goes as an argument, as pcs takes it.
+   */
+  async authHosts(nodes: readonly { name: string; address?: string }[], credentials: { username: string; password: string }): Promise<void> {
+    const args = ['host', 'auth'];
+    for (const node of nodes) args.push(assertNodeName(node.name), ...(node.address ? [`addr=${node.address}`] : []));
+    await this.pcs([...args, '-u', credentials.username, '-p', credentials.password]);
+  }
+
+  /**
+   * `pcs cluster setup`. Through pcsd it writes and distributes corosync.conf
+   * and keys to every node (`authHosts` first); with `corosyncConfFile` it
+   * only writes that file and contacts nobody (start the daemons yourself, or
+   * write the file with @ha/corosync-config).
+   */
+  async setupCluster(spec: ClusterSetupSpec): Promise<void> {
+    await this.pcs(clusterSetupArgs(spec), { timeoutMs: Math.max(this.timeoutMs, 300_000) });
+  }
+
+  async startCluster(target: NodeTarget = 'local', options: WaitOption = {}): Promise<void> {
+    await this.pcs(['cluster', 'start', ...targetWords(target), ...(options.waitSeconds === undefined ? [] : [waitFlag(options.waitSeconds)])], { timeoutMs: Math.max(this.timeoutMs, ((options.waitSeconds ?? 0) + 60) * 1000) });
+  }
+
+  async stopCluster(target: NodeTarget = 'local'): Promise<void> {
+    await this.pcs(['cluster', 'stop', ...targetWords(target)]);
+  }
+
+  /** Start the cluster at boot (pcs runs `systemctl enable corosync pacemaker`). */
+  async enableCluster(target: NodeTarget = 'local'): Promise<void> {
+    await this.pcs(['cluster', 'enable', ...targetWords(target)]);
+  }
+
+  async disableCluster(target: NodeTarget = 'local'): Promise<void> {
+    await this.pcs(['cluster', 'disable', ...targetWords(target)]);
+  }
+
+  // Nodes.
+
+  /** Put nodes in standby: their resources move away. */
+  async standby(node: string | { all: true }, options: WaitOption = {}): Promise<void> {
+    await this.pcs(['node', 'standby', ...nodeWords(node), ...waitWords(options)], { timeoutMs: this.waitTimeout(options) });
+  }
+
+  async unstandby(node: string | { all: true }, options: WaitOption = {}): Promise<void> {
+    await this.pcs(['node', 'unstandby', ...nodeWords(node), ...waitWords(options)], { timeoutMs: this.waitTimeout(options) });
+  }
+
+  /** Node maintenance: Pacemaker stops managing the node's resources (they keep running). */
+  async maintenance(node: string | { all: true }): Promise<void> {
+    await this.pcs(['node', 'maintenance', ...nodeWords(node)]);
+  }
+
+  async unmaintenance(node: string | { all: true }): Promise<void> {
+    await this.pcs(['node', 'unmaintenance', ...nodeWords(node)]);
+  }
+
+  // Cluster properties.
+
+  async setProperty(name: string, value: OptionValue): Promise<void> {
+    await this.pcs(['property', 'set', ...optionWords({ [name]: value })]);
+  }
+
+  async unsetProperty(name: string): Promise<void> {
+    optionWords({ [name]: '' });
+    await this.pcs(['property', 'unset', name]);
+  }
+
+  // Resources.
+
+  /** `pcs resource create`: any agent, options, operations, meta, clone/promotable or group. */
+  async createResource(spec: ResourceSpec, options: WaitOption = {}): Promise<void> {
+    await this.pcs(resourceCreateArgs(spec, options), { timeoutMs: this.waitTimeout(options) });
+  }
+
+  /** `pcs stonith create`: a fence device. */
+  async createStonith(spec: Omit<ResourceSpec, 'clone' | 'promotable'>, options: WaitOption = {}): Promise<void> {
+    await this.pcs(resourceCreateArgs(spec, { stonith: true, ...options }), { timeoutMs: this.waitTimeout(options) });
+  }
+
+  async deleteResource(id: string): Promise<void> {
+    await this.pcs(['resource', 'delete', assertId(id, 'resource id')]);
+  }
+
+  async enableResource(id: string, options: WaitOption = {}): Promise<void> {
+    await this.pcs(['resource', 'enable', assertId(id, 'resource id'), ...waitWords(options)], { timeoutMs: this.waitTimeout(options) });
+  }
+
+  async disableResource(id: string, options: WaitOption = {}): Promise<void> {
+    await this.pcs(['resource', 'disable', assertId(id, 'resource id'), ...waitWords(options)], { timeoutMs: this.waitTimeout(options) });
+  }
+
+  /**
+   * Moves a resource (to `node`, or just off its current node). The same on
+   * every pcs: by default the temporary constraint is removed once it has
+   * moved (pcs 0.11's `move`, 0.10's `move --autodelete`); `keepConstraint`
+   * leaves it (0.11's `move-with-constraint`, 0.10's `move`) until `clearResource`.
+   */
+  async moveResource(id: string, node?: string, options: WaitOption & { keepConstraint?: boolean; promoted?: boolean } = {}): Promise<void> {
+    const dialect = await this.dialect();
+    const target = [assertId(id, 'resource id'), ...(node === undefined ? [] : [assertNodeName(node)])];
+    const promoted = options.promoted ? [dialect.modern ? '--promoted' : '--master'] : [];
+    if (options.keepConstraint) {
+      await this.pcs(['resource', dialect.modern ? 'move-with-constraint' : 'move', ...target, ...promoted, ...waitWords(options)], { timeoutMs: this.waitTimeout(options) });
+    } else if (dialect.autodelete) {
+      await this.pcs(['resource', 'move', ...target, ...promoted, ...(dialect.modern ? [] : ['--autodelete']), ...waitWords(options)], { timeoutMs: this.waitTimeout(options) });
+    } else {
+      // pcs before 0.10.9: move with a constraint, wait for the move, then clear it.
+      await this.pcs(['resource', 'move', ...target, ...promoted, waitFlag(options.waitSeconds ?? 60)], { timeoutMs: this.waitTimeout({ waitSeconds: options.waitSeconds ?? 60 }) });
+      await this.clearResource(id, node);
+    }
+  }
+
+  /** Keeps a resource off a node (its current one when none is given) with a -INFINITY constraint. */
+  async banResource(id: string, node?: string, options: { promoted?: boolean; lifetime?: string } = {}): Promise<void> {
+    const dialect = await this.dialect();
+    if (options.lifetime !== undefined && !/^P[0-9A-Z]+$/.test(options.lifetime)) throw new UnsafeArgumentError(`lifetime '${options.lifetime}' is not an ISO 8601 duration (e.g. PT1H)`, options.lifetime);
+    await this.pcs([
+      'resource',
+      'ban',
+      assertId(id, 'resource id'),
+      ...(node === undefined ? [] : [assertNodeName(node)]),
+      ...(options.promoted ? [dialect.modern ? '--promoted' : '--master'] : []),
+      ...(options.lifetime === undefined ? [] : [`lifetime=${options.lifetime}`]),
+    ]);
+  }
+
+  /** Removes the constraints `move` and `ban` left (on one node, or all). */
+  async clearResource(id: string, node?: string): Promise<void> {
+    await this.pcs(['resource', 'clear', assertId(id, 'resource id'), ...(node === undefined ? [] : [assertNodeName(node)])]);
+  }
+
+  /** Forgets failures (of one resource, or all; on one node, or all) so Pacemaker tries again. */
+  async cleanupResource(id?: string, options: { node?: string } = {}): Promise<void> {
+    await this.pcs(['resource', 'cleanup', ...(id === undefined ? [] : [assertId(id, 'resource id')]), ...(options.node === undefined ? [] : [`node=${assertNodeName(options.node)}`])]);
+  }
+
+  async restartResource(id: string, options: WaitOption & { node?: string } = {}): Promise<void> {
+    await this.pcs(['resource', 'restart', assertId(id, 'resource id'), ...(options.node === undefined ? [] : [assertNodeName(options.node)]), ...waitWords(options)], { timeoutMs: this.waitTimeout(options) });
+  }
+
+  // Constraints.
+
+  /** `resource` runs where `with` runs (score INFINITY unless given). */
+  async addColocation(spec: { resource: string; with: string; score?: number | 'INFINITY' | '-INFINITY'; role?: 'Promoted' | 'Unpromoted' | 'Started'; withRole?: 'Promoted' | 'Unpromoted' | 'Started' }): Promise<void> {
+    const dialect = await this.dialect();
+    const role = (value: string | undefined) => (value === undefined ? [] : [dialect.modern ? value : value === 'Promoted' ? 'master' : value === 'Unpromoted' ? 'slave' : value.toLowerCase()]);
+    const score = scoreWord(spec.score);
+    await this.pcs(['constraint', 'colocation', 'add', ...role(spec.role), assertId(spec.resource, 'resource id'), 'with', ...role(spec.withRole), assertId(spec.with, 'resource id'), ...(score === undefined ? [] : [score])]);
+  }
+
+  /** `first` before `then` (start by default); kind Mandatory (default), Optional or Serialize. */
+  async addOrder(spec: { first: string; then: string; firstAction?: 'start' | 'stop' | 'promote' | 'demote'; thenAction?: 'start' | 'stop' | 'promote' | 'demote'; kind?: 'Mandatory' | 'Optional' | 'Serialize'; symmetrical?: boolean }): Promise<void> {
+    await this.pcs([
+      'constraint',
+      'order',
+      ...(spec.firstAction ? [spec.firstAction] : []),
+      assertId(spec.first, 'resource id'),
+      'then',
+      ...(spec.thenAction ? [spec.thenAction] : []),
+      assertId(spec.then, 'resource id'),
+      ...optionWords({ ...(spec.kind ? { kind: spec.kind } : {}), ...(spec.symmetrical === undefined ? {} : { symmetrical: spec.symmetrical }) }),
+    ]);
+  }
+
+  /** `resource prefers node=score` (or `avoids`; INFINITY unless given). */
+  async addLocation(spec: { resource: string; node: string; relation: 'prefers' | 'avoids'; score?: number | 'INFINITY' }): Promise<void> {
+    const score = scoreWord(spec.score);
+    await this.pcs(['constraint', 'location', assertId(spec.resource, 'resource id'), spec.relation, `${assertNodeName(spec.node)}${score === undefined ? '' : `=${score}`}`]);
+  }
+
+  async removeConstraint(id: string): Promise<void> {
+    await this.pcs(['constraint', 'remove', assertId(id, 'constraint id')]);
+  }
+
+  // Alerts: how Pacemaker pushes events to an agent program (the monitor registers its own).
+
+  async createAlert(spec: { id: string; path: string; description?: string; options?: Record<string, OptionValue>; meta?: Record<string, OptionValue> }): Promise<void> {
+    if (!spec.path.startsWith('/')) throw new UnsafeArgumentError(`alert path '${spec.path}' must be absolute`, spec.path);
+    await this.pcs([
+      'alert',
+      'create',
+      `path=${spec.path}`,
+      `id=${assertId(spec.id, 'alert id')}`,
+      ...(spec.description === undefined ? [] : [`description=${spec.description}`]),
+      ...(spec.options ? ['options', ...optionWords(spec.options)] : []),
+      ...(spec.meta ? ['meta', ...optionWords(spec.meta)] : []),
+    ]);
+  }
+
+  async addAlertRecipient(spec: { alert: string; value: string; id?: string; options?: Record<string, OptionValue>; meta?: Record<string, OptionValue> }): Promise<void> {
+    await this.pcs([
+      'alert',
+      'recipient',
+      'add',
+      assertId(spec.alert, 'alert id'),
+      `value=${spec.value}`,
+      ...(spec.id === undefined ? [] : [`id=${assertId(spec.id, 'recipient id')}`]),
+      ...(spec.options ? ['options', ...optionWords(spec.options)] : []),
+      ...(spec.meta ? ['meta', ...optionWords(spec.meta)] : []),
+    ]);
+  }
+
+  async removeAlert(id: string): Promise<void> {
+    await this.pcs(['alert', 'remove', assertId(id, 'alert id')]);
+  }
+
+  // Failover.
+
+  /**
+   * Puts `node` in standby, waits until nothing runs on it and the cluster has
+   * settled, and reports where each of its resources went. The seed's
+   * `ha_manager failover`, typed.
+   */
+  async failover(node: string, options: { timeoutMs?: number } = {}): Promise<FailoverReport> {
+    assertNodeName(node);
+    const started = Date.now();
+    const timeoutMs = options.timeoutMs ?? 120_000;
+    const before = await this.status();
+    if (!before.nodes.some((entry) => entry.name === node)) throw new HaError('NOT_FOUND', `no node '${node}' in the cluster (there are ${before.nodes.map((entry) => entry.name).join(', ')})`);
+    const wasHere = listInstances(before).filter((instance) => instance.active && instance.nodes.includes(node));
+    await this.standby(node);
+    const after = await this.waitFor((status) => isSettled(status) && !listInstances(status).some((instance) => instance.active && instance.nodes.includes(node)), {
+      timeoutMs: Math.max(1_000, timeoutMs - (Date.now() - started)),
+      stableMs: 1_000,
+      description: `the resources of ${node} to move away`,
+    });
+    const locations = resourceLocations(after);
+    const seen = new Set<string>();
+    const moves: FailoverReport['moves'] = [];
+    for (const instance of wasHere) {
+      if (seen.has(instance.id)) continue;
+      seen.add(instance.id);
+      const now = (locations.get(instance.id) ?? []).map((entry) => entry.node);
+      moves.push({ resource: instance.id, top: instance.top, from: node, to: now, clone: instance.parents.some((parent) => isCloneOrBundle(after, parent)) });
+    }
+    return { node, moves, durationMs: Date.now() - started, status: after };
+  }
+
+  /** Takes `node` out of standby and waits until it is online and the cluster has settled. */
+  async online(node: string, options: { timeoutMs?: number } = {}): Promise<ClusterStatus> {
+    await this.unstandby(node);
+    return this.waitFor((status) => isSettled(status) && status.nodes.some((entry) => entry.name === node && entry.online && !entry.standby), {
+      timeoutMs: options.timeoutMs ?? 120_000,
+      stableMs: 500,
+      description: `${node} to be online`,
+    });
+  }
+
+  // Waiting.
+
+  /**
+   * Polls the status until `predicate` holds (for `stableMs`), and returns
+   * that status. While the cluster is briefly unreachable (a node rejoining)
+   * it keeps polling. Use it instead of sleeps: "until WebServer runs on
+   * another node", "until node2 is offline".
+   */
+  async waitFor(predicate: (status: ClusterStatus) => boolean, options: WaitForOptions = {}): Promise<ClusterStatus> {
+    const timeoutMs = options.timeoutMs ?? 60_000;
+    const deadline = Date.now() + timeoutMs;
+    let heldSince: number | undefined;
+    let lastProblem = 'no status read yet';
+    for (;;) {
+      let status: ClusterStatus | undefined;
+      try {
+        status = await this.status(options.source);
+      } catch (error) {
+        if (!(error instanceof ClusterUnavailableError) && !(error instanceof CommandError && error.timedOut)) throw error;
+        lastProblem = error.message;
+      }
+      if (status && predicate(status)) {
+        heldSince ??= Date.now();
+        if (Date.now() - heldSince >= (options.stableMs ?? 0)) return status;
+      } else {
+        heldSince = undefined;
+        if (status) lastProblem = 'the condition does not hold';
+      }
+      if (Date.now() >= deadline) throw new HaError('TIMEOUT', `${options.description ?? 'the cluster state'} not reached within ${timeoutMs} ms (${lastProblem})`);
+      await sleep(options.intervalMs ?? 250);
+    }
+  }
+
+  // Plumbing.
+
+  /** Runs pcs with these arguments; a failure is a `PcsCommandError` carrying pcs's own messages. */
+  async pcs(args: readonly string[], options: { timeoutMs?: number } = {}): Promise<CommandResult> {
+    try {
+      return await this.runner.run('pcs', args, { timeoutMs: options.timeoutMs ?? this.timeoutMs });
+    } catch (error) {
+      if (error instanceof CommandError && !(error instanceof PcsCommandError)) throw new PcsCommandError(error, { cause: error });
+      throw error;
+    }
+  }
+
+  private async pcsVersion(): Promise<string> {
+    this.version ??= this.runner.run('pcs', ['--version'], { timeoutMs: 30_000 }).then((result) => result.stdout.trim());
+    return this.version;
+  }
+
+  private async dialect(): Promise<PcsDialect> {
+    return dialectOf(await this.pcsVersion());
+  }
+
+  private waitTimeout(options: WaitOption): number {
+    return Math.max(this.timeoutMs, ((options.waitSeconds ?? 0) + 30) * 1000);
+  }
+}
+
+/** What `failover` did: where each resource that ran on the node went. */
+export interface FailoverReport {
+  node: string;
+  moves: {
+    resource: string;
+    /** The top-level resource (group, clone …) it belongs to. */
+    top: string;
+    from: string;
+    /** Where it runs now; empty when it could not be started anywhere. */
+    to: string[];
+    /** A clone or bundle instance: it stops on the node rather than move. */
+    clone: boolean;
+  }[];
+  durationMs: number;
+  status: ClusterStatus;
+}
+
+/** No action in flight: nothing starting, stopping, migrating, promoting or pending. */
+export function isSettled(status: ClusterStatus): boolean {
+  return listInstances(status).every((instance) => !['Starting', 'Stopping', 'Migrating', 'Promoting', 'Demoting'].includes(instance.role) && instance.resource.pending === undefined);
+}
+
+function isCloneOrBundle(status: ClusterStatus, id: string): boolean {
+  return status.resources.some((resource) => resource.id === id && (resource.kind === 'clone' || resource.kind === 'bundle'));
+}
+
+function targetWords(target: NodeTarget): string[] {
+  if (target === 'local') return [];
+  if ('all' in target) return ['--all'];
+  return target.nodes.map(assertNodeName);
+}
+
+function nodeWords(node: string | { all: true }): string[] {
+  return typeof node === 'string' ? [assertNodeName(node)] : ['--all'];
+}
+
+function waitWords(options: WaitOption): string[] {
+  return options.waitSeconds === undefined ? [] : [waitFlag(options.waitSeconds)];
+}

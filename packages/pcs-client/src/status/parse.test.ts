@@ -1,0 +1,177 @@
+import { readFileSync } from 'node:fs';
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { HaError, ParseError } from '@ha/core';
+import { fixture, labStates, pacemakerOutputs } from '../../test/fixtures.js';
+import { ClusterUnavailableError, UnsupportedApiVersionError } from '../errors.js';
+import { normalizeRole, parseClusterStatus, splitOperationKey } from './parse.js';
+import { listInstances } from './views.js';
+
+describe('parseClusterStatus on Pacemaker 3.x regression outputs', () => {
+  it.each(pacemakerOutputs)('parses $name', ({ name, path }) => {
+    const status = parseClusterStatus(readFileSync(path, 'utf8'), { file: name });
+    expect(status.format).toBe('pacemaker-result');
+    expect(status.summary.dc.present).toBe(true);
+  });
+
+  it('reads the basic output whole: summary, nodes, every kind of resource, history, bans', () => {
+    const basic = pacemakerOutputs.find((entry) => entry.name.startsWith('01-')) as { path: string };
+    const status = parseClusterStatus(readFileSync(basic.path, 'utf8'));
+    expect(status.apiVersion).toBe('X');
+    expect(status.summary).toMatchObject({ stack: 'corosync', quorate: true, nodesConfigured: 5, resourcesConfigured: 32, resourcesDisabled: 4, dc: { name: 'cluster02', id: '2', mixedVersion: false } });
+    expect(status.summary.options).toMatchObject({ stonithEnabled: true, noQuorumPolicy: 'stop', maintenanceMode: false, stonithTimeoutMs: 60000 });
+    // Attributes of later versions are kept, not dropped.
+    expect(status.summary.options.extra).toMatchObject({ 'fencing-enabled': 'true', 'fencing-timeout-ms': '60000' });
+    expect(status.nodes.map((node) => `${node.name}:${node.type}:${node.online}`)).toEqual(['cluster01:member:true', 'cluster02:member:true', 'httpd-bundle-0:guest:true', 'httpd-bundle-1:guest:true', 'httpd-bundle-2:guest:false']);
+    expect(status.nodes[2]?.resourceId).toBe('httpd-bundle-docker-0');
+    expect(status.nodes[0]?.attributes).toEqual({ location: 'office', pingd: '1000' });
+    expect(status.resources.map((resource) => `${resource.kind}:${resource.id}`)).toEqual([
+      'clone:ping-clone',
+      'primitive:Fencing',
+      'primitive:dummy',
+      'clone:inactive-clone',
+      'group:inactive-group',
+      'bundle:httpd-bundle',
+      'group:exim-group',
+      'clone:mysql-clone-group',
+      'clone:promotable-clone',
+    ]);
+    const promotable = status.resources.find((resource) => resource.id === 'promotable-clone');
+    expect(promotable).toMatchObject({ kind: 'clone', promotable: true });
+    const roles = listInstances(status).filter((instance) => instance.id === 'promotable-rsc').map((instance) => `${instance.role}@${instance.nodes.join(',')}`);
+    expect(roles).toEqual(['Promoted@cluster02', 'Unpromoted@cluster01', 'Stopped@', 'Stopped@', 'Stopped@']);
+    const bundle = status.resources.find((resource) => resource.kind === 'bundle');
+    expect(bundle).toMatchObject({ type: 'docker', image: 'pcmk:http', replicas: [{ id: '0' }, { id: '1' }, { id: '2' }] });
+    const ping = status.nodeHistory.find((history) => history.node === 'cluster02')?.resources.find((resource) => resource.id === 'ping');
+    expect(ping?.operations[1]).toMatchObject({ task: 'monitor', intervalMs: 10000, execTimeMs: 2031, queueTimeMs: 0, rc: 0, rcText: 'OK' });
+    expect(status.bans).toEqual([{ id: 'not-on-cluster1', resource: 'dummy', node: 'cluster01', weight: -1000000, promotedOnly: false }]);
+  });
+
+  it('reads a failed action and the partially active resources', () => {
+    const partial = pacemakerOutputs.find((entry) => entry.name.startsWith('25-')) as { path: string };
+    const status = parseClusterStatus(readFileSync(partial.path, 'utf8'));
+    expect(status.failures).toHaveLength(1);
+    expect(status.failures[0]).toMatchObject({ resource: expect.any(String), node: expect.any(String), exitCode: expect.any(Number) });
+  });
+
+  it('reads maintenance mode', () => {
+    const maintenance = pacemakerOutputs.find((entry) => entry.name.startsWith('28-')) as { path: string };
+    expect(parseClusterStatus(readFileSync(maintenance.path, 'utf8')).summary.options.maintenanceMode).toBe(true);
+  });
+});
+
+describe('parseClusterStatus on states recorded from the lab (Pacemaker 2.1.5)', () => {
+  it.each(labStates)('parses %s', (state) => {
+    const status = parseClusterStatus(fixture(`crm_mon/2.1.5/${state}.xml`));
+    expect(status.apiVersion).toBe('2.25');
+    expect(status.summary.pacemakerdState).toBe('running');
+    expect(status.nodes.map((node) => node.name)).toEqual(['node1', 'node2', 'node3']);
+  });
+
+  it('sees standby, a failed monitor, a dead node and a partition', () => {
+    const standby = parseClusterStatus(fixture('crm_mon/2.1.5/standby.xml'));
+    expect(standby.nodes.find((node) => node.standby)?.name).toBe('node1');
+    const failed = parseClusterStatus(fixture('crm_mon/2.1.5/failed-monitor.xml'));
+    expect(failed.failures[0]).toMatchObject({ resource: 'WebServer', task: 'monitor', intervalMs: 10000, exitStatus: 'error', exitCode: 1 });
+    const killed = parseClusterStatus(fixture('crm_mon/2.1.5/node-killed.xml'));
+    expect(killed.nodes.filter((node) => !node.online).map((node) => node.name)).toEqual(['node2']);
+    const minority = parseClusterStatus(fixture('crm_mon/2.1.5/partitioned-minority.xml'));
+    expect(minority.summary.quorate).toBe(false);
+    expect(minority.summary.dc.present).toBe(true);
+    expect(listInstances(minority).every((instance) => !instance.active)).toBe(true);
+  });
+});
+
+describe('parseClusterStatus on the legacy Pacemaker 1.1 format', () => {
+  const status = parseClusterStatus(fixture('crm_mon/1.1-format/master-slave.xml'));
+
+  it('maps Master/Slave to Promoted/Unpromoted and keeps what was written', () => {
+    expect(status.format).toBe('crm_mon-1.1');
+    expect(status.apiVersion).toBe('1.1.23');
+    const pgsql = listInstances(status).filter((instance) => instance.id === 'pgsql');
+    expect(pgsql.map((instance) => [instance.role, instance.resource.rawRole])).toEqual([
+      ['Promoted', 'Master'],
+      ['Unpromoted', 'Slave'],
+      ['Stopped', 'Stopped'],
+    ]);
+  });
+
+  it('reads nodes, a failure, fail counts of INFINITY, and what it does not know as extra', () => {
+    expect(status.nodes.map((node) => [node.name, node.online, node.standby, node.unclean])).toEqual([
+      ['db1', true, false, false],
+      ['db2', true, true, false],
+      ['db3', false, false, true],
+    ]);
+    expect(status.failures[0]).toMatchObject({ opKey: 'vip-rep_start_0', resource: 'vip-rep', task: 'start', exitReason: '[findif] failed', execMs: 61 });
+    expect(status.nodeHistory[0]?.resources[1]).toMatchObject({ id: 'vip-rep', failCount: 1_000_000 });
+    expect(status.summary.options).toMatchObject({ stonithEnabled: true, maintenanceMode: false, stopAllResources: undefined });
+    expect(status.summary.quorate).toBe(true);
+  });
+});
+
+describe('bad input', () => {
+  const good = fixture('crm_mon/2.1.5/healthy.xml');
+
+  it('malformed and truncated XML: ParseError with file, line and column', () => {
+    const truncated = good.slice(0, good.indexOf('<nodes>') + 40);
+    const error = (() => {
+      try {
+        parseClusterStatus(truncated, { file: 'status.xml' });
+      } catch (caught) {
+        return caught;
+      }
+    })() as ParseError;
+    expect(error).toBeInstanceOf(ParseError);
+    expect(error.file).toBe('status.xml');
+    expect(error.line).toBeGreaterThan(1);
+    expect(error.message).toMatch(/^status\.xml:\d+:\d+: /);
+    expect(() => parseClusterStatus('<pacemaker-result api-version="2.25"><summary></nodes></pacemaker-result>')).toThrow(ParseError);
+    expect(() => parseClusterStatus('')).toThrow(ParseError);
+    expect(() => parseClusterStatus('\0\0binary')).toThrow(ParseError);
+  });
+
+  it('an unknown API version, and XML that is not a status', () => {
+    expect(() => parseClusterStatus(good.replace('api-version="2.25"', 'api-version="3.0"'))).toThrow(UnsupportedApiVersionError);
+    expect(() => parseClusterStatus('<crm_mon version="7.0"/>')).toThrow(UnsupportedApiVersionError);
+    expect(() => parseClusterStatus('<cib epoch="1"/>', { file: 'x.xml' })).toThrow("x.xml: not Pacemaker status XML (root element <cib>");
+  });
+
+  it('crm_mon that could not reach the cluster: ClusterUnavailableError with its messages', () => {
+    const down = '<pacemaker-result api-version="2.25" request="crm_mon"><status code="102" message="Not connected"><errors><error>crm_mon: Connection to cluster failed: Connection refused</error></errors></status></pacemaker-result>';
+    const error = (() => {
+      try {
+        parseClusterStatus(down);
+      } catch (caught) {
+        return caught;
+      }
+    })() as ClusterUnavailableError;
+    expect(error).toBeInstanceOf(ClusterUnavailableError);
+    expect(error).toMatchObject({ code: 'CLUSTER_UNAVAILABLE', exitCode: 102, details: ['crm_mon: Connection to cluster failed: Connection refused'] });
+  });
+
+  it('random damage to real status XML only ever throws typed errors (property)', () => {
+    fc.assert(
+      fc.property(fc.nat(good.length - 1), fc.nat(200), fc.string({ maxLength: 12 }), (at, cut, insert) => {
+        const damaged = good.slice(0, at) + insert + good.slice(Math.min(good.length, at + cut));
+        try {
+          parseClusterStatus(damaged);
+        } catch (error) {
+          expect(error).toBeInstanceOf(HaError);
+        }
+      }),
+      { numRuns: 300 },
+    );
+  });
+});
+
+describe('helpers', () => {
+  it('normalizes roles of every era', () => {
+    expect(['Master', 'Slave', 'Promoted', 'Unpromoted', 'started', 'Stopped', 'Migrating', 'weird'].map(normalizeRole)).toEqual(['Promoted', 'Unpromoted', 'Promoted', 'Unpromoted', 'Started', 'Stopped', 'Migrating', 'Unknown']);
+  });
+
+  it('splits operation keys, tasks with underscores included', () => {
+    expect(splitOperationKey('WebServer_monitor_10000')).toEqual({ resource: 'WebServer', task: 'monitor', intervalMs: 10000 });
+    expect(splitOperationKey('my_rsc_migrate_to_0')).toEqual({ resource: 'my_rsc', task: 'migrate_to', intervalMs: 0 });
+    expect(splitOperationKey('odd')).toEqual({ resource: 'odd', task: undefined, intervalMs: undefined });
+  });
+});

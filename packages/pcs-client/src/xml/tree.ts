@@ -1,0 +1,62 @@
+import { ParseError } from '@ha/core';
+import { SaxesParser } from 'saxes';
+
+/** One XML element: its attributes as written, its child elements, its text, and where it starts. */
+export interface XmlElement {
+  name: string;
+  attributes: Record<string, string>;
+  children: XmlElement[];
+  /** Text content (trimmed), when the element has any. */
+  text: string | undefined;
+  line: number;
+  column: number;
+}
+
+/**
+ * Parses XML into a plain element tree with saxes, a conformant streaming
+ * parser: malformed or truncated input is a `ParseError` naming the file,
+ * line and column, never a partial tree.
+ */
+export function parseXmlTree(text: string, options: { file?: string } = {}): XmlElement {
+  const parser = new SaxesParser({ position: true });
+  const stack: XmlElement[] = [];
+  let root: XmlElement | undefined;
+  let failure: ParseError | undefined;
+  parser.on('error', (error) => {
+    // saxes reports "file:line:column: message"; keep the message, re-position it ourselves.
+    failure ??= new ParseError('MALFORMED_XML', error.message.replace(/^[^:]*:\d+:\d+: /, ''), { file: options.file, line: parser.line, column: parser.column });
+  });
+  parser.on('opentag', (tag) => {
+    const element: XmlElement = { name: tag.name, attributes: tag.attributes as Record<string, string>, children: [], text: undefined, line: parser.line, column: parser.column };
+    const parent = stack[stack.length - 1];
+    if (parent) parent.children.push(element);
+    else root ??= element;
+    stack.push(element);
+  });
+  parser.on('text', (content) => {
+    const parent = stack[stack.length - 1];
+    const trimmed = content.trim();
+    if (parent && trimmed.length > 0) parent.text = (parent.text ?? '') + trimmed;
+  });
+  parser.on('closetag', () => {
+    stack.pop();
+  });
+  try {
+    parser.write(text).close();
+  } catch (error) {
+    failure ??= new ParseError('MALFORMED_XML', (error as Error).message, { file: options.file, line: parser.line, column: parser.column }, { cause: error });
+  }
+  if (failure) throw failure;
+  if (!root) throw new ParseError('MALFORMED_XML', 'no root element', { file: options.file, line: 1, column: 1 });
+  return root;
+}
+
+/** The child elements named `name`. */
+export function childrenNamed(element: XmlElement | undefined, name: string): XmlElement[] {
+  return element ? element.children.filter((child) => child.name === name) : [];
+}
+
+/** The first child element named `name`. */
+export function childNamed(element: XmlElement | undefined, name: string): XmlElement | undefined {
+  return element?.children.find((child) => child.name === name);
+}
