@@ -23,8 +23,8 @@ export function parseXmlTree(text: string, options: { file?: string } = {}): Xml
   let root: XmlElement | undefined;
   let failure: ParseError | undefined;
   parser.on('error', (error) => {
-    // saxes reports "file:line:column: message"; keep the message, re-position it ourselves.
-    failure ??= new ParseError('MALFORMED_XML', error.message.replace(/^[^:]*:\d+:\d+: /, ''), { file: options.file, line: parser.line, column: parser.column });
+    // saxes reports "[file:]line:column: message"; keep the message, position it ourselves (1-based).
+    failure ??= new ParseError('MALFORMED_XML', error.message.replace(/^(?:[^:\n]*:)?\d+:\d+: /, ''), { file: options.file, line: parser.line, column: Math.max(1, parser.column) });
   });
   parser.on('opentag', (tag) => {
     const element: XmlElement = { name: tag.name, attributes: tag.attributes as Record<string, string>, children: [], text: undefined, line: parser.line, column: parser.column };
@@ -44,7 +44,7 @@ export function parseXmlTree(text: string, options: { file?: string } = {}): Xml
   try {
     parser.write(text).close();
   } catch (error) {
-    failure ??= new ParseError('MALFORMED_XML', (error as Error).message, { file: options.file, line: parser.line, column: parser.column }, { cause: error });
+    failure ??= new ParseError('MALFORMED_XML', (error as Error).message, { file: options.file, line: parser.line, column: Math.max(1, parser.column) }, { cause: error });
   }
   if (failure) throw failure;
   if (!root) throw new ParseError('MALFORMED_XML', 'no root element', { file: options.file, line: 1, column: 1 });

@@ -1,0 +1,79 @@
+// npm run bench -w @ha/pcs-client  (needs `npm run build`; boots a 3-node lab cluster unless --no-lab)
+// Ratios against the real tools, measured in this run.
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { defaultRunner } from '@ha/core';
+import { LabCluster, teardownLab } from '@ha/lab';
+import { PcsClient, parseClusterStatus } from '../dist/index.js';
+
+const bin = fileURLToPath(new URL('../bin/ha-pcs.js', import.meta.url));
+const median = (values) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
+async function time(label, runs, work) {
+  await work();
+  const times = [];
+  for (let i = 0; i < runs; i++) {
+    const start = performance.now();
+    await work();
+    times.push(performance.now() - start);
+  }
+  const value = median(times);
+  console.log(`  ${label.padEnd(64)} ${value.toFixed(1).padStart(8)} ms (median of ${runs})`);
+  return value;
+}
+const ratio = (label, ours, theirs, target) => console.log(`  ${label}: ${(ours / theirs).toFixed(3)} (target ≤ ${target}) ${ours / theirs <= target ? 'met' : 'NOT met'}`);
+
+// 1. A status document of 5,000 resource instances: a generated CIB, rendered by the real crm_mon.
+function generateCib(count) {
+  const nodes = ['node1', 'node2', 'node3'];
+  const history = nodes.map(() => []);
+  const resources = [];
+  for (let i = 0; i < count; i++) {
+    const id = `rsc${i}`;
+    resources.push(`<primitive id="${id}" class="ocf" provider="pacemaker" type="Dummy"><operations><op id="${id}-monitor-10s" name="monitor" interval="10s"/></operations></primitive>`);
+    const k = i % nodes.length;
+    const op = (task, interval, call) =>
+      `<lrm_rsc_op id="${id}_${task === 'start' ? 'last_0' : `monitor_${interval}`}" operation_key="${id}_${task}_${interval}" operation="${task}" crm-debug-origin="bench" crm_feature_set="3.16.1" transition-key="1:1:0:bench" transition-magic="0:0;1:1:0:bench" exit-reason="" on_node="${nodes[k]}" call-id="${call}" rc-code="0" op-status="0" interval="${interval}" last-rc-change="1700000000" exec-time="10" queue-time="0" op-digest="0"/>`;
+    history[k].push(`<lrm_resource id="${id}" type="Dummy" class="ocf" provider="pacemaker">${op('start', 0, 2 * i + 10)}${op('monitor', 10000, 2 * i + 11)}</lrm_resource>`);
+  }
+  const states = nodes.map((name, i) => `<node_state id="${i + 1}" uname="${name}" in_ccm="true" crmd="online" crm-debug-origin="bench" join="member" expected="member"><lrm id="${i + 1}"><lrm_resources>${history[i].join('')}</lrm_resources></lrm></node_state>`);
+  return `<cib crm_feature_set="3.16.1" validate-with="pacemaker-3.9" epoch="1" num_updates="0" admin_epoch="0" have-quorum="1" dc-uuid="1"><configuration><crm_config><cluster_property_set id="cib-bootstrap-options"><nvpair id="opt-stonith" name="stonith-enabled" value="false"/></cluster_property_set></crm_config><nodes>${nodes.map((name, i) => `<node id="${i + 1}" uname="${name}"/>`).join('')}</nodes><resources>${resources.join('')}</resources><constraints/></configuration><status>${states.join('')}</status></cib>`;
+}
+
+const directory = await mkdtemp(join(tmpdir(), 'ha-pcs-bench-'));
+try {
+  const cib = join(directory, 'cib-5000.xml');
+  await writeFile(cib, generateCib(5000));
+  const { stdout: xml } = await defaultRunner.run('crm_mon', ['--one-shot', '--inactive', '--output-as=xml'], { env: { CIB_file: cib } });
+  const parsed = parseClusterStatus(xml);
+  console.log(`1. a status of ${parsed.resources.length} resource instances (${(xml.length / 1e6).toFixed(1)} MB of XML)`);
+  const render = await time('crm_mon rendering the CIB as XML (CIB_file)', 5, () => defaultRunner.run('crm_mon', ['--one-shot', '--inactive', '--output-as=xml'], { env: { CIB_file: cib } }));
+  const parse = await time('parseClusterStatus: XML → typed, zod-validated model', 10, async () => parseClusterStatus(xml));
+  ratio('parse / crm_mon render', parse, render, 0.25);
+} finally {
+  await rm(directory, { recursive: true, force: true });
+}
+
+// 2. `ha-pcs status` against `pcs status`, inside a node of a real cluster with the seed's resources.
+if (!process.argv.includes('--no-lab')) {
+  console.log('\n2. status of a 3-node lab cluster, run inside node1');
+  await teardownLab();
+  const lab = await LabCluster.up({ nodes: 3 });
+  try {
+    const node1 = lab.runner('node1');
+    const pcs = new PcsClient({ runner: node1 });
+    await pcs.setProperty('stonith-enabled', false);
+    await pcs.createResource({ id: 'VirtualIP', agent: 'ocf:heartbeat:IPaddr2', options: { ip: '10.213.0.100', cidr_netmask: 24 }, operations: [{ action: 'monitor', interval: '10s' }] });
+    await pcs.createResource({ id: 'WebServer', agent: 'ocf:heartbeat:anything', options: { binfile: lab.webServerPath, cmdline_options: '80' }, operations: [{ action: 'monitor', interval: '10s' }] });
+    await pcs.addColocation({ resource: 'WebServer', with: 'VirtualIP' });
+    await pcs.addOrder({ first: 'VirtualIP', then: 'WebServer' });
+    await pcs.waitFor((status) => status.resources.every((resource) => resource.kind === 'primitive' && resource.active), { stableMs: 1000 });
+    const ours = await time('ha-pcs status (node, crm_mon, parse, verdict, print)', 15, () => node1.run(process.execPath, [bin, 'status']));
+    const theirs = await time('pcs status', 15, () => node1.run('pcs', ['status']));
+    await time('crm_mon --one-shot --inactive --output-as=xml alone', 15, () => node1.run('crm_mon', ['--one-shot', '--inactive', '--output-as=xml']));
+    ratio('ha-pcs status / pcs status', ours, theirs, 0.25);
+  } finally {
+    await teardownLab();
+  }
+}

@@ -1,0 +1,75 @@
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { runCli, type CliIo } from '@ha/core';
+import { fixturesDirectory } from '../test/fixtures.js';
+import { command } from './cli.js';
+
+function capture(): CliIo & { out: string; err: string } {
+  const io = { out: '', err: '', stdout: (text: string) => void (io.out += text), stderr: (text: string) => void (io.err += text) };
+  return io;
+}
+
+const lab = (state: string, kind: 'xml' | 'cib.xml' = 'xml') => join(fixturesDirectory, 'crm_mon/2.1.5', `${state}.${kind}`);
+
+async function run(argv: string[]): Promise<{ code: number; out: string; err: string }> {
+  const io = capture();
+  const code = await runCli(command, argv, io);
+  return { code, out: io.out, err: io.err };
+}
+
+describe('ha-pcs offline, on saved status and CIB files', () => {
+  it('status: a readable summary, exit 0 when healthy', async () => {
+    const result = await run(['status', '--xml-file', lab('healthy')]);
+    expect(result.code).toBe(0);
+    expect(result.out).toMatch(/^cluster: DC node\d \(2\.1\.5-\w+\), quorate, 3 nodes, 2 resource instances, stonith disabled$/m);
+    expect(result.out).toMatch(/^ {2}node1 +online +member/m);
+    expect(result.out).toMatch(/^ {2}WebServer \(ocf:heartbeat:anything\): Started on node\d$/m);
+    expect(result.out.trimEnd().endsWith('healthy')).toBe(true);
+  });
+
+  it('status: exit 1 and the reasons when degraded; --json is the model with the verdict', async () => {
+    const killed = await run(['status', '--xml-file', lab('node-killed')]);
+    expect(killed.code).toBe(1);
+    expect(killed.out).toMatch(/^DEGRADED:\n {2}- node node2 is offline$/m);
+    const json = await run(['status', '--json', '--xml-file', lab('failed-monitor')]);
+    expect(json.code).toBe(1);
+    const parsed = JSON.parse(json.out) as { failures: unknown[]; health: { healthy: boolean; reasons: string[] } };
+    expect(parsed.failures).toHaveLength(1);
+    expect(parsed.health).toEqual({ healthy: false, reasons: ['failed action monitor of WebServer on node2: error'] });
+  });
+
+  it('status of a saved CIB, rendered by the real crm_mon', async () => {
+    const result = await run(['status', '--cib-file', lab('standby', 'cib.xml')]);
+    expect(result.code).toBe(1);
+    expect(result.out).toMatch(/^ {2}node1 +standby/m);
+  });
+
+  it('failures: exit 1 with failed actions and fail counts, 0 without', async () => {
+    const failed = await run(['failures', '--xml-file', lab('failed-monitor')]);
+    expect(failed.code).toBe(1);
+    expect(failed.out).toMatch(/^WebServer monitor on node2: error \(rc 1\)/m);
+    expect(failed.out).toMatch(/^fail-count WebServer on node2: 1/m);
+    expect(await run(['failures', '--xml-file', lab('healthy')])).toMatchObject({ code: 0, out: 'no failures\n' });
+  });
+
+  it('resources: every instance with its role and node', async () => {
+    const result = await run(['resources', '--json', '--xml-file', lab('healthy')]);
+    expect(JSON.parse(result.out)).toEqual([expect.objectContaining({ id: 'VirtualIP', role: 'Started', parents: [] }), expect.objectContaining({ id: 'WebServer', role: 'Started' })]);
+  });
+
+  it('bad input: one line on stderr, exit 2', async () => {
+    const missing = await run(['status', '--xml-file', '/nonexistent/status.xml']);
+    expect(missing).toMatchObject({ code: 2, out: '' });
+    expect(missing.err).toMatch(/^ha-pcs: \/nonexistent\/status\.xml: cannot read: .*\n$/);
+    const cib = await run(['status', '--xml-file', lab('healthy', 'cib.xml')]);
+    expect(cib.err).toMatch(/^ha-pcs: .*not Pacemaker status XML \(root element <cib>, expected <pacemaker-result> or <crm_mon>\)\n$/);
+    const notXml = await run(['status', '--xml-file', join(fixturesDirectory, 'README.md')]);
+    expect(notXml.err).toMatch(/^ha-pcs: \/.*README\.md:\d+:\d+: [a-z]/);
+    expect(notXml.err.split('\n')).toHaveLength(2);
+    const both = await run(['status', '--xml-file', 'a', '--cib-file', 'b']);
+    expect(both).toMatchObject({ code: 2, err: 'ha-pcs: --xml-file, --cib-file and --pcs exclude each other\n' });
+    const nothing = await run(['wait']);
+    expect(nothing.code).toBe(2);
+    expect(nothing.err.split('\n')).toHaveLength(2);
+  });
+});
