@@ -42,7 +42,9 @@ export {
 } from './diagnostics/diagnostic.js';
 export type { Diagnostic, Severity, SourceRange } from './diagnostics/diagnostic.js';
 
-export { writeFileAtomic, installFile } from './fs/atomic-write.js';
+export { writeFileAtomic, installFile, sha256 } from './fs/atomic-write.js';
+export { withFileLock } from './fs/lock.js';
+export type { FileLockOptions } from './fs/lock.js';
 export type { FileAttributes, InstallOptions, InstallResult } from './fs/atomic-write.js';
 
 export { parseWithSchema, safeParseWithSchema, toValidationIssues } from './schema/zod.js';

@@ -1,10 +1,181 @@
-import { createPackageCli } from '@ha/core';
+import { createPackageCli, defineCliCommand, formatDiagnostic, HaError, UsageError, writeFileAtomic, type CliIo } from '@ha/core';
+import { addServer, removeServer, setServer } from './edit/edits.js';
+import { install, readConfigFile, type ReloadMethod } from './install.js';
+import { effective, toConfig } from './model/build.js';
+import type { HaproxyConfig, Proxy } from './model/schema.js';
+import type { HaproxyDocument } from './parse/cst.js';
+import { loadConfig } from './parse/files.js';
+import { format } from './print/format.js';
 import { haproxyConfigTools } from './tools.js';
+import { checkWithHaproxy } from './validate/haproxy-check.js';
+import { validate } from './validate/rules.js';
+
+const fileArg = { file: { type: 'positional', description: 'haproxy.cfg (or a directory of *.cfg, as haproxy -f reads it)', required: true } } as const;
+const jsonArg = { json: { type: 'boolean', description: 'Print JSON' } } as const;
+const installArgs = {
+  reload: { type: 'string', description: "Command that reloads HAProxy after the file is in place, e.g. 'systemctl reload haproxy' (split on blanks, no shell)" },
+  masterSocket: { type: 'string', description: "Reload through HAProxy's master CLI socket instead, and confirm a new worker took over" },
+  check: { type: 'boolean', description: 'Check with the real haproxy -c first (default on; --no-check to skip)', default: true },
+} as const;
+
+async function readDocuments(path: string): Promise<HaproxyDocument[]> {
+  const documents = await loadConfig([path]);
+  if (documents.length === 0) throw new HaError('NOT_FOUND', `${path}: no *.cfg files in this directory`);
+  return documents;
+}
+
+// A file that does not parse is an error of its own (exit 2), before any meaning is judged.
+function assertParsable(documents: readonly HaproxyDocument[]): void {
+  for (const document of documents) {
+    const syntax = document.diagnostics.find((finding) => finding.severity === 'error');
+    if (syntax) throw new HaError('PARSE_ERROR', formatDiagnostic(syntax));
+  }
+}
+
+function reloadOf(args: { reload?: string | undefined; masterSocket?: string | undefined }): ReloadMethod | undefined {
+  if (args.reload !== undefined && args.masterSocket !== undefined) throw new UsageError('--reload and --master-socket exclude each other');
+  if (args.masterSocket !== undefined) return { masterSocket: args.masterSocket };
+  if (args.reload !== undefined) {
+    const command = args.reload.trim().split(/\s+/).filter((word) => word.length > 0);
+    if (command.length === 0) throw new UsageError('--reload needs a command');
+    return { command };
+  }
+  return undefined;
+}
+
+/** Reads the file, applies an edit, and installs the result safely (lock, stale check, haproxy -c, backup, reload). */
+async function editInPlace(args: { file: string; reload?: string | undefined; masterSocket?: string | undefined; check?: boolean | undefined }, io: CliIo, describe: string, edit: (document: HaproxyDocument) => void): Promise<void> {
+  const { document, sha256 } = await readConfigFile(args.file);
+  assertParsable([document]);
+  edit(document);
+  const reload = reloadOf(args);
+  const report = await install(document, { path: args.file, expectedSha256: sha256, check: args.check !== false, ...(reload ? { reload } : {}) });
+  const notes = [report.checked && 'checked by haproxy -c', report.backupPath && `previous file in ${report.backupPath}`, report.reloaded && 'reloaded'].filter(Boolean);
+  io.stdout(`${args.file}: ${describe}${report.changed ? '' : ' (no change)'}${notes.length > 0 ? ` (${notes.join(', ')})` : ''}\n`);
+}
+
+function printTree(config: HaproxyConfig, io: CliIo): void {
+  const proxyLine = (proxy: Proxy) => {
+    const parts = [effective(config, proxy, (entry) => entry.mode) ?? 'tcp', effective(config, proxy, (entry) => entry.balance?.algorithm)].filter(Boolean);
+    return `${proxy.kind} ${proxy.name ?? '(unnamed)'} (${parts.join(', ')})`;
+  };
+  const servers = (proxy: Proxy, indent: string) => {
+    for (const server of proxy.servers) {
+      const flags = [server.check && 'check', server.backup && 'backup', server.disabled && 'disabled', server.weight !== undefined && `weight ${server.weight}`, server.ssl && 'ssl'].filter(Boolean);
+      io.stdout(`${indent}${server.name} ${server.address.raw}${flags.length > 0 ? ` ${flags.join(' ')}` : ''}\n`);
+    }
+  };
+  for (const proxy of [...config.frontends, ...config.listens]) {
+    io.stdout(`${proxyLine(proxy)}${proxy.binds.length > 0 ? ` bind ${proxy.binds.map((bind) => `${bind.address.raw}${bind.ssl ? ' ssl' : ''}`).join(', ')}` : ''}\n`);
+    for (const route of proxy.useBackends) io.stdout(`  → ${route.backend} ${route.condition ? `${route.condition.kind} ${route.condition.terms.join(' ')}` : ''}\n`);
+    if (proxy.defaultBackend) io.stdout(`  → ${proxy.defaultBackend} (default)\n`);
+    if (proxy.kind === 'listen') servers(proxy, '  ');
+  }
+  for (const backend of config.backends) {
+    io.stdout(`${proxyLine(backend)}\n`);
+    servers(backend, '  ');
+  }
+  const others = config.sections.map((section) => `${section.kind}${section.name ? ` ${section.name}` : ''}`);
+  if (others.length > 0) io.stdout(`other sections: ${others.join(', ')}\n`);
+}
 
 /** The `ha-haproxy-config` CLI: `command` for tests (`runCli`), `main` for the bin shim. */
 export const { command, main } = createPackageCli({
   name: 'ha-haproxy-config',
-  description: 'Read, build, validate and safely install haproxy.cfg',
+  description: 'Read, check, format and change haproxy.cfg losslessly; install changes safely',
   packageJsonUrl: new URL('../package.json', import.meta.url),
   tools: haproxyConfigTools,
+  subCommands: {
+    validate: defineCliCommand({
+      meta: { name: 'validate', description: 'Check a configuration (our rules, then the real haproxy -c); exit 0 clean, 1 on an error finding, 2 unreadable' },
+      args: {
+        ...fileArg,
+        ...jsonArg,
+        strict: { type: 'boolean', description: 'Warnings count as errors' },
+        realCheck: { type: 'boolean', description: 'Also run haproxy -c (default on; --no-real-check to skip)', default: true },
+      },
+      async run({ args, io }) {
+        const documents = await readDocuments(args.file);
+        assertParsable(documents);
+        const findings = validate(documents);
+        let realCheck = 'skipped';
+        if (args.realCheck !== false) {
+          const result = await checkWithHaproxy(documents);
+          findings.push(...result.findings);
+          realCheck = `haproxy -c (exit ${result.exitCode})`;
+        }
+        if (args.json) io.stdout(`${JSON.stringify({ files: documents.map((document) => document.file), realCheck, findings }, null, 2)}\n`);
+        else for (const finding of findings) io.stdout(`${formatDiagnostic(finding)}\n`);
+        const failing = findings.filter((finding) => finding.severity === 'error' || (args.strict && finding.severity === 'warning'));
+        return failing.length > 0 ? 1 : 0;
+      },
+    }),
+    fmt: defineCliCommand({
+      meta: { name: 'fmt', description: 'Print the file in canonical layout (--check: exit 1 if it is not; --write: rewrite it in place)' },
+      args: { ...fileArg, check: { type: 'boolean', description: 'Only report whether the file is formatted' }, write: { type: 'boolean', description: 'Rewrite the file atomically' } },
+      async run({ args, io }) {
+        const { text, document } = await readConfigFile(args.file);
+        assertParsable([document]);
+        const formatted = format(document);
+        if (args.check) {
+          if (formatted !== text) io.stdout(`${args.file}: not formatted\n`);
+          return formatted === text ? 0 : 1;
+        }
+        if (args.write) {
+          if (formatted !== text) await writeFileAtomic(args.file, formatted);
+          return 0;
+        }
+        io.stdout(formatted);
+      },
+    }),
+    show: defineCliCommand({
+      meta: { name: 'show', description: 'Frontends → backends → servers as a tree (--json: the typed model)' },
+      args: { ...fileArg, ...jsonArg },
+      async run({ args, io }) {
+        const documents = await readDocuments(args.file);
+        assertParsable(documents);
+        const config = toConfig(documents);
+        if (args.json) io.stdout(`${JSON.stringify(config, null, 2)}\n`);
+        else printTree(config, io);
+      },
+    }),
+    'add-server': defineCliCommand({
+      meta: { name: 'add-server', description: 'add-server FILE BACKEND NAME ADDRESS [OPTIONS…], e.g. add-server haproxy.cfg servers web3 192.168.1.12:80 check' },
+      args: {
+        ...fileArg,
+        backend: { type: 'positional', description: 'Backend name', required: true },
+        name: { type: 'positional', description: 'Server name', required: true },
+        address: { type: 'positional', description: 'ADDRESS[:PORT]', required: true },
+        ...installArgs,
+      },
+      async run({ args, io }) {
+        const options = args._.slice(4);
+        await editInPlace(args, io, `added server ${args.backend}/${args.name}`, (document) => addServer(document, args.backend, { name: args.name, address: args.address, options }));
+      },
+    }),
+    'remove-server': defineCliCommand({
+      meta: { name: 'remove-server', description: 'remove-server FILE BACKEND NAME' },
+      args: { ...fileArg, backend: { type: 'positional', description: 'Backend name', required: true }, name: { type: 'positional', description: 'Server name', required: true }, ...installArgs },
+      async run({ args, io }) {
+        await editInPlace(args, io, `removed server ${args.backend}/${args.name}`, (document) => removeServer(document, args.backend, args.name));
+      },
+    }),
+    'set-server': defineCliCommand({
+      meta: { name: 'set-server', description: 'set-server FILE BACKEND NAME [--address A] [OPTIONS…]: new options replace the old ones (none given: they stay)' },
+      args: {
+        ...fileArg,
+        backend: { type: 'positional', description: 'Backend name', required: true },
+        name: { type: 'positional', description: 'Server name', required: true },
+        address: { type: 'string', description: 'New ADDRESS[:PORT]' },
+        ...installArgs,
+      },
+      async run({ args, io }) {
+        const options = args._.slice(3);
+        if (options.length === 0 && args.address === undefined) throw new UsageError('give --address, new options, or both');
+        await editInPlace(args, io, `changed server ${args.backend}/${args.name}`, (document) =>
+          setServer(document, args.backend, args.name, { ...(args.address === undefined ? {} : { address: args.address }), ...(options.length > 0 ? { options } : {}) }),
+        );
+      },
+    }),
+  },
 });

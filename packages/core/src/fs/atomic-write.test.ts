@@ -83,3 +83,41 @@ describe('installFile', () => {
     expect(await readFile(path, 'utf8')).toBe('same\n');
   });
 });
+
+describe('stale reads and locks', () => {
+  it('refuses a change based on content that has changed since', async () => {
+    const { installFile, sha256 } = await import('./atomic-write.js');
+    const path = join(scratch, 'stale.cfg');
+    await writeFile(path, 'first\n');
+    const readHash = sha256('first\n');
+    await writeFile(path, 'someone else\n');
+    await expect(installFile(path, 'mine\n', { expectedSha256: readHash })).rejects.toMatchObject({ code: 'PRECONDITION_FAILED' });
+    expect(await readFile(path, 'utf8')).toBe('someone else\n');
+    await installFile(path, 'mine\n', { expectedSha256: sha256('someone else\n') });
+    expect(await readFile(path, 'utf8')).toBe('mine\n');
+    await expect(installFile(join(scratch, 'new.cfg'), 'x', { expectedSha256: readHash })).rejects.toMatchObject({ code: 'PRECONDITION_FAILED' });
+    await installFile(join(scratch, 'new.cfg'), 'x', { expectedSha256: null });
+  });
+
+  it('serializes two holders of a file lock, and takes over a lock whose owner died', async () => {
+    const { withFileLock } = await import('./lock.js');
+    const path = join(scratch, 'locked.cfg');
+    const events: string[] = [];
+    const first = withFileLock(path, async () => {
+      events.push('first in');
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      events.push('first out');
+    });
+    await new Promise((resolve) => setTimeout(resolve, 10));
+    const second = withFileLock(path, async () => {
+      events.push('second in');
+    });
+    await Promise.all([first, second]);
+    expect(events).toEqual(['first in', 'first out', 'second in']);
+    // A lock file naming a process that no longer exists.
+    await writeFile(`${path}.lock`, '999999999\n');
+    expect(await withFileLock(path, async () => 'taken over')).toBe('taken over');
+    await writeFile(`${path}.lock`, `${process.pid}\n`);
+    await expect(withFileLock(path, async () => 'never', { timeoutMs: 100 })).rejects.toMatchObject({ code: 'TIMEOUT' });
+  });
+});

@@ -1,8 +1,9 @@
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { constants } from 'node:fs';
 import { chmod, chown, copyFile, open, readFile, rename, stat, unlink } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { HaError } from '../errors/ha-error.js';
+import { withFileLock, type FileLockOptions } from './lock.js';
 
 /** Mode and ownership of a written file. Default: those of the file it replaces, else 0644. */
 export interface FileAttributes {
@@ -39,6 +40,23 @@ export interface InstallOptions extends FileAttributes {
   backupPath?: string | false;
   /** Runs after the new file is in place (a reload). If it throws, the install is rolled back. */
   activate?: (path: string) => Promise<void>;
+  /**
+   * The SHA-256 (hex) of the content the change was based on. When the file
+   * now holds something else (someone changed it since it was read), the
+   * install is refused: no change is made on top of a stale read. `null`
+   * means the file must not exist yet.
+   */
+  expectedSha256?: string | null;
+  /**
+   * Hold an exclusive lock on the file for the whole install (`PATH.lock`),
+   * so two installers never interleave and the stale-read check holds.
+   */
+  lock?: boolean | FileLockOptions;
+}
+
+/** SHA-256 of a text or bytes, in hex: what `expectedSha256` compares. */
+export function sha256(data: string | Uint8Array): string {
+  return createHash('sha256').update(data).digest('hex');
 }
 
 /**
@@ -47,7 +65,18 @@ export interface InstallOptions extends FileAttributes {
  * back if activation fails.
  */
 export async function installFile(path: string, data: string | Uint8Array, options: InstallOptions = {}): Promise<InstallResult> {
+  if (options.lock) return withFileLock(path, () => installUnlocked(path, data, options), options.lock === true ? {} : options.lock);
+  return installUnlocked(path, data, options);
+}
+
+async function installUnlocked(path: string, data: string | Uint8Array, options: InstallOptions): Promise<InstallResult> {
   const previous = await readIfExists(path);
+  if (options.expectedSha256 !== undefined) {
+    const actual = previous === undefined ? null : sha256(previous);
+    if (actual !== options.expectedSha256) {
+      throw new HaError('PRECONDITION_FAILED', `${path}: ${previous === undefined ? 'is gone' : 'has changed'} since it was read; read it again and redo the change`);
+    }
+  }
   const next = typeof data === 'string' ? Buffer.from(data) : Buffer.from(data);
   const backupPath = options.backupPath === false ? undefined : (options.backupPath ?? `${path}.bak`);
   if (previous !== undefined && previous.equals(next)) {

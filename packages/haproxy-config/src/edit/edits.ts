@@ -1,0 +1,205 @@
+import { HaError, UsageError } from '@ha/core';
+import { ConfigLine, type HaproxyDocument, type Section } from '../parse/cst.js';
+import { encodeWord } from '../parse/lexer.js';
+
+/**
+ * Edits of a parsed document. Each changes only the lines it must: new lines
+ * take the indentation and line ending the file already uses, a replaced
+ * line keeps its indentation and trailing comment, and nothing else moves.
+ */
+
+/** A section by kind and name (`global` has none). */
+export function findSection(document: HaproxyDocument, kind: string, name?: string): Section | undefined {
+  return document.sections.find((section) => section.kind === kind && (name === undefined || section.name === name));
+}
+
+/** The backend (or listen) named `name`, or a clear error. */
+export function requireBackend(document: HaproxyDocument, name: string): Section {
+  const section = document.sections.find((entry) => (entry.kind === 'backend' || entry.kind === 'listen') && entry.name === name);
+  if (!section) throw new HaError('NOT_FOUND', `no backend named '${name}'${document.file ? ` in ${document.file}` : ''}`);
+  return section;
+}
+
+function requireProxy(document: HaproxyDocument, name: string, kinds: readonly string[]): Section {
+  const section = document.sections.find((entry) => kinds.includes(entry.kind) && entry.name === name);
+  if (!section) throw new HaError('NOT_FOUND', `no ${kinds.join(' or ')} named '${name}'${document.file ? ` in ${document.file}` : ''}`);
+  return section;
+}
+
+/** A word as it stands in the source (kept byte for byte), as opposed to a value to encode. */
+interface RawWord {
+  raw: string;
+}
+
+/** Words of a new line, each written so HAProxy reads it back as given (raw words as they were). */
+function renderWords(words: readonly (string | RawWord)[]): string {
+  if (words.length === 0) throw new UsageError('a directive needs at least a keyword');
+  return words.map((word) => (typeof word === 'string' ? encodeWord(word) : word.raw)).join(' ');
+}
+
+// The source text of a line's words from `from` on: unchanged words are copied, not re-encoded.
+function rawWords(line: ConfigLine, from: number, to?: number): RawWord[] {
+  return line.words.slice(from, to).map((word) => ({ raw: line.text.slice(word.start, word.end) }));
+}
+
+function indentOf(section: Section, document: HaproxyDocument, like?: (line: ConfigLine) => boolean): string {
+  const sample = section.lines.find((line) => line.kind === 'directive' && (!like || like(line))) ?? section.lines.find((line) => line.kind === 'directive');
+  if (!sample) return document.indentUnit;
+  const first = sample.words[0];
+  return first ? sample.text.slice(0, first.start) : document.indentUnit;
+}
+
+function newLine(text: string, document: HaproxyDocument, kind: ConfigLine['kind'] = 'directive'): ConfigLine {
+  return new ConfigLine(text, document.eol, -1, 0, kind);
+}
+
+// Where a new directive goes: after the last line that matches, else after the last directive.
+function insertAfter(section: Section, line: ConfigLine, after: (line: ConfigLine) => boolean): void {
+  let index = -1;
+  for (let i = section.lines.length - 1; i >= 0; i--) {
+    if (after(section.lines[i] as ConfigLine)) {
+      index = i;
+      break;
+    }
+  }
+  if (index === -1) {
+    for (let i = section.lines.length - 1; i >= 0; i--) {
+      if ((section.lines[i] as ConfigLine).kind === 'directive') {
+        index = i;
+        break;
+      }
+    }
+  }
+  section.lines.splice(index + 1, 0, line);
+}
+
+// Replace a line's words, keeping its indentation and its trailing comment.
+function rewrite(line: ConfigLine, words: readonly (string | RawWord)[]): void {
+  const first = line.words[0];
+  const indent = first ? line.text.slice(0, first.start) : '';
+  const last = line.words[line.words.length - 1];
+  const tail = line.commentStart !== -1 && last ? line.text.slice(last.end) : '';
+  line.text = `${indent}${renderWords(words)}${tail}`;
+  line.offset = -1;
+}
+
+/** A server to add: its name, address and options as words (`['check', 'inter', '2s']`). */
+export interface ServerSpec {
+  name: string;
+  /** `10.0.0.1:80`, `[::1]:8080`, `web1.example.com:80`, `${ADDR}:80`. */
+  address: string;
+  options?: readonly string[];
+}
+
+function assertServerName(name: string): void {
+  if (!/^[A-Za-z0-9_.:-]+$/.test(name)) throw new UsageError(`'${name}' is not a server name (letters, digits, '_', '.', ':', '-')`);
+}
+
+/** Adds `server NAME ADDRESS OPTIONS…` after the backend's last server. */
+export function addServer(document: HaproxyDocument, backend: string, server: ServerSpec): ConfigLine {
+  assertServerName(server.name);
+  const section = requireBackend(document, backend);
+  if (section.lines.some((line) => line.kind === 'directive' && line.values[0] === 'server' && line.values[1] === server.name)) {
+    throw new HaError('PRECONDITION_FAILED', `backend '${backend}' already has a server named '${server.name}'`);
+  }
+  const isServer = (line: ConfigLine) => line.kind === 'directive' && line.values[0] === 'server';
+  const line = newLine(`${indentOf(section, document, isServer)}${renderWords(['server', server.name, server.address, ...(server.options ?? [])])}`, document);
+  insertAfter(section, line, isServer);
+  return line;
+}
+
+/** Removes a backend's server line. */
+export function removeServer(document: HaproxyDocument, backend: string, name: string): void {
+  const section = requireBackend(document, backend);
+  const index = section.lines.findIndex((line) => line.kind === 'directive' && line.values[0] === 'server' && line.values[1] === name);
+  if (index === -1) throw new HaError('NOT_FOUND', `backend '${backend}' has no server named '${name}'`);
+  section.lines.splice(index, 1);
+}
+
+/**
+ * Changes a server's line in place: a new address and/or new options (the
+ * options replace the old ones). Its indentation and trailing comment stay.
+ */
+export function setServer(document: HaproxyDocument, backend: string, name: string, change: { address?: string; options?: readonly string[] }): void {
+  const section = requireBackend(document, backend);
+  const line = section.lines.find((entry) => entry.kind === 'directive' && entry.values[0] === 'server' && entry.values[1] === name);
+  if (!line) throw new HaError('NOT_FOUND', `backend '${backend}' has no server named '${name}'`);
+  rewrite(line, [...rawWords(line, 0, 2), ...(change.address === undefined ? rawWords(line, 2, 3) : [change.address]), ...(change.options ?? rawWords(line, 3))]);
+}
+
+/** Where `setDirective` acts: a section by kind and name. */
+export interface SectionRef {
+  kind: string;
+  name?: string;
+}
+
+/**
+ * Sets a directive: the first line whose leading words equal `match` (default
+ * the keyword alone, e.g. `['timeout', 'connect']`) is rewritten with
+ * `words`; when there is none, the line is added after the section's last directive.
+ */
+export function setDirective(document: HaproxyDocument, where: SectionRef, words: readonly string[], options: { match?: readonly string[] } = {}): ConfigLine {
+  const section = where.kind === 'global' ? findSection(document, 'global') : findSection(document, where.kind, where.name);
+  if (!section) throw new HaError('NOT_FOUND', `no ${where.kind}${where.name ? ` '${where.name}'` : ''} section`);
+  const match = options.match ?? words.slice(0, 1);
+  const existing = section.lines.find((line) => line.kind === 'directive' && match.every((word, i) => line.values[i] === word));
+  if (existing) {
+    rewrite(existing, words);
+    return existing;
+  }
+  const line = newLine(`${indentOf(section, document)}${renderWords(words)}`, document);
+  insertAfter(section, line, (entry) => entry.kind === 'directive' && entry.values[0] === words[0]);
+  return line;
+}
+
+/** Removes the directives whose leading words equal `match`; returns how many. */
+export function removeDirective(document: HaproxyDocument, where: SectionRef, match: readonly string[]): number {
+  const section = findSection(document, where.kind, where.name);
+  if (!section) throw new HaError('NOT_FOUND', `no ${where.kind}${where.name ? ` '${where.name}'` : ''} section`);
+  const before = section.lines.length;
+  section.lines = section.lines.filter((line) => !(line.kind === 'directive' && match.every((word, i) => line.values[i] === word)));
+  return before - section.lines.length;
+}
+
+/** Appends a new section (`backend NAME` and its directives as words) at the end of the document. */
+export function addSection(document: HaproxyDocument, kind: string, name: string | undefined, directives: readonly (readonly string[])[]): Section {
+  if (name !== undefined && document.sections.some((section) => section.kind === kind && section.name === name)) {
+    throw new HaError('PRECONDITION_FAILED', `a ${kind} named '${name}' already exists`);
+  }
+  const lastSection = document.sections[document.sections.length - 1];
+  const lastLine = lastSection ? (lastSection.lines[lastSection.lines.length - 1] ?? lastSection.header) : document.preamble[document.preamble.length - 1];
+  // One blank line between sections, as most files have.
+  if (lastLine && lastLine.text.trim() !== '' && lastSection) lastSection.lines.push(newLine('', document, 'blank'));
+  const header = newLine(renderWords(name === undefined ? [kind] : [kind, name]), document, 'section');
+  const section: Section = { kind, known: true, name, from: undefined, header, lines: directives.map((words) => newLine(`${document.indentUnit}${renderWords(words)}`, document)), file: document.file };
+  document.sections.push(section);
+  return section;
+}
+
+/** Adds a backend with servers (and more directives as words). */
+export function addBackend(document: HaproxyDocument, name: string, spec: { balance?: string; mode?: string; servers?: readonly ServerSpec[]; directives?: readonly (readonly string[])[] } = {}): Section {
+  for (const server of spec.servers ?? []) assertServerName(server.name);
+  return addSection(document, 'backend', name, [
+    ...(spec.mode ? [['mode', spec.mode]] : []),
+    ...(spec.balance ? [['balance', spec.balance]] : []),
+    ...(spec.directives ?? []),
+    ...(spec.servers ?? []).map((server) => ['server', server.name, server.address, ...(server.options ?? [])]),
+  ]);
+}
+
+/**
+ * Routes requests whose path starts with `prefix` to `backend`: an
+ * `acl NAME path_beg PREFIX` and a `use_backend BACKEND if NAME`, placed
+ * after the frontend's other ACLs and routing rules (so before its default).
+ */
+export function routePath(document: HaproxyDocument, frontend: string, prefix: string, backend: string, options: { aclName?: string } = {}): void {
+  const section = requireProxy(document, frontend, ['frontend', 'listen']);
+  requireBackend(document, backend);
+  if (!prefix.startsWith('/')) throw new UsageError(`path prefix '${prefix}' must start with '/'`);
+  const aclName = options.aclName ?? `path_${backend}`.replace(/[^A-Za-z0-9_.-]/g, '_');
+  const indent = indentOf(section, document);
+  const isAcl = (line: ConfigLine) => line.kind === 'directive' && line.values[0] === 'acl';
+  const isRoute = (line: ConfigLine) => line.kind === 'directive' && (line.values[0] === 'use_backend' || line.values[0] === 'acl' || line.values[0] === 'bind' || line.values[0] === 'mode');
+  insertAfter(section, newLine(`${indent}${renderWords(['acl', aclName, 'path_beg', prefix])}`, document), (line) => isAcl(line) || (line.kind === 'directive' && ['bind', 'mode'].includes(line.values[0] as string)));
+  insertAfter(section, newLine(`${indent}${renderWords(['use_backend', backend, 'if', aclName])}`, document), isRoute);
+}

@@ -1,0 +1,202 @@
+/**
+ * HAProxy's line lexer. A line is words separated by blanks; a word can mix
+ * unquoted text, "double quotes" (escapes and `${VAR}` expansion) and
+ * 'single quotes' (literal); a backslash escapes the next character outside
+ * single quotes; an unquoted, unescaped `#` starts a comment. Every word keeps
+ * where it was in the line, so the source can be reproduced and edited exactly.
+ */
+
+/** One word of a line: where it is (indices into the line's text) and what it means. */
+export interface Word {
+  start: number;
+  end: number;
+  /** Quotes removed and escapes applied; `${VAR}` references are kept as written. */
+  value: string;
+  /** The word used quotes or escapes (its text differs from its value). */
+  quoted: boolean;
+  /** Inside double quotes it refers to an environment variable (`$VAR`, `${VAR}`, `${VAR-default}`). */
+  hasVariables: boolean;
+}
+
+/** What the lexer made of one line. */
+export interface LexedLine {
+  words: Word[];
+  /** Index of the `#` that starts a comment, or -1. */
+  commentStart: number;
+  /** Index of a quote left open, or -1. */
+  unterminatedQuote: number;
+  /** Index of a NUL byte (HAProxy stops reading a line there), or -1. */
+  nul: number;
+}
+
+const space = 32;
+const tab = 9;
+const hash = 35;
+const backslash = 92;
+const doubleQuote = 34;
+const singleQuote = 39;
+const dollar = 36;
+const carriageReturn = 13;
+
+/** Splits one line (without its line ending) into words. */
+export function lexLine(text: string): LexedLine {
+  const words: Word[] = [];
+  let commentStart = -1;
+  let unterminatedQuote = -1;
+  let nul = -1;
+  const length = text.length;
+  let i = 0;
+  while (i < length) {
+    let code = text.charCodeAt(i);
+    if (code === space || code === tab || code === carriageReturn) {
+      i++;
+      continue;
+    }
+    if (code === hash) {
+      commentStart = i;
+      break;
+    }
+    // A word: runs until an unquoted, unescaped blank or comment.
+    const start = i;
+    let simple = true;
+    let hasVariables = false;
+    let quote = 0;
+    let quoteStart = -1;
+    while (i < length) {
+      code = text.charCodeAt(i);
+      if (code === 0 && nul === -1) nul = i;
+      if (quote === singleQuote) {
+        if (code === singleQuote) quote = 0;
+        i++;
+        continue;
+      }
+      if (quote === doubleQuote) {
+        if (code === backslash) i += 2;
+        else {
+          if (code === doubleQuote) quote = 0;
+          else if (code === dollar) hasVariables = true;
+          i++;
+        }
+        continue;
+      }
+      if (code === space || code === tab || code === hash || code === carriageReturn) break;
+      if (code === backslash) {
+        simple = false;
+        i += 2;
+        continue;
+      }
+      if (code === doubleQuote || code === singleQuote) {
+        simple = false;
+        quote = code;
+        quoteStart = i;
+      }
+      i++;
+    }
+    if (i > length) i = length;
+    if (quote !== 0) unterminatedQuote = quoteStart;
+    words.push({ start, end: i, value: simple ? text.slice(start, i) : decodeWord(text.slice(start, i)), quoted: !simple, hasVariables });
+    if (quote !== 0) break;
+  }
+  return { words, commentStart, unterminatedQuote, nul };
+}
+
+const escapes: Record<string, string> = { r: '\r', n: '\n', t: '\t' };
+
+/** The value of a word as HAProxy reads it (quotes and escapes resolved, variables kept). */
+export function decodeWord(raw: string): string {
+  let value = '';
+  let quote = '';
+  for (let i = 0; i < raw.length; i++) {
+    const char = raw[i] as string;
+    if (quote === "'") {
+      if (char === "'") quote = '';
+      else value += char;
+      continue;
+    }
+    if (char === '\\' && i + 1 < raw.length) {
+      const next = raw[i + 1] as string;
+      if (next === 'x' && /^[0-9a-fA-F]{2}$/.test(raw.slice(i + 2, i + 4))) {
+        value += String.fromCharCode(Number.parseInt(raw.slice(i + 2, i + 4), 16));
+        i += 3;
+      } else {
+        value += escapes[next] ?? next;
+        i++;
+      }
+      continue;
+    }
+    if (quote === '"') {
+      if (char === '"') quote = '';
+      else value += char;
+      continue;
+    }
+    if (char === '"' || char === "'") {
+      quote = char;
+      continue;
+    }
+    value += char;
+  }
+  return value;
+}
+
+/**
+ * Writes a value as a word HAProxy reads back as that value: bare when it
+ * can be (a bare `$` is literal), else double-quoted with `"`, `\` escaped
+ * (and `$` too, unless the value is meant to refer to variables).
+ */
+export function encodeWord(value: string, options: { allowVariables?: boolean } = {}): string {
+  if (value.length > 0 && /^[^\s#"'\\]+$/.test(value)) return value;
+  let body = '';
+  for (const char of value) {
+    if (char === '"' || char === '\\') body += `\\${char}`;
+    else if (char === '$' && !options.allowVariables) body += '\\$';
+    else if (char === '\n') body += '\\n';
+    else if (char === '\r') body += '\\r';
+    else if (char === '\t') body += '\\t';
+    else body += char;
+  }
+  return `"${body}"`;
+}
+
+/**
+ * Expands `$VAR`, `${VAR}` and `${VAR-default}` in the double-quoted parts of
+ * a word's source text, with `env`, the way HAProxy does when it reads the file.
+ */
+export function expandVariables(raw: string, env: Record<string, string | undefined>): string {
+  let value = '';
+  let quote = '';
+  for (let i = 0; i < raw.length; i++) {
+    const char = raw[i] as string;
+    if (quote === "'") {
+      if (char === "'") quote = '';
+      else value += char;
+      continue;
+    }
+    if (char === '\\' && i + 1 < raw.length) {
+      const decoded = decodeWord(raw.slice(i, i + (raw[i + 1] === 'x' ? 4 : 2)));
+      value += decoded;
+      i += raw[i + 1] === 'x' && /^[0-9a-fA-F]{2}$/.test(raw.slice(i + 2, i + 4)) ? 3 : 1;
+      continue;
+    }
+    if (quote === '"' && char === '$') {
+      const braced = /^\$\{([A-Za-z_][A-Za-z0-9_]*)(?:-([^}]*))?\}/.exec(raw.slice(i));
+      const bare = braced ? undefined : /^\$([A-Za-z_][A-Za-z0-9_]*)/.exec(raw.slice(i));
+      const match = braced ?? bare;
+      if (match) {
+        value += env[match[1] as string] ?? (braced ? (match[2] ?? '') : '');
+        i += match[0].length - 1;
+        continue;
+      }
+    }
+    if (quote === '"') {
+      if (char === '"') quote = '';
+      else value += char;
+      continue;
+    }
+    if (char === '"' || char === "'") {
+      quote = char;
+      continue;
+    }
+    value += char;
+  }
+  return value;
+}

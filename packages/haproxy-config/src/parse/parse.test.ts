@@ -1,0 +1,178 @@
+import { mkdtemp, mkdir, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import fc from 'fast-check';
+import { afterAll, describe, expect, it } from 'vitest';
+import { HaError, ParseError } from '@ha/core';
+import { corpusFiles } from '../../test/corpus.js';
+import { serialize } from '../print/serialize.js';
+import { parse, safeParse } from './cst.js';
+import { loadConfig } from './files.js';
+
+const scratch = await mkdtemp(join(tmpdir(), 'ha-haproxy-parse-'));
+afterAll(() => rm(scratch, { recursive: true, force: true }));
+
+describe('lossless round trip', () => {
+  it(`prints all ${corpusFiles.length} corpus files back byte for byte`, () => {
+    expect(corpusFiles.length).toBe(309);
+    for (const { name, text } of corpusFiles) expect(serialize(safeParse(text, { file: name })), name).toBe(text);
+  });
+
+  it('keeps CRLF endings, a missing final newline, tabs, trailing blanks and comments everywhere', () => {
+    const text = 'global\r\n\tmaxconn 100   # limit\r\n  \r\n# top comment\r\nbackend b\t# trailing\r\n    server s1 10.0.0.1:80 check\t';
+    const document = parse(text);
+    expect(serialize(document)).toBe(text);
+    expect(document.eol).toBe('\r\n');
+    expect(document.sections.map((section) => `${section.kind}:${section.name ?? ''}`)).toEqual(['global:', 'backend:b']);
+    expect(document.sections[1]?.lines[0]?.values).toEqual(['server', 's1', '10.0.0.1:80', 'check']);
+  });
+
+  it('reads every section kind, named defaults and from', () => {
+    const kinds = ['global', 'defaults base', 'defaults strict from base', 'frontend fe from base', 'backend be', 'listen li', 'peers p', 'resolvers dns', 'userlist users', 'mailers m', 'program api', 'http-errors errs', 'ring r', 'cache c', 'fcgi-app php', 'log-forward lf', 'crt-store certs', 'traces'];
+    const document = parse(kinds.join('\n') + '\n');
+    expect(document.sections.map((section) => [section.kind, section.name, section.from])).toEqual([
+      ['global', undefined, undefined],
+      ['defaults', 'base', undefined],
+      ['defaults', 'strict', 'base'],
+      ['frontend', 'fe', 'base'],
+      ['backend', 'be', undefined],
+      ['listen', 'li', undefined],
+      ['peers', 'p', undefined],
+      ['resolvers', 'dns', undefined],
+      ['userlist', 'users', undefined],
+      ['mailers', 'm', undefined],
+      ['program', 'api', undefined],
+      ['http-errors', 'errs', undefined],
+      ['ring', 'r', undefined],
+      ['cache', 'c', undefined],
+      ['fcgi-app', 'php', undefined],
+      ['log-forward', 'lf', undefined],
+      ['crt-store', 'certs', undefined],
+      ['traces', undefined, undefined],
+    ]);
+    expect(document.sections.every((section) => section.known)).toBe(true);
+  });
+
+  it('keeps a section it does not know, with a warning, and accepts declared ones', () => {
+    const text = 'frontend fe\n    bind :80\n\nquantum-tunnel qt\n    entangle yes\n';
+    const document = safeParse(text);
+    expect(document.sections.map((section) => `${section.kind}:${section.known}`)).toEqual(['frontend:true', 'quantum-tunnel:false']);
+    expect(document.diagnostics).toEqual([expect.objectContaining({ code: 'UNKNOWN_SECTION', severity: 'warning', line: 4, column: 1 })]);
+    expect(serialize(document)).toBe(text);
+    expect(safeParse(text, { sections: ['quantum-tunnel'] }).diagnostics).toEqual([]);
+  });
+
+  it('keeps conditional blocks and messages, and knows which lines they guard', () => {
+    const text = '.if defined(LOCAL)\nglobal\n    .notice "local build"\n    maxconn 10\n.elif streq("$ENV",prod)\n    maxconn 100\n.else\n    maxconn 1\n.endif\n';
+    const document = parse(text);
+    expect(serialize(document)).toBe(text);
+    const lines = document.sections[0]?.lines ?? [];
+    expect(lines.map((line) => [line.kind, line.values[0], line.conditions])).toEqual([
+      ['message', '.notice', ['defined(LOCAL)']],
+      ['directive', 'maxconn', ['defined(LOCAL)']],
+      ['conditional', '.elif', ['defined(LOCAL)']],
+      ['directive', 'maxconn', ['streq("$ENV",prod)']],
+      ['conditional', '.else', ['streq("$ENV",prod)']],
+      ['directive', 'maxconn', ['!(streq("$ENV",prod))']],
+      ['conditional', '.endif', ['!(streq("$ENV",prod))']],
+    ]);
+  });
+
+  it('reads words as HAProxy does: quotes, escapes, comments, inline ACL braces', () => {
+    const document = parse('frontend fe\n    http-request set-header X-Msg "hello world \\"x\\"" if { path_beg /a\\ b } # route\n    acl odd path \'#not a comment\' a\\#b\n');
+    const [rule, acl] = document.sections[0]?.lines ?? [];
+    expect(rule?.values).toEqual(['http-request', 'set-header', 'X-Msg', 'hello world "x"', 'if', '{', 'path_beg', '/a b', '}']);
+    expect(rule?.commentStart).toBe(rule?.text.indexOf('# route'));
+    expect(acl?.values).toEqual(['acl', 'odd', 'path', '#not a comment', 'a#b']);
+  });
+});
+
+describe('syntax errors: typed, with file, line and column', () => {
+  const error = (text: string) => {
+    try {
+      parse(text, { file: 'haproxy.cfg' });
+    } catch (caught) {
+      return caught as ParseError;
+    }
+    throw new Error('no error');
+  };
+
+  it('an unterminated quote', () => {
+    expect(error('global\n    log "127.0.0.1 local0\n')).toMatchObject({ reason: 'UNTERMINATED_QUOTE', file: 'haproxy.cfg', line: 2, column: 9 });
+  });
+
+  it('a directive before any section', () => {
+    expect(error('# hi\nmaxconn 100\nglobal\n')).toMatchObject({ reason: 'DIRECTIVE_OUTSIDE_SECTION', line: 2, column: 1 });
+  });
+
+  it('.if without .endif, and .endif without .if', () => {
+    expect(error('.if defined(X)\nglobal\n')).toMatchObject({ reason: 'UNTERMINATED_CONDITIONAL', line: 1, column: 1 });
+    expect(error('global\n  .endif\n')).toMatchObject({ reason: 'UNMATCHED_CONDITIONAL', line: 2, column: 3 });
+  });
+
+  it('binary junk: a NUL byte', () => {
+    expect(error('global\n    maxconn 1\0\n')).toMatchObject({ reason: 'BINARY_CONTENT', line: 2, column: 14 });
+  });
+
+  it('a 50 MB file parses in linear time, and a directory is a typed error', async () => {
+    const line = '    server s 10.0.0.1:80 check inter 2s fall 3 rise 2 weight 10\n';
+    const big = `backend b\n${line.repeat(Math.ceil(50_000_000 / line.length))}`;
+    const started = performance.now();
+    const document = safeParse(big);
+    expect(document.sections[0]?.lines.length).toBeGreaterThan(700_000);
+    expect(performance.now() - started).toBeLessThan(10_000);
+    expect(serialize(document).length).toBe(big.length);
+    await mkdir(join(scratch, 'conf.d'));
+    await mkdir(join(scratch, 'conf.d', 'sub.cfg'));
+    await expect(loadConfig([join(scratch, 'missing.cfg')])).rejects.toMatchObject({ code: 'NOT_FOUND' });
+  }, 60_000);
+
+  it('random damage to real configurations only ever gives diagnostics or ParseError (property)', () => {
+    const samples = corpusFiles.filter((file) => file.text.length > 200).slice(0, 40);
+    fc.assert(
+      fc.property(fc.constantFrom(...samples), fc.nat(), fc.nat(40), fc.string({ maxLength: 8 }), (file, at, cut, insert) => {
+        const position = at % file.text.length;
+        const damaged = file.text.slice(0, position) + insert + file.text.slice(position + cut);
+        const document = safeParse(damaged);
+        expect(serialize(document)).toBe(damaged);
+        try {
+          parse(damaged);
+        } catch (caught) {
+          expect(caught).toBeInstanceOf(HaError);
+          expect(caught).toBeInstanceOf(ParseError);
+        }
+      }),
+      { numRuns: 400 },
+    );
+  });
+});
+
+describe('generated configurations round-trip (property)', () => {
+  const word = fc.oneof(fc.stringMatching(/^[a-z0-9_.:/-]{1,10}$/), fc.string({ maxLength: 8 }).map((text) => `"${text.replace(/["\\]/g, '')}"`), fc.constant("'single q'"), fc.constant('a\\ b'));
+  const directive = fc.tuple(fc.constantFrom('    ', '\t', '  '), fc.array(word, { minLength: 1, maxLength: 5 }), fc.option(fc.constant(' # note'))).map(([indent, words, comment]) => `${indent}${words.join(' ')}${comment ?? ''}`);
+  const section = fc.tuple(fc.constantFrom('global', 'defaults', 'frontend fe', 'backend be', 'listen l', 'userlist u'), fc.array(fc.oneof(directive, fc.constant(''), fc.constant('# comment')), { maxLength: 6 })).map(([header, lines]) => [header, ...lines].join('\n'));
+  it('serialize(parse(x)) === x for any mix of sections, words, quotes, comments and line endings', () => {
+    fc.assert(
+      fc.property(fc.array(section, { minLength: 1, maxLength: 5 }), fc.constantFrom('\n', '\r\n'), fc.boolean(), (sections, eol, finalEol) => {
+        const text = sections.join(eol).split('\n').join(eol) + (finalEol ? eol : '');
+        const document = safeParse(text);
+        expect(serialize(document)).toBe(text);
+        expect(document.sections.length).toBe(sections.length);
+      }),
+      { numRuns: 300 },
+    );
+  });
+});
+
+describe('split configurations', () => {
+  it('reads a directory the way haproxy -f does: *.cfg in byte order', async () => {
+    const directory = join(scratch, 'split');
+    await mkdir(directory);
+    await writeFile(join(directory, '20-backends.cfg'), 'backend be\n    server s 10.0.0.1:80\n');
+    await writeFile(join(directory, '10-front.cfg'), 'frontend fe\n    bind :80\n    default_backend be\n');
+    await writeFile(join(directory, 'README'), 'not a config\n');
+    await writeFile(join(directory, 'B-upper.cfg'), 'userlist u\n');
+    const documents = await loadConfig([directory]);
+    expect(documents.map((document) => document.file?.slice(directory.length + 1))).toEqual(['10-front.cfg', '20-backends.cfg', 'B-upper.cfg']);
+  });
+});

@@ -1,0 +1,106 @@
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { basename, join } from 'node:path';
+import { CommandError, defaultRunner, type Runner } from '@ha/core';
+import type { HaproxyDiagnostic } from '../codes.js';
+import type { HaproxyDocument } from '../parse/cst.js';
+import { serialize } from '../print/serialize.js';
+
+/** Options of `checkWithHaproxy`. */
+export interface HaproxyCheckOptions {
+  runner?: Runner;
+  /** The `haproxy` program (default from PATH). */
+  haproxy?: string;
+  /** Environment the configuration's `${VAR}`s are read from. */
+  env?: Record<string, string>;
+  timeoutMs?: number;
+}
+
+/** What `haproxy -c` concluded. */
+export interface HaproxyCheckResult {
+  /** 0 valid, 2 valid but no listener, 1 errors. */
+  exitCode: number;
+  valid: boolean;
+  findings: HaproxyDiagnostic[];
+  /** HAProxy's own words, for the record. */
+  output: string;
+}
+
+/**
+ * Runs the real `haproxy -c` on files (every file of a split configuration,
+ * in order) and maps its `[ALERT]` and `[WARNING]` lines (`parsing
+ * [FILE:LINE] : …`) to findings. Messages that name no line are put at 1:1 of
+ * the first file.
+ */
+export async function checkFilesWithHaproxy(files: readonly string[], options: HaproxyCheckOptions = {}): Promise<HaproxyCheckResult> {
+  const runner = options.runner ?? defaultRunner;
+  const args = ['-c', ...files.flatMap((file) => ['-f', file])];
+  let exitCode: number;
+  let output: string;
+  try {
+    const result = await runner.run(options.haproxy ?? 'haproxy', args, { allowExitCodes: [1, 2], timeoutMs: options.timeoutMs ?? 60_000, ...(options.env ? { env: options.env } : {}) });
+    exitCode = result.exitCode;
+    output = `${result.stdout}${result.stderr}`;
+  } catch (error) {
+    if (error instanceof CommandError && error.exitCode !== undefined && !error.timedOut) {
+      exitCode = error.exitCode;
+      output = `${error.stdout}${error.stderr}`;
+    } else throw error;
+  }
+  return { exitCode, valid: exitCode === 0 || exitCode === 2, findings: mapHaproxyOutput(output, files[0]), output };
+}
+
+/**
+ * `checkFilesWithHaproxy` for documents in memory: they are written to a
+ * private temporary folder under their own file names, and findings name the
+ * documents' files again.
+ */
+export async function checkWithHaproxy(documents: HaproxyDocument | readonly HaproxyDocument[], options: HaproxyCheckOptions = {}): Promise<HaproxyCheckResult> {
+  const list = Array.isArray(documents) ? documents : [documents as HaproxyDocument];
+  const directory = await mkdtemp(join(tmpdir(), 'ha-haproxy-check-'));
+  try {
+    const names = new Map<string, string>();
+    const files: string[] = [];
+    for (const [index, document] of list.entries()) {
+      const path = join(directory, `${String(index).padStart(3, '0')}-${basename(document.file ?? 'haproxy.cfg')}`);
+      await writeFile(path, serialize(document));
+      files.push(path);
+      names.set(path, document.file ?? 'haproxy.cfg');
+    }
+    const result = await checkFilesWithHaproxy(files, options);
+    for (const finding of result.findings) if (finding.file !== undefined) finding.file = names.get(finding.file) ?? finding.file;
+    return { ...result, output: [...names].reduce((text, [temp, real]) => text.split(temp).join(real), result.output) };
+  } finally {
+    await rm(directory, { recursive: true, force: true });
+  }
+}
+
+/** Reads HAProxy's `[ALERT]`/`[WARNING]` lines into findings. */
+export function mapHaproxyOutput(output: string, defaultFile?: string): HaproxyDiagnostic[] {
+  const findings: HaproxyDiagnostic[] = [];
+  for (const raw of output.split('\n')) {
+    const head = /^\[(ALERT|WARNING)\]\s*(?:\(\d+\)\s*)?:\s*(?:config\s*:\s*)?(.*)$/.exec(raw.trim());
+    if (!head) continue;
+    let message = head[2] as string;
+    // Summaries that repeat what the lines before said.
+    if (/^(Fatal errors found in configuration|Error\(s\) found in configuration file)/.test(message)) continue;
+    const where = /(?:parsing\s+)?\[([^\]:]+(?::[^\]:]+)*):(\d+)\]\s*:?\s*/.exec(message);
+    let file = defaultFile;
+    let line = 1;
+    if (where) {
+      file = where[1];
+      line = Number(where[2]);
+      message = `${message.slice(0, where.index)}${message.slice(where.index + where[0].length)}`.trim();
+    }
+    findings.push({
+      code: head[1] === 'ALERT' ? 'HAPROXY_ALERT' : 'HAPROXY_WARNING',
+      severity: head[1] === 'ALERT' ? 'error' : 'warning',
+      message: `haproxy -c: ${message}`,
+      file,
+      line,
+      column: 1,
+      range: { start: 0, end: 0 },
+    });
+  }
+  return findings;
+}

@@ -1,0 +1,128 @@
+import { describe, expect, it } from 'vitest';
+import { formatDiagnostic } from '@ha/core';
+import { corpusFiles, corpusIndex } from '../../test/corpus.js';
+import { parse, safeParse } from '../parse/cst.js';
+import { checkFilesWithHaproxy, checkWithHaproxy, mapHaproxyOutput } from './haproxy-check.js';
+import { validate } from './rules.js';
+
+const findings = (text: string) => validate(parse(text, { file: 'h.cfg' })).map(formatDiagnostic);
+const base = 'defaults\n    mode http\n    timeout connect 5s\n    timeout client 30s\n    timeout server 30s\n';
+
+describe('semantic checks, each with file:line:column', () => {
+  it('a clean configuration has no finding', () => {
+    expect(findings(`${base}frontend fe\n    bind :80\n    default_backend be\nbackend be\n    server s1 10.0.0.1:80 check inter 2s\n`)).toEqual([]);
+  });
+
+  it('references to backends, defaults, userlists, resolvers and peers that do not exist', () => {
+    const text = `${base}frontend fe from nowhere\n    bind :80\n    acl admin http_auth(admins)\n    use_backend ghost if admin\n    default_backend be\nbackend be\n    stick-table type ip size 1k peers mypeers\n    server s1 app.local:80 resolvers mydns\n`;
+    expect(findings(text)).toEqual([
+      // It inherits nothing: the defaults it names do not exist.
+      "h.cfg:6:1: warning MISSING_TIMEOUT: frontend 'fe' has no timeout client (here or in its defaults): connections may hang for ever",
+      "h.cfg:6:18: error UNKNOWN_DEFAULTS: no defaults section named 'nowhere'",
+      "h.cfg:8:15: error UNKNOWN_USERLIST: no userlist named 'admins'",
+      "h.cfg:9:17: error UNKNOWN_BACKEND: no backend named 'ghost'",
+      "h.cfg:12:39: error UNKNOWN_PEERS: no peers section named 'mypeers'",
+      "h.cfg:13:38: error UNKNOWN_RESOLVERS: no resolvers section named 'mydns'",
+    ]);
+  });
+
+  it('duplicate proxies, servers and sections (a frontend and a backend may share a name)', () => {
+    const text = `${base}frontend app\n    bind :80\n    default_backend app\nbackend app\n    server s1 10.0.0.1:80\n    server s1 10.0.0.2:80\nbackend app\n    server s2 10.0.0.3:80\nuserlist u\nuserlist u\n`;
+    expect(findings(text)).toEqual([
+      'h.cfg:11:12: error DUPLICATE_SERVER: server \'s1\' is already defined on line 10',
+      'h.cfg:12:9: error DUPLICATE_PROXY: backend \'app\' has the same name as the backend at h.cfg:9',
+      'h.cfg:15:10: error DUPLICATE_SECTION: userlist \'u\' has the same name as the userlist at h.cfg:14',
+    ]);
+  });
+
+  it('an http frontend routing to a tcp backend, and missing timeouts', () => {
+    const text = 'defaults\n    mode http\n    timeout client 5s\nfrontend fe\n    bind :80\n    default_backend db\nbackend db\n    mode tcp\n    server s 10.0.0.1:5432\n';
+    expect(findings(text)).toEqual([
+      "h.cfg:6:21: error MODE_MISMATCH: frontend 'fe' is in http mode but backend 'db' is in tcp mode",
+      "h.cfg:7:1: warning MISSING_TIMEOUT: backend 'db' has no timeout connect, timeout server (here or in its defaults): connections may hang for ever",
+    ]);
+  });
+
+  it('bind conflicts, bad addresses, ports, times and numbers', () => {
+    const text = `${base}frontend a\n    bind :80\nfrontend b\n    bind 0.0.0.0:80\n    bind 10.0.0.1\n    bind 10.0.0.1:70000\n    bind 300.1.1.1:81\nbackend be\n    timeout check soon\n    server s1 10.0.0.1:http check\n    server s2 10.0.0.2:80 check weight 300 fall 0 inter 2parsecs\n`;
+    expect(findings(text)).toEqual([
+      "h.cfg:9:10: error BIND_CONFLICT: 0.0.0.0:80 is also bound by frontend 'a' (h.cfg:7)",
+      "h.cfg:10:10: error BAD_PORT: bind '10.0.0.1' needs a port (or a port range)",
+      'h.cfg:11:10: error BAD_PORT: port 70000 is out of range (1 to 65535)',
+      "h.cfg:12:10: error BAD_ADDRESS: '300.1.1.1' is not an address",
+      "h.cfg:14:19: error BAD_TIME: 'soon' is not a time (e.g. 10s, 500ms)",
+      "h.cfg:15:15: error BAD_PORT: 'http' is not a port",
+      "h.cfg:16:40: error BAD_NUMBER: weight '300' is out of range (0 to 256)",
+      'h.cfg:16:49: error BAD_NUMBER: fall must be at least 1',
+      "h.cfg:16:57: error BAD_TIME: '2parsecs' is not a time (e.g. 2s, 500ms)",
+    ]);
+  });
+
+  it('check options without check, unknown keywords and misplaced ones', () => {
+    const text = `${base}frontend fe\n    bind :80\n    balance roundrobin\n    server s 10.0.0.1:80\n    frobnicate on\n    default_backend be\nbackend be\n    bind :81\n    server s 10.0.0.1:80 inter 2s fall 3\n    acl ok always_true\n    http-request deny if !ok missing\n`;
+    expect(findings(text)).toEqual([
+      "h.cfg:8:5: warning MISPLACED_KEYWORD: 'balance' does not belong in a frontend section (only in defaults, listen, backend)",
+      "h.cfg:9:5: error MISPLACED_KEYWORD: 'server' does not belong in a frontend section (only in listen, backend)",
+      "h.cfg:10:5: warning UNKNOWN_KEYWORD: unknown keyword 'frobnicate' in a frontend section",
+      "h.cfg:13:5: error MISPLACED_KEYWORD: 'bind' does not belong in a backend section (only in frontend, listen)",
+      "h.cfg:14:26: warning CHECK_OPTION_WITHOUT_CHECK: 'inter' has no effect: this server has no 'check'",
+      "h.cfg:14:35: warning CHECK_OPTION_WITHOUT_CHECK: 'fall' has no effect: this server has no 'check'",
+      "h.cfg:16:30: error UNKNOWN_ACL: no acl named 'missing' in this section",
+    ]);
+  });
+
+  it('syntax problems are findings too, and split configurations are checked as one', () => {
+    const front = safeParse(`${base}frontend fe\n    bind :80\n    default_backend be\n`, { file: 'a.cfg' });
+    const back = safeParse('backend be\n    server s "10.0.0.1:80\n', { file: 'b.cfg' });
+    expect(validate([front, back]).map(formatDiagnostic)).toEqual(['b.cfg:2:14: error UNTERMINATED_QUOTE: unterminated double quote']);
+    expect(validate([front]).map(formatDiagnostic)).toEqual(["a.cfg:8:21: error UNKNOWN_BACKEND: no backend named 'be'"]);
+  });
+
+  it('a last line without a line feed, which HAProxy refuses', () => {
+    expect(validate(safeParse('global\n    maxconn 10', { file: 'h.cfg' })).map(formatDiagnostic)).toEqual(['h.cfg:2:15: error MISSING_FINAL_NEWLINE: the last line has no line feed: HAProxy refuses the file (it may have been truncated)']);
+  });
+
+  it('runs on every corpus file without throwing', () => {
+    for (const { name, text } of corpusFiles) expect(() => validate(safeParse(text, { file: name })), name).not.toThrow();
+  });
+});
+
+describe('the real haproxy -c', () => {
+  it('maps its alerts and warnings to findings', () => {
+    const output = [
+      '[NOTICE]   (12292) : haproxy version is 2.6.12-1+deb12u4',
+      "[ALERT]    (12292) : config : [/etc/haproxy/haproxy.cfg:29] : 'server broken/x' : invalid character 'n' in port number 'notaport' in '127.0.0.1:notaport'",
+      "[WARNING]  (12292) : config : parsing [/etc/haproxy/haproxy.cfg:7] : 'option httplog' not usable with proxy 'x' (needs 'mode http'). Falling back to 'option tcplog'.",
+      "[ALERT]    (12292) : config : Proxy 'invalid': unable to find table 'invalid' referenced by track-sc0.",
+      '[ALERT]    (12292) : config : Fatal errors found in configuration.',
+    ].join('\n');
+    expect(mapHaproxyOutput(output, 'default.cfg').map(formatDiagnostic)).toEqual([
+      "/etc/haproxy/haproxy.cfg:29:1: error HAPROXY_ALERT: haproxy -c: 'server broken/x' : invalid character 'n' in port number 'notaport' in '127.0.0.1:notaport'",
+      "/etc/haproxy/haproxy.cfg:7:1: warning HAPROXY_WARNING: haproxy -c: 'option httplog' not usable with proxy 'x' (needs 'mode http'). Falling back to 'option tcplog'.",
+      "default.cfg:1:1: error HAPROXY_ALERT: haproxy -c: Proxy 'invalid': unable to find table 'invalid' referenced by track-sc0.",
+    ]);
+  });
+
+  it('finds on the corpus the same first alert the corpus index recorded for HAProxy 2.6', async () => {
+    let compared = 0;
+    for (const { name, path } of corpusFiles) {
+      const recorded = corpusIndex.get(name);
+      const line = /\[[^\]]*:(\d+)\]/.exec(recorded?.firstAlert ?? '')?.[1];
+      if (recorded?.rc !== '1' || line === undefined) continue;
+      const result = await checkFilesWithHaproxy([path]);
+      expect(result.valid, name).toBe(false);
+      const first = result.findings.find((finding) => finding.severity === 'error');
+      expect(first?.line, name).toBe(Number(line));
+      if (++compared >= 60) break;
+    }
+    expect(compared).toBeGreaterThan(20);
+  }, 120_000);
+
+  it('checks documents in memory and names their own files', async () => {
+    const document = parse('global\n    maxconn 10\nbackend b\n    server x 127.0.0.1:notaport\n', { file: '/etc/haproxy/mine.cfg' });
+    const result = await checkWithHaproxy(document);
+    expect(result.valid).toBe(false);
+    expect(result.findings[0]).toMatchObject({ file: '/etc/haproxy/mine.cfg', line: 4, severity: 'error', code: 'HAPROXY_ALERT' });
+    expect(result.output).toContain('/etc/haproxy/mine.cfg');
+  });
+});

@@ -1,0 +1,133 @@
+import { readFile } from 'node:fs/promises';
+import { createServer, type Server } from 'node:net';
+import { describe, expect, it } from 'vitest';
+import { HaproxyMaster } from '@ha/haproxy-runtime';
+import { useLabHaproxy } from '@ha/lab/vitest';
+import { InstallError, install, readConfigFile, setDirective, type HaproxyDocument } from '../src/index.js';
+
+// Safe installs against the lab's real HAProxy (master-worker, reloaded through its master CLI).
+const lab = useLabHaproxy({ servers: 3 });
+
+async function get(): Promise<{ status: number; version: string | null }> {
+  const response = await fetch(`http://${lab().frontend.address}:${lab().frontend.port}/`);
+  await response.text();
+  return { status: response.status, version: response.headers.get('x-config') };
+}
+
+/** Requests in a loop until stopped; every failure is kept. */
+function traffic(): { stop: () => Promise<{ ok: number; failures: string[]; versions: Set<string | null> }> } {
+  let running = true;
+  const failures: string[] = [];
+  const versions = new Set<string | null>();
+  let ok = 0;
+  const loop = (async () => {
+    while (running) {
+      try {
+        const response = await get();
+        if (response.status === 200) ok++;
+        else failures.push(`HTTP ${response.status}`);
+        versions.add(response.version);
+      } catch (error) {
+        failures.push((error as Error).message);
+      }
+    }
+  })();
+  return {
+    stop: async () => {
+      running = false;
+      await loop;
+      return { ok, failures, versions };
+    },
+  };
+}
+
+function withVersion(document: HaproxyDocument, version: string): HaproxyDocument {
+  setDirective(document, { kind: 'frontend', name: 'web' }, ['http-response', 'set-header', 'X-Config', version], { match: ['http-response', 'set-header', 'X-Config'] });
+  return document;
+}
+
+const reload = () => ({ masterSocket: lab().masterSocket });
+const reloadCount = async () => (await new HaproxyMaster(lab().masterSocket).showProc()).find((process) => process.type === 'master')?.reloads ?? -1;
+
+describe('install against a real HAProxy', () => {
+  it('a good change takes effect without dropping a request', async () => {
+    const { document, sha256, text } = await readConfigFile(lab().configPath);
+    const load = traffic();
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    const report = await install(withVersion(document, 'v2'), { path: lab().configPath, expectedSha256: sha256, reload: reload() });
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    const seen = await load.stop();
+    expect(report).toMatchObject({ changed: true, checked: true, reloaded: true, backupPath: `${lab().configPath}.bak` });
+    expect(report.reload?.success).toBe(true);
+    expect(seen.failures).toEqual([]);
+    expect(seen.ok).toBeGreaterThan(10);
+    expect(seen.versions).toEqual(new Set([null, 'v2']));
+    expect((await get()).version).toBe('v2');
+    expect(await readFile(`${lab().configPath}.bak`, 'utf8')).toBe(text);
+  });
+
+  it('a change haproxy -c refuses leaves the old file and the old process serving, without a reload', async () => {
+    const before = await readConfigFile(lab().configPath);
+    const reloads = await reloadCount();
+    const broken = `${before.text}\nbackend broken\n    server x 127.0.0.1:notaport\n`;
+    const error = (await install(broken, { path: lab().configPath, expectedSha256: before.sha256, reload: reload() }).catch((caught: unknown) => caught)) as InstallError;
+    expect(error).toBeInstanceOf(InstallError);
+    expect(error).toMatchObject({ stage: 'check', rolledBack: false });
+    expect(error.findings[0]).toMatchObject({ file: lab().configPath, severity: 'error', code: 'HAPROXY_ALERT' });
+    expect(await readFile(lab().configPath, 'utf8')).toBe(before.text);
+    expect(await reloadCount()).toBe(reloads);
+    expect(await get()).toEqual({ status: 200, version: 'v2' });
+  });
+
+  it('a reload that fails (the new listener cannot bind) puts the old file back, and the old process keeps serving', async () => {
+    // Something else holds a port: haproxy -c cannot know, the new worker cannot bind it.
+    const squatter: Server = createServer();
+    await new Promise<void>((resolve) => squatter.listen(0, '127.0.0.1', resolve));
+    const port = (squatter.address() as { port: number }).port;
+    try {
+      const before = await readConfigFile(lab().configPath);
+      const document = withVersion(before.document, 'v3');
+      setDirective(document, { kind: 'frontend', name: 'web' }, ['bind', `127.0.0.1:${port}`], { match: ['bind', `127.0.0.1:${port}`] });
+      const error = (await install(document, { path: lab().configPath, expectedSha256: before.sha256, reload: reload() }).catch((caught: unknown) => caught)) as InstallError;
+      expect(error).toBeInstanceOf(InstallError);
+      expect(error).toMatchObject({ stage: 'reload', rolledBack: true });
+      expect(error.message).toMatch(/the reload failed/);
+      expect(await readFile(lab().configPath, 'utf8')).toBe(before.text);
+      expect(await get()).toEqual({ status: 200, version: 'v2' });
+    } finally {
+      squatter.close();
+    }
+  });
+
+  it('a new process that does not serve is rolled back, and the previous file reloaded', async () => {
+    const before = await readConfigFile(lab().configPath);
+    const error = (await install(withVersion(before.document, 'v4'), {
+      path: lab().configPath,
+      expectedSha256: before.sha256,
+      reload: reload(),
+      confirm: async () => {
+        const response = await get();
+        // Pretend v4 fails our smoke test.
+        if (response.version === 'v4') throw new Error('the smoke test failed on v4');
+      },
+    }).catch((caught: unknown) => caught)) as InstallError;
+    expect(error).toMatchObject({ stage: 'confirm', rolledBack: true, restored: true });
+    expect(await readFile(lab().configPath, 'utf8')).toBe(before.text);
+    expect(await get()).toEqual({ status: 200, version: 'v2' });
+  });
+
+  it('two installers at once never interleave, and the second, based on a stale read, is refused', async () => {
+    const read = await readConfigFile(lab().configPath);
+    const results = await Promise.allSettled([
+      install(withVersion((await readConfigFile(lab().configPath)).document, 'v5'), { path: lab().configPath, expectedSha256: read.sha256, reload: reload() }),
+      install(withVersion((await readConfigFile(lab().configPath)).document, 'v6'), { path: lab().configPath, expectedSha256: read.sha256, reload: reload() }),
+    ]);
+    expect(results.map((result) => result.status).sort()).toEqual(['fulfilled', 'rejected']);
+    const rejected = results.find((result) => result.status === 'rejected') as PromiseRejectedResult;
+    expect(rejected.reason).toMatchObject({ code: 'PRECONDITION_FAILED' });
+    expect(rejected.reason.message).toMatch(/has changed since it was read/);
+    const winner = results.findIndex((result) => result.status === 'fulfilled') === 0 ? 'v5' : 'v6';
+    expect((await get()).version).toBe(winner);
+    expect(await readFile(lab().configPath, 'utf8')).toContain(`X-Config ${winner}`);
+  });
+});
