@@ -27,6 +27,8 @@ export type {
   DetachedOptions,
   DetachedProcess,
   StdioMode,
+  StreamOptions,
+  StreamingProcess,
 } from './run/runner.js';
 
 export { LineCounter } from './text/line-counter.js';

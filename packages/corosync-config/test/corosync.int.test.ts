@@ -39,7 +39,7 @@ describe('writeConfig on a node', () => {
   it("runs the real check when the file is this node's, and refuses a bad edit", async () => {
     const calls: string[] = [];
     const node1 = lab().runner('node1');
-    const recording: Runner = { run: (file, args, options) => (calls.push(`${file} ${args.join(' ')}`), node1.run(file, args, options)), spawnDetached: node1.spawnDetached };
+    const recording: Runner = { ...node1, run: (file, args, options) => (calls.push(`${file} ${args.join(' ')}`), node1.run(file, args, options)) };
     const path = join(labPaths().node('node1').etcCorosync, 'corosync.conf');
     const original = await readFile(path, 'utf8');
     const document = parse(original, { file: path });

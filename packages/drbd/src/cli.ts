@@ -1,10 +1,216 @@
-import { createPackageCli } from '@ha/core';
+import { readFile } from 'node:fs/promises';
+import { hostname } from 'node:os';
+import { createPackageCli, defineCliCommand, formatDiagnostic, formatDuration, HaError, UsageError, writeFileAtomic, type CliCommand, type CliIo } from '@ha/core';
+import { buildResource } from './build/builder.js';
+import { Drbdadm, type DrbdadmVerb } from './commands/drbdadm.js';
+import { toDrbdConfig } from './model/config.js';
+import { safeParse, type DrbdDocument } from './parse/cst.js';
+import { watchEvents2 } from './status/events2.js';
+import { evaluateDrbdHealth, type DrbdHealth } from './status/health.js';
+import type { DrbdStatus } from './status/model.js';
+import { readDrbdStatus, readDrbdStatusFile } from './status/read.js';
 import { drbdTools } from './tools.js';
+import { checkWithDrbdadm } from './validate/drbdadm-check.js';
+import { validateDrbd } from './validate/rules.js';
+
+const jsonArg = { json: { type: 'boolean', description: 'Print JSON' } } as const;
+
+/** JSON with counters beyond 2^53 (bigints) written as strings. */
+function toJson(value: unknown): string {
+  return JSON.stringify(value, (_key, entry: unknown) => (typeof entry === 'bigint' ? entry.toString() : entry), 2);
+}
+
+async function readDocument(file: string): Promise<{ text: string; document: DrbdDocument }> {
+  let text: string;
+  try {
+    text = await readFile(file, 'utf8');
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    throw new HaError('NOT_FOUND', `${file}: cannot read${code === 'EISDIR' ? ': it is a directory' : `: ${(error as Error).message}`}`, { cause: error });
+  }
+  return { text, document: safeParse(text, { file }) };
+}
+
+function assertParsable(document: DrbdDocument): void {
+  const syntax = document.diagnostics.find((finding) => finding.severity === 'error');
+  if (syntax) throw new HaError('PARSE_ERROR', formatDiagnostic(syntax));
+}
+
+function bar(percent: number, width = 20): string {
+  const filled = Math.max(0, Math.min(width, Math.round((percent / 100) * width)));
+  return `[${'='.repeat(Math.max(0, filled - 1))}${filled > 0 ? '>' : ''}${' '.repeat(width - filled)}]`;
+}
+
+function printStatus(status: DrbdStatus, health: DrbdHealth, io: CliIo): void {
+  if (status.resources.length === 0) io.stdout('no DRBD resources\n');
+  for (const resource of status.resources) {
+    const verdict = health.resources.find((entry) => entry.name === resource.name);
+    io.stdout(`${resource.name} ${resource.role}${resource.nodeId !== undefined ? ` (node-id ${resource.nodeId})` : ''}${resource.suspended ? ` SUSPENDED (${resource.suspendedReasons.join(', ')})` : ''}: ${verdict?.state ?? 'unknown'}\n`);
+    for (const device of resource.devices) io.stdout(`  volume ${device.volume}${device.minor !== undefined ? ` minor ${device.minor}` : ''}: ${device.diskState}${device.client ? ' (client)' : ''}${device.quorum === false ? ' NO QUORUM' : ''}\n`);
+    for (const connection of resource.connections) {
+      io.stdout(`  ${connection.name} ${connection.connectionState} ${connection.peerRole}\n`);
+      for (const peer of connection.peerDevices) {
+        const progress = peer.percentInSync !== undefined && peer.replicationState !== 'Established' ? ` ${bar(peer.percentInSync)} ${peer.percentInSync.toFixed(1)}%${peer.etaSeconds !== undefined ? ` eta ${formatDuration(peer.etaSeconds * 1000)}` : ''}` : '';
+        io.stdout(`    volume ${peer.volume}: ${peer.replicationState}, peer ${peer.peerDiskState}${progress}\n`);
+      }
+    }
+    for (const reason of verdict?.reasons ?? []) io.stdout(`  - ${reason}\n`);
+  }
+}
+
+function verbCommand(verb: DrbdadmVerb, description: string, extra: Record<string, { type: 'boolean' | 'string'; description: string }> = {}): CliCommand<any> {
+  return defineCliCommand({
+    meta: { name: verb, description: `${description} (--dry-run: print the drbdsetup/drbdmeta commands instead)` },
+    args: {
+      resource: { type: 'positional', description: 'Resource name (or RESOURCE:PEER for connect/disconnect)', required: true },
+      dryRun: { type: 'boolean', description: "Do nothing; print what drbdadm would run (drbdadm -d)" },
+      config: { type: 'string', description: 'drbd.conf to use (drbdadm -c)' },
+      node: { type: 'string', description: 'Act as this host (for a dry run on another machine)' },
+      ...extra,
+    },
+    async run({ args, io }) {
+      const client = new Drbdadm({ ...(args.config ? { configFile: args.config } : {}), ...(args.node ? { node: args.node } : {}), ...(args.dryRun ? { driverVersion: '9.2.0' } : {}) });
+      const flags = [...(args.force ? ['--force'] : []), ...(args.discardMyData ? ['--discard-my-data'] : [])];
+      const result = await client.run(verb, args.resource, flags, args.dryRun === true);
+      if (result.dryRun) for (const command of result.commands) io.stdout(`${command.program} ${command.args.join(' ')}\n`);
+      else io.stdout(`${args.resource}: ${verb} done\n`);
+    },
+  });
+}
 
 /** The `ha-drbd` CLI: `command` for tests (`runCli`), `main` for the bin shim. */
 export const { command, main } = createPackageCli({
   name: 'ha-drbd',
-  description: 'Read and write DRBD resource files, drive drbdadm, read replication status',
+  description: 'DRBD resources: status and health, resource files (show, validate, generate), and drbdadm with dry runs. Exit 0 healthy, 1 degraded, 2 error',
   packageJsonUrl: new URL('../package.json', import.meta.url),
   tools: drbdTools,
+  subCommands: {
+    status: defineCliCommand({
+      meta: { name: 'status', description: 'Replication state and health (exit 1 when degraded); --watch follows events2 live; --from reads a saved capture' },
+      args: {
+        resource: { type: 'positional', description: 'Only this resource', required: false },
+        ...jsonArg,
+        watch: { type: 'boolean', description: 'Follow drbdsetup events2 and print each change (Ctrl-C ends)' },
+        from: { type: 'string', description: 'A saved `drbdsetup status --json`, `drbdadm status` or /proc/drbd capture' },
+      },
+      async run({ args, io }) {
+        const only = args.resource as string | undefined;
+        const pick = (status: DrbdStatus): DrbdStatus => (only ? { ...status, resources: status.resources.filter((resource) => resource.name === only) } : status);
+        if (args.watch) {
+          if (args.from) throw new UsageError('--watch follows the live events; --from reads a capture');
+          const controller = new AbortController();
+          process.once('SIGINT', () => controller.abort());
+          for await (const item of watchEvents2({ signal: controller.signal })) {
+            if (item.type === 'warning') io.stderr(`ha-drbd: skipped line ${item.lineNumber}: ${item.message}\n`);
+            else if (item.type === 'initialized' || (item.type === 'event' && (only === undefined || item.event.resource === only))) {
+              const status = pick(item.status);
+              io.stdout(`--- ${item.type === 'event' ? `${item.event.timestamp ?? ''} ${item.event.verb} ${item.event.object} ${item.event.resource}` : 'current state'}\n`);
+              printStatus(status, evaluateDrbdHealth(status), io);
+            }
+          }
+          return 0;
+        }
+        const status = pick(args.from ? await readDrbdStatusFile(args.from) : await readDrbdStatus(only ? { resource: only } : {}));
+        if (only && status.resources.length === 0) throw new HaError('NOT_FOUND', `no DRBD resource '${only}'`);
+        const health = evaluateDrbdHealth(status);
+        if (args.json) io.stdout(`${toJson({ ...status, health })}\n`);
+        else printStatus(status, health, io);
+        return health.healthy ? 0 : 1;
+      },
+    }),
+    show: defineCliCommand({
+      meta: { name: 'show', description: 'The resources of a drbd.conf or .res file (--json: the typed model)' },
+      args: { file: { type: 'positional', description: 'drbd.conf or a .res file', required: true }, ...jsonArg },
+      async run({ args, io }) {
+        const { document } = await readDocument(args.file);
+        assertParsable(document);
+        const config = toDrbdConfig(document);
+        if (args.json) {
+          io.stdout(`${toJson(config)}\n`);
+          return;
+        }
+        for (const resource of config.resources) {
+          io.stdout(`resource ${resource.name}${resource.protocol ? ` (protocol ${resource.protocol})` : ''}\n`);
+          for (const volume of resource.volumes) io.stdout(`  volume ${volume.number}: ${volume.device?.path ?? `minor ${volume.device?.minor ?? '?'}`} on ${volume.disk ?? '?'}, meta-disk ${volume.metaDisk?.kind ?? '?'}\n`);
+          for (const host of resource.hosts) {
+            io.stdout(`  ${host.floating ? 'floating' : host.names.join(' ')}${host.nodeId !== undefined ? ` node-id ${host.nodeId}` : ''}${host.address ? ` ${host.address.family} ${host.address.host}:${host.address.port ?? '?'}` : ''}\n`);
+            for (const volume of host.volumes) io.stdout(`    volume ${volume.number}: ${volume.device?.path ?? `minor ${volume.device?.minor ?? '?'}`} on ${volume.disk ?? '?'}\n`);
+          }
+          if (resource.mesh) io.stdout(`  mesh: ${resource.mesh.hosts.join(' ')}\n`);
+          for (const connection of resource.connections) io.stdout(`  connection${connection.name ? ` ${connection.name}` : ''}: ${connection.hosts.map((host) => host.name).join(' ↔ ')}\n`);
+        }
+      },
+    }),
+    validate: defineCliCommand({
+      meta: { name: 'validate', description: 'Check a resource file (our rules, then the real drbdadm dump); exit 0 clean, 1 on an error finding, 2 unreadable' },
+      args: {
+        file: { type: 'positional', description: 'drbd.conf or a .res file', required: true },
+        ...jsonArg,
+        strict: { type: 'boolean', description: 'Warnings count as errors' },
+        host: { type: 'string', description: "This host's name (default: the machine's), to check each resource is defined for it" },
+        realCheck: { type: 'boolean', description: 'Also run drbdadm -c FILE dump (default on; --no-real-check to skip)', default: true },
+      },
+      async run({ args, io }) {
+        const { document } = await readDocument(args.file);
+        assertParsable(document);
+        const findings = validateDrbd(document, { host: args.host ?? hostname() });
+        if (args.realCheck !== false) findings.push(...(await checkWithDrbdadm(document)).findings);
+        if (args.json) io.stdout(`${toJson({ file: args.file, findings })}\n`);
+        else for (const finding of findings) io.stdout(`${formatDiagnostic(finding)}\n`);
+        return findings.some((finding) => finding.severity === 'error' || (args.strict && finding.severity === 'warning')) ? 1 : 0;
+      },
+    }),
+    gen: defineCliCommand({
+      meta: { name: 'gen', description: 'Generate a resource file: gen --name R --device DEV --disk DISK --node NAME=ADDR:PORT --node … [-o FILE]' },
+      args: {
+        name: { type: 'string', description: 'Resource name', required: true },
+        device: { type: 'string', description: '/dev/drbdN, or a minor number', required: true },
+        disk: { type: 'string', description: 'The backing block device', required: true },
+        metaDisk: { type: 'string', description: 'internal (default) or a device' },
+        node: { type: 'string', description: 'NAME=ADDR:PORT, once per node' },
+        protocol: { type: 'enum', options: ['A', 'B', 'C'], description: 'Replication protocol' },
+        mesh: { type: 'boolean', description: 'A connection-mesh (default for three or more nodes)' },
+        output: { type: 'string', alias: 'o', description: 'Write to this file (atomically) instead of printing' },
+      },
+      async run({ args, rawArgs, io }) {
+        const specs: string[] = [];
+        rawArgs.forEach((arg, index) => {
+          if (arg === '--node' && rawArgs[index + 1] !== undefined) specs.push(rawArgs[index + 1] as string);
+          else if (arg.startsWith('--node=')) specs.push(arg.slice('--node='.length));
+        });
+        if (specs.length < 2) throw new UsageError('give at least two --node NAME=ADDR:PORT');
+        const nodes = specs.map((spec) => {
+          const match = /^([^=]+)=(.+)$/.exec(spec);
+          if (!match) throw new UsageError(`--node '${spec}' is not NAME=ADDR:PORT`);
+          return { name: match[1] as string, address: match[2] as string };
+        });
+        const deviceText = String(args.device);
+        const device = /^\d+$/.test(deviceText) ? Number(deviceText) : deviceText;
+        const text = buildResource({
+          name: String(args.name),
+          device,
+          disk: String(args.disk),
+          metaDisk: args.metaDisk ?? 'internal',
+          nodes,
+          ...(args.protocol ? { protocol: args.protocol as 'A' | 'B' | 'C' } : {}),
+          ...(args.mesh !== undefined ? { mesh: args.mesh } : {}),
+        });
+        if (args.output) await writeFileAtomic(args.output, text);
+        else io.stdout(text);
+      },
+    }),
+    'create-md': verbCommand('create-md', 'Write DRBD metadata on the backing disk', { force: { type: 'boolean', description: 'Do not ask' } }),
+    up: verbCommand('up', 'Bring a resource up (attach, connect)'),
+    down: verbCommand('down', 'Take a resource down'),
+    adjust: verbCommand('adjust', 'Make a running resource match its file'),
+    primary: verbCommand('primary', 'Promote to Primary', { force: { type: 'boolean', description: 'Without an UpToDate peer (the first time)' } }),
+    secondary: verbCommand('secondary', 'Demote to Secondary'),
+    connect: verbCommand('connect', 'Connect to the peers', { discardMyData: { type: 'boolean', description: "After a split brain: throw this node's changes away" } }),
+    disconnect: verbCommand('disconnect', 'Disconnect from the peers'),
+    invalidate: verbCommand('invalidate', "Discard this node's copy and resync it"),
+    resize: verbCommand('resize', 'Grow to the backing disk'),
+    verify: verbCommand('verify', 'Online verification against the peers'),
+    'pause-sync': verbCommand('pause-sync', 'Pause a resync'),
+    'resume-sync': verbCommand('resume-sync', 'Resume a resync'),
+  },
 });

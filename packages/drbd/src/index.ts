@@ -1,4 +1,32 @@
 /**
- * @ha/drbd: DRBD resource files, drbdadm/drbdsetup client, and status and event parsing.
+ * @ha/drbd: DRBD resource files as lossless documents and a typed view, a
+ * builder and edits, our checks and the real drbdadm's, a typed drbdadm with
+ * dry runs, and replication status (drbdsetup JSON, drbdadm status text,
+ * /proc/drbd of 8.4, the events2 stream) with one health verdict.
  */
+export { parse, safeParse, serialize, wordsOf } from './parse/cst.js';
+export type { DrbdDocument, Node, Block, Statement, Token, WordToken, ParseOptions } from './parse/cst.js';
+export { toDrbdConfig, parseDrbdAddress, drbdConfigSchema, resourceSchema, hostSchema, volumeSchema, connectionSchema, addressSchema } from './model/config.js';
+export type { DrbdConfig, DrbdResource, DrbdHost, DrbdVolume, DrbdConnection, DrbdAddress, DrbdOptions } from './model/config.js';
+export { buildResource } from './build/builder.js';
+export type { ResourceSpec, NodeSpec, VolumeSpec, SplitBrainPolicy } from './build/builder.js';
+export { findResource, setResourceOption, addHost, removeHost } from './edit/edits.js';
+export { validateDrbd, effectiveVolumes } from './validate/rules.js';
+export type { ValidateDrbdOptions } from './validate/rules.js';
+export { checkWithDrbdadm, checkFileWithDrbdadm, mapDrbdadmOutput, drbdadmEnvironment } from './validate/drbdadm-check.js';
+export { writeDrbdConfig } from './write.js';
+export type { WriteDrbdOptions } from './write.js';
+export { Drbdadm, parsePlannedCommands } from './commands/drbdadm.js';
+export type { DrbdadmOptions, DrbdadmResult, DrbdadmVerb, PlannedCommand } from './commands/drbdadm.js';
+export { drbdStatusSchema, resourceStatusSchema, deviceStatusSchema, connectionStatusSchema, peerDeviceStatusSchema, counterSchema, syncingStates } from './status/model.js';
+export type { DrbdStatus, ResourceStatus, DeviceStatus, ConnectionStatus, PeerDeviceStatus, Counter } from './status/model.js';
+export { parseDrbdsetupJson, parseJsonPrecise } from './status/json.js';
+export { parseDrbdadmStatus, parseCounter } from './status/text.js';
+export { parseProcDrbd } from './status/proc.js';
+export { evaluateDrbdHealth, resourceHealth } from './status/health.js';
+export type { DrbdHealth, DrbdHealthState, ResourceHealth } from './status/health.js';
+export { parseEvents2Line, readEvents2, watchEvents2, Events2Tracker } from './status/events2.js';
+export type { Events2Event, Events2Item, Events2Object, Events2Verb, Events2Warning } from './status/events2.js';
+export { readDrbdStatus, readDrbdStatusFile, parseDrbdStatusText, DrbdUnavailableError } from './status/read.js';
+export type { DrbdCode, DrbdDiagnostic } from './codes.js';
 export { drbdTools } from './tools.js';

@@ -185,6 +185,9 @@ describe('the seed scenario through @ha/pcs-client', () => {
       spawnDetached: async () => {
         throw new Error('must not run');
       },
+      stream: () => {
+        throw new Error('must not run');
+      },
     };
     const offline = new PcsClient({ runner: recorder, pcsVersion: '0.11.5' });
     await expect(offline.createResource({ id: 'bad id', agent: 'ocf:pacemaker:Dummy' })).rejects.toBeInstanceOf(UnsafeArgumentError);

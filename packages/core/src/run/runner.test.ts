@@ -94,3 +94,27 @@ describe('formatCommand', () => {
     expect(formatCommand('echo', ['', 'a;b', 'x y'])).toBe(`echo '' 'a;b' 'x y'`);
   });
 });
+
+describe('stream', () => {
+  it('hands a long-running command its output a line at a time, and stops it', async () => {
+    const process = defaultRunner.stream('sh', ['-c', 'i=0; while true; do echo "line $i"; i=$((i+1)); sleep 0.02; done']);
+    const seen: string[] = [];
+    for await (const line of process.lines) {
+      seen.push(line);
+      if (seen.length === 3) break;
+    }
+    await process.stop();
+    expect(seen).toEqual(['line 0', 'line 1', 'line 2']);
+    await expect(process.done).resolves.toMatchObject({ file: 'sh' });
+  });
+
+  it('reports a command that fails, and one that is missing, as typed errors', async () => {
+    const failing = defaultRunner.stream('sh', ['-c', 'echo partial; echo broken >&2; exit 20']);
+    const lines: string[] = [];
+    for await (const line of failing.lines) lines.push(line);
+    expect(lines).toEqual(['partial']);
+    await expect(failing.done).rejects.toMatchObject({ code: 'COMMAND_FAILED', exitCode: 20, stderr: 'broken\n' });
+    const missing = defaultRunner.stream('ha-no-such-tool', []);
+    await expect(missing.done).rejects.toBeInstanceOf(ToolNotFoundError);
+  });
+});

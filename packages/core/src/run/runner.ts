@@ -53,6 +53,29 @@ export interface Runner {
   run(file: string, args: readonly string[], options?: RunOptions): Promise<CommandResult>;
   /** Starts a daemon in its own session, not waited for and not tied to this process. */
   spawnDetached(file: string, args: readonly string[], options?: DetachedOptions): Promise<DetachedProcess>;
+  /**
+   * Starts a long-running command and hands its standard output line by line
+   * (`drbdsetup events2`, `crm_mon` in a loop). `stop()` ends it; `done`
+   * settles when it exits: a `CommandError` for a failure we did not cause.
+   */
+  stream(file: string, args: readonly string[], options?: StreamOptions): StreamingProcess;
+}
+
+/** Options of a streamed command. */
+export interface StreamOptions {
+  env?: Record<string, string | undefined>;
+  cleanEnv?: boolean;
+  cwd?: string;
+}
+
+/** A running, streamed command. */
+export interface StreamingProcess {
+  /** Standard output, a line at a time (without the newline), until the command exits. */
+  lines: AsyncIterable<string>;
+  /** Ends the command (SIGTERM, then SIGKILL); resolves when it is gone. */
+  stop(): Promise<void>;
+  /** Settles when the command exits: its outcome, or the typed error. */
+  done: Promise<CommandResult>;
 }
 
 /** Rewrites a command before it runs, e.g. to run it inside a namespace. */
@@ -128,6 +151,64 @@ export function createRunner(defaults: RunnerOptions = {}): Runner {
       return { ...outcome, exitCode: outcome.exitCode as number };
     },
 
+    stream(file, args, options = {}) {
+      const { file: realFile, args: realArgs, shown } = prepare(file, args);
+      let stopped = false;
+      // Boxed: an execa subprocess is itself a promise, which `await` would unwrap.
+      const child = loadExeca().then(({ execa }) => ({
+        subprocess: execa(realFile, realArgs, { ...environment(options), ...(options.cwd === undefined ? {} : { cwd: options.cwd }), reject: false, stdin: 'ignore', stdout: 'pipe', stderr: 'pipe', buffer: { stdout: false, stderr: true }, stripFinalNewline: false, forceKillAfterDelay: 2_000 }),
+      }));
+      // A reader that stops early (a break, a throw) ends the command: marked as ours before the
+      // command sees its pipe close, so that is not reported as a failure.
+      const lines: AsyncIterable<string> = {
+        [Symbol.asyncIterator]() {
+          let inner: AsyncIterator<unknown> | undefined;
+          const open = async () => (inner ??= (await child).subprocess.iterable({ from: 'stdout' })[Symbol.asyncIterator]());
+          return {
+            async next(): Promise<IteratorResult<string>> {
+              const result = await (await open()).next();
+              return result.done ? { done: true, value: undefined } : { done: false, value: String(result.value) };
+            },
+            async return(): Promise<IteratorResult<string>> {
+              stopped = true;
+              (await child).subprocess.kill('SIGTERM');
+              await (await open()).return?.();
+              return { done: true, value: undefined };
+            },
+          };
+        },
+      };
+      const done = child.then(async ({ subprocess }) => {
+        const result = await subprocess;
+        const outcome: CommandOutcome = {
+          file,
+          args: [...args],
+          command: shown,
+          exitCode: result.exitCode,
+          signal: result.signal,
+          stdout: '',
+          stderr: typeof result.stderr === 'string' ? result.stderr : '',
+          timedOut: false,
+          durationMs: result.durationMs,
+        };
+        if (isSpawnNotFound(result.cause)) throw new ToolNotFoundError(realFile, [...args], shown, { cause: result.cause });
+        if (defaults.wrap && isWrappedNotFound(outcome)) throw new ToolNotFoundError(file, [...args], shown);
+        if (!stopped && outcome.exitCode !== 0) throw new CommandError(outcome, { cause: result.cause });
+        return { ...outcome, exitCode: outcome.exitCode ?? 0 };
+      });
+      // Read by the caller; never an unhandled rejection meanwhile.
+      done.catch(() => undefined);
+      return {
+        lines,
+        done,
+        stop: async () => {
+          stopped = true;
+          const { subprocess } = await child;
+          subprocess.kill('SIGTERM');
+          await done.catch(() => undefined);
+        },
+      };
+    },
     async spawnDetached(file, args, options = {}) {
       const { file: realFile, args: realArgs, shown } = prepare(file, args);
       const log = options.logFile === undefined ? undefined : openSync(options.logFile, 'a');

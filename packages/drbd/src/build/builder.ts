@@ -1,0 +1,123 @@
+import { UsageError } from '@ha/core';
+
+/** One volume of a generated resource. */
+export interface VolumeSpec {
+  number?: number;
+  /** `/dev/drbd0`, or a minor number. */
+  device: string | number;
+  /** A block device, or `none` (a diskless node). */
+  disk: string;
+  /** `internal` (default), or an external device (`/dev/sdc1` or `/dev/sdc1[0]`). */
+  metaDisk?: string;
+}
+
+/** A host of a generated resource. */
+export interface NodeSpec {
+  name: string;
+  /** `10.0.0.1:7789`, `[fd00::1]:7789`, or with a family: `ipv6 [fd00::1]:7789`. */
+  address: string;
+  /** Assigned 0, 1, 2 … in order when not given. */
+  nodeId?: number;
+  /** This host's own disk(s), instead of the resource's. */
+  volumes?: readonly VolumeSpec[];
+}
+
+/** What to do after a split brain, by how many primaries there were (`after-sb-0pri` …). */
+export interface SplitBrainPolicy {
+  zeroPrimaries?: 'disconnect' | 'discard-younger-primary' | 'discard-older-primary' | 'discard-zero-changes' | 'discard-least-changes' | 'discard-node-NODE';
+  onePrimary?: 'disconnect' | 'consensus' | 'violently-as0p' | 'discard-secondary' | 'call-pri-lost-after-sb';
+  twoPrimaries?: 'disconnect' | 'violently-as0p' | 'call-pri-lost-after-sb';
+}
+
+/** A resource to generate. */
+export interface ResourceSpec {
+  name: string;
+  /** The volumes every host has (or give `device`/`disk`/`metaDisk` for the one volume 0). */
+  volumes?: readonly VolumeSpec[];
+  device?: string | number;
+  disk?: string;
+  metaDisk?: string;
+  nodes: readonly NodeSpec[];
+  /** A full mesh of connections (`connection-mesh`); default for three or more nodes. */
+  mesh?: boolean;
+  protocol?: 'A' | 'B' | 'C';
+  splitBrain?: SplitBrainPolicy;
+  /** More `net`, `disk`, `options` (quorum …), `handlers` settings, as name → value. */
+  net?: Record<string, string | number>;
+  diskOptions?: Record<string, string | number>;
+  options?: Record<string, string | number>;
+  handlers?: Record<string, string>;
+  /** `global { disable-ip-verification; }` before the resource (for files checked on another host). */
+  disableIpVerification?: boolean;
+}
+
+function quote(value: string | number): string {
+  const text = String(value);
+  return /^[^\s{};"#]+$/.test(text) ? text : `"${text.replace(/["\\]/g, (char) => `\\${char}`)}"`;
+}
+
+function volumeLines(volume: VolumeSpec, indent: string): string[] {
+  const device = typeof volume.device === 'number' ? `minor ${volume.device}` : quote(volume.device);
+  const lines = [`${indent}device    ${device};`, `${indent}disk      ${quote(volume.disk)};`];
+  if (volume.disk !== 'none') lines.push(`${indent}meta-disk ${quote(volume.metaDisk ?? 'internal')};`);
+  return lines;
+}
+
+function section(name: string, entries: Record<string, string | number> | undefined, indent: string): string[] {
+  const list = Object.entries(entries ?? {});
+  if (list.length === 0) return [];
+  return [`${indent}${name} {`, ...list.map(([key, value]) => `${indent}\t${key} ${quote(value)};`), `${indent}}`];
+}
+
+/**
+ * Writes a DRBD 9 resource file from typed pieces. The seed's two-node
+ * resource is a few lines:
+ *
+ * ```ts
+ * buildResource({ name: 'drbd0', device: '/dev/drbd0', disk: '/dev/sdb1', metaDisk: 'internal',
+ *   nodes: [{ name: 'node1', address: '10.0.0.1:7789' }, { name: 'node2', address: '10.0.0.2:7789' }] });
+ * ```
+ */
+export function buildResource(spec: ResourceSpec): string {
+  if (!/^[A-Za-z0-9_.-]+$/.test(spec.name)) throw new UsageError(`'${spec.name}' is not a resource name`);
+  if (spec.nodes.length === 0) throw new UsageError('a resource needs its nodes');
+  const volumes: VolumeSpec[] = spec.volumes ? [...spec.volumes] : spec.device !== undefined && spec.disk !== undefined ? [{ device: spec.device, disk: spec.disk, ...(spec.metaDisk ? { metaDisk: spec.metaDisk } : {}) }] : [];
+  const mesh = spec.mesh ?? spec.nodes.length > 2;
+  const lines: string[] = [];
+  if (spec.disableIpVerification) lines.push('global {', '\tdisable-ip-verification;', '}', '');
+  lines.push(`resource ${quote(spec.name)} {`);
+  const single = volumes.length === 1 && volumes[0]?.number === undefined;
+  if (single) lines.push(...volumeLines(volumes[0] as VolumeSpec, '\t'));
+  else {
+    volumes.forEach((volume, index) => {
+      lines.push(`\tvolume ${volume.number ?? index} {`, ...volumeLines(volume, '\t\t'), '\t}');
+    });
+  }
+  const net: Record<string, string | number> = {
+    ...(spec.protocol ? { protocol: spec.protocol } : {}),
+    ...(spec.splitBrain?.zeroPrimaries ? { 'after-sb-0pri': spec.splitBrain.zeroPrimaries } : {}),
+    ...(spec.splitBrain?.onePrimary ? { 'after-sb-1pri': spec.splitBrain.onePrimary } : {}),
+    ...(spec.splitBrain?.twoPrimaries ? { 'after-sb-2pri': spec.splitBrain.twoPrimaries } : {}),
+    ...spec.net,
+  };
+  lines.push(...section('options', spec.options, '\t'), ...section('net', net, '\t'), ...section('disk', spec.diskOptions, '\t'), ...section('handlers', spec.handlers, '\t'));
+  const usedIds = new Set(spec.nodes.map((node) => node.nodeId).filter((id): id is number => id !== undefined));
+  let nextId = 0;
+  for (const node of spec.nodes) {
+    if (!/^[A-Za-z0-9_.-]+$/.test(node.name)) throw new UsageError(`'${node.name}' is not a host name`);
+    let nodeId = node.nodeId;
+    if (nodeId === undefined) {
+      while (usedIds.has(nextId)) nextId++;
+      nodeId = nextId;
+      usedIds.add(nodeId);
+    }
+    const address = node.address.trim();
+    if (!/^((ipv4|ipv6)\s+)?(\[[^\]]+\]|[^\s:]+):\d+$/.test(address)) throw new UsageError(`'${node.address}' is not ADDRESS:PORT`);
+    lines.push(`\ton ${node.name} {`, `\t\tnode-id   ${nodeId};`, `\t\taddress   ${address.includes('[') && !address.startsWith('ipv6') ? `ipv6 ${address}` : address};`);
+    for (const [index, volume] of (node.volumes ?? []).entries()) lines.push(`\t\tvolume ${volume.number ?? index} {`, ...volumeLines(volume, '\t\t\t'), '\t\t}');
+    lines.push('\t}');
+  }
+  if (mesh) lines.push('\tconnection-mesh {', `\t\thosts ${spec.nodes.map((node) => node.name).join(' ')};`, '\t}');
+  lines.push('}', '');
+  return lines.join('\n');
+}

@@ -1,0 +1,165 @@
+import { describe, expect, it } from 'vitest';
+import fc from 'fast-check';
+import { ParseError } from '@ha/core';
+import { fixture } from '../../test/fixtures.js';
+import { evaluateDrbdHealth } from './health.js';
+import { parseDrbdsetupJson, parseJsonPrecise } from './json.js';
+import { parseDrbdStatusText } from './read.js';
+import { parseDrbdadmStatus } from './text.js';
+import { parseProcDrbd } from './proc.js';
+
+const health = (path: string) => {
+  const verdict = evaluateDrbdHealth(parseDrbdStatusText(fixture(path), { file: path }));
+  return verdict.resources.map((resource) => [resource.name, resource.state, resource.percentInSync, resource.etaSeconds]);
+};
+
+describe('one health verdict for every documented state', () => {
+  it.each([
+    ['drbd-9/status-connected.json', [['r0', 'healthy', undefined, undefined]]],
+    ['drbd-9/status-sync-source.json', [['r0', 'syncing', 42.7, 31]]],
+    ['drbd-9/status-sync-target.json', [['r0', 'syncing', 42.7, 31]]],
+    ['drbd-9/status-standalone.json', [['r0', 'degraded', undefined, undefined]]],
+    ['drbd-9/status-diskless.json', [['r0', 'diskless', undefined, undefined]]],
+    ['drbd-9/status-inconsistent-outdated.json', [['r0', 'degraded', undefined, undefined], ['r1', 'degraded', undefined, undefined]]],
+    ['drbd-9/status-no-quorum.json', [['data', 'no-quorum', undefined, undefined]]],
+    // Three nodes, two volumes, and a diskless client on purpose: healthy.
+    ['drbd-9/status-3node-multivolume.json', [['data', 'healthy', undefined, undefined]]],
+    ['drbd-9/drbdadm-status-connected.txt', [['r0', 'healthy', undefined, undefined]]],
+    ['drbd-9/drbdadm-status-syncing.txt', [['r0', 'syncing', 42.7, undefined]]],
+    ['drbd-9/drbdadm-status-standalone.txt', [['r0', 'degraded', undefined, undefined], ['r1', 'degraded', undefined, undefined]]],
+    ['drbd-9/drbdadm-status-verbose-multivolume.txt', [['data', 'syncing', 50, undefined]]],
+    ['drbd-8.4/proc-drbd.txt', [['drbd0', 'healthy', undefined, undefined], ['drbd1', 'syncing', 30, 22], ['drbd2', 'degraded', undefined, undefined], ['drbd4', 'diskless', undefined, undefined]]],
+  ])('%s', (path, expected) => {
+    expect(health(path)).toEqual(expected);
+  });
+
+  it('says why', () => {
+    const verdict = evaluateDrbdHealth(parseDrbdStatusText(fixture('drbd-9/status-no-quorum.json')));
+    expect(verdict).toMatchObject({ healthy: false, state: 'no-quorum' });
+    expect(verdict.resources[0]?.reasons).toEqual(['I/O is suspended: no quorum', 'no quorum (volume 0)', 'no quorum (volume 1)', 'connection to node2 is Connecting', 'connection to node3 is Connecting']);
+    expect(evaluateDrbdHealth(parseDrbdStatusText(fixture('drbd-9/status-sync-target.json'))).resources[0]?.reasons).toEqual(['the local disk is Inconsistent', 'SyncTarget with node1: 42.7% in sync']);
+  });
+
+  it('a split brain outranks everything', () => {
+    const status = parseDrbdStatusText(fixture('drbd-9/status-standalone.json'));
+    (status.resources[0] as { splitBrain: boolean }).splitBrain = true;
+    expect(evaluateDrbdHealth(status)).toMatchObject({ state: 'split-brain', resources: [{ reasons: ['a split brain was detected', 'connection to node2 is StandAlone'] }] });
+  });
+});
+
+describe('drbdsetup status --json', () => {
+  it('reads resources, devices, connections, paths and peer devices, keeping unknown fields', () => {
+    const status = parseDrbdsetupJson(fixture('drbd-9/status-sync-target.json'));
+    expect(status.source).toBe('drbdsetup-json');
+    const [resource] = status.resources;
+    expect(resource).toMatchObject({ name: 'r0', nodeId: 1, role: 'Secondary', suspended: false, suspendedReasons: [], writeOrdering: 'flush', extra: { 'force-io-failures': false } });
+    expect(resource?.devices[0]).toMatchObject({ volume: 0, minor: 0, diskState: 'Inconsistent', client: false, quorum: true, size: 1048412, written: 331776, alWrites: 12 });
+    const [connection] = resource?.connections ?? [];
+    expect(connection).toMatchObject({ peerNodeId: 0, name: 'node1', connectionState: 'Connected', congested: false, peerRole: 'Primary', extra: { tls: false } });
+    expect(connection?.paths).toEqual([{ thisHost: { address: '10.213.0.2', port: 7789, family: 'ipv4' }, remoteHost: { address: '10.213.0.1', port: 7789, family: 'ipv4' }, established: true }]);
+    expect(connection?.peerDevices[0]).toMatchObject({ volume: 0, replicationState: 'SyncTarget', peerDiskState: 'UpToDate', resyncSuspended: 'no', outOfSync: 600864, percentInSync: 42.7, etaSeconds: 31, extra: { 'rs-total': 1048412, want: 40960 } });
+  });
+
+  it('keeps counters beyond 2^53 exact', () => {
+    const status = parseDrbdsetupJson(fixture('drbd-9/status-u64-underflow.json'));
+    expect(status.resources[0]?.devices[0]?.size).toBe(9007199254740993n);
+    expect(status.resources[0]?.connections[0]?.peerDevices[0]?.unacked).toBe(18446744073709551608n);
+    expect(parseProcDrbd(fixture('drbd-8.4/proc-drbd.txt')).resources[2]?.connections[0]?.peerDevices[0]?.outOfSync).toBe(18446744073709551608n);
+  });
+
+  it('reads what JSON.parse reads, with unsafe integer literals as exact bigints', () => {
+    // What parseJsonPrecise promises: JSON.parse, except an integer literal beyond 2^53 is a bigint.
+    const expected = (value: unknown): unknown => {
+      if (typeof value === 'number') return /^-?\d+$/.test(String(value)) && !Number.isSafeInteger(value) ? BigInt(String(value)) : value;
+      if (Array.isArray(value)) return value.map(expected);
+      if (value !== null && typeof value === 'object') return Object.fromEntries(Object.entries(value).map(([key, entry]) => [key, expected(entry)]));
+      return value;
+    };
+    fc.assert(
+      fc.property(fc.jsonValue(), fc.bigInt({ min: -(2n ** 64n), max: 2n ** 64n }), (value, big) => {
+        const text = JSON.stringify({ value, big: 0 }).replace('"big":0', `"big":${big}`);
+        const parsed = parseJsonPrecise(text) as { value: unknown; big: unknown };
+        expect(parsed.value).toEqual(expected(JSON.parse(JSON.stringify(value))));
+        expect(parsed.big).toBe(Number.isSafeInteger(Number(big)) ? Number(big) : big);
+      }),
+    );
+  });
+
+  it('truncated JSON is a ParseError naming file, line and column', () => {
+    const text = fixture('drbd-9/status-connected.json');
+    const cut = text.slice(0, text.indexOf('"connections"') + 20);
+    const error = (() => {
+      try {
+        parseDrbdsetupJson(cut, { file: 'status.json' });
+      } catch (caught) {
+        return caught;
+      }
+      return undefined;
+    })();
+    expect(error).toBeInstanceOf(ParseError);
+    expect(error).toMatchObject({ file: 'status.json' });
+    expect((error as ParseError).line).toBeGreaterThan(1);
+    expect(() => parseDrbdsetupJson('{"not": "an array"}')).toThrow(ParseError);
+    expect(() => parseDrbdsetupJson('[{"name": 3}]')).toThrow(ParseError);
+  });
+});
+
+describe('drbdadm status text', () => {
+  it('reads the verbose, statistics form with continuation lines into the same model', () => {
+    const status = parseDrbdadmStatus(fixture('drbd-9/drbdadm-status-verbose-multivolume.txt'));
+    const [resource] = status.resources;
+    expect(resource).toMatchObject({ name: 'data', nodeId: 0, role: 'Primary', suspended: false, writeOrdering: 'flush' });
+    expect(resource?.devices.map((device) => [device.volume, device.minor, device.diskState, device.size])).toEqual([
+      [0, 100, 'UpToDate', 1048412],
+      [1, 101, 'UpToDate', 2097152],
+    ]);
+    expect(resource?.devices[0]?.extra).toMatchObject({ 'al-suspended': 'no', blocked: 'no' });
+    expect(resource?.connections.map((connection) => [connection.name, connection.peerNodeId, connection.connectionState, connection.peerRole])).toEqual([
+      ['node2', 1, 'Connected', 'Secondary'],
+      ['node3', 2, 'Connected', 'Secondary'],
+    ]);
+    expect(resource?.connections[0]?.peerDevices[1]).toMatchObject({ volume: 1, replicationState: 'SyncSource', peerDiskState: 'Inconsistent', outOfSync: 1048576, percentInSync: 50 });
+    expect(resource?.connections[1]?.peerDevices[0]).toMatchObject({ peerDiskState: 'Diskless', peerClient: true });
+  });
+
+  it('reads the short form, where a connected peer prints no connection state', () => {
+    const status = parseDrbdadmStatus(fixture('drbd-9/drbdadm-status-connected.txt'));
+    expect(status.resources[0]?.connections[0]).toMatchObject({ name: 'node2', connectionState: 'Connected', peerRole: 'Secondary', peerDevices: [{ volume: 0, replicationState: 'Established', peerDiskState: 'UpToDate' }] });
+  });
+
+  it('a line out of place is a ParseError with its line', () => {
+    expect(() => parseDrbdadmStatus('  disk:UpToDate\n', { file: 's.txt' })).toThrow(/s\.txt:1:3/);
+    expect(() => parseDrbdadmStatus('r0 role:Primary\n      volume:0 replication:Established\n', { file: 's.txt' })).toThrow(/s\.txt:2/);
+  });
+
+  it('never throws anything but a ParseError on arbitrary text', () => {
+    fc.assert(
+      fc.property(fc.array(fc.oneof(fc.string(), fc.constantFrom('r0 role:Primary', '  disk:UpToDate', '  node2 role:Secondary', '    peer-disk:UpToDate', '    volume:0 replication:SyncSource done:1.5', '  volume:1 disk:Diskless')), { maxLength: 12 }), (lines) => {
+        try {
+          parseDrbdadmStatus(lines.join('\n'));
+        } catch (error) {
+          expect(error).toBeInstanceOf(ParseError);
+        }
+      }),
+    );
+  });
+});
+
+describe('/proc/drbd of DRBD 8.4', () => {
+  it('reads cs/ro/ds/ns/nr/dw/dr/al/bm/lo/pe/ua/ap/ep/wo/oos and the sync progress', () => {
+    const status = parseProcDrbd(fixture('drbd-8.4/proc-drbd.txt'));
+    expect(status).toMatchObject({ source: 'proc-drbd', version: '8.4.11' });
+    expect(status.resources.map((resource) => resource.name)).toEqual(['drbd0', 'drbd1', 'drbd2', 'drbd4']);
+    const syncing = status.resources[1];
+    expect(syncing).toMatchObject({ role: 'Primary', writeOrdering: 'flush', devices: [{ minor: 1, diskState: 'UpToDate', read: 314376, written: 0, alWrites: 8, bmWrites: 0, lowerPending: 0 }] });
+    expect(syncing?.connections[0]).toMatchObject({ connectionState: 'Connected', peerRole: 'Secondary', extra: { protocol: 'C' } });
+    expect(syncing?.connections[0]?.peerDevices[0]).toMatchObject({ replicationState: 'SyncSource', peerDiskState: 'Inconsistent', sent: 312232, received: 0, pending: 2, outOfSync: 736176, percentInSync: 30, etaSeconds: 22 });
+    expect(status.resources[3]?.writeOrdering).toBe('drain');
+  });
+
+  it('is recognised by its shape, like the other captures', () => {
+    expect(parseDrbdStatusText(fixture('drbd-8.4/proc-drbd.txt')).source).toBe('proc-drbd');
+    expect(parseDrbdStatusText(fixture('drbd-9/status-connected.json')).source).toBe('drbdsetup-json');
+    expect(parseDrbdStatusText(fixture('drbd-9/drbdadm-status-connected.txt')).source).toBe('drbdadm-status');
+  });
+});
