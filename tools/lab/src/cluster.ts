@@ -192,6 +192,27 @@ export class LabCluster {
       }), 250);
   }
 
+  /**
+   * The seed's resources, with the real tools: a VirtualIP (IPaddr2, `vip`)
+   * and a WebServer (the lab's web server on port 80), colocated and ordered,
+   * monitored every 10 s; stonith off. Returns once both run on one node.
+   */
+  async createSeedResources(options: { vip?: string; from?: string } = {}): Promise<LabClusterView> {
+    const from = options.from ?? 'node1';
+    const vip = options.vip ?? '10.213.0.100';
+    const pcs = (args: string[]) => this.exec(from, 'pcs', args, { timeoutMs: 120_000 });
+    await pcs(['property', 'set', 'stonith-enabled=false']);
+    await pcs(['resource', 'create', 'VirtualIP', 'ocf:heartbeat:IPaddr2', `ip=${vip}`, 'cidr_netmask=24', 'op', 'monitor', 'interval=10s']);
+    await pcs(['resource', 'create', 'WebServer', 'ocf:heartbeat:anything', `binfile=${this.webServerPath}`, 'cmdline_options=80', 'op', 'monitor', 'interval=10s']);
+    await pcs(['constraint', 'colocation', 'add', 'WebServer', 'with', 'VirtualIP', 'INFINITY']);
+    await pcs(['constraint', 'order', 'VirtualIP', 'then', 'WebServer']);
+    return this.waitForView('VirtualIP and WebServer started together', (view) => {
+      const ip = view.resources.find((resource) => resource.id === 'VirtualIP');
+      const web = view.resources.find((resource) => resource.id === 'WebServer');
+      return ip?.active === true && web?.active === true && ip.nodes.length === 1 && ip.nodes[0] === web.nodes[0];
+    });
+  }
+
   /** Hard crash: SIGKILL to the node's PID 1 takes every process, mount and its link with it. */
   async kill(node: string): Promise<void> {
     const entry = this.node(node);

@@ -17,6 +17,18 @@ export function useLabHaproxy(options: HaproxyLabOptions = {}): () => HaproxyLab
   return useLab('the lab HAProxy', () => startHaproxyLab(options), 60_000);
 }
 
+/** A cluster and the lab's HAProxy together (one teardown for both: each alone would remove the other). */
+export function useLabStack(options: { cluster: LabUpOptions; haproxy?: HaproxyLabOptions }): () => { cluster: LabCluster; haproxy: HaproxyLab } {
+  return useLab(
+    'the lab cluster and HAProxy',
+    async () => {
+      const cluster = await LabCluster.up(options.cluster);
+      return { cluster, haproxy: await startHaproxyLab(options.haproxy ?? {}) };
+    },
+    240_000,
+  );
+}
+
 function useLab<T>(what: string, start: () => Promise<T>, startTimeoutMs: number): () => T {
   let value: T | undefined;
   beforeAll(async () => {

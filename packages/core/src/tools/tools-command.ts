@@ -33,6 +33,8 @@ export interface PackageCliOptions {
   packageJsonUrl: URL;
   tools: readonly ToolSpec[];
   subCommands?: Record<string, CliCommand<any>>;
+  /** The root's own options and run, for a CLI whose main job needs no subcommand (`ha-monitor --config FILE`). */
+  root?: Pick<CliCommand<any>, 'args' | 'run'>;
 }
 
 /**
@@ -44,6 +46,7 @@ export function createPackageCli(options: PackageCliOptions): { command: CliComm
   const command = defineCliCommand({
     meta: { name: options.name, version, description: options.description },
     subCommands: { ...options.subCommands, tools: createToolsCommand(options.tools) },
+    ...options.root,
   });
   return { command, main: () => runCliMain(command) };
 }

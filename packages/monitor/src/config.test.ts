@@ -1,0 +1,138 @@
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { runCli, type CliIo } from '@ha/core';
+import { command } from './cli.js';
+import { buildMonitor, parseLabels, parseMonitorConfig } from './config.js';
+
+const scratch = await mkdtemp(join(tmpdir(), 'ha-monitor-config-'));
+afterAll(() => rm(scratch, { recursive: true, force: true }));
+
+async function run(argv: string[]): Promise<{ code: number; out: string; err: string }> {
+  const io: CliIo & { out: string; err: string } = { out: '', err: '', stdout: (text) => void (io.out += text), stderr: (text) => void (io.err += text) };
+  const code = await runCli(command, argv, io);
+  return { code, out: io.out, err: io.err };
+}
+
+const full = `
+[monitor]
+state_dir = /var/lib/ha-monitor
+labels = cluster=prod, site=east
+raise_after = 2s
+
+[pacemaker]
+interval = 2s
+alert_socket = /run/ha-monitor/pacemaker.sock
+
+[corosync]
+enabled = false
+
+[haproxy]
+socket = /run/haproxy/admin.sock
+interval = 500ms
+sessions_ratio = 0.8
+
+[drbd]
+enabled = false
+
+[http]
+listen = 127.0.0.1:9664
+
+[sink.stdout]
+format = text
+
+[sink.webhook.ops]
+url = https://hooks.example/ops
+secret = s3cret
+
+[sink.webhook.dev]
+url = http://127.0.0.1:8080/hook
+
+[sink.alertmanager]
+url = http://127.0.0.1:9093
+resend = 30s
+
+[sink.command]
+command = /usr/local/bin/send_alert --team ha
+
+[alert.PacemakerNodeStandby]
+severity = warning
+remind_every = 1h
+
+[silence.maintenance-window]
+match = alertname=HaproxyServerDown, server=~"srv[12]"
+starts = 2026-11-25T22:00:00Z
+ends = 2026-11-25T23:00:00Z
+comment = kernel updates
+
+[inhibit.rack]
+source = alertname=RackDown
+target = alertname=~"Pacemaker.*"
+equal = rack
+`;
+
+describe('configuration', () => {
+  it('reads every section, builds probes and sinks; flags and durations are typed', async () => {
+    const config = parseMonitorConfig(full);
+    expect(config.haproxy).toMatchObject({ interval: 500, sessions_ratio: 0.8 });
+    const built = await buildMonitor(config);
+    expect(built.options.probes.map((probe) => `${probe.name} ${probe.intervalMs}`)).toEqual(['pacemaker 2000', 'haproxy 500']);
+    expect(built.options.sinks?.map((sink) => sink.name)).toEqual(['stdout', 'webhook.ops', 'webhook.dev', 'alertmanager', 'command']);
+    expect(built.options.alerts).toMatchObject({
+      defaults: { raiseAfterMs: 2000 },
+      policies: { PacemakerNodeStandby: { severity: 'warning', remindEveryMs: 3_600_000 } },
+      externalLabels: { cluster: 'prod', site: 'east' },
+      silences: [{ id: 'maintenance-window', startsAt: Date.parse('2026-11-25T22:00:00Z'), endsAt: Date.parse('2026-11-25T23:00:00Z'), comment: 'kernel updates' }],
+      inhibitRules: [{ equal: ['rack'] }],
+    });
+    expect(built.options.stateDir).toBe('/var/lib/ha-monitor');
+    expect(built.listen).toBe('127.0.0.1:9664');
+    expect(built.decisions).toEqual(['pacemaker: on (configured)', 'corosync: off (enabled = false)', 'haproxy: on (configured)', 'drbd: off (enabled = false)']);
+  });
+
+  it('every error names its section and key', () => {
+    expect(() => parseMonitorConfig('[haproxy]\ninterval = soon\n', { file: 'm.ini' })).toThrow("m.ini: [haproxy] interval: 'soon' is not a duration (e.g. 500ms, 5s, 2m, 1h)");
+    expect(() => parseMonitorConfig('[haproxy]\nsocket = /x\nintervall = 1s\n')).toThrow("[haproxy]: unknown key 'intervall'");
+    expect(() => parseMonitorConfig('[sink.webhook]\nsecret = x\n')).toThrow(/\[sink\.webhook\]/);
+    expect(() => parseMonitorConfig('[alert.X]\nseverity = loud\n')).toThrow(/^\[alert\.X\] severity: /);
+    expect(() => parseMonitorConfig('[pacemaker]\nenabled = maybe\n')).toThrow(/^\[pacemaker\] enabled: /);
+    expect(() => parseMonitorConfig('[nonsense]\n')).toThrow("the file: unknown key 'nonsense'");
+    expect(() => parseLabels('cluster')).toThrow(/not NAME=VALUE/);
+  });
+
+  it('absent sections are detected from what is installed here; the haproxy socket must exist', async () => {
+    const built = await buildMonitor(parseMonitorConfig('[haproxy]\nenabled = false\n[pacemaker]\nenabled = false\n[corosync]\nenabled = false\n'));
+    // drbd-utils is installed but no DRBD module is loaded here: not in use.
+    expect(built.decisions).toContain('drbd: off (auto: not found here)');
+    expect(built.options.probes).toEqual([]);
+  });
+});
+
+describe('ha-monitor CLI', () => {
+  it('a bad configuration: one line, exit 2', async () => {
+    const file = join(scratch, 'bad.ini');
+    await writeFile(file, '[http]\nlisten = nowhere\n[haproxy]\nsocket = /x\ninterval = 1 parsec\n');
+    const result = await run(['--config', file, '--once']);
+    expect(result.code).toBe(2);
+    expect(result.err).toBe(`ha-monitor: ${file}: [haproxy] interval: '1 parsec' is not a duration (e.g. 500ms, 5s, 2m, 1h)\n`);
+    expect((await run(['--config', join(scratch, 'missing.ini')])).err).toMatch(/^ha-monitor: .*missing\.ini: cannot read/);
+  });
+
+  it('--once with nothing to watch is an error naming why; a socket that does not answer is exit 2 with the probe failing', async () => {
+    const nothing = await run(['--once', '--no-pacemaker', '--no-corosync', '--no-haproxy', '--no-drbd']);
+    expect(nothing).toMatchObject({ code: 2 });
+    expect(nothing.err).toMatch(/^ha-monitor: nothing to watch here \(pacemaker: off/);
+    const dead = await run(['--once', '--json', '--no-pacemaker', '--no-corosync', '--no-drbd', '--haproxy-socket', join(scratch, 'no.sock')]);
+    expect(dead.code).toBe(2);
+    const result = JSON.parse(dead.out) as { healthy: boolean; probes: { name: string; ok: boolean; error: string }[] };
+    expect(result.healthy).toBe(false);
+    expect(result.probes).toMatchObject([{ name: 'haproxy', ok: false }]);
+    expect(result.probes[0]?.error).toMatch(/no\.sock/);
+  });
+
+  it('pacemaker-alert needs install or remove, and a socket to install', async () => {
+    expect((await run(['pacemaker-alert', 'frobnicate'])).err).toMatch(/'frobnicate' is not install or remove/);
+    expect((await run(['pacemaker-alert', 'install'])).err).toMatch(/install needs --socket/);
+  });
+});

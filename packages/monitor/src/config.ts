@@ -1,0 +1,307 @@
+import { constants, existsSync } from 'node:fs';
+import { access, readFile } from 'node:fs/promises';
+import { delimiter, join } from 'node:path';
+import { parse as parseIni } from 'ini';
+import { z } from 'zod';
+import { createRunner, defaultRunner, HaError, parseDuration, UsageError, type Runner } from '@ha/core';
+import { defaultSocket } from '@ha/haproxy-runtime';
+import type { AlertPolicy, InhibitRule, Silence } from './engine/alert-engine.js';
+import { parseMatchers } from './engine/matchers.js';
+import { severitySchema, type Labels } from './model.js';
+import type { MonitorOptions } from './monitor.js';
+import { createCorosyncProbe } from './probes/corosync.js';
+import { createDrbdProbe, drbdInUse } from './probes/drbd.js';
+import { createHaproxyProbe } from './probes/haproxy.js';
+import { createPacemakerProbe } from './probes/pacemaker.js';
+import type { Probe } from './probes/probe.js';
+import { createAlertmanagerSink } from './sinks/alertmanager.js';
+import { createCommandSink } from './sinks/command.js';
+import type { Sink } from './sinks/sink.js';
+import { createStdoutSink } from './sinks/stdout.js';
+import { createSyslogSink, type SyslogFacility } from './sinks/syslog.js';
+import { createWebhookSink } from './sinks/webhook.js';
+
+// INI values arrive as strings, or booleans for true/false.
+const flag = z.union([z.boolean(), z.enum(['yes', 'no', 'on', 'off', 'true', 'false', '1', '0'])]).transform((value) => value === true || value === 'yes' || value === 'on' || value === 'true' || value === '1');
+const duration = z.string().transform((text, context) => {
+  try {
+    return parseDuration(text);
+  } catch (error) {
+    context.addIssue({ code: 'custom', message: (error as Error).message.replace(/^duration: /, '') });
+    return z.NEVER;
+  }
+});
+const ratio = z.coerce.number().gt(0).lte(1);
+const words = z.string().transform((text) => text.trim().split(/\s+/).filter((word) => word.length > 0));
+
+const probeSection = {
+  enabled: flag.optional(),
+  interval: duration.optional(),
+  timeout: duration.optional(),
+  /** Run the probe's commands through this (`sudo -n`, `nsenter -t PID -a`): words, not a shell line. */
+  command_prefix: words.optional(),
+};
+
+const policySection = z.strictObject({
+  severity: severitySchema.optional(),
+  raise_after: duration.optional(),
+  resolve_after: duration.optional(),
+  remind_every: duration.optional(),
+  enabled: flag.optional(),
+});
+
+const webhookSection = z.strictObject({ url: z.string(), secret: z.string().optional(), timeout: duration.optional() });
+const commandSection = z.strictObject({ command: words.pipe(z.array(z.string()).min(1, 'a program is needed')), timeout: duration.optional() });
+const alertmanagerSection = z.strictObject({ url: z.string(), resend: duration.optional(), timeout: duration.optional() });
+
+/** A sink section, or several named ones (`[sink.webhook.ops]`, `[sink.webhook.dev]`). */
+function sinkKind<S extends z.ZodObject>(section: S) {
+  return z.union([section, z.record(z.string(), section)]);
+}
+
+/** The INI configuration of `ha-monitor`, validated. */
+export const monitorConfigSchema = z.strictObject({
+  monitor: z
+    .strictObject({
+      state_dir: z.string().optional(),
+      /** `cluster=prod, site=east`: added to every alert. */
+      labels: z.string().optional(),
+      silence_in_maintenance: flag.optional(),
+      raise_after: duration.optional(),
+      resolve_after: duration.optional(),
+      remind_every: duration.optional(),
+    })
+    .optional(),
+  pacemaker: z.strictObject({ ...probeSection, alert_socket: z.string().optional() }).optional(),
+  corosync: z.strictObject(probeSection).optional(),
+  haproxy: z.strictObject({ ...probeSection, socket: z.string().optional(), sessions_ratio: ratio.optional() }).optional(),
+  drbd: z.strictObject({ ...probeSection, events: flag.optional(), stall_after: duration.optional() }).optional(),
+  http: z.strictObject({ enabled: flag.optional(), listen: z.string().optional() }).optional(),
+  sink: z
+    .strictObject({
+      stdout: z.strictObject({ format: z.enum(['json', 'text']).optional(), enabled: flag.optional() }).optional(),
+      webhook: sinkKind(webhookSection).optional(),
+      alertmanager: sinkKind(alertmanagerSection).optional(),
+      command: sinkKind(commandSection).optional(),
+      syslog: z.strictObject({ server: z.string().optional(), facility: z.string().optional(), tag: z.string().optional() }).optional(),
+    })
+    .optional(),
+  /** `[alert.PacemakerNodeStandby]`: a policy per alertname. */
+  alert: z.record(z.string(), policySection).optional(),
+  /** `[silence.NAME]`: `match = alertname=X, node=node2`, optional `starts`/`ends` (ISO 8601), `comment`. */
+  silence: z.record(z.string(), z.strictObject({ match: z.string(), starts: z.string().optional(), ends: z.string().optional(), comment: z.string().optional() })).optional(),
+  /** `[inhibit.NAME]`: `source`, `target` (matchers), `equal` (label names). */
+  inhibit: z.record(z.string(), z.strictObject({ source: z.string(), target: z.string(), equal: z.string().optional() })).optional(),
+});
+export type MonitorConfig = z.output<typeof monitorConfigSchema>;
+
+/** `[section.sub] key`: where a zod issue points in the INI file. */
+function where(path: readonly PropertyKey[]): string {
+  const parts = path.map(String);
+  if (parts.length === 0) return 'the file';
+  if (parts.length === 1) return `[${parts[0]}]`;
+  return `[${parts.slice(0, -1).join('.')}] ${parts[parts.length - 1]}`;
+}
+
+/** Reads an INI text into a validated configuration; errors name the section and key. */
+export function parseMonitorConfig(text: string, options: { file?: string; overrides?: Record<string, Record<string, unknown>> } = {}): MonitorConfig {
+  const raw = parseIni(text) as Record<string, unknown>;
+  for (const [section, values] of Object.entries(options.overrides ?? {})) {
+    const target = (raw[section] && typeof raw[section] === 'object' ? raw[section] : (raw[section] = {})) as Record<string, unknown>;
+    Object.assign(target, values);
+  }
+  const result = monitorConfigSchema.safeParse(raw);
+  if (!result.success) {
+    let issue = result.error.issues[0] as z.core.$ZodIssue;
+    // A sink section may be one section or several named ones: explain it as the single section it most likely is.
+    while (issue.code === 'invalid_union' && issue.errors[0]?.[0]) {
+      const inner: z.core.$ZodIssue = issue.errors[0][0];
+      issue = { ...inner, path: [...issue.path, ...inner.path] };
+    }
+    const unknownKey = issue.code === 'unrecognized_keys' ? ` '${issue.keys.join("', '")}'` : '';
+    const message = issue.code === 'unrecognized_keys' ? `unknown key${issue.keys.length > 1 ? 's' : ''}${unknownKey}` : issue.message;
+    throw new HaError('VALIDATION_ERROR', `${options.file ? `${options.file}: ` : ''}${where(issue.path)}: ${message}`);
+  }
+  return result.data;
+}
+
+/** Reads and validates a configuration file. */
+export async function loadMonitorConfig(path: string, overrides?: Record<string, Record<string, unknown>>): Promise<MonitorConfig> {
+  let text: string;
+  try {
+    text = await readFile(path, 'utf8');
+  } catch (error) {
+    throw new HaError('NOT_FOUND', `${path}: cannot read: ${(error as Error).message}`, { cause: error });
+  }
+  return parseMonitorConfig(text, { file: path, ...(overrides ? { overrides } : {}) });
+}
+
+/** `cluster=prod, site=east` into labels. */
+export function parseLabels(text: string): Labels {
+  const labels: Labels = {};
+  for (const part of text.split(',')) {
+    if (!part.trim()) continue;
+    const match = /^\s*([a-zA-Z_][a-zA-Z0-9_]*)\s*=\s*(.*?)\s*$/.exec(part);
+    if (!match) throw new UsageError(`[monitor] labels: '${part.trim()}' is not NAME=VALUE`);
+    labels[match[1] as string] = (match[2] as string).replace(/^"(.*)"$/, '$1');
+  }
+  return labels;
+}
+
+async function onPath(program: string): Promise<boolean> {
+  for (const directory of (process.env.PATH ?? '/usr/sbin:/usr/bin:/sbin:/bin').split(delimiter)) {
+    if (!directory) continue;
+    if (await access(join(directory, program), constants.X_OK).then(() => true, () => false)) return true;
+  }
+  return false;
+}
+
+function prefixedRunner(prefix: readonly string[] | undefined): Runner {
+  if (!prefix || prefix.length === 0) return defaultRunner;
+  const [file, ...args] = prefix as [string, ...string[]];
+  return createRunner({ wrap: (program, programArgs) => ({ file, args: [...args, program, ...programArgs] }), label: prefix.join(' ') });
+}
+
+/** The monitor's parts built from a configuration: probes, sinks, alert policies, HTTP. */
+export interface BuiltMonitor {
+  options: MonitorOptions;
+  /** `HOST:PORT`, or undefined when `[http] enabled = false`. */
+  listen: string | undefined;
+  /** Why each probe runs or not (`pacemaker: auto, crm_mon found`). */
+  decisions: string[];
+}
+
+/**
+ * Turns a configuration into monitor options. A probe whose section is absent
+ * runs only where its tools (and its daemon's configuration) are there;
+ * `enabled = false` turns one off; `enabled = true` runs it regardless.
+ */
+export async function buildMonitor(config: MonitorConfig, options: { write?: (line: string) => void } = {}): Promise<BuiltMonitor> {
+  const probes: Probe[] = [];
+  const decisions: string[] = [];
+  const decide = async (name: string, section: { enabled?: boolean | undefined } | undefined, detect: () => Promise<string | undefined>): Promise<boolean> => {
+    if (section?.enabled === false) {
+      decisions.push(`${name}: off (enabled = false)`);
+      return false;
+    }
+    // A section that is there (without enabled = false) means: watch this.
+    if (section !== undefined) {
+      decisions.push(`${name}: on (configured)`);
+      return true;
+    }
+    const found = await detect();
+    decisions.push(found ? `${name}: on (auto: ${found})` : `${name}: off (auto: not found here)`);
+    return found !== undefined;
+  };
+  const corosyncConf = () => existsSync('/etc/corosync/corosync.conf');
+
+  const pacemaker = config.pacemaker;
+  if (await decide('pacemaker', pacemaker, async () => ((await onPath('crm_mon')) && corosyncConf() ? 'crm_mon and corosync.conf' : undefined))) {
+    probes.push(
+      createPacemakerProbe({
+        runner: prefixedRunner(pacemaker?.command_prefix),
+        ...(pacemaker?.interval !== undefined ? { intervalMs: pacemaker.interval } : {}),
+        ...(pacemaker?.timeout !== undefined ? { timeoutMs: pacemaker.timeout } : {}),
+        ...(pacemaker?.alert_socket ? { alertSocket: pacemaker.alert_socket } : {}),
+      }),
+    );
+  }
+  const corosync = config.corosync;
+  if (await decide('corosync', corosync, async () => ((await onPath('corosync-cmapctl')) && corosyncConf() ? 'corosync-cmapctl and corosync.conf' : undefined))) {
+    probes.push(createCorosyncProbe({ runner: prefixedRunner(corosync?.command_prefix), ...(corosync?.interval !== undefined ? { intervalMs: corosync.interval } : {}), ...(corosync?.timeout !== undefined ? { timeoutMs: corosync.timeout } : {}) }));
+  }
+  const haproxy = config.haproxy;
+  const socket = haproxy?.socket ?? defaultSocket;
+  if (await decide('haproxy', haproxy, async () => (existsSync(socket) ? socket : undefined))) {
+    probes.push(
+      createHaproxyProbe({
+        socket,
+        ...(haproxy?.interval !== undefined ? { intervalMs: haproxy.interval } : {}),
+        ...(haproxy?.timeout !== undefined ? { timeoutMs: haproxy.timeout } : {}),
+        ...(haproxy?.sessions_ratio !== undefined ? { sessionsRatio: haproxy.sessions_ratio } : {}),
+      }),
+    );
+  }
+  const drbd = config.drbd;
+  if (await decide('drbd', drbd, async () => ((await onPath('drbdsetup')) && drbdInUse() ? 'drbdsetup and /proc/drbd' : undefined))) {
+    probes.push(
+      createDrbdProbe({
+        runner: prefixedRunner(drbd?.command_prefix),
+        ...(drbd?.interval !== undefined ? { intervalMs: drbd.interval } : {}),
+        ...(drbd?.timeout !== undefined ? { timeoutMs: drbd.timeout } : {}),
+        ...(drbd?.events !== undefined ? { events: drbd.events } : {}),
+        ...(drbd?.stall_after !== undefined ? { stallAfterMs: drbd.stall_after } : {}),
+      }),
+    );
+  }
+
+  const sinks: Sink[] = [];
+  const sinkConfig = config.sink ?? {};
+  if (sinkConfig.stdout && sinkConfig.stdout.enabled !== false) sinks.push(createStdoutSink({ format: sinkConfig.stdout.format ?? 'json', ...(options.write ? { write: options.write } : {}) }));
+  const named = <T>(kind: string, value: T | Record<string, T> | undefined, key: string): [string, T][] => {
+    if (value === undefined) return [];
+    if (typeof value === 'object' && value !== null && key in value) return [[kind, value as T]];
+    return Object.entries(value as Record<string, T>).map(([name, entry]) => [`${kind}.${name}`, entry]);
+  };
+  for (const [name, entry] of named('webhook', sinkConfig.webhook, 'url')) {
+    sinks.push(createWebhookSink({ name, url: entry.url, ...(entry.secret ? { secret: entry.secret } : {}), ...(entry.timeout !== undefined ? { timeoutMs: entry.timeout } : {}) }));
+  }
+  for (const [name, entry] of named('alertmanager', sinkConfig.alertmanager, 'url')) {
+    sinks.push(createAlertmanagerSink({ name, url: entry.url, ...(entry.resend !== undefined ? { resendIntervalMs: entry.resend } : {}), ...(entry.timeout !== undefined ? { timeoutMs: entry.timeout } : {}) }));
+  }
+  for (const [name, entry] of named('command', sinkConfig.command, 'command')) {
+    sinks.push(createCommandSink({ name, command: entry.command, ...(entry.timeout !== undefined ? { timeoutMs: entry.timeout } : {}) }));
+  }
+  if (sinkConfig.syslog) {
+    const { server, facility, tag } = sinkConfig.syslog;
+    sinks.push(createSyslogSink({ ...(server ? { server } : {}), ...(facility ? { facility: facility as SyslogFacility } : {}), ...(tag ? { tag } : {}) }));
+  }
+
+  const monitor = config.monitor ?? {};
+  const policies: Record<string, AlertPolicy> = {};
+  for (const [alertname, policy] of Object.entries(config.alert ?? {})) {
+    policies[alertname] = {
+      ...(policy.severity ? { severity: policy.severity } : {}),
+      ...(policy.raise_after !== undefined ? { raiseAfterMs: policy.raise_after } : {}),
+      ...(policy.resolve_after !== undefined ? { resolveAfterMs: policy.resolve_after } : {}),
+      ...(policy.remind_every !== undefined ? { remindEveryMs: policy.remind_every } : {}),
+      ...(policy.enabled !== undefined ? { enabled: policy.enabled } : {}),
+    };
+  }
+  const time = (text: string | undefined, what: string) => {
+    if (text === undefined) return undefined;
+    const value = Date.parse(text);
+    if (Number.isNaN(value)) throw new UsageError(`${what}: '${text}' is not a date and time (ISO 8601)`);
+    return value;
+  };
+  const silences: Silence[] = Object.entries(config.silence ?? {}).map(([id, silence]) => {
+    const startsAt = time(silence.starts, `[silence.${id}] starts`);
+    const endsAt = time(silence.ends, `[silence.${id}] ends`);
+    return { id, matchers: parseMatchers(silence.match), ...(startsAt !== undefined ? { startsAt } : {}), ...(endsAt !== undefined ? { endsAt } : {}), ...(silence.comment ? { comment: silence.comment } : {}) };
+  });
+  const inhibitRules: InhibitRule[] = Object.values(config.inhibit ?? {}).map((rule) => ({ source: parseMatchers(rule.source), target: parseMatchers(rule.target), equal: (rule.equal ?? '').split(/[\s,]+/).filter(Boolean) }));
+  const defaults: AlertPolicy = {
+    ...(monitor.raise_after !== undefined ? { raiseAfterMs: monitor.raise_after } : {}),
+    ...(monitor.resolve_after !== undefined ? { resolveAfterMs: monitor.resolve_after } : {}),
+    ...(monitor.remind_every !== undefined ? { remindEveryMs: monitor.remind_every } : {}),
+  };
+
+  const http = config.http ?? {};
+  return {
+    options: {
+      probes,
+      sinks,
+      ...(monitor.state_dir ? { stateDir: monitor.state_dir } : {}),
+      alerts: {
+        defaults,
+        policies,
+        silences,
+        inhibitRules,
+        ...(monitor.labels ? { externalLabels: parseLabels(monitor.labels) } : {}),
+        ...(monitor.silence_in_maintenance === false ? { silenceInMaintenance: false } : {}),
+      },
+    },
+    listen: http.enabled === false ? undefined : (http.listen ?? '127.0.0.1:9664'),
+    decisions,
+  };
+}

@@ -1,0 +1,36 @@
+import type { AlertPolicy, InhibitRule } from './alert-engine.js';
+import { parseMatchers } from './matchers.js';
+
+/**
+ * Hold-downs where a condition is normal for a moment: a resource stopped
+ * while Pacemaker moves it, a corosync link that Pacemaker is about to report
+ * as a node going offline (which then inhibits it; knet sees a dead link
+ * about 6 s before the token and consensus timeouts end the membership),
+ * queues that come and go.
+ */
+export const defaultPolicies: Record<string, AlertPolicy> = {
+  PacemakerResourceStopped: { raiseAfterMs: 5_000 },
+  CorosyncLinkDown: { raiseAfterMs: 10_000 },
+  CorosyncMemberLeft: { raiseAfterMs: 3_000 },
+  CorosyncQuorumLost: { raiseAfterMs: 3_000 },
+  HaproxyQueueing: { raiseAfterMs: 10_000, resolveAfterMs: 10_000 },
+  HaproxySessionsNearLimit: { raiseAfterMs: 10_000, resolveAfterMs: 30_000 },
+  ProbeFailing: { raiseAfterMs: 5_000 },
+};
+
+/**
+ * Grouping: while a node is offline, its own other alerts (unclean, failed
+ * actions on it, corosync's view of it) and the resources stopped meanwhile
+ * are not sent; while a backend is down, its servers' DOWN alerts are not;
+ * Pacemaker's quorum alert covers corosync's.
+ */
+export const defaultInhibitRules: InhibitRule[] = [
+  { source: parseMatchers('alertname=PacemakerNodeOffline'), target: parseMatchers('alertname=~"(Pacemaker|Corosync).*", alertname!=PacemakerNodeOffline'), equal: ['node'] },
+  { source: parseMatchers('alertname=PacemakerNodeOffline'), target: parseMatchers('alertname=PacemakerResourceStopped'), equal: [] },
+  { source: parseMatchers('alertname=HaproxyBackendDown'), target: parseMatchers('alertname=HaproxyServerDown'), equal: ['proxy'] },
+  { source: parseMatchers('alertname=PacemakerQuorumLost'), target: parseMatchers('alertname=CorosyncQuorumLost'), equal: [] },
+  { source: parseMatchers('alertname=PacemakerNoDC'), target: parseMatchers('alertname=~"PacemakerQuorumLost|CorosyncQuorumLost"'), equal: [] },
+];
+
+/** While it is present, everything else is silenced (unless configured otherwise). */
+export const maintenanceAlertname = 'PacemakerMaintenanceMode';

@@ -1,0 +1,228 @@
+import { defaultRunner, type Runner } from '@ha/core';
+import { failCounts, listInstances, readClusterStatus, stoppedThatShouldRun, type ClusterStatus, type ResourceNode } from '@ha/pcs-client';
+import type { Condition } from '../model.js';
+import type { MetricSample } from '../metrics/catalog.js';
+import { AlertReceiver } from '../pacemaker-alert/receiver.js';
+import type { Probe } from './probe.js';
+
+/** What the Pacemaker rules remember between runs: where resources last ran, the DC, fencing seen. */
+export interface PacemakerMemory {
+  locations: Record<string, string[]>;
+  dc?: string | undefined;
+  fencing: string[];
+}
+
+/** Every collection id (clone, bundle) in the tree: their instances legitimately run on many nodes. */
+function collectionIds(resources: readonly ResourceNode[]): Set<string> {
+  const ids = new Set<string>();
+  const visit = (node: ResourceNode) => {
+    if (node.kind === 'clone' || node.kind === 'bundle') ids.add(node.id);
+    if (node.kind === 'group' || node.kind === 'clone') node.children.forEach(visit);
+  };
+  resources.forEach(visit);
+  return ids;
+}
+
+/**
+ * What is wrong in a cluster status, as conditions, and the one-off events
+ * since the previous status (a failover, a DC change, fencing). Pure.
+ * Maintenance-aware: a node in standby or maintenance on purpose is `info`.
+ */
+export function pacemakerConditions(status: ClusterStatus, previous?: PacemakerMemory): { conditions: Condition[]; memory: PacemakerMemory } {
+  const conditions: Condition[] = [];
+  const { summary } = status;
+  if (!summary.dc.present) conditions.push({ alertname: 'PacemakerNoDC', labels: {}, severity: 'critical', summary: 'no DC is elected: the cluster cannot make decisions' });
+  else if (!summary.quorate) conditions.push({ alertname: 'PacemakerQuorumLost', labels: {}, severity: 'critical', summary: `this partition (DC ${summary.dc.name ?? '?'}) has no quorum` });
+  if (summary.options.maintenanceMode) conditions.push({ alertname: 'PacemakerMaintenanceMode', labels: {}, severity: 'info', summary: 'the cluster is in maintenance mode: Pacemaker manages nothing' });
+  if (summary.options.stopAllResources) conditions.push({ alertname: 'PacemakerStopAllResources', labels: {}, severity: 'warning', summary: 'stop-all-resources is set: every resource is stopped' });
+
+  const locations = new Map<string, string[]>();
+  const collections = collectionIds(status.resources);
+  const instances = listInstances(status);
+  for (const instance of instances) {
+    if (instance.parents.some((parent) => collections.has(parent))) continue;
+    if (instance.active && instance.nodes.length > 0) locations.set(instance.id, [...instance.nodes].sort());
+  }
+
+  for (const node of status.nodes) {
+    if (node.type !== 'member' && !node.expectedUp && !node.online) continue; // a remote/guest node whose resource is stopped on purpose
+    const ran = Object.entries(previous?.locations ?? {}).filter(([, nodes]) => nodes.includes(node.name)).map(([resource]) => resource);
+    if (!node.online && !node.pending) {
+      conditions.push({
+        alertname: 'PacemakerNodeOffline',
+        labels: { node: node.name },
+        // A node stopped cleanly (expected down) is someone's decision; a crash or a cut is not.
+        severity: node.expectedUp || node.unclean ? 'critical' : 'warning',
+        summary: `node ${node.name} is offline${node.unclean ? ' and unclean' : ''}${ran.length > 0 ? ` (it ran ${ran.join(', ')})` : ''}`,
+        ...(ran.length > 0 ? { annotations: { resources: ran.join(',') } } : {}),
+      });
+    }
+    if (node.unclean) conditions.push({ alertname: 'PacemakerNodeUnclean', labels: { node: node.name }, severity: 'critical', summary: `node ${node.name} is unclean: it must be fenced before its resources can move` });
+    if (node.standby) {
+      conditions.push({ alertname: 'PacemakerNodeStandby', labels: { node: node.name }, severity: node.standbyOnFail ? 'warning' : 'info', summary: node.standbyOnFail ? `node ${node.name} was put in standby after a failure (on-fail=standby)` : `node ${node.name} is in standby` });
+    }
+    if (node.maintenance && !summary.options.maintenanceMode) conditions.push({ alertname: 'PacemakerNodeMaintenance', labels: { node: node.name }, severity: 'info', summary: `node ${node.name} is in maintenance: its resources are not managed` });
+    if (node.shutdown && node.online) conditions.push({ alertname: 'PacemakerNodeShuttingDown', labels: { node: node.name }, severity: 'info', summary: `node ${node.name} is shutting down` });
+  }
+
+  for (const stopped of stoppedThatShouldRun(status)) {
+    conditions.push({ alertname: 'PacemakerResourceStopped', labels: { resource: stopped.id }, severity: 'critical', summary: `resource ${stopped.id}${stopped.top !== stopped.id ? ` (in ${stopped.top})` : ''} is ${stopped.reason === 'stopped' ? 'stopped but should run' : stopped.reason}` });
+  }
+  const seenFailed = new Set<string>();
+  for (const instance of instances) {
+    if (instance.failed) {
+      for (const node of instance.nodes.length > 0 ? instance.nodes : ['']) {
+        const key = `${instance.id}@${node}`;
+        if (seenFailed.has(key)) continue;
+        seenFailed.add(key);
+        conditions.push({ alertname: 'PacemakerResourceFailed', labels: { resource: instance.id, ...(node ? { node } : {}) }, severity: 'critical', summary: `resource ${instance.id} is FAILED${node ? ` on ${node}` : ''}` });
+      }
+    }
+    if (!instance.managed && !summary.options.maintenanceMode && !instance.resource.maintenance) {
+      conditions.push({ alertname: 'PacemakerResourceUnmanaged', labels: { resource: instance.id }, severity: 'info', summary: `resource ${instance.id} is unmanaged` });
+    }
+    if (instance.nodes.length > 1 && instance.role !== 'Migrating' && !instance.parents.some((parent) => collections.has(parent))) {
+      conditions.push({ alertname: 'PacemakerResourceMultiActive', labels: { resource: instance.id }, severity: 'critical', summary: `resource ${instance.id} is active on ${instance.nodes.length} nodes (${instance.nodes.join(', ')})` });
+    }
+  }
+  const failures = new Map<string, Condition>();
+  for (const failure of status.failures) {
+    const operation = failure.task ?? 'operation';
+    const labels = { resource: failure.resource, node: failure.node, operation };
+    const key = JSON.stringify(labels);
+    if (failures.has(key)) continue;
+    failures.set(key, {
+      alertname: 'PacemakerFailedAction',
+      labels,
+      severity: 'warning',
+      summary: `${operation} of ${failure.resource} on ${failure.node} failed: ${failure.exitStatus}${failure.exitReason ? ` (${failure.exitReason})` : ''}`,
+    });
+  }
+  conditions.push(...failures.values());
+
+  // One-off events, against what the previous run saw.
+  const memory: PacemakerMemory = { locations: { ...(previous?.locations ?? {}) }, dc: summary.dc.present ? summary.dc.name : previous?.dc, fencing: [] };
+  for (const [resource, nodes] of locations) {
+    const before = previous?.locations[resource];
+    if (before && before.join(',') !== nodes.join(',')) {
+      conditions.push({ alertname: 'PacemakerResourceMoved', labels: { resource }, severity: 'info', summary: `resource ${resource} moved from ${before.join(', ')} to ${nodes.join(', ')}`, event: true, annotations: { from: before.join(','), to: nodes.join(',') } });
+    }
+    memory.locations[resource] = nodes;
+  }
+  // Keep where a resource last ran while it is stopped (so the move is seen when it starts elsewhere); forget deleted ones.
+  const known = new Set(instances.map((instance) => instance.id));
+  for (const resource of Object.keys(memory.locations)) if (!known.has(resource)) delete memory.locations[resource];
+  if (previous?.dc && summary.dc.present && summary.dc.name && summary.dc.name !== previous.dc) {
+    conditions.push({ alertname: 'PacemakerDCChanged', labels: {}, severity: 'info', summary: `the DC moved from ${previous.dc} to ${summary.dc.name}`, event: true, annotations: { from: previous.dc, to: summary.dc.name } });
+  }
+  for (const fence of status.fenceHistory) {
+    const key = `${fence.target}|${fence.action}|${fence.completed ?? ''}|${fence.status}`;
+    memory.fencing.push(key);
+    if (previous && !previous.fencing.includes(key) && fence.status !== 'pending') {
+      conditions.push({
+        alertname: 'PacemakerFencing',
+        labels: { node: fence.target, action: fence.action },
+        severity: fence.status === 'success' ? 'warning' : 'critical',
+        summary: `fencing (${fence.action}) of ${fence.target} by ${fence.delegate ?? fence.origin}: ${fence.status}${fence.exitReason ? ` (${fence.exitReason})` : ''}`,
+        event: true,
+      });
+    }
+  }
+  return { conditions, memory };
+}
+
+/** Prometheus samples of a cluster status, with ha_cluster_exporter's names and labels. */
+export function pacemakerSamples(status: ClusterStatus): MetricSample[] {
+  const samples: MetricSample[] = [];
+  for (const node of status.nodes) {
+    const flags: [string, boolean][] = [
+      ['online', node.online],
+      ['standby', node.standby],
+      ['standby_onfail', node.standbyOnFail],
+      ['maintenance', node.maintenance],
+      ['pending', node.pending],
+      ['unclean', node.unclean],
+      ['shutdown', node.shutdown],
+      ['expected_up', node.expectedUp],
+      ['dc', node.isDc],
+    ];
+    for (const [flag, on] of flags) if (on) samples.push({ name: 'ha_cluster_pacemaker_nodes', labels: { node: node.name, type: node.type, status: flag }, value: 1 });
+  }
+  samples.push({ name: 'ha_cluster_pacemaker_nodes_total', value: status.summary.nodesConfigured ?? status.nodes.length });
+  const instances = listInstances(status);
+  const clones = collectionIds(status.resources);
+  for (const instance of instances) {
+    const statuses = [instance.active && 'active', instance.resource.orphaned && 'orphaned', instance.resource.blocked && 'blocked', instance.failed && 'failed', instance.resource.failureIgnored && 'failure_ignored'].filter((entry): entry is string => typeof entry === 'string');
+    const group = instance.parents.find((parent) => !clones.has(parent)) ?? '';
+    const clone = instance.parents.find((parent) => clones.has(parent)) ?? '';
+    for (const node of instance.nodes.length > 0 ? instance.nodes : ['']) {
+      for (const state of statuses.length > 0 ? statuses : ['stopped']) {
+        samples.push({ name: 'ha_cluster_pacemaker_resources', labels: { node, resource: instance.id, role: instance.role.toLowerCase(), managed: String(instance.managed), status: state, agent: instance.agent, group, clone }, value: 1 });
+      }
+    }
+  }
+  samples.push({ name: 'ha_cluster_pacemaker_resources_total', value: status.summary.resourcesConfigured ?? instances.length });
+  if (status.summary.options.stonithEnabled !== undefined) samples.push({ name: 'ha_cluster_pacemaker_stonith_enabled', value: status.summary.options.stonithEnabled ? 1 : 0 });
+  for (const entry of failCounts(status)) {
+    samples.push({ name: 'ha_cluster_pacemaker_fail_count', labels: { node: entry.node, resource: entry.resource }, value: entry.count >= 1_000_000 ? Number.POSITIVE_INFINITY : entry.count });
+  }
+  for (const history of status.nodeHistory) {
+    for (const resource of history.resources) {
+      if (resource.migrationThreshold !== undefined) samples.push({ name: 'ha_cluster_pacemaker_migration_threshold', labels: { node: history.node, resource: resource.id }, value: resource.migrationThreshold });
+    }
+  }
+  const lastChange = status.summary.lastChange?.time ? Date.parse(status.summary.lastChange.time) : Number.NaN;
+  if (Number.isFinite(lastChange)) samples.push({ name: 'ha_cluster_pacemaker_config_last_change', value: Math.floor(lastChange / 1000) });
+  for (const ban of status.bans) samples.push({ name: 'ha_cluster_pacemaker_location_constraints', labels: { constraint: ban.id, node: ban.node, resource: ban.resource, role: ban.promotedOnly ? 'promoted' : '' }, value: ban.weight });
+  return samples;
+}
+
+export interface PacemakerProbeOptions {
+  /** Runs crm_mon (default: this machine). */
+  runner?: Runner;
+  intervalMs?: number;
+  timeoutMs?: number;
+  /** Listen here for the events of the shipped Pacemaker alert agent, and run at once on each. */
+  alertSocket?: string;
+}
+
+/**
+ * Pacemaker through crm_mon's XML (@ha/pcs-client), polled every
+ * `intervalMs`, and at once when Pacemaker's alert agent reports an event.
+ */
+export function createPacemakerProbe(options: PacemakerProbeOptions = {}): Probe<ClusterStatus> {
+  let memory: PacemakerMemory | undefined;
+  const runner = options.runner ?? defaultRunner;
+  let receiver: AlertReceiver | undefined;
+  return {
+    name: 'pacemaker',
+    intervalMs: options.intervalMs ?? 5_000,
+    timeoutMs: options.timeoutMs ?? 10_000,
+    async check() {
+      const status = await readClusterStatus({ runner, timeoutMs: options.timeoutMs ?? 10_000 });
+      const result = pacemakerConditions(status, memory);
+      memory = result.memory;
+      return { conditions: result.conditions, data: status };
+    },
+    samples: pacemakerSamples,
+    ...(options.alertSocket
+      ? {
+          async watch(context) {
+            receiver = new AlertReceiver(options.alertSocket as string, {
+              onAlert: (alert) => context.trigger(`pacemaker alert: ${alert.kind}${alert.node ? ` ${alert.node}` : ''}${alert.rsc ? ` ${alert.rsc}` : ''}${alert.task ? ` ${alert.task}` : ''}${alert.desc ? ` ${alert.desc}` : ''}`),
+              onWarning: (message) => context.warn(message),
+            });
+            await receiver.listen();
+            await new Promise<void>((resolve) => {
+              if (context.signal.aborted) resolve();
+              context.signal.addEventListener('abort', () => resolve(), { once: true });
+            });
+            await receiver.close();
+          },
+          async close() {
+            await receiver?.close();
+          },
+        }
+      : {}),
+  };
+}

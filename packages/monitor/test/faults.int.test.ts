@@ -1,0 +1,114 @@
+import { rm } from 'node:fs/promises';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { killLabBackend, startLabBackend } from '@ha/lab';
+import { useLabStack } from '@ha/lab/vitest';
+import { unregisterAlertAgent } from '../src/index.js';
+import { PcsClient } from '@ha/pcs-client';
+import { labMonitor, labProbes, registerLabAgent, sharedDirectory, type EventLog } from './stack.js';
+import type { Monitor } from '../src/index.js';
+
+// Every fault of the issue, injected for real into a 3-node cluster and a real HAProxy, watched from node1.
+const lab = useLabStack({ cluster: { nodes: 3 }, haproxy: { servers: 3 } });
+let directory = '';
+let monitor: Monitor;
+let log: EventLog;
+
+beforeAll(async () => {
+  directory = await sharedDirectory('ha-monitor-faults-');
+  await lab().cluster.createSeedResources();
+  await registerLabAgent(lab().cluster, directory);
+  ({ monitor, log } = labMonitor({ probes: labProbes(lab().cluster, lab().haproxy, directory), stateDir: directory }));
+  await monitor.start();
+  // Healthy to begin with: every probe has run once.
+  const deadline = Date.now() + 20_000;
+  while (monitor.snapshot().probes.some((probe) => probe.ok !== true)) {
+    if (Date.now() > deadline) throw new Error(`probes not ok: ${JSON.stringify(monitor.snapshot().probes)}`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}, 120_000);
+
+afterAll(async () => {
+  await monitor?.stop();
+  await unregisterAlertAgent({ pcs: new PcsClient({ runner: lab().cluster.runner('node1') }) }).catch(() => undefined);
+  if (directory) await rm(directory, { recursive: true, force: true });
+}, 60_000);
+
+const pcs = (...args: string[]) => lab().cluster.exec('node1', 'pcs', args, { timeoutMs: 120_000 });
+const settle = (ms = 4_000) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** Exactly one firing and, after the repair, exactly one resolved, with this severity. */
+async function oneEach(alertname: string, labels: Record<string, string>, severity: string, fault: () => Promise<unknown>, repair: () => Promise<unknown>): Promise<void> {
+  const before = log.of(alertname, labels).length;
+  await fault();
+  const firing = await log.waitFor(alertname, labels, 'firing', 60_000);
+  expect(firing).toMatchObject({ severity, labels });
+  await repair();
+  await log.waitFor(alertname, labels, 'resolved', 90_000);
+  await settle();
+  expect(log.of(alertname, labels).slice(before).map((event) => event.status)).toEqual(['firing', 'resolved']);
+}
+
+describe('faults, each one firing and one resolved', () => {
+  it('a quiet start: no alert on a healthy stack', () => {
+    expect(log.events.filter((event) => event.status === 'firing' && event.severity !== 'info')).toEqual([]);
+  });
+
+  it('node standby (info: on purpose)', async () => {
+    await oneEach('PacemakerNodeStandby', { node: 'node2' }, 'info', () => pcs('node', 'standby', 'node2'), () => pcs('node', 'unstandby', 'node2'));
+  }, 120_000);
+
+  it('node hard kill (critical), without one more alert per thing on it', async () => {
+    const pushesBefore = log.pushes.length;
+    await oneEach('PacemakerNodeOffline', { node: 'node3' }, 'critical', () => lab().cluster.kill('node3'), async () => {
+      await lab().cluster.start('node3');
+      await lab().cluster.waitForView('node3 online', (view) => view.nodes.every((node) => node.online));
+    });
+    // Pacemaker's alert agent pushed the news (node lost, resource operations) to the monitor.
+    expect(log.pushes.slice(pushesBefore).some((push) => /node node3 lost|node3 lost/.test(push.reason))).toBe(true);
+    expect(log.of('CorosyncLinkDown', { node: 'node3' })).toEqual([]);
+    expect(log.of('CorosyncMemberLeft', { node: 'node3' })).toEqual([]);
+  }, 180_000);
+
+  it('network partition of one node (critical)', async () => {
+    await oneEach('PacemakerNodeOffline', { node: 'node2' }, 'critical', () => lab().cluster.partition('node2'), async () => {
+      await lab().cluster.heal('node2');
+      await lab().cluster.waitForView('node2 back', (view) => view.nodes.every((node) => node.online));
+    });
+  }, 180_000);
+
+  it('resource monitor failure (warning), resolved by a cleanup', async () => {
+    const view = await lab().cluster.view('node1');
+    const home = view.resources.find((resource) => resource.id === 'WebServer')?.nodes[0] as string;
+    await oneEach(
+      'PacemakerFailedAction',
+      { resource: 'WebServer', operation: 'monitor' },
+      'warning',
+      () => lab().cluster.exec(home, 'pkill', ['-f', 'socat TCP-LISTEN:80']),
+      () => pcs('resource', 'cleanup', 'WebServer'),
+    );
+  }, 180_000);
+
+  it('HAProxy server down (warning)', async () => {
+    await oneEach('HaproxyServerDown', { proxy: 'servers', server: 'srv2' }, 'warning', () => killLabBackend('srv2'), () => startLabBackend('srv2'));
+  }, 60_000);
+
+  it('HAProxy backend fully down (critical)', async () => {
+    await oneEach(
+      'HaproxyBackendDown',
+      { proxy: 'servers' },
+      'critical',
+      async () => {
+        for (const server of ['srv1', 'srv2', 'srv3']) await killLabBackend(server);
+      },
+      async () => {
+        for (const server of ['srv1', 'srv2', 'srv3']) await startLabBackend(server);
+      },
+    );
+  }, 60_000);
+
+  it('nothing left open: every alert that fired has resolved, none twice', async () => {
+    await settle(6_000);
+    expect(log.unbalanced()).toEqual([]);
+    expect(monitor.snapshot().alerts.filter((alert) => alert.state !== 'pending')).toEqual([]);
+  }, 30_000);
+});
