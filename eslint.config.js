@@ -18,4 +18,9 @@ export default tseslint.config(
     files: ['**/*.test.ts', '**/test/**', '**/bench/**', 'tools/**'],
     rules: { 'no-console': 'off' },
   },
+  {
+    // Plain ES modules run by Node (scripts, benches): its globals.
+    files: ['**/*.mjs'],
+    languageOptions: { globals: { console: 'readonly', performance: 'readonly', process: 'readonly', URL: 'readonly', fetch: 'readonly', setTimeout: 'readonly', clearTimeout: 'readonly' } },
+  },
 );

@@ -45,6 +45,7 @@ export {
 export type { Diagnostic, Severity, SourceRange } from './diagnostics/diagnostic.js';
 
 export { writeFileAtomic, installFile, sha256 } from './fs/atomic-write.js';
+export { readTextFile } from './fs/read.js';
 export { withFileLock } from './fs/lock.js';
 export type { FileLockOptions } from './fs/lock.js';
 export type { FileAttributes, InstallOptions, InstallResult } from './fs/atomic-write.js';
@@ -52,7 +53,7 @@ export type { FileAttributes, InstallOptions, InstallResult } from './fs/atomic-
 export { parseWithSchema, safeParseWithSchema, toValidationIssues } from './schema/zod.js';
 export type { SafeResult } from './schema/zod.js';
 
-export { defineCliCommand, runCli, runCliMain, describeError, processIo } from './cli/cli.js';
+export { defineCliCommand, runCli, runCliCaptured, runCliMain, describeError, processIo } from './cli/cli.js';
 export type { CliCommand, CliContext, CliIo } from './cli/cli.js';
 
 export { detectToolVersion, parseToolVersion, toolVersionSchema } from './tools/tool-version.js';

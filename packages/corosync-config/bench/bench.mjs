@@ -6,16 +6,8 @@ import { join } from 'node:path';
 import { defaultRunner } from '@ha/core';
 import { LabCluster, teardownLab } from '@ha/lab';
 import { generate, parse, readCorosyncStatus, serialize, setOption, toConfig, validate } from '../dist/index.js';
+import { ratio, time } from '../../../tools/scripts/bench-kit.mjs';
 
-async function time(label, iterations, work) {
-  for (let i = 0; i < Math.min(5, iterations); i++) await work();
-  const start = performance.now();
-  for (let i = 0; i < iterations; i++) await work();
-  const perCall = (performance.now() - start) / iterations;
-  console.log(`  ${label.padEnd(58)} ${perCall.toFixed(3).padStart(9)} ms/op`);
-  return perCall;
-}
-const ratio = (ours, theirs) => `ratio ours/real = ${(ours / theirs).toFixed(3)} (${ours <= theirs ? `${(theirs / ours).toFixed(1)}× faster` : `${(ours / theirs).toFixed(2)}× slower`})`;
 
 // 1. Reading and checking a 5-node, 2-link config: parse + typed model + validation + print, vs `corosync -t`.
 const directory = await mkdtemp(join(tmpdir(), 'ha-corosync-bench-'));

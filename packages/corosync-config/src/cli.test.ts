@@ -2,7 +2,7 @@ import { copyFile, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { runCli, type CliIo } from '@ha/core';
+import { runCliCaptured } from '@ha/core';
 import { command } from './cli.js';
 import { parse } from './parse/cst.js';
 import { toConfig } from './model/config.js';
@@ -11,11 +11,7 @@ const scratch = await mkdtemp(join(tmpdir(), 'ha-corosync-cli-'));
 afterAll(() => rm(scratch, { recursive: true, force: true }));
 const fixture = (path: string) => new URL(`../test/fixtures/${path}`, import.meta.url).pathname;
 
-async function cli(...argv: string[]): Promise<{ code: number; out: string; err: string }> {
-  const io: CliIo & { out: string; err: string } = { out: '', err: '', stdout: (t) => void (io.out += t), stderr: (t) => void (io.err += t) };
-  const code = await runCli(command, argv, io);
-  return { code, out: io.out, err: io.err };
-}
+const cli = (...argv: string[]) => runCliCaptured(command, argv);
 
 describe('ha-corosync', () => {
   it('show: a summary, or the model as JSON', async () => {

@@ -1,5 +1,4 @@
-import { readFile } from 'node:fs/promises';
-import { createPackageCli, defineCliCommand, formatDiagnostic, HaError, UsageError, writeFileAtomic, type CliIo } from '@ha/core';
+import { createPackageCli, defineCliCommand, formatDiagnostic, HaError, readTextFile, UsageError, writeFileAtomic, type CliIo } from '@ha/core';
 import { addNode, removeNode } from './edit/edits.js';
 import { generate, type LinkOptions } from './generate/generate.js';
 import { toConfig, type CorosyncConfig } from './model/config.js';
@@ -15,12 +14,7 @@ const fileArg = { file: { type: 'positional', description: 'Path of a corosync.c
 const jsonArg = { json: { type: 'boolean', description: 'Print JSON' } } as const;
 
 async function readDocument(file: string): Promise<{ text: string; document: CorosyncDocument }> {
-  let text: string;
-  try {
-    text = await readFile(file, 'utf8');
-  } catch (error) {
-    throw new HaError('NOT_FOUND', `${file}: cannot read: ${(error as Error).message}`, { cause: error });
-  }
+  const text = await readTextFile(file);
   return { text, document: safeParse(text, { file }) };
 }
 

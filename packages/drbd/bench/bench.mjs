@@ -7,16 +7,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { defaultRunner } from '@ha/core';
 import { buildResource, Drbdadm, evaluateDrbdHealth, parse, parseDrbdsetupJson, serialize, toDrbdConfig, validateDrbd } from '../dist/index.js';
+import { ratio, time } from '../../../tools/scripts/bench-kit.mjs';
 
-async function time(label, iterations, work) {
-  for (let i = 0; i < Math.min(5, iterations); i++) await work();
-  const start = performance.now();
-  for (let i = 0; i < iterations; i++) await work();
-  const perCall = (performance.now() - start) / iterations;
-  console.log(`  ${label.padEnd(58)} ${perCall.toFixed(3).padStart(9)} ms/op`);
-  return perCall;
-}
-const ratio = (ours, theirs) => `ratio ours/real = ${(ours / theirs).toFixed(3)} (${ours <= theirs ? `${(theirs / ours).toFixed(1)}× faster` : `${(ours / theirs).toFixed(2)}× slower`})`;
 
 const directory = await mkdtemp(join(tmpdir(), 'ha-drbd-bench-'));
 try {

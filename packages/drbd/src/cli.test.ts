@@ -2,18 +2,14 @@ import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { runCli, type CliIo } from '@ha/core';
+import { runCliCaptured } from '@ha/core';
 import { fixturesDirectory } from '../test/fixtures.js';
 import { command } from './cli.js';
 
 const scratch = await mkdtemp(join(tmpdir(), 'ha-drbd-cli-'));
 afterAll(() => rm(scratch, { recursive: true, force: true }));
 
-async function run(argv: string[]): Promise<{ code: number; out: string; err: string }> {
-  const io: CliIo & { out: string; err: string } = { out: '', err: '', stdout: (text) => void (io.out += text), stderr: (text) => void (io.err += text) };
-  const code = await runCli(command, argv, io);
-  return { code, out: io.out, err: io.err };
-}
+const run = (argv: string[]) => runCliCaptured(command, argv);
 
 const capture = (name: string) => join(fixturesDirectory, name);
 

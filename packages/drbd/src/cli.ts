@@ -1,6 +1,5 @@
-import { readFile } from 'node:fs/promises';
 import { hostname } from 'node:os';
-import { createPackageCli, defineCliCommand, formatDiagnostic, formatDuration, HaError, UsageError, writeFileAtomic, type CliCommand, type CliIo } from '@ha/core';
+import { createPackageCli, defineCliCommand, formatDiagnostic, formatDuration, HaError, readTextFile, UsageError, writeFileAtomic, type CliCommand, type CliIo } from '@ha/core';
 import { buildResource } from './build/builder.js';
 import { Drbdadm, type DrbdadmVerb } from './commands/drbdadm.js';
 import { toDrbdConfig } from './model/config.js';
@@ -21,13 +20,7 @@ function toJson(value: unknown): string {
 }
 
 async function readDocument(file: string): Promise<{ text: string; document: DrbdDocument }> {
-  let text: string;
-  try {
-    text = await readFile(file, 'utf8');
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    throw new HaError('NOT_FOUND', `${file}: cannot read${code === 'EISDIR' ? ': it is a directory' : `: ${(error as Error).message}`}`, { cause: error });
-  }
+  const text = await readTextFile(file);
   return { text, document: safeParse(text, { file }) };
 }
 

@@ -7,10 +7,10 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { defaultRunner } from '@ha/core';
 import { build } from 'esbuild';
+import { median } from '../../../tools/scripts/bench-kit.mjs';
 
 const backends = 2000;
 const serversPerBackend = 20;
-const median = (values) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
 async function time(label, runs, work) {
   await work();
   const times = [];

@@ -2,21 +2,13 @@ import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { runCli, type CliIo } from '@ha/core';
+import { runCliCaptured } from '@ha/core';
 import { command } from './cli.js';
 
 const scratch = await mkdtemp(join(tmpdir(), 'ha-haproxy-config-cli-'));
 afterAll(() => rm(scratch, { recursive: true, force: true }));
 
-function capture(): CliIo & { out: string; err: string } {
-  const io = { out: '', err: '', stdout: (text: string) => void (io.out += text), stderr: (text: string) => void (io.err += text) };
-  return io;
-}
-async function run(argv: string[]): Promise<{ code: number; out: string; err: string }> {
-  const io = capture();
-  const code = await runCli(command, argv, io);
-  return { code, out: io.out, err: io.err };
-}
+const run = (argv: string[]) => runCliCaptured(command, argv);
 
 const seed = `global
     maxconn 2000

@@ -1,5 +1,4 @@
-import { readFile } from 'node:fs/promises';
-import { defaultRunner, HaError, installFile, sha256, type Runner } from '@ha/core';
+import { defaultRunner, HaError, installFile, readTextFile, sha256, type Runner } from '@ha/core';
 import { HaproxyMaster, type ReloadResult } from '@ha/haproxy-runtime';
 import type { HaproxyDiagnostic } from './codes.js';
 import { safeParse, type HaproxyDocument } from './parse/cst.js';
@@ -71,13 +70,7 @@ export class InstallError extends HaError {
 
 /** Reads a config file with the hash `install` needs to refuse a change based on a stale read. */
 export async function readConfigFile(path: string): Promise<{ text: string; document: HaproxyDocument; sha256: string }> {
-  let text: string;
-  try {
-    text = await readFile(path, 'utf8');
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    throw new HaError('NOT_FOUND', `${path}: cannot read${code === 'EISDIR' ? ': it is a directory' : `: ${(error as Error).message}`}`, { cause: error });
-  }
+  const text = await readTextFile(path);
   return { text, document: safeParse(text, { file: path }), sha256: sha256(text) };
 }
 

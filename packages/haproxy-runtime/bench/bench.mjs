@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { defaultRunner } from '@ha/core';
 import { HaproxyRuntime } from '../dist/index.js';
+import { median } from '../../../tools/scripts/bench-kit.mjs';
 
 const option = (flag, fallback) => (process.argv.includes(flag) ? Number(process.argv[process.argv.indexOf(flag) + 1]) : fallback);
 const serverCount = option('--servers', 40_000);
@@ -17,7 +18,6 @@ const fullLoop = process.argv.includes('--full-socat-loop');
 const perBackend = 1_000;
 const cli = fileURLToPath(new URL('../bin/ha-haproxy.js', import.meta.url));
 
-const median = (values) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
 async function timed(work) {
   const start = performance.now();
   await work();

@@ -3,7 +3,7 @@ import { PcsClient } from '@ha/pcs-client';
 import { buildMonitor, loadMonitorConfig, parseMonitorConfig } from './config.js';
 import { serveMonitor, toJson } from './http.js';
 import { createMonitor, type OnceResult } from './monitor.js';
-import { registerAlertAgent, unregisterAlertAgent } from './pacemaker-alert/register.js';
+import { defaultAlertId, registerAlertAgent, unregisterAlertAgent } from './pacemaker-alert/register.js';
 import { createStdoutSink } from './sinks/stdout.js';
 import { monitorTools } from './tools.js';
 
@@ -93,14 +93,14 @@ export const { command, main } = createPackageCli({
         action: { type: 'positional', description: 'install or remove', required: true },
         socket: { type: 'string', description: "The monitor's socket ([pacemaker] alert_socket), e.g. /run/ha-monitor/pacemaker.sock" },
         agent: { type: 'string', description: 'Where to write the agent launcher (default /var/lib/ha-monitor/alert-agent)' },
-        id: { type: 'string', description: 'The alert id in the CIB (default ha-monitor)' },
+        id: { type: 'string', description: `The alert id in the CIB (default ${defaultAlertId})` },
         commandPrefix: { type: 'string', description: 'Run pcs through this (words)' },
       },
       async run({ args, io }) {
         const prefix = args.commandPrefix ? (args.commandPrefix as string).trim().split(/\s+/) : [];
         const runner = prefix.length > 0 ? createRunner({ wrap: (file, rest) => ({ file: prefix[0] as string, args: [...prefix.slice(1), file, ...rest] }) }) : defaultRunner;
         const pcs = new PcsClient({ runner });
-        const id = args.id ?? 'ha-monitor';
+        const id = args.id ?? defaultAlertId;
         if (args.action === 'remove') {
           await unregisterAlertAgent({ id, pcs });
           io.stdout(`removed the Pacemaker alert '${id}'\n`);

@@ -2,18 +2,14 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { runCli, type CliIo } from '@ha/core';
+import { runCliCaptured } from '@ha/core';
 import { command } from './cli.js';
 import { buildMonitor, parseLabels, parseMonitorConfig } from './config.js';
 
 const scratch = await mkdtemp(join(tmpdir(), 'ha-monitor-config-'));
 afterAll(() => rm(scratch, { recursive: true, force: true }));
 
-async function run(argv: string[]): Promise<{ code: number; out: string; err: string }> {
-  const io: CliIo & { out: string; err: string } = { out: '', err: '', stdout: (text) => void (io.out += text), stderr: (text) => void (io.err += text) };
-  const code = await runCli(command, argv, io);
-  return { code, out: io.out, err: io.err };
-}
+const run = (argv: string[]) => runCliCaptured(command, argv);
 
 const full = `
 [monitor]

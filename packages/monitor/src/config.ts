@@ -1,9 +1,9 @@
 import { constants, existsSync } from 'node:fs';
-import { access, readFile } from 'node:fs/promises';
+import { access } from 'node:fs/promises';
 import { delimiter, join } from 'node:path';
 import { parse as parseIni } from 'ini';
 import { z } from 'zod';
-import { createRunner, defaultRunner, HaError, parseDuration, UsageError, type Runner } from '@ha/core';
+import { createRunner, defaultRunner, HaError, parseDuration, readTextFile, UsageError, type Runner } from '@ha/core';
 import { defaultSocket } from '@ha/haproxy-runtime';
 import type { AlertPolicy, InhibitRule, Silence } from './engine/alert-engine.js';
 import { parseMatchers } from './engine/matchers.js';
@@ -127,12 +127,7 @@ export function parseMonitorConfig(text: string, options: { file?: string; overr
 
 /** Reads and validates a configuration file. */
 export async function loadMonitorConfig(path: string, overrides?: Record<string, Record<string, unknown>>): Promise<MonitorConfig> {
-  let text: string;
-  try {
-    text = await readFile(path, 'utf8');
-  } catch (error) {
-    throw new HaError('NOT_FOUND', `${path}: cannot read: ${(error as Error).message}`, { cause: error });
-  }
+  const text = await readTextFile(path);
   return parseMonitorConfig(text, { file: path, ...(overrides ? { overrides } : {}) });
 }
 
@@ -154,6 +149,22 @@ async function onPath(program: string): Promise<boolean> {
     if (await access(join(directory, program), constants.X_OK).then(() => true, () => false)) return true;
   }
   return false;
+}
+
+/** An alert policy from `[alert.NAME]` (or the defaults in `[monitor]`): only what is written. */
+function policyOf(section: { severity?: AlertPolicy['severity']; raise_after?: number | undefined; resolve_after?: number | undefined; remind_every?: number | undefined; enabled?: boolean | undefined }): AlertPolicy {
+  return {
+    ...(section.severity ? { severity: section.severity } : {}),
+    ...(section.raise_after !== undefined ? { raiseAfterMs: section.raise_after } : {}),
+    ...(section.resolve_after !== undefined ? { resolveAfterMs: section.resolve_after } : {}),
+    ...(section.remind_every !== undefined ? { remindEveryMs: section.remind_every } : {}),
+    ...(section.enabled !== undefined ? { enabled: section.enabled } : {}),
+  };
+}
+
+/** A probe section's interval and timeout, as probe options (absent when not written). */
+function timing(section: { interval?: number | undefined; timeout?: number | undefined } | undefined): { intervalMs?: number; timeoutMs?: number } {
+  return { ...(section?.interval !== undefined ? { intervalMs: section.interval } : {}), ...(section?.timeout !== undefined ? { timeoutMs: section.timeout } : {}) };
 }
 
 function prefixedRunner(prefix: readonly string[] | undefined): Runner {
@@ -200,15 +211,14 @@ export async function buildMonitor(config: MonitorConfig, options: { write?: (li
     probes.push(
       createPacemakerProbe({
         runner: prefixedRunner(pacemaker?.command_prefix),
-        ...(pacemaker?.interval !== undefined ? { intervalMs: pacemaker.interval } : {}),
-        ...(pacemaker?.timeout !== undefined ? { timeoutMs: pacemaker.timeout } : {}),
+        ...timing(pacemaker),
         ...(pacemaker?.alert_socket ? { alertSocket: pacemaker.alert_socket } : {}),
       }),
     );
   }
   const corosync = config.corosync;
   if (await decide('corosync', corosync, async () => ((await onPath('corosync-cmapctl')) && corosyncConf() ? 'corosync-cmapctl and corosync.conf' : undefined))) {
-    probes.push(createCorosyncProbe({ runner: prefixedRunner(corosync?.command_prefix), ...(corosync?.interval !== undefined ? { intervalMs: corosync.interval } : {}), ...(corosync?.timeout !== undefined ? { timeoutMs: corosync.timeout } : {}) }));
+    probes.push(createCorosyncProbe({ runner: prefixedRunner(corosync?.command_prefix), ...timing(corosync) }));
   }
   const haproxy = config.haproxy;
   const socket = haproxy?.socket ?? defaultSocket;
@@ -216,8 +226,7 @@ export async function buildMonitor(config: MonitorConfig, options: { write?: (li
     probes.push(
       createHaproxyProbe({
         socket,
-        ...(haproxy?.interval !== undefined ? { intervalMs: haproxy.interval } : {}),
-        ...(haproxy?.timeout !== undefined ? { timeoutMs: haproxy.timeout } : {}),
+        ...timing(haproxy),
         ...(haproxy?.sessions_ratio !== undefined ? { sessionsRatio: haproxy.sessions_ratio } : {}),
       }),
     );
@@ -227,8 +236,7 @@ export async function buildMonitor(config: MonitorConfig, options: { write?: (li
     probes.push(
       createDrbdProbe({
         runner: prefixedRunner(drbd?.command_prefix),
-        ...(drbd?.interval !== undefined ? { intervalMs: drbd.interval } : {}),
-        ...(drbd?.timeout !== undefined ? { timeoutMs: drbd.timeout } : {}),
+        ...timing(drbd),
         ...(drbd?.events !== undefined ? { events: drbd.events } : {}),
         ...(drbd?.stall_after !== undefined ? { stallAfterMs: drbd.stall_after } : {}),
       }),
@@ -260,13 +268,7 @@ export async function buildMonitor(config: MonitorConfig, options: { write?: (li
   const monitor = config.monitor ?? {};
   const policies: Record<string, AlertPolicy> = {};
   for (const [alertname, policy] of Object.entries(config.alert ?? {})) {
-    policies[alertname] = {
-      ...(policy.severity ? { severity: policy.severity } : {}),
-      ...(policy.raise_after !== undefined ? { raiseAfterMs: policy.raise_after } : {}),
-      ...(policy.resolve_after !== undefined ? { resolveAfterMs: policy.resolve_after } : {}),
-      ...(policy.remind_every !== undefined ? { remindEveryMs: policy.remind_every } : {}),
-      ...(policy.enabled !== undefined ? { enabled: policy.enabled } : {}),
-    };
+    policies[alertname] = policyOf(policy);
   }
   const time = (text: string | undefined, what: string) => {
     if (text === undefined) return undefined;
@@ -280,11 +282,7 @@ export async function buildMonitor(config: MonitorConfig, options: { write?: (li
     return { id, matchers: parseMatchers(silence.match), ...(startsAt !== undefined ? { startsAt } : {}), ...(endsAt !== undefined ? { endsAt } : {}), ...(silence.comment ? { comment: silence.comment } : {}) };
   });
   const inhibitRules: InhibitRule[] = Object.values(config.inhibit ?? {}).map((rule) => ({ source: parseMatchers(rule.source), target: parseMatchers(rule.target), equal: (rule.equal ?? '').split(/[\s,]+/).filter(Boolean) }));
-  const defaults: AlertPolicy = {
-    ...(monitor.raise_after !== undefined ? { raiseAfterMs: monitor.raise_after } : {}),
-    ...(monitor.resolve_after !== undefined ? { resolveAfterMs: monitor.resolve_after } : {}),
-    ...(monitor.remind_every !== undefined ? { remindEveryMs: monitor.remind_every } : {}),
-  };
+  const defaults = policyOf(monitor);
 
   const http = config.http ?? {};
   return {

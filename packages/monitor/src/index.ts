@@ -18,7 +18,7 @@ export { createPacemakerProbe, pacemakerConditions, pacemakerSamples } from './p
 export type { PacemakerProbeOptions, PacemakerMemory } from './probes/pacemaker.js';
 export { createCorosyncProbe, corosyncConditions, corosyncSamples } from './probes/corosync.js';
 export type { CorosyncProbeOptions } from './probes/corosync.js';
-export { createHaproxyProbe, haproxyConditions, haproxySamples } from './probes/haproxy.js';
+export { createHaproxyProbe, haproxyConditions, haproxySamples, haproxyProbeColumns } from './probes/haproxy.js';
 export type { HaproxyProbeOptions, HaproxyRuleOptions } from './probes/haproxy.js';
 export { createDrbdProbe, drbdConditions, drbdSamples, drbdInUse } from './probes/drbd.js';
 export type { DrbdProbeOptions, SyncMemory } from './probes/drbd.js';
@@ -41,7 +41,7 @@ export { monitorConfigSchema, parseMonitorConfig, loadMonitorConfig, buildMonito
 export type { MonitorConfig, BuiltMonitor } from './config.js';
 export { AlertReceiver, pacemakerAlertSchema } from './pacemaker-alert/receiver.js';
 export type { PacemakerAlert, AlertReceiverHandlers } from './pacemaker-alert/receiver.js';
-export { registerAlertAgent, unregisterAlertAgent, writeAgentLauncher, agentModuleUrl } from './pacemaker-alert/register.js';
+export { registerAlertAgent, unregisterAlertAgent, writeAgentLauncher, agentModuleUrl, defaultAlertId } from './pacemaker-alert/register.js';
 export type { RegisterAlertOptions } from './pacemaker-alert/register.js';
 export { forwardAlert } from './pacemaker-alert/agent.js';
 export { monitorTools } from './tools.js';

@@ -11,13 +11,22 @@ const scratch = await mkdtemp(join(tmpdir(), 'ha-monitor-loop-'));
 afterAll(() => rm(scratch, { recursive: true, force: true }));
 
 /** A custom probe (the API's own extension point) whose answer the test sets. */
-function switchProbe(name: string, options: { intervalMs?: number; timeoutMs?: number } = {}) {
-  const probe = {
-    conditions: [] as Condition[],
-    fail: undefined as string | undefined,
+interface SwitchProbe {
+  conditions: Condition[];
+  fail: string | undefined;
+  hang: boolean;
+  runs: number;
+  trigger: (() => void) | undefined;
+  probe: Probe<{ conditions: number }>;
+}
+
+function switchProbe(name: string, options: { intervalMs?: number; timeoutMs?: number } = {}): SwitchProbe {
+  const probe: SwitchProbe = {
+    conditions: [],
+    fail: undefined,
     hang: false,
     runs: 0,
-    trigger: undefined as (() => void) | undefined,
+    trigger: undefined,
     probe: {
       name,
       intervalMs: options.intervalMs ?? 50,
@@ -34,7 +43,7 @@ function switchProbe(name: string, options: { intervalMs?: number; timeoutMs?: n
       },
       samples: () => [{ name: 'haproxy_up', value: 1 }],
       downSamples: () => [{ name: 'haproxy_up', value: 0 }],
-    } satisfies Probe<{ conditions: number }>,
+    },
   };
   return probe;
 }

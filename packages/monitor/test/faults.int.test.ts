@@ -1,4 +1,6 @@
-import { rm } from 'node:fs/promises';
+import { rm, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { killLabBackend, startLabBackend } from '@ha/lab';
 import { useLabStack } from '@ha/lab/vitest';
@@ -111,4 +113,41 @@ describe('faults, each one firing and one resolved', () => {
     expect(log.unbalanced()).toEqual([]);
     expect(monitor.snapshot().alerts.filter((alert) => alert.state !== 'pending')).toEqual([]);
   }, 30_000);
+});
+
+describe('as a cluster resource (deploy/pacemaker-resource.sh)', () => {
+  it('Pacemaker runs exactly one ha-monitor with ocf:heartbeat:anything, and moves it when its node dies', async () => {
+    const bin = fileURLToPath(new URL('../bin/ha-monitor.js', import.meta.url));
+    const config = join(directory, 'resource.ini');
+    await writeFile(config, '[haproxy]\nenabled = false\n[drbd]\nenabled = false\n[http]\nlisten = 127.0.0.1:9664\n[sink.stdout]\nformat = json\n');
+    await pcs('resource', 'create', 'ha-monitor', 'ocf:heartbeat:anything', `binfile=${bin}`, `cmdline_options=--config ${config}`, 'pidfile=/run/ha-monitor.pid', `logfile=${join(directory, 'resource.log')}`, `errlogfile=${join(directory, 'resource.log')}`, 'op', 'monitor', 'interval=10s', 'timeout=20s');
+    const runningOn = async (not?: string) => {
+      const view = await lab().cluster.waitForView('ha-monitor running', (current) => {
+        const resource = current.resources.find((entry) => entry.id === 'ha-monitor');
+        return resource?.active === true && resource.nodes.length === 1 && resource.nodes[0] !== not;
+      });
+      return view.resources.find((entry) => entry.id === 'ha-monitor')?.nodes[0] as string;
+    };
+    let home = await runningOn();
+    if (home === 'node1') {
+      // node1 is this test's viewpoint: move the monitor away before the crash.
+      await pcs('resource', 'move', 'ha-monitor', 'node2');
+      home = await runningOn('node1');
+      await pcs('resource', 'clear', 'ha-monitor');
+    }
+    const healthz = async (node: string) => {
+      const deadline = Date.now() + 30_000;
+      for (;;) {
+        const answer = await lab().cluster.httpGet(node, 'http://127.0.0.1:9664/healthz');
+        if ('status' in answer && answer.status === 200) return answer.body;
+        if (Date.now() > deadline) throw new Error(`ha-monitor on ${node}: ${JSON.stringify(answer)}`);
+        await new Promise((resolve) => setTimeout(resolve, 500));
+      }
+    };
+    expect(await healthz(home)).toBe('ok\n');
+    await lab().cluster.kill(home);
+    const next = await runningOn(home);
+    expect(next).not.toBe(home);
+    expect(await healthz(next)).toBe('ok\n');
+  }, 180_000);
 });

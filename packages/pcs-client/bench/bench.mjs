@@ -7,9 +7,9 @@ import { fileURLToPath } from 'node:url';
 import { defaultRunner } from '@ha/core';
 import { LabCluster, teardownLab } from '@ha/lab';
 import { PcsClient, parseClusterStatus } from '../dist/index.js';
+import { median } from '../../../tools/scripts/bench-kit.mjs';
 
 const bin = fileURLToPath(new URL('../bin/ha-pcs.js', import.meta.url));
-const median = (values) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
 async function time(label, runs, work) {
   await work();
   const times = [];

@@ -1,21 +1,12 @@
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { runCli, type CliIo } from '@ha/core';
+import { runCliCaptured } from '@ha/core';
 import { fixturesDirectory } from '../test/fixtures.js';
 import { command } from './cli.js';
 
-function capture(): CliIo & { out: string; err: string } {
-  const io = { out: '', err: '', stdout: (text: string) => void (io.out += text), stderr: (text: string) => void (io.err += text) };
-  return io;
-}
-
 const lab = (state: string, kind: 'xml' | 'cib.xml' = 'xml') => join(fixturesDirectory, 'crm_mon/2.1.5', `${state}.${kind}`);
 
-async function run(argv: string[]): Promise<{ code: number; out: string; err: string }> {
-  const io = capture();
-  const code = await runCli(command, argv, io);
-  return { code, out: io.out, err: io.err };
-}
+const run = (argv: string[]) => runCliCaptured(command, argv);
 
 describe('ha-pcs offline, on saved status and CIB files', () => {
   it('status: a readable summary, exit 0 when healthy', async () => {

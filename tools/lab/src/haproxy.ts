@@ -206,7 +206,8 @@ export function renderLabHaproxyConfig(lab: Omit<HaproxyLab, 'masterPid'>): stri
   );
 }
 
-function freeLoopbackPort(): Promise<number> {
+/** A TCP port on 127.0.0.1 that nothing listens on now (for a server a test or the demo starts). */
+export function freeLoopbackPort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const server = createServer();
     server.once('error', reject);

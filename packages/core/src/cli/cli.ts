@@ -74,6 +74,13 @@ export async function runCli(root: CliCommand<any>, argv: readonly string[], io:
   }
 }
 
+/** `runCli` with the output kept as text: the exit code, stdout and stderr (for tests, and callers that want the words). */
+export async function runCliCaptured(root: CliCommand<any>, argv: readonly string[]): Promise<{ code: number; out: string; err: string }> {
+  const captured = { out: '', err: '' };
+  const code = await runCli(root, argv, { stdout: (text) => void (captured.out += text), stderr: (text) => void (captured.err += text) });
+  return { code, ...captured };
+}
+
 /** Entry for a `bin` shim: owns `process.argv` and the exit code. */
 export async function runCliMain(root: CliCommand<any>): Promise<void> {
   process.exitCode = await runCli(root, process.argv.slice(2));
@@ -101,17 +108,35 @@ function resolveSubcommand(root: CliCommand<any>, argv: string[]): { command: Cl
   for (;;) {
     const subCommands = command.subCommands;
     if (!subCommands) return { command, parent, rest };
-    const index = rest.findIndex((arg) => !arg.startsWith('-'));
+    const index = positionalIndex(command, rest);
     if (index === -1 || rest.indexOf('--') !== -1 && rest.indexOf('--') < index) return { command, parent, rest };
     const next = subCommands[rest[index] as string];
     if (!next) {
-      if (command.run) return { command, parent, rest };
+      // A command with a run of its own takes the word only if it declares a positional argument.
+      const takesPositional = Object.values(command.args ?? {}).some((definition) => (definition as ArgDef).type === 'positional');
+      if (command.run && takesPositional) return { command, parent, rest };
       throw new UsageError(`unknown command '${rest[index]}' (see ${root.meta.name} --help)`);
     }
     parent = command;
     command = next;
     rest = [...rest.slice(0, index), ...rest.slice(index + 1)];
   }
+}
+
+/** Where the first word that is not an option (nor an option's value) is, or -1. */
+function positionalIndex(command: CliCommand<any>, args: readonly string[]): number {
+  const valued = new Set<string>();
+  for (const [key, definition] of Object.entries(command.args ?? {}) as [string, ArgDef][]) {
+    if (definition.type !== 'string' && definition.type !== 'enum') continue;
+    valued.add(`--${key}`).add(`--${toKebab(key)}`);
+    for (const alias of [(definition as { alias?: string | string[] }).alias ?? []].flat()) valued.add(alias.length === 1 ? `-${alias}` : `--${alias}`);
+  }
+  for (let i = 0; i < args.length; i++) {
+    const arg = args[i] as string;
+    if (!arg.startsWith('-')) return i;
+    if (valued.has(arg)) i++; // `--config FILE`: FILE is the option's
+  }
+  return -1;
 }
 
 function firstPositional(args: readonly string[]): string | undefined {

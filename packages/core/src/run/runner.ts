@@ -94,6 +94,27 @@ export interface RunnerOptions {
 
 const defaultTimeoutMs = 60_000;
 
+/** What an execa result says, in the shape of our errors. */
+function outcomeOf(file: string, args: readonly string[], shown: string, result: { exitCode?: number | undefined; signal?: string | undefined; stdout?: unknown; stderr?: unknown; durationMs: number }, timedOut: boolean): CommandOutcome {
+  return {
+    file,
+    args: [...args],
+    command: shown,
+    exitCode: result.exitCode,
+    signal: result.signal,
+    stdout: typeof result.stdout === 'string' ? result.stdout : '',
+    stderr: typeof result.stderr === 'string' ? result.stderr : '',
+    timedOut,
+    durationMs: result.durationMs,
+  };
+}
+
+/** A program that could not be started (or that a wrapper such as nsenter could not find) is a `ToolNotFoundError`. */
+function assertFound(outcome: CommandOutcome, realFile: string, wrapped: boolean, cause: unknown): void {
+  if (isSpawnNotFound(cause)) throw new ToolNotFoundError(realFile, outcome.args, outcome.command, { cause });
+  if (wrapped && isWrappedNotFound(outcome)) throw new ToolNotFoundError(outcome.file, outcome.args, outcome.command);
+}
+
 /** Creates a runner over execa with the given defaults. */
 export function createRunner(defaults: RunnerOptions = {}): Runner {
   const prepare = (file: string, args: readonly string[]) => {
@@ -127,23 +148,8 @@ export function createRunner(defaults: RunnerOptions = {}): Runner {
       };
       const { execa } = await loadExeca();
       const result = await execa(realFile, realArgs, execaOptions);
-      const outcome: CommandOutcome = {
-        file,
-        args: [...args],
-        command: shown,
-        exitCode: result.exitCode,
-        signal: result.signal,
-        stdout: typeof result.stdout === 'string' ? result.stdout : '',
-        stderr: typeof result.stderr === 'string' ? result.stderr : '',
-        timedOut: result.timedOut,
-        durationMs: result.durationMs,
-      };
-      if (isSpawnNotFound(result.cause)) {
-        throw new ToolNotFoundError(realFile, [...args], shown, { cause: result.cause });
-      }
-      if (defaults.wrap && isWrappedNotFound(outcome)) {
-        throw new ToolNotFoundError(file, [...args], shown);
-      }
+      const outcome = outcomeOf(file, args, shown, result, result.timedOut);
+      assertFound(outcome, realFile, defaults.wrap !== undefined, result.cause);
       const accepted = outcome.exitCode === 0 || (outcome.exitCode !== undefined && (options.allowExitCodes ?? []).includes(outcome.exitCode));
       if (!accepted || outcome.timedOut) {
         throw new CommandError(outcome, { cause: result.cause });
@@ -180,19 +186,9 @@ export function createRunner(defaults: RunnerOptions = {}): Runner {
       };
       const done = child.then(async ({ subprocess }) => {
         const result = await subprocess;
-        const outcome: CommandOutcome = {
-          file,
-          args: [...args],
-          command: shown,
-          exitCode: result.exitCode,
-          signal: result.signal,
-          stdout: '',
-          stderr: typeof result.stderr === 'string' ? result.stderr : '',
-          timedOut: false,
-          durationMs: result.durationMs,
-        };
-        if (isSpawnNotFound(result.cause)) throw new ToolNotFoundError(realFile, [...args], shown, { cause: result.cause });
-        if (defaults.wrap && isWrappedNotFound(outcome)) throw new ToolNotFoundError(file, [...args], shown);
+        // Its standard output went to `lines`, not into the outcome.
+        const outcome = { ...outcomeOf(file, args, shown, result, false), stdout: '' };
+        assertFound(outcome, realFile, defaults.wrap !== undefined, result.cause);
         if (!stopped && outcome.exitCode !== 0) throw new CommandError(outcome, { cause: result.cause });
         return { ...outcome, exitCode: outcome.exitCode ?? 0 };
       });

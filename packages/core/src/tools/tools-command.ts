@@ -46,7 +46,7 @@ export function createPackageCli(options: PackageCliOptions): { command: CliComm
   const command = defineCliCommand({
     meta: { name: options.name, version, description: options.description },
     subCommands: { ...options.subCommands, tools: createToolsCommand(options.tools) },
-    ...options.root,
+    ...(options.root ? { args: options.root.args, run: options.root.run } : {}),
   });
   return { command, main: () => runCliMain(command) };
 }

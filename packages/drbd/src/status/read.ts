@@ -1,5 +1,5 @@
 import { readFile } from 'node:fs/promises';
-import { CommandError, defaultRunner, HaError, type Runner } from '@ha/core';
+import { CommandError, defaultRunner, HaError, readTextFile, type Runner } from '@ha/core';
 import { parseDrbdsetupJson } from './json.js';
 import type { DrbdStatus } from './model.js';
 import { parseProcDrbd } from './proc.js';
@@ -49,11 +49,6 @@ export function parseDrbdStatusText(text: string, options: { file?: string } = {
 
 /** `parseDrbdStatusText` of a file. */
 export async function readDrbdStatusFile(path: string): Promise<DrbdStatus> {
-  let text: string;
-  try {
-    text = await readFile(path, 'utf8');
-  } catch (error) {
-    throw new HaError('NOT_FOUND', `${path}: cannot read: ${(error as Error).message}`, { cause: error });
-  }
+  const text = await readTextFile(path);
   return parseDrbdStatusText(text, { file: path });
 }

@@ -1,6 +1,6 @@
-import { readdir, readFile, stat } from 'node:fs/promises';
+import { readdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
-import { HaError } from '@ha/core';
+import { HaError, readTextFile } from '@ha/core';
 import { safeParse, type HaproxyDocument, type ParseOptions } from './cst.js';
 
 /**
@@ -34,14 +34,7 @@ export async function configFiles(paths: readonly string[]): Promise<string[]> {
 export async function loadConfig(paths: readonly string[], options: Omit<ParseOptions, 'file'> = {}): Promise<HaproxyDocument[]> {
   const documents: HaproxyDocument[] = [];
   for (const file of await configFiles(paths)) {
-    let text: string;
-    try {
-      text = await readFile(file, 'utf8');
-    } catch (error) {
-      const code = (error as NodeJS.ErrnoException).code;
-      throw new HaError('NOT_FOUND', `${file}: cannot read${code === 'EISDIR' ? ': it is a directory' : `: ${(error as Error).message}`}`, { cause: error });
-    }
-    documents.push(safeParse(text, { ...options, file }));
+    documents.push(safeParse(await readTextFile(file), { ...options, file }));
   }
   return documents;
 }

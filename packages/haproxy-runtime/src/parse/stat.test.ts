@@ -5,6 +5,20 @@ import { answer } from '../../test/fixtures.js';
 import { parseStatCsv, parseStatTyped, statFilterWords } from './stat.js';
 
 describe('parseStatCsv', () => {
+  it('reads only the columns asked for, the same values as a full read', () => {
+    const text = answer('2.6.12', 'show-stat.csv');
+    const columns = ['status', 'scur', 'addr', 'check_status'] as const;
+    const full = parseStatCsv(text);
+    const some = parseStatCsv(text, { columns });
+    expect(some).toEqual(
+      full.map((row) => {
+        const kept: Record<string, unknown> = { pxname: row.pxname, svname: row.svname };
+        for (const key of ['scur', 'status', 'type', 'check_status', 'addr'] as const) if (row[key] !== undefined) kept[key] = row[key];
+        return { ...kept, kind: row.kind, extra: {}, modules: {} };
+      }),
+    );
+  });
+
   it('reads the real 2.6 answer: every row typed by the header, module columns apart', () => {
     const rows = parseStatCsv(answer('2.6.12', 'show-stat.csv'));
     expect(rows.map((row) => `${row.pxname}/${row.svname}:${row.kind}:${row.status}`)).toEqual([

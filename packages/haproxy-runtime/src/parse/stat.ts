@@ -126,27 +126,40 @@ export function statRowKind(type: number | undefined): StatRowKind {
  * never by position, because they differ between versions. The header is
  * checked against a schema; rows are typed column by column from the same
  * table of documented columns. Keys come in column order, then `kind`,
- * `extra` and `modules`.
+ * `extra` and `modules`. `columns` limits the rows to those columns.
  */
-export function parseStatCsv(text: string): StatRow[] {
-  const { plan, bodyStart } = readStatHeader(text);
+export function parseStatCsv(text: string, options: { columns?: readonly string[] } = {}): StatRow[] {
+  const { plan: fullPlan, bodyStart } = readStatHeader(text);
+  let plan = fullPlan;
+  let width = plan.length;
+  if (options.columns) {
+    // Only these columns (with pxname, svname and type, which every row needs): a poller that reads a few
+    // columns of thousands of rows twice a second skips the conversion of the rest, and the tail of each line.
+    const wanted = new Set(['pxname', 'svname', 'type', ...options.columns]);
+    plan = fullPlan.map((column) => (wanted.has(column.name) ? column : { name: column.name, type: 'skip' as const }));
+    width = plan.reduce((last, column, index) => (column.type === 'skip' ? last : index + 1), 0);
+  }
   const rows: StatRow[] = [];
-  forEachStatLine(text, bodyStart, (line) => rows.push(readRow(line, plan)));
+  forEachStatLine(text, bodyStart, (line) => rows.push(readRow(line, plan, width)));
   return rows;
 }
 
-function readRow(line: string, plan: readonly ColumnPlan[]): StatRow {
+function readRow(line: string, plan: readonly ColumnPlan[], width: number = plan.length): StatRow {
   // The header's first two columns are always pxname and svname.
   const row: Record<string, unknown> = { pxname: '', svname: '' };
   let extra: Record<string, string> | undefined;
   let modules: Record<string, number | string> | undefined;
-  forEachCell(line, plan.length, (i, cell) => {
+  forEachCell(line, width, (i, cell) => {
     const { name, type } = plan[i] as ColumnPlan;
     if (type === 'number') row[name] = readNumberCell(name, cell);
     else if (type === 'text') row[name] = cell;
     else if (type === 'module') (modules ??= {})[name] = readModuleCell(cell);
     else if (type === 'extra') (extra ??= {})[name] = cell;
   });
+  return finishRow(row, extra, modules);
+}
+
+function finishRow(row: Record<string, unknown>, extra: Record<string, string> | undefined, modules: Record<string, number | string> | undefined): StatRow {
   row.kind = statRowKind(row.type as number | undefined);
   row.extra = extra ?? {};
   row.modules = modules ?? {};

@@ -6,10 +6,12 @@ import { parseMatchers } from './matchers.js';
  * while Pacemaker moves it, a corosync link that Pacemaker is about to report
  * as a node going offline (which then inhibits it; knet sees a dead link
  * about 6 s before the token and consensus timeouts end the membership),
- * queues that come and go.
+ * queues that come and go, a resource FAILED for the moment Pacemaker
+ * takes to recover it (the failed action is reported at once, as a warning).
  */
 export const defaultPolicies: Record<string, AlertPolicy> = {
   PacemakerResourceStopped: { raiseAfterMs: 5_000 },
+  PacemakerResourceFailed: { raiseAfterMs: 10_000 },
   CorosyncLinkDown: { raiseAfterMs: 10_000 },
   CorosyncMemberLeft: { raiseAfterMs: 3_000 },
   CorosyncQuorumLost: { raiseAfterMs: 3_000 },

@@ -15,14 +15,14 @@ export interface MetricFamily {
  * Every series the monitor serves. Pacemaker, Corosync and DRBD use the names
  * and labels of ClusterLabs' ha_cluster_exporter; HAProxy those of HAProxy's
  * own Prometheus exporter; so existing dashboards and alert rules work.
- * `ha_monitor_*` are the monitor's own.
+ * `ha_monitor_*` are the monitor's own. The exporter's `*_total` gauges are
+ * left out: `promtool check metrics` rejects a gauge named `_total` (count the
+ * series instead: `count(ha_cluster_pacemaker_nodes{status="online"})`).
  */
 export const metricCatalog = {
   // Pacemaker (ha_cluster_exporter).
   ha_cluster_pacemaker_nodes: { help: 'The nodes in the cluster; one line per node, per status (value 1)', type: 'gauge', labels: ['node', 'type', 'status'] },
-  ha_cluster_pacemaker_nodes_total: { help: 'Total number of nodes in the cluster', type: 'gauge', labels: [] },
   ha_cluster_pacemaker_resources: { help: 'The resources in the cluster; one line per resource instance, per status (value 1)', type: 'gauge', labels: ['node', 'resource', 'role', 'managed', 'status', 'agent', 'group', 'clone'] },
-  ha_cluster_pacemaker_resources_total: { help: 'Total number of resources in the cluster', type: 'gauge', labels: [] },
   ha_cluster_pacemaker_stonith_enabled: { help: 'Whether or not stonith is enabled', type: 'gauge', labels: [] },
   ha_cluster_pacemaker_fail_count: { help: 'The fail count per node and resource (+Inf for INFINITY)', type: 'gauge', labels: ['node', 'resource'] },
   ha_cluster_pacemaker_migration_threshold: { help: 'The migration threshold per node and resource', type: 'gauge', labels: ['node', 'resource'] },
@@ -72,7 +72,7 @@ export const metricCatalog = {
   ha_monitor_probe_duration_seconds: { help: 'How long the probe\'s last run took', type: 'gauge', labels: ['probe'] },
   ha_monitor_probe_runs_total: { help: 'Runs of the probe', type: 'counter', labels: ['probe'] },
   ha_monitor_probe_failures_total: { help: 'Failed runs of the probe', type: 'counter', labels: ['probe'] },
-  ha_monitor_alerts: { help: 'Alerts the monitor tracks now (value 1), by state', type: 'gauge', labels: ['alertname', 'severity', 'state'] },
+  ha_monitor_alerts: { help: 'How many alerts the monitor tracks now, by name, severity and state', type: 'gauge', labels: ['alertname', 'severity', 'state'] },
   ha_monitor_notifications_total: { help: 'Alert events delivered by each sink', type: 'counter', labels: ['sink'] },
   ha_monitor_notifications_failed_total: { help: 'Failed deliveries (retried later)', type: 'counter', labels: ['sink'] },
   ha_monitor_queue_length: { help: 'Alert events waiting for each sink', type: 'gauge', labels: ['sink'] },

@@ -26,9 +26,11 @@ export async function forwardAlert(env: NodeJS.ProcessEnv, options: { timeoutMs?
       answer += chunk;
       if (answer.includes('\n')) connection.end();
     });
-    connection.on('error', (error) => {
+    connection.on('error', (error: NodeJS.ErrnoException) => {
       clearTimeout(timer);
-      reject(new Error(`cannot reach the monitor at ${socket}: ${error.message}`));
+      // No socket: no monitor on this node (one monitor per cluster, run as a resource elsewhere). Not a failure.
+      if (error.code === 'ENOENT') resolve();
+      else reject(new Error(`cannot reach the monitor at ${socket}: ${error.message}`));
     });
     connection.on('close', () => {
       clearTimeout(timer);

@@ -29,12 +29,15 @@ export async function writeAgentLauncher(path: string, options: { nodePath?: str
   await chmod(path, 0o755);
 }
 
+/** The alert's id in the CIB: not `ha-monitor`, which the cluster resource running the monitor may have (ids are unique across the CIB). */
+export const defaultAlertId = 'ha-monitor-alert';
+
 export interface RegisterAlertOptions {
   /** Where the agent's launcher goes (on every node: Pacemaker runs the agent where the event happens). */
   agentPath: string;
   /** The monitor's socket, given to the agent as the recipient's value. */
   socketPath: string;
-  /** The alert's id in the CIB (default `ha-monitor`). */
+  /** The alert's id in the CIB (default `ha-monitor-alert`). */
   id?: string;
   pcs?: PcsClient;
   /** Write the launcher here too (default true; false when it is deployed otherwise). */
@@ -47,7 +50,7 @@ export interface RegisterAlertOptions {
  * The CIB is cluster-wide: once is enough for every node.
  */
 export async function registerAlertAgent(options: RegisterAlertOptions): Promise<void> {
-  const id = options.id ?? 'ha-monitor';
+  const id = options.id ?? defaultAlertId;
   const pcs = options.pcs ?? new PcsClient();
   if (!options.socketPath.startsWith('/')) throw new UnsafeArgumentError(`the socket path '${options.socketPath}' must be absolute`, options.socketPath);
   if (options.writeLauncher !== false) await writeAgentLauncher(options.agentPath);
@@ -60,7 +63,7 @@ export async function registerAlertAgent(options: RegisterAlertOptions): Promise
 export async function unregisterAlertAgent(options: { id?: string; pcs?: PcsClient } = {}): Promise<void> {
   const pcs = options.pcs ?? new PcsClient();
   try {
-    await pcs.removeAlert(options.id ?? 'ha-monitor');
+    await pcs.removeAlert(options.id ?? defaultAlertId);
   } catch (error) {
     if (!(error instanceof PcsCommandError && /does not exist|not found|unable to find/i.test(error.message))) throw error;
   }

@@ -51,12 +51,16 @@ export interface CorosyncProbeOptions {
   timeoutMs?: number;
 }
 
-/** Corosync's links, membership and quorum as this node sees them (@ha/corosync-config). */
+/**
+ * Corosync's links, membership and quorum as this node sees them
+ * (@ha/corosync-config). Every 10 s by default: a node leaving is Pacemaker's
+ * news first (pushed at once), and a link down raises only after 10 s anyway.
+ */
 export function createCorosyncProbe(options: CorosyncProbeOptions = {}): Probe<CorosyncStatus> {
   const runner = options.runner ?? defaultRunner;
   return {
     name: 'corosync',
-    intervalMs: options.intervalMs ?? 5_000,
+    intervalMs: options.intervalMs ?? 10_000,
     timeoutMs: options.timeoutMs ?? 10_000,
     async check() {
       const status = await readCorosyncStatus(runner);

@@ -90,6 +90,12 @@ export function haproxySamples(overview: StatOverview): MetricSample[] {
   return samples;
 }
 
+/**
+ * The `show stat` columns the rules and the metrics read: all within the first
+ * 40 of ~90, so the rest of each line is not even scanned on each poll.
+ */
+export const haproxyProbeColumns = ['qcur', 'scur', 'slim', 'status', 'weight', 'act', 'bck', 'check_status'] as const;
+
 export interface HaproxyProbeOptions extends HaproxyRuleOptions {
   /** The stats socket: a path, `unix@PATH` or `ipv4@HOST:PORT`. */
   socket: string;
@@ -104,10 +110,11 @@ export function createHaproxyProbe(options: HaproxyProbeOptions): Probe<StatOver
   const runtime = new HaproxyRuntime(options.socket, { mode: 'oneshot', timeoutMs });
   return {
     name: 'haproxy',
-    intervalMs: options.intervalMs ?? 500,
+    // 750 ms: a server HAProxy marks DOWN is reported within a second, at a third less work than 500 ms.
+    intervalMs: options.intervalMs ?? 750,
     timeoutMs,
     async check() {
-      const overview = summarizeStat(await runtime.showStat());
+      const overview = summarizeStat(await runtime.showStat(undefined, { columns: haproxyProbeColumns }));
       return { conditions: haproxyConditions(overview, options), data: overview };
     },
     samples: haproxySamples,

@@ -148,7 +148,6 @@ export function pacemakerSamples(status: ClusterStatus): MetricSample[] {
     ];
     for (const [flag, on] of flags) if (on) samples.push({ name: 'ha_cluster_pacemaker_nodes', labels: { node: node.name, type: node.type, status: flag }, value: 1 });
   }
-  samples.push({ name: 'ha_cluster_pacemaker_nodes_total', value: status.summary.nodesConfigured ?? status.nodes.length });
   const instances = listInstances(status);
   const clones = collectionIds(status.resources);
   for (const instance of instances) {
@@ -161,7 +160,6 @@ export function pacemakerSamples(status: ClusterStatus): MetricSample[] {
       }
     }
   }
-  samples.push({ name: 'ha_cluster_pacemaker_resources_total', value: status.summary.resourcesConfigured ?? instances.length });
   if (status.summary.options.stonithEnabled !== undefined) samples.push({ name: 'ha_cluster_pacemaker_stonith_enabled', value: status.summary.options.stonithEnabled ? 1 : 0 });
   for (const entry of failCounts(status)) {
     samples.push({ name: 'ha_cluster_pacemaker_fail_count', labels: { node: entry.node, resource: entry.resource }, value: entry.count >= 1_000_000 ? Number.POSITIVE_INFINITY : entry.count });

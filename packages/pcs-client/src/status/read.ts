@@ -1,5 +1,4 @@
-import { readFile } from 'node:fs/promises';
-import { CommandError, defaultRunner, HaError, type Runner } from '@ha/core';
+import { CommandError, defaultRunner, readTextFile, type Runner } from '@ha/core';
 import { ClusterUnavailableError } from '../errors.js';
 import type { ClusterStatus } from './model.js';
 import { parseClusterStatus } from './parse.js';
@@ -31,11 +30,7 @@ export async function readClusterStatusXml(options: ReadStatusOptions = {}): Pro
   const timeoutMs = options.timeoutMs ?? 30_000;
   switch (source.kind) {
     case 'xml-file':
-      try {
-        return { xml: await readFile(source.path, 'utf8'), origin: source.path };
-      } catch (error) {
-        throw new HaError('NOT_FOUND', `${source.path}: cannot read: ${(error as Error).message}`, { cause: error });
-      }
+      return { xml: await readTextFile(source.path), origin: source.path };
     case 'cib-file':
       return { xml: await runCrmMon(runner, timeoutMs, { CIB_file: source.path }), origin: `crm_mon of ${source.path}` };
     case 'pcs':

@@ -1,0 +1,142 @@
+// npm run demo: the seed's stack on real daemons, watched by the real ha-monitor, with faults injected one
+// at a time. Needs the packages built (the root script builds them) and root (the lab uses namespaces).
+import { chmod, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { defaultRunner, formatDuration } from '@ha/core';
+import { freeLoopbackPort, LabCluster, killLabBackend, startHaproxyLab, startLabBackend, teardownLab } from '@ha/lab';
+
+const bin = fileURLToPath(new URL('../bin/ha-monitor.js', import.meta.url));
+const started = Date.now();
+const clock = () => `${((Date.now() - started) / 1000).toFixed(1).padStart(6)}s`;
+const say = (text) => process.stdout.write(`${clock()}  ${text}\n`);
+const bold = (text) => (process.stdout.isTTY ? `\x1b[1m${text}\x1b[0m` : text);
+
+let directory;
+let monitorProcess;
+let cleaning;
+async function cleanUp() {
+  cleaning ??= (async () => {
+    say('tearing everything down');
+    await monitorProcess?.stop().catch(() => undefined);
+    const left = await teardownLab();
+    if (directory) await rm(directory, { recursive: true, force: true });
+    say(left.length === 0 ? 'nothing left behind' : `left behind: ${left.join('; ')}`);
+  })();
+  return cleaning;
+}
+process.once('SIGINT', () => {
+  process.stdout.write('\n');
+  say('interrupted');
+  void cleanUp().then(() => process.exit(130));
+});
+
+/** Alert events from ha-monitor's stdout, as they come, each with when it was seen. */
+const events = [];
+let waiters = [];
+function onEvent(event) {
+  const entry = { ...event, seenAt: Date.now() };
+  events.push(entry);
+  for (const waiter of waiters) waiter();
+  return entry;
+}
+async function waitForEvent(status, alertname, labels, since, timeoutMs = 90_000) {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const found = events.find((event) => event.seenAt >= since && event.status === status && event.alertname === alertname && Object.entries(labels).every(([key, value]) => event.labels[key] === value));
+    if (found) return found;
+    if (Date.now() > deadline) throw new Error(`no ${status} ${alertname} within ${timeoutMs / 1000} s`);
+    await new Promise((resolve) => {
+      waiters.push(resolve);
+      setTimeout(resolve, 500);
+    });
+    waiters = [];
+  }
+}
+
+const detections = [];
+async function fault(title, alertname, labels, inject, repair) {
+  say(bold(`FAULT: ${title}`));
+  const injectedAt = Date.now();
+  await inject();
+  const firing = await waitForEvent('firing', alertname, labels, injectedAt);
+  const detected = firing.seenAt - injectedAt;
+  say(`  detected in ${formatDuration(detected)} after the fault was injected`);
+  say(bold(`REPAIR: ${title}`));
+  const repairedAt = Date.now();
+  await repair();
+  const resolved = await waitForEvent('resolved', alertname, labels, repairedAt);
+  say(`  resolve seen ${formatDuration(resolved.seenAt - repairedAt)} after the repair`);
+  detections.push({ title, detected, resolved: resolved.seenAt - repairedAt });
+  await new Promise((resolve) => setTimeout(resolve, 3_000));
+}
+
+try {
+  say('removing any lab a previous run left');
+  await teardownLab();
+  say('booting a 3-node Corosync/Pacemaker cluster (node1..node3, in namespaces)');
+  const cluster = await LabCluster.up({ nodes: 3 });
+  say(`  up in ${formatDuration(cluster.bootMs)}`);
+  say('starting a real HAProxy in front of two real HTTP backends');
+  const haproxy = await startHaproxyLab({ servers: 2 });
+  say('creating the seed resources: VirtualIP (10.213.0.100) + WebServer, colocated and ordered');
+  const view = await cluster.createSeedResources();
+  say(`  both running on ${view.resources.find((resource) => resource.id === 'WebServer')?.nodes[0]}`);
+
+  directory = await mkdtemp('/var/tmp/ha-monitor-demo-');
+  await chmod(directory, 0o755);
+  const node1 = (await cluster.status()).nodes.find((node) => node.name === 'node1');
+  // The monitor runs on this host; the cluster's tools run inside node1 through this prefix.
+  const prefix = `nsenter -t ${node1.pid} -a env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin LANG=C.UTF-8`;
+  const port = await freeLoopbackPort();
+  const config = join(directory, 'ha-monitor.ini');
+  await writeFile(
+    config,
+    `[monitor]\nstate_dir = ${join(directory, 'state')}\n\n` +
+      `[pacemaker]\ncommand_prefix = ${prefix}\nalert_socket = ${join(directory, 'pacemaker.sock')}\n\n` +
+      `[corosync]\ncommand_prefix = ${prefix}\n\n` +
+      `[haproxy]\nsocket = ${haproxy.adminSocket}\n\n[drbd]\nenabled = false\n\n` +
+      `[http]\nlisten = 127.0.0.1:${port}\n\n[sink.stdout]\nformat = json\n`,
+  );
+  say('registering ha-monitor\'s Pacemaker alert agent (pcs alert create …)');
+  await defaultRunner.run(process.execPath, [bin, 'pacemaker-alert', 'install', '--socket', join(directory, 'pacemaker.sock'), '--agent', join(directory, 'alert-agent'), '--command-prefix', prefix], { timeoutMs: 120_000 });
+
+  say(`starting ha-monitor --config ${config}`);
+  monitorProcess = defaultRunner.stream(process.execPath, [bin, '--config', config]);
+  void (async () => {
+    for await (const line of monitorProcess.lines) {
+      if (!line.startsWith('{')) continue;
+      const event = onEvent(JSON.parse(line));
+      const labels = Object.entries(event.labels).map(([key, value]) => `${key}=${value}`).join(' ');
+      const mark = event.status === 'firing' ? (event.severity === 'critical' ? '🔴' : event.severity === 'warning' ? '🟠' : '🔵') : '🟢';
+      say(`${mark} ${event.status.toUpperCase()} ${event.severity} ${event.alertname} ${labels}: ${event.summary}`);
+    }
+  })();
+  for (;;) {
+    const ok = await fetch(`http://127.0.0.1:${port}/status`).then((response) => response.json()).then((status) => status.probes.every((probe) => probe.ok), () => false);
+    if (ok) break;
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+  say(`ha-monitor is watching: metrics on http://127.0.0.1:${port}/metrics, status on /status`);
+  await new Promise((resolve) => setTimeout(resolve, 2_000));
+
+  const pcs = (...args) => cluster.exec('node1', 'pcs', args, { timeoutMs: 120_000 });
+  await fault('put node2 in standby', 'PacemakerNodeStandby', { node: 'node2' }, () => pcs('node', 'standby', 'node2'), () => pcs('node', 'unstandby', 'node2'));
+  await fault('hard kill of node3 (SIGKILL to the whole node)', 'PacemakerNodeOffline', { node: 'node3' }, () => cluster.kill('node3'), async () => {
+    await cluster.start('node3');
+    await cluster.waitForView('node3 online', (current) => current.nodes.every((node) => node.online));
+  });
+  await fault('HAProxy backend srv1 down (its process killed)', 'HaproxyServerDown', { server: 'srv1' }, () => killLabBackend('srv1'), () => startLabBackend('srv1'));
+  const home = (await cluster.view('node1')).resources.find((resource) => resource.id === 'WebServer')?.nodes[0];
+  await fault(`WebServer fails its monitor on ${home} (its process killed)`, 'PacemakerFailedAction', { resource: 'WebServer' }, () => cluster.exec(home, 'pkill', ['-f', 'socat TCP-LISTEN:80']), () => pcs('resource', 'cleanup', 'WebServer'));
+
+  say(bold('detection times (fault injected → alert printed; the seed\'s loop: up to 60 s, and again every minute):'));
+  for (const entry of detections) say(`  ${entry.title.padEnd(50)} ${formatDuration(entry.detected).padStart(7)}   resolve ${formatDuration(entry.resolved).padStart(7)} after the repair`);
+  say('  (a node kill is seen when corosync declares the node lost: its token and consensus timeouts, about 8 s here)');
+  await defaultRunner.run(process.execPath, [bin, 'pacemaker-alert', 'remove', '--command-prefix', prefix], { timeoutMs: 120_000 }).catch(() => undefined);
+  await cleanUp();
+} catch (error) {
+  say(`demo failed: ${error.message}`);
+  await cleanUp();
+  process.exitCode = 1;
+}
