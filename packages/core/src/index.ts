@@ -59,4 +59,6 @@ export type { CliCommand, CliContext, CliIo } from './cli/cli.js';
 export { detectToolVersion, parseToolVersion, toolVersionSchema } from './tools/tool-version.js';
 export type { ToolSpec, ToolVersion } from './tools/tool-version.js';
 export { createToolsCommand, createPackageCli } from './tools/tools-command.js';
+export { createFmtCommand } from './cli/fmt-command.js';
+export { reportFindings } from './cli/findings.js';
 export type { PackageCliOptions } from './tools/tools-command.js';

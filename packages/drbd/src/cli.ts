@@ -1,5 +1,5 @@
 import { hostname } from 'node:os';
-import { createPackageCli, defineCliCommand, formatDiagnostic, formatDuration, HaError, readTextFile, UsageError, writeFileAtomic, type CliCommand, type CliIo } from '@ha/core';
+import { createPackageCli, defineCliCommand, formatDiagnostic, formatDuration, HaError, readTextFile, reportFindings, UsageError, writeFileAtomic, type CliCommand, type CliIo } from '@ha/core';
 import { buildResource } from './build/builder.js';
 import { Drbdadm, type DrbdadmVerb } from './commands/drbdadm.js';
 import { toDrbdConfig } from './model/config.js';
@@ -148,9 +148,7 @@ export const { command, main } = createPackageCli({
         assertParsable(document);
         const findings = validateDrbd(document, { host: args.host ?? hostname() });
         if (args.realCheck !== false) findings.push(...(await checkWithDrbdadm(document)).findings);
-        if (args.json) io.stdout(`${toJson({ file: args.file, findings })}\n`);
-        else for (const finding of findings) io.stdout(`${formatDiagnostic(finding)}\n`);
-        return findings.some((finding) => finding.severity === 'error' || (args.strict && finding.severity === 'warning')) ? 1 : 0;
+        return reportFindings(io, findings, { json: args.json, strict: args.strict, header: { file: args.file } });
       },
     }),
     gen: defineCliCommand({

@@ -7,22 +7,10 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { defaultRunner } from '@ha/core';
 import { build } from 'esbuild';
-import { median } from '../../../tools/scripts/bench-kit.mjs';
+import { targetRatio, timeMedian } from '../../../tools/scripts/bench-kit.mjs';
 
 const backends = 2000;
 const serversPerBackend = 20;
-async function time(label, runs, work) {
-  await work();
-  const times = [];
-  for (let i = 0; i < runs; i++) {
-    const start = performance.now();
-    await work();
-    times.push(performance.now() - start);
-  }
-  const value = median(times);
-  console.log(`  ${label.padEnd(62)} ${value.toFixed(1).padStart(8)} ms (median of ${runs})`);
-  return value;
-}
 
 function generate() {
   const lines = ['global', '    maxconn 2000', '    log /dev/log local0', '', 'defaults', '    mode http', '    timeout connect 5s', '    timeout client 30s', '    timeout server 30s', '', 'frontend web', '    bind 127.0.0.1:8080'];
@@ -46,11 +34,10 @@ try {
   await build({ entryPoints: [fileURLToPath(new URL('./roundtrip.mjs', import.meta.url))], outfile: script, bundle: true, platform: 'node', format: 'esm', target: 'node20', minify: true, keepNames: true, logLevel: 'warning' });
   const { stdout } = await defaultRunner.run(process.execPath, [script, file]);
   console.log(`a generated configuration: ${text.split('\n').length - 1} lines, ${(text.length / 1e6).toFixed(1)} MB, ${stdout.trim()}`);
-  const haproxy = await time('haproxy -c -f FILE', 7, () => defaultRunner.run('haproxy', ['-c', '-q', '-f', file], { timeoutMs: 120_000 }));
-  const ours = await time('node: parse → typed model (zod) → serialize, byte-equal', 7, () => defaultRunner.run(process.execPath, [script, file], { timeoutMs: 120_000 }));
-  await time('node -e 0 (the floor of any node process)', 7, () => defaultRunner.run(process.execPath, ['-e', '0']));
-  const ratio = ours / haproxy;
-  console.log(`  ours / haproxy -c: ${ratio.toFixed(3)} (target ≤ 0.2) ${ratio <= 0.2 ? 'met' : 'NOT met'}`);
+  const haproxy = await timeMedian('haproxy -c -f FILE', 7, () => defaultRunner.run('haproxy', ['-c', '-q', '-f', file], { timeoutMs: 120_000 }));
+  const ours = await timeMedian('node: parse → typed model (zod) → serialize, byte-equal', 7, () => defaultRunner.run(process.execPath, [script, file], { timeoutMs: 120_000 }));
+  await timeMedian('node -e 0 (the floor of any node process)', 7, () => defaultRunner.run(process.execPath, ['-e', '0']));
+  targetRatio('ours / haproxy -c', ours, haproxy, 0.2);
 } finally {
   await rm(directory, { recursive: true, force: true });
 }

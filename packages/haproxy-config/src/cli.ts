@@ -1,4 +1,4 @@
-import { createPackageCli, defineCliCommand, formatDiagnostic, HaError, UsageError, writeFileAtomic, type CliIo } from '@ha/core';
+import { createFmtCommand, createPackageCli, defineCliCommand, formatDiagnostic, HaError, reportFindings, UsageError, type CliIo } from '@ha/core';
 import { addServer, removeServer, setServer } from './edit/edits.js';
 import { install, readConfigFile, type ReloadMethod } from './install.js';
 import { effective, toConfig } from './model/build.js';
@@ -104,28 +104,15 @@ export const { command, main } = createPackageCli({
           findings.push(...result.findings);
           realCheck = `haproxy -c (exit ${result.exitCode})`;
         }
-        if (args.json) io.stdout(`${JSON.stringify({ files: documents.map((document) => document.file), realCheck, findings }, null, 2)}\n`);
-        else for (const finding of findings) io.stdout(`${formatDiagnostic(finding)}\n`);
-        const failing = findings.filter((finding) => finding.severity === 'error' || (args.strict && finding.severity === 'warning'));
-        return failing.length > 0 ? 1 : 0;
+        return reportFindings(io, findings, { json: args.json, strict: args.strict, header: { files: documents.map((document) => document.file), realCheck } });
       },
     }),
-    fmt: defineCliCommand({
-      meta: { name: 'fmt', description: 'Print the file in canonical layout (--check: exit 1 if it is not; --write: rewrite it in place)' },
-      args: { ...fileArg, check: { type: 'boolean', description: 'Only report whether the file is formatted' }, write: { type: 'boolean', description: 'Rewrite the file atomically' } },
-      async run({ args, io }) {
-        const { text, document } = await readConfigFile(args.file);
+    fmt: createFmtCommand({
+      fileDescription: fileArg.file.description,
+      format: async (file) => {
+        const { text, document } = await readConfigFile(file);
         assertParsable([document]);
-        const formatted = format(document);
-        if (args.check) {
-          if (formatted !== text) io.stdout(`${args.file}: not formatted\n`);
-          return formatted === text ? 0 : 1;
-        }
-        if (args.write) {
-          if (formatted !== text) await writeFileAtomic(args.file, formatted);
-          return 0;
-        }
-        io.stdout(formatted);
+        return { text, formatted: format(document) };
       },
     }),
     show: defineCliCommand({

@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { defaultRunner } from '@ha/core';
 import { HaproxyRuntime } from '../dist/index.js';
-import { median } from '../../../tools/scripts/bench-kit.mjs';
+import { median, targetRatio } from '../../../tools/scripts/bench-kit.mjs';
 
 const option = (flag, fallback) => (process.argv.includes(flag) ? Number(process.argv[process.argv.indexOf(flag) + 1]) : fallback);
 const serverCount = option('--servers', 40_000);
@@ -29,7 +29,6 @@ async function repeat(times, work) {
   return median(runs);
 }
 const show = (label, ms) => console.log(`  ${label.padEnd(66)} ${ms.toFixed(1).padStart(10)} ms`);
-const ratio = (label, ours, theirs, target) => console.log(`  ${label}: ${(ours / theirs).toFixed(4)} (target ≤ ${target}) ${ours / theirs <= target ? 'met' : 'NOT met'}`);
 
 const directory = await mkdtemp(join(tmpdir(), 'ha-runtime-bench-'));
 const socket = join(directory, 'admin.sock');
@@ -82,8 +81,8 @@ try {
   const library = await repeat(5, () => runtime.batch(commands));
   await runtime.close();
   show('HaproxyRuntime.batch() in a running process (median of 5)', library);
-  ratio('ha-haproxy batch / socat loop', batch, socatLoop, 0.01);
-  ratio('ha-haproxy batch / socat prompt mode', batch, socatPrompt, 3);
+  targetRatio('ha-haproxy batch / socat loop', batch, socatLoop, 0.01);
+  targetRatio('ha-haproxy batch / socat prompt mode', batch, socatPrompt, 3);
 
   console.log(`\n2. show stat of ${servers.length} servers`);
   const csv = await defaultRunner.run('socat', ['-t', '30', 'stdio', `UNIX-CONNECT:${socket}`], { input: 'show stat\n' });
@@ -92,7 +91,7 @@ try {
   show('socat fetching the raw CSV (median of 7)', fetchRaw);
   const statJson = await repeat(7, () => defaultRunner.run(process.execPath, [cli, 'stat', '--json', '--socket', socket], { stdio: 'ignore', timeoutMs: 600_000 }));
   show('ha-haproxy stat --json: fetched, typed, printed (median of 7)', statJson);
-  ratio('ha-haproxy stat --json / socat raw fetch', statJson, fetchRaw, 2);
+  targetRatio('ha-haproxy stat --json / socat raw fetch', statJson, fetchRaw, 2);
 } finally {
   const pid = Number((await readFile(pidFile, 'utf8').catch(() => '')).trim());
   if (pid > 0) process.kill(pid, 'SIGTERM');

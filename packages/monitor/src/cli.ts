@@ -1,6 +1,6 @@
-import { createPackageCli, createRunner, defaultRunner, defineCliCommand, HaError, type CliIo } from '@ha/core';
+import { createPackageCli, defineCliCommand, HaError, type CliIo } from '@ha/core';
 import { PcsClient } from '@ha/pcs-client';
-import { buildMonitor, loadMonitorConfig, parseMonitorConfig } from './config.js';
+import { buildMonitor, loadMonitorConfig, parseMonitorConfig, prefixedRunner } from './config.js';
 import { serveMonitor, toJson } from './http.js';
 import { createMonitor, type OnceResult } from './monitor.js';
 import { defaultAlertId, registerAlertAgent, unregisterAlertAgent } from './pacemaker-alert/register.js';
@@ -97,9 +97,7 @@ export const { command, main } = createPackageCli({
         commandPrefix: { type: 'string', description: 'Run pcs through this (words)' },
       },
       async run({ args, io }) {
-        const prefix = args.commandPrefix ? (args.commandPrefix as string).trim().split(/\s+/) : [];
-        const runner = prefix.length > 0 ? createRunner({ wrap: (file, rest) => ({ file: prefix[0] as string, args: [...prefix.slice(1), file, ...rest] }) }) : defaultRunner;
-        const pcs = new PcsClient({ runner });
+        const pcs = new PcsClient({ runner: prefixedRunner(args.commandPrefix ? (args.commandPrefix as string).trim().split(/\s+/) : undefined) });
         const id = args.id ?? defaultAlertId;
         if (args.action === 'remove') {
           await unregisterAlertAgent({ id, pcs });

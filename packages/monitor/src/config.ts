@@ -167,7 +167,8 @@ function timing(section: { interval?: number | undefined; timeout?: number | und
   return { ...(section?.interval !== undefined ? { intervalMs: section.interval } : {}), ...(section?.timeout !== undefined ? { timeoutMs: section.timeout } : {}) };
 }
 
-function prefixedRunner(prefix: readonly string[] | undefined): Runner {
+/** A runner that runs every command through `prefix` (words: `sudo -n`, `nsenter -t PID -a`); none: this machine's. */
+export function prefixedRunner(prefix: readonly string[] | undefined): Runner {
   if (!prefix || prefix.length === 0) return defaultRunner;
   const [file, ...args] = prefix as [string, ...string[]];
   return createRunner({ wrap: (program, programArgs) => ({ file, args: [...args, program, ...programArgs] }), label: prefix.join(' ') });

@@ -7,22 +7,9 @@ import { fileURLToPath } from 'node:url';
 import { defaultRunner } from '@ha/core';
 import { LabCluster, teardownLab } from '@ha/lab';
 import { PcsClient, parseClusterStatus } from '../dist/index.js';
-import { median } from '../../../tools/scripts/bench-kit.mjs';
+import { targetRatio, timeMedian } from '../../../tools/scripts/bench-kit.mjs';
 
 const bin = fileURLToPath(new URL('../bin/ha-pcs.js', import.meta.url));
-async function time(label, runs, work) {
-  await work();
-  const times = [];
-  for (let i = 0; i < runs; i++) {
-    const start = performance.now();
-    await work();
-    times.push(performance.now() - start);
-  }
-  const value = median(times);
-  console.log(`  ${label.padEnd(64)} ${value.toFixed(1).padStart(8)} ms (median of ${runs})`);
-  return value;
-}
-const ratio = (label, ours, theirs, target) => console.log(`  ${label}: ${(ours / theirs).toFixed(3)} (target ≤ ${target}) ${ours / theirs <= target ? 'met' : 'NOT met'}`);
 
 // 1. A status document of 5,000 resource instances: a generated CIB, rendered by the real crm_mon.
 function generateCib(count) {
@@ -48,9 +35,9 @@ try {
   const { stdout: xml } = await defaultRunner.run('crm_mon', ['--one-shot', '--inactive', '--output-as=xml'], { env: { CIB_file: cib } });
   const parsed = parseClusterStatus(xml);
   console.log(`1. a status of ${parsed.resources.length} resource instances (${(xml.length / 1e6).toFixed(1)} MB of XML)`);
-  const render = await time('crm_mon rendering the CIB as XML (CIB_file)', 5, () => defaultRunner.run('crm_mon', ['--one-shot', '--inactive', '--output-as=xml'], { env: { CIB_file: cib } }));
-  const parse = await time('parseClusterStatus: XML → typed, zod-validated model', 10, async () => parseClusterStatus(xml));
-  ratio('parse / crm_mon render', parse, render, 0.25);
+  const render = await timeMedian('crm_mon rendering the CIB as XML (CIB_file)', 5, () => defaultRunner.run('crm_mon', ['--one-shot', '--inactive', '--output-as=xml'], { env: { CIB_file: cib } }));
+  const parse = await timeMedian('parseClusterStatus: XML → typed, zod-validated model', 10, async () => parseClusterStatus(xml));
+  targetRatio('parse / crm_mon render', parse, render, 0.25);
 } finally {
   await rm(directory, { recursive: true, force: true });
 }
@@ -69,10 +56,10 @@ if (!process.argv.includes('--no-lab')) {
     await pcs.addColocation({ resource: 'WebServer', with: 'VirtualIP' });
     await pcs.addOrder({ first: 'VirtualIP', then: 'WebServer' });
     await pcs.waitFor((status) => status.resources.every((resource) => resource.kind === 'primitive' && resource.active), { stableMs: 1000 });
-    const ours = await time('ha-pcs status (node, crm_mon, parse, verdict, print)', 15, () => node1.run(process.execPath, [bin, 'status']));
-    const theirs = await time('pcs status', 15, () => node1.run('pcs', ['status']));
-    await time('crm_mon --one-shot --inactive --output-as=xml alone', 15, () => node1.run('crm_mon', ['--one-shot', '--inactive', '--output-as=xml']));
-    ratio('ha-pcs status / pcs status', ours, theirs, 0.25);
+    const ours = await timeMedian('ha-pcs status (node, crm_mon, parse, verdict, print)', 15, () => node1.run(process.execPath, [bin, 'status']));
+    const theirs = await timeMedian('pcs status', 15, () => node1.run('pcs', ['status']));
+    await timeMedian('crm_mon --one-shot --inactive --output-as=xml alone', 15, () => node1.run('crm_mon', ['--one-shot', '--inactive', '--output-as=xml']));
+    targetRatio('ha-pcs status / pcs status', ours, theirs, 0.25);
   } finally {
     await teardownLab();
   }

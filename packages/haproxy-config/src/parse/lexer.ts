@@ -104,6 +104,19 @@ const escapes: Record<string, string> = { r: '\r', n: '\n', t: '\t' };
 
 /** The value of a word as HAProxy reads it (quotes and escapes resolved, variables kept). */
 export function decodeWord(raw: string): string {
+  return readWord(raw, undefined);
+}
+
+/**
+ * Expands `$VAR`, `${VAR}` and `${VAR-default}` in the double-quoted parts of
+ * a word's source text, with `env`, the way HAProxy does when it reads the file.
+ */
+export function expandVariables(raw: string, env: Record<string, string | undefined>): string {
+  return readWord(raw, env);
+}
+
+// One walk over a word's quotes and escapes; with `env`, variables in double quotes are expanded too.
+function readWord(raw: string, env: Record<string, string | undefined> | undefined): string {
   let value = '';
   let quote = '';
   for (let i = 0; i < raw.length; i++) {
@@ -123,6 +136,16 @@ export function decodeWord(raw: string): string {
         i++;
       }
       continue;
+    }
+    if (env && quote === '"' && char === '$') {
+      const braced = /^\$\{([A-Za-z_][A-Za-z0-9_]*)(?:-([^}]*))?\}/.exec(raw.slice(i));
+      const bare = braced ? undefined : /^\$([A-Za-z_][A-Za-z0-9_]*)/.exec(raw.slice(i));
+      const match = braced ?? bare;
+      if (match) {
+        value += env[match[1] as string] ?? (braced ? (match[2] ?? '') : '');
+        i += match[0].length - 1;
+        continue;
+      }
     }
     if (quote === '"') {
       if (char === '"') quote = '';
@@ -157,46 +180,3 @@ export function encodeWord(value: string, options: { allowVariables?: boolean } 
   return `"${body}"`;
 }
 
-/**
- * Expands `$VAR`, `${VAR}` and `${VAR-default}` in the double-quoted parts of
- * a word's source text, with `env`, the way HAProxy does when it reads the file.
- */
-export function expandVariables(raw: string, env: Record<string, string | undefined>): string {
-  let value = '';
-  let quote = '';
-  for (let i = 0; i < raw.length; i++) {
-    const char = raw[i] as string;
-    if (quote === "'") {
-      if (char === "'") quote = '';
-      else value += char;
-      continue;
-    }
-    if (char === '\\' && i + 1 < raw.length) {
-      const decoded = decodeWord(raw.slice(i, i + (raw[i + 1] === 'x' ? 4 : 2)));
-      value += decoded;
-      i += raw[i + 1] === 'x' && /^[0-9a-fA-F]{2}$/.test(raw.slice(i + 2, i + 4)) ? 3 : 1;
-      continue;
-    }
-    if (quote === '"' && char === '$') {
-      const braced = /^\$\{([A-Za-z_][A-Za-z0-9_]*)(?:-([^}]*))?\}/.exec(raw.slice(i));
-      const bare = braced ? undefined : /^\$([A-Za-z_][A-Za-z0-9_]*)/.exec(raw.slice(i));
-      const match = braced ?? bare;
-      if (match) {
-        value += env[match[1] as string] ?? (braced ? (match[2] ?? '') : '');
-        i += match[0].length - 1;
-        continue;
-      }
-    }
-    if (quote === '"') {
-      if (char === '"') quote = '';
-      else value += char;
-      continue;
-    }
-    if (char === '"' || char === "'") {
-      quote = char;
-      continue;
-    }
-    value += char;
-  }
-  return value;
-}
