@@ -266,15 +266,27 @@ describe('ha-haproxy', () => {
     expect((JSON.parse(stat.out) as { svname: string }[]).map((row) => row.svname)).toEqual(['FRONTEND', 'srv1', 'srv2', 'srv3', 'BACKEND']);
   });
 
+  const bin = fileURLToPath(new URL('../bin/ha-haproxy.js', import.meta.url));
+
   it('the installed bin prints the same stat JSON through its byte path', async () => {
-    const bin = fileURLToPath(new URL('../bin/ha-haproxy.js', import.meta.url));
-    const { stdout } = await defaultRunner.run(process.execPath, [bin, 'stat', '--json', '--socket', lab().adminSocket]);
+    // Run as operators run it: through its #! line.
+    const { stdout } = await defaultRunner.run(bin, ['stat', '--json', '--socket', lab().adminSocket]);
     const rows = JSON.parse(stdout) as { pxname: string; svname: string; kind: string; status: string; iid: number }[];
     expect(rows.map((row) => `${row.pxname}/${row.svname}:${row.kind}`)).toEqual(['web/FRONTEND:frontend', 'servers/srv1:server', 'servers/srv2:server', 'servers/srv3:server', 'servers/BACKEND:backend']);
     // Field for field what the library's parser makes of the same answer (counters move between the two reads).
     const parsed = await client(lab().adminSocket, { mode: 'oneshot' }).showStat();
     rows.forEach((row, i) => expect(Object.keys(row)).toEqual(Object.keys(parsed[i] as object)));
     expect(rows.map((row) => row.status)).toEqual(parsed.map((row) => row.status));
+  });
+
+  it('stops quietly when the reader of its output goes away (| head)', async () => {
+    // 20,000 answers are far more than a pipe holds: the bin is still writing when head leaves.
+    const file = `${lab().directory}/versions.txt`;
+    await writeFile(file, 'show version\n'.repeat(20_000));
+    const script = '"$0" batch "$1" --socket "$2" | head -c 100 > /dev/null';
+    const result = await defaultRunner.run('bash', ['-o', 'pipefail', '-c', script, bin, file, lab().adminSocket], { allowExitCodes: [1, 2] });
+    expect(result.stderr).toBe('');
+    expect(result.exitCode).toBe(0);
   });
 
   it('drains, sets maint, ready and weight', async () => {

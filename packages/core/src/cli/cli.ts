@@ -83,6 +83,13 @@ export async function runCliCaptured(root: CliCommand<any>, argv: readonly strin
 
 /** Entry for a `bin` shim: owns `process.argv` and the exit code. */
 export async function runCliMain(root: CliCommand<any>): Promise<void> {
+  // `ha-haproxy stat | head`: the reader left, so nobody wants the rest. Stop quietly, as
+  // programs killed by SIGPIPE do (Node ignores that signal, so the write fails with EPIPE).
+  process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+    if (error.code === 'EPIPE') process.exit(process.exitCode ?? 0);
+    process.stderr.write(`${root.meta.name}: cannot write the output: ${describeError(error)}\n`);
+    process.exit(2);
+  });
   process.exitCode = await runCli(root, process.argv.slice(2));
 }
 
