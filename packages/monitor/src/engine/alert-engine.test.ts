@@ -104,6 +104,24 @@ describe('silences, maintenance and grouping', () => {
     expect(brief(engine.observe('pacemaker', [conditions[2] as Condition], t0 + 9000)).sort()).toEqual(['firing PacemakerResourceStopped{resource="WebServer"}', 'resolved PacemakerFailedAction{node="node1",operation="monitor",resource="Db"}', 'resolved PacemakerNodeOffline{node="node2"}']);
   });
 
+  it('an alert held back by a node offline waits, when the node is back, for its own source to see it again', () => {
+    const linkDown = (node: string): Condition => ({ alertname: 'CorosyncLinkDown', labels: { node, link: '0' }, severity: 'warning', summary: 'down' });
+    const policies = { CorosyncLinkDown: { raiseAfterMs: 0 } };
+    for (const [stillDown, expected] of [
+      [false, []],
+      [true, ['firing CorosyncLinkDown{link="0",node="node2"}']],
+    ] as const) {
+      const run = new AlertEngine({ inhibitRules: defaultInhibitRules, policies });
+      expect(brief(run.observe('pacemaker', [offline('node2')], t0))).toEqual(['firing PacemakerNodeOffline{node="node2"}']);
+      expect(run.observe('corosync', [linkDown('node2')], t0 + 1000)).toEqual([]);
+      // Pacemaker sees the node back before corosync is polled again: corosync's last word is stale.
+      expect(brief(run.observe('pacemaker', [], t0 + 5000))).toEqual(['resolved PacemakerNodeOffline{node="node2"}']);
+      expect(run.active(t0 + 5000).find((alert) => alert.alertname === 'CorosyncLinkDown')?.suppressed).toBe(true);
+      expect(run.tick(t0 + 6000)).toEqual([]);
+      expect(brief(run.observe('corosync', stillDown ? [linkDown('node2')] : [], t0 + 11_000))).toEqual(expected);
+    }
+  });
+
   it("a backend down covers its servers' DOWN alerts, not other backends'", () => {
     const engine = new AlertEngine({ inhibitRules: defaultInhibitRules });
     const backendDown: Condition = { alertname: 'HaproxyBackendDown', labels: { proxy: 'web' }, severity: 'critical', summary: 'down' };

@@ -67,6 +67,10 @@ const entrySchema = z.object({
   /** A firing event was sent (and so a resolved one is owed). */
   notified: z.boolean(),
   lastSentAt: z.number().optional(),
+  /** Last reported present by its source (epoch ms). */
+  observedAt: z.number().optional(),
+  /** Last found inhibited by another alert while firing (epoch ms). */
+  inhibitedAt: z.number().optional(),
 });
 type Entry = z.infer<typeof entrySchema>;
 
@@ -146,11 +150,11 @@ export class AlertEngine {
       seen.add(fingerprint);
       const entry = this.entries.get(fingerprint);
       if (entry) {
-        Object.assign(entry, { severity, summary: condition.summary, present: true, source });
+        Object.assign(entry, { severity, summary: condition.summary, present: true, source, observedAt: now });
         if (condition.annotations) entry.annotations = condition.annotations;
         delete entry.absentSince;
       } else {
-        this.entries.set(fingerprint, { fingerprint, source, alertname: condition.alertname, labels, severity, summary: condition.summary, ...(condition.annotations ? { annotations: condition.annotations } : {}), phase: 'pending', since: now, present: true, notified: false });
+        this.entries.set(fingerprint, { fingerprint, source, alertname: condition.alertname, labels, severity, summary: condition.summary, ...(condition.annotations ? { annotations: condition.annotations } : {}), phase: 'pending', since: now, present: true, notified: false, observedAt: now });
       }
     }
     for (const entry of this.entries.values()) {
@@ -175,7 +179,7 @@ export class AlertEngine {
           this.entries.delete(entry.fingerprint); // a flap shorter than the hold-down: never an alert
         } else if (now - entry.since >= (policy.raiseAfterMs ?? 0)) {
           entry.phase = 'firing';
-          if (!this.suppressed(entry, now)) events.push(this.send(entry, now, 'firing'));
+          if (!this.held(entry, now)) events.push(this.send(entry, now, 'firing'));
         }
         continue;
       }
@@ -187,7 +191,7 @@ export class AlertEngine {
         }
         continue;
       }
-      if (this.suppressed(entry, now)) continue;
+      if (this.held(entry, now)) continue;
       if (!entry.notified) events.push(this.send(entry, now, 'firing')); // a silence or an inhibition ended
       else if ((policy.remindEveryMs ?? 0) > 0 && now - (entry.lastSentAt ?? entry.since) >= (policy.remindEveryMs as number)) {
         events.push({ ...this.send(entry, now, 'firing'), reminder: true });
@@ -279,9 +283,32 @@ export class AlertEngine {
     return this.options.silences.some((silence) => (silence.startsAt === undefined || now >= silence.startsAt) && (silence.endsAt === undefined || now < silence.endsAt) && matchesAll(silence.matchers, target));
   }
 
+  /**
+   * Whether a firing alert is held back now: silenced, inhibited, or just out
+   * of an inhibition and not seen since by its own source. The alert that
+   * inhibited it ending is news about the same thing (the node is back), so
+   * what its source said before may be stale: a link to a node just back
+   * stays down until the next corosync poll. A silence ending is only time
+   * passing.
+   */
+  private held(entry: Entry, now: number): boolean {
+    if (this.inhibited(entry)) {
+      entry.inhibitedAt = now;
+      return true;
+    }
+    return this.silenced(this.targetOf(entry), now) || this.unconfirmed(entry);
+  }
+
   private suppressed(entry: Entry, now: number): boolean {
+    return this.silenced(this.targetOf(entry), now) || this.inhibited(entry) || this.unconfirmed(entry);
+  }
+
+  private unconfirmed(entry: Entry): boolean {
+    return !entry.notified && entry.inhibitedAt !== undefined && (entry.observedAt ?? entry.since) <= entry.inhibitedAt;
+  }
+
+  private inhibited(entry: Entry): boolean {
     const target = this.targetOf(entry);
-    if (this.silenced(target, now)) return true;
     for (const rule of this.options.inhibitRules) {
       if (!matchesAll(rule.target, target)) continue;
       for (const other of this.entries.values()) {
