@@ -269,14 +269,24 @@ describe('ha-haproxy', () => {
   const bin = fileURLToPath(new URL('../bin/ha-haproxy.js', import.meta.url));
 
   it('the installed bin prints the same stat JSON through its byte path', async () => {
-    // Run as operators run it: through its #! line.
-    const { stdout } = await defaultRunner.run(bin, ['stat', '--json', '--socket', lab().adminSocket]);
-    const rows = JSON.parse(stdout) as { pxname: string; svname: string; kind: string; status: string; iid: number }[];
-    expect(rows.map((row) => `${row.pxname}/${row.svname}:${row.kind}`)).toEqual(['web/FRONTEND:frontend', 'servers/srv1:server', 'servers/srv2:server', 'servers/srv3:server', 'servers/BACKEND:backend']);
-    // Field for field what the library's parser makes of the same answer (counters move between the two reads).
-    const parsed = await client(lab().adminSocket, { mode: 'oneshot' }).showStat();
-    rows.forEach((row, i) => expect(Object.keys(row)).toEqual(Object.keys(parsed[i] as object)));
-    expect(rows.map((row) => row.status)).toEqual(parsed.map((row) => row.status));
+    // Two reads are compared, so no health check may run between them: a check under way has no
+    // check_code or check_duration yet (checks run every 500 ms here).
+    const runtime = client(lab().adminSocket, { mode: 'oneshot' });
+    const servers = ['servers/srv1', 'servers/srv2', 'servers/srv3'];
+    for (const server of servers) await runtime.setEnabled('health', server, false);
+    try {
+      await sleep(300);
+      // Run as operators run it: through its #! line.
+      const { stdout } = await defaultRunner.run(bin, ['stat', '--json', '--socket', lab().adminSocket]);
+      const rows = JSON.parse(stdout) as { pxname: string; svname: string; kind: string; status: string; iid: number }[];
+      expect(rows.map((row) => `${row.pxname}/${row.svname}:${row.kind}`)).toEqual(['web/FRONTEND:frontend', 'servers/srv1:server', 'servers/srv2:server', 'servers/srv3:server', 'servers/BACKEND:backend']);
+      // Field for field what the library's parser makes of the same answer (counters move between the two reads).
+      const parsed = await runtime.showStat();
+      rows.forEach((row, i) => expect(Object.keys(row)).toEqual(Object.keys(parsed[i] as object)));
+      expect(rows.map((row) => row.status)).toEqual(parsed.map((row) => row.status));
+    } finally {
+      for (const server of servers) await runtime.setEnabled('health', server, true);
+    }
   });
 
   it('stops quietly when the reader of its output goes away (| head)', async () => {
