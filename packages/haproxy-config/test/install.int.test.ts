@@ -1,4 +1,5 @@
 import { readFile } from 'node:fs/promises';
+import { get as httpGet } from 'node:http';
 import { createServer, type Server } from 'node:net';
 import { describe, expect, it } from 'vitest';
 import { HaproxyMaster } from '@ha/haproxy-runtime';
@@ -8,10 +9,23 @@ import { InstallError, install, readConfigFile, setDirective, type HaproxyDocume
 // Safe installs against the lab's real HAProxy (master-worker, reloaded through its master CLI).
 const lab = useLabHaproxy({ servers: 3 });
 
-async function get(): Promise<{ status: number; version: string | null }> {
-  const response = await fetch(`http://${lab().frontend.address}:${lab().frontend.port}/`);
-  await response.text();
-  return { status: response.status, version: response.headers.get('x-config') };
+/**
+ * One request on a connection of its own. A kept-alive connection can be closed by the old worker
+ * as it leaves at a reload, just as the next request goes out on it: HTTP lets a server close an idle
+ * connection at any time (clients retry), so that is no dropped request. A new connection is.
+ */
+function get(): Promise<{ status: number; version: string | null }> {
+  return new Promise((resolve, reject) => {
+    const request = httpGet({ host: lab().frontend.address, port: lab().frontend.port, path: '/', agent: false }, (response) => {
+      response.resume();
+      response.on('end', () => {
+        const version = response.headers['x-config'];
+        resolve({ status: response.statusCode ?? 0, version: typeof version === 'string' ? version : null });
+      });
+      response.on('error', reject);
+    });
+    request.on('error', reject);
+  });
 }
 
 /** Requests in a loop until stopped; every failure is kept. */
