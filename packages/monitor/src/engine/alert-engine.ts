@@ -4,7 +4,10 @@ import { matchesAll, type Matcher, type MatchTarget } from './matchers.js';
 
 /** How one kind of alert (by alertname) is raised, resolved and repeated. */
 export interface AlertPolicy {
-  /** The condition must hold this long before the alert fires (flap damping). */
+  /**
+   * The condition must hold this long before the alert fires (flap damping): its source must still
+   * report it at the end of that time, so it fires at the first report after it.
+   */
   raiseAfterMs?: number;
   /** It must be gone this long before the alert resolves. */
   resolveAfterMs?: number;
@@ -177,7 +180,9 @@ export class AlertEngine {
       if (entry.phase === 'pending') {
         if (!entry.present) {
           this.entries.delete(entry.fingerprint); // a flap shorter than the hold-down: never an alert
-        } else if (now - entry.since >= (policy.raiseAfterMs ?? 0)) {
+        } else if ((entry.observedAt ?? entry.since) - entry.since >= (policy.raiseAfterMs ?? 0)) {
+          // Held for the whole hold-down, as seen by its source at its end, not assumed from an older report:
+          // a corosync link seen down once, 10 s ago, may be up again by the next poll.
           entry.phase = 'firing';
           if (!this.held(entry, now)) events.push(this.send(entry, now, 'firing'));
         }
