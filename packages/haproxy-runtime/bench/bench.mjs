@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { defaultRunner } from '@ha/core';
 import { HaproxyRuntime } from '../dist/index.js';
-import { median, targetRatio } from '../../../tools/scripts/bench-kit.mjs';
+import { targetRatio, timeMedian } from '../../../tools/scripts/bench-kit.mjs';
 
 const option = (flag, fallback) => (process.argv.includes(flag) ? Number(process.argv[process.argv.indexOf(flag) + 1]) : fallback);
 const serverCount = option('--servers', 40_000);
@@ -23,11 +23,6 @@ async function timed(work) {
   const start = performance.now();
   await work();
   return performance.now() - start;
-}
-async function repeat(times, work) {
-  const runs = [];
-  for (let i = 0; i < times; i++) runs.push(await timed(work));
-  return median(runs);
 }
 const show = (label, ms) => console.log(`  ${label.padEnd(66)} ${ms.toFixed(1).padStart(10)} ms`);
 
@@ -60,8 +55,7 @@ try {
 
   console.log(`\n1. ${commands.length} 'set server … weight' commands`);
   const promptInput = `prompt\n${commands.join('\n')}\n`;
-  const socatPrompt = await repeat(5, () => socat(promptInput));
-  show('socat, all commands over one connection in prompt mode (median of 5)', socatPrompt);
+  const socatPrompt = await timeMedian('socat, all commands over one connection in prompt mode', 5, () => socat(promptInput));
   let socatLoop;
   if (fullLoop) {
     socatLoop = await timed(async () => {
@@ -76,27 +70,22 @@ try {
     socatLoop = (sampleMs / sample.length) * commands.length;
     show(`socat, one process per command: ${sample.length} timed, ${(sampleMs / sample.length).toFixed(2)} ms each; ×${commands.length}`, socatLoop);
   }
-  const batch = await repeat(5, () => defaultRunner.run(cli, ['batch', commandFile, '--quiet', '--socket', socket], { stdio: 'ignore', timeoutMs: 600_000 }));
-  show('ha-haproxy batch FILE (the whole process, median of 5)', batch);
+  const batch = await timeMedian('ha-haproxy batch FILE (the whole process)', 5, () => defaultRunner.run(cli, ['batch', commandFile, '--quiet', '--socket', socket], { stdio: 'ignore', timeoutMs: 600_000 }));
   const runtime = new HaproxyRuntime(socket);
-  const library = await repeat(5, () => runtime.batch(commands));
+  await timeMedian('HaproxyRuntime.batch() in a running process', 5, () => runtime.batch(commands));
   await runtime.close();
-  show('HaproxyRuntime.batch() in a running process (median of 5)', library);
   targetRatio('ha-haproxy batch / socat loop', batch, socatLoop, 0.01);
   targetRatio('ha-haproxy batch / socat prompt mode', batch, socatPrompt, 3);
 
   console.log(`\n2. show stat of ${servers.length} servers`);
   const csv = await defaultRunner.run('socat', ['-t', '30', 'stdio', `UNIX-CONNECT:${socket}`], { input: 'show stat\n' });
   console.log(`  (the CSV is ${(csv.stdout.length / 1e6).toFixed(1)} MB)`);
-  const fetchRaw = await repeat(7, () => socat('show stat\n'));
-  show('socat fetching the raw CSV (median of 7)', fetchRaw);
-  const statJson = await repeat(7, () => defaultRunner.run(cli, ['stat', '--json', '--socket', socket], { stdio: 'ignore', timeoutMs: 600_000 }));
-  show('ha-haproxy stat --json: fetched, typed, printed (median of 7)', statJson);
+  const fetchRaw = await timeMedian('socat fetching the raw CSV', 7, () => socat('show stat\n'));
+  const statJson = await timeMedian('ha-haproxy stat --json: fetched, typed, printed', 7, () => defaultRunner.run(cli, ['stat', '--json', '--socket', socket], { stdio: 'ignore', timeoutMs: 600_000 }));
   targetRatio('ha-haproxy stat --json / socat raw fetch', statJson, fetchRaw, 2);
   if (process.env.NODE_EXTRA_CA_CERTS) {
     // What the bin's #! line saves on a machine that sets it (this one does): Node parses that CA file at every start.
-    const withCaFile = await repeat(7, () => defaultRunner.run(process.execPath, [cli, 'stat', '--json', '--socket', socket], { stdio: 'ignore', timeoutMs: 600_000 }));
-    show('  the same through `node BIN`, which keeps NODE_EXTRA_CA_CERTS (median of 7)', withCaFile);
+    const withCaFile = await timeMedian('the same through `node BIN`, which keeps NODE_EXTRA_CA_CERTS', 7, () => defaultRunner.run(process.execPath, [cli, 'stat', '--json', '--socket', socket], { stdio: 'ignore', timeoutMs: 600_000 }));
     console.log(`  (ratio ${(withCaFile / fetchRaw).toFixed(3)}, for information)`);
   }
 } finally {

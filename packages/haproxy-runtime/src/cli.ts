@@ -135,13 +135,19 @@ export const { command, main } = createPackageCli({
             return;
           }
           // Straight from CSV bytes to JSON bytes while the answer arrives: 40,000 servers
-          // are 9 MB of CSV and 30 MB of JSON.
-          const emit = (bytes: Uint8Array) => (io.stdoutBytes ? io.stdoutBytes(bytes) : io.stdout(Buffer.from(bytes).toString('utf8')));
-          io.stdout('[\n');
+          // are 9 MB of CSV and 30 MB of JSON. The `[` waits for the first rows, so a failure
+          // (no socket, a refusal) leaves nothing half-written on stdout for a `| jq`.
+          let opened = false;
+          const emit = (bytes: Uint8Array) => {
+            if (!opened) io.stdout('[\n');
+            opened = true;
+            if (io.stdoutBytes) io.stdoutBytes(bytes);
+            else io.stdout(Buffer.from(bytes).toString('utf8'));
+          };
           const encoder = new StatJsonByteEncoder(emit);
           await runtime.streamChunks(['show', 'stat'], (chunk) => encoder.push(chunk));
           encoder.end();
-          io.stdout(encoder.rowCount > 0 ? '\n]\n' : ']\n');
+          io.stdout(opened ? '\n]\n' : '[]\n');
         });
       },
     }),

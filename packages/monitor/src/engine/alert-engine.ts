@@ -297,11 +297,8 @@ export class AlertEngine {
    * passing.
    */
   private held(entry: Entry, now: number): boolean {
-    if (this.inhibited(entry)) {
-      entry.inhibitedAt = now;
-      return true;
-    }
-    return this.silenced(this.targetOf(entry), now) || this.unconfirmed(entry);
+    if (this.inhibited(entry)) entry.inhibitedAt = now;
+    return this.suppressed(entry, now);
   }
 
   private suppressed(entry: Entry, now: number): boolean {
