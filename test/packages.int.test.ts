@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { defaultRunner } from '@ha/core';
-import { publishedPackages, repositoryRoot } from './workspace.js';
+import { labPackage, publishedPackages, repositoryRoot } from './workspace.js';
 
 // Each package as a user gets it: `npm pack`, installed into an empty folder outside the repository.
 const scratch = await mkdtemp(join(tmpdir(), 'ha-packages-'));
@@ -13,7 +13,8 @@ afterAll(() => rm(scratch, { recursive: true, force: true }));
 
 beforeAll(async () => {
   const tarballs: string[] = [];
-  for (const pkg of publishedPackages) {
+  // The lab too: private to the workspace, but operators install it from its tarball.
+  for (const pkg of [...publishedPackages, labPackage]) {
     const directory = join(repositoryRoot, pkg.directory);
     if (!existsSync(join(directory, 'dist', 'index.js'))) throw new Error(`${pkg.name} is not built: run 'npm run build' first`);
     const { stdout } = await defaultRunner.run('npm', ['pack', '--silent', '--pack-destination', scratch], { cwd: directory });
@@ -25,10 +26,19 @@ beforeAll(async () => {
 }, 360_000);
 
 describe('published packages', () => {
-  it.each(publishedPackages.filter((pkg) => pkg.bin !== undefined))('$name: its bin runs from the install and prints --help', async ({ bin }) => {
+  it.each([...publishedPackages.filter((pkg) => pkg.bin !== undefined), labPackage])('$name: its bin runs from the install and prints --help', async ({ bin }) => {
     const { stdout } = await defaultRunner.run(join(consumer, 'node_modules', '.bin', bin as string), ['--help'], { cwd: consumer });
     expect(stdout).toContain(bin);
-    expect(stdout).toMatch(/USAGE/);
+    expect(stdout).toMatch(/^usage\b/im);
+  });
+
+  // Its test-runner integration (`@ha/lab/vitest`) is an optional peer: installing the lab for its
+  // CLI and library brings no vitest, vite or rolldown (about 98 MB when it was a required peer).
+  it('@ha/lab: its library imports from the install, and no test runner came with it', async () => {
+    await writeFile(join(consumer, 'lab.mjs'), `const lab = await import('@ha/lab');\nconsole.log(typeof lab.LabCluster, typeof lab.parseClusterView);\n`);
+    const { stdout } = await defaultRunner.run(process.execPath, ['lab.mjs'], { cwd: consumer });
+    expect(stdout).toBe('function function\n');
+    for (const name of ['vitest', 'vite', 'rolldown']) expect(existsSync(join(consumer, 'node_modules', name)), name).toBe(false);
   });
 
   it('every package imports at run time from the install', async () => {
@@ -53,13 +63,15 @@ describe('published packages', () => {
         `import { haproxyRuntimeTools } from '@ha/haproxy-runtime';`,
         `import { drbdTools } from '@ha/drbd';`,
         `import { monitorTools } from '@ha/monitor';`,
+        `import { parseClusterView, type LabClusterView } from '@ha/lab';`,
         `// @ts-expect-error only the package root is public`,
         `import { createRunner as deep } from '@ha/core/dist/run/runner.js';`,
         `const specs: readonly ToolSpec[] = [...corosyncTools, ...pacemakerTools, ...haproxyConfigTools, ...haproxyRuntimeTools, ...drbdTools, ...monitorTools];`,
         `const result: Promise<CommandResult> = createRunner({ timeoutMs: 1000 }).run('true', []);`,
         `const diagnostic: Diagnostic<'X'> | undefined = undefined;`,
         `const config: CorosyncConfig = toConfig(parse('totem {\\n cluster_name: x\\n}\\n'));`,
-        `export { specs, result, diagnostic, deep, CommandError, config };`,
+        `const view: (xml: string) => LabClusterView = parseClusterView;`,
+        `export { specs, result, diagnostic, deep, CommandError, config, view };`,
         ``,
       ].join('\n'),
     );

@@ -11,4 +11,8 @@ export const publishedPackages = [
   { name: '@ha/monitor', directory: 'packages/monitor', bin: 'ha-monitor' },
 ] as const;
 
+/** The lab: private to the workspace, but packed and installed like the others, since operators run it. */
+export const labPackage = { name: '@ha/lab', directory: 'tools/lab', bin: 'ha-lab' } as const;
+
+/** The repository's root folder (absolute, with a trailing slash). */
 export const repositoryRoot = fileURLToPath(new URL('..', import.meta.url));

@@ -11,11 +11,13 @@ export {
   UnsafeArgumentError,
   SocketError,
   UsageError,
+  InputTooLargeError,
   formatPosition,
 } from './errors/ha-error.js';
 export type { HaErrorCode, HaErrorOptions, SourcePosition, ValidationIssue } from './errors/ha-error.js';
 
 export { CommandError, ToolNotFoundError } from './run/command-error.js';
+export { pickFailureLine, escapeForMessage } from './run/failure-line.js';
 export type { CommandOutcome } from './run/command-error.js';
 export { createRunner, defaultRunner, assertSafeCommand, formatCommand } from './run/runner.js';
 export type {
@@ -43,9 +45,11 @@ export {
   throwOnErrors,
 } from './diagnostics/diagnostic.js';
 export type { Diagnostic, Severity, SourceRange } from './diagnostics/diagnostic.js';
+export { DiagnosticCollector, foldDiagnostics, DEFAULT_KEEP_PER_CODE } from './diagnostics/fold.js';
 
 export { writeFileAtomic, installFile, sha256 } from './fs/atomic-write.js';
-export { readTextFile } from './fs/read.js';
+export { readTextFile, assertInputSize, DEFAULT_MAX_INPUT_BYTES } from './fs/read.js';
+export type { ReadTextFileOptions } from './fs/read.js';
 export { withFileLock } from './fs/lock.js';
 export type { FileLockOptions } from './fs/lock.js';
 export type { FileAttributes, InstallOptions, InstallResult } from './fs/atomic-write.js';
@@ -61,4 +65,5 @@ export type { ToolSpec, ToolVersion } from './tools/tool-version.js';
 export { createToolsCommand, createPackageCli } from './tools/tools-command.js';
 export { createFmtCommand } from './cli/fmt-command.js';
 export { reportFindings } from './cli/findings.js';
+export { maxBytesArg, parseMaxBytes } from './cli/max-bytes.js';
 export type { PackageCliOptions } from './tools/tools-command.js';

@@ -1,6 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { createPackageCli, defineCliCommand, HaError, parseDuration, UsageError, type CliIo } from '@ha/core';
-import { classifyAnswer, HaproxyRuntime, splitServer } from './client.js';
+import { HaproxyRuntime, splitServer } from './client.js';
+import { RuntimeCommandError } from './errors.js';
 import { summarizeStat, type StatOverview } from './model/overview.js';
 import { StatJsonByteEncoder } from './print/stat-json-bytes.js';
 import { defaultSocket, loadProfile } from './profile.js';
@@ -180,10 +181,15 @@ export const { command, main } = createPackageCli({
       args: { line: { type: 'positional', description: 'The command, quoted', required: true }, ...connectionArgs },
       async run({ args, io }) {
         const line = [args.line, ...args._.slice(1)].join(' ');
-        const answer = await withRuntime(args, (runtime) => runtime.executeRaw(line));
-        if (answer.length > 0) io.stdout(`${answer}\n`);
-        // HAProxy has no status field: an answer to a change that is not a known confirmation is a refusal.
-        return classifyAnswer(line, answer) === undefined ? 0 : 1;
+        const answer = await withRuntime(args, (runtime) => runtime.executeRaw(line)).catch((error: unknown) => {
+          // HAProxy refused the command itself: its answer is the output, and exit 1. A permission or an
+          // unknown command is an error in how it was called (exit 2, one line), like a missing socket.
+          if (error instanceof RuntimeCommandError && error.code === 'REJECTED') return error;
+          throw error;
+        });
+        const text = answer instanceof RuntimeCommandError ? answer.response : answer;
+        if (text.length > 0) io.stdout(`${text}\n`);
+        return answer instanceof RuntimeCommandError ? 1 : 0;
       },
     }),
   },

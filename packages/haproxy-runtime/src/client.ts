@@ -1,32 +1,48 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import { HaError, UsageError } from '@ha/core';
-import { RuntimeCommandError, throwOnGenericRefusal } from './errors.js';
+import { HaError, ParseError, UsageError } from '@ha/core';
+import { acceptAnswer, classifyAnswer, isReadingCommand } from './classify-answer.js';
+import type { RuntimeCommandError } from './errors.js';
 import { parseEnv, parseInfo, parseMapEntries, parseMapList, parseServersState, parseColonLines, parseTableEntries, parseTableList, type HaproxyInfo, type MapDescriptor, type MapEntry, type ServerState, type TableDescriptor } from './parse/dumps.js';
 import { parseServerStatus } from './model/overview.js';
 import { parseStatCsv, parseStatTyped, statFilterWords, type StatFilter, type StatRow, type TypedStatField } from './parse/stat.js';
 import { parseSocketAddress, type SocketAddress } from './transport/address.js';
 import { assertPayload, assertSingleCommand, buildCommandLine, type CommandWord } from './transport/command-line.js';
 import { RuntimeSession } from './transport/session.js';
-import { requestChunks, requestOnce } from './transport/socket.js';
+import { requestChunks, requestOnce, trimAnswerEnd } from './transport/socket.js';
 
 /** How a client talks to HAProxy. */
 export interface RuntimeOptions {
-  /** `session` (default): one connection in prompt mode, pipelined. `oneshot`: a connection per command. */
+  /**
+   * `session` (default): one connection in prompt mode, commands pipelined over it; it does not
+   * keep the process alive while idle, but `close()` it (or `await using`) when done.
+   * `oneshot`: a connection per command, closed after the answer, as socat does.
+   */
   mode?: 'session' | 'oneshot';
-  /** Deadline of each answer. Default 10 s. */
+  /** Deadline of each answer, in ms. Default 10,000. */
   timeoutMs?: number;
-  /** Put before every command: the master CLI's `@1 ` or `@!PID ` routing. */
+  /** Put before every command: the master CLI's `@1 ` or `@!PID ` routing (see `HaproxyMaster.worker`). */
   prefix?: string;
 }
 
-/** A server, as `backend/server` or an object. */
-export type ServerRef = string | { backend: string; server: string };
+/** A server, as `'backend/server'` or `{ backend, server }`. */
+export type ServerRef =
+  | string
+  | {
+      /** The backend's name: `web`. */
+      backend: string;
+      /** The server's name in that backend: `srv1`. */
+      server: string;
+    };
 
 /** The result of one command of a batch. */
 export interface BatchResult {
+  /** The command line as sent (without the client's prefix). */
   command: string;
+  /** False when HAProxy refused the command (`classifyAnswer`) or its answer never came. */
   ok: boolean;
+  /** HAProxy's answer, also for a refusal; empty when no answer came. */
   output: string;
+  /** Why it failed: a `RuntimeCommandError` for a refusal, a `SocketError` or a `TIMEOUT` error when no answer came. */
   error: Error | undefined;
 }
 
@@ -37,13 +53,22 @@ export type ServerAdminState = 'ready' | 'drain' | 'maint';
  * A typed client of HAProxy's Runtime API (the stats socket). Commands are
  * built from words, each checked so nothing can end or split a command, and
  * HAProxy's answers are checked so a refusal is an error, not a string.
+ *
+ * @example
+ * await using haproxy = new HaproxyRuntime('/run/haproxy/admin.sock');
+ * await haproxy.setServerState('web/srv1', 'drain');
  */
-export class HaproxyRuntime {
+export class HaproxyRuntime implements AsyncDisposable {
+  /** Where it connects, parsed from what the constructor was given. */
   readonly address: SocketAddress;
   private readonly session: RuntimeSession | undefined;
   private readonly timeoutMs: number;
   private readonly prefix: string;
 
+  /**
+   * Nothing is sent until the first command.
+   * @param socket A path (`/run/haproxy/admin.sock`, `unix@/path`), `ipv4@HOST:PORT`, `ipv6@[HOST]:PORT`, or a parsed address.
+   */
   constructor(socket: string | SocketAddress, options: RuntimeOptions = {}) {
     this.address = typeof socket === 'string' ? parseSocketAddress(socket) : socket;
     this.timeoutMs = options.timeoutMs ?? 10_000;
@@ -51,43 +76,74 @@ export class HaproxyRuntime {
     this.session = options.mode === 'oneshot' ? undefined : new RuntimeSession(this.address, { timeoutMs: this.timeoutMs });
   }
 
-  /** Sends a command given as words, returns HAProxy's answer; throws on a refusal it can recognise. */
+  /**
+   * Sends a command given as words and returns HAProxy's answer (without the
+   * newlines that end it). A refusal is thrown, by the same rule `batch` uses
+   * to mark a result failed (`classifyAnswer`): `PermissionDeniedError`,
+   * `UnknownCommandError`, or `RuntimeCommandError` with HAProxy's `response`.
+   *
+   * @example
+   * await haproxy.execute(['get', 'weight', 'web/srv1']); // '1 (initial 1)'
+   * await haproxy.execute(['get', 'weight', 'web/nope']); // throws RuntimeCommandError: No such server.
+   */
   async execute(words: readonly CommandWord[], options: { payload?: string; timeoutMs?: number } = {}): Promise<string> {
     return this.executeLine(buildCommandLine(words), options);
   }
 
   /**
-   * Sends a command over its own connection and hands the answer's bytes to
-   * `onChunk` as they arrive: the fastest way through a 9 MB `show stat`.
-   * A refusal (`Permission denied`, `Unknown command`) is thrown, not handed over.
+   * Sends one command line as a user typed it (`ha-haproxy exec`), checked to
+   * be one command (no `;`, line break or NUL). Raw means the line is sent as
+   * it is and the answer comes back as HAProxy wrote it, not parsed; it does
+   * not mean unchecked: a refusal is thrown exactly as `execute` throws it and
+   * `batch` reports it, with the answer's text in the error's `response`.
+   *
+   * @example
+   * await haproxy.executeRaw('show servers state web');
+   * await haproxy.executeRaw('set server web/srv1 weight 5x'); // throws: Trailing garbage in weight string
    */
-  async streamChunks(words: readonly CommandWord[], onChunk: (chunk: Uint8Array) => void, options: { timeoutMs?: number } = {}): Promise<void> {
-    const line = buildCommandLine(words);
-    let head: Buffer | undefined = Buffer.alloc(0);
-    await requestChunks(this.address, this.prefix + line, { timeoutMs: options.timeoutMs ?? this.timeoutMs }, (chunk) => {
-      if (head === undefined) return onChunk(chunk);
-      // Held back until the first line is complete: it tells a refusal from data.
-      head = Buffer.concat([head, chunk]);
-      const newline = head.indexOf(10);
-      if (newline === -1 && head.length < 4096) return;
-      throwOnGenericRefusal(line, head.toString('utf8', 0, newline === -1 ? head.length : newline));
-      onChunk(head);
-      head = undefined;
-    });
-    if (head !== undefined && head.length > 0) {
-      throwOnGenericRefusal(line, head.toString('utf8'));
-      onChunk(head);
-    }
-  }
-
-  /** Sends one raw command line (checked: one command, no separators). For `ha-haproxy exec`. */
   async executeRaw(line: string, options: { payload?: string; timeoutMs?: number } = {}): Promise<string> {
     return this.executeLine(assertSingleCommand(line), options);
   }
 
   /**
+   * Sends a command over its own connection and hands the answer's bytes to
+   * `onChunk` as they arrive: the fastest way through a 9 MB `show stat`.
+   * The start of the answer is held back until it tells a refusal from data
+   * (a change's whole answer is), so a refusal is thrown and never handed over.
+   */
+  async streamChunks(words: readonly CommandWord[], onChunk: (chunk: Uint8Array) => void, options: { timeoutMs?: number } = {}): Promise<void> {
+    const line = buildCommandLine(words);
+    // A read is told from its first line; a change only from its whole (short) answer.
+    const holdAll = !isReadingCommand(line);
+    let held: Buffer[] | undefined = [];
+    let heldBytes = 0;
+    let refused = false;
+    await requestChunks(this.address, this.prefix + line, { timeoutMs: options.timeoutMs ?? this.timeoutMs }, (chunk) => {
+      if (held === undefined) return onChunk(chunk);
+      held.push(chunk);
+      heldBytes += chunk.length;
+      // A refusal is read to its end: UnknownCommandError wants the whole list of commands.
+      if (holdAll || refused) return;
+      const head = Buffer.concat(held);
+      const newline = head.indexOf(10);
+      if (newline === -1 && heldBytes < 4096) return;
+      if (classifyAnswer(line, head.toString('utf8', 0, newline === -1 ? head.length : newline)) !== undefined) {
+        refused = true;
+        return;
+      }
+      held = undefined;
+      onChunk(head);
+    });
+    if (held === undefined) return;
+    const rest = Buffer.concat(held);
+    acceptAnswer(line, trimAnswerEnd(rest.toString('utf8')));
+    if (rest.length > 0) onChunk(rest);
+  }
+
+  /**
    * Sends many commands over one connection and reports each result; the
-   * batch goes on after a failed command. Tens of thousands are fine.
+   * batch goes on after a failed command. Tens of thousands are fine. A result
+   * is failed exactly when `execute` would have thrown (`classifyAnswer`).
    */
   async batch(commands: readonly (readonly CommandWord[] | string)[], options: { timeoutMs?: number } = {}): Promise<BatchResult[]> {
     const lines = commands.map((command) => (typeof command === 'string' ? assertSingleCommand(command) : buildCommandLine(command)));
@@ -98,17 +154,24 @@ export class HaproxyRuntime {
     return lines.map((line, i) => {
       const answer = answers[i] as string | Error;
       if (answer instanceof Error) return { command: line, ok: false, output: '', error: answer };
-      const error = classifyAnswer(line, answer);
+      const error: RuntimeCommandError | undefined = classifyAnswer(line, answer);
       return { command: line, ok: error === undefined, output: answer, error };
     });
   }
 
+  /** Closes the session's connection (commands still waiting fail); later commands are refused. Harmless twice. */
   async close(): Promise<void> {
     await this.session?.close();
   }
 
+  /** `close()`, for `await using haproxy = new HaproxyRuntime(…)`. */
+  async [Symbol.asyncDispose](): Promise<void> {
+    await this.close();
+  }
+
   // Reading.
 
+  /** `show info`: the process, its limits and counters. */
   async showInfo(): Promise<HaproxyInfo> {
     return parseInfo(await this.execute(['show', 'info']));
   }
@@ -131,37 +194,44 @@ export class HaproxyRuntime {
     return JSON.parse(await this.execute(['show', 'stat', ...statFilterWords(filter), 'json']));
   }
 
+  /** `show servers state [BACKEND]`: each server's state as HAProxy saves it across reloads. */
   async showServersState(backend?: string): Promise<ServerState[]> {
     return parseServersState(await this.execute(['show', 'servers', 'state', ...(backend ? [backend] : [])]));
   }
 
+  /** `show backend`: the backends' names. */
   async showBackends(): Promise<string[]> {
     return (await this.execute(['show', 'backend'])).split('\n').filter((line) => line.length > 0 && !line.startsWith('#'));
   }
 
+  /** `show version`: `2.6.12-1+deb12u4`. */
   async showVersion(): Promise<string> {
     return (await this.execute(['show', 'version'])).trim();
   }
 
+  /** `show env`: the process's environment, name → value. */
   async showEnv(): Promise<Record<string, string>> {
     return parseEnv(await this.execute(['show', 'env']));
   }
 
+  /** `show activity`: per-thread counters, name → the line's values as HAProxy prints them. */
   async showActivity(): Promise<Record<string, string>> {
     return parseColonLines(await this.execute(['show', 'activity']));
   }
 
+  /** `show table`: the stick tables, with type, size and use. */
   async showTables(): Promise<TableDescriptor[]> {
     return parseTableList(await this.execute(['show', 'table']));
   }
 
+  /** `show table NAME`: its entries, key → the stored data (`conn_cnt`, `http_req_rate(10000)` …). */
   async showTable(name: string): Promise<{ key: string; data: Record<string, string> }[]> {
     return parseTableEntries(await this.execute(['show', 'table', name]));
   }
 
   /** `clear table NAME [key KEY]`. */
   async clearTable(name: string, key?: string): Promise<void> {
-    await this.expectEmpty(['clear', 'table', name, ...(key === undefined ? [] : ['key', key])]);
+    await this.execute(['clear', 'table', name, ...(key === undefined ? [] : ['key', key])]);
   }
 
   /** `show sess`: one line per session, as HAProxy prints them. */
@@ -169,55 +239,58 @@ export class HaproxyRuntime {
     return (await this.execute(['show', 'sess'])).split('\n').filter((line) => line.length > 0);
   }
 
+  /** `show errors`: the last invalid requests and responses HAProxy captured, as it prints them. */
   async showErrors(): Promise<string> {
     return this.execute(['show', 'errors']);
   }
 
+  /** `show resolvers`: DNS resolvers and their counters, as HAProxy prints them. */
   async showResolvers(): Promise<string> {
     return this.execute(['show', 'resolvers']);
   }
 
+  /** `show peers`: peers sections and their connections, as HAProxy prints them. */
   async showPeers(): Promise<string> {
     return this.execute(['show', 'peers']);
   }
 
   // Servers.
 
+  /** `set server B/S state ready|drain|maint`. */
   async setServerState(server: ServerRef, state: ServerAdminState): Promise<void> {
-    await this.expectEmpty(['set', 'server', serverName(server), 'state', state]);
+    await this.execute(['set', 'server', serverName(server), 'state', state]);
   }
 
   /** `set server B/S weight W`: 0 to 256, or a percentage of the initial weight (`"50%"`). */
   async setServerWeight(server: ServerRef, weight: number | `${number}%`): Promise<void> {
     if (typeof weight === 'number' && (!Number.isInteger(weight) || weight < 0 || weight > 256)) throw new UsageError(`weight ${weight} is out of range (0 to 256)`);
-    await this.expectEmpty(['set', 'server', serverName(server), 'weight', weight]);
+    await this.execute(['set', 'server', serverName(server), 'weight', weight]);
   }
 
-  /** `set server B/S addr ADDR [port PORT]`; returns HAProxy's account of the change. */
+  /** `set server B/S addr ADDR [port PORT]`; returns HAProxy's account of the change (`IP changed from …`). */
   async setServerAddress(server: ServerRef, address: string, port?: number): Promise<string> {
-    const words: CommandWord[] = ['set', 'server', serverName(server), 'addr', address, ...(port === undefined ? [] : ['port', port])];
-    const answer = await this.execute(words);
-    if (!/^(IP changed|no need to change|port changed)/.test(answer)) throw new RuntimeCommandError(buildCommandLine(words), answer);
-    return answer;
+    return this.execute(['set', 'server', serverName(server), 'addr', address, ...(port === undefined ? [] : ['port', port])]);
   }
 
+  /** `set server B/S health up|stopping|down`: forces the health check's verdict until the next check. */
   async setServerHealth(server: ServerRef, health: 'up' | 'stopping' | 'down'): Promise<void> {
-    await this.expectEmpty(['set', 'server', serverName(server), 'health', health]);
+    await this.execute(['set', 'server', serverName(server), 'health', health]);
   }
 
+  /** `set server B/S agent up|down`: forces the agent check's verdict. */
   async setServerAgent(server: ServerRef, agent: 'up' | 'down'): Promise<void> {
-    await this.expectEmpty(['set', 'server', serverName(server), 'agent', agent]);
+    await this.execute(['set', 'server', serverName(server), 'agent', agent]);
   }
 
   /** `enable|disable server|health|agent B/S`. */
   async setEnabled(what: 'server' | 'health' | 'agent', server: ServerRef, enabled: boolean): Promise<void> {
-    await this.expectEmpty([enabled ? 'enable' : 'disable', what, serverName(server)]);
+    await this.execute([enabled ? 'enable' : 'disable', what, serverName(server)]);
   }
 
   /** `set maxconn server B/S N`, `set maxconn frontend F N`, `set maxconn global N`. */
   async setMaxconn(target: { server: ServerRef } | { frontend: string } | 'global', value: number): Promise<void> {
     const scope = target === 'global' ? ['global'] : 'frontend' in target ? ['frontend', target.frontend] : ['server', serverName(target.server)];
-    await this.expectEmpty(['set', 'maxconn', ...scope, value]);
+    await this.execute(['set', 'maxconn', ...scope, value]);
   }
 
   /**
@@ -225,63 +298,68 @@ export class HaproxyRuntime {
    * dynamic balance algorithm, and a new server starts in maintenance.
    */
   async addServer(server: ServerRef, address: string, options: readonly CommandWord[] = []): Promise<void> {
-    const words: CommandWord[] = ['add', 'server', serverName(server), address, ...options];
-    const answer = await this.execute(words);
-    if (!answer.startsWith('New server registered')) throw new RuntimeCommandError(buildCommandLine(words), answer);
+    await this.execute(['add', 'server', serverName(server), address, ...options]);
   }
 
   /** `del server B/S`: only a server in maintenance (and without sessions) can be deleted. */
   async deleteServer(server: ServerRef): Promise<void> {
-    const words = ['del', 'server', serverName(server)];
-    const answer = await this.execute(words);
-    if (!answer.startsWith('Server deleted')) throw new RuntimeCommandError(buildCommandLine(words), answer);
+    await this.execute(['del', 'server', serverName(server)]);
   }
 
+  /** `shutdown sessions server B/S`: closes the server's current sessions at once. */
   async shutdownSessions(server: ServerRef): Promise<void> {
-    await this.expectEmpty(['shutdown', 'sessions', 'server', serverName(server)]);
+    await this.execute(['shutdown', 'sessions', 'server', serverName(server)]);
   }
 
-  // Maps and ACLs (`kind` picks which).
+  // Maps and ACLs (`kind` picks which). An `id` is `#N` (from `showMaps`) or the map's file name.
 
+  /** `show map` (or `show acl`): the loaded maps with their ids, files and versions. */
   async showMaps(kind: 'map' | 'acl' = 'map'): Promise<MapDescriptor[]> {
     return parseMapList(await this.execute(['show', kind]));
   }
 
+  /** `show map [@VERSION] ID`: a map's entries (the current version unless `version` is given). */
   async showMap(id: string, options: { kind?: 'map' | 'acl'; version?: number } = {}): Promise<MapEntry[]> {
     return parseMapEntries(await this.execute(['show', options.kind ?? 'map', ...versionWord(options.version), id]));
   }
 
+  /** `add map [@VERSION] ID KEY VALUE`. */
   async addMapEntry(id: string, key: string, value: string, options: { version?: number } = {}): Promise<void> {
-    await this.expectEmpty(['add', 'map', ...versionWord(options.version), id, key, value]);
+    await this.execute(['add', 'map', ...versionWord(options.version), id, key, value]);
   }
 
+  /** `add acl [@VERSION] ID PATTERN`. */
   async addAclEntry(id: string, pattern: string, options: { version?: number } = {}): Promise<void> {
-    await this.expectEmpty(['add', 'acl', ...versionWord(options.version), id, pattern]);
+    await this.execute(['add', 'acl', ...versionWord(options.version), id, pattern]);
   }
 
+  /** `set map ID KEY VALUE`: changes the value of an existing key. */
   async setMapEntry(id: string, key: string, value: string): Promise<void> {
-    await this.expectEmpty(['set', 'map', id, key, value]);
+    await this.execute(['set', 'map', id, key, value]);
   }
 
+  /** `del map|acl ID KEY`. */
   async deleteEntry(id: string, key: string, kind: 'map' | 'acl' = 'map'): Promise<void> {
-    await this.expectEmpty(['del', kind, id, key]);
+    await this.execute(['del', kind, id, key]);
   }
 
+  /** `clear map|acl [@VERSION] ID`: removes every entry (of that version). */
   async clearMap(id: string, options: { kind?: 'map' | 'acl'; version?: number } = {}): Promise<void> {
-    await this.expectEmpty(['clear', options.kind ?? 'map', ...versionWord(options.version), id]);
+    await this.execute(['clear', options.kind ?? 'map', ...versionWord(options.version), id]);
   }
 
   /** `prepare map|acl ID`: a new, empty version to fill and commit; returns its number. */
   async prepare(id: string, kind: 'map' | 'acl' = 'map'): Promise<number> {
-    const words = ['prepare', kind, id];
-    const answer = await this.execute(words);
-    const version = /New version created: (\d+)/.exec(answer)?.[1];
-    if (version === undefined) throw new RuntimeCommandError(buildCommandLine(words), answer);
+    const line = buildCommandLine(['prepare', kind, id]);
+    const answer = await this.executeLine(line, {});
+    const version = /^New version created: (\d+)$/.exec(answer.trim())?.[1];
+    if (version === undefined) throw new ParseError('NO_MAP_VERSION', `no 'New version created: N' in the answer: ${JSON.stringify(answer.slice(0, 80))}`, { file: `answer to '${line}'`, line: 1, column: 1 });
     return Number(version);
   }
 
+  /** `commit map|acl @VERSION ID`: makes a prepared version the current one, atomically. */
   async commit(id: string, version: number, kind: 'map' | 'acl' = 'map'): Promise<void> {
-    await this.expectEmpty(['commit', kind, `@${version}`, id]);
+    await this.execute(['commit', kind, `@${version}`, id]);
   }
 
   /**
@@ -299,7 +377,7 @@ export class HaproxyRuntime {
           })
           .join('\n'),
       );
-      await this.expectEmpty(['add', kind, `@${version}`, id], { payload });
+      await this.execute(['add', kind, `@${version}`, id], { payload });
     }
     await this.commit(id, version, kind);
     return version;
@@ -307,7 +385,7 @@ export class HaproxyRuntime {
 
   // Helpers.
 
-  /** One server's row of `show stat`. */
+  /** One server's row of `show stat`; a `NOT_FOUND` error when there is no such server. */
   async serverStat(server: ServerRef): Promise<StatRow> {
     const { backend, server: name } = splitServer(server);
     const row = (await this.showStat()).find((entry) => entry.pxname === backend && entry.svname === name);
@@ -366,37 +444,13 @@ export class HaproxyRuntime {
     return servers;
   }
 
+  // Every command goes through here (batch aside), so every answer meets the same classification.
   private async executeLine(line: string, options: { payload?: string; timeoutMs?: number }): Promise<string> {
     const payload = options.payload === undefined ? undefined : assertPayload(options.payload);
     const request = { timeoutMs: options.timeoutMs ?? this.timeoutMs, ...(payload === undefined ? {} : { payload }) };
     const answer = this.session ? await this.session.send(this.prefix + line, request) : await requestOnce(this.address, this.prefix + line, request);
-    throwOnGenericRefusal(line, answer);
-    return answer;
+    return acceptAnswer(line, answer);
   }
-
-  // Commands that say nothing when they succeed: any answer is HAProxy's refusal.
-  private async expectEmpty(words: readonly CommandWord[], options: { payload?: string } = {}): Promise<void> {
-    const answer = await this.execute(words, options);
-    if (answer.trim().length > 0) throw new RuntimeCommandError(buildCommandLine(words), answer);
-  }
-}
-
-/**
- * Whether an answer means the command failed. HAProxy's text protocol has no
- * status field: commands that change something answer nothing (or a known
- * confirmation) when they succeed.
- */
-export function classifyAnswer(line: string, answer: string): RuntimeCommandError | undefined {
-  try {
-    throwOnGenericRefusal(line, answer);
-  } catch (error) {
-    return error as RuntimeCommandError;
-  }
-  const verb = line.replace(/^@!?\d+\s+/, '').split(' ');
-  if (['show', 'get', 'help', 'prompt', 'quit', 'debug', 'trace', 'user', 'operator', 'expert-mode', 'experimental-mode'].includes(verb[0] ?? '')) return undefined;
-  const confirmations = [/^New server registered/, /^Server deleted/, /^New version created/, /^(IP changed|no need to change|port changed)/, /^Done\.?$/];
-  if (answer.trim() === '' || confirmations.some((pattern) => pattern.test(answer))) return undefined;
-  return new RuntimeCommandError(line, answer);
 }
 
 function serverName(server: ServerRef): string {
@@ -404,7 +458,10 @@ function serverName(server: ServerRef): string {
   return `${backend}/${name}`;
 }
 
-/** `backend/server` → its parts. */
+/**
+ * `'backend/server'` → `{ backend, server }` (an object is returned as it is);
+ * a `UsageError` for anything else.
+ */
 export function splitServer(server: ServerRef): { backend: string; server: string } {
   if (typeof server !== 'string') return server;
   const slash = server.indexOf('/');

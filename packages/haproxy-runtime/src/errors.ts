@@ -1,10 +1,20 @@
 import { HaError, type HaErrorCode } from '@ha/core';
 
-/** HAProxy answered a command with an error. `response` is its text, as sent. */
+/**
+ * HAProxy refused a command (see `classifyAnswer` for how a refusal is told
+ * from data). Code `REJECTED`; subclasses for the refusals any command can get.
+ */
 export class RuntimeCommandError extends HaError {
+  /** The command line as it was sent, without the master CLI's `@N ` prefix: `set server web/srv1 weight 5`. */
   readonly command: string;
+  /** HAProxy's answer, exactly as it came (without the newlines that end it): `No such server.` */
   readonly response: string;
 
+  /**
+   * @param command The command line as sent.
+   * @param response HAProxy's answer; its first line goes into the message.
+   * @param code `REJECTED` unless a subclass says otherwise.
+   */
   constructor(command: string, response: string, code: HaErrorCode = 'REJECTED') {
     super(code, `haproxy refused '${command}': ${firstLine(response) || '(empty answer)'}`);
     this.command = command;
@@ -12,17 +22,26 @@ export class RuntimeCommandError extends HaError {
   }
 }
 
-/** The socket's level (`user`, `operator`) is too low for the command. */
+/** The socket's level (`user`, `operator`) is too low for the command. Code `PERMISSION_DENIED`. */
 export class PermissionDeniedError extends RuntimeCommandError {
+  /**
+   * @param command The command line as sent.
+   * @param response HAProxy's answer (`Permission denied`).
+   */
   constructor(command: string, response: string) {
     super(command, response, 'PERMISSION_DENIED');
   }
 }
 
-/** HAProxy does not know the command; `suggestions` are the commands it listed instead. */
+/** HAProxy does not know the command. Code `UNKNOWN_COMMAND`. */
 export class UnknownCommandError extends RuntimeCommandError {
+  /** The commands HAProxy listed instead, with their arguments: `help [<command>]`, `show info [desc|json|typed|float]*` … */
   readonly suggestions: string[];
 
+  /**
+   * @param command The command line as sent.
+   * @param response HAProxy's answer: `Unknown command…` and the list of commands it offers.
+   */
   constructor(command: string, response: string) {
     super(command, response, 'UNKNOWN_COMMAND');
     this.suggestions = response
@@ -31,12 +50,6 @@ export class UnknownCommandError extends RuntimeCommandError {
       .map((line) => line.trim().split(/\s+:\s+/)[0]?.trim() ?? '')
       .filter((line) => line.length > 0);
   }
-}
-
-/** Throws the typed error for HAProxy's generic refusals (any command can get them). */
-export function throwOnGenericRefusal(command: string, response: string): void {
-  if (response.startsWith('Permission denied')) throw new PermissionDeniedError(command, response);
-  if (response.startsWith('Unknown command')) throw new UnknownCommandError(command, response);
 }
 
 function firstLine(text: string): string {

@@ -2,7 +2,8 @@
  * @ha/haproxy-runtime: a typed, pipelined client of HAProxy's Runtime API
  * (stats socket) and master CLI, with the parsers of what they print.
  */
-export { HaproxyRuntime, classifyAnswer, splitServer } from './client.js';
+export { HaproxyRuntime, splitServer } from './client.js';
+export { classifyAnswer } from './classify-answer.js';
 export type { RuntimeOptions, ServerRef, BatchResult, ServerAdminState } from './client.js';
 export { HaproxyMaster } from './master.js';
 export type { ReloadResult } from './master.js';

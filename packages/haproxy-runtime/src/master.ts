@@ -1,5 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { HaError } from '@ha/core';
+import { acceptAnswer } from './classify-answer.js';
 import { HaproxyRuntime, type RuntimeOptions } from './client.js';
 import { parseProc, type HaproxyProcess } from './parse/dumps.js';
 import { parseSocketAddress, type SocketAddress } from './transport/address.js';
@@ -9,7 +10,9 @@ import { requestOnce } from './transport/socket.js';
 export interface ReloadResult {
   /** False when the master counted a failed reload (a bad configuration). */
   success: boolean;
+  /** `show proc` before the reload. */
   before: HaproxyProcess[];
+  /** `show proc` once the master counted the reload (old workers still serving are marked `old`). */
   after: HaproxyProcess[];
   /** Workers started by this reload. */
   newWorkers: number[];
@@ -22,16 +25,22 @@ export interface ReloadResult {
  * command uses its own short connection with a deadline, always closed.
  */
 export class HaproxyMaster {
+  /** Where the master CLI listens, parsed from what the constructor was given. */
   readonly address: SocketAddress;
   private readonly timeoutMs: number;
 
+  /**
+   * @param socket The master CLI's address, as given to `haproxy -S` (a path, or `ipv4@HOST:PORT`).
+   * @param options `timeoutMs`: deadline of each answer (default 10 s).
+   */
   constructor(socket: string | SocketAddress, options: { timeoutMs?: number } = {}) {
     this.address = typeof socket === 'string' ? parseSocketAddress(socket) : socket;
     this.timeoutMs = options.timeoutMs ?? 10_000;
   }
 
+  /** `show proc`: the master, its workers and old workers still serving, with reload counters. */
   async showProc(): Promise<HaproxyProcess[]> {
-    return parseProc(await requestOnce(this.address, 'show proc', { timeoutMs: this.timeoutMs }));
+    return parseProc(acceptAnswer('show proc', await requestOnce(this.address, 'show proc', { timeoutMs: this.timeoutMs })));
   }
 
   /**
@@ -45,6 +54,8 @@ export class HaproxyMaster {
     // 3.x answers `Success=0|1` and the new process's startup messages.
     const answer = await requestOnce(this.address, 'reload', { timeoutMs: this.timeoutMs }).catch(() => '');
     const reported = /^Success=([01])/m.exec(answer)?.[1];
+    // `Success=0` is a failed reload, reported in the result; anything else but silence is a refusal.
+    if (reported === undefined) acceptAnswer('reload', answer);
     const deadline = Date.now() + (options.timeoutMs ?? 30_000);
     for (;;) {
       const after = await this.showProc().catch(() => undefined);
@@ -65,6 +76,9 @@ export class HaproxyMaster {
   /**
    * A Runtime API client routed through the master to one worker: `1` is the
    * current worker (`@1`), `'!PID'` a worker by PID (`@!PID`), 0 the master itself.
+   * Its answers are classified as every other client's (`classifyAnswer`): a
+   * refusal the worker sends back through the master is thrown the same way.
+   * One connection per command (the master's slots are few), so nothing to close.
    */
   worker(target: number | `!${number}`, options: Omit<RuntimeOptions, 'prefix' | 'mode'> = {}): HaproxyRuntime {
     return new HaproxyRuntime(this.address, { ...options, mode: 'oneshot', prefix: `@${target} ` });

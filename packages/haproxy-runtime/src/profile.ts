@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
-import { HaError, parseDuration, UsageError } from '@ha/core';
+import { HaError, ParseError, parseDuration, UsageError } from '@ha/core';
 import { parse as parseIni } from 'ini';
 import { z } from 'zod';
 
@@ -21,8 +21,11 @@ const profileSchema = z
 
 /** A named connection profile: which socket, how long to wait, which mode. */
 export interface ConnectionProfile {
+  /** The section's `socket`: a path or `ipv4@HOST:PORT`, as `HaproxyRuntime` takes it. */
   socket: string;
+  /** The section's `timeout` (`5s`), in ms; undefined when it has none. */
   timeoutMs: number | undefined;
+  /** The section's `mode`; undefined when it has none (each command picks). */
   mode: 'session' | 'oneshot' | undefined;
 }
 
@@ -43,7 +46,8 @@ export function parseProfiles(text: string, file: string): Map<string, Connectio
   try {
     document = parseIni(text) as Record<string, unknown>;
   } catch (error) {
-    throw new HaError('PARSE_ERROR', `${file}: not an INI file: ${(error as Error).message}`, { cause: error });
+    // The ini package names no position.
+    throw new ParseError('NOT_INI', `not an INI file: ${(error as Error).message}`, { file, line: 1, column: 1 }, { cause: error });
   }
   const profiles = new Map<string, ConnectionProfile>();
   for (const [section, values] of Object.entries(document)) {

@@ -339,10 +339,10 @@ describe('ha-haproxy', () => {
     const missing = capture();
     expect(await runCli(command, ['info', '--socket', '/nonexistent/admin.sock'], missing)).toBe(2);
     expect(missing.err).toBe("ha-haproxy: /nonexistent/admin.sock: no such socket (is HAProxy running, with a 'stats socket' at this path?)\n");
-    // Nothing half-written on stdout for a reader of the JSON.
+    // Nothing half-written on stdout for a reader of the JSON: only the error, as JSON.
     const missingStat = capture();
     expect(await runCli(command, ['stat', '--json', '--socket', '/nonexistent/admin.sock'], missingStat)).toBe(2);
-    expect(missingStat.out).toBe('');
+    expect(JSON.parse(missingStat.out)).toEqual({ error: { code: 'SOCKET_ERROR', message: missing.err.replace(/^ha-haproxy: /, '').trimEnd() } });
     expect(missingStat.err).toBe(missing.err);
     const refused = capture();
     expect(await runCli(command, ['exec', 'del server servers/srv1', '--socket', lab().adminSocket], refused)).toBe(1);

@@ -115,16 +115,32 @@ describe('ha-monitor CLI', () => {
     expect((await run(['--config', join(scratch, 'missing.ini')])).err).toMatch(/^ha-monitor: .*missing\.ini: cannot read/);
   });
 
+  it('a configuration file above --max-bytes is refused: one line, exit 2', async () => {
+    const file = join(scratch, 'big.ini');
+    await writeFile(file, full);
+    const result = await run(['--config', file, '--once', '--max-bytes', '100']);
+    expect(result).toMatchObject({ code: 2, out: '' });
+    expect(result.err).toMatch(/^ha-monitor: .*big\.ini: [\d,]+ bytes is more than the limit of 100 bytes .*\n$/);
+    expect((await run(['--once', '--max-bytes', '1e6'])).err).toBe("ha-monitor: --max-bytes: '1e6' is not a number of bytes (e.g. 16777216, 64MiB)\n");
+  });
+
   it('--once with nothing to watch is an error naming why; a socket that does not answer is exit 2 with the probe failing', async () => {
     const nothing = await run(['--once', '--no-pacemaker', '--no-corosync', '--no-haproxy', '--no-drbd']);
     expect(nothing).toMatchObject({ code: 2 });
     expect(nothing.err).toMatch(/^ha-monitor: nothing to watch here \(pacemaker: off/);
     const dead = await run(['--once', '--json', '--no-pacemaker', '--no-corosync', '--no-drbd', '--haproxy-socket', join(scratch, 'no.sock')]);
     expect(dead.code).toBe(2);
-    const result = JSON.parse(dead.out) as { healthy: boolean; probes: { name: string; ok: boolean; error: string }[] };
-    expect(result.healthy).toBe(false);
+    const result = JSON.parse(dead.out) as { verdict: string; healthy: boolean; probes: { name: string; ok: boolean; error: string }[] };
+    expect(result).toMatchObject({ verdict: 'unknown', healthy: false });
     expect(result.probes).toMatchObject([{ name: 'haproxy', ok: false }]);
     expect(result.probes[0]?.error).toMatch(/no\.sock/);
+    expect(dead.err).toMatch(/^ha-monitor: could not run the haproxy probe: .*no\.sock.*\n$/);
+    // In text too, the last word says what exit 2 says: it could not look, not "degraded".
+    const text = await run(['--once', '--no-pacemaker', '--no-corosync', '--no-drbd', '--haproxy-socket', join(scratch, 'no.sock')]);
+    expect(text.code).toBe(2);
+    expect(text.out).toMatch(/^FAILED haproxy: .*no\.sock/);
+    expect(text.out.endsWith('\nunknown: could not run the haproxy probe\n')).toBe(true);
+    expect(text.out).not.toMatch(/degraded/);
   });
 
   it('pacemaker-alert needs install or remove, and a socket to install', async () => {

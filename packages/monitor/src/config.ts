@@ -35,24 +35,51 @@ const ratio = z.coerce.number().gt(0).lte(1);
 const words = z.string().transform((text) => text.trim().split(/\s+/).filter((word) => word.length > 0));
 
 const probeSection = {
+  /** `false` turns the probe off; `true` runs it even where its tools are not found. Absent: detected. */
   enabled: flag.optional(),
+  /** Between two runs (`5s`), ms once read. */
   interval: duration.optional(),
+  /** A run that takes longer fails, ms once read. */
   timeout: duration.optional(),
   /** Run the probe's commands through this (`sudo -n`, `nsenter -t PID -a`): words, not a shell line. */
   command_prefix: words.optional(),
 };
 
 const policySection = z.strictObject({
+  /** Overrides the probe's severity. */
   severity: severitySchema.optional(),
+  /** The condition must hold this long before the alert fires, ms once read. */
   raise_after: duration.optional(),
+  /** It must be gone this long before the alert resolves, ms once read. */
   resolve_after: duration.optional(),
+  /** Repeat a firing alert this often, ms once read. */
   remind_every: duration.optional(),
+  /** `false` drops the alert. */
   enabled: flag.optional(),
 });
 
-const webhookSection = z.strictObject({ url: z.string(), secret: z.string().optional(), timeout: duration.optional() });
-const commandSection = z.strictObject({ command: words.pipe(z.array(z.string()).min(1, 'a program is needed')), timeout: duration.optional() });
-const alertmanagerSection = z.strictObject({ url: z.string(), resend: duration.optional(), timeout: duration.optional() });
+const webhookSection = z.strictObject({
+  /** Where to POST. */
+  url: z.string(),
+  /** Signs each request (HMAC-SHA256). */
+  secret: z.string().optional(),
+  /** Request timeout, ms once read. */
+  timeout: duration.optional(),
+});
+const commandSection = z.strictObject({
+  /** The program and its arguments, as words (never a shell line). */
+  command: words.pipe(z.array(z.string()).min(1, 'a program is needed')),
+  /** How long it may run, ms once read. */
+  timeout: duration.optional(),
+});
+const alertmanagerSection = z.strictObject({
+  /** Alertmanager's base URL (`http://127.0.0.1:9093`). */
+  url: z.string(),
+  /** Re-send firing alerts this often (default 60 s), ms once read. */
+  resend: duration.optional(),
+  /** Request timeout, ms once read. */
+  timeout: duration.optional(),
+});
 
 /** A sink section, or several named ones (`[sink.webhook.ops]`, `[sink.webhook.dev]`). */
 function sinkKind<S extends z.ZodObject>(section: S) {
@@ -61,29 +88,91 @@ function sinkKind<S extends z.ZodObject>(section: S) {
 
 /** The INI configuration of `ha-monitor`, validated. */
 export const monitorConfigSchema = z.strictObject({
+  /** `[monitor]`: the monitor itself, and the defaults of every alert. */
   monitor: z
     .strictObject({
+      /** Where alert state and undelivered events are kept. */
       state_dir: z.string().optional(),
       /** `cluster=prod, site=east`: added to every alert. */
       labels: z.string().optional(),
+      /** Silence every alert while the cluster is in maintenance mode (default true). */
       silence_in_maintenance: flag.optional(),
+      /** Default hold-down before an alert fires, ms once read. */
       raise_after: duration.optional(),
+      /** Default hold-down before an alert resolves, ms once read. */
       resolve_after: duration.optional(),
+      /** Default reminder interval, ms once read. */
       remind_every: duration.optional(),
     })
     .optional(),
-  pacemaker: z.strictObject({ ...probeSection, alert_socket: z.string().optional() }).optional(),
+  /** `[pacemaker]`: the Pacemaker probe. */
+  pacemaker: z
+    .strictObject({
+      ...probeSection,
+      /** Where the shipped alert agent reaches the monitor (a unix socket path). */
+      alert_socket: z.string().optional(),
+    })
+    .optional(),
+  /** `[corosync]`: the Corosync probe. */
   corosync: z.strictObject(probeSection).optional(),
-  haproxy: z.strictObject({ ...probeSection, socket: z.string().optional(), sessions_ratio: ratio.optional() }).optional(),
-  drbd: z.strictObject({ ...probeSection, events: flag.optional(), stall_after: duration.optional() }).optional(),
-  http: z.strictObject({ enabled: flag.optional(), listen: z.string().optional() }).optional(),
+  /** `[haproxy]`: the HAProxy probe. */
+  haproxy: z
+    .strictObject({
+      ...probeSection,
+      /** The stats socket: a path, `unix@PATH` or `ipv4@HOST:PORT`. */
+      socket: z.string().optional(),
+      /** Sessions at or above this share of their limit raise `HaproxySessionsNearLimit` (default 0.9). */
+      sessions_ratio: ratio.optional(),
+    })
+    .optional(),
+  /** `[drbd]`: the DRBD probe. */
+  drbd: z
+    .strictObject({
+      ...probeSection,
+      /** Follow `drbdsetup events2` (default true). */
+      events: flag.optional(),
+      /** A resync that does not move for this long raises `DrbdSyncStalled`, ms once read. */
+      stall_after: duration.optional(),
+    })
+    .optional(),
+  /** `[http]`: `/metrics`, `/healthz`, `/status`. */
+  http: z
+    .strictObject({
+      /** `false`: no HTTP endpoint. */
+      enabled: flag.optional(),
+      /** `HOST:PORT` (default `127.0.0.1:9664`). */
+      listen: z.string().optional(),
+    })
+    .optional(),
+  /** `[sink.KIND]` and `[sink.KIND.NAME]`: where alert events go. */
   sink: z
     .strictObject({
-      stdout: z.strictObject({ format: z.enum(['json', 'text']).optional(), enabled: flag.optional() }).optional(),
+      /** `[sink.stdout]`: events on standard output. */
+      stdout: z
+        .strictObject({
+          /** `json` (one line each, the default) or `text`. */
+          format: z.enum(['json', 'text']).optional(),
+          /** `false` turns it off. */
+          enabled: flag.optional(),
+        })
+        .optional(),
+      /** `[sink.webhook]`, or several `[sink.webhook.NAME]`. */
       webhook: sinkKind(webhookSection).optional(),
+      /** `[sink.alertmanager]`, or several `[sink.alertmanager.NAME]`. */
       alertmanager: sinkKind(alertmanagerSection).optional(),
+      /** `[sink.command]`, or several `[sink.command.NAME]`. */
       command: sinkKind(commandSection).optional(),
-      syslog: z.strictObject({ server: z.string().optional(), facility: z.string().optional(), tag: z.string().optional() }).optional(),
+      /** `[sink.syslog]`. */
+      syslog: z
+        .strictObject({
+          /** `udp://HOST:PORT`; absent: the local syslog through `logger`. */
+          server: z.string().optional(),
+          /** The facility (default `daemon`). */
+          facility: z.string().optional(),
+          /** The tag (default `ha-monitor`). */
+          tag: z.string().optional(),
+        })
+        .optional(),
     })
     .optional(),
   /** `[alert.PacemakerNodeStandby]`: a policy per alertname. */
@@ -93,6 +182,7 @@ export const monitorConfigSchema = z.strictObject({
   /** `[inhibit.NAME]`: `source`, `target` (matchers), `equal` (label names). */
   inhibit: z.record(z.string(), z.strictObject({ source: z.string(), target: z.string(), equal: z.string().optional() })).optional(),
 });
+/** A validated `ha-monitor` configuration (see `monitorConfigSchema`): durations in ms, flags as booleans. */
 export type MonitorConfig = z.output<typeof monitorConfigSchema>;
 
 /** `[section.sub] key`: where a zod issue points in the INI file. */
@@ -125,9 +215,12 @@ export function parseMonitorConfig(text: string, options: { file?: string; overr
   return result.data;
 }
 
-/** Reads and validates a configuration file. */
-export async function loadMonitorConfig(path: string, overrides?: Record<string, Record<string, unknown>>): Promise<MonitorConfig> {
-  const text = await readTextFile(path);
+/**
+ * Reads and validates a configuration file. A file larger than `maxBytes`
+ * (default 16 MiB) is refused with `InputTooLargeError` before it is read.
+ */
+export async function loadMonitorConfig(path: string, overrides?: Record<string, Record<string, unknown>>, options: { maxBytes?: number | undefined } = {}): Promise<MonitorConfig> {
+  const text = await readTextFile(path, { maxBytes: options.maxBytes });
   return parseMonitorConfig(text, { file: path, ...(overrides ? { overrides } : {}) });
 }
 
@@ -176,6 +269,7 @@ export function prefixedRunner(prefix: readonly string[] | undefined): Runner {
 
 /** The monitor's parts built from a configuration: probes, sinks, alert policies, HTTP. */
 export interface BuiltMonitor {
+  /** What `createMonitor` takes. */
   options: MonitorOptions;
   /** `HOST:PORT`, or undefined when `[http] enabled = false`. */
   listen: string | undefined;

@@ -5,7 +5,7 @@
  * sinks with durable delivery, Prometheus metrics, and the `ha-monitor` CLI.
  */
 export { Monitor, createMonitor } from './monitor.js';
-export type { MonitorOptions, MonitorSnapshot, ProbeStatus, OnceResult, Rule } from './monitor.js';
+export type { MonitorOptions, MonitorSnapshot, ProbeStatus, OnceResult, OnceVerdict, Rule } from './monitor.js';
 export { alertEventSchema, severitySchema, labelsSchema, fingerprintOf } from './model.js';
 export type { AlertEvent, Condition, Labels, Severity } from './model.js';
 export { AlertEngine, engineStateSchema } from './engine/alert-engine.js';

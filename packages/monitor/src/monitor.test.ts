@@ -1,11 +1,14 @@
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import type { CliIo } from '@ha/core';
+import { reportOnce } from './cli.js';
 import { serveMonitor } from './http.js';
 import type { AlertEvent, Condition } from './model.js';
 import { createMonitor, type Monitor } from './monitor.js';
 import type { Probe } from './probes/probe.js';
+import type { Sink } from './sinks/sink.js';
 
 const scratch = await mkdtemp(join(tmpdir(), 'ha-monitor-loop-'));
 afterAll(() => rm(scratch, { recursive: true, force: true }));
@@ -144,6 +147,58 @@ describe('the monitoring loop', () => {
     const result = await monitor.runOnce();
     expect(result.healthy).toBe(false);
     expect(result.conditions.map((condition) => `${condition.source} ${condition.alertname}`)).toEqual(['haproxy HaproxyServerDown', 'rule:too-many Custom']);
+  });
+
+  it('runOnce: healthy, degraded, or unknown when a probe could not run; --once prints the same word as its exit code says', async () => {
+    const source = switchProbe('haproxy');
+    const other = switchProbe('pacemaker');
+    const monitor = createMonitor({ probes: [source.probe, other.probe] });
+    const once = async () => {
+      const result = await monitor.runOnce();
+      const out: string[] = [];
+      const err: string[] = [];
+      const io: CliIo = { stdout: (text) => out.push(text), stderr: (text) => err.push(text) };
+      const code = reportOnce(result, io);
+      return { verdict: result.verdict, healthy: result.healthy, code, last: out.join('').trimEnd().split('\n').at(-1), err: err.join('') };
+    };
+    expect(await once()).toEqual({ verdict: 'healthy', healthy: true, code: 0, last: 'healthy', err: '' });
+    source.conditions = [down];
+    expect(await once()).toEqual({ verdict: 'degraded', healthy: false, code: 1, last: 'degraded', err: '' });
+    // "Could not look" is not "looked and found it degraded", even when the other probe found something.
+    other.fail = 'crm_mon: Could not connect to the CIB';
+    expect(await once()).toEqual({
+      verdict: 'unknown',
+      healthy: false,
+      code: 2,
+      last: 'unknown: could not run the pacemaker probe',
+      err: 'ha-monitor: could not run the pacemaker probe: crm_mon: Could not connect to the CIB\n',
+    });
+    source.fail = 'no.sock: connection refused';
+    expect((await once()).last).toBe('unknown: could not run the haproxy and pacemaker probes');
+    // With --json, the same verdict is in the object.
+    const json: string[] = [];
+    const jsonIo: CliIo = { stdout: (text) => json.push(text), stderr: () => undefined };
+    expect(reportOnce(await monitor.runOnce(), jsonIo, { json: true })).toBe(2);
+    expect(JSON.parse(json.join(''))).toMatchObject({ verdict: 'unknown', healthy: false });
+  });
+
+  it('state and queue files are read under a size limit; a damaged or oversized one is warned about, never fatal', async () => {
+    const stateDir = join(scratch, 'limits');
+    await mkdir(stateDir, { recursive: true });
+    const source = switchProbe('haproxy');
+    // A state file above the limit: the monitor starts without it, and says why.
+    await writeFile(join(stateDir, 'state.json'), JSON.stringify({ version: 1, entries: [] }).padEnd(4096, ' '));
+    // A queue that is not JSON at all (it used to make start() throw).
+    const sink: Sink = { name: 'hook', send: async () => undefined };
+    await writeFile(join(stateDir, 'queue-hook.json'), '{"version":1,"events":[{"stat');
+    const monitor = createMonitor({ probes: [source.probe], sinks: [sink], stateDir, maxStateBytes: 1024 });
+    const warnings: string[] = [];
+    monitor.on('warning', (message) => warnings.push(message));
+    await monitor.start();
+    await until(() => source.runs > 0);
+    await monitor.stop();
+    expect(warnings).toContain(`${join(stateDir, 'state.json')}: 4,096 bytes is more than the limit of 1,024 bytes (raise it with the maxBytes option (--max-bytes in the CLIs)); starting without it`);
+    expect(warnings).toContain(`sink hook: ${join(stateDir, 'queue-hook.json')}: not a queue file; starting empty`);
   });
 
   it('serves /metrics, /healthz, /status; two monitors in one process keep to themselves', async () => {

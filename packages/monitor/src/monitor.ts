@@ -1,4 +1,4 @@
-import { mkdir, readFile } from 'node:fs/promises';
+import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { HaError, writeFileAtomic } from '@ha/core';
 import { AlertEngine, engineStateSchema, type ActiveAlert, type AlertEngineOptions } from './engine/alert-engine.js';
@@ -9,55 +9,110 @@ import type { AlertEvent, Condition } from './model.js';
 import type { Probe, ProbeResult } from './probes/probe.js';
 import { SinkDelivery, type DeliveryOptions } from './sinks/delivery.js';
 import type { Sink } from './sinks/sink.js';
+import { readStateFile } from './state-file.js';
 
 /** A rule over the latest observations of every probe (by probe name), with the same condition shape. */
 export interface Rule {
+  /** Its name: its conditions' source is `rule:NAME`. */
   name: string;
+  /** The conditions that hold, from the latest observation of each probe (keyed by probe name; absent until it ran). */
   evaluate(observations: Readonly<Record<string, unknown>>): Condition[];
 }
 
+/** Options of a `Monitor`: what it watches, what it derives, where its alerts go. */
 export interface MonitorOptions {
+  /** The probes (each name once): the shipped ones (`createPacemakerProbe` …) and your own. */
   probes: Probe[];
+  /** Rules over every probe's latest observation, run after each probe run. */
   rules?: Rule[];
+  /** Where alert events go, each with durable, ordered delivery. */
   sinks?: Sink[];
   /** Policies, silences, inhibitions, external labels: merged over the defaults. */
   alerts?: AlertEngineOptions & { defaultInhibitRules?: boolean; silenceInMaintenance?: boolean };
   /** Where alert state and undelivered events are kept across restarts; none: memory only. */
   stateDir?: string;
-  delivery?: Omit<DeliveryOptions, 'stateDir' | 'onError'>;
+  /** The largest state or queue file read back at start, bytes (default 16 MiB); a larger one is warned about and ignored. */
+  maxStateBytes?: number;
+  /** Queue length and retry backoff of every sink. */
+  delivery?: Omit<DeliveryOptions, 'stateDir' | 'onError' | 'maxBytes'>;
   /** Epoch ms (tests move time themselves). */
   clock?: () => number;
 }
 
 /** A probe as `/status` and `snapshot()` show it. */
 export interface ProbeStatus {
+  /** The probe's name. */
   name: string;
+  /** Its last run succeeded; `undefined` before the first. */
   ok: boolean | undefined;
+  /** When it last ran (ISO 8601). */
   lastRunAt: string | undefined;
+  /** How long its last run took, ms. */
   durationMs: number | undefined;
+  /** Why its last run failed (first line of the error). */
   error: string | undefined;
+  /** How many times it ran. */
   runs: number;
+  /** How many of those failed. */
   failures: number;
+  /** Failures in a row, up to now (0 after a success). */
   consecutiveFailures: number;
+  /** Its polling interval, ms. */
   intervalMs: number;
 }
 
 /** Everything the monitor knows now. */
 export interface MonitorSnapshot {
+  /** Started and not stopped. */
   running: boolean;
+  /** No probe failing, and no firing alert worse than `info`. */
   healthy: boolean;
+  /** Each probe's runs. */
   probes: ProbeStatus[];
+  /** Every alert pending or firing now. */
   alerts: ActiveAlert[];
-  sinks: { name: string; queued: number; delivered: number; failed: number; dropped: number; lastError: string | undefined }[];
+  /** Each sink's delivery. */
+  sinks: {
+    /** The sink's name (`webhook.ops`). */
+    name: string;
+    /** Events waiting to be delivered. */
+    queued: number;
+    /** Events delivered. */
+    delivered: number;
+    /** Failed delivery attempts (each is retried). */
+    failed: number;
+    /** Events dropped because the queue was full. */
+    dropped: number;
+    /** The last delivery error, until a delivery succeeds. */
+    lastError: string | undefined;
+  }[];
   /** The latest observation of each probe (cluster status, `show stat` overview …). */
   observations: Record<string, unknown>;
 }
 
+/**
+ * What one pass found. `healthy`: every probe ran and nothing but `info`
+ * holds; `degraded`: every probe ran and something worse holds; `unknown`: a
+ * probe could not run, so the stack was not fully looked at (whatever else
+ * was found is still in `conditions`). `ha-monitor --once` exits 0, 1 and 2
+ * for them.
+ */
+export type OnceVerdict = 'healthy' | 'degraded' | 'unknown';
+
 /** What `runOnce` found: every condition of one pass over the probes. */
 export interface OnceResult {
+  /** `healthy`, `degraded`, or `unknown` when a probe could not run (see `OnceVerdict`). */
+  verdict: OnceVerdict;
+  /** `verdict === 'healthy'`. */
   healthy: boolean;
-  conditions: (Condition & { source: string })[];
+  /** Every condition that holds, with the probe (or `rule:NAME`) it came from. */
+  conditions: (Condition & {
+    /** The probe's name, or `rule:NAME`. */
+    source: string;
+  })[];
+  /** Each probe's run: ok, its duration, its error. */
   probes: ProbeStatus[];
+  /** The latest observation of each probe that ran. */
   observations: Record<string, unknown>;
 }
 
@@ -126,6 +181,7 @@ export class Monitor {
         new SinkDelivery(sink, {
           ...options.delivery,
           ...(options.stateDir ? { stateDir: options.stateDir } : {}),
+          ...(options.maxStateBytes !== undefined ? { maxBytes: options.maxStateBytes } : {}),
           onError: (name, error) => this.warn(`sink ${name}: ${(error as Error).message}`),
         }),
     );
@@ -177,6 +233,7 @@ export class Monitor {
     }
   }
 
+  /** Started and not stopped. */
   get running(): boolean {
     return this.controller !== undefined && !this.controller.signal.aborted;
   }
@@ -260,8 +317,9 @@ export class Monitor {
       for (const condition of rule.evaluate(this.observations())) conditions.push({ ...condition, source: `rule:${rule.name}` });
     }
     const probes = [...this.probes.values()].map((state) => ({ ...state.status }));
-    const healthy = probes.every((probe) => probe.ok) && conditions.every((condition) => condition.severity === 'info' || condition.event);
-    return { healthy, conditions, probes, observations: this.observations() };
+    // A probe that could not run is not a finding about the stack: "could not look" is not "degraded".
+    const verdict: OnceVerdict = probes.some((probe) => !probe.ok) ? 'unknown' : conditions.every((condition) => condition.severity === 'info' || condition.event) ? 'healthy' : 'degraded';
+    return { verdict, healthy: verdict === 'healthy', conditions, probes, observations: this.observations() };
   }
 
   /** Everything the monitor knows now (for `/status`). */
@@ -309,6 +367,7 @@ export class Monitor {
     return this.exposition.render(this.samples());
   }
 
+  /** The `Content-Type` of `metrics()` (Prometheus text format 0.0.4). */
   get metricsContentType(): string {
     return this.exposition.contentType;
   }
@@ -442,7 +501,7 @@ export class Monitor {
     const file = this.stateFile;
     if (!file || !this.options.stateDir) return;
     await mkdir(this.options.stateDir, { recursive: true, mode: 0o700 });
-    const text = await readFile(file, 'utf8').catch(() => undefined);
+    const text = await readStateFile(file, this.options.maxStateBytes, (message) => this.warn(message));
     if (text === undefined) return;
     let parsed;
     try {

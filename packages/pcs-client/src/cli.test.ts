@@ -1,12 +1,17 @@
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { runCliCaptured } from '@ha/core';
-import { fixturesDirectory } from '../test/fixtures.js';
+import { fixture, fixturesDirectory } from '../test/fixtures.js';
 import { command } from './cli.js';
 
 const lab = (state: string, kind: 'xml' | 'cib.xml' = 'xml') => join(fixturesDirectory, 'crm_mon/2.1.5', `${state}.${kind}`);
 
 const run = (argv: string[]) => runCliCaptured(command, argv);
+
+const scratch = await mkdtemp(join(tmpdir(), 'ha-pcs-cli-'));
+afterAll(() => rm(scratch, { recursive: true, force: true }));
 
 describe('ha-pcs offline, on saved status and CIB files', () => {
   it('status: a readable summary, exit 0 when healthy', async () => {
@@ -59,8 +64,48 @@ describe('ha-pcs offline, on saved status and CIB files', () => {
     expect(notXml.err.split('\n')).toHaveLength(2);
     const both = await run(['status', '--xml-file', 'a', '--cib-file', 'b']);
     expect(both).toMatchObject({ code: 2, err: 'ha-pcs: --xml-file, --cib-file and --pcs exclude each other\n' });
+    const huge = await run(['status', '--xml-file', lab('healthy'), '--max-bytes', '100']);
+    expect(huge).toMatchObject({ code: 2, out: '' });
+    expect(huge.err).toMatch(/^ha-pcs: .*healthy\.xml: [\d,]+ bytes is more than the limit of 100 bytes .*\n$/);
+    expect((await run(['status', '--xml-file', lab('healthy'), '--max-bytes', 'lots'])).err).toBe("ha-pcs: --max-bytes: 'lots' is not a number of bytes (e.g. 16777216, 64MiB)\n");
     const nothing = await run(['wait']);
     expect(nothing.code).toBe(2);
     expect(nothing.err.split('\n')).toHaveLength(2);
+  });
+
+  it('a CIB file crm_mon cannot read is an error with its words (exit 2, one line), never a verdict on the cluster', async () => {
+    const missing = await run(['status', '--cib-file', '/nonexistent.xml']);
+    expect(missing).toEqual({ code: 2, out: '', err: 'ha-pcs: crm_mon (CIB_file=/nonexistent.xml): Could not connect to the CIB: No such device or address\n' });
+    const garbage = join(scratch, 'garbage.xml');
+    await writeFile(garbage, '\u0000\u0001 not xml\n');
+    expect(await run(['failures', '--cib-file', garbage])).toEqual({ code: 2, out: '', err: `ha-pcs: crm_mon (CIB_file=${garbage}): Could not connect to the CIB: Update does not conform to the configured schema\n` });
+    const notCib = join(scratch, 'not-cib.xml');
+    await writeFile(notCib, '<foo/>\n');
+    const empty = await run(['resources', '--cib-file', notCib]);
+    expect(empty).toMatchObject({ code: 2, out: '' });
+    expect(empty.err).toMatch(/^ha-pcs: crm_mon \(CIB_file=.*not-cib\.xml\):1:\d+: <pacemaker-result> has no <summary>: not a cluster status \(crm_mon said: .*Expecting element cib, got foo\)\n$/);
+  });
+
+  it('a saved failure, another tool\'s XML, an empty or truncated file: exit 2, one line, for every reading command', async () => {
+    const empty = join(scratch, 'empty.xml');
+    await writeFile(empty, '');
+    const truncated = join(scratch, 'truncated.xml');
+    await writeFile(truncated, fixture('crm_mon/2.1.5/healthy.xml').slice(0, 900));
+    const inputs: [string, RegExp][] = [
+      [join(fixturesDirectory, 'crm_mon/2.1.5/failures/missing-cib-file.xml'), /: Could not connect to the CIB: No such device or address$/],
+      [join(fixturesDirectory, 'crm_resource/2.1.5/list.xml'), /has no <summary>: not a cluster status \(it is the output of crm_resource, not of crm_mon\)$/],
+      [join(fixturesDirectory, 'crm_resource/2.1.5/no-such-resource.xml'), /: crm_resource: Resource 'nope' not found$/],
+      [join(fixturesDirectory, 'stonith_admin/2.1.5/not-connected.xml'), /^the cluster is not available: Not connected \(Could not connect to fencer/],
+      [empty, /empty\.xml:1:1: empty input: no XML at all$/],
+      [truncated, /truncated\.xml:\d+:\d+: /],
+    ];
+    for (const subcommand of ['status', 'resources', 'failures']) {
+      for (const [path, message] of inputs) {
+        const result = await run([subcommand, '--xml-file', path]);
+        expect(result, `${subcommand} ${path}`).toMatchObject({ code: 2, out: '' });
+        expect(result.err.split('\n'), `${subcommand} ${path}`).toHaveLength(2);
+        expect(result.err.replace(/^ha-pcs: /, '').trimEnd()).toMatch(message);
+      }
+    }
   });
 });

@@ -1,4 +1,4 @@
-import { createPackageCli, defineCliCommand, formatDuration, parseDuration, UsageError, type CliIo } from '@ha/core';
+import { createPackageCli, defineCliCommand, formatDuration, parseDuration, UsageError, type CliIo, parseMaxBytes } from '@ha/core';
 import { PcsClient } from './client/pcs-client.js';
 import { locationConstraintsOf } from './status/constraints.js';
 import type { ClusterStatus, ResourceNode } from './status/model.js';
@@ -7,20 +7,29 @@ import { bansOf, evaluateHealth, failCounts, listInstances, nodeProblems, nodesR
 import { pacemakerTools } from './tools.js';
 
 const sourceArgs = {
-  xmlFile: { type: 'string', description: 'Read a saved crm_mon or `pcs status xml` output instead of the live cluster' },
-  cibFile: { type: 'string', description: 'Render a saved CIB with the real crm_mon (CIB_file=…) instead of the live cluster' },
+  xmlFile: { type: 'string', valueHint: 'PATH', description: 'Read a saved crm_mon or `pcs status xml` output instead of the live cluster' },
+  cibFile: { type: 'string', valueHint: 'PATH', description: 'Render a saved CIB with the real crm_mon (CIB_file=…) instead of the live cluster' },
   pcs: { type: 'boolean', description: 'Ask `pcs status xml` (through pcsd) instead of crm_mon' },
+  maxBytes: { type: 'string', valueHint: 'N', description: 'Refuse a status larger than N bytes (default 16777216)' },
 } as const;
 const jsonArg = { json: { type: 'boolean', description: 'Print JSON' } } as const;
-const timeoutArg = { timeout: { type: 'string', description: 'How long to wait, e.g. 90s (default 120s)' } } as const;
+const timeoutArg = { timeout: { type: 'string', valueHint: 'DURATION', description: 'How long to wait, e.g. 90s (default 120s)' } } as const;
 
-function sourceOf(args: { xmlFile?: string | undefined; cibFile?: string | undefined; pcs?: boolean | undefined }): StatusSource {
+type SourceFlags = { xmlFile?: string | undefined; cibFile?: string | undefined; pcs?: boolean | undefined; maxBytes?: string | undefined };
+
+function sourceOf(args: SourceFlags): StatusSource {
   const chosen = [args.xmlFile !== undefined, args.cibFile !== undefined, args.pcs === true].filter(Boolean).length;
   if (chosen > 1) throw new UsageError('--xml-file, --cib-file and --pcs exclude each other');
   if (args.xmlFile !== undefined) return { kind: 'xml-file', path: args.xmlFile };
   if (args.cibFile !== undefined) return { kind: 'cib-file', path: args.cibFile };
   return args.pcs ? { kind: 'pcs' } : { kind: 'live' };
 }
+
+/** The status the source flags name, read and parsed. */
+function readStatus(args: SourceFlags): Promise<ClusterStatus> {
+  return readClusterStatus({ source: sourceOf(args), maxBytes: parseMaxBytes(args.maxBytes) });
+}
+
 
 function timeoutOf(text: string | undefined): number {
   return text === undefined ? 120_000 : parseDuration(text, { what: '--timeout', defaultUnit: 's' });
@@ -68,15 +77,15 @@ function printResource(resource: ResourceNode, indent: string, io: CliIo): void 
 /** The `ha-pcs` CLI: `command` for tests (`runCli`), `main` for the bin shim. */
 export const { command, main } = createPackageCli({
   name: 'ha-pcs',
-  description: 'Read and drive a Pacemaker cluster: status, resources, failures, failover. Exit 0 healthy, 1 degraded, 2 error',
+  description: 'Read and drive a Pacemaker cluster: status, resources, failures, failover. Exit 0 healthy, 1 degraded, 2 error (also when crm_mon reports a failure or the input is not a status)',
   packageJsonUrl: new URL('../package.json', import.meta.url),
   tools: pacemakerTools,
   subCommands: {
     status: defineCliCommand({
-      meta: { name: 'status', description: 'A readable summary (--json: the typed model); exit 1 when degraded' },
+      meta: { name: 'status', description: 'A readable summary (--json: the typed model). Exit 0 healthy, 1 degraded, 2 error (crm_mon reported a failure, or the input is not a status)' },
       args: { ...sourceArgs, ...jsonArg },
       async run({ args, io }) {
-        const status = await readClusterStatus({ source: sourceOf(args) });
+        const status = await readStatus(args);
         const verdict = evaluateHealth(status);
         if (args.json) io.stdout(`${JSON.stringify({ ...status, health: verdict }, null, 2)}\n`);
         else printSummary(status, io);
@@ -87,7 +96,7 @@ export const { command, main } = createPackageCli({
       meta: { name: 'resources', description: 'Every resource instance: role, where it runs, what it belongs to' },
       args: { ...sourceArgs, ...jsonArg },
       async run({ args, io }) {
-        const status = await readClusterStatus({ source: sourceOf(args) });
+        const status = await readStatus(args);
         const instances = listInstances(status).map((instance) => ({ id: instance.id, agent: instance.agent, role: instance.role, nodes: instance.nodes, parents: instance.parents, failed: instance.failed, managed: instance.managed }));
         if (args.json) io.stdout(`${JSON.stringify(instances, null, 2)}\n`);
         else for (const instance of instances) io.stdout(`${[...instance.parents, instance.id].join('/').padEnd(36)} ${instance.role.padEnd(11)} ${instance.nodes.join(',') || '-'}${instance.failed ? ' FAILED' : ''}${instance.managed ? '' : ' unmanaged'}\n`);
@@ -98,7 +107,7 @@ export const { command, main } = createPackageCli({
       meta: { name: 'failures', description: 'Failed actions and fail counts; exit 1 when there are any' },
       args: { ...sourceArgs, ...jsonArg },
       async run({ args, io }) {
-        const status = await readClusterStatus({ source: sourceOf(args) });
+        const status = await readStatus(args);
         const counts = failCounts(status);
         if (args.json) io.stdout(`${JSON.stringify({ failures: status.failures, failCounts: counts }, null, 2)}\n`);
         else {
@@ -111,7 +120,7 @@ export const { command, main } = createPackageCli({
     }),
     constraints: defineCliCommand({
       meta: { name: 'constraints', description: "A resource's location constraints and bans (or every constraint), from the live CIB" },
-      args: { resource: { type: 'positional', description: 'Resource id', required: false }, ...jsonArg },
+      args: { resource: { type: 'positional', valueHint: 'RESOURCE', description: 'Resource id (none: every constraint)', required: false }, ...jsonArg },
       async run({ args, io }) {
         const client = new PcsClient();
         const constraints = await client.constraints();
@@ -122,8 +131,9 @@ export const { command, main } = createPackageCli({
           return;
         }
         const locations = locationConstraintsOf(constraints, resource);
-        const bans = bansOf(await client.status(), resource);
-        if (args.json) io.stdout(`${JSON.stringify({ resource, runsOn: nodesRunning(await client.status(), resource), locations, bans }, null, 2)}\n`);
+        const status = await client.status();
+        const bans = bansOf(status, resource);
+        if (args.json) io.stdout(`${JSON.stringify({ resource, runsOn: nodesRunning(status, resource), locations, bans }, null, 2)}\n`);
         else {
           for (const location of locations) io.stdout(`location ${location.id}: ${location.node ?? '(rules)'} ${location.score ?? ''}${location.fromCli ? ' (left by move/ban: ha-pcs clear)' : ''}\n`);
           for (const ban of bans) io.stdout(`ban ${ban.id}: not on ${ban.node}${ban.promotedOnly ? ' (promoted role)' : ''}\n`);
@@ -133,7 +143,7 @@ export const { command, main } = createPackageCli({
     }),
     failover: defineCliCommand({
       meta: { name: 'failover', description: 'Put NODE in standby, wait until its resources run elsewhere, and report where each went' },
-      args: { node: { type: 'positional', description: 'Node name', required: true }, ...timeoutArg, ...jsonArg },
+      args: { node: { type: 'positional', valueHint: 'NODE', description: 'Node name', required: true }, ...timeoutArg, ...jsonArg },
       async run({ args, io }) {
         const report = await new PcsClient().failover(args.node, { timeoutMs: timeoutOf(args.timeout) });
         if (args.json) io.stdout(`${JSON.stringify({ node: report.node, moves: report.moves, durationMs: report.durationMs }, null, 2)}\n`);
@@ -147,7 +157,7 @@ export const { command, main } = createPackageCli({
     }),
     online: defineCliCommand({
       meta: { name: 'online', description: 'Take NODE out of standby and wait until it is online' },
-      args: { node: { type: 'positional', description: 'Node name', required: true }, ...timeoutArg },
+      args: { node: { type: 'positional', valueHint: 'NODE', description: 'Node name', required: true }, ...timeoutArg },
       async run({ args, io }) {
         await new PcsClient().online(args.node, { timeoutMs: timeoutOf(args.timeout) });
         io.stdout(`${args.node} is online\n`);
@@ -156,12 +166,12 @@ export const { command, main } = createPackageCli({
     wait: defineCliCommand({
       meta: { name: 'wait', description: 'Wait until a state holds: --resource R --started [--on N | --not-on N] | --stopped; --node N --online | --offline | --standby; --healthy' },
       args: {
-        resource: { type: 'string', description: 'A resource (primitive, group, clone) id' },
+        resource: { type: 'string', valueHint: 'ID', description: 'A resource (primitive, group, clone) id' },
         started: { type: 'boolean', description: 'The resource runs' },
         stopped: { type: 'boolean', description: 'The resource runs nowhere' },
-        on: { type: 'string', description: 'The resource runs on this node' },
-        notOn: { type: 'string', description: 'The resource runs, and not on this node' },
-        node: { type: 'string', description: 'A node name' },
+        on: { type: 'string', valueHint: 'NODE', description: 'The resource runs on this node' },
+        notOn: { type: 'string', valueHint: 'NODE', description: 'The resource runs, and not on this node' },
+        node: { type: 'string', valueHint: 'NODE', description: 'A node name' },
         online: { type: 'boolean', description: 'The node is online (and not in standby)' },
         offline: { type: 'boolean', description: 'The node is offline' },
         standby: { type: 'boolean', description: 'The node is in standby' },

@@ -1,19 +1,21 @@
-import { CommandError, HaError, type CommandOutcome } from '@ha/core';
+import { CommandError, escapeForMessage, HaError, type CommandOutcome } from '@ha/core';
 
 /**
  * crm_mon could not reach the cluster: not running on this node, still
  * starting, or shutting down. `exitCode` is crm_mon's (102: not connected).
+ * `PcsClient.waitFor` keeps polling through it.
  */
 export class ClusterUnavailableError extends HaError {
+  /** crm_mon's exit code, or the `<status code>` of its XML (102: not connected). */
   readonly exitCode: number;
   /** crm_mon's own error lines. */
   readonly details: string[];
   /** pacemakerd's state when crm_mon could tell (`starting_daemons`, `shutting_down` …). */
   readonly pacemakerdState: string | undefined;
 
-  constructor(exitCode: number, message: string, details: readonly string[], pacemakerdState?: string) {
+  constructor(exitCode: number, message: string, details: readonly string[], pacemakerdState?: string, options: { cause?: unknown } = {}) {
     const detail = details.find((line) => line.trim().length > 0);
-    super('CLUSTER_UNAVAILABLE', `the cluster is not available: ${message}${detail ? ` (${detail.trim()})` : ''}${pacemakerdState ? ` [pacemakerd: ${pacemakerdState}]` : ''}`);
+    super('CLUSTER_UNAVAILABLE', `the cluster is not available: ${message}${detail ? ` (${escapeForMessage(detail.trim())})` : ''}${pacemakerdState ? ` [pacemakerd: ${pacemakerdState}]` : ''}`, options);
     this.exitCode = exitCode;
     this.details = [...details];
     this.pacemakerdState = pacemakerdState;
@@ -22,11 +24,69 @@ export class ClusterUnavailableError extends HaError {
 
 /** Status XML of an API version this package cannot vouch for (a future major one). */
 export class UnsupportedApiVersionError extends HaError {
+  /** The version the document declared (`api-version`, or the legacy `version`); empty when it declared none. */
   readonly version: string;
 
   constructor(where: string, version: string) {
     super('UNSUPPORTED_VERSION', `${where}: unsupported Pacemaker status API version '${version || '(none)'}' (this package reads pacemaker-result 2.x and the legacy crm_mon 1.1 format)`);
     this.version = version;
+  }
+}
+
+/** What a Pacemaker tool reported inside its XML: `<status code="…" message="…">` and its `<errors>`. */
+export interface PacemakerToolReport {
+  /** The tool, from the XML's `request` attribute (`crm_mon`), or `undefined` when it names none. */
+  tool: string | undefined;
+  /** The whole command line the tool echoed in `request`, when it did. */
+  request: string | undefined;
+  /** `<status code>`: the tool's exit status as it saw it (0 even for some failures, e.g. a missing CIB file). */
+  statusCode: number;
+  /** `<status message>`: the text of that status (`OK`, `No such object` …). */
+  statusMessage: string;
+  /** The `<error>` lines, in order. */
+  errors: string[];
+}
+
+/**
+ * A Pacemaker tool (crm_mon, crm_resource, stonith_admin, cibadmin …) said in
+ * its XML output that it failed: a non-zero `<status code>`, or `<errors>`.
+ * crm_mon does so even with exit status 0 (a missing or invalid CIB file, a
+ * CIB it could not reach), so the XML, not the exit status, is the verdict:
+ * such a document is never read as a cluster state. The message is the first
+ * line of the tool's first error (or its status when it wrote no error), after
+ * where the XML came from; every error stays in `errors`.
+ *
+ * @example
+ * // CIB_file=/nonexistent.xml crm_mon --one-shot --output-as=xml (exit status 0)
+ * // → PacemakerToolError 'crm_mon (CIB_file=/nonexistent.xml): Could not connect to the CIB: No such device or address'
+ * //   { tool: 'crm_mon', statusCode: 0, statusMessage: 'OK', errors: ['Could not connect to the CIB: No such device or address'] }
+ */
+export class PacemakerToolError extends HaError implements PacemakerToolReport {
+  /** Where the XML came from (`crm_mon`, `crm_mon (CIB_file=cib.xml)`, a file name). */
+  readonly source: string;
+  /** The tool (`crm_mon`), from the XML's `request`. */
+  readonly tool: string | undefined;
+  /** The command line the tool echoed. */
+  readonly request: string | undefined;
+  /** `<status code>` (0 even for some failures). */
+  readonly statusCode: number;
+  /** `<status message>` (`OK`, `No such object`). */
+  readonly statusMessage: string;
+  /** Every `<error>`, whole, in order. */
+  readonly errors: string[];
+
+  constructor(source: string, report: PacemakerToolReport, options: { cause?: unknown } = {}) {
+    // An <error> can span lines (crm_resource: "Resource 'x' not found", then "Error performing operation: …"); its first says what.
+    const first = report.errors.find((error) => error.trim().length > 0)?.trim().split('\n')[0]?.trim();
+    const what = first ?? `${report.tool ?? 'the tool'} reported status ${report.statusCode} (${report.statusMessage || 'no message'})`;
+    const more = report.errors.length > 1 ? ` (and ${report.errors.length - 1} more error${report.errors.length > 2 ? 's' : ''})` : '';
+    super('COMMAND_FAILED', `${source}: ${escapeForMessage(what)}${more}`, options);
+    this.source = source;
+    this.tool = report.tool;
+    this.request = report.request;
+    this.statusCode = report.statusCode;
+    this.statusMessage = report.statusMessage;
+    this.errors = [...report.errors];
   }
 }
 
@@ -44,6 +104,6 @@ export class PcsCommandError extends CommandError {
       .split('\n')
       .map((line) => /^\s*Error:\s*(.*)$/.exec(line)?.[1]?.trim())
       .filter((line): line is string => line !== undefined && line.length > 0);
-    if (this.pcsErrors.length > 0) this.message = `${outcome.command}: ${this.pcsErrors.join('; ')}`;
+    if (this.pcsErrors.length > 0) this.message = `${outcome.command}: ${this.pcsErrors.map((line) => escapeForMessage(line)).join('; ')}`;
   }
 }

@@ -1,8 +1,9 @@
-import { CommandError, defaultRunner, defineCliCommand, HaError, runCliMain, UsageError, type CliIo } from '@ha/core';
+import { CommandError, createPackageCli, defaultRunner, defineCliCommand, HaError, UsageError, type CliIo } from '@ha/core';
 import { LabCluster, type LabStatus } from './cluster.js';
 import { killLabBackend, readHaproxyLab, serverStatuses, startHaproxyLab, startLabBackend, stopHaproxyLab } from './haproxy.js';
 import { findLabLeftovers } from './leftovers.js';
 import { teardownLab } from './teardown.js';
+import { labTools } from './tools.js';
 
 const nodeArg = { node: { type: 'positional', description: 'Node name (node1 … node5)', required: true } } as const;
 const jsonArg = { json: { type: 'boolean', description: 'Print JSON' } } as const;
@@ -86,9 +87,11 @@ const haproxy = defineCliCommand({
   },
 });
 
-/** The `ha-lab` command tree. */
-export const command = defineCliCommand({
-  meta: { name: 'ha-lab', description: 'Real Corosync/Pacemaker clusters and HAProxy on this machine, in namespaces' },
+const cli = createPackageCli({
+  name: 'ha-lab',
+  description: 'Real Corosync/Pacemaker clusters and HAProxy on this machine, in namespaces',
+  packageJsonUrl: new URL('../package.json', import.meta.url),
+  tools: labTools,
   subCommands: {
     up: defineCliCommand({
       meta: { name: 'up', description: 'Boot an N-node cluster; returns when a DC is elected and all nodes are online' },
@@ -158,13 +161,14 @@ export const command = defineCliCommand({
   },
 });
 
+/** The `ha-lab` command tree, with `--version` and `tools` as every ha-toolkit CLI has. */
+export const command = cli.command;
+
+/** Entry of the `ha-lab` bin: runs `command` on `process.argv` and sets the exit code. */
+export const main = cli.main;
+
 function parseCount(value: string, flag: string): number {
   const count = Number(value);
   if (!/^\d+$/.test(value) || !Number.isInteger(count)) throw new UsageError(`${flag} takes a whole number, got '${value}'`);
   return count;
-}
-
-/** Entry of the `ha-lab` bin. */
-export async function main(): Promise<void> {
-  await runCliMain(command);
 }

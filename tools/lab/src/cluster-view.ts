@@ -7,10 +7,34 @@ import { HaError } from '@ha/core';
  * primitive runs. The full typed status model is @ha/pcs-client's job.
  */
 export interface LabClusterView {
+  /** Name of the Designated Controller; undefined while none is elected. */
   dc: string | undefined;
+  /** Whether the partition crm_mon ran in has quorum. */
   quorate: boolean;
-  nodes: { name: string; online: boolean; standby: boolean; unclean: boolean }[];
-  resources: { id: string; role: string; active: boolean; failed: boolean; nodes: string[] }[];
+  /** Every node in the CIB, with its membership flags as crm_mon reports them. */
+  nodes: {
+    /** Node name (`node1` …). */
+    name: string;
+    /** A cluster member right now. */
+    online: boolean;
+    /** In standby: may run no resources. */
+    standby: boolean;
+    /** Lost without a clean shutdown; the cluster has not yet fenced or confirmed it. */
+    unclean: boolean;
+  }[];
+  /** Every primitive, also those inside groups, clones and bundles. */
+  resources: {
+    /** The primitive's id, as crm_mon prints it. */
+    id: string;
+    /** Pacemaker's role: `Started`, `Stopped`, `Promoted` … */
+    role: string;
+    /** Whether it runs anywhere. */
+    active: boolean;
+    /** Pacemaker marks it failed (`failed="true"` in crm_mon's XML) until its failure is cleaned up. */
+    failed: boolean;
+    /** Nodes it runs on (empty when stopped). */
+    nodes: string[];
+  }[];
 }
 
 const parser = new XMLParser({

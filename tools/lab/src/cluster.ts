@@ -20,17 +20,25 @@ export interface LabUpOptions {
   pcsd?: boolean;
   /** Directories under /tmp that must stay visible inside the nodes (the repository is added when it lives there). */
   keepPaths?: string[];
+  /** Folder that records the lab, so `attach` and `ha-lab down` find it; default `defaultStateRoot` (`/var/lib/ha-lab`, or `HA_LAB_STATE_DIR`). */
   stateRoot?: string;
 }
 
 /** One node as `status` reports it. */
 export interface LabNodeStatus {
+  /** `node1` … `node5`. */
   name: string;
+  /** The node's IPv4 address in the lab subnet, `10.213.0.K`. */
   address: string;
+  /** Whether the node's PID 1 (`ha-lab-node-init`) is alive; false after `kill` or `stop`. */
   running: boolean;
+  /** Host PID of the node's PID 1; undefined when the node is not running. */
   pid: number | undefined;
+  /** Whether corosync is active inside the node (false when the node is not running). */
   corosync: boolean;
+  /** Whether pacemaker is active inside the node (false when the node is not running). */
   pacemaker: boolean;
+  /** Whether pcsd is active inside the node (false when the node is not running). */
   pcsd: boolean;
   /** The node's link at the switch; `down` while partitioned. */
   link: 'up' | 'down' | 'absent';
@@ -38,11 +46,15 @@ export interface LabNodeStatus {
 
 /** What `ha-lab status` prints. */
 export interface LabStatus {
+  /** Corosync's `cluster_name` (`lab`). */
   clusterName: string;
+  /** Booted with `bare`: namespaces only, no cluster configured. */
   bare: boolean;
+  /** Booted with `pcsd`: pcsd runs in every node. */
   pcsd: boolean;
+  /** Every node of the lab, running or not, in order. */
   nodes: LabNodeStatus[];
-  /** The cluster as the first running node's crm_mon sees it. */
+  /** The cluster as crm_mon sees it on the first node running pacemaker; undefined when none does or crm_mon fails. */
   view: LabClusterView | undefined;
 }
 
@@ -61,6 +73,7 @@ export class LabCluster {
 
   private constructor(
     private state: ClusterState,
+    /** The folder that records this lab (see `LabUpOptions.stateRoot`). */
     readonly stateRoot: string,
     private readonly host: Runner,
   ) {
@@ -135,10 +148,12 @@ export class LabCluster {
     return state ? new LabCluster(state, stateRoot, host) : undefined;
   }
 
+  /** Corosync's `cluster_name` of this lab (`lab`). */
   get clusterName(): string {
     return this.state.clusterName;
   }
 
+  /** Every node's name, `node1` … `nodeN`, whether it is running or not. */
   get nodeNames(): string[] {
     return this.state.nodes.map((node) => node.name);
   }
@@ -250,6 +265,7 @@ export class LabCluster {
     await this.network.setPort(switchPort(this.node(node).index), 'up');
   }
 
+  /** Each node's process, daemons and link, and the cluster as crm_mon sees it (what `ha-lab status` prints). */
   async status(): Promise<LabStatus> {
     const nodes = await Promise.all(
       this.state.nodes.map(async (node): Promise<LabNodeStatus> => {

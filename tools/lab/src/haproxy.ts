@@ -10,8 +10,11 @@ import { waitFor } from './wait.js';
 
 /** A running lab HAProxy, as recorded in its state file. */
 export const haproxyLabSchema = z.object({
+  /** Version of this state file's shape; a file of another shape is refused, not misread. */
   version: z.literal(1),
+  /** Folder holding the config, sockets, map, pid file and state (`<stateRoot>/haproxy`). */
   directory: z.string(),
+  /** The haproxy.cfg HAProxy runs with (written by `renderLabHaproxyConfig`). */
   configPath: z.string(),
   /** Runtime API, `level admin`. */
   adminSocket: z.string(),
@@ -23,19 +26,44 @@ export const haproxyLabSchema = z.object({
   tcpSocket: z.string(),
   /** A map file loaded by the frontend (`X-Route` header from the path), for map commands. */
   mapFile: z.string(),
+  /** The pid file HAProxy's master writes (`-p`). */
   pidFile: z.string(),
+  /** PID of HAProxy's master process (master-worker mode); signal it to reload or stop HAProxy. */
   masterPid: z.number().int(),
-  frontend: z.object({ name: z.string(), address: z.string(), port: z.number().int() }),
+  /** The HTTP frontend clients connect to. */
+  frontend: z.object({
+    /** Its name in haproxy.cfg (`web`). */
+    name: z.string(),
+    /** Loopback address it listens on (`127.0.0.1`). */
+    address: z.string(),
+    /** TCP port it listens on, free at start (it changes from one `up` to the next). */
+    port: z.number().int(),
+  }),
+  /** Name of the backend holding the servers (`servers`), as used in `backend/server` Runtime API names. */
   backend: z.string(),
   /** Each server is its own process (`pid`), so one can be killed for real. */
-  servers: z.array(z.object({ name: z.string(), address: z.string(), port: z.number().int(), pid: z.number().int() })),
+  servers: z.array(
+    z.object({
+      /** Server name in the backend (`srv1` …). */
+      name: z.string(),
+      /** Loopback address it listens on. */
+      address: z.string(),
+      /** TCP port it listens on. */
+      port: z.number().int(),
+      /** PID of its own HTTP server process. */
+      pid: z.number().int(),
+    }),
+  ),
 });
 
+/** A running lab HAProxy: its files, sockets, processes, frontend and servers (what `ha-lab haproxy up --json` prints). */
 export type HaproxyLab = z.infer<typeof haproxyLabSchema>;
 
+/** How `startHaproxyLab` builds the lab's HAProxy. */
 export interface HaproxyLabOptions {
   /** How many backend servers (1 to 50; default 3). */
   servers?: number;
+  /** Folder that records the lab, so `ha-lab down` finds it; default `defaultStateRoot` (`/var/lib/ha-lab`, or `HA_LAB_STATE_DIR`). */
   stateRoot?: string;
 }
 

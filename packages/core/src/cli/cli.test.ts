@@ -19,7 +19,7 @@ const tree = defineCliCommand({
     }),
     fail: defineCliCommand({
       meta: { name: 'fail', description: 'Fail' },
-      args: { kind: { type: 'string', description: 'ha or plain' } },
+      args: { kind: { type: 'string', description: 'ha or plain' }, json: { type: 'boolean', description: 'Answer in JSON' } },
       run({ args }) {
         if (args.kind === 'ha') throw new HaError('NOT_FOUND', 'no such node:\nnode9');
         throw new TypeError('boom');
@@ -53,6 +53,59 @@ describe('runCli', () => {
     const sub = capture();
     expect(await runCli(tree, ['greet', '--help'], sub)).toBe(0);
     expect(sub.out).toContain('--loud');
+  });
+
+  it('writes help as plain text: kebab-case flags, positionals in the usage line, every flag described', async () => {
+    const cli = defineCliCommand({
+      meta: { name: 'ha-x', version: '0.1.0', description: 'X' },
+      subCommands: {
+        apply: defineCliCommand({
+          meta: { name: 'apply', description: 'Apply a change' },
+          args: {
+            file: { type: 'positional', description: 'The file', required: true },
+            nodes: { type: 'positional', description: 'Nodes to add', valueHint: 'NODE=ADDR…', required: false },
+            dryRun: { type: 'boolean', description: 'Show, change nothing' },
+            realCheck: { type: 'boolean', description: 'Check with the real tool', default: true },
+            haproxySocket: { type: 'string', description: 'Runtime API socket', valueHint: 'PATH' },
+            format: { type: 'enum', options: ['yaml', 'json'], description: 'Output format', default: 'yaml' },
+          },
+          run: () => 0,
+        }),
+      },
+    });
+    const io = capture();
+    expect(await runCli(cli, ['apply', '--help'], io)).toBe(0);
+    // eslint-disable-next-line no-control-regex
+    expect(io.out).not.toMatch(/\u001b/);
+    expect(io.out).toContain('Usage: ha-x apply [options] FILE [NODE=ADDR…]');
+    expect(io.out).toMatch(/--dry-run +Show, change nothing/);
+    expect(io.out).toMatch(/--no-real-check +Check with the real tool \(on by default\)/);
+    expect(io.out).toMatch(/--haproxy-socket PATH +Runtime API socket/);
+    expect(io.out).toMatch(/--format yaml\|json +Output format \(default: yaml\)/);
+    expect(io.out).not.toMatch(/dryRun|realCheck|haproxySocket/);
+    const root = capture();
+    expect(await runCli(cli, ['--help'], root)).toBe(0);
+    expect(root.out).toContain('Usage: ha-x COMMAND');
+    expect(root.out).toMatch(/apply +Apply a change/);
+    // The kebab-case flags the help shows are the ones that work.
+    expect(await runCli(cli, ['apply', 'f', '--dry-run', '--no-real-check', '--haproxy-socket', '/s'], capture())).toBe(0);
+  });
+
+  it('says so when asked for a version it does not have', async () => {
+    const io = capture();
+    const bare = defineCliCommand({ meta: { name: 'ha-bare', description: 'No version' }, subCommands: { x: defineCliCommand({ meta: { name: 'x', description: 'X' }, run: () => 0 }) } });
+    expect(await runCli(bare, ['--version'], io)).toBe(2);
+    expect(io.err).toBe('ha-bare: ha-bare has no version (see ha-bare --help)\n');
+  });
+
+  it('with --json, also prints an error as one JSON object on stdout', async () => {
+    const io = capture();
+    expect(await runCli(tree, ['fail', '--kind', 'ha', '--json'], io)).toBe(2);
+    expect(JSON.parse(io.out)).toEqual({ error: { code: 'NOT_FOUND', message: 'no such node: | node9' } });
+    expect(io.err).toBe('ha-test: no such node: | node9\n');
+    const plain = capture();
+    expect(await runCli(tree, ['fail', '--kind', 'ha'], plain)).toBe(2);
+    expect(plain.out).toBe('');
   });
 
   it('prints the version', async () => {
@@ -92,5 +145,16 @@ describe('runCli', () => {
 
   it('describes foreign errors on one line', () => {
     expect(describeError('text\nmore')).toBe('text | more');
+  });
+});
+
+describe('--max-bytes', () => {
+  it('takes bytes and the usual units, and refuses anything else as a usage error', async () => {
+    const { parseMaxBytes } = await import('./max-bytes.js');
+    expect(parseMaxBytes(undefined)).toBeUndefined();
+    expect(parseMaxBytes('1048576')).toBe(1048576);
+    expect(parseMaxBytes('64MiB')).toBe(64 * 1024 * 1024);
+    expect(parseMaxBytes('1 GB')).toBe(1e9);
+    for (const bad of ['', 'lots', '-1', '1.5MB', '9'.repeat(20)]) expect(() => parseMaxBytes(bad), bad).toThrow(/--max-bytes: .* is not a number of bytes/);
   });
 });

@@ -1,9 +1,12 @@
-import { parseArgs, renderUsage, type ArgDef, type ArgsDef, type CommandDef, type ParsedArgs } from 'citty';
+import { parseArgs, type ArgDef, type ArgsDef, type ParsedArgs } from 'citty';
 import { isHaError, UsageError } from '../errors/ha-error.js';
+import { renderHelp, toKebabCase } from './usage.js';
 
 /** Where a command writes; injectable so tests call commands directly. */
 export interface CliIo {
+  /** Writes text to standard output as is (add the newline yourself). */
   stdout: (text: string) => void;
+  /** Writes text to standard error as is: errors, warnings, progress. */
   stderr: (text: string) => void;
   /** Bytes as they are, for output too large to turn into a string first (falls back to `stdout`). */
   stdoutBytes?: (bytes: Uint8Array) => void;
@@ -11,8 +14,11 @@ export interface CliIo {
 
 /** What a command's `run` receives. */
 export interface CliContext<T extends ArgsDef = ArgsDef> {
+  /** The parsed arguments, typed from the command's `args` (`args.dryRun`, `args.node`; every positional word also in `args._`). */
   args: ParsedArgs<T>;
+  /** The command's own argv, without the subcommand words, everything after `--` included (`ha-lab exec NODE -- CMD …`). */
   rawArgs: string[];
+  /** Where to write; `processIo` in a real process, a capture in tests. */
   io: CliIo;
 }
 
@@ -21,9 +27,20 @@ export interface CliContext<T extends ArgsDef = ArgsDef> {
  * that returns its exit code (default 0). A command with subcommands has no run.
  */
 export interface CliCommand<T extends ArgsDef = ArgsDef> {
-  meta: { name: string; description: string; version?: string };
+  /** What `--help` shows of the command. */
+  meta: {
+    /** The word that selects it (`status`), or the program's name on the root (`ha-pcs`). */
+    name: string;
+    /** One line for `--help`. */
+    description: string;
+    /** What `--version` prints; read only on the root command. */
+    version?: string;
+  };
+  /** Its flags and positionals, citty's definitions, e.g. `{ json: { type: 'boolean', description: 'Print JSON' } }`; each needs a `description` for `--help`. */
   args?: T;
+  /** Commands selected by the next word, by name (`ha-pcs status` runs `subCommands.status`). */
   subCommands?: Record<string, CliCommand<any>>;
+  /** Does the work; returns the exit code (nothing means 0). A thrown error becomes one line on stderr and exit 2. */
   run?: (context: CliContext<T>) => Promise<number | void> | number | void;
 }
 
@@ -46,21 +63,26 @@ export const processIo: CliIo = {
  */
 export async function runCli(root: CliCommand<any>, argv: readonly string[], io: CliIo = processIo): Promise<number> {
   const name = root.meta.name;
+  let json = argv.includes('--json');
   try {
-    const { command, parent, rest } = resolveSubcommand(root, [...argv]);
+    const { command, path, rest } = resolveSubcommand(root, [...argv]);
     const ownArgs = rest.includes('--') ? rest.slice(0, rest.indexOf('--')) : rest;
+    json = ownArgs.includes('--json');
     if (ownArgs.includes('--help') || ownArgs.includes('-h')) {
-      io.stdout(`${await renderUsage(command as CommandDef<any>, parent as CommandDef<any> | undefined)}\n`);
+      io.stdout(renderHelp(command, path));
       return 0;
     }
     if (command.subCommands && !command.run && firstPositional(ownArgs) === undefined && !ownArgs.includes('--version')) {
-      io.stderr(`${await renderUsage(command as CommandDef<any>, parent as CommandDef<any> | undefined)}\n`);
+      io.stderr(renderHelp(command, path));
       io.stderr(`${name}: no command given\n`);
       return 2;
     }
     if (command === root && ownArgs.includes('--version') && root.meta.version !== undefined) {
       io.stdout(`${root.meta.version}\n`);
       return 0;
+    }
+    if (command === root && ownArgs.includes('--version') && firstPositional(ownArgs) === undefined) {
+      throw new UsageError(`${name} has no version (see ${name} --help)`);
     }
     if (!command.run) {
       throw new UsageError(`unknown command '${firstPositional(rest)}' (see ${name} --help)`);
@@ -69,9 +91,19 @@ export async function runCli(root: CliCommand<any>, argv: readonly string[], io:
     const code = await command.run({ args, rawArgs: rest, io });
     return typeof code === 'number' ? code : 0;
   } catch (error) {
-    io.stderr(`${name}: ${describeError(error)}\n`);
+    const message = describeError(error);
+    // `… --json | jq`: the pipeline gets one parseable answer, the terminal still gets the line.
+    if (json) io.stdout(`${JSON.stringify({ error: { code: errorCode(error), message } })}\n`);
+    io.stderr(`${name}: ${message}\n`);
     return 2;
   }
+}
+
+/** The `code` of an error as `--json` shows it: an `HaError`'s own, else `USAGE_ERROR` for argument errors, else `INTERNAL_ERROR`. */
+function errorCode(error: unknown): string {
+  if (isHaError(error)) return error.code;
+  if (error instanceof Error && error.name === 'CLIError') return 'USAGE_ERROR';
+  return 'INTERNAL_ERROR';
 }
 
 /** `runCli` with the output kept as text: the exit code, stdout and stderr (for tests, and callers that want the words). */
@@ -108,23 +140,23 @@ function singleLine(text: string): string {
   return text.replace(/\s*\n\s*/g, ' | ').trim();
 }
 
-function resolveSubcommand(root: CliCommand<any>, argv: string[]): { command: CliCommand<any>; parent: CliCommand<any> | undefined; rest: string[] } {
+function resolveSubcommand(root: CliCommand<any>, argv: string[]): { command: CliCommand<any>; path: string[]; rest: string[] } {
   let command = root;
-  let parent: CliCommand<any> | undefined;
+  const path = [root.meta.name];
   let rest = argv;
   for (;;) {
     const subCommands = command.subCommands;
-    if (!subCommands) return { command, parent, rest };
+    if (!subCommands) return { command, path, rest };
     const index = positionalIndex(command, rest);
-    if (index === -1 || rest.indexOf('--') !== -1 && rest.indexOf('--') < index) return { command, parent, rest };
+    if (index === -1 || rest.indexOf('--') !== -1 && rest.indexOf('--') < index) return { command, path, rest };
     const next = subCommands[rest[index] as string];
     if (!next) {
       // A command with a run of its own takes the word only if it declares a positional argument.
       const takesPositional = Object.values(command.args ?? {}).some((definition) => (definition as ArgDef).type === 'positional');
-      if (command.run && takesPositional) return { command, parent, rest };
+      if (command.run && takesPositional) return { command, path, rest };
       throw new UsageError(`unknown command '${rest[index]}' (see ${root.meta.name} --help)`);
     }
-    parent = command;
+    path.push(rest[index] as string);
     command = next;
     rest = [...rest.slice(0, index), ...rest.slice(index + 1)];
   }
@@ -135,7 +167,7 @@ function positionalIndex(command: CliCommand<any>, args: readonly string[]): num
   const valued = new Set<string>();
   for (const [key, definition] of Object.entries(command.args ?? {}) as [string, ArgDef][]) {
     if (definition.type !== 'string' && definition.type !== 'enum') continue;
-    valued.add(`--${key}`).add(`--${toKebab(key)}`);
+    valued.add(`--${key}`).add(`--${toKebabCase(key)}`);
     for (const alias of [(definition as { alias?: string | string[] }).alias ?? []].flat()) valued.add(alias.length === 1 ? `-${alias}` : `--${alias}`);
   }
   for (let i = 0; i < args.length; i++) {
@@ -155,7 +187,7 @@ function parseCommandArgs(command: CliCommand<any>, rest: string[]): ParsedArgs<
   const known = new Set<string>();
   for (const [key, definition] of Object.entries(definitions) as [string, ArgDef][]) {
     known.add(key);
-    known.add(toKebab(key));
+    known.add(toKebabCase(key));
     const aliases = definition.type === 'positional' ? [] : [(definition as { alias?: string | string[] }).alias ?? []].flat();
     for (const alias of aliases) known.add(alias);
   }
@@ -170,10 +202,6 @@ function parseCommandArgs(command: CliCommand<any>, rest: string[]): ParsedArgs<
     }
   }
   return parseArgs(rest, definitions);
-}
-
-function toKebab(name: string): string {
-  return name.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);
 }
 
 function toCamel(name: string): string {

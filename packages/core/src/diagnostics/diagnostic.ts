@@ -6,7 +6,9 @@ export type Severity = 'error' | 'warning' | 'info';
 
 /** A half-open range of offsets into one source text. */
 export interface SourceRange {
+  /** Offset of the first character. */
   start: number;
+  /** Offset just past the last character. */
   end: number;
 }
 
@@ -15,14 +17,25 @@ export interface SourceRange {
  * SCREAMING_SNAKE codes, so callers can switch on it exhaustively.
  */
 export interface Diagnostic<Code extends string = string> {
+  /** What kind of problem, from the package's closed union. */
   code: Code;
+  /** How bad it is. */
   severity: Severity;
+  /** One line for humans. */
   message: string;
+  /** The file it is in, when the text came from one. */
   file?: string | undefined;
+  /** Where it is, as offsets into the text. */
   range: SourceRange;
   /** 1-based, derived from `range.start`. */
   line: number;
+  /** 1-based, in UTF-16 code units, derived from `range.start`. */
   column: number;
+  /**
+   * Set on the one finding that stands for others folded into it: how many
+   * more findings of this code there were (its position is the last kept one's).
+   */
+  folded?: number | undefined;
 }
 
 /** Builds a diagnostic, deriving line and column from the offset. */

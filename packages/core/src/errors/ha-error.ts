@@ -23,6 +23,7 @@ export type HaErrorCode =
   | 'USAGE_ERROR'
   | 'NOT_FOUND'
   | 'PRECONDITION_FAILED'
+  | 'INPUT_TOO_LARGE'
   | 'TIMEOUT';
 
 // A brand survives duplicated copies of this package in one dependency tree,
@@ -55,15 +56,21 @@ export function isHaError(value: unknown): value is HaError {
 
 /** Position of a problem in a source file, 1-based. */
 export interface SourcePosition {
+  /** Path of the file as the caller named it; undefined for text that came from no file (a string, stdin). */
   file?: string | undefined;
+  /** 1-based line number. */
   line: number;
+  /** 1-based column, counted in UTF-16 code units from the start of the line. */
   column: number;
 }
 
 /** A config or output could not be parsed. Names the file, line and column. */
 export class ParseError extends HaError {
+  /** The file that failed to parse; undefined when the text came from no file. */
   readonly file: string | undefined;
+  /** 1-based line of the problem. */
   readonly line: number;
+  /** 1-based column of the problem. */
   readonly column: number;
   /** The parser's own code for this problem (a package's diagnostic code). */
   readonly reason: string;
@@ -79,13 +86,17 @@ export class ParseError extends HaError {
 
 /** One problem found by a schema, with the path into the data. */
 export interface ValidationIssue {
+  /** Keys and array indexes from the root of the data to the bad value, e.g. `['nodes', 2, 'name']`; empty for the root. */
   path: (string | number)[];
+  /** The schema's code for the problem (zod's issue code, e.g. `invalid_type`). */
   code: string;
+  /** What is wrong, in words, without the path. */
   message: string;
 }
 
 /** Data crossing a boundary did not match its schema. */
 export class ValidationError extends HaError {
+  /** Every problem found, in the schema's order; the message names only the first. */
   readonly issues: ValidationIssue[];
   /** What was being validated ("crm_mon XML", "lab state"), for the message. */
   readonly subject: string;
@@ -102,6 +113,7 @@ export class ValidationError extends HaError {
 
 /** A value that would be spliced into a command or protocol line was refused. */
 export class UnsafeArgumentError extends HaError {
+  /** The refused value, as it was given (escape it before printing: it may hold control characters). */
   readonly value: string;
 
   constructor(message: string, value: string) {
@@ -112,6 +124,7 @@ export class UnsafeArgumentError extends HaError {
 
 /** A socket could not be reached, or failed mid-conversation. */
 export class SocketError extends HaError {
+  /** The socket as it was addressed: a Unix socket path or `host:port`; the message starts with it. */
   readonly address: string;
   /** The system error code (`ENOENT`, `ECONNREFUSED` …) when there is one. */
   readonly systemCode: string | undefined;
@@ -130,7 +143,28 @@ export class UsageError extends HaError {
   }
 }
 
-/** Renders `file:line:column` (or `line:column` without a file). */
+/** Renders `file:line:column` (`<input>:line:column` without a file). */
 export function formatPosition(position: SourcePosition): string {
   return `${position.file ?? '<input>'}:${position.line}:${position.column}`;
+}
+
+/**
+ * An input is larger than the limit its reader accepts. Every reader has one, so a
+ * wrong file (a disk image, a log) is refused at once instead of exhausting memory.
+ */
+export class InputTooLargeError extends HaError {
+  /** The file, or what the text was (`standard input`). */
+  readonly source: string;
+  /** Its size in bytes (at least this many when it was read as a stream). */
+  readonly size: number;
+  /** The limit in force, in bytes. */
+  readonly limit: number;
+
+  constructor(source: string, size: number, limit: number, options: HaErrorOptions & { hint?: string } = {}) {
+    const hint = options.hint ?? 'raise it with the maxBytes option (--max-bytes in the CLIs)';
+    super('INPUT_TOO_LARGE', `${source}: ${size.toLocaleString('en-US')} bytes is more than the limit of ${limit.toLocaleString('en-US')} bytes (${hint})`, options);
+    this.source = source;
+    this.size = size;
+    this.limit = limit;
+  }
 }

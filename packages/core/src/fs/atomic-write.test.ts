@@ -1,4 +1,4 @@
-import { mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { chown, mkdtemp, readFile, readdir, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -26,6 +26,19 @@ describe('writeFileAtomic', () => {
     await writeFileAtomic(path, 'new\n');
     expect(await readFile(path, 'utf8')).toBe('new\n');
     expect((await readdir(scratch)).filter((name) => name.includes('.tmp-'))).toEqual([]);
+  });
+
+  it('keeps the mode, owner and group of the file it replaces, and of its backup', async () => {
+    const path = await fileWith('old\n', 0o640);
+    // A group other than root's, as /etc/corosync/corosync.conf (root:haclient 0640) has on a cluster node.
+    await chown(path, 0, 4);
+    await writeFileAtomic(path, 'new\n');
+    expect((await stat(path)).mode & 0o777).toBe(0o640);
+    expect((await stat(path)).gid).toBe(4);
+    await installFile(path, 'newer\n');
+    expect((await stat(`${path}.bak`)).mode & 0o777).toBe(0o640);
+    expect((await stat(`${path}.bak`)).gid).toBe(4);
+    expect((await stat(path)).gid).toBe(4);
   });
 
   it('sets the exact mode asked for, whatever the umask', async () => {

@@ -7,8 +7,11 @@ import { withFileLock, type FileLockOptions } from './lock.js';
 
 /** Mode and ownership of a written file. Default: those of the file it replaces, else 0644. */
 export interface FileAttributes {
+  /** Permission bits, e.g. `0o640`; set exactly, the umask does not apply. */
   mode?: number;
+  /** Numeric user id of the owner (changing it needs root). */
   uid?: number;
+  /** Numeric group id (changing it needs root or membership of the group). */
   gid?: number;
 }
 
@@ -17,12 +20,14 @@ export interface FileAttributes {
  * temp file in the same directory, fsync, rename, fsync of the directory.
  */
 export async function writeFileAtomic(path: string, data: string | Uint8Array, attributes: FileAttributes = {}): Promise<void> {
-  const temp = await writeTemp(path, data, attributes);
+  // A replaced file keeps its mode, owner and group unless told otherwise (a 0640 root:haclient file stays so).
+  const temp = await writeTemp(path, data, { ...(await attributesOf(path)), ...pickAttributes(attributes) });
   await commitTemp(temp, path);
 }
 
 /** What `installFile` did. */
 export interface InstallResult {
+  /** The installed file, as the caller named it. */
   path: string;
   /** False when the file already held exactly this content (nothing was written). */
   changed: boolean;
@@ -150,6 +155,10 @@ async function copyAtomic(from: string, to: string): Promise<void> {
   const temp = join(dirname(to), `.${basename(to)}.tmp-${process.pid}-${randomBytes(4).toString('hex')}`);
   try {
     await copyFile(from, temp);
+    // The backup of a 0600 file is no more readable than the file itself.
+    const source = await attributesOf(from);
+    if (source.mode !== undefined) await chmod(temp, source.mode);
+    if (source.uid !== undefined) await chown(temp, source.uid, source.gid ?? -1).catch(() => undefined);
     const handle = await open(temp, 'r+');
     try {
       await handle.sync();

@@ -1,15 +1,66 @@
-import { readFile } from 'node:fs/promises';
-import { HaError } from '../errors/ha-error.js';
+import { open } from 'node:fs/promises';
+import { HaError, InputTooLargeError } from '../errors/ha-error.js';
+
+/**
+ * The size limit of every reader unless told otherwise: 16 MiB. The largest real
+ * configuration in the corpus is far below it; a file above it is almost always
+ * the wrong file. Raise it with `maxBytes` (`--max-bytes` in the CLIs).
+ */
+export const DEFAULT_MAX_INPUT_BYTES = 16 * 1024 * 1024;
+
+/** Options of `readTextFile`. */
+export interface ReadTextFileOptions {
+  /** Refuse a file larger than this many bytes with `InputTooLargeError`. Default `DEFAULT_MAX_INPUT_BYTES`. */
+  maxBytes?: number | undefined;
+}
 
 /**
  * Reads a text file (UTF-8). A failure is one `NOT_FOUND` error naming the
- * file and why (`it is a directory`, or the system's words).
+ * file and why (`it is a directory`, or the system's words); a file larger
+ * than `maxBytes` is an `InputTooLargeError`, found before it is read.
  */
-export async function readTextFile(path: string): Promise<string> {
+export async function readTextFile(path: string, options: ReadTextFileOptions = {}): Promise<string> {
+  const limit = checkLimit(options.maxBytes);
+  let handle;
   try {
-    return await readFile(path, 'utf8');
+    handle = await open(path, 'r');
+    const info = await handle.stat();
+    if (info.isDirectory()) throw Object.assign(new Error('it is a directory'), { code: 'EISDIR' });
+    if (info.size > limit) throw new InputTooLargeError(path, info.size, limit);
+    // Read at most limit + 1 bytes: a file that grows (or a pipe) cannot get past the limit either.
+    const chunks: Buffer[] = [];
+    let total = 0;
+    for (;;) {
+      const chunk = Buffer.allocUnsafe(Math.min(1 << 20, limit + 1 - total));
+      const { bytesRead } = await handle.read(chunk, 0, chunk.length, null);
+      if (bytesRead === 0) break;
+      chunks.push(chunk.subarray(0, bytesRead));
+      total += bytesRead;
+      if (total > limit) throw new InputTooLargeError(path, total, limit);
+    }
+    return Buffer.concat(chunks, total).toString('utf8');
   } catch (error) {
+    if (error instanceof InputTooLargeError) throw error;
     const code = (error as NodeJS.ErrnoException).code;
     throw new HaError('NOT_FOUND', `${path}: cannot read${code === 'EISDIR' ? ': it is a directory' : `: ${(error as Error).message}`}`, { cause: error });
+  } finally {
+    await handle?.close();
   }
+}
+
+/**
+ * Refuses a text (or bytes) given directly rather than read from a file when it is
+ * larger than `maxBytes`: the same limit and error as `readTextFile`.
+ */
+export function assertInputSize(input: string | Uint8Array, source: string, maxBytes?: number | undefined): void {
+  const limit = checkLimit(maxBytes);
+  // A string's UTF-8 size is at most 3 bytes per UTF-16 unit; count exactly only near the limit.
+  const size = typeof input === 'string' ? (input.length * 3 <= limit ? input.length : Buffer.byteLength(input)) : input.byteLength;
+  if (size > limit) throw new InputTooLargeError(source, size, limit);
+}
+
+function checkLimit(maxBytes: number | undefined): number {
+  const limit = maxBytes ?? DEFAULT_MAX_INPUT_BYTES;
+  if (!Number.isSafeInteger(limit) || limit < 0) throw new TypeError(`maxBytes must be a whole number of bytes ≥ 0, not ${String(maxBytes)}`);
+  return limit;
 }

@@ -1,4 +1,5 @@
 import { HaError, type HaErrorOptions } from '../errors/ha-error.js';
+import { pickFailureLine } from './failure-line.js';
 
 /** What is known of a finished (or failed) command, good or bad. */
 export interface CommandOutcome {
@@ -10,10 +11,15 @@ export interface CommandOutcome {
   command: string;
   /** `undefined` when the process was killed by a signal or never ran. */
   exitCode: number | undefined;
+  /** The signal that ended the process (`SIGKILL`, `SIGTERM` …); undefined when it exited by itself. */
   signal: string | undefined;
+  /** Everything it wrote to standard output, final newline kept; `''` when not captured (`stdio` other than `pipe`, a streamed command). */
   stdout: string;
+  /** Everything it wrote to standard error, final newline kept; `''` when not captured. */
   stderr: string;
+  /** Killed because it ran past its `timeoutMs`. */
   timedOut: boolean;
+  /** Wall time from spawn to exit, in ms (0 when it never started). */
   durationMs: number;
 }
 
@@ -45,8 +51,11 @@ export class CommandError extends HaError implements CommandOutcome {
 
 /** The program is not installed (or not on PATH). */
 export class ToolNotFoundError extends HaError {
+  /** The program that could not be started (`pcs`, or the wrapper such as `nsenter` when that is what is missing). */
   readonly file: string;
+  /** The arguments it would have had. */
   readonly args: readonly string[];
+  /** The whole command as it would have run, quoted for humans (with the runner's label, if any). */
   readonly command: string;
 
   constructor(file: string, args: readonly string[], command: string, options: HaErrorOptions = {}) {
@@ -63,14 +72,6 @@ function describeFailure(outcome: CommandOutcome): string {
     : outcome.signal !== undefined
       ? `was killed by ${outcome.signal}`
       : `exited with code ${outcome.exitCode ?? 'unknown'}`;
-  const detail = firstLine(outcome.stderr) ?? firstLine(outcome.stdout);
+  const detail = pickFailureLine(outcome.stderr, outcome.stdout);
   return `${outcome.command} ${how}${detail === undefined ? '' : `: ${detail}`}`;
-}
-
-function firstLine(text: string): string | undefined {
-  const line = text
-    .split('\n')
-    .map((l) => l.trim())
-    .find((l) => l.length > 0);
-  return line === undefined ? undefined : line.length > 300 ? `${line.slice(0, 300)}…` : line;
 }

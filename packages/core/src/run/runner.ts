@@ -16,6 +16,7 @@ export interface RunOptions {
   env?: Record<string, string | undefined>;
   /** Start from an empty environment instead of this process's. */
   cleanEnv?: boolean;
+  /** Working directory of the command; default this process's. */
   cwd?: string;
   /** Written to the command's standard input. */
   input?: string;
@@ -32,8 +33,11 @@ export interface CommandResult extends CommandOutcome {
 
 /** Options of a long-running process started in the background. */
 export interface DetachedOptions {
+  /** Variables added to (or, with `cleanEnv`, making up) the environment. */
   env?: Record<string, string | undefined>;
+  /** Start from an empty environment instead of this process's. */
   cleanEnv?: boolean;
+  /** Working directory of the process; default this process's. */
   cwd?: string;
   /** Append the process's stdout and stderr to this file; otherwise they go to /dev/null. */
   logFile?: string;
@@ -41,7 +45,9 @@ export interface DetachedOptions {
 
 /** A started background process. */
 export interface DetachedProcess {
+  /** Its process id, to signal it later (it leads its own session, so also its process group). */
   pid: number;
+  /** The command as started, quoted for humans. */
   command: string;
 }
 
@@ -50,6 +56,12 @@ export interface DetachedProcess {
  * callers can inject another (a lab node, a recorder) without touching the core.
  */
 export interface Runner {
+  /**
+   * Runs a program to its end and resolves with its outcome once it exits with 0 or an
+   * allowed code; rejects with `CommandError` (failed, killed, timed out),
+   * `ToolNotFoundError` (not installed) or `UnsafeArgumentError` (a NUL byte in an argument).
+   * @example const { stdout } = await runner.run('crm_mon', ['--one-shot', '--output-as=xml']);
+   */
   run(file: string, args: readonly string[], options?: RunOptions): Promise<CommandResult>;
   /** Starts a daemon in its own session, not waited for and not tied to this process. */
   spawnDetached(file: string, args: readonly string[], options?: DetachedOptions): Promise<DetachedProcess>;
@@ -63,8 +75,11 @@ export interface Runner {
 
 /** Options of a streamed command. */
 export interface StreamOptions {
+  /** Variables added to (or, with `cleanEnv`, making up) the environment. */
   env?: Record<string, string | undefined>;
+  /** Start from an empty environment instead of this process's. */
   cleanEnv?: boolean;
+  /** Working directory of the command; default this process's. */
   cwd?: string;
 }
 
@@ -83,8 +98,11 @@ export type CommandWrapper = (file: string, args: readonly string[]) => { file: 
 
 /** Defaults every command of a runner gets. */
 export interface RunnerOptions {
+  /** Timeout of every `run`, in ms, unless the call gives its own; default 60 000. Streamed and detached commands have none. */
   timeoutMs?: number;
+  /** Variables every command gets; a call's own `env` wins over these. */
   env?: Record<string, string | undefined>;
+  /** Every command starts from an empty environment (plus `env`) unless a call says otherwise. */
   cleanEnv?: boolean;
   /** Applied to every command (`nsenter …`, `sudo …`). */
   wrap?: CommandWrapper;

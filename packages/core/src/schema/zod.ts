@@ -2,7 +2,19 @@ import type { z } from 'zod';
 import { ValidationError, type ValidationIssue } from '../errors/ha-error.js';
 
 /** The result of a non-throwing validation. */
-export type SafeResult<T> = { success: true; data: T } | { success: false; error: ValidationError };
+export type SafeResult<T> =
+  | {
+      /** The data matched the schema. */
+      success: true;
+      /** The validated data, as the schema outputs it (defaults applied, transforms run). */
+      data: T;
+    }
+  | {
+      /** The data did not match the schema. */
+      success: false;
+      /** Every problem found, naming the subject. */
+      error: ValidationError;
+    };
 
 /** Validates `data`, throwing a `ValidationError` that names `subject`. */
 export function parseWithSchema<S extends z.ZodType>(schema: S, data: unknown, subject: string): z.output<S> {

@@ -1,6 +1,8 @@
 /** A 1-based line and column. Columns count UTF-16 code units from the line start. */
 export interface LinePosition {
+  /** 1-based line number. */
   line: number;
+  /** 1-based column: UTF-16 code units from the start of the line, plus one. */
   column: number;
 }
 
@@ -11,6 +13,7 @@ export interface LinePosition {
 export class LineCounter {
   /** Offset at which each line starts; the first is always 0. */
   readonly lineStarts: readonly number[];
+  /** Length of the text, in UTF-16 code units: the largest offset `linePosition` accepts. */
   readonly length: number;
 
   constructor(text: string) {
@@ -44,6 +47,7 @@ export class LineCounter {
     return Math.min(this.length, (this.lineStarts[index] as number) + Math.max(0, position.column - 1));
   }
 
+  /** How many lines the text has; a final line ending starts an empty last line, so `'a\n'` has 2. */
   get lineCount(): number {
     return this.lineStarts.length;
   }

@@ -7,10 +7,13 @@ import { defaultRunner, type Runner } from '../run/runner.js';
 export interface ToolSpec {
   /** What users call it (`haproxy`, `pacemaker`). */
   name: string;
+  /** The program to run, found on PATH (`crm_mon`, `drbdadm`). */
   file: string;
+  /** Arguments that make it print its version, e.g. `['-v']` for haproxy. */
   args: readonly string[];
   /** First capture group is the version. Tried on stdout, then stderr. */
   pattern: RegExp;
+  /** Extra environment for the version command (e.g. `LC_ALL: 'C'` so the output is not translated). */
   env?: Record<string, string>;
   /** Exit codes besides 0 that still print the version. */
   allowExitCodes?: readonly number[];
@@ -18,10 +21,15 @@ export interface ToolSpec {
 
 /** Schema of what `detectToolVersion` returns (also the `tools --json` output). */
 export const toolVersionSchema = z.object({
+  /** The tool's name from its `ToolSpec` (`haproxy`, `pacemaker`). */
   name: z.string(),
+  /** The program that was run (`ToolSpec.file`). */
   file: z.string(),
+  /** Whether the program exists on PATH; false only for a missing program, not for a failing one. */
   found: z.boolean(),
+  /** The version it printed (`2.6.12`); undefined when it is missing or printed none. */
   version: z.string().optional(),
+  /** Why no version was read although the program exists (it failed, or printed no version). */
   error: z.string().optional(),
 });
 

@@ -27,11 +27,15 @@ export function createToolsCommand(specs: readonly ToolSpec[]): CliCommand<any> 
 
 /** What a package CLI declares; `createPackageCli` adds the shared parts. */
 export interface PackageCliOptions {
+  /** The program's name, as in the package's `bin` (`ha-pcs`): shown in help and error lines. */
   name: string;
+  /** One line for `--help`. */
   description: string;
   /** `new URL('../package.json', import.meta.url)` of the package, for `--version`. */
   packageJsonUrl: URL;
+  /** The real programs the CLI drives, listed by its `tools` subcommand. */
   tools: readonly ToolSpec[];
+  /** The CLI's commands by name; `tools` is added to them. */
   subCommands?: Record<string, CliCommand<any>>;
   /** The root's own options and run, for a CLI whose main job needs no subcommand (`ha-monitor --config FILE`). */
   root?: Pick<CliCommand<any>, 'args' | 'run'>;

@@ -5,6 +5,7 @@ export type ServerStateName = 'up' | 'down' | 'maint' | 'drain' | 'nolb' | 'no-c
 
 /** What `status` says of one server, decoded. */
 export interface ServerStatus {
+  /** The state, `unknown` for a status text this package does not know. */
   state: ServerStateName;
   /** Going down (`UP 1/3`) or coming up (`DOWN 1/2`): checks are changing the state. */
   transitional: boolean;
@@ -31,43 +32,71 @@ export function parseServerStatus(status: string | undefined): ServerStatus {
 
 /** One server of the overview. */
 export interface ServerOverview {
+  /** The backend it belongs to. */
   backend: string;
+  /** The server's name. */
   name: string;
+  /** HAProxy's status text: `UP`, `DOWN 1/2`, `MAINT (via web/srv1)`. */
   status: string;
+  /** `status`, decoded. */
   decoded: ServerStatus;
+  /** Its effective weight (`weight`); absent when HAProxy gives none. */
   weight: number | undefined;
+  /** Current sessions (`scur`). */
   sessions: number;
+  /** Its `maxconn` (`slim`), when it has one. */
   sessionLimit: number | undefined;
+  /** Requests waiting in its queue (`qcur`). */
   queued: number;
+  /** The last health check's result (`check_status`: `L7OK`, `L4CON` …); absent without checks. */
   checkStatus: string | undefined;
+  /** Its address as HAProxy prints it (`addr`: `10.0.0.11:80`). */
   address: string | undefined;
 }
 
 /** One backend: its own status row and its servers. */
 export interface BackendOverview {
+  /** The backend's name. */
   name: string;
+  /** Its status row's text: `UP`, or `DOWN` when no server is up; `unknown` without a BACKEND row. */
   status: string;
+  /** `http` or `tcp`. */
   mode: string | undefined;
+  /** Its balance algorithm (`algo`: `roundrobin`, `leastconn` …). */
   algorithm: string | undefined;
+  /** Current sessions (`scur`). */
   sessions: number;
+  /** Its session limit (`slim`), when it has one. */
   sessionLimit: number | undefined;
+  /** Requests waiting in the backend's queue (`qcur`). */
   queued: number;
+  /** Active servers up (`act`). */
   activeServers: number | undefined;
+  /** Backup servers up (`bck`). */
   backupServers: number | undefined;
+  /** Its servers, in HAProxy's order. */
   servers: ServerOverview[];
 }
 
+/** One frontend: its status row. */
 export interface FrontendOverview {
+  /** The frontend's name. */
   name: string;
+  /** `OPEN`, `STOP` (disabled or paused) or `FULL`. */
   status: string;
+  /** `http` or `tcp`. */
   mode: string | undefined;
+  /** Current sessions (`scur`). */
   sessions: number;
+  /** Its `maxconn` (`slim`), when it has one. */
   sessionLimit: number | undefined;
 }
 
 /** `show stat` as an operator reads it: frontends, backends with their servers, and what is wrong. */
 export interface StatOverview {
+  /** Every frontend, in HAProxy's order. */
   frontends: FrontendOverview[];
+  /** Every backend with its servers, in HAProxy's order. */
   backends: BackendOverview[];
   /** One line per thing down: a DOWN server, a backend with no server up, a frontend not OPEN. */
   problems: string[];

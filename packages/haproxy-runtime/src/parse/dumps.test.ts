@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { HaError, ValidationError } from '@ha/core';
+import { ParseError, ValidationError } from '@ha/core';
 import { answer } from '../../test/fixtures.js';
 import { parseColonLines, parseEnv, parseInfo, parseMapEntries, parseMapList, parseProc, parseServersState, parseTableEntries, parseTableList } from './dumps.js';
 
@@ -29,14 +29,14 @@ describe('recorded 2.6 answers', () => {
     expect(rows[0]).toMatchObject({ be_name: 'servers', srv_id: 1, srv_addr: '127.0.0.1', srv_op_state: 2, srv_admin_state: 0, srv_uweight: 1, srv_fqdn: '-' });
     expect(rows[1]?.srv_admin_state).toBe(8); // drain
     expect(rows[2]?.srv_op_state).toBe(0); // stopped: its process was killed
-    expect(() => parseServersState('No such backend.')).toThrow(HaError);
+    expect(() => parseServersState('No such backend.')).toThrow(ParseError);
   });
 
   it("the master CLI's show proc: master with failed reloads, workers", () => {
     const processes = parseProc(v26('show-proc.txt'));
     expect(processes.map((process) => process.type)).toEqual(['master', 'worker']);
     expect(processes[0]).toMatchObject({ reloads: 0, failedReloads: 0, version: '2.6.12-1+deb12u4', old: false });
-    expect(() => parseProc('Unknown command')).toThrow(HaError);
+    expect(() => parseProc('Unknown command')).toThrow(ParseError);
   });
 
   it('show proc after a reload lists the old worker apart', () => {

@@ -1,4 +1,4 @@
-import { HaError, parseWithSchema } from '@ha/core';
+import { ParseError, parseWithSchema } from '@ha/core';
 import { z } from 'zod';
 
 // Columns of `show stat` as HAProxy's management guide documents them (2.6 and later), by type.
@@ -32,10 +32,15 @@ type NumberFields = { [K in (typeof numberColumns)[number]]?: number };
  */
 export type StatRow = TextFields &
   NumberFields & {
+    /** The proxy's name: a frontend, backend or listen section (`web`). */
     pxname: string;
+    /** The server's name, or `FRONTEND`/`BACKEND` for a proxy's own row, or a listener's name. */
     svname: string;
+    /** What the row describes, from its `type` column. */
     kind: StatRowKind;
+    /** Columns this package does not know (a newer HAProxy's), as text, by name. */
     extra: Record<string, string>;
+    /** The stats modules' counters (after the `-` column: `ssl_sess`, `h2_headers_rcvd` …), numbers where numeric. */
     modules: Record<string, number | string>;
   };
 
@@ -62,7 +67,7 @@ export interface ColumnPlan {
  * into a plan for its columns, and where the rows start.
  */
 export function readStatHeader(text: string): { plan: ColumnPlan[]; bodyStart: number } {
-  if (!text.startsWith('#')) throw new HaError('PARSE_ERROR', `not show stat output (no '# pxname,…' header): ${JSON.stringify(text.slice(0, 60))}`);
+  if (!text.startsWith('#')) throw statError('NOT_STAT_OUTPUT', `not show stat output (no '# pxname,…' header): ${JSON.stringify(text.slice(0, 60))}`, 1);
   const newline = text.indexOf('\n');
   const headerLine = (newline === -1 ? text : text.slice(0, newline)).replace(/^# ?/, '').replace(/,$/, '');
   const columns = parseWithSchema(headerSchema, headerLine.split(','), 'show stat header');
@@ -74,14 +79,16 @@ export function readStatHeader(text: string): { plan: ColumnPlan[]; bodyStart: n
   return { plan, bodyStart: newline === -1 ? text.length : newline + 1 };
 }
 
-/** Calls `visit` with every line of rows after the header. */
-export function forEachStatLine(text: string, bodyStart: number, visit: (line: string) => void): void {
+/** Calls `visit` with every non-empty line of rows after the header, and its 1-based line number. */
+export function forEachStatLine(text: string, bodyStart: number, visit: (line: string, lineNumber: number) => void): void {
   let start = bodyStart;
+  let lineNumber = 2;
   while (start < text.length) {
     let end = text.indexOf('\n', start);
     if (end === -1) end = text.length;
-    if (end > start) visit(text.slice(start, end));
+    if (end > start) visit(text.slice(start, end), lineNumber);
     start = end + 1;
+    lineNumber++;
   }
 }
 
@@ -104,11 +111,16 @@ export function forEachCell(line: string, columns: number, visit: (index: number
   }
 }
 
-/** The number in a numeric column, or the typed error that names it. */
-export function readNumberCell(name: string, cell: string): number {
+/** The number in a numeric column, or the `ParseError` that names the column and the answer's line. */
+export function readNumberCell(name: string, cell: string, lineNumber: number): number {
   const value = Number(cell);
-  if (Number.isNaN(value)) throw new HaError('PARSE_ERROR', `show stat: column ${name} is not a number: '${cell}'`);
+  if (Number.isNaN(value)) throw statError('NOT_A_NUMBER', `column ${name} is not a number: '${cell}'`, lineNumber);
   return value;
+}
+
+// Positions are lines of HAProxy's answer; a row's cells are named by column instead.
+function statError(reason: string, message: string, line: number): ParseError {
+  return new ParseError(reason, message, { file: 'show stat', line, column: 1 });
 }
 
 /** A stats-module counter: a number when it is one. */
@@ -140,18 +152,18 @@ export function parseStatCsv(text: string, options: { columns?: readonly string[
     width = plan.reduce((last, column, index) => (column.type === 'skip' ? last : index + 1), 0);
   }
   const rows: StatRow[] = [];
-  forEachStatLine(text, bodyStart, (line) => rows.push(readRow(line, plan, width)));
+  forEachStatLine(text, bodyStart, (line, lineNumber) => rows.push(readRow(line, lineNumber, plan, width)));
   return rows;
 }
 
-function readRow(line: string, plan: readonly ColumnPlan[], width: number = plan.length): StatRow {
+function readRow(line: string, lineNumber: number, plan: readonly ColumnPlan[], width: number = plan.length): StatRow {
   // The header's first two columns are always pxname and svname.
   const row: Record<string, unknown> = { pxname: '', svname: '' };
   let extra: Record<string, string> | undefined;
   let modules: Record<string, number | string> | undefined;
   forEachCell(line, width, (i, cell) => {
     const { name, type } = plan[i] as ColumnPlan;
-    if (type === 'number') row[name] = readNumberCell(name, cell);
+    if (type === 'number') row[name] = readNumberCell(name, cell, lineNumber);
     else if (type === 'text') row[name] = cell;
     else if (type === 'module') (modules ??= {})[name] = readModuleCell(cell);
     else if (type === 'extra') (extra ??= {})[name] = cell;
@@ -191,9 +203,11 @@ export function splitQuoted(line: string): string[] {
 
 /** Filter of `show stat`: a proxy id (or -1 for all), a type mask, a server id (or -1). */
 export interface StatFilter {
+  /** The proxy's numeric id (`iid`); -1 (default) for every proxy. */
   proxyId?: number;
   /** Bit mask: 1 frontends, 2 backends, 4 servers (7 = all). */
   types?: number;
+  /** The server's numeric id (`sid`) within the proxy; -1 (default) for every server. */
   serverId?: number;
 }
 
@@ -207,11 +221,15 @@ export function statFilterWords(filter: StatFilter | undefined): string[] {
 export interface TypedStatField {
   /** `F` frontend, `B` backend, `S` server, `L` listener. */
   objectType: string;
+  /** The proxy's numeric id (`iid`). */
   proxyId: number;
   /** Server or listener id (0 for proxies). */
   id: number;
+  /** The field's position in the `show stat` CSV, from 0. */
   position: number;
+  /** The field's name, as in the CSV header: `scur`, `status`. */
   name: string;
+  /** The process (thread group) number HAProxy reports, 1 on a single process. */
   process: number;
   /** HAProxy's tag letters: origin, nature, scope (`MGP`: metric, gauge, process; `MaP`: an average). */
   tags: string;
@@ -227,10 +245,10 @@ export interface TypedStatField {
  */
 export function parseStatTyped(text: string): TypedStatField[] {
   const fields: TypedStatField[] = [];
-  for (const line of text.split('\n')) {
+  for (const [index, line] of text.split('\n').entries()) {
     if (line.length === 0) continue;
     const match = /^([A-Z])\.(\d+)\.(\d+)\.(\d+)\.([^.:]+)\.(\d+):([A-Za-z]*):([a-z0-9]+):(.*)$/.exec(line);
-    if (!match) throw new HaError('PARSE_ERROR', `show stat typed: not a field line: ${JSON.stringify(line.slice(0, 80))}`);
+    if (!match) throw new ParseError('NOT_A_FIELD_LINE', `not a field line: ${JSON.stringify(line.slice(0, 80))}`, { file: 'show stat typed', line: index + 1, column: 1 });
     const type = match[8] as string;
     const raw = match[9] as string;
     fields.push({

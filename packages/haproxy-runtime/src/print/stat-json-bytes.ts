@@ -82,6 +82,8 @@ export class StatJsonByteEncoder {
   private template = new TemplateRow(0);
   private readonly fallback: StatJsonPrinter;
   private fallbackJson = '';
+  // The answer's line being read, 1-based: errors of the fallback name it.
+  private lineNumber = 0;
 
   /** `flush` gets the JSON bytes in chunks of about a MB; the caller owns each chunk. */
   constructor(private readonly flush: (bytes: Uint8Array) => void) {
@@ -104,10 +106,12 @@ export class StatJsonByteEncoder {
       }
       const line = concat(this.carry, chunk, end);
       this.carry = emptyBytes;
+      this.lineNumber++;
       if (line.length > 0) this.line(line, 0, line.length);
       start = end + 1;
     }
     for (let end = chunk.indexOf(newline, start); end !== -1; end = chunk.indexOf(newline, start)) {
+      this.lineNumber++;
       if (end > start) this.line(chunk, start, end);
       start = end + 1;
     }
@@ -122,7 +126,10 @@ export class StatJsonByteEncoder {
 
   /** The end of the answer: the last line, and what is left in the buffer. */
   end(): void {
-    if (this.carry.length > 0) this.line(this.carry, 0, this.carry.length);
+    if (this.carry.length > 0) {
+      this.lineNumber++;
+      this.line(this.carry, 0, this.carry.length);
+    }
     this.carry = emptyBytes;
     if (this.length > 0) this.flush(this.out.subarray(0, this.length));
     this.out = emptyBytes;
@@ -154,7 +161,7 @@ export class StatJsonByteEncoder {
       // The string path for this one row.
       this.template.valid = false;
       this.length = rowOut;
-      this.fallback.pushLine(decoder.decode(data.subarray(start, end)));
+      this.fallback.pushLine(decoder.decode(data.subarray(start, end)), this.lineNumber);
       const json = encoder.encode(this.fallbackJson);
       this.ensure(json.length);
       this.out.set(json, this.length);
@@ -175,7 +182,7 @@ export class StatJsonByteEncoder {
 
   private header(text: string): void {
     const { plan } = readStatHeader(text);
-    this.fallback.pushLine(text);
+    this.fallback.pushLine(text, this.lineNumber);
     const keys = plan.map((column) => `,${JSON.stringify(column.name)}:`);
     const words = keys.map((key) => Math.ceil(key.length / 4));
     const bytes = new Uint8Array(words.reduce((sum, count) => sum + count * 4, 0));

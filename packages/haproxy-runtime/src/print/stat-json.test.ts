@@ -42,7 +42,8 @@ describe('printStatJson', () => {
           parsed = expected(text);
         } catch (error) {
           expect(error).toBeInstanceOf(HaError);
-          expect(() => printed(text)).toThrow(HaError);
+          // The same error, naming the same line.
+          expect(() => printed(text)).toThrow(error as Error);
           return;
         }
         expect(printed(text)).toEqual(parsed);
@@ -72,7 +73,7 @@ describe('StatJsonByteEncoder', () => {
       wanted = expected(text).join(',\n');
     } catch (error) {
       expect(error).toBeInstanceOf(HaError);
-      expect(() => encoded(text, chunkSize)).toThrow(HaError);
+      expect(() => encoded(text, chunkSize)).toThrow(error as Error);
       return;
     }
     expect(encoded(text, chunkSize)).toBe(wanted);

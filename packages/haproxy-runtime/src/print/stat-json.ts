@@ -13,11 +13,17 @@ export class StatJsonPrinter {
   private types: number[] = [];
   private keys: string[] = [];
   private typeIndex = -1;
+  private lineNumber = 0;
 
+  /** `write` gets each row's JSON, without a separator. */
   constructor(private readonly write: (json: string) => void) {}
 
-  /** One line of the answer, without its newline; the first is the header. */
-  pushLine(line: string): void {
+  /**
+   * One line of the answer, without its newline; the first is the header.
+   * `lineNumber` (1-based, for errors) defaults to the line after the last one pushed.
+   */
+  pushLine(line: string, lineNumber: number = this.lineNumber + 1): void {
+    this.lineNumber = lineNumber;
     if (line.length === 0) return;
     if (this.plan === undefined) {
       this.plan = readStatHeader(line).plan;
@@ -54,7 +60,7 @@ export class StatJsonPrinter {
       if (cell.length > 0) {
         const type = types[i];
         if (type === numberType) {
-          const text = numberJson((plan[i] as ColumnPlan).name, cell);
+          const text = numberJson((plan[i] as ColumnPlan).name, cell, this.lineNumber);
           json += keys[i] + text;
           if (i === typeIndex) kind = statRowKind(Number(text));
         } else if (type === textType) json += keys[i] + JSON.stringify(cell);
@@ -71,9 +77,9 @@ const columnTypes: ColumnPlan['type'][] = ['number', 'text', 'module', 'extra', 
 const [numberType, textType, moduleType, extraType] = [0, 1, 2, 3];
 
 // A cell of plain digits is already its own JSON; anything else goes through Number, as the parser does.
-function numberJson(name: string, cell: string): string {
+function numberJson(name: string, cell: string, lineNumber: number): string {
   if (cell.length < 16 && isPlainInteger(cell)) return cell;
-  const value = readNumberCell(name, cell);
+  const value = readNumberCell(name, cell, lineNumber);
   return Number.isFinite(value) ? String(value) : 'null';
 }
 
@@ -97,5 +103,5 @@ export function printStatJson(text: string, write: (json: string) => void): void
   const { bodyStart } = readStatHeader(text);
   const printer = new StatJsonPrinter(write);
   printer.pushLine(text.slice(0, bodyStart).replace(/\n$/, ''));
-  forEachStatLine(text, bodyStart, (line) => printer.pushLine(line));
+  forEachStatLine(text, bodyStart, (line, lineNumber) => printer.pushLine(line, lineNumber));
 }

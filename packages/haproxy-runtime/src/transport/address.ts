@@ -1,7 +1,21 @@
 import { UsageError } from '@ha/core';
 
 /** Where a stats socket or master CLI listens. */
-export type SocketAddress = { kind: 'unix'; path: string } | { kind: 'tcp'; host: string; port: number };
+export type SocketAddress =
+  | {
+      /** A Unix socket. */
+      kind: 'unix';
+      /** Its path: `/run/haproxy/admin.sock`. */
+      path: string;
+    }
+  | {
+      /** A TCP socket. */
+      kind: 'tcp';
+      /** A host name or an IP address, IPv6 without brackets: `127.0.0.1`, `::1`. */
+      host: string;
+      /** 1 to 65535. */
+      port: number;
+    };
 
 /**
  * Reads an address as HAProxy writes them: a path (`/run/haproxy/admin.sock`,
@@ -19,6 +33,7 @@ export function parseSocketAddress(spec: string): SocketAddress {
   return { kind: 'tcp', host: match[1] as string, port: Number(match[2]) };
 }
 
+/** The address as errors show it: the path, `127.0.0.1:9999`, `[::1]:9999`. */
 export function formatSocketAddress(address: SocketAddress): string {
   return address.kind === 'unix' ? address.path : `${address.host.includes(':') ? `[${address.host}]` : address.host}:${address.port}`;
 }

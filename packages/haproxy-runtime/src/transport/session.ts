@@ -8,6 +8,7 @@ import { connectSocket, describeSocketError, frameRequest, type RequestOptions }
 export interface SessionOptions {
   /** Deadline of each answer, counted from when it is next in line. Default 10 s. */
   timeoutMs?: number;
+  /** Deadline of a connection, and of HAProxy's first prompt on it, in ms. Default 5 s. */
   connectTimeoutMs?: number;
   /** How long to keep trying to reconnect while HAProxy reloads. Default 10 s. */
   reconnectTimeoutMs?: number;
@@ -37,9 +38,11 @@ const prompt = '\n> ';
  * One connection in HAProxy's prompt (interactive) mode: commands are written
  * as they come, pipelined, and answers are matched to them in order by
  * splitting the stream on the prompt. A closed connection (HAProxy reloaded,
- * or its `stats timeout` passed) is reopened for the next command.
+ * or its `stats timeout` passed) is reopened for the next command. While no
+ * command is in flight the connection does not keep the process alive.
+ * Answers are not classified here: `HaproxyRuntime` does that.
  */
-export class RuntimeSession {
+export class RuntimeSession implements AsyncDisposable {
   private socket: Socket | undefined;
   private connecting: Promise<Socket> | undefined;
   private buffer = '';
@@ -54,7 +57,9 @@ export class RuntimeSession {
   private lastVerified = 0;
   private everConnected = false;
 
+  /** Nothing is opened until the first command. */
   constructor(
+    /** Where it connects. */
     readonly address: SocketAddress,
     options: SessionOptions = {},
   ) {
@@ -112,18 +117,25 @@ export class RuntimeSession {
     return answers;
   }
 
-  /** Closes the connection; pending commands fail. */
+  /** Closes the connection (`quit`, then waits for HAProxy to close its side, 1 s at most); pending commands fail, later ones are refused. */
   async close(): Promise<void> {
     this.closed = true;
     const socket = this.socket;
     this.failAll(new SocketError(formatSocketAddress(this.address), 'session closed before the answer'));
     if (socket && !socket.destroyed) {
+      // Closing is work in flight too: an idle, unref'd socket would let the process exit before `close` resolves.
+      socket.ref();
       await new Promise<void>((resolve) => {
         socket.once('close', () => resolve());
         socket.end('quit\n');
         setTimeout(() => socket.destroy(), 1_000).unref();
       });
     }
+  }
+
+  /** `close()`, for `await using session = new RuntimeSession(…)`. */
+  async [Symbol.asyncDispose](): Promise<void> {
+    await this.close();
   }
 
   private expect(line: string, timeoutMs: number, hasPayload: boolean): Promise<string> {
@@ -225,6 +237,7 @@ export class RuntimeSession {
     if (this.watchdog) clearTimeout(this.watchdog);
     this.watchdog = undefined;
     const head = this.waiting.peek();
+    this.holdProcess(head !== undefined);
     if (!head) return;
     this.watchdog = setTimeout(() => {
       // The stream is out of step once an answer is missing: drop the connection, fail what waits.
@@ -237,7 +250,15 @@ export class RuntimeSession {
   private failAll(error: Error): void {
     if (this.watchdog) clearTimeout(this.watchdog);
     this.watchdog = undefined;
+    this.holdProcess(false);
     for (const pending of this.waiting.takeAll()) pending.reject(error);
+  }
+
+  // An idle connection must not keep the process alive: a script that forgets close() would
+  // otherwise wait for HAProxy's `stats timeout` to end it. A command in flight must.
+  private holdProcess(busy: boolean): void {
+    if (busy) this.socket?.ref();
+    else this.socket?.unref();
   }
 }
 

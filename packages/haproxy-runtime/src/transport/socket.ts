@@ -1,3 +1,4 @@
+import { statSync } from 'node:fs';
 import { createConnection, type Socket } from 'node:net';
 import { HaError, SocketError } from '@ha/core';
 import { formatSocketAddress, type SocketAddress } from './address.js';
@@ -24,18 +25,42 @@ export function connectSocket(address: SocketAddress, timeoutMs: number): Promis
   });
 }
 
-/** A system error on a socket, said the way an operator needs to hear it. */
+/**
+ * A system error on a socket, said the way an operator needs to hear it. A
+ * path that is not a socket (Linux refuses a connection to a regular file or
+ * a directory as if nothing listened) is named for what it is, `systemCode`
+ * `ENOTSOCK`, so nobody waits for an HAProxy that will never answer there.
+ */
 export function describeSocketError(address: SocketAddress, error: NodeJS.ErrnoException): SocketError {
   const where = formatSocketAddress(address);
   const code = error.code ?? 'EUNKNOWN';
+  const notSocket = address.kind === 'unix' && (code === 'ECONNREFUSED' || code === 'ENOTSOCK') ? describeNonSocket(address.path) : undefined;
+  if (notSocket !== undefined) return new SocketError(where, `${notSocket}, not a socket (HAProxy creates its 'stats socket' itself: is this the right path?)`, { systemCode: 'ENOTSOCK', cause: error });
   const messages: Record<string, string> = {
     ENOENT: "no such socket (is HAProxy running, with a 'stats socket' at this path?)",
-    ECONNREFUSED: 'connection refused (nothing listens there: HAProxy stopped or reloading?)',
+    ECONNREFUSED:
+      address.kind === 'unix'
+        ? 'connection refused: the socket file is there but nothing listens on it (HAProxy stopped or crashed, or is reloading?)'
+        : 'connection refused (nothing listens there: HAProxy stopped or reloading?)',
     EACCES: 'permission denied on the socket file (run as its owner, or check its mode)',
     ECONNRESET: 'connection reset by HAProxy',
     EPIPE: 'HAProxy closed the connection while we were writing',
   };
   return new SocketError(where, messages[code] ?? `${code}: ${error.message}`, { systemCode: code, cause: error });
+}
+
+// What a path is when it is not a socket; undefined for a socket (or when it cannot be looked at).
+function describeNonSocket(path: string): string | undefined {
+  try {
+    const stats = statSync(path);
+    if (stats.isSocket()) return undefined;
+    if (stats.isFile()) return 'is a regular file';
+    if (stats.isDirectory()) return 'is a directory';
+    if (stats.isFIFO()) return 'is a named pipe (FIFO)';
+    return 'is a device';
+  } catch {
+    return undefined;
+  }
 }
 
 /** Options of one request. */
@@ -59,8 +84,12 @@ export function frameRequest(line: string, payload: string | undefined): string 
 export async function requestOnce(address: SocketAddress, line: string, options: RequestOptions & { timeoutMs: number }): Promise<string> {
   const chunks: Buffer[] = [];
   await requestChunks(address, line, options, (chunk) => chunks.push(chunk));
-  // Most answers end with an empty line, some (del server, errors) with one newline only.
-  return Buffer.concat(chunks).toString('utf8').replace(/\n{1,2}$/, '');
+  return trimAnswerEnd(Buffer.concat(chunks).toString('utf8'));
+}
+
+/** An answer without the newlines that end it: most end with an empty line, some (del server, errors) with one newline only. */
+export function trimAnswerEnd(answer: string): string {
+  return answer.replace(/\n{1,2}$/, '');
 }
 
 /** `requestOnce` chunk by chunk as the bytes arrive. */

@@ -21,10 +21,15 @@ export interface AlertPolicy {
 
 /** No notification for what the matchers select, between `startsAt` and `endsAt` (epoch ms). */
 export interface Silence {
+  /** Its name (`[silence.NAME]`). */
   id: string;
+  /** Every matcher must match the alert (`alertname=X`, `node=~"node[12]"`). */
   matchers: Matcher[];
+  /** From (epoch ms); absent: already. */
   startsAt?: number;
+  /** Until (epoch ms); absent: for ever. */
   endsAt?: number;
+  /** Why (kept for the operator). */
   comment?: string;
 }
 
@@ -34,16 +39,23 @@ export interface Silence {
  * going offline, not one more for everything on it.
  */
 export interface InhibitRule {
+  /** The covering alert. */
   source: Matcher[];
+  /** The alerts it covers. */
   target: Matcher[];
+  /** Labels that must have the same value in both (`['node']`). */
   equal: string[];
 }
 
+/** Options of an `AlertEngine`: policies, silences, inhibitions, labels. */
 export interface AlertEngineOptions {
   /** Policy of every alert, unless `policies` has its own. */
   defaults?: AlertPolicy;
+  /** A policy per alertname (`{ PacemakerNodeStandby: { severity: 'warning' } }`). */
   policies?: Record<string, AlertPolicy>;
+  /** Silences: alerts they select are tracked but not sent. */
   silences?: Silence[];
+  /** Inhibitions: alerts covered by another are not sent while it holds. */
   inhibitRules?: InhibitRule[];
   /** While this alertname is present (the cluster's maintenance mode), every other alert is silenced. */
   maintenanceAlertname?: string;
@@ -54,21 +66,31 @@ export interface AlertEngineOptions {
 }
 
 const entrySchema = z.object({
+  /** `fingerprintOf(alertname, labels)`. */
   fingerprint: z.string(),
+  /** The probe (or `rule:NAME`) that reports it. */
   source: z.string(),
+  /** Its alertname. */
   alertname: z.string(),
+  /** Its labels. */
   labels: labelsSchema,
+  /** Its severity, after its policy. */
   severity: severitySchema,
+  /** Its latest summary. */
   summary: z.string(),
+  /** Its latest annotations. */
   annotations: z.record(z.string(), z.string()).optional(),
+  /** `pending` (held down by `raiseAfterMs`) or `firing`. */
   phase: z.enum(['pending', 'firing']),
   /** First seen (epoch ms): the alert's startsAt. */
   since: z.number(),
+  /** Its source reports it now. */
   present: z.boolean(),
   /** First seen absent while firing. */
   absentSince: z.number().optional(),
   /** A firing event was sent (and so a resolved one is owed). */
   notified: z.boolean(),
+  /** When its last event was sent (epoch ms): reminders count from it. */
   lastSentAt: z.number().optional(),
   /** Last reported present by its source (epoch ms). */
   observedAt: z.number().optional(),
@@ -78,18 +100,32 @@ const entrySchema = z.object({
 type Entry = z.infer<typeof entrySchema>;
 
 /** What the engine keeps between runs (see `AlertEngine.state()`): persisted, a restart neither re-alerts nor forgets. */
-export const engineStateSchema = z.object({ version: z.literal(1), entries: z.array(entrySchema) });
+export const engineStateSchema = z.object({
+  /** The format's version (1). */
+  version: z.literal(1),
+  /** Every alert the engine tracks. */
+  entries: z.array(entrySchema),
+});
+/** What the engine keeps between runs (see `engineStateSchema`). */
 export type EngineState = z.infer<typeof engineStateSchema>;
 
 /** An alert the engine tracks now, for `/status` and metrics. */
 export interface ActiveAlert {
+  /** `alertname{labels}`: its identity. */
   fingerprint: string;
+  /** The probe (or `rule:NAME`) that reports it. */
   source: string;
+  /** Its alertname. */
   alertname: string;
+  /** Its labels (with the external labels). */
   labels: Labels;
+  /** Its severity, after its policy. */
   severity: Severity;
+  /** Its latest summary. */
   summary: string;
+  /** `pending` (held down), `firing`, or `resolving` (gone, waiting for `resolveAfterMs`). */
   state: 'pending' | 'firing' | 'resolving';
+  /** When it was first seen (ISO 8601). */
   startsAt: string;
   /** Firing, but not sent: silenced or inhibited. */
   suppressed: boolean;

@@ -3,14 +3,23 @@ import type { Labels } from '../model.js';
 
 /** `name=value`, `name!=value`, `name=~regex`, `name!~regex`, Alertmanager's matcher forms. */
 export interface Matcher {
+  /** The label (or `alertname`, `severity`) it looks at. */
   name: string;
+  /** The value, or the regular expression (anchored: it must match the whole value). */
   value: string;
+  /** `=~` or `!~`: `value` is a regular expression. */
   regex: boolean;
+  /** `!=` or `!~`: it matches what does not match. */
   negative: boolean;
 }
 
 /** What a matcher sees of an alert: its labels, plus `alertname` and `severity`. */
-export type MatchTarget = Labels & { alertname: string; severity: string };
+export type MatchTarget = Labels & {
+  /** The alert's name. */
+  alertname: string;
+  /** Its severity. */
+  severity: string;
+};
 
 /** Reads `alertname=HaproxyServerDown, server=~"srv[12]"` (comma-separated; values may be quoted). */
 export function parseMatchers(text: string): Matcher[] {

@@ -1,13 +1,20 @@
 /** One value of a metric family of the catalog. */
 export interface MetricSample {
+  /** The family's name, from the catalog (`ha_cluster_pacemaker_nodes`). */
   name: string;
+  /** Its labels; absent labels of the family are empty. */
   labels?: Record<string, string>;
+  /** The value. */
   value: number;
 }
 
+/** One metric family of the catalog: its help text, type and label names. */
 export interface MetricFamily {
+  /** The `# HELP` text. */
   help: string;
+  /** The `# TYPE`. */
   type: 'gauge' | 'counter';
+  /** Its label names. */
   labels: readonly string[];
 }
 
@@ -78,4 +85,5 @@ export const metricCatalog = {
   ha_monitor_queue_length: { help: 'Alert events waiting for each sink', type: 'gauge', labels: ['sink'] },
 } as const satisfies Record<string, MetricFamily>;
 
+/** The name of a metric family of the catalog. */
 export type MetricName = keyof typeof metricCatalog;

@@ -19,6 +19,7 @@ export class MetricsExposition {
     }
   }
 
+  /** The `Content-Type` of `render()`'s text. */
   get contentType(): string {
     return this.registry.contentType;
   }

@@ -1,35 +1,56 @@
-import { chmod, chown, lstat, mkdir, readFile, unlink } from 'node:fs/promises';
+import { chmod, chown, lstat, mkdir, unlink } from 'node:fs/promises';
 import { createServer, type Server, type Socket } from 'node:net';
 import { dirname } from 'node:path';
 import { z } from 'zod';
-import { HaError } from '@ha/core';
+import { HaError, readTextFile } from '@ha/core';
 
 /** One event of Pacemaker's alert agent: the `CRM_alert_*` variables without the prefix. */
 export const pacemakerAlertSchema = z
   .object({
+    /** `CRM_alert_kind`: what happened to. */
     kind: z.enum(['node', 'fencing', 'resource', 'attribute']),
+    /** `CRM_alert_version`: the Pacemaker version that sent it. */
     version: z.string().optional(),
+    /** `CRM_alert_recipient`: the recipient's value (the monitor's socket). */
     recipient: z.string().optional(),
+    /** `CRM_alert_node`: the node it is about. */
     node: z.string().optional(),
+    /** `CRM_alert_nodeid`: that node's id (node alerts). */
     nodeid: z.string().optional(),
+    /** `CRM_alert_rsc`: the resource (resource alerts). */
     rsc: z.string().optional(),
+    /** `CRM_alert_task`: the operation (`start`, `monitor`), or the fencing action. */
     task: z.string().optional(),
+    /** `CRM_alert_interval`: the operation's interval, ms. */
     interval: z.string().optional(),
+    /** `CRM_alert_desc`: what happened, in words (`member`, `lost`, `ok`, `not running`). */
     desc: z.string().optional(),
+    /** `CRM_alert_rc`: the operation's exit code, or the fencing result. */
     rc: z.string().optional(),
+    /** `CRM_alert_target_rc`: the exit code the operation was expected to give. */
     target_rc: z.string().optional(),
+    /** `CRM_alert_status`: the execution status (a number). */
     status: z.string().optional(),
+    /** `CRM_alert_timestamp`: when (as the alert's `timestamp-format` writes it). */
     timestamp: z.string().optional(),
+    /** `CRM_alert_timestamp_epoch`: when, seconds since the epoch. */
     timestamp_epoch: z.string().optional(),
+    /** `CRM_alert_timestamp_usec`: the microseconds of that second. */
     timestamp_usec: z.string().optional(),
+    /** `CRM_alert_attribute_name`: the node attribute (attribute alerts). */
     attribute_name: z.string().optional(),
+    /** `CRM_alert_attribute_value`: its new value. */
     attribute_value: z.string().optional(),
   })
   .catchall(z.string());
+/** One event of the alert agent (see `pacemakerAlertSchema`); other `CRM_alert_*` variables are kept as strings. */
 export type PacemakerAlert = z.infer<typeof pacemakerAlertSchema>;
 
+/** What an `AlertReceiver` calls. */
 export interface AlertReceiverHandlers {
+  /** For each event the agent delivered. */
   onAlert(alert: PacemakerAlert): void;
+  /** For what it could not take (not JSON, not an alert, too long). */
   onWarning?(message: string): void;
 }
 
@@ -45,10 +66,12 @@ export class AlertReceiver {
   private readonly connections = new Set<Socket>();
 
   constructor(
+    /** The unix socket's path. */
     readonly path: string,
     private readonly handlers: AlertReceiverHandlers,
   ) {}
 
+  /** Creates the socket (replacing a stale one; refusing a path that is something else) and accepts agents. */
   async listen(): Promise<void> {
     await mkdir(dirname(this.path), { recursive: true, mode: 0o755 });
     const existing = await lstat(this.path).catch(() => undefined);
@@ -70,6 +93,7 @@ export class AlertReceiver {
     await chmod(this.path, group !== undefined ? 0o660 : 0o600);
   }
 
+  /** Stops accepting, drops open connections, removes the socket. */
   async close(): Promise<void> {
     const server = this.server;
     this.server = undefined;
@@ -111,7 +135,7 @@ export class AlertReceiver {
 }
 
 async function groupId(name: string): Promise<number | undefined> {
-  const text = await readFile('/etc/group', 'utf8').catch(() => '');
+  const text = await readTextFile('/etc/group').catch(() => '');
   for (const line of text.split('\n')) {
     const [group, , gid] = line.split(':');
     if (group === name && gid !== undefined && /^\d+$/.test(gid)) return Number(gid);

@@ -32,6 +32,7 @@ export async function writeAgentLauncher(path: string, options: { nodePath?: str
 /** The alert's id in the CIB: not `ha-monitor`, which the cluster resource running the monitor may have (ids are unique across the CIB). */
 export const defaultAlertId = 'ha-monitor-alert';
 
+/** Options of `registerAlertAgent`. */
 export interface RegisterAlertOptions {
   /** Where the agent's launcher goes (on every node: Pacemaker runs the agent where the event happens). */
   agentPath: string;
@@ -39,6 +40,7 @@ export interface RegisterAlertOptions {
   socketPath: string;
   /** The alert's id in the CIB (default `ha-monitor-alert`). */
   id?: string;
+  /** The pcs client that registers it (default: pcs on this machine). */
   pcs?: PcsClient;
   /** Write the launcher here too (default true; false when it is deployed otherwise). */
   writeLauncher?: boolean;

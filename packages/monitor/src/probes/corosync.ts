@@ -45,9 +45,13 @@ export function corosyncSamples(status: CorosyncStatus): MetricSample[] {
   return samples;
 }
 
+/** Options of `createCorosyncProbe`. */
 export interface CorosyncProbeOptions {
+  /** Runs corosync's tools (default: this machine). */
   runner?: Runner;
+  /** Between two reads, ms (default 10 s). */
   intervalMs?: number;
+  /** A read that takes longer fails the probe, ms (default 10 s). */
   timeoutMs?: number;
 }
 

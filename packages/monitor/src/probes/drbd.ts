@@ -6,7 +6,15 @@ import type { MetricSample } from '../metrics/catalog.js';
 import type { Probe } from './probe.js';
 
 /** Resync progress seen before, per resource/peer/volume: the percent and since when it has not moved. */
-export type SyncMemory = Record<string, { percent: number; since: number }>;
+export type SyncMemory = Record<
+  string,
+  {
+    /** The resync's percent done when last seen moving. */
+    percent: number;
+    /** Since when it has been at that percent (epoch ms). */
+    since: number;
+  }
+>;
 
 /**
  * What is wrong with DRBD: split brain, no quorum, a lost disk, a peer not
@@ -92,12 +100,17 @@ export function drbdSamples(status: DrbdStatus): MetricSample[] {
   return samples;
 }
 
+/** Options of `createDrbdProbe`. */
 export interface DrbdProbeOptions {
+  /** Runs drbdsetup (default: this machine). */
   runner?: Runner;
+  /** Between two `drbdsetup status`, ms (default 10 s). */
   intervalMs?: number;
+  /** A read that takes longer fails the probe, ms (default 10 s). */
   timeoutMs?: number;
   /** Follow `drbdsetup events2` and run at once on each change (default true). */
   events?: boolean;
+  /** A resync whose percent has not moved for this long raises `DrbdSyncStalled`, ms (default 60 s). */
   stallAfterMs?: number;
 }
 

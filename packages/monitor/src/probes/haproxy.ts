@@ -3,6 +3,7 @@ import type { Condition } from '../model.js';
 import type { MetricSample } from '../metrics/catalog.js';
 import type { Probe } from './probe.js';
 
+/** Thresholds of the HAProxy rules (`haproxyConditions`). */
 export interface HaproxyRuleOptions {
   /** Sessions at or above this share of their limit raise `HaproxySessionsNearLimit` (default 0.9). */
   sessionsRatio?: number;
@@ -96,10 +97,13 @@ export function haproxySamples(overview: StatOverview): MetricSample[] {
  */
 export const haproxyProbeColumns = ['qcur', 'scur', 'slim', 'status', 'weight', 'act', 'bck', 'check_status'] as const;
 
+/** Options of `createHaproxyProbe`. */
 export interface HaproxyProbeOptions extends HaproxyRuleOptions {
   /** The stats socket: a path, `unix@PATH` or `ipv4@HOST:PORT`. */
   socket: string;
+  /** Between two `show stat`, ms (default 750 ms). */
   intervalMs?: number;
+  /** An answer that takes longer fails the probe, ms (default 5 s). */
   timeoutMs?: number;
 }
 

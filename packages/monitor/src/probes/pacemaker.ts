@@ -7,8 +7,11 @@ import type { Probe } from './probe.js';
 
 /** What the Pacemaker rules remember between runs: where resources last ran, the DC, fencing seen. */
 export interface PacemakerMemory {
+  /** Primitive id → the nodes it ran on: a change is `PacemakerResourceMoved`. */
   locations: Record<string, string[]>;
+  /** The DC's name: a change is `PacemakerDCChanged`. */
   dc?: string | undefined;
+  /** Fencing actions already reported (each once). */
   fencing: string[];
 }
 
@@ -175,10 +178,13 @@ export function pacemakerSamples(status: ClusterStatus): MetricSample[] {
   return samples;
 }
 
+/** Options of `createPacemakerProbe`. */
 export interface PacemakerProbeOptions {
   /** Runs crm_mon (default: this machine). */
   runner?: Runner;
+  /** Between two reads of crm_mon, ms (default 5 s). */
   intervalMs?: number;
+  /** A crm_mon run that takes longer fails the probe, ms (default 10 s). */
   timeoutMs?: number;
   /** Listen here for the events of the shipped Pacemaker alert agent, and run at once on each. */
   alertSocket?: string;

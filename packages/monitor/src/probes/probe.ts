@@ -11,6 +11,7 @@ export interface ProbeResult<Data = unknown> {
 
 /** Given to a probe's run: stop when `signal` aborts (the probe's timeout, or the monitor stopping). */
 export interface ProbeContext {
+  /** Aborts when the run must stop. */
   signal: AbortSignal;
   /** Epoch ms, from the monitor's clock. */
   now: number;
@@ -18,6 +19,7 @@ export interface ProbeContext {
 
 /** Given to a probe's `watch`: a push source asks for a run now, or reports a one-off event. */
 export interface WatchContext {
+  /** Aborts when the monitor stops: the push source's loop ends then. */
   signal: AbortSignal;
   /** Run the probe now (calls within a few ms are merged into one run). */
   trigger(reason: string): void;
@@ -35,8 +37,11 @@ export interface WatchContext {
 export interface Probe<Data = unknown> {
   /** Unique within a monitor: `pacemaker`, `haproxy`, `my-app` … */
   name: string;
+  /** Between two runs, ms (pushes run it sooner). */
   intervalMs: number;
+  /** A run that takes longer fails (`no answer within N ms`), ms. */
   timeoutMs: number;
+  /** One run: what holds now. A throw (or the timeout) is a failed run. */
   check(context: ProbeContext): Promise<ProbeResult<Data>>;
   /** A push source, started with the monitor and stopped with it (its own loop until `signal` aborts). */
   watch?(context: WatchContext): Promise<void>;

@@ -1,22 +1,36 @@
-import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { z } from 'zod';
 import { writeFileAtomic } from '@ha/core';
 import { alertEventSchema, type AlertEvent } from '../model.js';
+import { readStateFile } from '../state-file.js';
 import type { Sink } from './sink.js';
 
+/** Options of a `SinkDelivery`. */
 export interface DeliveryOptions {
   /** Where the queue is kept (`DIR/queue-SINK.json`); none: in memory only. */
   stateDir?: string;
+  /** The largest queue file read back at start, bytes (default 16 MiB); a larger one is reported and ignored. */
+  maxBytes?: number;
   /** At most this many events wait; beyond it the oldest are dropped (and counted). Default 1000. */
   maxQueue?: number;
   /** First retry after this long, doubling up to `maxBackoffMs`. Defaults 1 s and 60 s. */
   initialBackoffMs?: number;
+  /** The longest wait between retries, ms (default 60 s). */
   maxBackoffMs?: number;
+  /** Called for each failed delivery and each unreadable queue file, with the sink's name. */
   onError?(sink: string, error: unknown): void;
 }
 
 const queueFileSchema = z.object({ version: z.literal(1), events: z.array(alertEventSchema) });
+
+function parseJson<T>(text: string, schema: z.ZodType<T>): T | undefined {
+  try {
+    const result = schema.safeParse(JSON.parse(text));
+    return result.success ? result.data : undefined;
+  } catch {
+    return undefined;
+  }
+}
 
 /**
  * One sink's delivery: events wait in order, on disk when the sink is
@@ -25,9 +39,13 @@ const queueFileSchema = z.object({ version: z.literal(1), events: z.array(alertE
  * survives a restart of the monitor.
  */
 export class SinkDelivery {
+  /** Events delivered. */
   delivered = 0;
+  /** Failed delivery attempts. */
   failed = 0;
+  /** Events dropped because the queue was full. */
   dropped = 0;
+  /** The last delivery error, until a delivery succeeds. */
   lastError: string | undefined;
   private queue: AlertEvent[] = [];
   private stopped = false;
@@ -37,12 +55,14 @@ export class SinkDelivery {
   private persisting: Promise<void> = Promise.resolve();
 
   constructor(
+    /** The sink it delivers to. */
     readonly sink: Sink,
     private readonly options: DeliveryOptions = {},
   ) {
     this.backoffMs = options.initialBackoffMs ?? 1_000;
   }
 
+  /** Events waiting. */
   get length(): number {
     return this.queue.length;
   }
@@ -55,10 +75,11 @@ export class SinkDelivery {
   async start(): Promise<void> {
     const file = this.file;
     if (file) {
-      const text = await readFile(file, 'utf8').catch(() => undefined);
+      const text = await readStateFile(file, this.options.maxBytes, (message) => this.options.onError?.(this.sink.name, new Error(message)));
       if (text !== undefined) {
-        const parsed = queueFileSchema.safeParse(JSON.parse(text));
-        if (parsed.success) this.queue.unshift(...parsed.data.events);
+        // A damaged queue (a crash mid-write of another tool, a hand edit) is reported, never fatal.
+        const parsed = parseJson(text, queueFileSchema);
+        if (parsed) this.queue.unshift(...parsed.events);
         else this.options.onError?.(this.sink.name, new Error(`${file}: not a queue file; starting empty`));
       }
     }

@@ -8,12 +8,15 @@ import type { AlertEvent } from '../model.js';
 export interface Sink {
   /** Unique within a monitor: `stdout`, `webhook`, `webhook.ops` … */
   name: string;
+  /** Delivers one event; throws when it did not get through (it is then retried). */
   send(event: AlertEvent): Promise<void>;
   /** Keep undelivered events on disk across restarts (default true). */
   durable?: boolean;
   /** Re-send every firing alert this often (Alertmanager expects it). */
   resendIntervalMs?: number;
+  /** Re-sends every alert firing now, every `resendIntervalMs`. */
   resend?(firing: AlertEvent[]): Promise<void>;
+  /** Releases sockets and the like when the monitor stops. */
   close?(): Promise<void>;
 }
 

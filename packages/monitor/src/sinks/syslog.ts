@@ -5,6 +5,7 @@ import type { AlertEvent, Severity } from '../model.js';
 import { formatEventText, type Sink } from './sink.js';
 
 const facilities = ['kern', 'user', 'mail', 'daemon', 'auth', 'syslog', 'lpr', 'news', 'uucp', 'cron', 'authpriv', 'ftp', 'ntp', 'audit', 'alert', 'clock', 'local0', 'local1', 'local2', 'local3', 'local4', 'local5', 'local6', 'local7'] as const;
+/** A syslog facility name (`daemon`, `local0` …). */
 export type SyslogFacility = (typeof facilities)[number];
 
 /** Syslog priority of an event: critical → crit, warning → warning, info (and every resolve) → notice/info. */
@@ -21,12 +22,17 @@ export function rfc5424(event: AlertEvent, facility: SyslogFacility, tag: string
   return `<${priority}>1 ${now.toISOString()} ${hostname()} ${tag} ${process.pid} ${event.alertname} - ${formatEventText(event)}`;
 }
 
+/** Options of `createSyslogSink`. */
 export interface SyslogSinkOptions {
   /** `udp://HOST:PORT` for a remote syslog; default: the local one, through `logger` (journald or rsyslog). */
   server?: string;
+  /** The facility (default `daemon`). */
   facility?: SyslogFacility;
+  /** The tag (program name) of each message (default `ha-monitor`). */
   tag?: string;
+  /** Runs `logger` (default: this machine). */
   runner?: Runner;
+  /** The sink's name (default `syslog`). */
   name?: string;
 }
 

@@ -3,12 +3,17 @@ import { HaError, UsageError } from '@ha/core';
 import type { AlertEvent } from '../model.js';
 import type { Sink } from './sink.js';
 
+/** Options of `createWebhookSink`. */
 export interface WebhookSinkOptions {
+  /** Where to POST (`http://` or `https://`). */
   url: string;
   /** Signs each request: `X-Ha-Monitor-Signature: sha256=HMAC(secret, TIMESTAMP + "." + BODY)`. */
   secret?: string;
+  /** More request headers (`Authorization` …). */
   headers?: Record<string, string>;
+  /** A request that takes longer fails (and is retried), ms (default 10 s). */
   timeoutMs?: number;
+  /** The sink's name (default `webhook`): name each of several webhooks (`webhook.ops`). */
   name?: string;
 }
 

@@ -65,10 +65,13 @@ export function scoreWord(score: number | 'INFINITY' | '-INFINITY' | undefined):
 
 /** An operation of a resource: `op monitor interval=10s timeout=20s`. */
 export interface OperationSpec {
+  /** The operation (`monitor`, `start`, `stop` …). */
   action: 'monitor' | 'start' | 'stop' | 'promote' | 'demote' | 'migrate_to' | 'migrate_from' | 'notify' | 'reload' | string;
   /** `10s`, `1min`, or ms as a number. */
   interval?: string | number;
+  /** How long it may take: `20s`, or ms as a number. */
   timeout?: string | number;
+  /** Other operation options (`on-fail: 'restart'`, `role: 'Promoted'`). */
   options?: Record<string, OptionValue>;
 }
 
@@ -96,12 +99,15 @@ export function operationWords(operations: readonly OperationSpec[] | undefined)
 
 /** A resource to create. */
 export interface ResourceSpec {
+  /** The resource id (letters, digits, `_`, `.`, `-`). */
   id: string;
   /** `ocf:heartbeat:IPaddr2`, `systemd:nginx`, `IPaddr2` … */
   agent: string;
   /** Instance attributes (`ip=10.0.0.1`). */
   options?: Record<string, OptionValue>;
+  /** Its operations (`monitor` every 10 s …). */
   operations?: readonly OperationSpec[];
+  /** Meta attributes (`target-role`, `resource-stickiness`, `migration-threshold` …). */
   meta?: Record<string, OptionValue>;
   /** Clone it (`clone [ID] [options]`). */
   clone?: true | { id?: string; options?: Record<string, OptionValue> };
@@ -109,6 +115,7 @@ export interface ResourceSpec {
   promotable?: true | { id?: string; options?: Record<string, OptionValue> };
   /** Add it to this group (created when missing). */
   group?: string;
+  /** Create it disabled (`--disabled`: target-role Stopped). */
   disabled?: boolean;
 }
 
@@ -147,18 +154,30 @@ export function waitFlag(seconds: number): string {
 
 /** Cluster setup: what `pcs cluster setup` needs. */
 export interface ClusterSetupSpec {
+  /** The cluster name (corosync's `cluster_name`). */
   name: string;
   /** Each node with its addresses, one per link (`addr=`). */
-  nodes: readonly { name: string; addresses?: readonly string[] }[];
+  nodes: readonly {
+    /** The node name. */
+    name: string;
+    /** Its address on each link, in link order (none: pcs resolves the name). */
+    addresses?: readonly string[];
+  }[];
+  /** Corosync's transport (default knet). */
   transport?: 'knet' | 'udp' | 'udpu';
+  /** Options of the transport (`transport knet ip_version=ipv4`). */
   transportOptions?: Record<string, OptionValue>;
   /** Options of each link, in link order (`link linknumber=0 …`). */
   links?: readonly Record<string, OptionValue>[];
+  /** knet crypto options (`cipher: 'aes256', hash: 'sha256'`). */
   crypto?: Record<string, OptionValue>;
+  /** totem options (`token: 3000`). */
   totem?: Record<string, OptionValue>;
+  /** quorum options (`wait_for_all: 1`, `two_node: 1`). */
   quorum?: Record<string, OptionValue>;
   /** Start the cluster after setup (needs pcsd). */
   start?: boolean;
+  /** Start the cluster at boot (`--enable`). */
   enable?: boolean;
   /** Write the corosync.conf here instead of distributing it through pcsd. */
   corosyncConfFile?: string;

@@ -32,12 +32,23 @@ export interface PcsClientOptions {
 
 /** The versions this client talks to. */
 export interface ToolVersions {
+  /** `pcs --version` (`0.11.5`). */
   pcs: string;
+  /** Pacemaker's version from `pacemakerd --version` (`2.1.5`), or `unknown`. */
   pacemaker: string;
 }
 
 /** Which nodes a cluster command is for: every node (needs pcsd), some by name, or this one. */
-export type NodeTarget = { all: true } | { nodes: readonly string[] } | 'local';
+export type NodeTarget =
+  | {
+      /** Every node of the cluster (`--all`). */
+      all: true;
+    }
+  | {
+      /** These nodes, by name. */
+      nodes: readonly string[];
+    }
+  | 'local';
 
 /** Options for commands that can wait for the cluster to settle (`--wait`). */
 export interface WaitOption {
@@ -47,6 +58,7 @@ export interface WaitOption {
 
 /** Options of `waitFor`. */
 export interface WaitForOptions {
+  /** Give up after this long, ms (default 60 s): a `TIMEOUT` error naming `description`. */
   timeoutMs?: number;
   /** Between two status reads (default 250 ms; crm_mon costs about 20 ms). */
   intervalMs?: number;
@@ -57,6 +69,7 @@ export interface WaitForOptions {
   stableMs?: number;
   /** Named in the timeout error. */
   description?: string;
+  /** Where each status is read from (default: crm_mon on the runner's node). */
   source?: StatusSource;
 }
 
@@ -69,6 +82,7 @@ export interface WaitForOptions {
  * nodes. Everything else talks to the local node's Pacemaker directly.
  */
 export class PcsClient {
+  /** Runs every command of this client. */
   readonly runner: Runner;
   private readonly timeoutMs: number;
   private version: Promise<string> | undefined;
@@ -118,10 +132,12 @@ export class PcsClient {
     await this.pcs(clusterSetupArgs(spec), { timeoutMs: Math.max(this.timeoutMs, 300_000) });
   }
 
+  /** `pcs cluster start`: corosync and pacemaker on the target nodes; `waitSeconds` waits for them to be up. */
   async startCluster(target: NodeTarget = 'local', options: WaitOption = {}): Promise<void> {
     await this.pcs(['cluster', 'start', ...targetWords(target), ...(options.waitSeconds === undefined ? [] : [waitFlag(options.waitSeconds)])], { timeoutMs: Math.max(this.timeoutMs, ((options.waitSeconds ?? 0) + 60) * 1000) });
   }
 
+  /** `pcs cluster stop`: pacemaker, then corosync, on the target nodes (their resources move or stop first). */
   async stopCluster(target: NodeTarget = 'local'): Promise<void> {
     await this.pcs(['cluster', 'stop', ...targetWords(target)]);
   }
@@ -131,6 +147,7 @@ export class PcsClient {
     await this.pcs(['cluster', 'enable', ...targetWords(target)]);
   }
 
+  /** Do not start the cluster at boot. */
   async disableCluster(target: NodeTarget = 'local'): Promise<void> {
     await this.pcs(['cluster', 'disable', ...targetWords(target)]);
   }
@@ -142,6 +159,7 @@ export class PcsClient {
     await this.pcs(['node', 'standby', ...nodeWords(node), ...waitWords(options)], { timeoutMs: this.waitTimeout(options) });
   }
 
+  /** Takes nodes out of standby: they may run resources again. */
   async unstandby(node: string | { all: true }, options: WaitOption = {}): Promise<void> {
     await this.pcs(['node', 'unstandby', ...nodeWords(node), ...waitWords(options)], { timeoutMs: this.waitTimeout(options) });
   }
@@ -151,16 +169,19 @@ export class PcsClient {
     await this.pcs(['node', 'maintenance', ...nodeWords(node)]);
   }
 
+  /** Ends node maintenance: Pacemaker manages the node's resources again. */
   async unmaintenance(node: string | { all: true }): Promise<void> {
     await this.pcs(['node', 'unmaintenance', ...nodeWords(node)]);
   }
 
   // Cluster properties.
 
+  /** `pcs property set NAME=VALUE`: a cluster option (`maintenance-mode`, `stonith-enabled` …). */
   async setProperty(name: string, value: OptionValue): Promise<void> {
     await this.pcs(['property', 'set', ...optionWords({ [name]: value })]);
   }
 
+  /** `pcs property unset NAME`: back to its default. */
   async unsetProperty(name: string): Promise<void> {
     optionWords({ [name]: '' });
     await this.pcs(['property', 'unset', name]);
@@ -178,14 +199,17 @@ export class PcsClient {
     await this.pcs(resourceCreateArgs(spec, { stonith: true, ...options }), { timeoutMs: this.waitTimeout(options) });
   }
 
+  /** `pcs resource delete`: stops the resource and removes it (and its constraints) from the CIB. */
   async deleteResource(id: string): Promise<void> {
     await this.pcs(['resource', 'delete', assertId(id, 'resource id')]);
   }
 
+  /** `pcs resource enable`: lets it run (clears target-role Stopped). */
   async enableResource(id: string, options: WaitOption = {}): Promise<void> {
     await this.pcs(['resource', 'enable', assertId(id, 'resource id'), ...waitWords(options)], { timeoutMs: this.waitTimeout(options) });
   }
 
+  /** `pcs resource disable`: stops it and keeps it stopped (target-role Stopped). */
   async disableResource(id: string, options: WaitOption = {}): Promise<void> {
     await this.pcs(['resource', 'disable', assertId(id, 'resource id'), ...waitWords(options)], { timeoutMs: this.waitTimeout(options) });
   }
@@ -235,6 +259,7 @@ export class PcsClient {
     await this.pcs(['resource', 'cleanup', ...(id === undefined ? [] : [assertId(id, 'resource id')]), ...(options.node === undefined ? [] : [`node=${assertNodeName(options.node)}`])]);
   }
 
+  /** `pcs resource restart`: stops and starts it (on `node` only, when given). */
   async restartResource(id: string, options: WaitOption & { node?: string } = {}): Promise<void> {
     await this.pcs(['resource', 'restart', assertId(id, 'resource id'), ...(options.node === undefined ? [] : [assertNodeName(options.node)]), ...waitWords(options)], { timeoutMs: this.waitTimeout(options) });
   }
@@ -269,12 +294,14 @@ export class PcsClient {
     await this.pcs(['constraint', 'location', assertId(spec.resource, 'resource id'), spec.relation, `${assertNodeName(spec.node)}${score === undefined ? '' : `=${score}`}`]);
   }
 
+  /** `pcs constraint remove ID`. */
   async removeConstraint(id: string): Promise<void> {
     await this.pcs(['constraint', 'remove', assertId(id, 'constraint id')]);
   }
 
   // Alerts: how Pacemaker pushes events to an agent program (the monitor registers its own).
 
+  /** `pcs alert create`: Pacemaker runs the program at `path` (absolute) for every cluster event. */
   async createAlert(spec: { id: string; path: string; description?: string; options?: Record<string, OptionValue>; meta?: Record<string, OptionValue> }): Promise<void> {
     if (!spec.path.startsWith('/')) throw new UnsafeArgumentError(`alert path '${spec.path}' must be absolute`, spec.path);
     await this.pcs([
@@ -288,6 +315,7 @@ export class PcsClient {
     ]);
   }
 
+  /** `pcs alert recipient add`: a value handed to the alert's agent (`CRM_alert_recipient`: a socket, an address). */
   async addAlertRecipient(spec: { alert: string; value: string; id?: string; options?: Record<string, OptionValue>; meta?: Record<string, OptionValue> }): Promise<void> {
     await this.pcs([
       'alert',
@@ -301,6 +329,7 @@ export class PcsClient {
     ]);
   }
 
+  /** `pcs alert remove ID`, with its recipients. */
   async removeAlert(id: string): Promise<void> {
     await this.pcs(['alert', 'remove', assertId(id, 'alert id')]);
   }
@@ -408,18 +437,24 @@ export class PcsClient {
 
 /** What `failover` did: where each resource that ran on the node went. */
 export interface FailoverReport {
+  /** The node put in standby. */
   node: string;
+  /** One entry per resource that ran there. */
   moves: {
+    /** The primitive's id. */
     resource: string;
     /** The top-level resource (group, clone …) it belongs to. */
     top: string;
+    /** The node it ran on (`node`). */
     from: string;
     /** Where it runs now; empty when it could not be started anywhere. */
     to: string[];
     /** A clone or bundle instance: it stops on the node rather than move. */
     clone: boolean;
   }[];
+  /** From the first status read until the cluster settled, ms. */
   durationMs: number;
+  /** The settled status. */
   status: ClusterStatus;
 }
 

@@ -3,7 +3,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { HaError, ParseError } from '@ha/core';
 import { fixture, labStates, pacemakerOutputs } from '../../test/fixtures.js';
-import { ClusterUnavailableError, UnsupportedApiVersionError } from '../errors.js';
+import { ClusterUnavailableError, PacemakerToolError, UnsupportedApiVersionError } from '../errors.js';
 import { normalizeRole, parseClusterStatus, splitOperationKey } from './parse.js';
 import { listInstances } from './views.js';
 
@@ -133,7 +133,66 @@ describe('bad input', () => {
   it('an unknown API version, and XML that is not a status', () => {
     expect(() => parseClusterStatus(good.replace('api-version="2.25"', 'api-version="3.0"'))).toThrow(UnsupportedApiVersionError);
     expect(() => parseClusterStatus('<crm_mon version="7.0"/>')).toThrow(UnsupportedApiVersionError);
-    expect(() => parseClusterStatus('<cib epoch="1"/>', { file: 'x.xml' })).toThrow("x.xml: not Pacemaker status XML (root element <cib>");
+    const notStatus = thrown(() => parseClusterStatus('<cib epoch="1"/>', { file: 'x.xml' }));
+    expect(notStatus).toBeInstanceOf(ParseError);
+    expect(notStatus).toMatchObject({ reason: 'NOT_STATUS_XML', file: 'x.xml', line: 1 });
+    expect((notStatus as Error).message).toMatch(/^x\.xml:1:\d+: not Pacemaker status XML \(root element <cib>/);
+  });
+
+  it('a tool that reports its failure inside the XML, even with status 0: PacemakerToolError with its status and message, never a status', () => {
+    // CIB_file=/nonexistent.xml crm_mon: exit status 0, <status code="0" message="OK"> and an <error>.
+    const missing = thrown(() => parseClusterStatus(fixture('crm_mon/2.1.5/failures/missing-cib-file.xml'), { file: 'crm_mon (CIB_file=/nonexistent.xml)' }));
+    expect(missing).toBeInstanceOf(PacemakerToolError);
+    expect(missing).toMatchObject({
+      code: 'COMMAND_FAILED',
+      source: 'crm_mon (CIB_file=/nonexistent.xml)',
+      tool: 'crm_mon',
+      request: 'crm_mon --one-shot --inactive --output-as=xml',
+      statusCode: 0,
+      statusMessage: 'OK',
+      errors: ['Could not connect to the CIB: No such device or address'],
+      message: 'crm_mon (CIB_file=/nonexistent.xml): Could not connect to the CIB: No such device or address',
+    });
+    expect(thrown(() => parseClusterStatus(fixture('crm_mon/2.1.5/failures/garbage-cib-file.xml')))).toMatchObject({ statusCode: 0, errors: ['Could not connect to the CIB: Update does not conform to the configured schema'] });
+    // A non-zero status of another tool, with a two-line <error>: the message is its first line, the error stays whole.
+    const noSuch = thrown(() => parseClusterStatus(fixture('crm_resource/2.1.5/no-such-resource.xml'), { file: 'r.xml' })) as PacemakerToolError;
+    expect(noSuch).toBeInstanceOf(PacemakerToolError);
+    expect(noSuch).toMatchObject({ tool: 'crm_resource', statusCode: 105, statusMessage: 'No such object', message: "r.xml: crm_resource: Resource 'nope' not found" });
+    expect(noSuch.errors).toEqual(["crm_resource: Resource 'nope' not found\nError performing operation: No such object"]);
+    // A non-zero status without any <error>: the status says it.
+    expect(thrown(() => parseClusterStatus('<pacemaker-result api-version="2.25" request="crm_mon"><status code="1" message="Error occurred"/></pacemaker-result>'))).toMatchObject({
+      statusCode: 1,
+      message: 'status XML: crm_mon reported status 1 (Error occurred)',
+    });
+    // An <error> without a failing status, and a status code that is not a number.
+    expect(() => parseClusterStatus(good.replace('<summary>', '<status code="0" message="OK"><errors><error>late</error></errors></status><summary>'))).toThrow(PacemakerToolError);
+    expect(thrown(() => parseClusterStatus('<pacemaker-result api-version="2.25"><status code="bad" message="?"/></pacemaker-result>'))).toMatchObject({ reason: 'BAD_STATUS_CODE' });
+  });
+
+  it('XML that parses but is not a crm_mon status: ParseError, never a health verdict', () => {
+    // CIB_file=<a file whose root is not <cib>> crm_mon: exit status 0, an OK status and nothing else.
+    const empty = thrown(() => parseClusterStatus(fixture('crm_mon/2.1.5/failures/cib-not-valid.xml'), { file: 'out.xml' }));
+    expect(empty).toBeInstanceOf(ParseError);
+    expect(empty).toMatchObject({ reason: 'NO_SUMMARY', file: 'out.xml', line: 1 });
+    expect((empty as Error).message).toMatch(/^out\.xml:1:\d+: <pacemaker-result> has no <summary>: not a cluster status$/);
+    // Another tool's successful output names the tool.
+    expect((thrown(() => parseClusterStatus(fixture('crm_resource/2.1.5/list.xml'))) as Error).message).toMatch(/has no <summary>: not a cluster status \(it is the output of crm_resource, not of crm_mon\)$/);
+    expect(() => parseClusterStatus('<crm_mon version="1.1.23"><nodes/></crm_mon>')).toThrow(ParseError);
+    expect(() => parseClusterStatus('   \n')).toThrow(ParseError);
+  });
+
+  it('a tool that could not connect (status 102, recorded on a host without a cluster): ClusterUnavailableError', () => {
+    expect(thrown(() => parseClusterStatus(fixture('crm_mon/2.1.5/failures/not-connected.xml')))).toMatchObject({
+      code: 'CLUSTER_UNAVAILABLE',
+      exitCode: 102,
+      details: ['error: Could not connect to launcher: Connection refused', 'crm_mon: Connection to cluster failed: Connection refused'],
+      message: 'the cluster is not available: Not connected (error: Could not connect to launcher: Connection refused)',
+    });
+    expect(thrown(() => parseClusterStatus(fixture('stonith_admin/2.1.5/not-connected.xml')))).toBeInstanceOf(ClusterUnavailableError);
+  });
+
+  it('a size limit: larger text is refused before it is parsed', () => {
+    expect(thrown(() => parseClusterStatus(good, { file: 'big.xml', maxBytes: 100 }))).toMatchObject({ code: 'INPUT_TOO_LARGE', source: 'big.xml', limit: 100 });
   });
 
   it('crm_mon that could not reach the cluster: ClusterUnavailableError with its messages', () => {
@@ -163,6 +222,15 @@ describe('bad input', () => {
     );
   });
 });
+
+function thrown(action: () => unknown): unknown {
+  try {
+    action();
+  } catch (error) {
+    return error;
+  }
+  throw new Error('expected a throw');
+}
 
 describe('helpers', () => {
   it('normalizes roles of every era', () => {

@@ -1,5 +1,6 @@
-import { HaError, parseWithSchema } from '@ha/core';
+import { assertInputSize, ParseError, parseWithSchema } from '@ha/core';
 import { ClusterUnavailableError, UnsupportedApiVersionError } from '../errors.js';
+import { assertToolSucceeded } from '../xml/pacemaker-result.js';
 import { childNamed, childrenNamed, parseXmlTree, type XmlElement } from '../xml/tree.js';
 import { parseDurationMs } from './duration.js';
 import {
@@ -19,8 +20,10 @@ import {
 
 /** Options of `parseClusterStatus`. */
 export interface ParseStatusOptions {
-  /** Named in errors. */
-  file?: string;
+  /** Where the text came from (a file, `crm_mon`): named in errors. */
+  file?: string | undefined;
+  /** Refuse a text larger than this many bytes (`InputTooLargeError`). Default: core's `DEFAULT_MAX_INPUT_BYTES` (16 MiB). */
+  maxBytes?: number | undefined;
 }
 
 // Every element the model reads; anything else at the top level is kept in `extra`.
@@ -30,13 +33,23 @@ const knownTopLevel = new Set(['pacemakerd', 'summary', 'nodes', 'resources', 'n
  * Parses the status XML of `crm_mon --output-as=xml` or `pcs status xml`
  * (Pacemaker 2.0 to 3.x, `pacemaker-result` API 2.x), or the legacy
  * `crm_mon --as-xml` of Pacemaker 1.1, into one typed, validated model.
- * Unknown elements and attributes are kept, never fatal. Throws
- * `ParseError` (malformed XML, with line and column), `ClusterUnavailableError`
- * (crm_mon could not reach the cluster) or `UnsupportedApiVersionError`.
+ * Unknown elements and attributes are kept, never fatal.
+ *
+ * Only a status is ever read as one: a document in which the tool reports a
+ * failure (`<errors>`, or a non-zero `<status code>`, which crm_mon writes
+ * for a missing CIB file even with exit status 0) throws
+ * `PacemakerToolError` (or `ClusterUnavailableError` when crm_mon could not
+ * reach the cluster); malformed, truncated or empty text, XML that is not a
+ * status, and a status without its `<summary>` throw `ParseError` (with line
+ * and column); a future API version throws `UnsupportedApiVersionError`.
  */
 export function parseClusterStatus(text: string, options: ParseStatusOptions = {}): ClusterStatus {
-  const root = parseXmlTree(text, options);
   const where = options.file ?? 'status XML';
+  assertInputSize(text, where, options.maxBytes);
+  const root = parseXmlTree(text, options);
+  const at = (element: XmlElement) => ({ file: options.file, line: element.line, column: element.column });
+  // The tool's own verdict comes first: the XML of a failure has no status to read.
+  const report = assertToolSucceeded(root, where);
   let format: ClusterStatus['format'];
   let apiVersion: string;
   if (root.name === 'pacemaker-result') {
@@ -44,21 +57,19 @@ export function parseClusterStatus(text: string, options: ParseStatusOptions = {
     apiVersion = root.attributes['api-version'] ?? '';
     // Pacemaker's own test outputs write the placeholder "X".
     if (apiVersion !== 'X' && !/^2\.\d+$/.test(apiVersion)) throw new UnsupportedApiVersionError(where, apiVersion);
-    const status = childNamed(root, 'status');
-    const code = Number(status?.attributes.code ?? '0');
-    if (code !== 0) {
-      throw new ClusterUnavailableError(code, status?.attributes.message ?? 'error', childrenNamed(childNamed(status, 'errors'), 'error').map((error) => error.text ?? ''));
-    }
-    if (childNamed(root, 'crm-mon-disconnected')) {
-      const disconnected = childNamed(root, 'crm-mon-disconnected') as XmlElement;
-      throw new ClusterUnavailableError(102, disconnected.attributes.description ?? 'disconnected', [], disconnected.attributes['pacemakerd-state']);
-    }
+    const disconnected = childNamed(root, 'crm-mon-disconnected');
+    if (disconnected) throw new ClusterUnavailableError(102, disconnected.attributes.description ?? 'disconnected', [], disconnected.attributes['pacemakerd-state']);
   } else if (root.name === 'crm_mon') {
     format = 'crm_mon-1.1';
     apiVersion = root.attributes.version ?? '';
     if (!/^[12]\./.test(apiVersion)) throw new UnsupportedApiVersionError(where, apiVersion);
   } else {
-    throw new HaError('PARSE_ERROR', `${where}: not Pacemaker status XML (root element <${root.name}>, expected <pacemaker-result> or <crm_mon>)`);
+    throw new ParseError('NOT_STATUS_XML', `not Pacemaker status XML (root element <${root.name}>, expected <pacemaker-result> or <crm_mon>)`, at(root));
+  }
+  // Every crm_mon status has a summary (DC, quorum); without one there is nothing to judge health by.
+  if (!childNamed(root, 'summary')) {
+    const other = report?.tool !== undefined && report.tool !== 'crm_mon' ? ` (it is the output of ${report.tool}, not of crm_mon)` : '';
+    throw new ParseError('NO_SUMMARY', `<${root.name}> has no <summary>: not a cluster status${other}`, at(root));
   }
 
   const attributesByNode = new Map<string, Record<string, string>>();

@@ -4,10 +4,15 @@ import type { Ban, ClusterNode, ClusterStatus, FailedAction, PrimitiveResource, 
 export interface ResourceInstance {
   /** The primitive's id (clone instances share it). */
   id: string;
+  /** Its agent (`ocf:heartbeat:IPaddr2`). */
   agent: string;
+  /** Its role now. */
   role: ResourceRole;
+  /** Active on at least one node. */
   active: boolean;
+  /** Failed. */
   failed: boolean;
+  /** Pacemaker manages it. */
   managed: boolean;
   /** Node names it runs on (more than one: a multi-active problem, or a migration). */
   nodes: string[];
@@ -15,6 +20,7 @@ export interface ResourceInstance {
   parents: string[];
   /** The top-level resource this instance belongs to. */
   top: string;
+  /** The primitive itself, whole. */
   resource: PrimitiveResource;
 }
 
@@ -67,9 +73,11 @@ export function nodesRunning(status: ClusterStatus, resourceId: string): string[
 
 /** A resource that is stopped although nothing asked it to stop. */
 export interface StoppedResource {
+  /** The primitive, or the clone or bundle, that should run. */
   id: string;
   /** The top-level resource it belongs to. */
   top: string;
+  /** `stopped`, `failed`, `blocked`, `no instance runs` or `no replica runs`. */
   reason: string;
 }
 
@@ -139,6 +147,7 @@ export function bansOf(status: ClusterStatus, resourceId: string): Ban[] {
 
 /** The one verdict operators and scripts need. */
 export interface HealthVerdict {
+  /** Nothing is wrong (`reasons` is empty). */
   healthy: boolean;
   /** One sentence each: "node node2 is offline", "quorum is lost" … Empty when healthy. */
   reasons: string[];

@@ -1,14 +1,19 @@
 import { ParseError } from '@ha/core';
 import { SaxesParser } from 'saxes';
 
-/** One XML element: its attributes as written, its child elements, its text, and where it starts. */
+/** One XML element: its attributes as written, its child elements, its text, and where its start tag is. */
 export interface XmlElement {
+  /** The element's name (`pacemaker-result`). */
   name: string;
+  /** Its attributes, as written (entities decoded). */
   attributes: Record<string, string>;
+  /** Its child elements, in order. */
   children: XmlElement[];
   /** Text content (trimmed), when the element has any. */
   text: string | undefined;
+  /** Where its start tag ends, 1-based line. */
   line: number;
+  /** Where its start tag ends, 1-based column. */
   column: number;
 }
 
@@ -17,7 +22,9 @@ export interface XmlElement {
  * parser: malformed or truncated input is a `ParseError` naming the file,
  * line and column, never a partial tree.
  */
-export function parseXmlTree(text: string, options: { file?: string } = {}): XmlElement {
+export function parseXmlTree(text: string, options: { file?: string | undefined } = {}): XmlElement {
+  // A tool that printed nothing is the common case of "no XML": say so rather than quote saxes.
+  if (text.trim() === '') throw new ParseError('EMPTY_INPUT', 'empty input: no XML at all', { file: options.file, line: 1, column: 1 });
   const parser = new SaxesParser({ position: true });
   const stack: XmlElement[] = [];
   let root: XmlElement | undefined;

@@ -1,0 +1,102 @@
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { defaultRunner } from '@ha/core';
+import { requestOnce } from '../src/transport/socket.js';
+
+/** A real HAProxy of this test file's own, on Unix sockets in a temporary folder (no lab, no network). */
+export interface LocalHaproxy {
+  /** The temporary folder holding its configuration, sockets and PID file. */
+  directory: string;
+  /** Runtime API, `level admin`. */
+  adminSocket: string;
+  /** Runtime API, `level user`. */
+  userSocket: string;
+  /** Master CLI (`-S`); absent with `masterWorker: false`. */
+  masterSocket: string | undefined;
+  /** The PID in its PID file: the master's, or the only process's. */
+  pid: number;
+  /** SIGTERM (SIGKILL after 5 s) and the folder removed. */
+  stop(): Promise<void>;
+  /** SIGKILL: HAProxy leaves its socket files behind, with nothing listening on them. */
+  crash(): Promise<void>;
+}
+
+// A backend of two servers that are never checked: the Runtime API needs no traffic. `stats timeout`
+// is HAProxy's own idle limit of a CLI connection, what a forgotten client would wait for.
+function config(directory: string): string {
+  return [
+    'global',
+    `    stats socket ${directory}/admin.sock mode 600 level admin`,
+    `    stats socket ${directory}/user.sock mode 600 level user`,
+    '    stats timeout 30s',
+    'defaults',
+    '    mode http',
+    '    timeout connect 2s',
+    '    timeout client 10s',
+    '    timeout server 10s',
+    'backend servers',
+    '    balance roundrobin',
+    '    server srv1 127.0.0.1:1',
+    '    server srv2 127.0.0.1:2',
+    '',
+  ].join('\n');
+}
+
+/** Starts HAProxy (master-worker with a master CLI, unless `masterWorker: false`) and waits until it answers. */
+export async function startLocalHaproxy(options: { masterWorker?: boolean } = {}): Promise<LocalHaproxy> {
+  const masterWorker = options.masterWorker ?? true;
+  const directory = await mkdtemp(join(tmpdir(), 'ha-runtime-haproxy-'));
+  const configPath = join(directory, 'haproxy.cfg');
+  const pidFile = join(directory, 'haproxy.pid');
+  await writeFile(configPath, config(directory));
+  const masterSocket = masterWorker ? join(directory, 'master.sock') : undefined;
+  // -D: it daemonizes, so its output holds no pipe of ours open.
+  const args = [...(masterSocket ? ['-W', '-S', `${masterSocket},mode,600`] : []), '-D', '-p', pidFile, '-f', configPath];
+  await defaultRunner.run('haproxy', args, { stdio: 'ignore', timeoutMs: 10_000 });
+  const pid = Number((await readFile(pidFile, 'utf8')).trim());
+  const adminSocket = join(directory, 'admin.sock');
+  const signal = async (name: 'SIGTERM' | 'SIGKILL') => {
+    try {
+      process.kill(pid, name);
+    } catch {
+      return;
+    }
+    const deadline = Date.now() + 5_000;
+    while (isAlive(pid) && Date.now() < deadline) await sleep(20);
+  };
+  const local: LocalHaproxy = {
+    directory,
+    adminSocket,
+    userSocket: join(directory, 'user.sock'),
+    masterSocket,
+    pid,
+    async stop() {
+      await signal('SIGTERM');
+      if (isAlive(pid)) await signal('SIGKILL');
+      await rm(directory, { recursive: true, force: true });
+    },
+    crash: () => signal('SIGKILL'),
+  };
+  // The worker may still be starting when the master has written its PID file.
+  const deadline = Date.now() + 10_000;
+  for (;;) {
+    const answer = await requestOnce({ kind: 'unix', path: adminSocket }, 'show version', { timeoutMs: 1_000 }).catch(() => undefined);
+    if (answer !== undefined && /^\d+\.\d+/.test(answer)) return local;
+    if (Date.now() >= deadline) {
+      await local.stop();
+      throw new Error(`the local HAProxy in ${directory} did not answer within 10 s`);
+    }
+    await sleep(50);
+  }
+}
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
