@@ -39,8 +39,25 @@ describe('ha-corosync', () => {
     expect((await cli('validate', '--strict', file)).code).toBe(1);
     await writeFile(file, 'totem {\n');
     const broken = await cli('validate', file);
-    expect(broken).toMatchObject({ code: 2, err: `ha-corosync: ${file}:1:1: error MISSING_CLOSE_BRACE: section 'totem' is not closed\n` });
+    expect(broken).toMatchObject({ code: 2, err: `ha-corosync: ${file}:1:1: section 'totem' is not closed\n` });
     expect((await cli('validate', join(scratch, 'missing.conf'))).code).toBe(2);
+  });
+
+  it.each([['show'], ['validate'], ['fmt'], ['add-node', 'node9=10.0.0.9'], ['remove-node', 'node1']])('%s takes --max-bytes and refuses a larger file in one line', async (name, ...rest) => {
+    const file = fixture('pcs-0.11.5/pcs-2nodes.conf');
+    const refused = await cli(name, file, ...rest, '--max-bytes', '100');
+    expect(refused).toMatchObject({ code: 2, out: '' });
+    expect(refused.err).toMatch(/^ha-corosync: [^\n]*pcs-2nodes\.conf: \d+ bytes is more than the limit of 100 bytes [^\n]*--max-bytes[^\n]*\n$/);
+    expect(await cli(name, file, ...rest, '--max-bytes', 'lots')).toMatchObject({ code: 2, err: "ha-corosync: --max-bytes: 'lots' is not a number of bytes (e.g. 16777216, 64MiB)\n" });
+  });
+
+  it('validate folds repeated findings into one line each', async () => {
+    const file = join(scratch, 'repeated.conf');
+    const keys = Array.from({ length: 25 }, (_, i) => `    x_${i}: 1\n`).join('');
+    await writeFile(file, `totem {\n    cluster_name: x\n${keys}}\nnodelist {\n    node {\n        ring0_addr: 10.0.0.1\n        name: a\n        nodeid: 1\n    }\n}\n`);
+    const lines = (await cli('validate', '--no-real-check', file)).out.trimEnd().split('\n');
+    expect(lines).toHaveLength(11);
+    expect(lines.at(-1)).toBe(`${file}:12:5: warning UNKNOWN_KEY: and 15 more like it (UNKNOWN_KEY)`);
   });
 
   it('fmt: canonical layout, --check and --write', async () => {

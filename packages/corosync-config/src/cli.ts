@@ -1,4 +1,5 @@
-import { createFmtCommand, createPackageCli, defineCliCommand, formatDiagnostic, HaError, readTextFile, reportFindings, UsageError, type CliIo } from '@ha/core';
+import { createFmtCommand, createPackageCli, defineCliCommand, parseErrorFromDiagnostic, readTextFile, reportFindings, UsageError, parseMaxBytes, maxBytesArg, type CliIo, type Diagnostic } from '@ha/core';
+import { syntaxCodes } from './codes.js';
 import { addNode, removeNode } from './edit/edits.js';
 import { generate, type LinkOptions } from './generate/generate.js';
 import { toConfig, type CorosyncConfig } from './model/config.js';
@@ -6,23 +7,31 @@ import { safeParse, type CorosyncDocument } from './parse/cst.js';
 import { format } from './print/format.js';
 import { readCorosyncStatus } from './status/read-status.js';
 import { corosyncTools } from './tools.js';
-import { belongsToHost, checkWithCorosync, localIdentity } from './validate/corosync-check.js';
-import { validate } from './validate/rules.js';
+import { checkWithCorosync, localIdentity, namesHost } from './validate/corosync-check.js';
+import { checkConfig } from './validate/rules.js';
 import { writeConfig } from './write.js';
 
 const fileArg = { file: { type: 'positional', description: 'Path of a corosync.conf', required: true } } as const;
 const jsonArg = { json: { type: 'boolean', description: 'Print JSON' } } as const;
-
-async function readDocument(file: string): Promise<{ text: string; document: CorosyncDocument }> {
-  const text = await readTextFile(file);
+async function readDocument(file: string, maxBytes: number | undefined): Promise<{ text: string; document: CorosyncDocument }> {
+  const text = await readTextFile(file, { maxBytes });
   return { text, document: safeParse(text, { file }) };
 }
 
 // A file corosync could not read is an error of its own (exit 2), before any meaning is judged.
-function assertParsable(document: CorosyncDocument): void {
-  const syntax = document.diagnostics.find((finding) => finding.severity === 'error');
-  if (syntax) throw new HaError('PARSE_ERROR', formatDiagnostic(syntax));
+function assertParsable(findings: readonly Diagnostic[]): void {
+  const syntax = findings.find((finding) => finding.severity === 'error' && syntaxCodes.has(finding.code));
+  if (syntax) throw parseErrorFromDiagnostic(syntax);
 }
+
+const fmtCommand = createFmtCommand({
+  fileDescription: fileArg.file.description,
+  format: async (file, { maxBytes }) => {
+    const { text, document } = await readDocument(file, maxBytes);
+    assertParsable(document.diagnostics);
+    return { text, formatted: format(document) };
+  },
+});
 
 function printSummary(config: CorosyncConfig, io: CliIo): void {
   const crypto = config.totem.transport === 'knet' ? `${config.totem.cryptoCipher ?? 'none'}/${config.totem.cryptoHash ?? 'none'}` : 'none';
@@ -62,10 +71,10 @@ export const { command, main } = createPackageCli({
   subCommands: {
     show: defineCliCommand({
       meta: { name: 'show', description: 'A readable summary of a corosync.conf (--json: the typed model)' },
-      args: { ...fileArg, ...jsonArg },
+      args: { ...fileArg, ...jsonArg, ...maxBytesArg },
       async run({ args, io }) {
-        const { document } = await readDocument(args.file);
-        assertParsable(document);
+        const { document } = await readDocument(args.file, parseMaxBytes(args.maxBytes));
+        assertParsable(document.diagnostics);
         const config = toConfig(document);
         if (args.json) io.stdout(`${JSON.stringify(config, null, 2)}\n`);
         else printSummary(config, io);
@@ -77,16 +86,18 @@ export const { command, main } = createPackageCli({
         ...fileArg,
         ...jsonArg,
         strict: { type: 'boolean', description: 'Warnings count as errors' },
-        realCheck: { type: 'boolean', description: 'Run corosync -t when the file belongs to this host (default on)', default: true },
+        realCheck: { type: 'boolean', description: 'Also run the real corosync -t when the file belongs to this host', default: true },
+        ...maxBytesArg,
       },
       async run({ args, io }) {
-        const { text, document } = await readDocument(args.file);
-        assertParsable(document);
-        const findings = validate(document, { file: args.file });
+        // Validated from the text, line by line: no tree of a large file is built.
+        const text = await readTextFile(args.file, { maxBytes: parseMaxBytes(args.maxBytes) });
+        const { findings, nodeNames, nodeAddresses } = checkConfig(text, { file: args.file });
+        assertParsable(findings);
         let realCheck = 'skipped';
         if (args.realCheck !== false && findings.every((finding) => finding.severity !== 'error')) {
           const identity = await localIdentity().catch(() => undefined);
-          if (identity && belongsToHost(toConfig(document), identity)) {
+          if (identity && namesHost(nodeNames, nodeAddresses, identity)) {
             findings.push(...(await checkWithCorosync(text, { file: args.file })));
             realCheck = 'corosync -t';
           }
@@ -94,17 +105,11 @@ export const { command, main } = createPackageCli({
         return reportFindings(io, findings, { json: args.json, strict: args.strict, header: { file: args.file, realCheck } });
       },
     }),
-    fmt: createFmtCommand({
-      fileDescription: fileArg.file.description,
-      format: async (file) => {
-        const { text, document } = await readDocument(file);
-        assertParsable(document);
-        return { text, formatted: format(document) };
-      },
-    }),
+    fmt: fmtCommand,
     generate: defineCliCommand({
       meta: { name: 'generate', description: 'Generate a corosync.conf for a new cluster, as pcs cluster setup writes it: generate --name NAME NODE=ADDR[,ADDR2] …' },
       args: {
+        nodes: { type: 'positional', description: 'The nodes, each with one address per link (nodeids 1, 2 … in this order)', valueHint: 'NODE=ADDR[,ADDR2]', required: true },
         name: { type: 'string', description: 'Cluster name', required: true },
         transport: { type: 'enum', options: ['knet', 'udp', 'udpu'], description: 'Transport (default knet)' },
         cryptoCipher: { type: 'string', description: 'knet crypto cipher (default aes256)' },
@@ -118,7 +123,6 @@ export const { command, main } = createPackageCli({
       },
       async run({ args, io }) {
         const nodes = args._.map(parseNodeSpec);
-        if (nodes.length === 0) throw new UsageError('name at least one node: NODE=ADDR[,ADDR2]');
         const links: Record<number, LinkOptions> = {};
         if (args.link) {
           const match = /^(\d+):(.*)$/.exec(args.link);
@@ -141,13 +145,17 @@ export const { command, main } = createPackageCli({
     }),
     'add-node': defineCliCommand({
       meta: { name: 'add-node', description: 'Add nodes to a corosync.conf in place (atomically, with a backup): add-node FILE NODE=ADDR[,ADDR2] …' },
-      args: { ...fileArg, nodeid: { type: 'string', description: 'nodeid of the (single) new node' } },
+      args: {
+        ...fileArg,
+        nodes: { type: 'positional', description: 'The nodes to add, each with one address per link', valueHint: 'NODE=ADDR[,ADDR2]', required: true },
+        nodeid: { type: 'string', description: 'nodeid of the (single) new node (default: the lowest free one)', valueHint: 'ID' },
+        ...maxBytesArg,
+      },
       async run({ args, io }) {
         const specs = args._.slice(1).map(parseNodeSpec);
-        if (specs.length === 0) throw new UsageError('name at least one node: NODE=ADDR[,ADDR2]');
         if (args.nodeid !== undefined && specs.length > 1) throw new UsageError('--nodeid goes with a single node');
-        const { document } = await readDocument(args.file);
-        assertParsable(document);
+        const { document } = await readDocument(args.file, parseMaxBytes(args.maxBytes));
+        assertParsable(document.diagnostics);
         for (const spec of specs) addNode(document, { ...spec, ...(args.nodeid !== undefined ? { nodeid: Number(args.nodeid) } : {}) });
         const result = await writeConfig(args.file, document);
         io.stdout(`${args.file}: added ${specs.map((spec) => spec.name).join(', ')}${result.backupPath ? ` (previous file in ${result.backupPath})` : ''}\n`);
@@ -155,11 +163,11 @@ export const { command, main } = createPackageCli({
     }),
     'remove-node': defineCliCommand({
       meta: { name: 'remove-node', description: 'Remove nodes from a corosync.conf in place (atomically, with a backup)' },
-      args: { ...fileArg, node: { type: 'positional', description: 'Node name', required: true } },
+      args: { ...fileArg, node: { type: 'positional', description: 'Names of the nodes to remove', valueHint: 'NODE', required: true }, ...maxBytesArg },
       async run({ args, io }) {
         const names = args._.slice(1);
-        const { document } = await readDocument(args.file);
-        assertParsable(document);
+        const { document } = await readDocument(args.file, parseMaxBytes(args.maxBytes));
+        assertParsable(document.diagnostics);
         for (const name of names) removeNode(document, name);
         const result = await writeConfig(args.file, document);
         io.stdout(`${args.file}: removed ${names.join(', ')}${result.backupPath ? ` (previous file in ${result.backupPath})` : ''}\n`);

@@ -43,7 +43,24 @@ export type CorosyncCode =
   | 'TWO_NODE_WITH_QDEVICE'
   | 'LAST_MAN_STANDING_WITHOUT_WAIT_FOR_ALL'
   | 'QUORUM_PROVIDER'
-  | 'CONFIG_CHECK_FAILED';
+  | 'CONFIG_CHECK_FAILED'
+  // Tool output that is not what it should be (the `reason` of a ParseError).
+  | 'NOT_CFGTOOL_OUTPUT'
+  | 'NOT_QUORUMTOOL_OUTPUT';
 
 /** A finding about a corosync.conf. */
 export type CorosyncDiagnostic = Diagnostic<CorosyncCode>;
+
+/** The codes of syntax findings: with one of them as an error, corosync cannot read the file. */
+export const syntaxCodes: ReadonlySet<string> = new Set<CorosyncCode>([
+  'LINE_TOO_LONG',
+  'BINARY_CONTENT',
+  'MISSING_SECTION_NAME',
+  'TEXT_AFTER_OPEN_BRACE',
+  'TEXT_AROUND_CLOSE_BRACE',
+  'NOT_A_STATEMENT',
+  'EMPTY_KEY',
+  'UNEXPECTED_CLOSE_BRACE',
+  'MISSING_CLOSE_BRACE',
+  'UNTERMINATED_QUOTE',
+]);

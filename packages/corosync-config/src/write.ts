@@ -1,13 +1,15 @@
+import { stat } from 'node:fs/promises';
 import { dirname } from 'node:path';
-import { HaError, installFile, type InstallResult, type Runner } from '@ha/core';
-import { toConfig } from './model/config.js';
-import { safeParse, type CorosyncDocument } from './parse/cst.js';
+import { installFile, type InstallResult, type Runner } from '@ha/core';
+import { ConfigRejectedError } from './errors.js';
+import type { CorosyncDocument } from './parse/cst.js';
 import { serialize } from './print/serialize.js';
-import { belongsToHost, checkWithCorosync, localIdentity } from './validate/corosync-check.js';
-import { validate } from './validate/rules.js';
+import { checkWithCorosync, localIdentity, namesHost } from './validate/corosync-check.js';
+import { checkConfig } from './validate/rules.js';
 
 /** How `writeConfig` checks and installs. */
 export interface WriteConfigOptions {
+  /** Runs `hostname`, `ip` and `corosync -t` (a lab node's runner checks there). Default: this host. */
   runner?: Runner;
   /** Also run the real `corosync -t` when the file belongs to this host. Default true. */
   realCheck?: boolean;
@@ -18,26 +20,29 @@ export interface WriteConfigOptions {
 /**
  * Writes a corosync.conf atomically (temp file, fsync, rename) after checking
  * it: any error finding of our own validation or of the real `corosync -t`
- * refuses the write and leaves the current file as it was.
+ * refuses the write with a `ConfigRejectedError` (carrying the findings) and
+ * leaves the current file as it was. The file keeps its mode, owner and group;
+ * a new file gets 0644, as pcs writes it.
  */
 export async function writeConfig(path: string, input: CorosyncDocument | string, options: WriteConfigOptions = {}): Promise<InstallResult> {
   const text = typeof input === 'string' ? input : serialize(input);
+  // installFile keeps an existing file's attributes; only a new one is given a mode (else the umask would pick it).
+  const exists = await stat(path).then(
+    () => true,
+    () => false,
+  );
   return installFile(path, text, {
-    mode: 0o644,
+    ...(exists ? {} : { mode: 0o644 }),
     backupPath: options.backupPath ?? `${path}.bak`,
     validate: async () => {
-      const findings = validate(text, { file: path }).filter((finding) => finding.severity === 'error');
-      if (options.realCheck !== false && findings.length === 0) {
-        const config = toConfig(safeParse(text));
-        if (belongsToHost(config, await localIdentity(options.runner))) {
-          // Checked beside the target: a folder the runner (a lab node, say) sees too.
-          findings.push(...(await checkWithCorosync(text, { file: path, tempDirectory: dirname(path), ...(options.runner ? { runner: options.runner } : {}) })).filter((finding) => finding.severity === 'error'));
-        }
+      const check = checkConfig(text, { file: path });
+      const findings = check.findings.filter((finding) => finding.severity === 'error');
+      if (options.realCheck !== false && findings.length === 0 && namesHost(check.nodeNames, check.nodeAddresses, await localIdentity(options.runner))) {
+        // Checked beside the target: a folder the runner (a lab node, say) sees too.
+        const real = await checkWithCorosync(text, { file: path, tempDirectory: dirname(path), ...(options.runner ? { runner: options.runner } : {}) });
+        findings.push(...real.filter((finding) => finding.severity === 'error'));
       }
-      const first = findings[0];
-      if (first) {
-        throw new HaError('VALIDATION_ERROR', `${path}: not written: ${first.line}:${first.column}: ${first.message}${findings.length > 1 ? ` (and ${findings.length - 1} more)` : ''}`);
-      }
+      if (findings.length > 0) throw new ConfigRejectedError(path, findings);
     },
   });
 }

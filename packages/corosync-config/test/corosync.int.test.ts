@@ -2,7 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { CommandError, createRunner, type Runner } from '@ha/core';
+import { createRunner, type CommandError, type Runner } from '@ha/core';
 import { labPaths, waitFor } from '@ha/lab';
 import { useLabCluster } from '@ha/lab/vitest';
 import { checkWithCorosync, generate, migrateToKnet, parse, readCorosyncStatus, serialize, setOption, writeConfig } from '../src/index.js';

@@ -1,9 +1,10 @@
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { existsSync } from 'node:fs';
+import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { runCliCaptured } from '@ha/core';
-import { fixturesDirectory } from '../test/fixtures.js';
+import { fixture, fixturesDirectory } from '../test/fixtures.js';
 import { command } from './cli.js';
 
 const scratch = await mkdtemp(join(tmpdir(), 'ha-drbd-cli-'));
@@ -57,6 +58,69 @@ describe('ha-drbd status --from', () => {
   });
 });
 
+describe('ha-drbd status: wrong input is an error, never a verdict', () => {
+  it('--from /etc/hosts (or any text not a DRBD status): exit 2, one line naming where', async () => {
+    const hosts = join(scratch, 'hosts');
+    await writeFile(hosts, '127.0.0.1\tlocalhost\n::1\tlocalhost ip6-localhost\n');
+    // It once printed `127.0.0.1 Unknown: healthy` and exited 0.
+    const result = await run(['status', '--from', hosts]);
+    expect(result).toMatchObject({ code: 2, out: '', err: `ha-drbd: ${hosts}:1:11: not drbdadm status output: expected key:value, got 'localhost'\n` });
+    if (existsSync('/etc/hosts')) expect(await run(['status', '--from', '/etc/hosts'])).toMatchObject({ code: 2, out: '' });
+    const empty = join(scratch, 'empty.txt');
+    await writeFile(empty, '');
+    expect((await run(['status', '--from', empty])).err).toMatch(/^ha-drbd: .*empty\.txt:1:1: not a DRBD status: the text is empty/);
+  });
+
+  it('a value DRBD does not report is not healthy: exit 1, and the reason says which', async () => {
+    const truncated = join(scratch, 'truncated.txt');
+    await writeFile(truncated, 'r0 role:"Primary\n  disk:UpToDate\n');
+    const result = await run(['status', '--from', truncated]);
+    expect(result.code).toBe(1);
+    expect(result.out).toBe('r0 "Primary: degraded\n  volume 0: UpToDate\n  - its role \'"Primary\' is not a DRBD role\n');
+  });
+
+  it('--max-bytes: a larger capture is refused in one line, with the limit; a bad number is a usage error', async () => {
+    const file = capture('drbd-9/status-connected.json');
+    const result = await run(['status', '--from', file, '--max-bytes', '100']);
+    expect(result.code).toBe(2);
+    expect(result.err).toMatch(/^ha-drbd: .*status-connected\.json: [\d,]+ bytes is more than the limit of 100 bytes \(raise it with the maxBytes option \(--max-bytes in the CLIs\)\)\n$/);
+    expect((await run(['status', '--from', file, '--max-bytes', '100000'])).code).toBe(0);
+    expect(await run(['status', '--from', file, '--max-bytes', 'lots'])).toMatchObject({ code: 2, err: "ha-drbd: --max-bytes: 'lots' is not a number of bytes (e.g. 16777216, 64MiB)\n" });
+    const res = join(scratch, 'limit.res');
+    await writeFile(res, 'resource r0 {\n  on a { address 10.0.0.1:7789; }\n  on b { address 10.0.0.2:7789; }\n}\n');
+    for (const verb of ['show', 'validate']) expect((await run([verb, res, '--max-bytes', '10'])).err).toMatch(/is more than the limit of 10 bytes/);
+  });
+
+  it('--watch on this machine: the real drbdsetup events2 cannot reach DRBD: DrbdUnavailableError in one line, exit 2', async () => {
+    const result = await run(['status', '--watch']);
+    expect(result).toMatchObject({ code: 2, out: '' });
+    expect(result.err).toMatch(/^ha-drbd: DRBD is not available here: the drbd kernel module is not loaded \(drbdsetup events2 --now --timestamps --statistics exited with code 20: /);
+    expect(result.err.trim().split('\n')).toHaveLength(1);
+  });
+
+  it('--watch prints the initial state once, then each change (a stand-in drbdsetup on PATH replays a capture)', async () => {
+    const bin = join(scratch, 'fake-bin');
+    await mkdir(bin, { recursive: true });
+    const events = join(scratch, 'events.txt');
+    await writeFile(events, fixture('drbd-9/events2-replay.txt'));
+    await writeFile(join(bin, 'drbdsetup'), `#!/bin/sh\nexec cat '${events}'\n`, { mode: 0o755 });
+    const path = process.env.PATH;
+    process.env.PATH = `${bin}:${path ?? ''}`;
+    try {
+      const result = await run(['status', '--watch']);
+      expect(result.code).toBe(0);
+      const headers = result.out.split('\n').filter((line) => line.startsWith('--- '));
+      // The five `exists` lines of the initial dump are that one state, not five.
+      expect(headers[0]).toBe('--- current state');
+      expect(headers.filter((line) => / exists /.test(line))).toEqual([]);
+      expect(headers).toHaveLength(1 + 12);
+      expect(result.err.split('\n').filter(Boolean)).toEqual(['ha-drbd: skipped line 10: not an events2 line (expected VERB OBJECT key:value …)', 'ha-drbd: skipped line 20: not an events2 line (expected VERB OBJECT key:value …)']);
+    } finally {
+      process.env.PATH = path;
+    }
+  });
+});
+
 describe('ha-drbd gen, show, validate', () => {
   it("generates the seed's resource, which shows and validates clean", async () => {
     const file = join(scratch, 'drbd0.res');
@@ -85,7 +149,7 @@ describe('ha-drbd gen, show, validate', () => {
     await writeFile(broken, 'resource r0 {\n  on a { address 10.0.0.1:7789; }\n');
     const result = await run(['validate', broken]);
     expect(result.code).toBe(2);
-    expect(result.err).toBe(`ha-drbd: ${broken}:1:1: error MISSING_CLOSE_BRACE: 'resource r0' is never closed (missing '}'; drbdadm would not notice)\n`);
+    expect(result.err).toBe(`ha-drbd: ${broken}:1:1: 'resource r0' is never closed (missing '}'; drbdadm would not notice)\n`);
     expect((await run(['validate', scratch])).code).toBe(2);
   });
 

@@ -1,15 +1,15 @@
 import { hostname } from 'node:os';
-import { createPackageCli, defineCliCommand, formatDiagnostic, formatDuration, HaError, readTextFile, reportFindings, UsageError, writeFileAtomic, type CliCommand, type CliIo } from '@ha/core';
+import { createPackageCli, defineCliCommand, formatDuration, HaError, parseErrorFromDiagnostic, reportFindings, UsageError, writeFileAtomic, parseMaxBytes, maxBytesArg, type CliCommand, type CliIo } from '@ha/core';
 import { buildResource } from './build/builder.js';
 import { Drbdadm, type DrbdadmVerb } from './commands/drbdadm.js';
+import { loadDrbdConfig, type LoadedDrbdConfig } from './load/load-config.js';
 import { toDrbdConfig } from './model/config.js';
-import { safeParse, type DrbdDocument } from './parse/cst.js';
 import { watchEvents2 } from './status/events2.js';
 import { evaluateDrbdHealth, type DrbdHealth } from './status/health.js';
 import type { DrbdStatus } from './status/model.js';
 import { readDrbdStatus, readDrbdStatusFile } from './status/read.js';
 import { drbdTools } from './tools.js';
-import { checkWithDrbdadm } from './validate/drbdadm-check.js';
+import { checkFileWithDrbdadm } from './validate/drbdadm-check.js';
 import { validateDrbd } from './validate/rules.js';
 
 const jsonArg = { json: { type: 'boolean', description: 'Print JSON' } } as const;
@@ -19,14 +19,14 @@ function toJson(value: unknown): string {
   return JSON.stringify(value, (_key, entry: unknown) => (typeof entry === 'bigint' ? entry.toString() : entry), 2);
 }
 
-async function readDocument(file: string): Promise<{ text: string; document: DrbdDocument }> {
-  const text = await readTextFile(file);
-  return { text, document: safeParse(text, { file }) };
-}
-
-function assertParsable(document: DrbdDocument): void {
-  const syntax = document.diagnostics.find((finding) => finding.severity === 'error');
-  if (syntax) throw new HaError('PARSE_ERROR', formatDiagnostic(syntax));
+/** The file and what it includes, parsed; a syntax error in any of them is the command's error (exit 2). */
+async function loadParsable(file: string, maxBytes: string | undefined): Promise<LoadedDrbdConfig> {
+  const loaded = await loadDrbdConfig(file, { maxBytes: parseMaxBytes(maxBytes) });
+  for (const document of loaded.documents) {
+    const syntax = document.diagnostics.find((finding) => finding.severity === 'error');
+    if (syntax) throw parseErrorFromDiagnostic(syntax);
+  }
+  return loaded;
 }
 
 function bar(percent: number, width = 20): string {
@@ -34,21 +34,33 @@ function bar(percent: number, width = 20): string {
   return `[${'='.repeat(Math.max(0, filled - 1))}${filled > 0 ? '>' : ''}${' '.repeat(width - filled)}]`;
 }
 
+// `health` is `evaluateDrbdHealth(status)`: its resources are the status's, in order.
 function printStatus(status: DrbdStatus, health: DrbdHealth, io: CliIo): void {
   if (status.resources.length === 0) io.stdout('no DRBD resources\n');
-  for (const resource of status.resources) {
-    const verdict = health.resources.find((entry) => entry.name === resource.name);
-    io.stdout(`${resource.name} ${resource.role}${resource.nodeId !== undefined ? ` (node-id ${resource.nodeId})` : ''}${resource.suspended ? ` SUSPENDED (${resource.suspendedReasons.join(', ')})` : ''}: ${verdict?.state ?? 'unknown'}\n`);
-    for (const device of resource.devices) io.stdout(`  volume ${device.volume}${device.minor !== undefined ? ` minor ${device.minor}` : ''}: ${device.diskState}${device.client ? ' (client)' : ''}${device.quorum === false ? ' NO QUORUM' : ''}\n`);
+  // Written a batch of lines at a time: one write per line is slow for thousands of resources.
+  let lines: string[] = [];
+  const print = (line: string) => {
+    lines.push(line);
+    if (lines.length >= 1024) flush();
+  };
+  const flush = () => {
+    if (lines.length > 0) io.stdout(`${lines.join('\n')}\n`);
+    lines = [];
+  };
+  status.resources.forEach((resource, index) => {
+    const verdict = health.resources[index];
+    print(`${resource.name} ${resource.role}${resource.nodeId !== undefined ? ` (node-id ${resource.nodeId})` : ''}${resource.suspended ? ` SUSPENDED (${resource.suspendedReasons.join(', ')})` : ''}: ${verdict?.state ?? 'unknown'}`);
+    for (const device of resource.devices) print(`  volume ${device.volume}${device.minor !== undefined ? ` minor ${device.minor}` : ''}: ${device.diskState}${device.client ? ' (client)' : ''}${device.quorum === false ? ' NO QUORUM' : ''}`);
     for (const connection of resource.connections) {
-      io.stdout(`  ${connection.name} ${connection.connectionState} ${connection.peerRole}\n`);
+      print(`  ${connection.name} ${connection.connectionState} ${connection.peerRole}`);
       for (const peer of connection.peerDevices) {
         const progress = peer.percentInSync !== undefined && peer.replicationState !== 'Established' ? ` ${bar(peer.percentInSync)} ${peer.percentInSync.toFixed(1)}%${peer.etaSeconds !== undefined ? ` eta ${formatDuration(peer.etaSeconds * 1000)}` : ''}` : '';
-        io.stdout(`    volume ${peer.volume}: ${peer.replicationState}, peer ${peer.peerDiskState}${progress}\n`);
+        print(`    volume ${peer.volume}: ${peer.replicationState}, peer ${peer.peerDiskState}${progress}`);
       }
     }
-    for (const reason of verdict?.reasons ?? []) io.stdout(`  - ${reason}\n`);
-  }
+    for (const reason of verdict?.reasons ?? []) print(`  - ${reason}`);
+  });
+  flush();
 }
 
 function verbCommand(verb: DrbdadmVerb, description: string, extra: Record<string, { type: 'boolean' | 'string'; description: string }> = {}): CliCommand<any> {
@@ -84,7 +96,8 @@ export const { command, main } = createPackageCli({
         resource: { type: 'positional', description: 'Only this resource', required: false },
         ...jsonArg,
         watch: { type: 'boolean', description: 'Follow drbdsetup events2 and print each change (Ctrl-C ends)' },
-        from: { type: 'string', description: 'A saved `drbdsetup status --json`, `drbdadm status` or /proc/drbd capture' },
+        from: { type: 'string', valueHint: 'FILE', description: 'A saved `drbdsetup status --json`, `drbdadm status`, /proc/drbd or `drbdsetup events2 --now` capture' },
+        ...maxBytesArg,
       },
       async run({ args, io }) {
         const only = args.resource as string | undefined;
@@ -95,7 +108,8 @@ export const { command, main } = createPackageCli({
           process.once('SIGINT', () => controller.abort());
           for await (const item of watchEvents2({ signal: controller.signal })) {
             if (item.type === 'warning') io.stderr(`ha-drbd: skipped line ${item.lineNumber}: ${item.message}\n`);
-            else if (item.type === 'initialized' || (item.type === 'event' && (only === undefined || item.event.resource === only))) {
+            // The initial `exists` events are the state `initialized` prints once; then each change.
+            else if (item.type === 'initialized' || (item.type === 'event' && item.event.verb !== 'exists' && (only === undefined || item.event.resource === only))) {
               const status = pick(item.status);
               io.stdout(`--- ${item.type === 'event' ? `${item.event.timestamp ?? ''} ${item.event.verb} ${item.event.object} ${item.event.resource}` : 'current state'}\n`);
               printStatus(status, evaluateDrbdHealth(status), io);
@@ -103,7 +117,7 @@ export const { command, main } = createPackageCli({
           }
           return 0;
         }
-        const status = pick(args.from ? await readDrbdStatusFile(args.from) : await readDrbdStatus(only ? { resource: only } : {}));
+        const status = pick(args.from ? await readDrbdStatusFile(args.from, { maxBytes: parseMaxBytes(args.maxBytes) }) : await readDrbdStatus(only ? { resource: only } : {}));
         if (only && status.resources.length === 0) throw new HaError('NOT_FOUND', `no DRBD resource '${only}'`);
         const health = evaluateDrbdHealth(status);
         if (args.json) io.stdout(`${toJson({ ...status, health })}\n`);
@@ -113,11 +127,10 @@ export const { command, main } = createPackageCli({
     }),
     show: defineCliCommand({
       meta: { name: 'show', description: 'The resources of a drbd.conf or .res file (--json: the typed model)' },
-      args: { file: { type: 'positional', description: 'drbd.conf or a .res file', required: true }, ...jsonArg },
+      args: { file: { type: 'positional', valueHint: 'FILE', description: 'drbd.conf or a .res file (with the files it includes)', required: true }, ...jsonArg, ...maxBytesArg },
       async run({ args, io }) {
-        const { document } = await readDocument(args.file);
-        assertParsable(document);
-        const config = toDrbdConfig(document);
+        const { documents } = await loadParsable(args.file, args.maxBytes);
+        const config = toDrbdConfig(documents);
         if (args.json) {
           io.stdout(`${toJson(config)}\n`);
           return;
@@ -137,17 +150,23 @@ export const { command, main } = createPackageCli({
     validate: defineCliCommand({
       meta: { name: 'validate', description: 'Check a resource file (our rules, then the real drbdadm dump); exit 0 clean, 1 on an error finding, 2 unreadable' },
       args: {
-        file: { type: 'positional', description: 'drbd.conf or a .res file', required: true },
+        file: { type: 'positional', valueHint: 'FILE', description: 'drbd.conf or a .res file (with the files it includes, relative to it)', required: true },
         ...jsonArg,
         strict: { type: 'boolean', description: 'Warnings count as errors' },
-        host: { type: 'string', description: "This host's name (default: the machine's), to check each resource is defined for it" },
+        host: { type: 'string', valueHint: 'NAME', description: "This host's name (default: the machine's), to check each resource is defined for it" },
         realCheck: { type: 'boolean', description: 'Also run drbdadm -c FILE dump (default on; --no-real-check to skip)', default: true },
+        ...maxBytesArg,
       },
       async run({ args, io }) {
-        const { document } = await readDocument(args.file);
-        assertParsable(document);
-        const findings = validateDrbd(document, { host: args.host ?? hostname() });
-        if (args.realCheck !== false) findings.push(...(await checkWithDrbdadm(document)).findings);
+        const { documents, findings: includeFindings } = await loadParsable(args.file, args.maxBytes);
+        const findings = [...includeFindings, ...validateDrbd(documents, { host: args.host ?? hostname() })];
+        if (args.realCheck !== false) {
+          // The file itself, where it is: drbdadm reads its includes relative to it.
+          const real = await checkFileWithDrbdadm(args.file);
+          // drbdadm's "Failed to open include file" for an include we already reported.
+          const reported = new Set(includeFindings.map((finding) => `${finding.file}:${finding.line}`));
+          findings.push(...real.findings.filter((finding) => !reported.has(`${finding.file}:${finding.line}`)));
+        }
         return reportFindings(io, findings, { json: args.json, strict: args.strict, header: { file: args.file } });
       },
     }),

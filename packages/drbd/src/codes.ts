@@ -27,7 +27,10 @@ export type DrbdCode =
   | 'UNKNOWN_HOST'
   | 'NOT_FOR_THIS_HOST'
   | 'TOO_FEW_HOSTS'
+  // Includes.
+  | 'INCLUDE_NOT_FOUND'
   // The real drbdadm.
   | 'DRBDADM_ERROR';
 
+/** A finding of @ha/drbd's parser or checks (or drbdadm's, mapped): core's `Diagnostic` with a `DrbdCode`. */
 export type DrbdDiagnostic = Diagnostic<DrbdCode>;

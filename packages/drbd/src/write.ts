@@ -6,6 +6,7 @@ import { checkFileWithDrbdadm } from './validate/drbdadm-check.js';
 export interface WriteDrbdOptions {
   /** Check the new file with the real `drbdadm -c FILE dump` first (default true). */
   check?: boolean;
+  /** Runs drbdadm for the check (default: core's `defaultRunner`). */
   runner?: Runner;
   /** SHA-256 of the content the change was based on: a stale read is refused. */
   expectedSha256?: string | null;

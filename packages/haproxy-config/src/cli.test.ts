@@ -1,6 +1,8 @@
+import { existsSync } from 'node:fs';
 import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import { runCliCaptured } from '@ha/core';
 import { command } from './cli.js';
@@ -99,10 +101,17 @@ describe('ha-haproxy-config', () => {
     const cases: [string[], RegExp][] = [
       [['validate', join(scratch, 'missing.cfg')], /^ha-haproxy-config: .*missing\.cfg: cannot read: ENOENT/],
       [['fmt', scratch], /^ha-haproxy-config: .*: cannot read: it is a directory\n$/],
-      [['show', await seedFile('quote.cfg', 'global\n    log "127.0.0.1\n')], /^ha-haproxy-config: .*quote\.cfg:2:9: error UNTERMINATED_QUOTE: unterminated double quote\n$/],
-      [['validate', await seedFile('orphan.cfg', 'maxconn 1\nglobal\n')], /^ha-haproxy-config: .*orphan\.cfg:1:1: error DIRECTIVE_OUTSIDE_SECTION: 'maxconn' before any section\n$/],
-      [['validate', await seedFile('if.cfg', '.if defined(X)\nglobal\n')], /UNTERMINATED_CONDITIONAL/],
-      [['validate', await seedFile('junk.cfg', 'global\n\0\0\0\n')], /BINARY_CONTENT/],
+      // A ParseError: FILE:LINE:COLUMN: the parser's message.
+      [['show', await seedFile('quote.cfg', 'global\n    log "127.0.0.1\n')], /^ha-haproxy-config: .*quote\.cfg:2:9: unterminated double quote\n$/],
+      [['validate', await seedFile('orphan.cfg', 'maxconn 1\nglobal\n')], /^ha-haproxy-config: .*orphan\.cfg:1:1: 'maxconn' before any section\n$/],
+      [['fmt', await seedFile('fmtquote.cfg', 'global\n    log "x\n')], /^ha-haproxy-config: .*fmtquote\.cfg:2:9: unterminated double quote\n$/],
+      [['validate', await seedFile('limit.cfg'), '--max-bytes', '100'], /^ha-haproxy-config: .*limit\.cfg: \d+ bytes is more than the limit of 100 bytes \(raise it with .*--max-bytes.*\)\n$/],
+      [['fmt', await seedFile('limit2.cfg'), '--max-bytes', '100'], /limit of 100 bytes/],
+      [['show', await seedFile('limit3.cfg'), '--max-bytes', '100'], /limit of 100 bytes/],
+      [['add-server', await seedFile('limit4.cfg'), 'servers', 'x', '1.2.3.4:80', '--max-bytes', '100'], /limit of 100 bytes/],
+      [['validate', await seedFile('limit5.cfg'), '--max-bytes', 'lots'], /--max-bytes: 'lots' is not a number of bytes/],
+      [['validate', await seedFile('if.cfg', '.if defined(X)\nglobal\n')], /if\.cfg:1:1: '\.if' block opened here has no '\.endif'\n$/],
+      [['validate', await seedFile('junk.cfg', 'global\n\0\0\0\n')], /junk\.cfg:2:1: the line contains a NUL byte/],
       [['add-server', await seedFile('nobackend.cfg'), 'nope', 'x', '1.2.3.4:80'], /^ha-haproxy-config: no backend named 'nope' in .*\n$/],
       [['set-server', await seedFile('noopt.cfg'), 'servers', 'web1'], /^ha-haproxy-config: give --address, new options, or both\n$/],
     ];
@@ -112,6 +121,24 @@ describe('ha-haproxy-config', () => {
       expect(result.err, argv.join(' ')).toMatch(message);
       expect(result.err.split('\n').length, argv.join(' ')).toBe(2);
     }
+  });
+
+  it("validate --strict: Debian's stock haproxy.cfg is clean (ca-base, crt-base, ssl-default-bind-* …), with the real haproxy -c", async () => {
+    const stock = fileURLToPath(new URL('../test/fixtures/haproxy/2.6.12/debian-haproxy.cfg', import.meta.url));
+    expect(await run(['validate', '--strict', stock])).toMatchObject({ code: 0, out: '', err: '' });
+  });
+
+  it.skipIf(!existsSync('/etc/haproxy/haproxy.cfg'))('validate --strict /etc/haproxy/haproxy.cfg, as installed, exits 0', async () => {
+    expect(await run(['validate', '--strict', '/etc/haproxy/haproxy.cfg'])).toMatchObject({ code: 0, out: '' });
+  });
+
+  it('validate of an empty file warns that HAProxy will not start (exit 0; --strict: 1)', async () => {
+    const path = await seedFile('empty.cfg', '');
+    const result = await run(['validate', path]);
+    expect(result.code).toBe(0);
+    expect(result.out).toContain(`${path}:1:1: warning NO_LISTENER: nothing listens`);
+    expect(result.out).toContain(`${path}:1:1: warning HAPROXY_WARNING: haproxy -c: the configuration has no error but HAProxy will not start`);
+    expect((await run(['validate', path, '--strict', '--no-real-check'])).code).toBe(1);
   });
 
   it('validates a split configuration directory as haproxy -f reads it', async () => {

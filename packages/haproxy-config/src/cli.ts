@@ -1,4 +1,4 @@
-import { createFmtCommand, createPackageCli, defineCliCommand, formatDiagnostic, HaError, reportFindings, UsageError, type CliIo } from '@ha/core';
+import { createFmtCommand, createPackageCli, defineCliCommand, HaError, maxBytesArg, parseMaxBytes, reportFindings, throwOnErrors, UsageError, type CliIo } from '@ha/core';
 import { addServer, removeServer, setServer } from './edit/edits.js';
 import { install, readConfigFile, type ReloadMethod } from './install.js';
 import { effective, toConfig } from './model/build.js';
@@ -10,26 +10,26 @@ import { haproxyConfigTools } from './tools.js';
 import { checkWithHaproxy } from './validate/haproxy-check.js';
 import { validate } from './validate/rules.js';
 
-const fileArg = { file: { type: 'positional', description: 'haproxy.cfg (or a directory of *.cfg, as haproxy -f reads it)', required: true } } as const;
+const fileArg = { file: { type: 'positional', description: 'haproxy.cfg (or a directory of *.cfg, as haproxy -f reads it)', valueHint: 'FILE', required: true } } as const;
 const jsonArg = { json: { type: 'boolean', description: 'Print JSON' } } as const;
 const installArgs = {
-  reload: { type: 'string', description: "Command that reloads HAProxy after the file is in place, e.g. 'systemctl reload haproxy' (split on blanks, no shell)" },
-  masterSocket: { type: 'string', description: "Reload through HAProxy's master CLI socket instead, and confirm a new worker took over" },
+  reload: { type: 'string', description: "Command that reloads HAProxy after the file is in place, e.g. 'systemctl reload haproxy' (split on blanks, no shell)", valueHint: 'CMD' },
+  masterSocket: { type: 'string', description: "Reload through HAProxy's master CLI socket instead, and confirm a new worker took over", valueHint: 'PATH' },
   check: { type: 'boolean', description: 'Check with the real haproxy -c first (default on; --no-check to skip)', default: true },
+  ...maxBytesArg,
 } as const;
 
-async function readDocuments(path: string): Promise<HaproxyDocument[]> {
-  const documents = await loadConfig([path]);
+const maxBytesOf = (args: { maxBytes?: string | undefined }) => parseMaxBytes(args.maxBytes);
+
+async function readDocuments(path: string, maxBytes: number | undefined): Promise<HaproxyDocument[]> {
+  const documents = await loadConfig([path], { maxBytes });
   if (documents.length === 0) throw new HaError('NOT_FOUND', `${path}: no *.cfg files in this directory`);
   return documents;
 }
 
-// A file that does not parse is an error of its own (exit 2), before any meaning is judged.
+// A file that does not parse is an error of its own (a ParseError, exit 2), before any meaning is judged.
 function assertParsable(documents: readonly HaproxyDocument[]): void {
-  for (const document of documents) {
-    const syntax = document.diagnostics.find((finding) => finding.severity === 'error');
-    if (syntax) throw new HaError('PARSE_ERROR', formatDiagnostic(syntax));
-  }
+  for (const document of documents) throwOnErrors(document.diagnostics);
 }
 
 function reloadOf(args: { reload?: string | undefined; masterSocket?: string | undefined }): ReloadMethod | undefined {
@@ -44,8 +44,8 @@ function reloadOf(args: { reload?: string | undefined; masterSocket?: string | u
 }
 
 /** Reads the file, applies an edit, and installs the result safely (lock, stale check, haproxy -c, backup, reload). */
-async function editInPlace(args: { file: string; reload?: string | undefined; masterSocket?: string | undefined; check?: boolean | undefined }, io: CliIo, describe: string, edit: (document: HaproxyDocument) => void): Promise<void> {
-  const { document, sha256 } = await readConfigFile(args.file);
+async function editInPlace(args: { file: string; reload?: string | undefined; masterSocket?: string | undefined; check?: boolean | undefined; maxBytes?: string | undefined }, io: CliIo, describe: string, edit: (document: HaproxyDocument) => void): Promise<void> {
+  const { document, sha256 } = await readConfigFile(args.file, { maxBytes: maxBytesOf(args) });
   assertParsable([document]);
   edit(document);
   const reload = reloadOf(args);
@@ -93,9 +93,10 @@ export const { command, main } = createPackageCli({
         ...jsonArg,
         strict: { type: 'boolean', description: 'Warnings count as errors' },
         realCheck: { type: 'boolean', description: 'Also run haproxy -c (default on; --no-real-check to skip)', default: true },
+        ...maxBytesArg,
       },
       async run({ args, io }) {
-        const documents = await readDocuments(args.file);
+        const documents = await readDocuments(args.file, maxBytesOf(args));
         assertParsable(documents);
         const findings = validate(documents);
         let realCheck = 'skipped';
@@ -108,18 +109,18 @@ export const { command, main } = createPackageCli({
       },
     }),
     fmt: createFmtCommand({
-      fileDescription: fileArg.file.description,
-      format: async (file) => {
-        const { text, document } = await readConfigFile(file);
+      fileDescription: 'haproxy.cfg',
+      format: async (file, { maxBytes }) => {
+        const { text, document } = await readConfigFile(file, { maxBytes });
         assertParsable([document]);
         return { text, formatted: format(document) };
       },
     }),
     show: defineCliCommand({
       meta: { name: 'show', description: 'Frontends → backends → servers as a tree (--json: the typed model)' },
-      args: { ...fileArg, ...jsonArg },
+      args: { ...fileArg, ...jsonArg, ...maxBytesArg },
       async run({ args, io }) {
-        const documents = await readDocuments(args.file);
+        const documents = await readDocuments(args.file, maxBytesOf(args));
         assertParsable(documents);
         const config = toConfig(documents);
         if (args.json) io.stdout(`${JSON.stringify(config, null, 2)}\n`);
@@ -130,9 +131,9 @@ export const { command, main } = createPackageCli({
       meta: { name: 'add-server', description: 'add-server FILE BACKEND NAME ADDRESS [OPTIONS…], e.g. add-server haproxy.cfg servers web3 192.168.1.12:80 check' },
       args: {
         ...fileArg,
-        backend: { type: 'positional', description: 'Backend name', required: true },
-        name: { type: 'positional', description: 'Server name', required: true },
-        address: { type: 'positional', description: 'ADDRESS[:PORT]', required: true },
+        backend: { type: 'positional', description: 'Backend name', valueHint: 'BACKEND', required: true },
+        name: { type: 'positional', description: 'Server name', valueHint: 'NAME', required: true },
+        address: { type: 'positional', description: 'ADDRESS[:PORT]', valueHint: 'ADDRESS', required: true },
         ...installArgs,
       },
       async run({ args, io }) {
@@ -142,7 +143,7 @@ export const { command, main } = createPackageCli({
     }),
     'remove-server': defineCliCommand({
       meta: { name: 'remove-server', description: 'remove-server FILE BACKEND NAME' },
-      args: { ...fileArg, backend: { type: 'positional', description: 'Backend name', required: true }, name: { type: 'positional', description: 'Server name', required: true }, ...installArgs },
+      args: { ...fileArg, backend: { type: 'positional', description: 'Backend name', valueHint: 'BACKEND', required: true }, name: { type: 'positional', description: 'Server name', valueHint: 'NAME', required: true }, ...installArgs },
       async run({ args, io }) {
         await editInPlace(args, io, `removed server ${args.backend}/${args.name}`, (document) => removeServer(document, args.backend, args.name));
       },
@@ -151,9 +152,9 @@ export const { command, main } = createPackageCli({
       meta: { name: 'set-server', description: 'set-server FILE BACKEND NAME [--address A] [OPTIONS…]: new options replace the old ones (none given: they stay)' },
       args: {
         ...fileArg,
-        backend: { type: 'positional', description: 'Backend name', required: true },
-        name: { type: 'positional', description: 'Server name', required: true },
-        address: { type: 'string', description: 'New ADDRESS[:PORT]' },
+        backend: { type: 'positional', description: 'Backend name', valueHint: 'BACKEND', required: true },
+        name: { type: 'positional', description: 'Server name', valueHint: 'NAME', required: true },
+        address: { type: 'string', description: 'New ADDRESS[:PORT]', valueHint: 'ADDRESS' },
         ...installArgs,
       },
       async run({ args, io }) {

@@ -13,9 +13,12 @@ export type HaproxyCode =
   | 'UNTERMINATED_CONDITIONAL'
   | 'UNKNOWN_SECTION'
   | 'MISSING_FINAL_NEWLINE'
-  // Meaning.
-  | 'UNKNOWN_KEYWORD'
-  | 'MISPLACED_KEYWORD'
+  // Meaning: keywords.
+  | 'UNKNOWN_KEYWORD' // no HAProxy version we know has it in that section (a warning)
+  | 'UNKNOWN_OPTION' // an `option` name (an error), a server or bind setting (a warning) we do not know
+  | 'REMOVED_KEYWORD' // HAProxy knows it only to refuse it (`reqadd`, `nbproc` …)
+  | 'MISPLACED_KEYWORD' // where HAProxy refuses it (an error) or ignores it (a warning)
+  // Meaning: names and references.
   | 'MISSING_NAME'
   | 'DUPLICATE_PROXY'
   | 'DUPLICATE_SERVER'
@@ -26,6 +29,8 @@ export type HaproxyCode =
   | 'UNKNOWN_RESOLVERS'
   | 'UNKNOWN_PEERS'
   | 'UNKNOWN_ACL'
+  | 'UNKNOWN_SERVER' // a `track` target that does not exist or is not checked
+  // Meaning: values.
   | 'MODE_MISMATCH'
   | 'MISSING_TIMEOUT'
   | 'BIND_CONFLICT'
@@ -33,8 +38,10 @@ export type HaproxyCode =
   | 'BAD_PORT'
   | 'BAD_TIME'
   | 'BAD_NUMBER'
+  | 'BAD_VALUE' // a value HAProxy refuses (a log facility, a mode, a balance algorithm …)
+  | 'MISSING_VALUE' // a setting without the value it needs (`inter` at the end of a line, `ssl` without `crt` …)
   | 'CHECK_OPTION_WITHOUT_CHECK'
-  | 'NO_SERVER'
+  | 'NO_LISTENER' // nothing listens: HAProxy would not start
   // The real haproxy -c.
   | 'HAPROXY_ALERT'
   | 'HAPROXY_WARNING';

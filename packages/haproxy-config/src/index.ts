@@ -9,6 +9,7 @@ export type { HaproxyDocument, Section, LineKind, ParseOptions } from './parse/c
 export { lexLine, decodeWord, encodeWord, expandVariables } from './parse/lexer.js';
 export type { Word, LexedLine } from './parse/lexer.js';
 export { loadConfig, configFiles } from './parse/files.js';
+export type { LoadConfigOptions } from './parse/files.js';
 export { serialize } from './print/serialize.js';
 export { format } from './print/format.js';
 export { toConfig, effective, parseAddress, readCondition, time as parseTime } from './model/build.js';
@@ -31,14 +32,30 @@ export {
 } from './model/schema.js';
 export type { HaproxyConfig, Proxy, Server, ServerOptions, Bind, GlobalSettings, StatsSocket, OtherSection, Directive, Address, Condition, Acl, Rule, UseBackend } from './model/schema.js';
 export { findSection, requireBackend, addServer, removeServer, setServer, setDirective, removeDirective, addSection, addBackend, routePath } from './edit/edits.js';
-export type { ServerSpec, SectionRef } from './edit/edits.js';
+export type { ServerSpec, SectionRef, BackendSpec } from './edit/edits.js';
 export { ConfigBuilder } from './build/builder.js';
-export type { ServerDefinition, GlobalDefinition, DefaultsDefinition, FrontendDefinition, BackendDefinition, TimeValue } from './build/builder.js';
+export type {
+  GlobalDefinition,
+  StatsSocketDefinition,
+  DefaultsDefinition,
+  TimeoutName,
+  FrontendDefinition,
+  BindDefinition,
+  AclDefinition,
+  UseBackendDefinition,
+  BackendDefinition,
+  HttpCheckDefinition,
+  ListenDefinition,
+} from './build/builder.js';
+export type { ServerDefinition, ServerOptionsDefinition, TimeValue } from './build/server-options.js';
+export { logFacilities, logLevels, logFormats } from './build/log-target.js';
+export type { LogTarget, LogFacility, LogLevel, LogFormat } from './build/log-target.js';
 export { validate } from './validate/rules.js';
+export type { ValidateOptions } from './validate/rules.js';
 export { checkWithHaproxy, checkFilesWithHaproxy, mapHaproxyOutput } from './validate/haproxy-check.js';
 export type { HaproxyCheckOptions, HaproxyCheckResult } from './validate/haproxy-check.js';
 export { install, readConfigFile, InstallError } from './install.js';
-export type { InstallConfigOptions, InstallReport, ReloadMethod } from './install.js';
+export type { InstallConfigOptions, InstallReport, InstallStage, ReloadMethod, ConfigFile } from './install.js';
 export { sectionKinds, isSectionKind, isKnownKeyword } from './keywords.js';
 export type { SectionKind } from './keywords.js';
 export type { HaproxyCode, HaproxyDiagnostic } from './codes.js';

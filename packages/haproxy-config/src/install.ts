@@ -1,4 +1,4 @@
-import { defaultRunner, HaError, installFile, readTextFile, sha256, type Runner } from '@ha/core';
+import { defaultRunner, HaError, installFile, isHaError, readTextFile, sha256, type Runner } from '@ha/core';
 import { HaproxyMaster, type ReloadResult } from '@ha/haproxy-runtime';
 import type { HaproxyDiagnostic } from './codes.js';
 import { safeParse, type HaproxyDocument } from './parse/cst.js';
@@ -7,15 +7,20 @@ import { checkFilesWithHaproxy, type HaproxyCheckOptions } from './validate/hapr
 
 /** How to make HAProxy load the new file. */
 export type ReloadMethod =
-  /** Through the master CLI (`-S`): its `reload`, then `show proc` says whether a new worker took over. */
-  | { masterSocket: string }
-  /** A command of yours (`['systemctl', 'reload', 'haproxy']`), run with the installer's runner; exit 0 is success. */
-  | { command: readonly string[] }
+  | {
+      /** Through the master CLI (`-S`) at this socket: its `reload`, then `show proc` says whether a new worker took over. @example '/run/haproxy-master.sock' */
+      masterSocket: string;
+    }
+  | {
+      /** A command of yours, run with the installer's runner; exit 0 is success. @example ['systemctl', 'reload', 'haproxy'] */
+      command: readonly string[];
+    }
   /** Anything else: throw to fail. */
   | ((path: string) => Promise<void>);
 
 /** Options of `install`. */
 export interface InstallConfigOptions {
+  /** The file to replace (or create). @example '/etc/haproxy/haproxy.cfg' */
   path: string;
   /**
    * SHA-256 of the file as you read it (`readConfigFile` gives it): a change
@@ -28,39 +33,61 @@ export interface InstallConfigOptions {
   checkWith?: readonly string[];
   /** Passed to `haproxy -c` (environment for `${VAR}`s, the program). */
   checkOptions?: HaproxyCheckOptions;
+  /** How HAProxy loads the new file; none: the file is only written. @example { masterSocket: '/run/haproxy-master.sock' } */
   reload?: ReloadMethod;
   /** After a reload: anything that proves the new process serves (a request through it). Throw to roll back. */
   confirm?: () => Promise<void>;
+  /** Runs `haproxy -c` and a reload command (default: @ha/core's). */
   runner?: Runner;
   /** Where the previous file is kept (default `PATH.bak`); `false` keeps none. */
   backupPath?: string | false;
-  /** How long to wait for another installer of the same file (default 30 s). */
+  /** How long to wait for another installer of the same file, in ms (default 30 s). */
   lockTimeoutMs?: number;
 }
 
 /** What `install` did. */
 export interface InstallReport {
+  /** The file installed. */
   path: string;
   /** False when the file already held exactly this (nothing written, nothing reloaded). */
   changed: boolean;
+  /** Where the previous file was kept, when it was. */
   backupPath: string | undefined;
+  /** Whether `haproxy -c` checked the candidate. */
   checked: boolean;
+  /** Whether HAProxy was reloaded. */
   reloaded: boolean;
+  /** What the master CLI said of the reload (with `reload: { masterSocket }`). */
   reload: ReloadResult | undefined;
+  /** SHA-256 of what is now in the file: the `expectedSha256` of the next change. */
   sha256: string;
 }
 
-/** An install that did not complete; the file was put back (and HAProxy reloaded with it, when it had been). */
+/**
+ * Where an install stopped: `stale` (the file changed since it was read),
+ * `lock` (another installer held it too long), `write` (the candidate, the
+ * backup or the rename could not be written), `check` (`haproxy -c` refused
+ * the file or could not run), `reload`, `confirm`.
+ */
+export type InstallStage = 'stale' | 'lock' | 'write' | 'check' | 'reload' | 'confirm';
+
+/**
+ * An install that did not complete. Before `reload` nothing was changed;
+ * after a failed reload or confirmation the file was put back (and HAProxy
+ * reloaded with it, when it had been).
+ */
 export class InstallError extends HaError {
-  readonly stage: 'check' | 'reload' | 'confirm';
+  /** Where it stopped. */
+  readonly stage: InstallStage;
   /** `haproxy -c`'s findings, when the check refused the file. */
   readonly findings: HaproxyDiagnostic[];
+  /** Whether the previous file was put back (only after `reload` or `confirm`; before them nothing had changed). */
   readonly rolledBack: boolean;
   /** After a failed confirm: whether reloading the previous file worked. */
   readonly restored: boolean | undefined;
 
-  constructor(stage: InstallError['stage'], message: string, fields: { findings?: HaproxyDiagnostic[]; rolledBack: boolean; restored?: boolean; cause?: unknown }) {
-    super(stage === 'check' ? 'VALIDATION_ERROR' : 'WRITE_FAILED', message, fields.cause === undefined ? {} : { cause: fields.cause });
+  constructor(stage: InstallStage, message: string, fields: { findings?: HaproxyDiagnostic[]; rolledBack: boolean; restored?: boolean; cause?: unknown }) {
+    super(codeOf(stage, fields.cause), message, fields.cause === undefined ? {} : { cause: fields.cause });
     this.stage = stage;
     this.findings = fields.findings ?? [];
     this.rolledBack = fields.rolledBack;
@@ -68,9 +95,33 @@ export class InstallError extends HaError {
   }
 }
 
-/** Reads a config file with the hash `install` needs to refuse a change based on a stale read. */
-export async function readConfigFile(path: string): Promise<{ text: string; document: HaproxyDocument; sha256: string }> {
-  const text = await readTextFile(path);
+// The code a caller may already branch on: the one of the error wrapped, else what the stage means.
+function codeOf(stage: InstallStage, cause: unknown): HaError['code'] {
+  if (stage === 'check' && cause === undefined) return 'VALIDATION_ERROR';
+  if (stage === 'stale') return 'PRECONDITION_FAILED';
+  if (stage === 'reload' || stage === 'confirm') return 'WRITE_FAILED';
+  return isHaError(cause) ? cause.code : 'WRITE_FAILED';
+}
+
+/** What `readConfigFile` read. */
+export interface ConfigFile {
+  /** The file's text as read. */
+  text: string;
+  /** The text parsed (problems in its `diagnostics`). */
+  document: HaproxyDocument;
+  /** SHA-256 of `text`: `install`'s `expectedSha256`. */
+  sha256: string;
+}
+
+/**
+ * Reads a config file with the hash `install` needs to refuse a change
+ * based on a stale read. A file larger than `maxBytes` (default 16 MiB) is
+ * refused with an `InputTooLargeError`.
+ *
+ * @example const { document, sha256 } = await readConfigFile('/etc/haproxy/haproxy.cfg')
+ */
+export async function readConfigFile(path: string, options: { maxBytes?: number | undefined } = {}): Promise<ConfigFile> {
+  const text = await readTextFile(path, { maxBytes: options.maxBytes });
   return { text, document: safeParse(text, { file: path }), sha256: sha256(text) };
 }
 
@@ -107,23 +158,27 @@ export async function install(config: HaproxyDocument | string, options: Install
     return undefined;
   };
 
-  let stage = 'check' as InstallError['stage'];
+  // What installFile does before calling validate: the stale-read check, the lock, the candidate.
+  let stage = 'prepare' as InstallStage | 'prepare';
   try {
     const result = await installFile(path, text, {
       lock: { timeoutMs: options.lockTimeoutMs ?? 30_000 },
       ...(options.expectedSha256 === undefined ? {} : { expectedSha256: options.expectedSha256 }),
       ...(options.backupPath === undefined ? {} : { backupPath: options.backupPath }),
       validate: async (candidate) => {
-        if (options.check === false) return;
-        const files = (options.checkWith ?? [path]).map((file) => (file === path ? candidate : file));
-        const check = await checkFilesWithHaproxy(files, { runner, ...options.checkOptions });
-        checked = true;
-        if (!check.valid) {
-          // haproxy named the candidate; the user knows the file by its own name.
-          const findings = check.findings.map((finding) => (finding.file === candidate ? { ...finding, file: path } : finding));
-          const first = findings.find((finding) => finding.severity === 'error');
-          throw new InstallError('check', `${path}: haproxy -c refused the new configuration${first ? `: ${first.message.replace(/^haproxy -c: /, '')} (line ${first.line})` : ''}`, { findings, rolledBack: false });
+        stage = 'check';
+        if (options.check !== false) {
+          const files = (options.checkWith ?? [path]).map((file) => (file === path ? candidate : file));
+          const check = await checkFilesWithHaproxy(files, { runner, ...options.checkOptions });
+          checked = true;
+          if (!check.valid) {
+            // haproxy named the candidate; the user knows the file by its own name.
+            const findings = check.findings.map((finding) => (finding.file === candidate ? { ...finding, file: path } : finding));
+            const first = findings.find((finding) => finding.severity === 'error');
+            throw new InstallError('check', `${path}: haproxy -c refused the new configuration${first ? `: ${first.message.replace(/^haproxy -c: /, '')} (line ${first.line})` : ''}`, { findings, rolledBack: false });
+          }
         }
+        stage = 'write';
       },
       activate: async () => {
         stage = 'reload';
@@ -136,7 +191,12 @@ export async function install(config: HaproxyDocument | string, options: Install
     return { path, changed: result.changed, backupPath: result.backupPath, checked, reloaded, reload: reloadResult, sha256: sha256(text) };
   } catch (error) {
     if (error instanceof InstallError) throw error;
-    if (stage === 'check' || !(error instanceof HaError) || error.code !== 'WRITE_FAILED' || error.cause === undefined) throw error;
+    const message = error instanceof Error ? error.message : String(error);
+    if (stage === 'prepare' || stage === 'check' || stage === 'write') {
+      // Nothing was changed yet: say where it stopped, with the cause's own words.
+      const at = stage !== 'prepare' ? stage : isHaError(error) && error.code === 'PRECONDITION_FAILED' ? 'stale' : isHaError(error) && error.code === 'TIMEOUT' ? 'lock' : 'write';
+      throw new InstallError(at, at === 'check' ? `${path}: haproxy -c could not check the new configuration: ${message}` : message, { rolledBack: false, cause: error });
+    }
     // installFile put the old file back. If HAProxy had loaded the new one, load the old one again.
     let restored: boolean | undefined;
     if (reloaded) {
@@ -147,7 +207,7 @@ export async function install(config: HaproxyDocument | string, options: Install
         restored = false;
       }
     }
-    const cause = error.cause as Error;
+    const cause = isHaError(error) && error.code === 'WRITE_FAILED' && error.cause !== undefined ? (error.cause as Error) : (error as Error);
     throw new InstallError(stage, `${path}: ${stage === 'reload' ? 'the reload failed' : 'the new configuration did not serve'} (${cause.message}); the previous file is back${reloaded ? (restored ? ' and reloaded' : ' but reloading it failed too') : ''}`, {
       rolledBack: true,
       ...(restored === undefined ? {} : { restored }),

@@ -138,7 +138,8 @@ describe('install against a real HAProxy', () => {
     ]);
     expect(results.map((result) => result.status).sort()).toEqual(['fulfilled', 'rejected']);
     const rejected = results.find((result) => result.status === 'rejected') as PromiseRejectedResult;
-    expect(rejected.reason).toMatchObject({ code: 'PRECONDITION_FAILED' });
+    expect(rejected.reason).toBeInstanceOf(InstallError);
+    expect(rejected.reason).toMatchObject({ stage: 'stale', code: 'PRECONDITION_FAILED', rolledBack: false });
     expect(rejected.reason.message).toMatch(/has changed since it was read/);
     const winner = results.findIndex((result) => result.status === 'fulfilled') === 0 ? 'v5' : 'v6';
     expect((await get()).version).toBe(winner);

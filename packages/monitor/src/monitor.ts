@@ -28,7 +28,12 @@ export interface MonitorOptions {
   /** Where alert events go, each with durable, ordered delivery. */
   sinks?: Sink[];
   /** Policies, silences, inhibitions, external labels: merged over the defaults. */
-  alerts?: AlertEngineOptions & { defaultInhibitRules?: boolean; silenceInMaintenance?: boolean };
+  alerts?: AlertEngineOptions & {
+    /** Add the shipped inhibitions (a node offline holds back the alerts of what ran on it). Default true. */
+    defaultInhibitRules?: boolean;
+    /** Silence every alert while the cluster is in maintenance mode. Default true. */
+    silenceInMaintenance?: boolean;
+  };
   /** Where alert state and undelivered events are kept across restarts; none: memory only. */
   stateDir?: string;
   /** The largest state or queue file read back at start, bytes (default 16 MiB); a larger one is warned about and ignored. */

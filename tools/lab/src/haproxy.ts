@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { fileURLToPath } from 'node:url';
@@ -29,7 +29,7 @@ export const haproxyLabSchema = z.object({
   /** The pid file HAProxy's master writes (`-p`). */
   pidFile: z.string(),
   /** PID of HAProxy's master process (master-worker mode); signal it to reload or stop HAProxy. */
-  masterPid: z.number().int(),
+  masterPid: z.number().int().min(2),
   /** The HTTP frontend clients connect to. */
   frontend: z.object({
     /** Its name in haproxy.cfg (`web`). */
@@ -104,7 +104,12 @@ export async function startHaproxyLab(options: HaproxyLabOptions = {}, host: Run
     await host.run('haproxy', ['-c', '-q', '-f', lab.configPath]);
     // -D: the master daemonizes; its output must not hold a pipe of ours open.
     await host.run('haproxy', ['-W', '-D', '-S', `${lab.masterSocket},mode,600`, '-p', lab.pidFile, '-f', lab.configPath], { stdio: 'ignore' });
-    const masterPid = Number(readFileSync(lab.pidFile, 'utf8').trim());
+    // The daemonized master writes its pid file a moment after its parent exits: an empty read
+    // would be 0, and signalling "PID 0" means our own process group.
+    const masterPid = await waitFor('HAProxy to write its pid file', 5_000, () => {
+      const pid = Number(existsSync(lab.pidFile) ? readFileSync(lab.pidFile, 'utf8').trim() : '');
+      return Number.isSafeInteger(pid) && pid > 1 ? pid : undefined;
+    }, 20);
     const state: HaproxyLab = { ...lab, masterPid };
     await writeFileAtomic(`${directory}/state.json`, `${JSON.stringify(state, null, 2)}\n`);
     await waitFor('every lab server UP', 20_000, async () => {

@@ -38,8 +38,12 @@ export function processesMentioning(text: string): number[] {
   return listPids().filter((pid) => pid !== process.pid && readCommandLine(pid).join(' ').includes(text));
 }
 
-/** Sends a signal; a process that is already gone is not an error. */
+/**
+ * Sends a signal; a process that is already gone is not an error. Only to one real
+ * process: 0 and negative numbers (process groups, everything) and PID 1 are refused.
+ */
 export function sendSignal(pid: number, signal: NodeJS.Signals): void {
+  if (!Number.isSafeInteger(pid) || pid <= 1) throw new RangeError(`refusing to signal PID ${pid}: not one process of the lab`);
   try {
     process.kill(pid, signal);
   } catch (error) {

@@ -48,6 +48,24 @@ describe('folding repeated findings', () => {
     );
   });
 
+  it('never folds an error away among warnings of its code, and counts findings it was spared building', () => {
+    const collector = new DiagnosticCollector({ keepPerCode: 1 });
+    collector.push(finding('X', 1));
+    collector.push(finding('X', 2));
+    collector.push({ ...finding('X', 3), severity: 'error' });
+    expect(collector.diagnostics().map((d) => `${d.severity} ${d.message}`)).toEqual(['warning X at 1', 'warning and 1 more like it (X)', 'error X at 3']);
+    expect(collector.keeps('X', 'warning')).toBe(false);
+    expect(collector.keeps('Y', 'warning')).toBe(true);
+    collector.count('X', 'warning', 1000);
+    expect(collector.total).toBe(1003);
+    expect(collector.diagnostics()[1]?.message).toBe('and 1,001 more like it (X)');
+    expect(() => collector.count('Y', 'warning')).toThrow(RangeError);
+    const errors = new DiagnosticCollector({ keepPerCode: 1 });
+    errors.push({ ...finding('E', 1), severity: 'error' });
+    errors.count('E', 'error', 5);
+    expect(errors.hasErrors).toBe(true);
+  });
+
   it('refuses a nonsensical keepPerCode', () => {
     expect(() => new DiagnosticCollector({ keepPerCode: 0 })).toThrow(TypeError);
   });

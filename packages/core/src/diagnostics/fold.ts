@@ -1,4 +1,4 @@
-import type { Diagnostic } from './diagnostic.js';
+import type { Diagnostic, Severity } from './diagnostic.js';
 
 /** How many findings of one code are kept before the rest are folded into one. */
 export const DEFAULT_KEEP_PER_CODE = 10;
@@ -12,8 +12,10 @@ export const DEFAULT_KEEP_PER_CODE = 10;
 export class DiagnosticCollector<Code extends string = string> {
   readonly #keepPerCode: number;
   readonly #kept: Diagnostic<Code>[] = [];
-  readonly #counts = new Map<Code, number>();
-  readonly #lastKept = new Map<Code, Diagnostic<Code>>();
+  // Keyed by code and severity: an error is never folded away among warnings of the same code.
+  readonly #counts = new Map<string, number>();
+  readonly #lastKept = new Map<string, Diagnostic<Code>>();
+  #errors = 0;
 
   constructor(options: { keepPerCode?: number | undefined } = {}) {
     const keep = options.keepPerCode ?? DEFAULT_KEEP_PER_CODE;
@@ -21,14 +23,33 @@ export class DiagnosticCollector<Code extends string = string> {
     this.#keepPerCode = keep;
   }
 
-  /** Adds one finding (kept, or counted when its code already has `keepPerCode`). */
+  /** Adds one finding (kept, or counted when its code and severity already have `keepPerCode`). */
   push(diagnostic: Diagnostic<Code>): void {
-    const count = (this.#counts.get(diagnostic.code) ?? 0) + 1;
-    this.#counts.set(diagnostic.code, count);
+    const key = foldKey(diagnostic.code, diagnostic.severity);
+    const count = (this.#counts.get(key) ?? 0) + 1;
+    this.#counts.set(key, count);
+    if (diagnostic.severity === 'error') this.#errors++;
     if (count <= this.#keepPerCode) {
       this.#kept.push(diagnostic);
-      this.#lastKept.set(diagnostic.code, diagnostic);
+      this.#lastKept.set(key, diagnostic);
     }
+  }
+
+  /**
+   * True while a finding of this code and severity would still be kept: a validator
+   * can skip building the finding (its message, its position) when it would only be counted.
+   */
+  keeps(code: Code, severity: Severity = 'error'): boolean {
+    return (this.#counts.get(foldKey(code, severity)) ?? 0) < this.#keepPerCode;
+  }
+
+  /** Counts `times` findings of this code and severity that are not built (see `keeps`); they fold after the kept ones. */
+  count(code: Code, severity: Severity, times = 1): void {
+    const key = foldKey(code, severity);
+    const before = this.#counts.get(key) ?? 0;
+    if (before < this.#keepPerCode) throw new RangeError(`count(${code}): only findings past the first ${this.#keepPerCode} may be counted unbuilt`);
+    this.#counts.set(key, before + times);
+    if (severity === 'error') this.#errors += times;
   }
 
   /** How many findings were pushed in all, folded ones included. */
@@ -38,9 +59,9 @@ export class DiagnosticCollector<Code extends string = string> {
     return total;
   }
 
-  /** True when any pushed finding (kept or folded) is an error. */
+  /** True when any pushed or counted finding (kept or folded) is an error. */
   get hasErrors(): boolean {
-    return this.#kept.some((diagnostic) => diagnostic.severity === 'error');
+    return this.#errors > 0;
   }
 
   /** The kept findings in the order pushed, each folded code followed by its "and N more like it". */
@@ -48,8 +69,9 @@ export class DiagnosticCollector<Code extends string = string> {
     const result: Diagnostic<Code>[] = [];
     for (const diagnostic of this.#kept) {
       result.push(diagnostic);
-      const count = this.#counts.get(diagnostic.code) ?? 0;
-      if (count > this.#keepPerCode && this.#lastKept.get(diagnostic.code) === diagnostic) {
+      const key = foldKey(diagnostic.code, diagnostic.severity);
+      const count = this.#counts.get(key) ?? 0;
+      if (count > this.#keepPerCode && this.#lastKept.get(key) === diagnostic) {
         result.push(foldedDiagnostic(diagnostic, count - this.#keepPerCode));
       }
     }
@@ -64,6 +86,10 @@ export function foldDiagnostics<Code extends string>(diagnostics: readonly Diagn
   const collector = new DiagnosticCollector<Code>(options);
   for (const diagnostic of diagnostics) collector.push(diagnostic);
   return collector.diagnostics();
+}
+
+function foldKey(code: string, severity: Severity): string {
+  return `${severity} ${code}`;
 }
 
 function foldedDiagnostic<Code extends string>(last: Diagnostic<Code>, more: number): Diagnostic<Code> {

@@ -27,18 +27,24 @@ export async function readTextFile(path: string, options: ReadTextFileOptions = 
     const info = await handle.stat();
     if (info.isDirectory()) throw Object.assign(new Error('it is a directory'), { code: 'EISDIR' });
     if (info.size > limit) throw new InputTooLargeError(path, info.size, limit);
-    // Read at most limit + 1 bytes: a file that grows (or a pipe) cannot get past the limit either.
-    const chunks: Buffer[] = [];
+    // One buffer of the size stat gave (plus a byte, to see a file that grew), doubled only when
+    // the file is larger than it said (/proc, a pipe): never more than limit + 1 bytes, never
+    // the chunks-then-concat copy that doubles the memory of a large file.
+    let buffer = Buffer.allocUnsafe(Math.min(limit + 1, info.size > 0 ? info.size + 1 : 64 * 1024));
     let total = 0;
     for (;;) {
-      const chunk = Buffer.allocUnsafe(Math.min(1 << 20, limit + 1 - total));
-      const { bytesRead } = await handle.read(chunk, 0, chunk.length, null);
+      if (total === buffer.length) {
+        if (total > limit) throw new InputTooLargeError(path, total, limit);
+        const grown = Buffer.allocUnsafe(Math.min(limit + 1, buffer.length * 2));
+        buffer.copy(grown, 0, 0, total);
+        buffer = grown;
+      }
+      const { bytesRead } = await handle.read(buffer, total, buffer.length - total, null);
       if (bytesRead === 0) break;
-      chunks.push(chunk.subarray(0, bytesRead));
       total += bytesRead;
-      if (total > limit) throw new InputTooLargeError(path, total, limit);
     }
-    return Buffer.concat(chunks, total).toString('utf8');
+    if (total > limit) throw new InputTooLargeError(path, total, limit);
+    return buffer.toString('utf8', 0, total);
   } catch (error) {
     if (error instanceof InputTooLargeError) throw error;
     const code = (error as NodeJS.ErrnoException).code;

@@ -58,6 +58,11 @@ describe('the line a CommandError shows', () => {
     expect(pickFailureLine('Could not connect to the CIB: Transport endpoint is not connected\nInit failed, could not perform requested operations\n', '')).toBe('Could not connect to the CIB: Transport endpoint is not connected');
   });
 
+  it("skips drbdadm's closing line for the cause before it", () => {
+    const stderr = "open(/dev/sdb1) failed: No such file or directory\nCommand 'drbdmeta 0 v09 /dev/sdb1 internal create-md 1 --force' terminated with exit code 20\n";
+    expect(pickFailureLine(stderr, '')).toBe('open(/dev/sdb1) failed: No such file or directory');
+  });
+
   it('falls back to the last line, and to stdout when stderr is empty', () => {
     expect(pickFailureLine('starting\nsomething went wrong\n', '')).toBe('something went wrong');
     expect(pickFailureLine('  \n', 'only on stdout\n')).toBe('only on stdout');

@@ -12,6 +12,8 @@ const noise: readonly RegExp[] = [
   /^Error: Errors have occurred, therefore pcs is unable to continue$/, // pcs's closing line
   /^Warning: Unable to read the known-hosts file/,
   /^Init failed, could not perform requested operations$/, // cibadmin's closing line, after the cause
+  /^Command '.*' terminated with exit code \d+$/, // drbdadm's closing line, after drbdmeta's or drbdsetup's cause
+  /^\S+ exited with code \d+$/,
   /^-+$/, // separators
 ];
 

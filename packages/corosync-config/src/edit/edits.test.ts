@@ -93,6 +93,24 @@ describe('edits keep everything else', () => {
   });
 });
 
+describe('edits of large files', () => {
+  // Each removal used to be a splice, shifting the rest of the section: quadratic in its length.
+  it('removeOption takes time linear in the section', () => {
+    const cost = (count: number) => {
+      const document = parse(`logging {\n${'    debug: off\n    to_syslog: yes\n'.repeat(count)}}\n`);
+      const before = process.cpuUsage();
+      expect(removeOption(document, 'logging.debug')).toBe(true);
+      const used = process.cpuUsage(before);
+      expect(serialize(document)).toBe(`logging {\n${'    to_syslog: yes\n'.repeat(count)}}\n`);
+      return used.user + used.system;
+    };
+    cost(20_000);
+    const small = Math.min(cost(20_000), cost(20_000));
+    const large = Math.min(cost(200_000), cost(200_000));
+    expect(large / small).toBeLessThan(10 * 2.5);
+  });
+});
+
 describe('migrateToKnet', () => {
   it('turns a corosync 2 udpu file into a valid knet file', () => {
     const document = parse(fixture('conf/corosync2-udpu.conf'));

@@ -46,6 +46,7 @@ export function removeOption(document: CorosyncDocument, path: string): boolean 
 
 /** What `addNode` adds. */
 export interface NewNode {
+  /** The node's name (`name:`). */
   name: string;
   /** One address per link, link 0 first. */
   addresses: string[];
@@ -162,11 +163,17 @@ export function addLink(document: CorosyncDocument, link: NewLink): number {
 
 /** Quorum settings; `null` removes a setting, `undefined` leaves it alone. */
 export interface QuorumSettings {
+  /** `two_node`: quorum with one of two nodes (pcs sets it for exactly two). */
   twoNode?: boolean | null;
+  /** `wait_for_all`: quorate only once every node has been seen. */
   waitForAll?: boolean | null;
+  /** `last_man_standing`: recompute expected votes as nodes leave. */
   lastManStanding?: boolean | null;
+  /** `last_man_standing_window`, in milliseconds. */
   lastManStandingWindow?: number | null;
+  /** `auto_tie_breaker`: the partition with the lowest nodeid wins a 50/50 split. */
   autoTieBreaker?: boolean | null;
+  /** `expected_votes`. */
   expectedVotes?: number | null;
 }
 
@@ -280,8 +287,11 @@ function assertValue(key: string, value: string): void {
   }
 }
 
+// Compacts in place: one splice per removed entry would make removing many entries quadratic.
 function removeWhere(container: CstNode[], predicate: (node: CstNode) => boolean): void {
-  for (let i = container.length - 1; i >= 0; i--) if (predicate(container[i] as CstNode)) container.splice(i, 1);
+  let kept = 0;
+  for (const node of container) if (!predicate(node)) container[kept++] = node;
+  container.length = kept;
 }
 
 function lowestFree(used: number[], from = 1): number {

@@ -3,6 +3,7 @@ import { UsageError } from '@ha/core';
 
 /** A node of a new cluster. */
 export interface GenerateNode {
+  /** The node's name (`node1`). */
   name: string;
   /** One address per link, link 0 first. */
   addresses: string[];
@@ -15,14 +16,25 @@ export type LinkOptions = Record<string, string | number>;
 
 /** What `generate` builds from. Option names are corosync's own. */
 export interface GenerateOptions {
+  /** `totem.cluster_name`. */
   clusterName: string;
+  /** The nodes, in nodeid order; every one with as many addresses as the first. */
   nodes: GenerateNode[];
   /** Default `knet`. */
   transport?: 'knet' | 'udp' | 'udpu';
   /** Per link number, its interface options (`knet_link_priority`, `knet_transport` …). */
   links?: Record<number, LinkOptions>;
   /** knet only. Default aes256/sha256, as pcs; `false` turns crypto off. */
-  crypto?: { cipher?: string; hash?: string; model?: string } | false;
+  crypto?:
+    | {
+        /** `crypto_cipher`. Default `aes256`. */
+        cipher?: string;
+        /** `crypto_hash`. Default `sha256`. */
+        hash?: string;
+        /** `crypto_model` (`nss`, `openssl`). Default: none written (corosync's own). */
+        model?: string;
+      }
+    | false;
   /** Extra votequorum options (`wait_for_all`, `last_man_standing` …); `two_node` is set for two nodes. */
   quorum?: Record<string, string | number>;
   /** Extra totem options (`token`, `consensus` …). */

@@ -1,46 +1,69 @@
-import { createDiagnostic, LineCounter, throwOnErrors } from '@ha/core';
-import type { CorosyncCode, CorosyncDiagnostic } from '../codes.js';
+import { throwOnErrors } from '@ha/core';
+import type { CorosyncDiagnostic } from '../codes.js';
+import { FindingSink } from '../findings.js';
+import { textSource } from './reader.js';
 
-/** What one line of corosync.conf is, by corosync's own rules. */
+/**
+ * What one line of corosync.conf is, by corosync's own rules: `blank`, `comment`
+ * (first non-blank is `#`), `pair` (`key: value`), `open` (`name {`), `close`
+ * (`}`), or `invalid` (a line corosync would reject, kept so nothing is lost).
+ */
 export type LineKind = 'blank' | 'comment' | 'pair' | 'open' | 'close' | 'invalid';
 
 /**
  * One physical line, every byte kept: `text` (without its line ending) plus
- * `eol` reproduce the source exactly. Offsets of a line an edit created are -1.
+ * `eol` reproduce the source exactly.
  */
 export interface CstLine {
+  /** What the line is. */
   kind: LineKind;
+  /** Offset of the line's first character in the parsed text; -1 on a line an edit created. */
   offset: number;
+  /** The line without its line ending, blanks and all. */
   text: string;
   /** `\n`, `\r\n`, or `` on a last line without one. */
   eol: string;
 }
 
-/** `key: value`. `valueStart`/`valueEnd` index into the line's text, so an edit can replace just the value. */
+/** A `key: value` line. */
 export interface CstPair {
+  /** Always `pair`. */
   type: 'pair';
+  /** The line it is on. */
   line: CstLine;
+  /** The text before the first colon, trimmed (`ring0_addr`). */
   key: string;
+  /** Everything after the first colon, trimmed: IPv6 addresses need no quoting, quotes are literal. */
   value: string;
+  /** Index of the value's first character in `line.text`, so an edit can replace just the value. */
   valueStart: number;
+  /** Index just past the value's last character in `line.text`. */
   valueEnd: number;
 }
 
-/** `name {` … `}`. `close` is undefined only in a file with a missing brace. */
+/** A section: `name {`, its children, `}`. */
 export interface CstSection {
+  /** Always `section`. */
   type: 'section';
+  /** The text before the `{`, trimmed (`totem`, `node`). */
   name: string;
+  /** The `name {` line. */
   open: CstLine;
+  /** What is inside, in file order (pairs, sections, blank lines, comments). */
   children: CstNode[];
+  /** The `}` line; undefined only in a file with a missing brace. */
   close: CstLine | undefined;
 }
 
 /** A blank line, a comment, or a line corosync would reject (kept so nothing is lost). */
 export interface CstTrivia {
+  /** Always `trivia`. */
   type: 'trivia';
+  /** The line itself; `line.kind` says which of the three it is. */
   line: CstLine;
 }
 
+/** One entry of a document or section: a pair, a section or trivia. */
 export type CstNode = CstPair | CstSection | CstTrivia;
 
 /**
@@ -49,8 +72,11 @@ export type CstNode = CstPair | CstSection | CstTrivia;
  * `serialize` prints it back.
  */
 export interface CorosyncDocument {
+  /** The file it was read from, as given to `parse` (named in findings). */
   file: string | undefined;
+  /** The top-level entries in file order. */
   children: CstNode[];
+  /** The syntax findings of the parse (folded past `keepPerCode` of one code); stale once the document is edited: `validate` re-reads. */
   diagnostics: CorosyncDiagnostic[];
   /** The line ending new lines get: the file's most common one. */
   eol: '\n' | '\r\n';
@@ -62,114 +88,50 @@ export interface CorosyncDocument {
 export interface ParseOptions {
   /** Named in diagnostics and errors. */
   file?: string;
+  /** Findings kept of one code before the rest are folded into one "and N more like it". Default 10. */
+  keepPerCode?: number;
 }
-
-// corosync reads lines into a 512-byte buffer: longer lines are its "Line too long" error.
-const maxLineBytes = 510;
-// Blanks as corosync trims them: space, tab and the Latin-1 no-break space.
-const blank = /[ \t\u00a0]/;
 
 /**
  * Parses corosync.conf into a document, collecting problems as diagnostics
- * instead of throwing: the document always prints back to `text`.
+ * instead of throwing: the document always prints back to `text`. Findings
+ * are folded past `keepPerCode` of one code, so garbage costs a few findings.
  */
 export function safeParse(text: string, options: ParseOptions = {}): CorosyncDocument {
-  const lines = new LineCounter(text);
-  const diagnostics: CorosyncDiagnostic[] = [];
-  const report = (code: CorosyncCode, message: string, start: number, end: number, severity: 'error' | 'warning' = 'error') =>
-    diagnostics.push(createDiagnostic(lines, { code, message, severity, file: options.file, range: { start, end } }));
-
+  const findings = new FindingSink(options.file, options.keepPerCode);
   const root: CstNode[] = [];
-  const stack: CstSection[] = [];
-  const into = () => (stack.length > 0 ? (stack[stack.length - 1] as CstSection).children : root);
+  const open: CstSection[] = [];
+  const into = () => (open.length > 0 ? (open[open.length - 1] as CstSection).children : root);
   let crlf = 0;
   let lf = 0;
-
-  for (const line of splitLines(text)) {
+  const count = (line: CstLine) => {
     if (line.eol === '\r\n') crlf++;
     else if (line.eol === '\n') lf++;
-    const { text: content, offset } = line;
-    const at = (index: number) => offset + index;
-
-    if (content.includes('\0')) {
-      report('BINARY_CONTENT', 'the line contains a NUL byte; corosync stops reading the line there', at(content.indexOf('\0')), at(content.indexOf('\0') + 1));
-    }
-    if (Buffer.byteLength(content) > maxLineBytes) {
-      report('LINE_TOO_LONG', `the line is ${Buffer.byteLength(content)} bytes long; corosync reads at most ${maxLineBytes}`, at(0), at(content.length));
-    }
-
-    const trimmedEnd = trimEndBlank(content);
-    const first = firstNonBlank(trimmedEnd);
-    if (first === -1) {
-      into().push({ type: 'trivia', line: { ...line, kind: 'blank' } });
-      continue;
-    }
-    if (trimmedEnd[first] === '#') {
-      into().push({ type: 'trivia', line: { ...line, kind: 'comment' } });
-      continue;
-    }
-
-    const brace = trimmedEnd.indexOf('{');
-    if (brace !== -1) {
-      const name = trimBlank(trimmedEnd.slice(0, brace)).replace(/[:{\s\u00a0]+$/, '');
-      const after = trimBlank(trimmedEnd.slice(brace + 1));
-      if (name === '') {
-        report('MISSING_SECTION_NAME', "missing section name before opening brace '{'", at(brace), at(brace + 1));
-        into().push({ type: 'trivia', line: { ...line, kind: 'invalid' } });
-        continue;
-      }
-      if (after !== '') {
-        const afterStart = trimmedEnd.indexOf(after, brace + 1);
-        report('TEXT_AFTER_OPEN_BRACE', `unexpected '${after}' after opening brace '{'`, at(afterStart), at(afterStart + after.length));
-      }
-      const section: CstSection = { type: 'section', name, open: { ...line, kind: 'open' }, children: [], close: undefined };
-      into().push(section);
-      stack.push(section);
-      continue;
-    }
-
-    const colon = trimmedEnd.indexOf(':');
-    if (colon !== -1) {
-      const key = trimBlank(trimmedEnd.slice(0, colon)).replace(/:+$/, '');
-      let valueStart = colon + 1;
-      while (valueStart < trimmedEnd.length && blank.test(trimmedEnd[valueStart] as string)) valueStart++;
-      const value = trimmedEnd.slice(valueStart);
-      if (key === '') {
-        report('EMPTY_KEY', "missing key name before ':'", at(colon), at(colon + 1));
-        into().push({ type: 'trivia', line: { ...line, kind: 'invalid' } });
-        continue;
-      }
-      if (countQuotes(value) % 2 === 1) {
-        report('UNTERMINATED_QUOTE', 'the value has an unterminated quote; corosync takes quotes literally', at(valueStart), at(trimmedEnd.length), 'warning');
-      }
-      into().push({ type: 'pair', line: { ...line, kind: 'pair' }, key, value, valueStart, valueEnd: trimmedEnd.length });
-      continue;
-    }
-
-    const closing = trimmedEnd.indexOf('}');
-    if (closing !== -1) {
-      if (trimBlank(trimmedEnd) !== '}') {
-        report('TEXT_AROUND_CLOSE_BRACE', "unexpected text before or after closing brace '}'", at(first), at(trimmedEnd.length));
-      }
-      const section = stack.pop();
-      if (!section) {
-        report('UNEXPECTED_CLOSE_BRACE', "closing brace '}' outside any section", at(closing), at(closing + 1));
-        root.push({ type: 'trivia', line: { ...line, kind: 'invalid' } });
-        continue;
-      }
-      section.close = { ...line, kind: 'close' };
-      continue;
-    }
-
-    report('NOT_A_STATEMENT', 'the line is neither a section, a closing brace nor a key: value pair', at(first), at(trimmedEnd.length));
-    into().push({ type: 'trivia', line: { ...line, kind: 'invalid' } });
-  }
-
-  for (const section of stack) {
-    report('MISSING_CLOSE_BRACE', `section '${section.name}' is not closed`, section.open.offset, section.open.offset + section.open.text.length);
-  }
-
-  return { file: options.file, children: root, diagnostics, eol: crlf > lf ? '\r\n' : '\n', indentUnit: detectIndentUnit(root) };
+  };
+  textSource(text)(
+    {
+      pair(line, _lineNumber, key, value, valueStart, valueEnd) {
+        count(line);
+        into().push({ type: 'pair', line, key, value, valueStart, valueEnd });
+      },
+      open(name, line) {
+        count(line);
+        const section: CstSection = { type: 'section', name, open: line, children: [], close: undefined };
+        into().push(section);
+        open.push(section);
+      },
+      close(line) {
+        count(line);
+        (open.pop() as CstSection).close = line;
+      },
+      trivia(line) {
+        count(line);
+        into().push({ type: 'trivia', line });
+      },
+    },
+    findings,
+  );
+  return { file: options.file, children: root, diagnostics: findings.diagnostics(), eol: crlf > lf ? '\r\n' : '\n', indentUnit: detectIndentUnit(root) };
 }
 
 /** Parses corosync.conf; throws a `ParseError` (file, line, column) on the first syntax error. */
@@ -177,45 +139,6 @@ export function parse(text: string, options: ParseOptions = {}): CorosyncDocumen
   const document = safeParse(text, options);
   throwOnErrors(document.diagnostics);
   return document;
-}
-
-/** Splits on `\n` as corosync's fgets does, keeping a `\r` before it as part of the line ending. */
-function splitLines(text: string): Omit<CstLine, 'kind'>[] {
-  const result: Omit<CstLine, 'kind'>[] = [];
-  let start = 0;
-  while (start < text.length) {
-    const newline = text.indexOf('\n', start);
-    if (newline === -1) {
-      result.push({ offset: start, text: text.slice(start), eol: '' });
-      break;
-    }
-    const crlf = newline > start && text[newline - 1] === '\r';
-    result.push({ offset: start, text: text.slice(start, crlf ? newline - 1 : newline), eol: crlf ? '\r\n' : '\n' });
-    start = newline + 1;
-  }
-  return result;
-}
-
-function trimEndBlank(text: string): string {
-  let end = text.length;
-  while (end > 0 && blank.test(text[end - 1] as string)) end--;
-  return text.slice(0, end);
-}
-
-function trimBlank(text: string): string {
-  const start = firstNonBlank(text);
-  return start === -1 ? '' : trimEndBlank(text.slice(start));
-}
-
-function firstNonBlank(text: string): number {
-  for (let i = 0; i < text.length; i++) if (!blank.test(text[i] as string)) return i;
-  return -1;
-}
-
-function countQuotes(value: string): number {
-  let count = 0;
-  for (const char of value) if (char === '"') count++;
-  return count;
 }
 
 // The smallest indentation step the file uses for nested lines; 4 spaces (as pcs writes) when there is none.

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { HaError } from '@ha/core';
+import { ParseError } from '@ha/core';
 import { parseCfgtoolStatus, parseCmapctl, parseQuorumtoolStatus } from './parse-status.js';
 
 const fixture = (path: string) => readFileSync(new URL(`../../test/fixtures/${path}`, import.meta.url), 'utf8');
@@ -50,8 +50,12 @@ describe('corosync-cfgtool -s, in every shape', () => {
     ]);
   });
 
-  it('refuses output that is not cfgtool status', () => {
-    expect(() => parseCfgtoolStatus('Could not initialize corosync configuration API error 2\n')).toThrow(HaError);
+  it('refuses output that is not cfgtool status with a ParseError at its start, binary bytes escaped', () => {
+    const error = catchError(() => parseCfgtoolStatus('Could not initialize corosync configuration API error 2\n', { file: 'corosync-cfgtool -s' }));
+    expect(error).toBeInstanceOf(ParseError);
+    expect(error).toMatchObject({ code: 'PARSE_ERROR', reason: 'NOT_CFGTOOL_OUTPUT', file: 'corosync-cfgtool -s', line: 1, column: 1 });
+    expect(error.message).toBe("corosync-cfgtool -s:1:1: not corosync-cfgtool -s output (no 'Local node ID' nor 'LINK ID' line): 'Could not initialize corosync configuration API error 2\\n'");
+    expect(catchError(() => parseCfgtoolStatus('\u0000\u0007junk')).message).toBe("<input>:1:1: not corosync-cfgtool -s output (no 'Local node ID' nor 'LINK ID' line): '\\x00\\x07junk'");
   });
 });
 
@@ -89,6 +93,14 @@ describe('corosync-quorumtool -s', () => {
   });
 });
 
+describe('corosync-quorumtool -s, refused', () => {
+  it('is a ParseError naming the source', () => {
+    const error = catchError(() => parseQuorumtoolStatus('', { file: 'corosync-quorumtool -s' }));
+    expect(error).toBeInstanceOf(ParseError);
+    expect(error).toMatchObject({ reason: 'NOT_QUORUMTOOL_OUTPUT', line: 1, column: 1, message: "corosync-quorumtool -s:1:1: not corosync-quorumtool -s output (no 'Quorate:' line): (empty)" });
+  });
+});
+
 describe('corosync-cmapctl', () => {
   it('reads typed keys, empty values and huge counters', () => {
     const cmap = parseCmapctl(fixture('corosync-3.1.7/cmapctl.txt'));
@@ -99,3 +111,12 @@ describe('corosync-cmapctl', () => {
     expect(stats.get('stats.knet.node3.link0.connected')?.number).toBe(0);
   });
 });
+
+function catchError(run: () => unknown): ParseError {
+  try {
+    run();
+  } catch (error) {
+    return error as ParseError;
+  }
+  throw new Error('expected an error');
+}

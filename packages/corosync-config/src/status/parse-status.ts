@@ -1,34 +1,58 @@
-import { HaError } from '@ha/core';
+import { escapeForMessage, ParseError } from '@ha/core';
 import { z } from 'zod';
+
+/** Options of the status parsers. */
+export interface StatusParseOptions {
+  /** Where the text came from, named in a `ParseError` (`corosync-cfgtool -s` …). */
+  file?: string;
+}
+
+// The start of a text that is not what it should be, safe to print.
+function preview(text: string): string {
+  const start = text.slice(0, 80);
+  return start.trim() === '' ? '(empty)' : `'${escapeForMessage(start.replace(/\r?\n/g, '\\n'))}${text.length > 80 ? '…' : ''}'`;
+}
 
 /** One node's state on one link, as the local node sees it. */
 export const linkPeerSchema = z.object({
-  /** corosync 3.0's first releases printed node indexes, not ids; then this is undefined and `index` is set. */
+  /** The node's id; undefined where corosync 3.0's first releases printed indexes (then `index` is set). */
   nodeid: z.number().int().optional(),
+  /** The node's index in the nodelist, where corosync 3.0 printed that instead of its id. */
   index: z.number().int().optional(),
   /** `localhost`, `connected`, `disconnected`, or corosync 2's ring status text. */
   state: z.string(),
+  /** Whether the link to that node is up (always true for the local node itself). */
   connected: z.boolean(),
+  /** Whether the link is enabled (corosync prints `(not enabled)` otherwise). */
   enabled: z.boolean(),
 });
 
+/** `corosync-cfgtool -s` as `parseCfgtoolStatus` reads it. */
 export const ringStatusSchema = z.object({
+  /** `Local node ID N`. */
   localNodeId: z.number().int().optional(),
+  /** The transport named on that line (corosync 3.1+: `knet`). */
   transport: z.string().optional(),
+  /** The links (rings on corosync 2), in the order printed. */
   links: z.array(
     z.object({
+      /** The link (ring) number. */
       link: z.number().int(),
       /** The link's transport protocol (corosync 3.1: `udp`, `sctp`). */
       protocol: z.string().optional(),
+      /** The local address on this link (`addr =`, corosync 2 `id =`). */
       address: z.string().optional(),
+      /** Every node's state on this link, as the local node sees it. */
       peers: z.array(linkPeerSchema),
       /** corosync 2 only: the ring's own status line ("ring 0 active with no faults"). */
       ringStatus: z.string().optional(),
+      /** True when the ring is marked FAULTY, or a peer on the link is down or disabled. */
       faulty: z.boolean(),
     }),
   ),
 });
 
+/** The links of the local node, from `corosync-cfgtool -s`. */
 export type RingStatus = z.infer<typeof ringStatusSchema>;
 
 /**
@@ -37,7 +61,7 @@ export type RingStatus = z.infer<typeof ringStatusSchema>;
  * (`LINK ID n` … `link enabled:1 link connected:1`) and 3.1+
  * (`LINK ID n udp` … `nodeid: N: connected`).
  */
-export function parseCfgtoolStatus(text: string): RingStatus {
+export function parseCfgtoolStatus(text: string, options: StatusParseOptions = {}): RingStatus {
   const status: RingStatus = { links: [] };
   let current: RingStatus['links'][number] | undefined;
   for (const raw of text.split('\n')) {
@@ -64,7 +88,7 @@ export function parseCfgtoolStatus(text: string): RingStatus {
     if (link.ringStatus === undefined) link.faulty = link.peers.some((peer) => !peer.connected || !peer.enabled);
   }
   if (status.localNodeId === undefined && status.links.length === 0) {
-    throw new HaError('PARSE_ERROR', `not corosync-cfgtool -s output: ${JSON.stringify(text.slice(0, 80))}`);
+    throw new ParseError('NOT_CFGTOOL_OUTPUT', `not corosync-cfgtool -s output (no 'Local node ID' nor 'LINK ID' line): ${preview(text)}`, { file: options.file, line: 1, column: 1 });
   }
   return status;
 }
@@ -80,43 +104,61 @@ function peerFrom(id: { nodeid?: number; index?: number }, detail: string): z.in
   return { ...id, state, connected: state === 'localhost' || state === 'connected', enabled: !/not enabled/.test(detail) };
 }
 
+/** `corosync-quorumtool -s` as `parseQuorumtoolStatus` reads it. */
 export const quorumStatusSchema = z.object({
+  /** `Quorum provider` (`corosync_votequorum`). */
   provider: z.string().optional(),
+  /** `Nodes`: how many are members now. */
   nodes: z.number().int().optional(),
+  /** `Node ID` of the local node. */
   nodeId: z.number().int().optional(),
   /** `1.9` on corosync 3, `1/8` or `4` on corosync 2: kept as printed. */
   ringId: z.string().optional(),
+  /** `Quorate: Yes`. */
   quorate: z.boolean(),
+  /** `Expected votes`. */
   expectedVotes: z.number().int().optional(),
+  /** `Highest expected`. */
   highestExpected: z.number().int().optional(),
+  /** `Total votes` of the members now. */
   totalVotes: z.number().int().optional(),
+  /** `Quorum`: the votes needed to be quorate. */
   quorum: z.number().int().optional(),
   /** "Activity blocked" after the quorum figure: this partition may not run resources. */
   activityBlocked: z.boolean(),
+  /** `Flags` (`Quorate`, `2Node`, `WaitForAll` …). */
   flags: z.array(z.string()),
+  /** The membership table. */
   members: z.array(
     z.object({
+      /** The member's nodeid. */
       nodeid: z.number().int(),
+      /** Its votes. */
       votes: z.number().int(),
       /** The Qdevice column of `-s` with a device, or of `-p`. */
       qdevice: z.string().optional(),
+      /** Its name (or address, when the node has no name). */
       name: z.string(),
+      /** True for the node the tool ran on. */
       local: z.boolean(),
     }),
   ),
 });
 
+/** Votequorum's view from the local node, from `corosync-quorumtool -s`. */
 export type QuorumStatus = z.infer<typeof quorumStatusSchema>;
 
 /** Reads `corosync-quorumtool -s` (with or without the Qdevice column). */
-export function parseQuorumtoolStatus(text: string): QuorumStatus {
+export function parseQuorumtoolStatus(text: string, options: StatusParseOptions = {}): QuorumStatus {
   const field = (name: string) => new RegExp(`^${name}:[ \\t]*(.*?)[ \\t]*$`, "m").exec(text)?.[1];
   const number = (name: string) => {
     const value = field(name);
     return value !== undefined && /^\d+/.test(value) ? Number(/^\d+/.exec(value)?.[0]) : undefined;
   };
   const quorate = field('Quorate');
-  if (quorate === undefined) throw new HaError('PARSE_ERROR', `not corosync-quorumtool -s output: ${JSON.stringify(text.slice(0, 80))}`);
+  if (quorate === undefined) {
+    throw new ParseError('NOT_QUORUMTOOL_OUTPUT', `not corosync-quorumtool -s output (no 'Quorate:' line): ${preview(text)}`, { file: options.file, line: 1, column: 1 });
+  }
   const members: QuorumStatus['members'] = [];
   const table = text.split(/^Membership information\s*$/m)[1] ?? '';
   const header = table.split('\n').find((line) => /Nodeid\s+Votes/.test(line)) ?? '';
@@ -151,8 +193,11 @@ export function parseQuorumtoolStatus(text: string): QuorumStatus {
 
 /** One cmap key. `value` is the text corosync-cmapctl printed; numeric types also give `number`. */
 export interface CmapEntry {
+  /** The cmap type (`u32`, `str`, `u8` …). */
   type: string;
+  /** The value as printed. */
   value: string;
+  /** The value as a number, for numeric types. */
   number?: number;
 }
 

@@ -3,10 +3,15 @@ import { parseCfgtoolStatus, parseCmapctl, parseQuorumtoolStatus, type CmapEntry
 
 /** One link between the local node and a peer. */
 export interface LinkState {
+  /** The peer's nodeid. */
   nodeid: number;
+  /** The peer's name from the nodelist, when it has one. */
   name: string | undefined;
+  /** The link number. */
   link: number;
+  /** Whether the link is enabled. */
   enabled: boolean;
+  /** Whether the link to the peer is up. */
   connected: boolean;
   /** The local node's own entry (always "connected" to itself). */
   local: boolean;
@@ -14,11 +19,24 @@ export interface LinkState {
 
 /** The ring and quorum as the local node sees them. */
 export interface CorosyncStatus {
+  /** The local node's nodeid. */
   localNodeId: number | undefined;
+  /** `totem.transport` as corosync runs it (`knet`, `udpu`, `udp`). */
   transport: string | undefined;
+  /** Every peer on every link, the local node's own entries included. */
   links: LinkState[];
   /** Members corosync has seen, with `joined` or `left`. */
-  members: { nodeid: number; name: string | undefined; status: string; addresses: string[] }[];
+  members: {
+    /** The member's nodeid. */
+    nodeid: number;
+    /** Its name from the nodelist. */
+    name: string | undefined;
+    /** `joined`, `left` (or what corosync says). */
+    status: string;
+    /** Its addresses, one per link. */
+    addresses: string[];
+  }[];
+  /** Votequorum's view, from `corosync-quorumtool -s`. */
   quorum: QuorumStatus;
   /** Empty when every link is up, nobody has left and the partition is quorate. */
   problems: string[];
@@ -44,7 +62,7 @@ export async function readCorosyncStatus(runner: Runner = defaultRunner): Promis
     throw error;
   });
   const cmap = parseCmapctl(cmapText.stdout);
-  const quorum = parseQuorumtoolStatus(quorumText.stdout);
+  const quorum = parseQuorumtoolStatus(quorumText.stdout, { file: 'corosync-quorumtool -s' });
   const transport = cmap.get('totem.transport')?.value ?? 'knet';
   const localNodeId = cmap.get('runtime.votequorum.this_node_id')?.number ?? quorum.nodeId;
   const names = nodeNames(cmap);
@@ -53,7 +71,7 @@ export async function readCorosyncStatus(runner: Runner = defaultRunner): Promis
   if (transport === 'knet' && statsText) {
     links = knetLinks(parseCmapctl(statsText.stdout), names, localNodeId);
   } else {
-    const ring = parseCfgtoolStatus((await runner.run('corosync-cfgtool', ['-s'], { timeoutMs: 10_000, allowExitCodes: [1] })).stdout);
+    const ring = parseCfgtoolStatus((await runner.run('corosync-cfgtool', ['-s'], { timeoutMs: 10_000, allowExitCodes: [1] })).stdout, { file: 'corosync-cfgtool -s' });
     links = ring.links.flatMap((link) =>
       link.peers.length > 0
         ? link.peers.map((peer) => ({ nodeid: peer.nodeid ?? -1, name: names.get(peer.nodeid ?? -1), link: link.link, enabled: peer.enabled, connected: peer.connected, local: peer.state === 'localhost' }))

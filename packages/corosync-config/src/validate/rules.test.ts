@@ -1,4 +1,9 @@
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
+import { addNode, setOption } from '../edit/edits.js';
+import { toConfig } from '../model/config.js';
+import { safeParse } from '../parse/cst.js';
+import { serialize } from '../print/serialize.js';
 import { validate } from './rules.js';
 
 const base = (totem: string, nodes: string, quorum = 'provider: corosync_votequorum') =>
@@ -52,5 +57,36 @@ describe('validate', () => {
 
   it('includes the syntax findings', () => {
     expect(codes('totem {\n')).toEqual(['1:1 error MISSING_CLOSE_BRACE', '1:1 warning MISSING_CLUSTER_NAME', '1:1 error NO_NODES']);
+  });
+
+  it('settles what the whole file decides at its end: a transport set last, a link a later node adds', () => {
+    const text = `totem {\n version: 2\n cluster_name: t\n knet_pmtud_interval: 30\n}\nnodelist {\n${node('a', 1, '10.0.0.1')}${node('b', 2, '10.0.0.2')}${node('c', 3, '10.0.0.3', '10.1.0.3')}}\ntotem {\n transport: udpu\n}\n`;
+    expect(codes(text).filter((finding) => !finding.includes('DUPLICATE_KEY'))).toEqual([
+      '4:2 error KNET_ONLY_OPTION',
+      '7:2 error MISSING_LINK_ADDRESS',
+      '7:2 error TOO_MANY_LINKS',
+      '12:2 error MISSING_LINK_ADDRESS',
+    ]);
+    expect(validate(text).find((finding) => finding.code === 'MISSING_LINK_ADDRESS')?.message).toBe('a has no address for link 1 (ring1_addr)');
+  });
+
+  it('folds past keepPerCode findings of one code, counting every one', () => {
+    const nodes = Array.from({ length: 25 }, (_, i) => node(`n${i}`, i + 1, `10.0.0.${i + 1}`)).join('') + node('last', 26, '10.0.0.26', '10.1.0.26');
+    const findings = validate(base('', nodes), { keepPerCode: 10 }).filter((finding) => finding.code === 'MISSING_LINK_ADDRESS');
+    expect(findings).toHaveLength(11);
+    expect(findings.slice(0, 10).map((finding) => finding.message)).toEqual(Array.from({ length: 10 }, (_, i) => `n${i} has no address for link 1 (ring1_addr)`));
+    expect(findings[10]).toMatchObject({ folded: 15, message: 'and 15 more like it (MISSING_LINK_ADDRESS)', line: findings[9]?.line });
+  });
+
+  it.each(['pcs-0.11.5/pcs-2nodes.conf', 'conf/crlf-no-final-newline.conf', 'conf/commented.conf'])('checks an edited %s as the text it prints, positions and all', (name) => {
+    const document = safeParse(readFileSync(new URL(`../../test/fixtures/${name}`, import.meta.url), 'utf8'), { file: 'c.conf' });
+    setOption(document, 'totem.token', 3000);
+    setOption(document, 'totem.consensus', 10);
+    setOption(document, 'system.state_dir', '/var/lib/corosync');
+    const links = toConfig(document).nodes[0]?.links.length ?? 1;
+    addNode(document, { name: 'extra', addresses: ['10.9.0.1', 'fd00:9::1'].slice(0, links) });
+    const findings = validate(document);
+    expect(findings.some((finding) => finding.code === 'TIMING_CONFLICT')).toBe(true);
+    expect(findings).toEqual(validate(serialize(document), { file: 'c.conf' }));
   });
 });

@@ -1,278 +1,500 @@
 import { isIP } from 'node:net';
-import { createDiagnostic, LineCounter, type Severity } from '@ha/core';
+import type { Severity } from '@ha/core';
 import type { CorosyncCode, CorosyncDiagnostic } from '../codes.js';
+import { FindingSink } from '../findings.js';
 import { boolean, integer } from '../model/config.js';
-import { safeParse, type CorosyncDocument, type CstNode, type CstPair, type CstSection } from '../parse/cst.js';
-import { serialize } from '../print/serialize.js';
-import { lastValue, pairsNamed, sectionsNamed } from '../edit/tree.js';
+import type { CorosyncDocument, CstLine } from '../parse/cst.js';
+import { documentSource, isBlank, textSource, type SyntaxSource } from '../parse/reader.js';
+import { childScope, scopeOf, type KeyRule, type Scope } from './tables.js';
 
-// Keys corosync.conf(5) and votequorum(5) document, per section path. Anything else is a warning.
-const knownKeys: Record<string, readonly string[]> = {
-  '': ['compatibility'],
-  totem: ['version', 'cluster_name', 'clear_node_high_bit', 'crypto_model', 'crypto_cipher', 'crypto_hash', 'secauth', 'keyfile', 'key', 'link_mode', 'netmtu', 'transport', 'config_version', 'ip_version', 'token', 'token_coefficient', 'token_retransmit', 'token_warning', 'hold', 'token_retransmits_before_loss_const', 'join', 'send_join', 'consensus', 'merge', 'downcheck', 'fail_recv_const', 'seqno_unchanged_const', 'heartbeat_failures_allowed', 'max_network_delay', 'window_size', 'max_messages', 'miss_count_const', 'knet_pmtud_interval', 'knet_mtu', 'knet_compression_model', 'knet_compression_threshold', 'knet_compression_level', 'block_unlisted_ips', 'cancel_token_hold_on_retransmit', 'allow_knet_handle_fallback', 'cluster_uuid', 'threads', 'rrp_mode', 'nodeid', 'vsftype', 'rrp_problem_count_timeout', 'rrp_problem_count_threshold', 'rrp_problem_count_mcast_threshold', 'rrp_token_expired_timeout', 'rrp_autorecovery_check_timeout'],
-  'totem.interface': ['linknumber', 'ringnumber', 'bindnetaddr', 'broadcast', 'mcastaddr', 'mcastport', 'ttl', 'knet_link_priority', 'knet_ping_interval', 'knet_ping_timeout', 'knet_ping_precision', 'knet_pong_count', 'knet_transport'],
-  'nodelist.node': ['name', 'nodeid', ...Array.from({ length: 8 }, (_, i) => `ring${i}_addr`)],
-  quorum: ['provider', 'expected_votes', 'votes', 'two_node', 'wait_for_all', 'last_man_standing', 'last_man_standing_window', 'auto_tie_breaker', 'auto_tie_breaker_node', 'allow_downscale', 'expected_votes_tracking', 'leaving_timeout'],
-  'quorum.device': ['model', 'votes', 'timeout', 'sync_timeout', 'master_wins'],
-  'quorum.device.net': ['host', 'port', 'algorithm', 'tie_breaker', 'tls', 'connect_timeout', 'force_ip_version', 'keep_active_partition_tie_breaker'],
-  'quorum.device.heuristics': ['mode', 'timeout', 'sync_timeout', 'interval'],
-  logging: ['timestamp', 'fileline', 'function_name', 'to_stderr', 'to_logfile', 'to_syslog', 'logfile', 'logfile_priority', 'syslog_facility', 'syslog_priority', 'debug', 'blackbox', 'trace'],
-  'logging.logger_subsys': ['subsys', 'timestamp', 'fileline', 'function_name', 'to_stderr', 'to_logfile', 'to_syslog', 'logfile', 'logfile_priority', 'syslog_facility', 'syslog_priority', 'debug', 'trace'],
-  system: ['sched_rr', 'priority', 'qb_ipc_type', 'move_to_root_cgroup', 'allow_knet_handle_fallback', 'state_dir'],
-  resources: ['watchdog_device', 'watchdog_timeout'],
-  nozzle: ['name', 'ipaddr', 'ipprefix', 'macaddr'],
-  uidgid: ['uid', 'gid'],
-};
-const knownSections: Record<string, readonly string[]> = {
-  '': ['totem', 'nodelist', 'quorum', 'logging', 'system', 'resources', 'nozzle', 'uidgid'],
-  totem: ['interface'],
-  nodelist: ['node'],
-  quorum: ['device'],
-  'quorum.device': ['net', 'heuristics'],
-  logging: ['logger_subsys'],
-};
-// Sections of corosync 1 and 2 that corosync 3 ignores.
-const legacySections = ['service', 'amf', 'aisexec', 'event'];
-const integerKeys = new Set(['version', 'token', 'token_coefficient', 'token_retransmit', 'token_warning', 'hold', 'token_retransmits_before_loss_const', 'join', 'send_join', 'consensus', 'merge', 'downcheck', 'fail_recv_const', 'seqno_unchanged_const', 'heartbeat_failures_allowed', 'max_network_delay', 'window_size', 'max_messages', 'miss_count_const', 'knet_pmtud_interval', 'knet_mtu', 'knet_compression_threshold', 'knet_compression_level', 'netmtu', 'config_version', 'threads', 'nodeid', 'linknumber', 'ringnumber', 'mcastport', 'ttl', 'knet_link_priority', 'knet_ping_interval', 'knet_ping_timeout', 'knet_ping_precision', 'knet_pong_count', 'expected_votes', 'votes', 'last_man_standing_window', 'leaving_timeout', 'timeout', 'sync_timeout', 'port', 'connect_timeout', 'interval']);
-const quorumFlags = new Set(['two_node', 'wait_for_all', 'last_man_standing', 'auto_tie_breaker', 'allow_downscale', 'expected_votes_tracking', 'master_wins']);
-const yesNoKeys = new Set(['timestamp', 'fileline', 'function_name', 'to_stderr', 'to_logfile', 'to_syslog', 'secauth', 'clear_node_high_bit', 'block_unlisted_ips', 'sched_rr', 'move_to_root_cgroup']);
-const enums: Record<string, readonly string[]> = {
-  'totem.transport': ['knet', 'udp', 'udpu'],
-  'totem.crypto_cipher': ['none', 'aes256', 'aes192', 'aes128'],
-  'totem.crypto_hash': ['none', 'md5', 'sha1', 'sha256', 'sha384', 'sha512'],
-  'totem.crypto_model': ['nss', 'openssl'],
-  'totem.ip_version': ['ipv4', 'ipv6', 'ipv4-6', 'ipv6-4'],
-  'totem.link_mode': ['passive', 'active', 'rr'],
-  'totem.interface.knet_transport': ['udp', 'sctp'],
-  'quorum.device.model': ['net'],
-  'quorum.device.net.algorithm': ['ffsplit', 'lms'],
-  'quorum.device.heuristics.mode': ['on', 'sync', 'off'],
-};
+const repeatable = new Set(['node', 'interface', 'logger_subsys']);
+// The last value of these decides cluster-wide checks (transport, crypto, timings, quorum).
+const totemFacts = new Set(['transport', 'cluster_name', 'crypto_cipher', 'crypto_hash', 'token', 'consensus', 'join', 'version']);
+const quorumFacts = new Set(['two_node', 'last_man_standing', 'wait_for_all']);
+// The scopes whose place in the cluster's structure the rules know.
+const root = scopeOf('');
+const totemScope = scopeOf('totem');
+const interfaceScope = scopeOf('totem.interface');
+const nodeScope = scopeOf('nodelist.node');
+const quorumScope = scopeOf('quorum');
+const deviceScope = scopeOf('quorum.device');
+const heuristicsScope = scopeOf('quorum.device.heuristics');
+
+/** Options of `validate`. */
+export interface ValidateOptions {
+  /** Named in findings. Default: the document's `file`. */
+  file?: string;
+  /** Findings kept of one code before the rest are folded into one "and N more like it". Default 10. */
+  keepPerCode?: number;
+}
 
 /**
  * Checks a corosync.conf beyond syntax: known keys, value types, nodes and
- * links, transport and crypto, quorum settings and timings. Returns the parse
- * diagnostics too, every finding with its line and column.
+ * links, transport and crypto, quorum settings and timings. Returns the
+ * syntax findings too, every finding with its line and column, in file order;
+ * past `keepPerCode` findings of one code the rest are folded into one
+ * "and N more like it" finding (`folded: N`).
+ *
+ * A document is checked as `serialize` would print it (edited lines get their
+ * real positions), without printing it. No tree is built: the text is read
+ * once, line by line, so time is linear in the file, and memory in its nodes
+ * (their names, ids and addresses, for the duplicate checks).
+ *
+ * @example
+ * for (const finding of validate(text, { file: 'corosync.conf' })) console.log(formatDiagnostic(finding));
  */
-export function validate(input: CorosyncDocument | string, options: { file?: string } = {}): CorosyncDiagnostic[] {
-  const text = typeof input === 'string' ? input : serialize(input);
+export function validate(input: CorosyncDocument | string, options: ValidateOptions = {}): CorosyncDiagnostic[] {
+  return checkConfig(input, options).findings;
+}
+
+/** What `validate` found, and the names and addresses of the file's nodes (to tell whether the file is this host's). */
+export interface ConfigCheck {
+  findings: CorosyncDiagnostic[];
+  nodeNames: ReadonlySet<string>;
+  nodeAddresses: ReadonlySet<string>;
+}
+
+/** `validate`, keeping what the same pass learnt of the nodes: the CLI needs no second read of a large file. */
+export function checkConfig(input: CorosyncDocument | string, options: ValidateOptions = {}): ConfigCheck {
   const file = options.file ?? (typeof input === 'string' ? undefined : input.file);
-  // Re-parsed so that edited lines have real offsets.
-  const document = safeParse(text, file === undefined ? {} : { file });
-  const lines = new LineCounter(text);
-  const offsets = lineOffsets(document);
-  const findings: CorosyncDiagnostic[] = [...document.diagnostics];
-  const report = (code: CorosyncCode, severity: Severity, message: string, node: CstNode, column?: number) => {
-    // Without a column, the finding points at the line's first non-blank character (the key or section name).
-    const at = column ?? /^[ \t\u00a0]*/.exec(lineText(node))?.[0].length ?? 0;
-    const start = (offsets.get(node) ?? 0) + at;
-    const end = start + Math.max(1, lineText(node).trimEnd().length - at);
-    findings.push(createDiagnostic(lines, { code, severity, message, file, range: { start, end } }));
-  };
-
-  walk(document.children, '', report);
-  if (document.children.every((node) => node.type === 'trivia')) {
-    findings.push(createDiagnostic(lines, { code: 'NO_NODES', message: 'the file has no sections: no totem, no nodelist, nothing for corosync to run', file, range: { start: 0, end: Math.min(1, text.length) } }));
-  } else {
-    checkCluster(document, report);
-  }
-  return findings.sort((a, b) => a.range.start - b.range.start);
+  const source = typeof input === 'string' ? textSource(input) : documentSource(input);
+  // Syntax findings go first where two share a position: they say why the rest may be off.
+  const syntax = new FindingSink(file, options.keepPerCode);
+  const meaning = new FindingSink(file, options.keepPerCode);
+  const rules = new Rules(meaning);
+  rules.run(source, syntax);
+  const findings = [...syntax.diagnostics(), ...meaning.diagnostics()].sort((a, b) => a.range.start - b.range.start);
+  return { findings, nodeNames: rules.names, nodeAddresses: rules.addresses };
 }
 
-type Report = (code: CorosyncCode, severity: Severity, message: string, node: CstNode, column?: number) => void;
+/** A line, with its number, that a finding may point at later. */
+interface At {
+  line: CstLine;
+  lineNumber: number;
+}
 
-function walk(children: CstNode[], path: string, report: Report): void {
-  const seen = new Map<string, CstPair>();
-  for (const node of children) {
-    if (node.type === 'section') {
-      const sectionPath = path === '' ? node.name : `${path}.${node.name}`;
-      const allowed = knownSections[path];
-      if (path === '' && legacySections.includes(node.name)) {
-        report('UNKNOWN_SECTION', 'warning', `section '${node.name}' is from corosync 1/2; corosync 3 ignores it`, node);
-      } else if (allowed && !allowed.includes(node.name)) {
-        report('UNKNOWN_SECTION', 'warning', `unknown section '${node.name}'${path === '' ? '' : ` in '${path}'`}`, node);
+/** A pair, with its line, that a finding may point at later. */
+interface PairAt extends At {
+  key: string;
+  value: string;
+  valueStart: number;
+}
+
+/** One open section while the rules read. */
+interface Frame {
+  scope: Scope;
+  /** Whether the rules look inside (not in an unknown or legacy section). */
+  checked: boolean;
+  /** Known keys already set here, for DUPLICATE_KEY. */
+  seenKeys: Set<string> | undefined;
+  /** Known sections already opened here, for DUPLICATE_KEY. */
+  seenSections: Set<string> | undefined;
+  node: NodeState | undefined;
+  link: LinkState | undefined;
+}
+
+interface NodeState extends At {
+  name: PairAt | undefined;
+  nodeid: PairAt | undefined;
+  /** Its links, as bits. */
+  links: number;
+}
+
+interface LinkState {
+  linknumber: PairAt | undefined;
+  ringnumber: PairAt | undefined;
+}
+
+/** Where a node is, and its name: all a finding about it needs once its lines are gone. */
+interface NodeSummary {
+  index: number;
+  /** Its links, as bits. */
+  links: number;
+  name: string | undefined;
+  offset: number;
+  lineNumber: number;
+  from: number;
+  to: number;
+}
+
+/** A finding whose truth the transport decides, which may come later in the file: the first few kept whole, the rest counted. */
+class Pending {
+  readonly items: { at: At; column: number | undefined; message: (transport: string) => string }[] = [];
+  count = 0;
+
+  constructor(readonly code: CorosyncCode) {}
+}
+
+/**
+ * The rules, in one pass. What the whole file decides is settled at the end:
+ * findings that hinge on the transport wait in `Pending` lists, and nodes are
+ * grouped by the links they have (at most 256 groups, the first few nodes of
+ * each kept), so the link check needs no record of every node.
+ */
+class Rules {
+  readonly #findings: FindingSink;
+  readonly #stack: Frame[] = [{ scope: root, checked: true, seenKeys: undefined, seenSections: undefined, node: undefined, link: undefined }];
+  #hasLines = false;
+  #first: At | undefined;
+  #totem: At | undefined;
+  #nodelist: At | undefined;
+  #hasQuorum = false;
+  #quorumDevice = false;
+  readonly #totemPairs = new Map<string, PairAt>();
+  readonly #quorumPairs = new Map<string, PairAt>();
+  #multicast = false;
+  #interfaces = 0;
+  /** Link numbers 0–7 any node has an address on, as bits. */
+  #links = 0;
+  #nodeCount = 0;
+  #firstNodeLinks = 0;
+  readonly #nodesByLinks = new Map<number, { count: number; first: NodeSummary[] }>();
+  /** Node names and addresses seen (for the duplicate checks). */
+  readonly names = new Set<string>();
+  readonly addresses = new Set<string>();
+  readonly #ids = new NodeIdSet();
+  /** Per link number, the address families seen, as bits (1 IPv4, 2 IPv6). */
+  readonly #families = [0, 0, 0, 0, 0, 0, 0, 0];
+  readonly #knetOnly = new Pending('KNET_ONLY_OPTION');
+  readonly #missingNodeid = new Pending('MISSING_NODEID');
+  readonly #linkRangeIfKnet = new Pending('LINK_OUT_OF_RANGE');
+  readonly #linkRangeIfNotKnet = new Pending('LINK_OUT_OF_RANGE');
+  readonly #secondInterface = new Pending('TOO_MANY_LINKS');
+
+  constructor(findings: FindingSink) {
+    this.#findings = findings;
+  }
+
+  run(source: SyntaxSource, syntax: FindingSink): void {
+    source(
+      {
+        open: (name, line, lineNumber) => this.#open(name, line, lineNumber),
+        close: () => this.#close(this.#stack.pop() as Frame),
+        pair: (line, lineNumber, key, value, valueStart) => this.#pair(line, lineNumber, key, value, valueStart),
+        trivia: () => {
+          this.#hasLines = true;
+        },
+      },
+      syntax,
+    );
+    // Sections a missing brace left open still count, as in the parsed document.
+    while (this.#stack.length > 1) this.#close(this.#stack.pop() as Frame);
+    this.#wholeFile();
+  }
+
+  // Without a column, a finding points at the line's first non-blank character (the key or section name).
+  // A message can be given as a function: a finding past the kept ones is only counted, its words never made.
+  #report(code: CorosyncCode, severity: Severity, message: string | (() => string), line: CstLine, lineNumber: number, column?: number): void {
+    if (!this.#findings.keeps(code)) return this.#findings.count(code, severity, 1);
+    const from = column ?? leadingBlanks(line.text);
+    this.#findings.add(code, severity, typeof message === 'string' ? message : message(), line.offset, lineNumber, from, from + Math.max(1, trimmedLength(line.text) - from));
+  }
+
+  #defer(pending: Pending, at: At, column: number | undefined, message: (transport: string) => string): void {
+    if (pending.items.length < this.#findings.keepPerCode) pending.items.push({ at, column, message });
+    pending.count++;
+  }
+
+  #open(name: string, line: CstLine, lineNumber: number): void {
+    this.#hasLines = true;
+    const parent = this.#stack[this.#stack.length - 1] as Frame;
+    const scope = childScope(parent.scope, name);
+    let checked = false;
+    if (parent.checked) {
+      const allowed = parent.scope.sections;
+      const where = parent.scope === root ? '' : ` in '${parent.scope.path}'`;
+      if (parent.scope === root && scope.legacy) this.#report('UNKNOWN_SECTION', 'warning', () => `section '${name}' is from corosync 1/2; corosync 3 ignores it`, line, lineNumber);
+      else if (allowed && !allowed.has(name)) this.#report('UNKNOWN_SECTION', 'warning', () => `unknown section '${name}'${where}`, line, lineNumber);
+      // Duplicates are tracked among known names only: an unknown one has its warning already,
+      // and memory stays bounded by the tables instead of growing with the file.
+      if (allowed?.has(name) && !repeatable.has(name)) {
+        parent.seenSections ??= new Set();
+        if (parent.seenSections.has(name)) this.#report('DUPLICATE_KEY', 'warning', () => `section '${scope.path}' appears more than once; corosync merges them`, line, lineNumber);
+        else parent.seenSections.add(name);
       }
-      const repeatable = ['node', 'interface', 'logger_subsys'].includes(node.name);
-      if (!repeatable && children.filter((other) => other.type === 'section' && other.name === node.name).indexOf(node) > 0) {
-        report('DUPLICATE_KEY', 'warning', `section '${sectionPath}' appears more than once; corosync merges them`, node);
+      checked = !allowed || allowed.has(name);
+    }
+    let node: NodeState | undefined;
+    let link: LinkState | undefined;
+    if (parent.scope === root) {
+      this.#first ??= { line, lineNumber };
+      if (scope === totemScope) this.#totem ??= { line, lineNumber };
+      else if (scope.path === 'nodelist') this.#nodelist ??= { line, lineNumber };
+      else if (scope === quorumScope) this.#hasQuorum = true;
+    } else if (scope === deviceScope) {
+      this.#quorumDevice = true;
+    } else if (scope === nodeScope) {
+      node = { line, lineNumber, name: undefined, nodeid: undefined, links: 0 };
+    } else if (scope === interfaceScope) {
+      link = { linknumber: undefined, ringnumber: undefined };
+      if (++this.#interfaces === 2) this.#defer(this.#secondInterface, { line, lineNumber }, undefined, (transport) => `transport ${transport} supports exactly one interface`);
+    }
+    this.#stack.push({ scope, checked, seenKeys: undefined, seenSections: undefined, node, link });
+  }
+
+  #pair(line: CstLine, lineNumber: number, key: string, value: string, valueStart: number): void {
+    this.#hasLines = true;
+    const frame = this.#stack[this.#stack.length - 1] as Frame;
+    const { scope } = frame;
+    const rule = frame.checked ? scope.keys?.get(key) : undefined;
+    if (frame.checked && scope.keys) {
+      if (rule) {
+        frame.seenKeys ??= new Set();
+        if (frame.seenKeys.has(key)) this.#report('DUPLICATE_KEY', 'warning', () => `'${fullKey(scope, key)}' is set more than once; the last value (${value}) wins`, line, lineNumber);
+        else frame.seenKeys.add(key);
+        this.#checkValue(line, lineNumber, key, value, valueStart, scope, rule);
+      } else if (!(scope === heuristicsScope && key.startsWith('exec_'))) {
+        this.#report('UNKNOWN_KEY', 'warning', () => `unknown key '${key}'${scope === root ? '' : ` in '${scope.path}'`}; corosync ignores it`, line, lineNumber);
       }
-      if (!allowed || allowed.includes(node.name)) walk(node.children, sectionPath, report);
-      continue;
     }
-    if (node.type !== 'pair') continue;
-    const fullKey = path === '' ? node.key : `${path}.${node.key}`;
-    const known = knownKeys[path];
-    const isExec = path === 'quorum.device.heuristics' && node.key.startsWith('exec_');
-    if (known && !known.includes(node.key) && !isExec) {
-      report('UNKNOWN_KEY', 'warning', `unknown key '${node.key}'${path === '' ? '' : ` in '${path}'`}; corosync ignores it`, node);
+    if (scope === root) this.#first ??= { line: line, lineNumber };
+    else if (scope === nodeScope) this.#nodePair(frame.node as NodeState, line, lineNumber, key, value, valueStart);
+    else if (scope === totemScope) {
+      if (totemFacts.has(key)) this.#totemPairs.set(key, { line, lineNumber, key, value, valueStart });
+    } else if (scope === quorumScope) {
+      if (quorumFacts.has(key)) this.#quorumPairs.set(key, { line, lineNumber, key, value, valueStart });
+    } else if (scope === interfaceScope) {
+      if (key === 'mcastaddr') this.#multicast = true;
+      else if (key === 'linknumber' || key === 'ringnumber') (frame.link as LinkState)[key] = { line, lineNumber, key, value, valueStart };
     }
-    const previous = seen.get(node.key);
-    if (previous) report('DUPLICATE_KEY', 'warning', `'${fullKey}' is set more than once; the last value (${node.value}) wins`, node);
-    seen.set(node.key, node);
-    checkValue(node, path, fullKey, report);
-  }
-}
-
-function checkValue(pair: CstPair, path: string, fullKey: string, report: Report): void {
-  const { key, value } = pair;
-  if (!knownKeys[path]?.includes(key)) return;
-  if (integerKeys.has(key) && integer(value) === undefined) {
-    report('INVALID_NUMBER', 'error', `'${fullKey}' must be a whole number, not '${value}'`, pair, pair.valueStart);
-  } else if (quorumFlags.has(key) && !/^[01]$/.test(value)) {
-    report('INVALID_BOOLEAN', 'error', `'${fullKey}' must be 0 or 1, not '${value}'`, pair, pair.valueStart);
-  } else if (yesNoKeys.has(key) && boolean(value) === undefined) {
-    report('INVALID_BOOLEAN', 'error', `'${fullKey}' must be yes/no or on/off, not '${value}'`, pair, pair.valueStart);
-  }
-  const allowed = enums[fullKey] ?? enums[fullKey.replace(/^logging\.logger_subsys\./, 'logging.')];
-  if (allowed && !allowed.includes(value)) {
-    report('INVALID_VALUE', 'error', `'${fullKey}' must be one of ${allowed.join(', ')}, not '${value}'`, pair, pair.valueStart);
-  }
-  if (fullKey === 'quorum.provider' && value !== 'corosync_votequorum') {
-    report('QUORUM_PROVIDER', 'error', `quorum provider '${value}' does not exist in corosync 3 (use corosync_votequorum)`, pair, pair.valueStart);
-  }
-}
-
-function checkCluster(document: CorosyncDocument, report: Report): void {
-  const top = document.children;
-  const totemSection = sectionsNamed(top, 'totem')[0];
-  const totem = sectionsNamed(top, 'totem').flatMap((section) => section.children);
-  const quorumSection = sectionsNamed(top, 'quorum')[0];
-  const quorum = sectionsNamed(top, 'quorum').flatMap((section) => section.children);
-  const nodelist = sectionsNamed(top, 'nodelist');
-  const nodes = nodelist.flatMap((section) => sectionsNamed(section.children, 'node'));
-  const transport = lastValue(totem, 'transport') ?? 'knet';
-  const knet = transport === 'knet';
-  const first = top.find((node) => node.type !== 'trivia') ?? top[0];
-
-  if (!totemSection) {
-    if (first) report('MISSING_TOTEM', 'warning', "no 'totem' section: every totem setting takes its default", first);
-  } else if (lastValue(totem, 'cluster_name') === undefined) {
-    report('MISSING_CLUSTER_NAME', 'warning', "'totem.cluster_name' is not set; pcs and Pacemaker tools expect it", totemSection);
+    if ((scope === totemScope || scope === interfaceScope) && key.startsWith('knet_')) {
+      this.#defer(this.#knetOnly, { line: line, lineNumber }, undefined, (transport) => `'${key}' only applies to transport knet, not ${transport}`);
+    }
   }
 
-  // Nodes and links.
-  if (nodes.length === 0) {
-    if (transport !== 'udp' && first) report('NO_NODES', 'error', `transport ${transport} needs a nodelist with every node${sectionsNamed(totem, 'interface').some((i) => lastValue(i.children, 'mcastaddr') !== undefined) ? ' (this looks like a corosync 2 multicast file: set transport: udp, or add a nodelist)' : ''}`, nodelist[0] ?? totemSection ?? first);
+  #close(frame: Frame): void {
+    if (frame.node) this.#closeNode(frame.node);
+    if (frame.link) this.#closeLink(frame.link);
   }
-  const names = new Map<string, CstSection>();
-  const ids = new Map<number, CstSection>();
-  const addresses = new Map<string, CstSection>();
-  const linkSets: { node: CstSection; links: Set<number> }[] = [];
-  const families = new Map<number, Map<string, CstPair>>();
-  for (const node of nodes) {
-    const name = pairsNamed(node.children, 'name').at(-1);
-    const nodeid = pairsNamed(node.children, 'nodeid').at(-1);
-    if (!name) report('MISSING_NODE_NAME', 'warning', 'node has no name; pcs and Pacemaker need one', node);
-    else if (names.has(name.value)) report('DUPLICATE_NODE_NAME', 'error', `node name '${name.value}' is used twice`, name, name.valueStart);
-    else names.set(name.value, node);
+
+  #nodePair(node: NodeState, line: CstLine, lineNumber: number, key: string, value: string, valueStart: number): void {
+    if (key === 'name') node.name = { line, lineNumber, key, value, valueStart };
+    else if (key === 'nodeid') node.nodeid = { line, lineNumber, key, value, valueStart };
+    const link = ringLink(key);
+    if (link === undefined) return;
+    if (link > 7) return this.#report('LINK_OUT_OF_RANGE', 'error', () => `'${key}': links are numbered 0 to 7`, line, lineNumber);
+    node.links |= 1 << link;
+    this.#links |= 1 << link;
+    if (this.addresses.has(value)) this.#report('DUPLICATE_ADDRESS', 'error', () => `address ${value} is used twice`, line, lineNumber, valueStart);
+    else this.addresses.add(value);
+    const family = isIP(value);
+    const bit = family === 4 ? 1 : family === 6 ? 2 : 0;
+    const seen = this.#families[link] as number;
+    if (bit !== 0 && (seen & bit) === 0) {
+      this.#families[link] = seen | bit;
+      if (seen !== 0) this.#report('MIXED_ADDRESS_FAMILY', 'error', () => `link ${link} mixes IPv4 and IPv6 addresses`, line, lineNumber, valueStart);
+    }
+  }
+
+  #closeNode(node: NodeState): void {
+    const { name, nodeid } = node;
+    if (!name) this.#report('MISSING_NODE_NAME', 'warning', 'node has no name; pcs and Pacemaker need one', node.line, node.lineNumber);
+    else if (this.names.has(name.value)) this.#report('DUPLICATE_NODE_NAME', 'error', () => `node name '${name.value}' is used twice`, name.line, name.lineNumber, name.valueStart);
+    else this.names.add(name.value);
     if (!nodeid) {
-      if (knet) report('MISSING_NODEID', 'error', `node ${name?.value ?? ''} has no nodeid; knet needs one on every node`.replace('  ', ' '), node);
+      const label = name ? `node ${name.value}` : 'node';
+      this.#defer(this.#missingNodeid, node, undefined, () => `${label} has no nodeid; knet needs one on every node`);
     } else {
       const id = integer(nodeid.value);
-      if (id !== undefined && ids.has(id)) report('DUPLICATE_NODEID', 'error', `nodeid ${id} is used twice`, nodeid, nodeid.valueStart);
-      else if (id !== undefined) ids.set(id, node);
-      if (id !== undefined && (id < 1 || id > 0xffffffff)) report('INVALID_NUMBER', 'error', `nodeid ${id} is out of range (1 to 4294967295)`, nodeid, nodeid.valueStart);
+      const { line, valueStart } = nodeid;
+      if (id !== undefined && this.#ids.has(id)) this.#report('DUPLICATE_NODEID', 'error', () => `nodeid ${id} is used twice`, line, nodeid.lineNumber, valueStart);
+      else if (id !== undefined) this.#ids.add(id);
+      if (id !== undefined && (id < 1 || id > 0xffffffff)) this.#report('INVALID_NUMBER', 'error', () => `nodeid ${id} is out of range (1 to 4294967295)`, line, nodeid.lineNumber, valueStart);
     }
-    const links = new Set<number>();
-    for (const pair of node.children) {
-      if (pair.type !== 'pair') continue;
-      const match = /^ring(\d+)_addr$/.exec(pair.key);
-      if (!match) continue;
-      const link = Number(match[1]);
-      if (link > 7) {
-        report('LINK_OUT_OF_RANGE', 'error', `'${pair.key}': links are numbered 0 to 7`, pair);
-        continue;
-      }
-      links.add(link);
-      if (addresses.has(pair.value)) report('DUPLICATE_ADDRESS', 'error', `address ${pair.value} is used twice`, pair, pair.valueStart);
-      else addresses.set(pair.value, node);
-      const family = isIP(pair.value);
-      if (family !== 0) {
-        const perFamily = families.get(link) ?? new Map<string, CstPair>();
-        perFamily.set(`v${family}`, perFamily.get(`v${family}`) ?? pair);
-        families.set(link, perFamily);
-        if (perFamily.size > 1 && perFamily.get(`v${family}`) === pair) {
-          report('MIXED_ADDRESS_FAMILY', 'error', `link ${link} mixes IPv4 and IPv6 addresses`, pair, pair.valueStart);
-        }
-      }
+    // Which links a node lacks is known only at the end; nodes with the same links share the answer.
+    let group = this.#nodesByLinks.get(node.links);
+    if (!group) {
+      group = { count: 0, first: [] };
+      this.#nodesByLinks.set(node.links, group);
     }
-    linkSets.push({ node, links });
-  }
-  const allLinks = new Set(linkSets.flatMap(({ links }) => [...links]));
-  for (const { node, links } of linkSets) {
-    const missing = [...allLinks].filter((link) => !links.has(link)).sort();
-    if (missing.length > 0) {
-      const name = lastValue(node.children, 'name') ?? 'a node';
-      report('MISSING_LINK_ADDRESS', 'error', `${name} has no address for link ${missing.join(', ')} (ring${missing[0]}_addr)`, node);
+    if (group.first.length < this.#findings.keepPerCode) {
+      const from = leadingBlanks(node.line.text);
+      group.first.push({ index: this.#nodeCount, links: node.links, name: name?.value, offset: node.line.offset, lineNumber: node.lineNumber, from, to: from + Math.max(1, trimmedLength(node.line.text) - from) });
     }
-  }
-  if (!knet && allLinks.size > 1 && nodes[0]) {
-    report('TOO_MANY_LINKS', 'error', `transport ${transport} supports exactly one link; the nodes have ${allLinks.size}`, nodes[0]);
+    group.count++;
+    if (this.#nodeCount++ === 0) this.#firstNodeLinks = node.links;
   }
 
-  // Transport-specific options and crypto.
-  if (totemSection) {
-    const interfaces = sectionsNamed(totem, 'interface');
-    if (!knet) {
-      for (const pair of [...totem, ...interfaces.flatMap((section) => section.children)]) {
-        if (pair.type === 'pair' && pair.key.startsWith('knet_')) report('KNET_ONLY_OPTION', 'error', `'${pair.key}' only applies to transport knet, not ${transport}`, pair);
-      }
-      if (interfaces.length > 1) report('TOO_MANY_LINKS', 'error', `transport ${transport} supports exactly one interface`, interfaces[1] as CstSection);
-    }
-    for (const iface of interfaces) {
-      const number = pairsNamed(iface.children, knet ? 'linknumber' : 'ringnumber').at(-1) ?? pairsNamed(iface.children, 'linknumber').at(-1);
+  #closeLink(link: LinkState): void {
+    // knet numbers links by linknumber; udp/udpu rings by ringnumber, else linknumber.
+    const check = (number: PairAt | undefined, pending: Pending) => {
       const value = integer(number?.value);
-      if (number && value !== undefined && (value < 0 || value > 7)) report('LINK_OUT_OF_RANGE', 'error', `link number ${value} is out of range (0 to 7)`, number, number.valueStart);
-    }
-    const cipher = pairsNamed(totem, 'crypto_cipher').at(-1);
-    const hash = pairsNamed(totem, 'crypto_hash').at(-1);
-    if (!knet) {
-      for (const pair of [cipher, hash]) {
-        if (pair && pair.value !== 'none') report('CRYPTO_NEEDS_KNET', 'error', `'${pair.key}: ${pair.value}': corosync 3 encrypts only with transport knet`, pair, pair.valueStart);
+      if (number && value !== undefined && (value < 0 || value > 7)) {
+        this.#defer(pending, number, number.valueStart, () => `link number ${value} is out of range (0 to 7)`);
       }
-    } else if (cipher && cipher.value !== 'none' && (!hash || hash.value === 'none')) {
-      report('CRYPTO_INCOMPLETE', 'error', `crypto_cipher ${cipher.value} needs a crypto_hash other than none`, cipher);
-    }
-    const token = integer(lastValue(totem, 'token'));
-    const consensusPair = pairsNamed(totem, 'consensus').at(-1);
-    const consensus = integer(consensusPair?.value);
-    if (token !== undefined && consensus !== undefined && consensusPair && consensus < 1.2 * token) {
-      report('TIMING_CONFLICT', 'error', `consensus (${consensus} ms) must be at least 1.2 × token (${Math.ceil(1.2 * token)} ms)`, consensusPair, consensusPair.valueStart);
-    }
-    const join = pairsNamed(totem, 'join').at(-1);
-    if (join && consensus !== undefined && (integer(join.value) ?? 0) >= consensus) {
-      report('TIMING_CONFLICT', 'warning', `join (${join.value} ms) should be well below consensus (${consensus} ms)`, join, join.valueStart);
-    }
-    const version = pairsNamed(totem, 'version').at(-1);
-    if (version && version.value !== '2') report('INVALID_VALUE', 'error', `totem version must be 2, not ${version.value}`, version, version.valueStart);
+    };
+    check(link.linknumber, this.#linkRangeIfKnet);
+    check(link.ringnumber ?? link.linknumber, this.#linkRangeIfNotKnet);
   }
 
-  // Quorum.
-  if (quorumSection) {
-    const twoNode = pairsNamed(quorum, 'two_node').at(-1);
-    if (twoNode?.value === '1') {
-      if (nodes.length !== 2 && nodes.length > 0) report('TWO_NODE_NODE_COUNT', 'error', `two_node: 1 needs exactly two nodes; the nodelist has ${nodes.length}`, twoNode);
-      if (sectionsNamed(quorum, 'device').length > 0) report('TWO_NODE_WITH_QDEVICE', 'error', 'two_node cannot be used together with a quorum device', twoNode);
+  #checkValue(line: CstLine, lineNumber: number, key: string, value: string, valueStart: number, scope: Scope, rule: KeyRule): void {
+    if (rule.integer && integer(value) === undefined) {
+      this.#report('INVALID_NUMBER', 'error', () => `'${fullKey(scope, key)}' must be a whole number, not '${value}'`, line, lineNumber, valueStart);
+    } else if (rule.flag && value !== '0' && value !== '1') {
+      this.#report('INVALID_BOOLEAN', 'error', () => `'${fullKey(scope, key)}' must be 0 or 1, not '${value}'`, line, lineNumber, valueStart);
+    } else if (rule.yesNo && boolean(value) === undefined) {
+      this.#report('INVALID_BOOLEAN', 'error', () => `'${fullKey(scope, key)}' must be yes/no or on/off, not '${value}'`, line, lineNumber, valueStart);
     }
-    const lms = pairsNamed(quorum, 'last_man_standing').at(-1);
-    if (lms?.value === '1' && lastValue(quorum, 'wait_for_all') !== '1') {
-      report('LAST_MAN_STANDING_WITHOUT_WAIT_FOR_ALL', 'warning', 'last_man_standing without wait_for_all can let a restarted minority become quorate (votequorum(5))', lms);
+    const allowed = rule.values;
+    if (allowed && !allowed.includes(value)) {
+      this.#report('INVALID_VALUE', 'error', () => `'${fullKey(scope, key)}' must be one of ${allowed.join(', ')}, not '${value}'`, line, lineNumber, valueStart);
+    }
+    if (scope === quorumScope && key === 'provider' && value !== 'corosync_votequorum') {
+      this.#report('QUORUM_PROVIDER', 'error', () => `quorum provider '${value}' does not exist in corosync 3 (use corosync_votequorum)`, line, lineNumber, valueStart);
+    }
+  }
+
+  /** The checks the whole file decides, once it has been read. */
+  #wholeFile(): void {
+    const first = this.#first;
+    const totem = this.#totem;
+    const findings = this.#findings;
+    if (!first) {
+      findings.add('NO_NODES', 'error', 'the file has no sections: no totem, no nodelist, nothing for corosync to run', 0, 1, 0, this.#hasLines ? 1 : 0);
+      return;
+    }
+    const totemPair = (key: string) => this.#totemPairs.get(key);
+    const transport = totemPair('transport')?.value ?? 'knet';
+    const knet = transport === 'knet';
+    const report = this.#report.bind(this);
+
+    for (const [pending, applies] of [
+      [this.#knetOnly, !knet],
+      [this.#missingNodeid, knet],
+      [this.#linkRangeIfKnet, knet],
+      [this.#linkRangeIfNotKnet, !knet],
+      [this.#secondInterface, !knet],
+    ] as const) {
+      if (!applies) continue;
+      for (const { at, column, message } of pending.items) report(pending.code, 'error', message(transport), at.line, at.lineNumber, column);
+      findings.count(pending.code, 'error', pending.count - pending.items.length);
+    }
+
+    // Every group of nodes without all the links: its first few in file order, the others counted.
+    const lacking = [...this.#nodesByLinks].filter(([links]) => links !== this.#links);
+    const shown = lacking.flatMap(([, group]) => group.first).sort((a, b) => a.index - b.index).slice(0, findings.keepPerCode);
+    for (const node of shown) {
+      const missing = linkNumbers(this.#links & ~node.links);
+      findings.add('MISSING_LINK_ADDRESS', 'error', `${node.name ?? 'a node'} has no address for link ${missing.join(', ')} (ring${missing[0]}_addr)`, node.offset, node.lineNumber, node.from, node.to);
+    }
+    findings.count('MISSING_LINK_ADDRESS', 'error', lacking.reduce((total, [, group]) => total + group.count, 0) - shown.length);
+
+    if (!totem) report('MISSING_TOTEM', 'warning', "no 'totem' section: every totem setting takes its default", first.line, first.lineNumber);
+    else if (!totemPair('cluster_name')) report('MISSING_CLUSTER_NAME', 'warning', "'totem.cluster_name' is not set; pcs and Pacemaker tools expect it", totem.line, totem.lineNumber);
+
+    const nodeCount = this.#nodeCount;
+    if (nodeCount === 0 && transport !== 'udp') {
+      const at = this.#nodelist ?? totem ?? first;
+      const hint = this.#multicast ? ' (this looks like a corosync 2 multicast file: set transport: udp, or add a nodelist)' : '';
+      report('NO_NODES', 'error', `transport ${transport} needs a nodelist with every node${hint}`, at.line, at.lineNumber);
+    }
+    const links = linkNumbers(this.#links).length;
+    const firstNode = this.#nodesByLinks.get(this.#firstNodeLinks)?.first[0];
+    if (!knet && links > 1 && firstNode) {
+      findings.add('TOO_MANY_LINKS', 'error', `transport ${transport} supports exactly one link; the nodes have ${links}`, firstNode.offset, firstNode.lineNumber, firstNode.from, firstNode.to);
+    }
+
+    if (totem) {
+      const cipher = totemPair('crypto_cipher');
+      const hash = totemPair('crypto_hash');
+      if (!knet) {
+        for (const entry of [cipher, hash]) {
+          if (entry && entry.value !== 'none') {
+            report('CRYPTO_NEEDS_KNET', 'error', `'${entry.key}: ${entry.value}': corosync 3 encrypts only with transport knet`, entry.line, entry.lineNumber, entry.valueStart);
+          }
+        }
+      } else if (cipher && cipher.value !== 'none' && (!hash || hash.value === 'none')) {
+        report('CRYPTO_INCOMPLETE', 'error', `crypto_cipher ${cipher.value} needs a crypto_hash other than none`, cipher.line, cipher.lineNumber);
+      }
+      const token = integer(totemPair('token')?.value);
+      const consensusPair = totemPair('consensus');
+      const consensus = integer(consensusPair?.value);
+      if (token !== undefined && consensus !== undefined && consensusPair && consensus < 1.2 * token) {
+        report('TIMING_CONFLICT', 'error', `consensus (${consensus} ms) must be at least 1.2 × token (${Math.ceil(1.2 * token)} ms)`, consensusPair.line, consensusPair.lineNumber, consensusPair.valueStart);
+      }
+      const join = totemPair('join');
+      if (join && consensus !== undefined && (integer(join.value) ?? 0) >= consensus) {
+        report('TIMING_CONFLICT', 'warning', `join (${join.value} ms) should be well below consensus (${consensus} ms)`, join.line, join.lineNumber, join.valueStart);
+      }
+      const version = totemPair('version');
+      if (version && version.value !== '2') report('INVALID_VALUE', 'error', `totem version must be 2, not ${version.value}`, version.line, version.lineNumber, version.valueStart);
+    }
+
+    if (this.#hasQuorum) {
+      const twoNode = this.#quorumPairs.get('two_node');
+      if (twoNode?.value === '1') {
+        if (nodeCount !== 2 && nodeCount > 0) report('TWO_NODE_NODE_COUNT', 'error', `two_node: 1 needs exactly two nodes; the nodelist has ${nodeCount}`, twoNode.line, twoNode.lineNumber);
+        if (this.#quorumDevice) report('TWO_NODE_WITH_QDEVICE', 'error', 'two_node cannot be used together with a quorum device', twoNode.line, twoNode.lineNumber);
+      }
+      const lms = this.#quorumPairs.get('last_man_standing');
+      if (lms?.value === '1' && this.#quorumPairs.get('wait_for_all')?.value !== '1') {
+        report('LAST_MAN_STANDING_WITHOUT_WAIT_FOR_ALL', 'warning', 'last_man_standing without wait_for_all can let a restarted minority become quorate (votequorum(5))', lms.line, lms.lineNumber);
+      }
     }
   }
 }
 
-function lineText(node: CstNode): string {
-  return node.type === 'section' ? node.open.text : node.line.text;
+/** The link number of a `ringN_addr` key, else undefined. */
+function ringLink(key: string): number | undefined {
+  if (key.length < 10 || key.charCodeAt(0) !== 114 /* r */ || !key.startsWith('ring') || !key.endsWith('_addr')) return undefined;
+  let link = 0;
+  for (let i = 4; i < key.length - 5; i++) {
+    const code = key.charCodeAt(i);
+    if (code < 48 || code > 57) return undefined;
+    link = link * 10 + (code - 48);
+  }
+  return link;
 }
 
-function lineOffsets(document: CorosyncDocument): Map<CstNode, number> {
-  const offsets = new Map<CstNode, number>();
-  const visit = (nodes: CstNode[]) => {
-    for (const node of nodes) {
-      offsets.set(node, node.type === 'section' ? node.open.offset : node.line.offset);
-      if (node.type === 'section') visit(node.children);
+/** A set of nodeids: ids are usually 1…N, which a bitmap holds without hashing; the rest go to a Set. */
+class NodeIdSet {
+  static readonly #bitmapLimit = 1 << 24;
+  #bits = new Uint8Array(128);
+  readonly #others = new Set<number>();
+
+  has(id: number): boolean {
+    if (Number.isInteger(id) && id >= 0 && id < NodeIdSet.#bitmapLimit) return ((this.#bits[id >> 3] ?? 0) & (1 << (id & 7))) !== 0;
+    return this.#others.has(id);
+  }
+
+  add(id: number): void {
+    if (!(Number.isInteger(id) && id >= 0 && id < NodeIdSet.#bitmapLimit)) {
+      this.#others.add(id);
+      return;
     }
-  };
-  visit(document.children);
-  return offsets;
+    if (id >> 3 >= this.#bits.length) {
+      const grown = new Uint8Array(Math.max(this.#bits.length * 2, (id >> 3) + 1));
+      grown.set(this.#bits);
+      this.#bits = grown;
+    }
+    this.#bits[id >> 3] = (this.#bits[id >> 3] as number) | (1 << (id & 7));
+  }
+}
+
+function linkNumbers(bits: number): number[] {
+  const links: number[] = [];
+  for (let link = 0; link <= 7; link++) if (bits & (1 << link)) links.push(link);
+  return links;
+}
+
+function fullKey(scope: Scope, key: string): string {
+  return scope === root ? key : `${scope.path}.${key}`;
+}
+
+function leadingBlanks(text: string): number {
+  let count = 0;
+  while (count < text.length && isBlank(text.charCodeAt(count))) count++;
+  return count;
+}
+
+const whitespace = /\s/;
+
+// The length `text.trimEnd()` would have, without making the string.
+function trimmedLength(text: string): number {
+  let end = text.length;
+  for (; end > 0; end--) {
+    const code = text.charCodeAt(end - 1);
+    if (!(code === 32 || (code >= 9 && code <= 13) || (code > 127 && whitespace.test(text[end - 1] as string)))) break;
+  }
+  return end;
 }

@@ -2,6 +2,7 @@ import { UsageError } from '@ha/core';
 
 /** One volume of a generated resource. */
 export interface VolumeSpec {
+  /** The volume number (default: its place in the list, from 0). */
   number?: number;
   /** `/dev/drbd0`, or a minor number. */
   device: string | number;
@@ -13,6 +14,7 @@ export interface VolumeSpec {
 
 /** A host of a generated resource. */
 export interface NodeSpec {
+  /** The host's name, as `uname -n` prints it on that host (`on NAME { }`). */
   name: string;
   /** `10.0.0.1:7789`, `[fd00::1]:7789`, or with a family: `ipv6 [fd00::1]:7789`. */
   address: string;
@@ -24,28 +26,41 @@ export interface NodeSpec {
 
 /** What to do after a split brain, by how many primaries there were (`after-sb-0pri` …). */
 export interface SplitBrainPolicy {
+  /** `after-sb-0pri`: neither node was primary. */
   zeroPrimaries?: 'disconnect' | 'discard-younger-primary' | 'discard-older-primary' | 'discard-zero-changes' | 'discard-least-changes' | 'discard-node-NODE';
+  /** `after-sb-1pri`: one node was primary. */
   onePrimary?: 'disconnect' | 'consensus' | 'violently-as0p' | 'discard-secondary' | 'call-pri-lost-after-sb';
+  /** `after-sb-2pri`: both were. */
   twoPrimaries?: 'disconnect' | 'violently-as0p' | 'call-pri-lost-after-sb';
 }
 
 /** A resource to generate. */
 export interface ResourceSpec {
+  /** The resource's name (`drbd0`): letters, digits, `_`, `.`, `-`. */
   name: string;
   /** The volumes every host has (or give `device`/`disk`/`metaDisk` for the one volume 0). */
   volumes?: readonly VolumeSpec[];
+  /** Volume 0's device: `/dev/drbd0`, or a minor number. */
   device?: string | number;
+  /** Volume 0's backing disk (`/dev/sdb1`), or `none`. */
   disk?: string;
+  /** Volume 0's metadata: `internal` (default) or a device. */
   metaDisk?: string;
+  /** The hosts, two or more (`{ name: 'node1', address: '10.0.0.1:7789' }`). */
   nodes: readonly NodeSpec[];
   /** A full mesh of connections (`connection-mesh`); default for three or more nodes. */
   mesh?: boolean;
+  /** The replication protocol: `C` (synchronous), `B` or `A` (asynchronous). */
   protocol?: 'A' | 'B' | 'C';
+  /** What DRBD does after a split brain. */
   splitBrain?: SplitBrainPolicy;
-  /** More `net`, `disk`, `options` (quorum …), `handlers` settings, as name → value. */
+  /** More `net { }` settings, name → value (`{ 'max-buffers': 8000 }`), beside those `protocol` and `splitBrain` write. */
   net?: Record<string, string | number>;
+  /** The `disk { }` section (`{ 'resync-rate': '40M' }`). */
   diskOptions?: Record<string, string | number>;
+  /** The `options { }` section (`{ quorum: 'majority', 'on-no-quorum': 'io-error' }`). */
   options?: Record<string, string | number>;
+  /** The `handlers { }` section: name → command (`{ 'split-brain': '/usr/lib/drbd/notify-split-brain.sh root' }`). */
   handlers?: Record<string, string>;
   /** `global { disable-ip-verification; }` before the resource (for files checked on another host). */
   disableIpVerification?: boolean;

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CommandError, UnsafeArgumentError } from '@ha/core';
 import { buildResource } from '../build/builder.js';
-import { DrbdUnavailableError } from '../status/read.js';
+import { DrbdUnavailableError } from '../unavailable.js';
 import { Drbdadm, parsePlannedCommands } from './drbdadm.js';
 
 // Real resource files run through the real `drbdadm -d`: it prints the drbdsetup/drbdmeta commands it would run.
@@ -107,6 +107,20 @@ describe('drbdadm dry runs (the real drbdadm -d, acting as node1)', () => {
     const error = await client().up('nope', { dryRun: true }).catch((caught: unknown) => caught);
     expect(error).toBeInstanceOf(CommandError);
     expect((error as CommandError).stderr).toMatch(/nope/);
+  });
+
+  it("a file without resources: the CommandError says drbdadm's cause, not its module noise, and keeps the whole output", async () => {
+    const empty = join(scratch, 'no-resources.conf');
+    await writeFile(empty, 'global { usage-count no; }\n');
+    const error = await new Drbdadm({ configFile: empty }).up('r0', { dryRun: true }).catch((caught: unknown) => caught);
+    expect(error).toBeInstanceOf(CommandError);
+    const failure = error as CommandError;
+    // The real drbdadm here: two `modinfo: ERROR: Module drbd not found.` lines, then the cause.
+    expect(failure.stderr).toMatch(/^modinfo: ERROR: Module drbd not found\.$/m);
+    expect(failure.stderr).toMatch(/^no resources defined!$/m);
+    expect(failure.message).toBe(`drbdadm -c ${empty} -d up r0 exited with code 1: no resources defined!`);
+    // Not mistaken for a missing kernel module: drbdadm never got to drbdsetup.
+    expect(error).not.toBeInstanceOf(DrbdUnavailableError);
   });
 
   it('rejects what could be read as an option or a second argument', async () => {

@@ -1,14 +1,17 @@
-import { CommandError, defaultRunner, UnsafeArgumentError, type CommandResult, type Runner } from '@ha/core';
-import { DrbdUnavailableError } from '../status/read.js';
+import { defaultRunner, UnsafeArgumentError, type CommandResult, type Runner } from '@ha/core';
+import { drbdUnavailableFrom } from '../unavailable.js';
 
 /** A command drbdadm would run (`drbdadm -d` prints them). */
 export interface PlannedCommand {
+  /** `drbdsetup`, `drbdmeta`, `drbdsetup-84` … (without its directory). */
   program: string;
+  /** Its arguments, unquoted (`['new-peer', 'r0', '1', '--_name=node2']`). */
   args: string[];
 }
 
 /** Options of a `Drbdadm` client. */
 export interface DrbdadmOptions {
+  /** Runs drbdadm (default: core's `defaultRunner`). */
   runner?: Runner;
   /** The config file (`-c FILE`; default drbdadm's own, /etc/drbd.conf). */
   configFile?: string;
@@ -16,13 +19,17 @@ export interface DrbdadmOptions {
   node?: string;
   /** Pretend this kernel module version (`DRBD_DRIVER_VERSION_OVERRIDE`; `8.4.11` switches to 8.4 commands). */
   driverVersion?: string;
+  /** How long one drbdadm run may take, ms (default 120 000). */
   timeoutMs?: number;
 }
 
 /** What a drbdadm operation did: the commands it ran (or, in a dry run, would run). */
 export interface DrbdadmResult {
+  /** It was a dry run (`drbdadm -d`): nothing was done. */
   dryRun: boolean;
+  /** In a dry run, the commands drbdadm would have run; empty otherwise. */
   commands: PlannedCommand[];
+  /** drbdadm's own run: exit code, stdout, stderr, duration. */
   output: CommandResult;
 }
 
@@ -46,10 +53,12 @@ export class Drbdadm {
     return this.run('create-md', resource, [...(options.force ? ['--force'] : []), ...(options.maxPeers !== undefined ? [`--max-peers=${integer(options.maxPeers)}`] : [])], options.dryRun);
   }
 
+  /** Brings a resource up: creates it in the kernel, attaches its disks, connects to its peers. */
   async up(resource: string, options: { dryRun?: boolean } = {}): Promise<DrbdadmResult> {
     return this.run('up', resource, [], options.dryRun);
   }
 
+  /** Takes a resource down: disconnects, detaches, removes it from the kernel. */
   async down(resource: string, options: { dryRun?: boolean } = {}): Promise<DrbdadmResult> {
     return this.run('down', resource, [], options.dryRun);
   }
@@ -64,6 +73,7 @@ export class Drbdadm {
     return this.run('primary', resource, options.force ? ['--force'] : [], options.dryRun);
   }
 
+  /** Demotes this node to Secondary (the device can no longer be opened for writing). */
   async secondary(resource: string, options: { dryRun?: boolean } = {}): Promise<DrbdadmResult> {
     return this.run('secondary', resource, [], options.dryRun);
   }
@@ -73,6 +83,7 @@ export class Drbdadm {
     return this.run('connect', options.peer ? `${resource}:${name(options.peer)}` : resource, options.discardMyData ? ['--discard-my-data'] : [], options.dryRun);
   }
 
+  /** Disconnects from the peers (or from one `peer`); the resource stays up, StandAlone. */
   async disconnect(resource: string, options: { peer?: string; dryRun?: boolean } = {}): Promise<DrbdadmResult> {
     return this.run('disconnect', options.peer ? `${resource}:${name(options.peer)}` : resource, [], options.dryRun);
   }
@@ -82,6 +93,7 @@ export class Drbdadm {
     return this.run('invalidate', resource, [], options.dryRun);
   }
 
+  /** Grows the device to its backing disks (after they grew), or to `size` (`10G`). */
   async resize(resource: string, options: { size?: string; dryRun?: boolean } = {}): Promise<DrbdadmResult> {
     if (options.size !== undefined && !/^\d+[kKmMgGtT]?$/.test(options.size)) throw new UnsafeArgumentError(`'${options.size}' is not a size (e.g. 10G)`, options.size);
     return this.run('resize', resource, options.size ? [`--size=${options.size}`] : [], options.dryRun);
@@ -92,10 +104,12 @@ export class Drbdadm {
     return this.run('verify', resource, [], options.dryRun);
   }
 
+  /** Pauses a running resync. */
   async pauseSync(resource: string, options: { dryRun?: boolean } = {}): Promise<DrbdadmResult> {
     return this.run('pause-sync', resource, [], options.dryRun);
   }
 
+  /** Resumes a paused resync. */
   async resumeSync(resource: string, options: { dryRun?: boolean } = {}): Promise<DrbdadmResult> {
     return this.run('resume-sync', resource, [], options.dryRun);
   }
@@ -114,11 +128,8 @@ export class Drbdadm {
       const output = await this.runner.run('drbdadm', args, { env, timeoutMs: this.options.timeoutMs ?? 120_000 });
       return { dryRun, commands: dryRun ? parsePlannedCommands(output.stdout) : [], output };
     } catch (error) {
-      // drbdsetup exits 20 without the module; drbdadm reports that as its child's exit code.
-      if (error instanceof CommandError && (error.exitCode === 20 || /terminated with exit code 20|Failed to modprobe drbd/.test(error.stderr))) {
-        throw new DrbdUnavailableError(`${error.command}: the drbd kernel module is not loaded (drbdsetup exit 20)`, error.exitCode, { cause: error });
-      }
-      throw error;
+      // drbdadm runs drbdsetup, which cannot reach an absent module: drbdadm says so of its child.
+      throw drbdUnavailableFrom(error) ?? error;
     }
   }
 }

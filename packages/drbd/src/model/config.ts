@@ -4,83 +4,187 @@ import { wordsOf, type Block, type DrbdDocument, type Node, type Statement } fro
 
 /** `address [ipv4|ipv6|ssocks|sdp|sci] HOST:PORT`. */
 export const addressSchema = z.object({
+  /** `ipv4`, `ipv6`, `ssocks`, `sdp` or `sci`: as written, else inferred from the host (`ipv6` for `[fd00::1]`). */
   family: z.string(),
+  /** The address without brackets or port (`10.0.0.1`, `fd00::1`). */
   host: z.string(),
+  /** The TCP port, when written. */
   port: z.number().int().optional(),
+  /** The address word as written (`10.0.0.1:7789`, `[fd00::1]:7789`). */
   raw: z.string(),
 });
+/** A host's or a path's address, read from `address [FAMILY] HOST:PORT;`. */
 export type DrbdAddress = z.infer<typeof addressSchema>;
 
 /** Options of a section (`net`, `disk` …): name → words after it. */
 const optionsSchema = z.record(z.string(), z.array(z.string()));
+/** A section's options: each statement's keyword → its arguments (`{ protocol: ['C'], 'after-sb-0pri': ['discard-zero-changes'] }`). */
 export type DrbdOptions = z.infer<typeof optionsSchema>;
 
+/** The schema of one volume (`volume N { device …; disk …; meta-disk …; }`, or implied). */
 export const volumeSchema = z.object({
+  /** The volume number (0 for an implied volume). */
   number: z.number().int(),
   /** Written with `volume N { }`, or implied (device/disk directly in a resource or host: volume 0). */
   explicit: z.boolean(),
-  device: z.object({ path: z.string().optional(), minor: z.number().int().optional() }).optional(),
+  /** `device /dev/drbdN [minor N];`: its path and minor, when given (the minor read from the path otherwise). */
+  device: z
+    .object({
+      /** `/dev/drbd0` (absent for `device minor 0;`). */
+      path: z.string().optional(),
+      /** The minor number. */
+      minor: z.number().int().optional(),
+    })
+    .optional(),
   /** A block device path, or `none` for a diskless node. */
   disk: z.string().optional(),
-  metaDisk: z.object({ kind: z.enum(['internal', 'external', 'flexible']), path: z.string().optional(), index: z.number().int().optional() }).optional(),
+  /** Where DRBD's metadata lives. */
+  metaDisk: z
+    .object({
+      /** `internal` (on the disk itself), `external` (`meta-disk /dev/sdc1 [N]`), or `flexible` (`flexible-meta-disk`). */
+      kind: z.enum(['internal', 'external', 'flexible']),
+      /** The metadata device, when not internal. */
+      path: z.string().optional(),
+      /** The index on that device (`/dev/sdc1[0]`), when given. */
+      index: z.number().int().optional(),
+    })
+    .optional(),
+  /** The volume's own `disk { }` options. */
   diskOptions: optionsSchema,
+  /** 1-based line of the volume (of its first statement when implied). */
   line: z.number().int(),
+  /** 1-based column of the same. */
   column: z.number().int(),
 });
+/** One volume of a resource or host, as written (see `effectiveVolumes` for what a host ends up with). */
 export type DrbdVolume = z.infer<typeof volumeSchema>;
 
+/** The schema of a host section (`on NAME { }`, `floating ADDR { }`, `stacked-on-top-of RES { }`). */
 export const hostSchema = z.object({
   /** `on alpha { }` names one host; `on alpha bravo { }` several. */
   names: z.array(z.string()),
+  /** `node-id N;` (DRBD 9), when given. */
   nodeId: z.number().int().optional(),
+  /** `address …;` (or a `floating` section's own address). */
   address: addressSchema.optional(),
+  /** The host's own volumes (over the resource's, see `effectiveVolumes`). */
   volumes: z.array(volumeSchema),
   /** A `floating ADDR:PORT { }` section: known by its address, not a host name. */
   floating: z.boolean(),
+  /** 1-based line of the section. */
   line: z.number().int(),
+  /** 1-based column of the section. */
   column: z.number().int(),
 });
+/** A host of a resource. */
 export type DrbdHost = z.infer<typeof hostSchema>;
 
+/** The schema of a `connection [NAME] { host A …; host B …; path { } net { } }` section. */
 export const connectionSchema = z.object({
+  /** The connection's name, when given. */
   name: z.string().optional(),
-  hosts: z.array(z.object({ name: z.string(), address: addressSchema.optional(), port: z.number().int().optional(), viaProxy: z.boolean() })),
-  paths: z.array(z.array(z.object({ name: z.string(), address: addressSchema.optional(), port: z.number().int().optional() }))),
+  /** Its `host NAME [address ADDR] [port N] [via proxy …];` statements. */
+  hosts: z.array(
+    z.object({
+      /** The host's name. */
+      name: z.string(),
+      /** The address given here, over the host's own. */
+      address: addressSchema.optional(),
+      /** `port N`, when given. */
+      port: z.number().int().optional(),
+      /** `via proxy`: the connection goes through drbd-proxy. */
+      viaProxy: z.boolean(),
+    }),
+  ),
+  /** Each `path { host …; host …; }`: its hosts. */
+  paths: z.array(
+    z.array(
+      z.object({
+        /** The host's name. */
+        name: z.string(),
+        /** The address of this path. */
+        address: addressSchema.optional(),
+        /** `port N`, when given. */
+        port: z.number().int().optional(),
+      }),
+    ),
+  ),
+  /** The connection's own `net { }` options. */
   net: optionsSchema,
+  /** 1-based line of the section. */
   line: z.number().int(),
+  /** 1-based column of the section. */
   column: z.number().int(),
 });
+/** A connection between two hosts of a resource (DRBD 9). */
 export type DrbdConnection = z.infer<typeof connectionSchema>;
 
+/** The schema of a `resource NAME { }`. */
 export const resourceSchema = z.object({
+  /** The resource's name. */
   name: z.string(),
   /** The volumes every host has unless it says otherwise. */
   volumes: z.array(volumeSchema),
+  /** Its `on`, `floating` and `stacked-on-top-of` sections. */
   hosts: z.array(hostSchema),
+  /** Its `connection { }` sections. */
   connections: z.array(connectionSchema),
-  mesh: z.object({ hosts: z.array(z.string()), net: optionsSchema }).optional(),
+  /** A `connection-mesh { hosts …; }`: every named host connected to every other. */
+  mesh: z
+    .object({
+      /** The hosts of the mesh. */
+      hosts: z.array(z.string()),
+      /** The mesh's `net { }` options. */
+      net: optionsSchema,
+    })
+    .optional(),
   /** `C`, `B` or `A`, from `protocol` in the resource or its `net`. */
   protocol: z.string().optional(),
+  /** The resource's `net { }` options. */
   net: optionsSchema,
+  /** Its `disk { }` options. */
   disk: optionsSchema,
+  /** Its `options { }` (quorum, auto-promote …). */
   options: optionsSchema,
+  /** Its `startup { }` options. */
   startup: optionsSchema,
+  /** Its `handlers { }` (name → command words). */
   handlers: optionsSchema,
   /** `stacked-on-top-of R { }` hosts (a resource on top of another). */
   stackedOn: z.array(z.string()),
+  /** 1-based line of `resource`. */
   line: z.number().int(),
+  /** 1-based column of `resource`. */
   column: z.number().int(),
+  /** The file it is defined in, when the document names one. */
   file: z.string().optional(),
 });
+/** A resource, as its file defines it. */
 export type DrbdResource = z.infer<typeof resourceSchema>;
 
+/** The schema of the typed view of a drbd.conf (`toDrbdConfig`). */
 export const drbdConfigSchema = z.object({
+  /** The `global { }` options. */
   global: optionsSchema,
-  common: z.object({ net: optionsSchema, disk: optionsSchema, options: optionsSchema, startup: optionsSchema, handlers: optionsSchema }),
+  /** The `common { }` sections every resource inherits. */
+  common: z.object({
+    /** `common { net { } }`. */
+    net: optionsSchema,
+    /** `common { disk { } }`. */
+    disk: optionsSchema,
+    /** `common { options { } }`. */
+    options: optionsSchema,
+    /** `common { startup { } }`. */
+    startup: optionsSchema,
+    /** `common { handlers { } }`. */
+    handlers: optionsSchema,
+  }),
+  /** Every resource, in file order. */
   resources: z.array(resourceSchema),
-  /** `include "…";` patterns, as written (resolved by `loadDrbdConfig`). */
+  /** `include "…";` patterns, as written (followed by `loadDrbdConfig`). */
   includes: z.array(z.string()),
 });
+/** The typed view of a drbd.conf and what it includes. */
 export type DrbdConfig = z.infer<typeof drbdConfigSchema>;
 
 /** Reads `address`'s words: an optional family, then `HOST:PORT` (`[v6]:PORT` for IPv6). */
@@ -227,21 +331,36 @@ function readResource(block: Block, reader: Reader, file: string | undefined): D
 }
 
 /**
- * The typed view of drbd.conf documents (a file and what it includes):
- * global and common options, and each resource with its volumes, hosts,
- * connections, mesh and option sections. Volumes written directly in a
- * resource or a host are volume 0.
+ * The typed view of drbd.conf documents (a file and what it includes, see
+ * `loadDrbdConfig`): global and common options, and each resource with its
+ * volumes, hosts, connections, mesh and option sections, checked against
+ * `drbdConfigSchema`. Volumes written directly in a resource or a host are
+ * volume 0. `include` statements are listed, not followed.
+ *
+ * ```ts
+ * const config = toDrbdConfig(parse(text, { file: 'drbd0.res' }));
+ * for (const resource of config.resources) console.log(resource.name, resource.hosts.map((host) => host.address?.raw));
+ * ```
  */
 export function toDrbdConfig(documents: DrbdDocument | readonly DrbdDocument[]): DrbdConfig {
+  return parseWithSchema(drbdConfigSchema, readDrbdConfig(documents), 'DRBD configuration model');
+}
+
+/**
+ * `toDrbdConfig` without the schema's copy of the result: for the checks,
+ * which read the view once (built here by typed code) and need not pay for
+ * a second one of a large file.
+ */
+export function readDrbdConfig(documents: DrbdDocument | readonly DrbdDocument[]): DrbdConfig {
   const list = Array.isArray(documents) ? documents : [documents as DrbdDocument];
   const config: DrbdConfig = { global: {}, common: { net: {}, disk: {}, options: {}, startup: {}, handlers: {} }, resources: [], includes: [] };
+  const reader: Reader = {
+    at: (node) => {
+      const token = node.words[0] ?? (node.type === 'block' ? node.open : undefined);
+      return { line: token?.line ?? 0, column: token?.column ?? 0 };
+    },
+  };
   for (const document of list) {
-    const reader: Reader = {
-      at: (node) => {
-        const token = node.words[0] ?? (node.type === 'block' ? node.open : undefined);
-        return { line: token?.line ?? 0, column: token?.column ?? 0 };
-      },
-    };
     for (const node of document.children) {
       const keyword = node.words[0]?.value;
       if (node.type === 'statement') {
@@ -254,6 +373,5 @@ export function toDrbdConfig(documents: DrbdDocument | readonly DrbdDocument[]):
       } else if (keyword === 'resource') config.resources.push(readResource(node, reader, document.file));
     }
   }
-  return parseWithSchema(drbdConfigSchema, config, 'DRBD configuration model');
+  return config;
 }
-

@@ -1,4 +1,4 @@
-import { LineCounter, throwOnErrors, type Diagnostic } from '@ha/core';
+import { DiagnosticCollector, LineCounter, throwOnErrors, type Diagnostic } from '@ha/core';
 import type { DrbdCode } from '../codes.js';
 
 /**
@@ -13,6 +13,7 @@ import type { DrbdCode } from '../codes.js';
 export interface Token {
   /** Whitespace and comments before the token, as written. */
   leading: string;
+  /** The token as written: a word (quotes and escapes included), `{`, `}` or `;`. */
   text: string;
   /** Offset of `text` in the source, -1 for a token an edit wrote. */
   offset: number;
@@ -24,13 +25,17 @@ export interface Token {
 
 /** A word: its token, and its value (quotes removed, escapes applied). */
 export interface WordToken extends Token {
+  /** What the word means: `"a \"b\""` is `a "b"`. */
   value: string;
+  /** Written in double quotes. */
   quoted: boolean;
 }
 
 /** `keyword args… ;` */
 export interface Statement {
+  /** Tells a statement from a block. */
   type: 'statement';
+  /** The keyword and its arguments (`['address', '10.0.0.1:7789']`). */
   words: WordToken[];
   /** Undefined only when the file ends (or a block closes) before the `;`. */
   semicolon: Token | undefined;
@@ -38,9 +43,13 @@ export interface Statement {
 
 /** `keyword args… { children }` */
 export interface Block {
+  /** Tells a block from a statement. */
   type: 'block';
+  /** The section's keyword and name (`['resource', 'r0']`, `['on', 'node1']`). */
   words: WordToken[];
+  /** The `{`. */
   open: Token;
+  /** The statements and blocks inside, in order (empty for `skip`). */
   children: Node[];
   /** The text of a `skip { … }` block's body, kept as it is (drbdadm does not read it). */
   skipped?: string;
@@ -48,26 +57,41 @@ export interface Block {
   close: Token | undefined;
 }
 
+/** A statement or a block: what a document and a block hold. */
 export type Node = Statement | Block;
 
 /** A parsed drbd.conf or resource file. */
 export interface DrbdDocument {
+  /** The file it was read from, as given to the parser (for findings). */
   file: string | undefined;
+  /** The top-level statements and blocks (`global`, `common`, `resource`, `include`). */
   children: Node[];
   /** Whitespace and comments after the last token. */
   trailing: string;
+  /** The parser's findings, in file order; repeated ones folded (see `safeParse`). */
   diagnostics: Diagnostic<DrbdCode>[];
-  /** The line ending new lines get, and the indentation of one level. */
+  /** The line ending new lines get (`\r\n` when the file has any). */
   eol: '\n' | '\r\n';
+  /** The indentation of one level, as the file mostly indents (`\t` when it cannot tell). */
   indentUnit: string;
 }
 
 /** Options of `parse` and `safeParse`. */
 export interface ParseOptions {
-  file?: string;
+  /** The file the text is from, for diagnostics and `ParseError`s (`r0.res:3:7`). */
+  file?: string | undefined;
 }
 
-interface RawToken {
+// Sticky patterns: each matches at the scanner's position only, so the scan stays linear.
+const triviaPattern = /(?:\s+|#[^\n]*)*/y;
+const barePattern = /[^\s{};"#]*/y;
+const quotedStopPattern = /["\\\n]/g;
+
+// The most distinct short trivia strings shared between tokens (' ', '\n\t' …): a large file
+// then holds one copy of each instead of one per token.
+const internLimit = 4096;
+
+interface ScannedToken {
   kind: 'word' | 'open' | 'close' | 'semicolon';
   leading: string;
   text: string;
@@ -77,25 +101,54 @@ interface RawToken {
   unterminated: boolean;
 }
 
+/**
+ * Splits the text into tokens and knows the line and column of any offset it
+ * has reached: it counts line breaks once, as it moves forward, instead of a
+ * search per token.
+ */
 class Scanner {
   position = 0;
+  /** Whitespace and comments after the last token, once `next()` returned undefined. */
+  trailing = '';
+  private lineCursor = 0;
+  private line = 1;
+  private lineStart = 0;
+  private fallback: LineCounter | undefined;
+  private readonly interned = new Map<string, string>();
+
   constructor(private readonly text: string) {}
 
-  next(): RawToken | undefined {
+  /** The 1-based line and column of `offset`. */
+  at(offset: number): { line: number; column: number } {
+    if (offset < this.lineCursor) {
+      // Behind the cursor (a finding about an earlier token): rare, so one shared counter will do.
+      this.fallback ??= new LineCounter(this.text);
+      return this.fallback.linePosition(offset);
+    }
+    const text = this.text;
+    const end = Math.min(offset, text.length);
+    for (let i = this.lineCursor; i < end; i++) {
+      const char = text.charCodeAt(i);
+      // As LineCounter counts: \n, and a lone \r.
+      if (char === 10 || (char === 13 && text.charCodeAt(i + 1) !== 10)) {
+        this.line++;
+        this.lineStart = i + 1;
+      }
+    }
+    this.lineCursor = end;
+    return { line: this.line, column: end - this.lineStart + 1 };
+  }
+
+  next(): ScannedToken | undefined {
     const text = this.text;
     const length = text.length;
-    const triviaStart = this.position;
-    for (;;) {
-      while (this.position < length && /\s/.test(text[this.position] as string)) this.position++;
-      if (text[this.position] === '#') {
-        while (this.position < length && text[this.position] !== '\n') this.position++;
-        continue;
-      }
-      break;
-    }
-    const leading = text.slice(triviaStart, this.position);
+    triviaPattern.lastIndex = this.position;
+    triviaPattern.test(text);
+    const leading = this.intern(text.slice(this.position, triviaPattern.lastIndex));
+    this.position = triviaPattern.lastIndex;
     if (this.position >= length) {
-      return leading.length > 0 ? { kind: 'word', leading, text: '', offset: this.position, value: '', quoted: false, unterminated: false } : undefined;
+      this.trailing = leading;
+      return undefined;
     }
     const char = text[this.position] as string;
     const start = this.position;
@@ -103,31 +156,56 @@ class Scanner {
       this.position++;
       return { kind: char === '{' ? 'open' : char === '}' ? 'close' : 'semicolon', leading, text: char, offset: start, value: char, quoted: false, unterminated: false };
     }
-    if (char === '"') {
-      let value = '';
-      this.position++;
-      let closed = false;
-      while (this.position < length) {
-        const current = text[this.position] as string;
-        if (current === '\\' && this.position + 1 < length) {
-          const next = text[this.position + 1] as string;
-          value += next === 'n' ? '\n' : next === 't' ? '\t' : next;
-          this.position += 2;
-          continue;
-        }
-        if (current === '"') {
-          this.position++;
-          closed = true;
-          break;
-        }
-        if (current === '\n') break;
-        value += current;
-        this.position++;
+    if (char === '"') return this.quoted(leading, start);
+    barePattern.lastIndex = start;
+    barePattern.test(text);
+    this.position = barePattern.lastIndex;
+    const word = text.slice(start, this.position);
+    return { kind: 'word', leading, text: word, offset: start, value: word, quoted: false, unterminated: false };
+  }
+
+  // "…" with backslash escapes (\n, \t, else the character itself); a bare newline ends it unterminated.
+  private quoted(leading: string, start: number): ScannedToken {
+    const text = this.text;
+    const parts: string[] = [];
+    let position = start + 1;
+    let closed = false;
+    for (;;) {
+      quotedStopPattern.lastIndex = position;
+      const stop = quotedStopPattern.exec(text);
+      if (stop === null) {
+        parts.push(text.slice(position));
+        position = text.length;
+        break;
       }
-      return { kind: 'word', leading, text: text.slice(start, this.position), offset: start, value, quoted: true, unterminated: !closed };
+      parts.push(text.slice(position, stop.index));
+      position = stop.index;
+      if (stop[0] === '"') {
+        position++;
+        closed = true;
+        break;
+      }
+      if (stop[0] === '\n') break;
+      // A backslash: the next character, escaped; a backslash that ends the file stays itself.
+      if (position + 1 >= text.length) {
+        parts.push('\\');
+        position++;
+        break;
+      }
+      const next = text[position + 1] as string;
+      parts.push(next === 'n' ? '\n' : next === 't' ? '\t' : next);
+      position += 2;
     }
-    while (this.position < length && !/[\s{};"#]/.test(text[this.position] as string)) this.position++;
-    return { kind: 'word', leading, text: text.slice(start, this.position), offset: start, value: text.slice(start, this.position), quoted: false, unterminated: false };
+    this.position = position;
+    return { kind: 'word', leading, text: text.slice(start, position), offset: start, value: parts.join(''), quoted: true, unterminated: !closed };
+  }
+
+  private intern(leading: string): string {
+    if (leading.length > 32) return leading;
+    const known = this.interned.get(leading);
+    if (known !== undefined) return known;
+    if (this.interned.size < internLimit) this.interned.set(leading, leading);
+    return leading;
   }
 
   /** The raw text of a `skip { … }` body, up to (not including) its matching `}`; undefined if never closed. */
@@ -135,9 +213,9 @@ class Scanner {
     let depth = 0;
     const start = this.position;
     for (; this.position < this.text.length; this.position++) {
-      const char = this.text[this.position];
-      if (char === '{') depth++;
-      else if (char === '}') {
+      const char = this.text.charCodeAt(this.position);
+      if (char === 123) depth++;
+      else if (char === 125) {
         if (depth === 0) return { text: this.text.slice(start, this.position), closeOffset: this.position++ };
         depth--;
       }
@@ -149,65 +227,73 @@ class Scanner {
 /**
  * Parses a drbd.conf or resource file into a document, collecting problems as
  * diagnostics (never throwing): the document always prints back to `text`.
- * Unlike drbdadm, a missing final `}` is an error here.
+ * Unlike drbdadm, a missing final `}` is an error here. Time and memory are
+ * linear in the text; repeated findings of one code are folded (see
+ * `DiagnosticCollector`), so a damaged 50 MB file gives a few findings, not millions.
  */
 export function safeParse(text: string, options: ParseOptions = {}): DrbdDocument {
-  const lines = new LineCounter(text);
-  const diagnostics: Diagnostic<DrbdCode>[] = [];
-  const report = (code: DrbdCode, message: string, offset: number, length = 1, severity: 'error' | 'warning' = 'error') => {
-    const { line, column } = lines.linePosition(offset);
-    diagnostics.push({ code, severity, message, file: options.file, line, column, range: { start: offset, end: offset + length } });
+  const scanner = new Scanner(text);
+  const collector = new DiagnosticCollector<DrbdCode>();
+  const report = (code: DrbdCode, message: string, offset: number, length = 1, severity: 'error' | 'warning' = 'error', position: { line: number; column: number } = scanner.at(offset)) => {
+    collector.push({ code, severity, message, file: options.file, line: position.line, column: position.column, range: { start: offset, end: offset + length } });
   };
-  const document: DrbdDocument = { file: options.file, children: [], trailing: '', diagnostics, eol: text.includes('\r\n') ? '\r\n' : '\n', indentUnit: '\t' };
+  const document: DrbdDocument = { file: options.file, children: [], trailing: '', diagnostics: [], eol: text.includes('\r\n') ? '\r\n' : '\n', indentUnit: '\t' };
   const stack: Block[] = [];
   const into = () => (stack.length > 0 ? (stack[stack.length - 1] as Block).children : document.children);
-  let pending: WordToken[] = [];
+  // The words of the statement being read. One array, reused: each node gets an exact-size copy
+  // (an array grown by push holds room for 17 words, most of it empty, per node of a large file).
+  const pending: WordToken[] = [];
+  const takeWords = (): WordToken[] => {
+    const words = pending.slice();
+    pending.length = 0;
+    return words;
+  };
   const indents = new Map<string, number>();
+  const token = (leading: string, text: string, offset: number): Token => {
+    const { line, column } = scanner.at(offset);
+    return { leading, text, offset, line, column };
+  };
 
   const flushWords = (reason: string, at: number) => {
     if (pending.length === 0) return;
     const first = pending[0] as WordToken;
     report('MISSING_SEMICOLON', `'${first.value}' is not ended by ';' (${reason})`, at);
-    into().push({ type: 'statement', words: pending, semicolon: undefined });
-    pending = [];
+    into().push({ type: 'statement', words: takeWords(), semicolon: undefined });
   };
 
-  const scanner = new Scanner(text);
-  for (let token = scanner.next(); token !== undefined; token = scanner.next()) {
-    if (token.kind === 'word' && token.text === '') {
-      document.trailing = token.leading;
-      break;
-    }
-    if (token.kind === 'word') {
-      if (token.unterminated) report('UNTERMINATED_QUOTE', 'unterminated quoted string', token.offset, token.text.length);
-      if (token.text.includes('\0')) report('BINARY_CONTENT', 'the file contains a NUL byte', token.offset + token.text.indexOf('\0'));
-      if (pending.length === 0) {
-        const indent = /[^\n]*$/.exec(token.leading)?.[0] ?? '';
-        if (token.leading.includes('\n') && indent.length > 0 && stack.length === 1) indents.set(indent, (indents.get(indent) ?? 0) + 1);
+  for (let scanned = scanner.next(); scanned !== undefined; scanned = scanner.next()) {
+    if (scanned.kind === 'word') {
+      const { line, column } = scanner.at(scanned.offset);
+      if (scanned.unterminated) report('UNTERMINATED_QUOTE', 'unterminated quoted string', scanned.offset, scanned.text.length);
+      const nul = scanned.text.indexOf('\0');
+      if (nul !== -1) report('BINARY_CONTENT', 'the file contains a NUL byte', scanned.offset + nul);
+      if (pending.length === 0 && stack.length === 1) {
+        // The indentation of statements one level in: what new lines get.
+        const lastBreak = scanned.leading.lastIndexOf('\n');
+        const indent = scanned.leading.slice(lastBreak + 1);
+        if (lastBreak !== -1 && indent.length > 0) indents.set(indent, (indents.get(indent) ?? 0) + 1);
       }
-      pending.push({ leading: token.leading, text: token.text, offset: token.offset, ...lines.linePosition(token.offset), value: token.value, quoted: token.quoted });
+      pending.push({ leading: scanned.leading, text: scanned.text, offset: scanned.offset, line, column, value: scanned.value, quoted: scanned.quoted });
       continue;
     }
-    if (token.kind === 'semicolon') {
-      if (pending.length === 0) report('EMPTY_STATEMENT', "a ';' with nothing before it", token.offset, 1, 'warning');
-      into().push({ type: 'statement', words: pending, semicolon: { leading: token.leading, text: ';', offset: token.offset, ...lines.linePosition(token.offset) } });
-      pending = [];
+    if (scanned.kind === 'semicolon') {
+      if (pending.length === 0) report('EMPTY_STATEMENT', "a ';' with nothing before it", scanned.offset, 1, 'warning');
+      into().push({ type: 'statement', words: takeWords(), semicolon: token(scanned.leading, ';', scanned.offset) });
       continue;
     }
-    if (token.kind === 'open') {
-      if (pending.length === 0) report('MISSING_SECTION_NAME', "a '{' without a section keyword before it", token.offset);
-      const block: Block = { type: 'block', words: pending, open: { leading: token.leading, text: '{', offset: token.offset, ...lines.linePosition(token.offset) }, children: [], close: undefined };
-      pending = [];
+    if (scanned.kind === 'open') {
+      if (pending.length === 0) report('MISSING_SECTION_NAME', "a '{' without a section keyword before it", scanned.offset);
+      const block: Block = { type: 'block', words: takeWords(), open: token(scanned.leading, '{', scanned.offset), children: [], close: undefined };
       into().push(block);
       if (block.words[0]?.value === 'skip') {
         // drbdadm skips the body as text (braces balanced): a way to comment out a section.
         const body = scanner.raw();
         if (body) {
           block.skipped = body.text;
-          block.close = { leading: '', text: '}', offset: body.closeOffset, ...lines.linePosition(body.closeOffset) };
+          block.close = token('', '}', body.closeOffset);
         } else {
-          block.skipped = text.slice(token.offset + 1);
-          report('MISSING_CLOSE_BRACE', "'skip' is never closed (missing '}')", block.words[0].offset, 4);
+          block.skipped = text.slice(scanned.offset + 1);
+          report('MISSING_CLOSE_BRACE', "'skip' is never closed (missing '}')", block.words[0].offset, 4, 'error', block.words[0]);
         }
         continue;
       }
@@ -215,21 +301,24 @@ export function safeParse(text: string, options: ParseOptions = {}): DrbdDocumen
       continue;
     }
     // A closing brace.
-    flushWords("'}' came first", token.offset);
+    flushWords("'}' came first", scanned.offset);
     const block = stack.pop();
     if (!block) {
-      report('UNEXPECTED_CLOSE_BRACE', "a '}' without a section to close", token.offset);
+      report('UNEXPECTED_CLOSE_BRACE', "a '}' without a section to close", scanned.offset);
       // Kept as a statement of its own so that nothing is lost.
-      const at = lines.linePosition(token.offset);
-      document.children.push({ type: 'statement', words: [{ leading: token.leading, text: '}', offset: token.offset, ...at, value: '}', quoted: false }], semicolon: { leading: '', text: '', offset: token.offset + 1, line: at.line, column: at.column + 1 } });
+      const close = token(scanned.leading, '}', scanned.offset);
+      document.children.push({ type: 'statement', words: [{ ...close, value: '}', quoted: false }], semicolon: { leading: '', text: '', offset: scanned.offset + 1, line: close.line, column: close.column + 1 } });
       continue;
     }
-    block.close = { leading: token.leading, text: '}', offset: token.offset, ...lines.linePosition(token.offset) };
+    block.close = token(scanned.leading, '}', scanned.offset);
+    // Exact size, as for words: most blocks (`on node1 { … }`) have a few children.
+    block.children = block.children.slice();
   }
+  document.trailing = scanner.trailing;
   flushWords('the file ended', text.length);
   for (const block of stack) {
     const first = block.words[0];
-    report('MISSING_CLOSE_BRACE', `'${block.words.map((word) => word.value).join(' ')}' is never closed (missing '}'; drbdadm would not notice)`, first?.offset ?? block.open.offset, first?.text.length ?? 1);
+    report('MISSING_CLOSE_BRACE', `'${block.words.map((word) => word.value).join(' ')}' is never closed (missing '}'; drbdadm would not notice)`, first?.offset ?? block.open.offset, first?.text.length ?? 1, 'error', first ?? block.open);
   }
   let best = 0;
   for (const [indent, count] of indents) {
@@ -238,7 +327,7 @@ export function safeParse(text: string, options: ParseOptions = {}): DrbdDocumen
       document.indentUnit = indent;
     }
   }
-  diagnostics.sort((a, b) => a.range.start - b.range.start);
+  document.diagnostics = collector.diagnostics().sort((a, b) => a.range.start - b.range.start);
   return document;
 }
 

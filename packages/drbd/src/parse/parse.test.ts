@@ -1,8 +1,8 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { HaError, ParseError } from '@ha/core';
+import { HaError, LineCounter, ParseError } from '@ha/core';
 import { corpusFiles } from '../../test/fixtures.js';
-import { parse, safeParse, serialize, wordsOf } from './cst.js';
+import { parse, safeParse, serialize, wordsOf, type Node, type Token } from './cst.js';
 
 describe('drbd.conf, losslessly', () => {
   it(`prints all ${corpusFiles.length} corpus files back byte for byte, without a diagnostic`, () => {
@@ -84,5 +84,39 @@ describe('syntax errors, with file, line and column', () => {
       }),
       { numRuns: 200 },
     );
+  });
+});
+
+describe('positions', () => {
+  it('every token and finding has the line and column LineCounter gives its offset, whatever the line endings (property)', () => {
+    const piece = fc.constantFrom('resource', 'r0', '{', '}', ';', ' ', '\t', '\n', '\r\n', '\r', '# c\n', '"q', '"', '\\', '\\\n', 'skip', 'x\ry');
+    fc.assert(
+      fc.property(fc.array(piece, { maxLength: 40 }), (pieces) => {
+        const text = pieces.join('');
+        const document = safeParse(text);
+        const lines = new LineCounter(text);
+        const tokens: Token[] = [];
+        const visit = (node: Node) => {
+          tokens.push(...node.words);
+          if (node.type === 'statement') {
+            if (node.semicolon && node.semicolon.text !== '') tokens.push(node.semicolon);
+          } else {
+            tokens.push(node.open);
+            node.children.forEach(visit);
+            if (node.close) tokens.push(node.close);
+          }
+        };
+        document.children.forEach(visit);
+        for (const token of tokens) expect({ line: token.line, column: token.column }, JSON.stringify(text)).toEqual(lines.linePosition(token.offset));
+        for (const finding of document.diagnostics) if (finding.folded === undefined) expect({ line: finding.line, column: finding.column }).toEqual(lines.linePosition(finding.range.start));
+      }),
+      { numRuns: 500 },
+    );
+  });
+
+  it('repeated findings are folded: a file of a million stray semicolons gives a dozen findings', () => {
+    const document = safeParse(';\n'.repeat(1_000_000), { file: 'semi.res' });
+    expect(document.diagnostics).toHaveLength(11);
+    expect(document.diagnostics.at(-1)).toMatchObject({ code: 'EMPTY_STATEMENT', folded: 999_990, message: 'and 999,990 more like it (EMPTY_STATEMENT)' });
   });
 });

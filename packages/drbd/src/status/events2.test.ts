@@ -4,7 +4,8 @@ import { CommandError, defaultRunner, type Runner } from '@ha/core';
 import { fixture } from '../../test/fixtures.js';
 import { Events2Tracker, parseEvents2Line, readEvents2, watchEvents2, type Events2Item } from './events2.js';
 import { evaluateDrbdHealth } from './health.js';
-import { DrbdUnavailableError, readDrbdStatus } from './read.js';
+import { DrbdUnavailableError, drbdUnavailableFrom } from '../unavailable.js';
+import { readDrbdStatus } from './read.js';
 
 async function collect(lines: Iterable<string> | AsyncIterable<string>): Promise<Events2Item[]> {
   const items: Events2Item[] = [];
@@ -58,6 +59,9 @@ describe('drbdsetup events2', () => {
     expect(parseEvents2Line('exists -')).toBeUndefined();
     expect(parseEvents2Line('change device volume:0')).toMatchObject({ type: 'warning', message: 'no resource name' });
     expect(parseEvents2Line('change device name:r0 oops', 7)).toMatchObject({ type: 'warning', lineNumber: 7, message: "'oops' is not key:value" });
+    // A number that is not one would have been a NaN in the state.
+    expect(parseEvents2Line('change device name:r0 volume:zero disk:UpToDate')).toMatchObject({ type: 'warning', message: "volume: expects a number, got 'zero'" });
+    expect(parseEvents2Line('change peer-device name:r0 peer-node-id:1 volume:0 done:5%')).toMatchObject({ type: 'warning', message: "done: expects a number, got '5%'" });
   });
 
   it('a split brain clears when the connection is back; rename and destroy follow the resource', () => {
@@ -129,13 +133,31 @@ describe('the live path on this machine (no DRBD kernel module)', () => {
     expect((error as Error).cause).toBeInstanceOf(CommandError);
   });
 
-  it('watchEvents2 runs the real drbdsetup events2; its failure is a typed CommandError, not a hang', async () => {
+  it('watchEvents2 runs the real drbdsetup events2: without the module, a DrbdUnavailableError with drbdsetup\'s words, not a CommandError or a hang', async () => {
     const error = await (async () => {
       for await (const item of watchEvents2()) void item;
     })().catch((caught: unknown) => caught);
-    expect(error).toBeInstanceOf(CommandError);
-    expect(error).toMatchObject({ exitCode: 20 });
-    expect((error as CommandError).command).toMatch(/^drbdsetup events2 --now --timestamps --statistics/);
+    expect(error).toBeInstanceOf(DrbdUnavailableError);
+    expect(error).toMatchObject({ code: 'CLUSTER_UNAVAILABLE', exitCode: 20 });
+    // What the real drbdsetup printed here: `modprobe: FATAL: Module drbd not found …`, `Failed to modprobe drbd …`.
+    const cause = (error as Error).cause as CommandError;
+    expect(cause).toBeInstanceOf(CommandError);
+    expect(cause.command).toMatch(/^drbdsetup events2 --now --timestamps --statistics/);
+    expect(cause.stderr).toMatch(/Failed to modprobe drbd/);
+    expect((error as Error).message).toMatch(/^DRBD is not available here: the drbd kernel module is not loaded \(drbdsetup events2 .* exited with code 20: modprobe: FATAL: Module drbd not found/);
+    expect((error as Error).message).not.toContain('\n');
+  });
+
+  it('drbdUnavailableFrom: only drbdsetup\'s own signs of a missing module make DRBD unavailable', () => {
+    const failure = (file: string, exitCode: number, stderr: string) => new CommandError({ file, args: [], command: file, exitCode, signal: undefined, stdout: '', stderr, timedOut: false, durationMs: 1 });
+    // drbdadm prints this on every run without the module, a dry run that works included.
+    expect(drbdUnavailableFrom(failure('drbdadm', 1, 'modinfo: ERROR: Module drbd not found.\nno resources defined!\n'))).toBeUndefined();
+    expect(drbdUnavailableFrom(failure('drbdadm', 1, "Command 'drbdsetup new-resource r0 0' terminated with exit code 20\n"))).toBeInstanceOf(DrbdUnavailableError);
+    expect(drbdUnavailableFrom(failure('drbdsetup', 20, ''))).toBeInstanceOf(DrbdUnavailableError);
+    expect(drbdUnavailableFrom(failure('drbdsetup', 10, 'r0: No such resource\n'))).toBeUndefined();
+    // drbdmeta's exit 20 is its own (a disk it cannot open), not the module's.
+    expect(drbdUnavailableFrom(failure('drbdadm', 20, "open(/dev/sdb1) failed: No such file or directory\nCommand 'drbdmeta 0 v09 /dev/sdb1 internal create-md 1 --force' terminated with exit code 20\n"))).toBeUndefined();
+    expect(drbdUnavailableFrom(new Error('other'))).toBeUndefined();
   });
 
   it('watchEvents2 stops its process when aborted', async () => {

@@ -1,5 +1,7 @@
-import { defaultRunner, type Runner } from '@ha/core';
-import type { ConnectionStatus, DeviceStatus, DrbdStatus, PeerDeviceStatus, ResourceStatus } from './model.js';
+import { assertInputSize, defaultRunner, escapeForMessage, ParseError, parseWithSchema, type Runner } from '@ha/core';
+import { drbdUnavailableFrom } from '../unavailable.js';
+import { drbdStatusSchema, type ConnectionStatus, type DeviceStatus, type DrbdStatus, type DrbdStatusParseOptions, type PeerDeviceStatus, type ResourceStatus } from './model.js';
+import { forEachLine } from './lines.js';
 import { parseCounter } from './text.js';
 
 /** A verb of `drbdsetup events2`. */
@@ -9,8 +11,11 @@ export type Events2Object = 'resource' | 'device' | 'connection' | 'peer-device'
 
 /** One line of `drbdsetup events2`: `[TIMESTAMP] VERB OBJECT key:value …`. */
 export interface Events2Event {
+  /** With `--timestamps`: when DRBD reported it, as written (`2026-11-25T10:00:07.120000+00:00`). */
   timestamp?: string;
+  /** What happened: `exists` (the initial state), `create`, `change`, `destroy`, `call`/`response` (a helper), `rename`. */
   verb: Events2Verb;
+  /** What it happened to. */
   object: Events2Object;
   /** The key:value pairs as written. */
   fields: Record<string, string>;
@@ -20,14 +25,26 @@ export interface Events2Event {
 
 /** A line that is not an event (kept, with why, and the stream goes on). */
 export interface Events2Warning {
+  /** Tells it from the other `Events2Item`s. */
   type: 'warning';
+  /** The line as read. */
   line: string;
+  /** 1-based, counted from the start of the stream. */
   lineNumber: number;
+  /** Why it is not an event. */
   message: string;
 }
 
 const verbs = new Set<string>(['exists', 'create', 'change', 'destroy', 'call', 'response', 'rename']);
 const objects = new Set<string>(['resource', 'device', 'connection', 'peer-device', 'path', 'helper']);
+// Fields that are numbers: another value there makes the line a warning, not a NaN in the state.
+const numericFields = new Map<string, RegExp>([
+  ['volume', /^\d+$/],
+  ['minor', /^\d+$/],
+  ['node-id', /^\d+$/],
+  ['peer-node-id', /^\d+$/],
+  ['done', /^\d+(?:\.\d+)?$/],
+]);
 
 /**
  * Parses one line of `drbdsetup events2 [--timestamps]`. Returns undefined
@@ -47,8 +64,11 @@ export function parseEvents2Line(line: string, lineNumber = 0): Events2Event | E
   const fields: Record<string, string> = {};
   for (const word of rest) {
     const colon = word.indexOf(':');
-    if (colon <= 0) return { type: 'warning', line, lineNumber, message: `'${word}' is not key:value` };
-    fields[word.slice(0, colon)] = word.slice(colon + 1);
+    if (colon <= 0) return { type: 'warning', line, lineNumber, message: `'${escapeForMessage(word, 60)}' is not key:value` };
+    const key = word.slice(0, colon);
+    const value = word.slice(colon + 1);
+    if (numericFields.get(key)?.test(value) === false) return { type: 'warning', line, lineNumber, message: `${escapeForMessage(key, 30)}: expects a number, got '${escapeForMessage(value, 60)}'` };
+    fields[key] = value;
   }
   if (fields.name === undefined) return { type: 'warning', line, lineNumber, message: 'no resource name' };
   return { ...(timestamp ? { timestamp } : {}), verb: verb as Events2Verb, object: object as Events2Object, fields, resource: fields.name };
@@ -73,6 +93,7 @@ export class Events2Tracker {
   /** True once the initial `exists` dump has ended (`exists -`). */
   initialized = false;
 
+  /** Updates the state with one event. */
   apply(event: Events2Event): void {
     const { fields } = event;
     if (event.object === 'resource') {
@@ -199,19 +220,43 @@ export class Events2Tracker {
   }
 }
 
-/** What the events2 stream yields: each event with the state after it, or a warning for a garbage line. */
-export type Events2Item = { type: 'event'; event: Events2Event; status: DrbdStatus } | Events2Warning | { type: 'initialized'; status: DrbdStatus };
+/**
+ * What the events2 stream yields: each event with the state after it
+ * (`type: 'event'`), the state once the initial dump has ended
+ * (`'initialized'`), or a warning for a garbage line.
+ */
+export type Events2Item =
+  | {
+      /** An event. */
+      type: 'event';
+      /** The event, as read. */
+      event: Events2Event;
+      /** Every resource's state after it. */
+      status: DrbdStatus;
+    }
+  | Events2Warning
+  | {
+      /** The initial dump (`exists …` up to `exists -`) has ended. */
+      type: 'initialized';
+      /** Every resource's state as DRBD first reported it. */
+      status: DrbdStatus;
+    };
+
+// `exists -` (after a timestamp, with --timestamps): the initial state has been told.
+const endOfDump = /^\s*(\S+\s+)?exists\s+-\s*$/;
 
 /**
  * Turns lines of `drbdsetup events2` into typed events, keeping the state of
- * every object: each event comes with the status after it. Garbage lines give
- * a warning and the stream goes on.
+ * every object: each event comes with the status after it (a copy of every
+ * resource's state, so its cost grows with the number of resources; to read
+ * a saved capture to its end state, `parseEvents2Text` replays it without
+ * the copies). Garbage lines give a warning and the stream goes on.
  */
 export async function* readEvents2(lines: AsyncIterable<string> | Iterable<string>, tracker: Events2Tracker = new Events2Tracker()): AsyncGenerator<Events2Item> {
   let lineNumber = 0;
   for await (const line of lines) {
     lineNumber++;
-    if (/^\s*(\S+\s+)?exists\s+-\s*$/.test(line)) {
+    if (endOfDump.test(line)) {
       tracker.initialized = true;
       yield { type: 'initialized', status: tracker.status() };
       continue;
@@ -228,11 +273,44 @@ export async function* readEvents2(lines: AsyncIterable<string> | Iterable<strin
 }
 
 /**
- * Runs `drbdsetup events2 --now --timestamps --statistics` and streams its
- * events (see `readEvents2`) until `signal` aborts or the command ends; a
- * failure of drbdsetup (no kernel module: exit 20) is a typed `CommandError`.
+ * A saved `drbdsetup events2` capture (`--now`, with or without
+ * `--timestamps`), replayed to the state it ends in. Unlike the live stream,
+ * which skips a garbage line with a warning, a line that is not an event
+ * makes the text a `ParseError` naming that line: it is not such a capture.
  */
-export async function* watchEvents2(options: { runner?: Runner; signal?: AbortSignal; now?: boolean } = {}): AsyncGenerator<Events2Item> {
+export function parseEvents2Text(text: string, options: DrbdStatusParseOptions = {}): DrbdStatus {
+  assertInputSize(text, options.file ?? 'the drbdsetup events2 text', options.maxBytes);
+  const tracker = new Events2Tracker();
+  forEachLine(text, (line, lineNumber) => {
+    if (endOfDump.test(line)) {
+      tracker.initialized = true;
+      return;
+    }
+    const parsed = parseEvents2Line(line, lineNumber);
+    if (parsed === undefined) return;
+    if ('type' in parsed) throw new ParseError('BAD_EVENT', `not drbdsetup events2 output: ${parsed.message}`, { file: options.file, line: lineNumber, column: 1 });
+    tracker.apply(parsed);
+  });
+  return parseWithSchema(drbdStatusSchema, tracker.status(), options.file ?? 'drbdsetup events2');
+}
+
+/** Options of `watchEvents2`. */
+export interface WatchEvents2Options {
+  /** Runs drbdsetup (default: core's `defaultRunner`). */
+  runner?: Runner | undefined;
+  /** Ends the stream (and drbdsetup) when aborted. */
+  signal?: AbortSignal | undefined;
+  /** Start with the current state (`--now`, default true). */
+  now?: boolean | undefined;
+}
+
+/**
+ * Runs `drbdsetup events2 --now --timestamps --statistics` and streams its
+ * events (see `readEvents2`) until `signal` aborts or the command ends.
+ * Without the kernel module it throws `DrbdUnavailableError` (drbdsetup
+ * cannot load it: exit 20); another failure of drbdsetup is its `CommandError`.
+ */
+export async function* watchEvents2(options: WatchEvents2Options = {}): AsyncGenerator<Events2Item> {
   const runner = options.runner ?? defaultRunner;
   const process = runner.stream('drbdsetup', ['events2', ...(options.now === false ? [] : ['--now']), '--timestamps', '--statistics']);
   const abort = () => void process.stop();
@@ -240,6 +318,8 @@ export async function* watchEvents2(options: { runner?: Runner; signal?: AbortSi
   try {
     yield* readEvents2(process.lines);
     await process.done;
+  } catch (error) {
+    throw drbdUnavailableFrom(error) ?? error;
   } finally {
     options.signal?.removeEventListener('abort', abort);
     await process.stop();

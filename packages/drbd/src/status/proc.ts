@@ -1,25 +1,35 @@
-import { ParseError, parseWithSchema } from '@ha/core';
-import { drbdStatusSchema, type DrbdStatus, type ResourceStatus } from './model.js';
+import { assertInputSize, escapeForMessage, ParseError, parseWithSchema } from '@ha/core';
+import { drbdStatusSchema, type DrbdStatus, type DrbdStatusParseOptions, type ResourceStatus } from './model.js';
+import { forEachLine } from './lines.js';
 import { parseCounter } from './text.js';
 
-// DRBD 8.4's cs: field mixes connection and replication: these are connection states proper.
-const connectionStates = new Set(['StandAlone', 'Disconnecting', 'Unconnected', 'Timeout', 'BrokenPipe', 'NetworkFailure', 'ProtocolError', 'TearDown', 'WFConnection', 'WFReportParams']);
+// DRBD 8.4's cs: field mixes connection and replication states: these say the peer is not connected.
+const unconnectedStates = new Set(['StandAlone', 'Disconnecting', 'Unconnected', 'Timeout', 'BrokenPipe', 'NetworkFailure', 'ProtocolError', 'TearDown', 'WFConnection', 'WFReportParams']);
+
+// The header lines of /proc/drbd (`version: 8.4.11 (api:1/proto:86-101)`, `srcversion: …`, 8.3's `GIT-hash: …`).
+const headerPattern = /^(version|srcversion|GIT-hash):/;
+// A device's detail lines: counters and `key: value` lines (`ns:…`, `finish: …`, `resync: …`,
+// `act_log: …`), the progress bar (`[===>....] sync'ed: …`), a verify's `3% sector pos: …`.
+const detailPattern = /^\s+(?:\[[=>.]*\]|[A-Za-z_][\w-]*:|\d+(?:\.\d+)?% )/;
 
 /**
  * Parses `/proc/drbd` of DRBD 8.4 (and 8.3) into the shared model: one
  * resource per configured minor (named `drbdN`: 8.4's /proc/drbd names no
  * resources), its one peer, the counters (ns nr dw dr al bm lo pe ua ap ep wo
- * oos) and the resync's progress and finish time.
+ * oos) and the resync's progress and finish time. A line that is none of
+ * /proc/drbd's (header, ` N: cs:…` device, indented detail) is a `ParseError`.
  */
-export function parseProcDrbd(text: string, options: { file?: string } = {}): DrbdStatus {
-  const lines = text.split('\n');
+export function parseProcDrbd(text: string, options: DrbdStatusParseOptions = {}): DrbdStatus {
+  assertInputSize(text, options.file ?? 'the /proc/drbd text', options.maxBytes);
   const version = /^version:\s*(\S+)/m.exec(text)?.[1];
   const resources: ResourceStatus[] = [];
   let current: ResourceStatus | undefined;
-  lines.forEach((raw, index) => {
-    const line = raw.replace(/\r$/, '');
+  let seenDevice = false;
+  forEachLine(text, (line, number) => {
+    if (line.trim() === '') return;
     const head = /^\s*(\d+):\s+cs:(\S+)(.*)$/.exec(line);
     if (head) {
+      seenDevice = true;
       const minor = Number(head[1]);
       const cs = head[2] as string;
       if (cs === 'Unconfigured') {
@@ -30,7 +40,7 @@ export function parseProcDrbd(text: string, options: { file?: string } = {}): Dr
       // 8.4 writes ro:Primary/Secondary; 8.3 wrote st: for the same.
       const [role, peerRole] = (pairs.get('ro') ?? pairs.get('st') ?? 'Unknown/Unknown').split('/');
       const [disk, peerDisk] = (pairs.get('ds') ?? 'DUnknown/DUnknown').split('/');
-      const connected = !connectionStates.has(cs);
+      const connected = !unconnectedStates.has(cs);
       const protocol = /\s([ABC])\s/.exec(`${head[3]} `)?.[1];
       current = {
         name: `drbd${minor}`,
@@ -53,10 +63,13 @@ export function parseProcDrbd(text: string, options: { file?: string } = {}): Dr
       resources.push(current);
       return;
     }
-    if (!current) {
-      if (/^\s+\S/.test(line) && !/^(version|srcversion|GIT-hash)/.test(line.trim())) throw new ParseError('BAD_STATUS', 'a detail line before any device', { file: options.file, line: index + 1, column: 1 });
-      return;
-    }
+    const at = { file: options.file, line: number, column: 1 };
+    if (!seenDevice && headerPattern.test(line)) return;
+    if (!/^\s/.test(line)) throw new ParseError('BAD_STATUS', `not /proc/drbd: '${escapeForMessage(line, 60)}' is neither a header nor a device line (' N: cs:…')`, at);
+    if (!detailPattern.test(line)) throw new ParseError('BAD_STATUS', `not /proc/drbd: '${escapeForMessage(line.trim(), 60)}' is not a device's detail line`, at);
+    if (!seenDevice) throw new ParseError('BAD_STATUS', 'not /proc/drbd: a detail line before any device', at);
+    // The details of an unconfigured minor: nothing to read.
+    if (!current) return;
     const device = current.devices[0] as ResourceStatus['devices'][number];
     const peer = current.connections[0]?.peerDevices[0] as ResourceStatus['connections'][number]['peerDevices'][number];
     const counters = new Map([...line.matchAll(/\b(ns|nr|dw|dr|al|bm|lo|pe|ua|ap|ep|wo|oos):(\S+)/g)].map((match) => [match[1] as string, match[2] as string]));

@@ -1,10 +1,14 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { ParseError } from '@ha/core';
-import { fixture } from '../../test/fixtures.js';
+import { InputTooLargeError, ParseError } from '@ha/core';
+import { fixture, fixturesDirectory } from '../../test/fixtures.js';
+import { parseEvents2Text } from './events2.js';
 import { evaluateDrbdHealth } from './health.js';
 import { parseDrbdsetupJson, parseJsonPrecise } from './json.js';
-import { parseDrbdStatusText } from './read.js';
+import { connectionStates, diskStates, drbdRoles, replicationStates } from './model.js';
+import { parseDrbdStatusText, readDrbdStatusFile } from './read.js';
 import { parseDrbdadmStatus } from './text.js';
 import { parseProcDrbd } from './proc.js';
 
@@ -161,5 +165,131 @@ describe('/proc/drbd of DRBD 8.4', () => {
     expect(parseDrbdStatusText(fixture('drbd-8.4/proc-drbd.txt')).source).toBe('proc-drbd');
     expect(parseDrbdStatusText(fixture('drbd-9/status-connected.json')).source).toBe('drbdsetup-json');
     expect(parseDrbdStatusText(fixture('drbd-9/drbdadm-status-connected.txt')).source).toBe('drbdadm-status');
+  });
+});
+
+describe('text that is not a DRBD status is a ParseError, never a resource', () => {
+  const parseError = (text: string, file = 'capture.txt'): ParseError => {
+    try {
+      parseDrbdStatusText(text, { file });
+    } catch (error) {
+      expect(error).toBeInstanceOf(ParseError);
+      return error as ParseError;
+    }
+    throw new Error(`parsed: ${JSON.stringify(text)}`);
+  };
+
+  it("'hello world', /etc/hosts and an empty file", () => {
+    // Each was once read as a resource ('hello', '127.0.0.1') that the health verdict called healthy.
+    expect(parseError('hello world\n')).toMatchObject({ file: 'capture.txt', line: 1, column: 7, message: "capture.txt:1:7: not drbdadm status output: expected key:value, got 'world'" });
+    const hosts = '127.0.0.1\tlocalhost\n127.0.1.1\tnode1\n\n# The following lines are desirable for IPv6 capable hosts\n::1     localhost ip6-localhost ip6-loopback\n';
+    expect(parseError(hosts, '/etc/hosts')).toMatchObject({ line: 1, column: 11 });
+    if (existsSync('/etc/hosts')) parseError(readFileSync('/etc/hosts', 'utf8'), '/etc/hosts');
+    expect(parseError('').message).toMatch(/not a DRBD status: the text is empty/);
+    expect(parseError(' \n\n').line).toBe(1);
+  });
+
+  it('drbdadm status text: a resource needs its role, every word after a name is key:value, numbers are numbers, indentation is by two', () => {
+    expect(parseError('r0\n  disk:UpToDate\n').message).toMatch(/resource 'r0' has no role:/);
+    // Read as a peer named 'disk', whose next word is not key:value.
+    expect(parseError('r0 role:Primary\n  disk UpToDate\n')).toMatchObject({ line: 2, column: 8 });
+    expect(parseError('r0 role:Primary\n  disk:UpToDate\n  node2\n')).toMatchObject({ line: 3, message: expect.stringMatching(/peer 'node2' has neither role: nor connection:/) });
+    expect(parseError('r0 role:Primary\n  volume:x disk:UpToDate\n')).toMatchObject({ line: 2, column: 3, message: expect.stringMatching(/volume: expects a number, got 'x'/) });
+    expect(parseError('r0 role:Primary\n   disk:UpToDate\n')).toMatchObject({ line: 2, message: expect.stringMatching(/unexpected indentation \(3 spaces/) });
+    expect(parseError('r0 role:Primary\n\tdisk:UpToDate\n')).toMatchObject({ line: 2, message: expect.stringMatching(/indented with something other than spaces/) });
+    expect(parseError('r0 role:Primary\n  node2 role:Secondary\n    UpToDate\n')).toMatchObject({ line: 3, column: 5 });
+  });
+
+  it('drbdsetup JSON: truncated, or without the fields drbdsetup always prints', () => {
+    expect(parseError('[{"name":"r0","role":"Primary').message).toMatch(/not valid JSON/);
+    expect(parseError('[{"name":"r0","role":"Primary"}]').message).toBe('capture.txt:1:1: not drbdsetup status --json: resources[0]."devices" should be an array (it is missing)');
+    expect(parseError('{"name":"r0"}').message).toMatch(/expected a JSON array of resources/);
+    expect(parseError('[{"name":"r0","role":"Primary","devices":[{"volume":0}],"connections":[]}]').message).toMatch(/resources\[0\]\.devices\[0\]\."disk-state" should be a string \(it is missing\)/);
+    expect(parseError('[{"name":"r0","role":7,"devices":[],"connections":[]}]').message).toMatch(/resources\[0\]\."role" should be a string \(got 7\)/);
+    const connected = JSON.parse(fixture('drbd-9/status-connected.json')) as { connections: { peer_devices: unknown }[] }[];
+    delete (connected[0]?.connections[0] as { peer_devices?: unknown }).peer_devices;
+    expect(parseError(JSON.stringify(connected)).message).toMatch(/resources\[0\]\.connections\[0\]\."peer_devices" should be an array/);
+  });
+
+  it('/proc/drbd: a line that is none of its lines', () => {
+    expect(parseError(`${fixture('drbd-8.4/proc-drbd.txt')}127.0.0.1 localhost\n`)).toMatchObject({ line: 14, message: expect.stringMatching(/is neither a header nor a device line/) });
+    expect(parseError('version: 8.4.11 (api:1/proto:86-101)\n 0: cs:Connected ro:Primary/Secondary ds:UpToDate/UpToDate C r-----\n    hello\n')).toMatchObject({ line: 3, message: expect.stringMatching(/not a device's detail line/) });
+  });
+
+  it('an events2 capture is read to the state it ends in; a line in it that is not an event is an error', () => {
+    const replay = fixture('drbd-9/events2-replay.txt').split('\n').filter((line) => !/not an event|bogus/.test(line)).join('\n');
+    const status = parseDrbdStatusText(replay, { file: 'events.txt' });
+    expect(status).toMatchObject({ source: 'events2', resources: [{ name: 'r0', splitBrain: true, connections: [{ connectionState: 'StandAlone' }] }] });
+    expect(evaluateDrbdHealth(status).state).toBe('split-brain');
+    expect(parseError(fixture('drbd-9/events2-replay.txt'))).toMatchObject({ line: 10, message: expect.stringMatching(/not drbdsetup events2 output/) });
+  });
+
+  it('arbitrary text gives a status or a ParseError, nothing else (property)', () => {
+    const line = fc.oneof(fc.string(), fc.constantFrom('r0 role:Primary', '  disk:UpToDate', '  node2 role:Secondary', '    peer-disk:UpToDate', 'version: 8.4.11', ' 0: cs:Connected ro:Primary/Secondary ds:UpToDate/UpToDate C', '    ns:0 nr:0', 'exists resource name:r0 role:Primary', 'exists -', '[', '{"name":"r0"}', ']'));
+    fc.assert(
+      fc.property(fc.array(line, { maxLength: 12 }), (lines) => {
+        try {
+          evaluateDrbdHealth(parseDrbdStatusText(lines.join('\n')));
+        } catch (error) {
+          expect(error).toBeInstanceOf(ParseError);
+        }
+      }),
+      { numRuns: 300 },
+    );
+  });
+});
+
+describe('health is never healthy for a state it does not recognise', () => {
+  const healthyText = 'r0 role:Primary\n  disk:UpToDate\n  node2 role:Secondary\n    replication:Established peer-disk:UpToDate\n';
+  const verdict = (text: string) => evaluateDrbdHealth(parseDrbdStatusText(text));
+
+  it('a known good state is healthy; each unknown value makes it degraded, and says which', () => {
+    expect(verdict(healthyText)).toMatchObject({ healthy: true, state: 'healthy', resources: [{ reasons: [] }] });
+    const cases: [string, string][] = [
+      // A truncated capture: `role:"Primary` was called healthy.
+      [healthyText.replace('role:Primary', 'role:"Primary'), `its role '"Primary' is not a DRBD role`],
+      [healthyText.replace('role:Primary', 'role:Unknown'), 'its role is Unknown'],
+      [healthyText.replace('disk:UpToDate', 'disk:UpToDat'), "the local disk state 'UpToDat' is not a DRBD disk state"],
+      [healthyText.replace('role:Secondary', 'role:Secondary connection:Connectd'), "connection to node2 is in state 'Connectd', not a DRBD connection state"],
+      [healthyText.replace('role:Secondary', 'role:Primry'), "node2 is connected but its role is 'Primry'"],
+      [healthyText.replace('replication:Established', 'replication:Establishd'), "replication with node2 is in state 'Establishd', not a DRBD replication state"],
+      [healthyText.replace('peer-disk:UpToDate', 'peer-disk:Fine'), "node2's disk state 'Fine' is not a DRBD disk state"],
+      // A resource line alone: no volume at all.
+      ['r0 role:Primary\n', 'no volume is reported'],
+    ];
+    for (const [text, reason] of cases) {
+      const health = verdict(text);
+      expect(health, text).toMatchObject({ healthy: false, state: 'degraded' });
+      expect(health.resources[0]?.reasons, text).toContain(reason);
+    }
+  });
+
+  it('for any values, healthy means every role and state is one DRBD reports (property)', () => {
+    const value = (known: ReadonlySet<string>) => fc.oneof(fc.constantFrom(...known), fc.string({ maxLength: 10 }));
+    const roleValue = fc.oneof(fc.constantFrom('Primary', 'Secondary', 'Unknown'), fc.string({ maxLength: 10 }));
+    fc.assert(
+      fc.property(roleValue, value(diskStates), value(connectionStates), roleValue, value(replicationStates), value(diskStates), (role, disk, connection, peerRole, replication, peerDisk) => {
+        const status = { source: 'drbdsetup-json' as const, resources: [{ name: 'r0', role, suspendedReasons: [], splitBrain: false, extra: {}, devices: [{ volume: 0, diskState: disk, extra: {} }], connections: [{ name: 'b', connectionState: connection, peerRole, paths: [], extra: {}, peerDevices: [{ volume: 0, replicationState: replication, peerDiskState: peerDisk, extra: {} }] }] }] };
+        const health = evaluateDrbdHealth(status);
+        if (health.healthy) {
+          expect(drbdRoles.has(role) && diskStates.has(disk) && connectionStates.has(connection) && drbdRoles.has(peerRole) && replicationStates.has(replication) && diskStates.has(peerDisk)).toBe(true);
+        } else expect(health.resources[0]?.reasons.length).toBeGreaterThan(0);
+      }),
+      { numRuns: 500 },
+    );
+  });
+});
+
+describe('size limits', () => {
+  it('a text or file larger than maxBytes is refused with InputTooLargeError, naming the limit', async () => {
+    const text = fixture('drbd-9/status-connected.json');
+    for (const parse of [parseDrbdStatusText, parseDrbdsetupJson, parseDrbdadmStatus, parseProcDrbd, parseEvents2Text]) {
+      expect(() => parse(text, { file: 'big.json', maxBytes: 100 }), parse.name).toThrow(InputTooLargeError);
+    }
+    expect(() => parseDrbdStatusText(text, { maxBytes: 100 })).toThrow(/more than the limit of 100 bytes/);
+    const error = await readDrbdStatusFile(join(fixturesDirectory, 'drbd-9/status-connected.json'), { maxBytes: 100 }).catch((caught: unknown) => caught);
+    expect(error).toBeInstanceOf(InputTooLargeError);
+    expect(error).toMatchObject({ code: 'INPUT_TOO_LARGE', limit: 100 });
+    expect((await readDrbdStatusFile(join(fixturesDirectory, 'drbd-9/status-connected.json'))).source).toBe('drbdsetup-json');
   });
 });

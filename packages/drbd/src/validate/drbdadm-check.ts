@@ -1,19 +1,40 @@
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, isAbsolute, join, resolve } from 'node:path';
 import { CommandError, defaultRunner, type Runner } from '@ha/core';
 import type { DrbdDiagnostic } from '../codes.js';
-import { serialize, type DrbdDocument } from '../parse/cst.js';
+import { serialize, type DrbdDocument, type Node } from '../parse/cst.js';
 
 /** The environment drbdadm gets without a kernel module: it pretends a DRBD 9 driver is there. */
 export const drbdadmEnvironment = { DRBD_DRIVER_VERSION_OVERRIDE: '9.2.0' } as const;
 
+/** Options of `checkFileWithDrbdadm` and `checkWithDrbdadm`. */
+export interface DrbdadmCheckOptions {
+  /** Runs drbdadm (default: core's `defaultRunner`). */
+  runner?: Runner | undefined;
+  /** More environment for drbdadm, e.g. `{ __DRBD_NODE__: 'node1' }` to check as that host. */
+  env?: Record<string, string> | undefined;
+}
+
+/** What the real `drbdadm -c FILE dump` said of a file. */
+export interface DrbdadmCheckResult {
+  /** drbdadm read the file without complaint (exit 0). */
+  valid: boolean;
+  /** drbdadm's exit code: 0, or 10 for a file it refuses. */
+  exitCode: number;
+  /** Its complaints as findings (`DRBDADM_ERROR`, with drbdadm's file and line). */
+  findings: DrbdDiagnostic[];
+  /** What drbdadm printed: the dump when valid, its error output when not. */
+  output: string;
+}
+
 /**
  * Runs the real `drbdadm -c FILE dump` and maps its errors (`FILE:LINE:
- * Parse error: …`, exit 10) to findings. Works on any host; with
+ * Parse error: …`, exit 10) to findings. drbdadm reads the file's includes
+ * itself, relative to the file's directory. Works on any host; with
  * `global { disable-ip-verification; }` it accepts addresses that are not local.
  */
-export async function checkFileWithDrbdadm(file: string, options: { runner?: Runner; env?: Record<string, string> } = {}): Promise<{ valid: boolean; exitCode: number; findings: DrbdDiagnostic[]; output: string }> {
+export async function checkFileWithDrbdadm(file: string, options: DrbdadmCheckOptions = {}): Promise<DrbdadmCheckResult> {
   const runner = options.runner ?? defaultRunner;
   try {
     const result = await runner.run('drbdadm', ['-c', file, 'dump'], { env: { ...drbdadmEnvironment, ...options.env }, timeoutMs: 30_000 });
@@ -24,12 +45,17 @@ export async function checkFileWithDrbdadm(file: string, options: { runner?: Run
   }
 }
 
-/** `checkFileWithDrbdadm` for a document in memory (written to a private temporary file). */
-export async function checkWithDrbdadm(document: DrbdDocument, options: { runner?: Runner; env?: Record<string, string> } = {}): Promise<{ valid: boolean; exitCode: number; findings: DrbdDiagnostic[]; output: string }> {
+/**
+ * `checkFileWithDrbdadm` for a document in memory (written to a private
+ * temporary file). When the document names its file, its relative includes
+ * are given to drbdadm from that file's directory, as they would be read
+ * there.
+ */
+export async function checkWithDrbdadm(document: DrbdDocument, options: DrbdadmCheckOptions = {}): Promise<DrbdadmCheckResult> {
   const directory = await mkdtemp(join(tmpdir(), 'ha-drbd-check-'));
   try {
     const path = join(directory, 'resource.res');
-    await writeFile(path, serialize(document));
+    await writeFile(path, serialize(withIncludesFrom(document)));
     const result = await checkFileWithDrbdadm(path, options);
     const name = document.file ?? 'resource.res';
     for (const finding of result.findings) if (finding.file === path) finding.file = name;
@@ -39,7 +65,23 @@ export async function checkWithDrbdadm(document: DrbdDocument, options: { runner
   }
 }
 
-/** Reads drbdadm's error output into findings. */
+// The copy lives in a temporary directory: a relative `include "drbd.d/*.res";` is written out
+// from the original file's directory, on the same line, so drbdadm finds what it would find there.
+function withIncludesFrom(document: DrbdDocument): DrbdDocument {
+  if (document.file === undefined) return document;
+  const directory = dirname(resolve(document.file));
+  // A directory that glob(3) or drbdadm's quoting would read differently is left alone.
+  if (/[*?[\\"\n]/.test(directory)) return document;
+  const children = document.children.map((node): Node => {
+    const [keyword, pattern, ...rest] = node.words;
+    if (node.type !== 'statement' || keyword?.value !== 'include' || pattern === undefined || isAbsolute(pattern.value) || /["\\\n]/.test(pattern.value)) return node;
+    const absolute = join(directory, pattern.value);
+    return { ...node, words: [keyword, { ...pattern, text: `"${absolute}"`, value: absolute, quoted: true }, ...rest] };
+  });
+  return { ...document, children };
+}
+
+/** Reads drbdadm's error output into findings (`FILE:LINE: message`, or a message without a line). */
 export function mapDrbdadmOutput(stderr: string, defaultFile?: string): DrbdDiagnostic[] {
   const findings: DrbdDiagnostic[] = [];
   const lines = stderr.split('\n');

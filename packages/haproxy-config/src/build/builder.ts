@@ -1,108 +1,158 @@
 import { UsageError } from '@ha/core';
 import { parse, type HaproxyDocument } from '../parse/cst.js';
 import { encodeWord } from '../parse/lexer.js';
+import { logWords, type LogTarget } from './log-target.js';
+import { serverOptionWords, timeText, type ServerDefinition, type ServerOptionsDefinition, type TimeValue } from './server-options.js';
 
-/** A time for a generated config: ms as a number, or HAProxy's own text (`5s`). */
-export type TimeValue = number | string;
-
-/** A server of a generated backend. */
-export interface ServerDefinition {
-  name: string;
-  address: string;
-  check?: boolean;
-  inter?: TimeValue;
-  fall?: number;
-  rise?: number;
-  weight?: number;
-  backup?: boolean;
-  disabled?: boolean;
-  maxconn?: number;
-  ssl?: boolean;
-  verify?: 'none' | 'required';
-  sni?: string;
-  resolvers?: string;
-  initAddr?: string;
-  cookie?: string;
-  onMarkedDown?: string;
-  /** Any other option words, appended as they are. */
-  options?: readonly string[];
+/** The `stats socket` of a generated global section (the Runtime API). */
+export interface StatsSocketDefinition {
+  /** The socket: a UNIX path, or `ipv4@127.0.0.1:9999`. @example '/run/haproxy/admin.sock' */
+  path: string;
+  /** File mode of a UNIX socket, in octal. @example '660' */
+  mode?: string;
+  /** What the socket may do. @example 'admin' */
+  level?: 'user' | 'operator' | 'admin';
+  /** Hand the listening sockets to a new process at a reload (`expose-fd listeners`, for seamless reloads). @example true */
+  exposeFdListeners?: boolean;
 }
 
+/** A generated `global` section. */
 export interface GlobalDefinition {
+  /** Most connections the process accepts at once. @example 2000 */
   maxconn?: number;
+  /** Worker threads. @example 4 */
   nbthread?: number;
+  /** Run in the background. @example true */
   daemon?: boolean;
+  /** Drop privileges to this user. @example 'haproxy' */
   user?: string;
+  /** And to this group. @example 'haproxy' */
   group?: string;
-  log?: readonly string[];
-  statsSocket?: { path: string; mode?: string; level?: 'user' | 'operator' | 'admin'; exposeFdListeners?: boolean };
+  /** Where to log, one `log` line each. @example [{ address: '/dev/log', facility: 'local0' }] */
+  log?: readonly LogTarget[];
+  /** The Runtime API socket. @example { path: '/run/haproxy/admin.sock', mode: '660', level: 'admin' } */
+  statsSocket?: StatsSocketDefinition;
+  /** How long an idle Runtime API connection stays open (`stats timeout`). @example '30s' */
   statsTimeout?: TimeValue;
+  /** Any other lines, as words. @example [['tune.bufsize', '32768']] */
   directives?: readonly (readonly string[])[];
 }
 
+/** The timeouts a proxy section takes, by name. */
+export type TimeoutName = 'connect' | 'client' | 'server' | 'queue' | 'http-request' | 'http-keep-alive' | 'tunnel' | 'check' | 'tarpit' | 'client-fin' | 'server-fin';
+
+/** A generated `defaults` section. */
 export interface DefaultsDefinition {
+  /** Its name, for `from` (optional). @example 'base' */
   name?: string;
+  /** A named defaults section it inherits from. @example 'base' */
   from?: string;
+  /** `http` (requests are parsed) or `tcp`. @example 'http' */
   mode?: 'http' | 'tcp';
-  timeouts?: Partial<Record<'connect' | 'client' | 'server' | 'queue' | 'http-request' | 'http-keep-alive' | 'tunnel' | 'check', TimeValue>>;
+  /** Timeouts by name. @example { connect: '5s', client: '30s', server: '30s' } */
+  timeouts?: Partial<Record<TimeoutName, TimeValue>>;
+  /** `option` lines, each the words after `option`. @example ['httplog', 'dontlognull'] */
   options?: readonly string[];
-  log?: string;
+  /** `log global` (the global section's targets), or targets of its own. @example 'global' */
+  log?: 'global' | readonly (LogTarget | 'global')[];
+  /** How often a failed connection is retried. @example 3 */
   retries?: number;
+  /** Any other lines, as words. @example [['option', 'redispatch']] */
   directives?: readonly (readonly string[])[];
 }
 
+/** A `bind` line with settings. */
+export interface BindDefinition {
+  /** `*:80`, `127.0.0.1:8080`, `:::443`, `/run/haproxy.sock`. @example '*:443' */
+  address: string;
+  /** Terminate TLS (needs `crt`). @example true */
+  ssl?: boolean;
+  /** The certificate (PEM with its key), or a directory of them. @example '/etc/haproxy/certs/site.pem' */
+  crt?: string;
+  /** The protocols offered through ALPN. @example 'h2,http/1.1' */
+  alpn?: string;
+  /** Any other bind settings, as words. @example ['name', 'https'] */
+  options?: readonly string[];
+}
+
+/** An `acl NAME CRITERION ARGS…` line. */
+export interface AclDefinition {
+  /** The ACL's name, for conditions. @example 'is_api' */
+  name: string;
+  /** The fetch and match method. @example 'path_beg' */
+  criterion: string;
+  /** The patterns. @example ['/api'] */
+  args?: readonly string[];
+}
+
+/** A `use_backend BACKEND [if|unless CONDITION]` rule. */
+export interface UseBackendDefinition {
+  /** The backend to route to. @example 'api' */
+  backend: string;
+  /** Route when this condition holds (ACL names, `!`, `||`). @example 'is_api' */
+  if?: string;
+  /** Route unless it holds. @example 'is_static' */
+  unless?: string;
+}
+
+/** A generated `frontend` section. */
 export interface FrontendDefinition {
+  /** A named defaults section it inherits from. @example 'base' */
   from?: string;
+  /** `http` or `tcp` (else the defaults' mode). @example 'http' */
   mode?: 'http' | 'tcp';
-  binds: readonly (string | { address: string; ssl?: boolean; crt?: string; alpn?: string; options?: readonly string[] })[];
-  acls?: readonly { name: string; criterion: string; args?: readonly string[] }[];
+  /** Where it listens. @example ['*:80', { address: '*:443', ssl: true, crt: '/etc/haproxy/certs/site.pem' }] */
+  binds: readonly (string | BindDefinition)[];
+  /** Named ACLs for its rules. @example [{ name: 'is_api', criterion: 'path_beg', args: ['/api'] }] */
+  acls?: readonly AclDefinition[];
+  /** `http-request` rules, each the words after `http-request`. @example [['set-header', 'X-Via', 'edge']] */
   httpRequest?: readonly (readonly string[])[];
-  useBackends?: readonly { backend: string; if?: string; unless?: string }[];
+  /** Routing rules, in order. @example [{ backend: 'api', if: 'is_api' }] */
+  useBackends?: readonly UseBackendDefinition[];
+  /** Where what no rule routes goes. @example 'servers' */
   defaultBackend?: string;
+  /** Most connections it accepts at once. @example 1000 */
   maxconn?: number;
+  /** `option` lines, each the words after `option`. @example ['forwardfor'] */
   options?: readonly string[];
+  /** Any other lines, as words. @example [['timeout', 'client', '1m']] */
   directives?: readonly (readonly string[])[];
 }
 
+/** `option httpchk`: the request a health check sends. */
+export interface HttpCheckDefinition {
+  /** The method (default `GET`). @example 'HEAD' */
+  method?: string;
+  /** The path. @example '/health' */
+  uri: string;
+}
+
+/** A generated `backend` section. */
 export interface BackendDefinition {
+  /** A named defaults section it inherits from. @example 'base' */
   from?: string;
+  /** `http` or `tcp` (else the defaults' mode). @example 'http' */
   mode?: 'http' | 'tcp';
+  /** The load-balancing algorithm and its arguments. @example 'roundrobin' */
   balance?: string;
-  /** `option httpchk` with `GET /health` (method and URI). */
-  httpCheck?: { method?: string; uri: string };
+  /** Health checks over HTTP (`option httpchk`). @example { uri: '/health' } */
+  httpCheck?: HttpCheckDefinition;
+  /** The persistence cookie, the words after `cookie`. @example 'SRV insert indirect nocache' */
   cookie?: string;
+  /** `option` lines, each the words after `option`. @example ['redispatch'] */
   options?: readonly string[];
-  defaultServer?: Omit<ServerDefinition, 'name' | 'address'>;
+  /** Options every server gets (`default-server`). @example { inter: '2s', fall: 3, rise: 2 } */
+  defaultServer?: ServerOptionsDefinition;
+  /** Its servers. @example [{ name: 'web1', address: '192.168.1.10:80', check: true }] */
   servers?: readonly ServerDefinition[];
+  /** Any other lines, as words. @example [['http-reuse', 'safe']] */
   directives?: readonly (readonly string[])[];
 }
+
+/** A generated `listen` section: a frontend's settings and a backend's in one (no routing rules of its own). */
+export type ListenDefinition = Omit<FrontendDefinition, 'useBackends' | 'defaultBackend'> & BackendDefinition;
 
 type Words = (string | number)[];
-
-function timeText(value: TimeValue): string {
-  return typeof value === 'number' ? `${value}ms` : value;
-}
-
-function serverWords(server: Omit<ServerDefinition, 'name' | 'address'>): Words {
-  const words: Words = [];
-  if (server.check) words.push('check');
-  if (server.inter !== undefined) words.push('inter', timeText(server.inter));
-  if (server.fall !== undefined) words.push('fall', server.fall);
-  if (server.rise !== undefined) words.push('rise', server.rise);
-  if (server.weight !== undefined) words.push('weight', server.weight);
-  if (server.maxconn !== undefined) words.push('maxconn', server.maxconn);
-  if (server.backup) words.push('backup');
-  if (server.disabled) words.push('disabled');
-  if (server.ssl) words.push('ssl');
-  if (server.verify) words.push('verify', server.verify);
-  if (server.sni) words.push('sni', server.sni);
-  if (server.resolvers) words.push('resolvers', server.resolvers);
-  if (server.initAddr) words.push('init-addr', server.initAddr);
-  if (server.cookie) words.push('cookie', server.cookie);
-  if (server.onMarkedDown) words.push('on-marked-down', server.onMarkedDown);
-  words.push(...(server.options ?? []));
-  return words;
-}
 
 /**
  * Builds a configuration from typed pieces, in HAProxy's canonical layout.
@@ -118,9 +168,14 @@ function serverWords(server: Omit<ServerDefinition, 'name' | 'address'>): Words 
 export class ConfigBuilder {
   private readonly sections: { header: Words; lines: Words[] }[] = [];
 
+  /**
+   * Adds the `global` section.
+   *
+   * @example builder.global({ maxconn: 2000, log: [{ address: '/dev/log', facility: 'local0' }], statsSocket: { path: '/run/haproxy/admin.sock', level: 'admin' } })
+   */
   global(definition: GlobalDefinition = {}): this {
     const lines: Words[] = [];
-    for (const target of definition.log ?? []) lines.push(['log', ...target.split(/\s+/)]);
+    for (const target of definition.log ?? []) lines.push(['log', ...logWords(target)]);
     if (definition.maxconn !== undefined) lines.push(['maxconn', definition.maxconn]);
     if (definition.nbthread !== undefined) lines.push(['nbthread', definition.nbthread]);
     if (definition.user) lines.push(['user', definition.user]);
@@ -135,10 +190,16 @@ export class ConfigBuilder {
     return this.section(['global'], lines);
   }
 
+  /**
+   * Adds a `defaults` section (what the proxies after it inherit).
+   *
+   * @example builder.defaults({ mode: 'http', log: 'global', options: ['httplog'], timeouts: { connect: '5s', client: '30s', server: '30s' } })
+   */
   defaults(definition: DefaultsDefinition = {}): this {
     const lines: Words[] = [];
     if (definition.mode) lines.push(['mode', definition.mode]);
-    if (definition.log) lines.push(['log', ...definition.log.split(/\s+/)]);
+    const logs = definition.log === undefined ? [] : definition.log === 'global' ? ['global' as const] : definition.log;
+    for (const target of logs) lines.push(['log', ...logWords(target)]);
     for (const option of definition.options ?? []) lines.push(['option', ...option.split(/\s+/)]);
     if (definition.retries !== undefined) lines.push(['retries', definition.retries]);
     for (const [name, value] of Object.entries(definition.timeouts ?? {})) if (value !== undefined) lines.push(['timeout', name, timeText(value)]);
@@ -146,6 +207,11 @@ export class ConfigBuilder {
     return this.section(['defaults', ...(definition.name ? [definition.name] : []), ...(definition.from ? ['from', definition.from] : [])], lines);
   }
 
+  /**
+   * Adds a `frontend` section: where clients connect and how requests are routed.
+   *
+   * @example builder.frontend('web', { binds: ['*:80'], acls: [{ name: 'is_api', criterion: 'path_beg', args: ['/api'] }], useBackends: [{ backend: 'api', if: 'is_api' }], defaultBackend: 'servers' })
+   */
   frontend(name: string, definition: FrontendDefinition): this {
     const lines: Words[] = [];
     for (const bind of definition.binds) {
@@ -167,29 +233,51 @@ export class ConfigBuilder {
     return this.section(['frontend', name, ...(definition.from ? ['from', definition.from] : [])], lines);
   }
 
+  /**
+   * Adds a `backend` section: a pool of servers.
+   *
+   * @example builder.backend('servers', { balance: 'roundrobin', httpCheck: { uri: '/health' }, servers: [{ name: 'web1', address: '192.168.1.10:80', check: true, inter: '2s' }] })
+   */
   backend(name: string, definition: BackendDefinition = {}): this {
     return this.section(['backend', name, ...(definition.from ? ['from', definition.from] : [])], backendLines(definition));
   }
 
-  /** A `listen` section: a frontend and its backend in one. */
-  listen(name: string, definition: Omit<FrontendDefinition, 'useBackends' | 'defaultBackend'> & BackendDefinition): this {
+  /**
+   * Adds a `listen` section: a frontend and its backend in one.
+   *
+   * @example builder.listen('stats', { binds: ['127.0.0.1:8404'], mode: 'http', directives: [['stats', 'enable'], ['stats', 'uri', '/']] })
+   */
+  listen(name: string, definition: ListenDefinition): this {
     const front = new ConfigBuilder().frontend(name, definition).sections[0]?.lines ?? [];
+    // The frontend part wrote mode, options and directives already.
     return this.section(['listen', name], [...front, ...backendLines({ ...definition, mode: undefined, options: undefined, directives: undefined })]);
   }
 
-  /** Any other section (peers, resolvers, userlist, cache …) as lines of words. */
+  /**
+   * Adds any other section (peers, resolvers, userlist, cache …) as lines of words.
+   *
+   * @example builder.section(['userlist', 'ops'], [['user', 'admin', 'password', '$6$…']])
+   */
   section(header: Words, lines: readonly Words[] = []): this {
     this.sections.push({ header: [...header], lines: lines.map((words) => [...words]) });
     return this;
   }
 
-  /** The configuration text: sections unindented, directives indented by four spaces, a blank line between sections. */
+  /**
+   * The configuration text: sections unindented, directives indented by four spaces, a blank line between sections.
+   *
+   * @example await writeFile('haproxy.cfg', builder.toString())
+   */
   toString(): string {
     const render = (words: Words) => words.map((word) => encodeWord(String(word))).join(' ');
     return this.sections.map((section) => [render(section.header), ...section.lines.map((words) => `    ${render(words)}`)].join('\n')).join('\n\n') + '\n';
   }
 
-  /** The configuration as a document, ready for edits, validation or `install`. */
+  /**
+   * The configuration as a document, ready for edits, validation or `install`.
+   *
+   * @example validate(builder.toDocument({ file: 'haproxy.cfg' }))
+   */
   toDocument(options: { file?: string } = {}): HaproxyDocument {
     return parse(this.toString(), options);
   }
@@ -200,10 +288,10 @@ function backendLines(definition: BackendDefinition): Words[] {
   if (definition.mode) lines.push(['mode', definition.mode]);
   if (definition.balance) lines.push(['balance', ...definition.balance.split(/\s+/)]);
   for (const option of definition.options ?? []) lines.push(['option', ...option.split(/\s+/)]);
-  if (definition.httpCheck) lines.push(['option', 'httpchk', ...(definition.httpCheck.method ? [definition.httpCheck.method] : ['GET']), definition.httpCheck.uri]);
+  if (definition.httpCheck) lines.push(['option', 'httpchk', definition.httpCheck.method ?? 'GET', definition.httpCheck.uri]);
   if (definition.cookie) lines.push(['cookie', ...definition.cookie.split(/\s+/)]);
-  if (definition.defaultServer) lines.push(['default-server', ...serverWords(definition.defaultServer)]);
+  if (definition.defaultServer) lines.push(['default-server', ...serverOptionWords(definition.defaultServer)]);
   lines.push(...(definition.directives ?? []).map((words) => [...words]));
-  for (const server of definition.servers ?? []) lines.push(['server', server.name, server.address, ...serverWords(server)]);
+  for (const server of definition.servers ?? []) lines.push(['server', server.name, server.address, ...serverOptionWords(server)]);
   return lines;
 }

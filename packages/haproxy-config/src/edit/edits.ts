@@ -1,6 +1,7 @@
 import { HaError, UsageError } from '@ha/core';
 import { ConfigLine, type HaproxyDocument, type Section } from '../parse/cst.js';
 import { encodeWord } from '../parse/lexer.js';
+import { hasServerOptions, serverOptionWords, type ServerDefinition, type ServerOptionsDefinition } from '../build/server-options.js';
 
 /**
  * Edits of a parsed document. Each changes only the lines it must: new lines
@@ -83,13 +84,12 @@ function rewrite(line: ConfigLine, words: readonly (string | RawWord)[]): void {
   line.offset = -1;
 }
 
-/** A server to add: its name, address and options as words (`['check', 'inter', '2s']`). */
-export interface ServerSpec {
-  name: string;
-  /** `10.0.0.1:80`, `[::1]:8080`, `web1.example.com:80`, `${ADDR}:80`. */
-  address: string;
-  options?: readonly string[];
-}
+/**
+ * A server to add: the same shape as `ConfigBuilder`'s servers (typed
+ * options, plus `options` for any other words):
+ * `{ name: 'web3', address: '192.168.1.12:80', check: true, inter: '2s' }`.
+ */
+export type ServerSpec = ServerDefinition;
 
 function assertServerName(name: string): void {
   if (!/^[A-Za-z0-9_.:-]+$/.test(name)) throw new UsageError(`'${name}' is not a server name (letters, digits, '_', '.', ':', '-')`);
@@ -103,7 +103,7 @@ export function addServer(document: HaproxyDocument, backend: string, server: Se
     throw new HaError('PRECONDITION_FAILED', `backend '${backend}' already has a server named '${server.name}'`);
   }
   const isServer = (line: ConfigLine) => line.kind === 'directive' && line.values[0] === 'server';
-  const line = newLine(`${indentOf(section, document, isServer)}${renderWords(['server', server.name, server.address, ...(server.options ?? [])])}`, document);
+  const line = newLine(`${indentOf(section, document, isServer)}${renderWords(['server', server.name, server.address, ...serverOptionWords(server)])}`, document);
   insertAfter(section, line, isServer);
   return line;
 }
@@ -117,19 +117,24 @@ export function removeServer(document: HaproxyDocument, backend: string, name: s
 }
 
 /**
- * Changes a server's line in place: a new address and/or new options (the
- * options replace the old ones). Its indentation and trailing comment stay.
+ * Changes a server's line in place: a new address and/or new options, in
+ * the shape `addServer` takes (`{ check: true, inter: '2s' }`, or words in
+ * `options`). New options replace all the old ones; without any, the old ones
+ * stay. Its indentation and trailing comment stay.
  */
-export function setServer(document: HaproxyDocument, backend: string, name: string, change: { address?: string; options?: readonly string[] }): void {
+export function setServer(document: HaproxyDocument, backend: string, name: string, change: { address?: string } & ServerOptionsDefinition): void {
   const section = requireBackend(document, backend);
   const line = section.lines.find((entry) => entry.kind === 'directive' && entry.values[0] === 'server' && entry.values[1] === name);
   if (!line) throw new HaError('NOT_FOUND', `backend '${backend}' has no server named '${name}'`);
-  rewrite(line, [...rawWords(line, 0, 2), ...(change.address === undefined ? rawWords(line, 2, 3) : [change.address]), ...(change.options ?? rawWords(line, 3))]);
+  const { address, ...options } = change;
+  rewrite(line, [...rawWords(line, 0, 2), ...(address === undefined ? rawWords(line, 2, 3) : [address]), ...(hasServerOptions(options) ? serverOptionWords(options) : rawWords(line, 3))]);
 }
 
 /** Where `setDirective` acts: a section by kind and name. */
 export interface SectionRef {
+  /** The section kind: `global`, `defaults`, `frontend`, `backend`, `listen` … @example 'defaults' */
   kind: string;
+  /** Its name (none for `global`, nor for an unnamed `defaults`). @example 'web' */
   name?: string;
 }
 
@@ -176,14 +181,30 @@ export function addSection(document: HaproxyDocument, kind: string, name: string
   return section;
 }
 
-/** Adds a backend with servers (and more directives as words). */
-export function addBackend(document: HaproxyDocument, name: string, spec: { balance?: string; mode?: string; servers?: readonly ServerSpec[]; directives?: readonly (readonly string[])[] } = {}): Section {
+/** A backend for `addBackend`. */
+export interface BackendSpec {
+  /** The load-balancing algorithm and its arguments. @example 'roundrobin' */
+  balance?: string;
+  /** `http` or `tcp` (else the defaults' mode). @example 'http' */
+  mode?: string;
+  /** Its servers, in `addServer`'s shape. @example [{ name: 'api1', address: '10.0.0.21:8080', check: true }] */
+  servers?: readonly ServerSpec[];
+  /** Any other lines, as words, before the servers. @example [['option', 'httpchk', 'GET', '/health']] */
+  directives?: readonly (readonly string[])[];
+}
+
+/**
+ * Adds a backend with servers (and more directives as words) at the end of the document.
+ *
+ * @example addBackend(document, 'api', { balance: 'roundrobin', servers: [{ name: 'api1', address: '10.0.0.21:8080', check: true }] })
+ */
+export function addBackend(document: HaproxyDocument, name: string, spec: BackendSpec = {}): Section {
   for (const server of spec.servers ?? []) assertServerName(server.name);
   return addSection(document, 'backend', name, [
     ...(spec.mode ? [['mode', spec.mode]] : []),
     ...(spec.balance ? [['balance', spec.balance]] : []),
     ...(spec.directives ?? []),
-    ...(spec.servers ?? []).map((server) => ['server', server.name, server.address, ...(server.options ?? [])]),
+    ...(spec.servers ?? []).map((server) => ['server', server.name, server.address, ...serverOptionWords(server)]),
   ]);
 }
 

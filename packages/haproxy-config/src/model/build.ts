@@ -1,4 +1,5 @@
 import { parseWithSchema } from '@ha/core';
+import { bindSettings, serverSettings } from '../settings.js';
 import type { ConfigLine, HaproxyDocument, Section } from '../parse/cst.js';
 import { haproxyConfigSchema, type Address, type Bind, type Condition, type Directive, type GlobalSettings, type HaproxyConfig, type Proxy, type Rule, type Server, type ServerOptions } from './schema.js';
 
@@ -233,7 +234,8 @@ export function readCondition(kind: 'if' | 'unless', terms: readonly string[]): 
   const anonymous: string[][] = [];
   let inside: string[] | undefined;
   for (const term of terms) {
-    if (term === '{') {
+    // `!{ ssl_fc }`: a negated anonymous ACL, written with the `!` against its brace.
+    if (term === '{' || term === '!{') {
       inside = [];
       continue;
     }
@@ -252,13 +254,8 @@ export function readCondition(kind: 'if' | 'unless', terms: readonly string[]): 
   return { kind, terms: [...terms], acls, anonymous };
 }
 
-// Bind and socket options that take a value (the next word); every other option is a flag.
-const bindValueOptions = new Set([
-  'accept-netscaler-cip', 'alpn', 'backlog', 'ca-file', 'ca-ignore-err', 'ca-sign-file', 'ca-sign-pass', 'ciphers', 'ciphersuites', 'crl-file', 'crt',
-  'crt-ignore-err', 'crt-list', 'curves', 'ecdhe', 'expose-fd', 'gid', 'group', 'id', 'interface', 'level', 'maxconn', 'mode', 'mss', 'name', 'namespace',
-  'nice', 'npn', 'process', 'proto', 'severity-output', 'sigalgs', 'client-sigalgs', 'ssl-max-ver', 'ssl-min-ver', 'tcp-ut', 'thread', 'tls-ticket-keys',
-  'uid', 'user', 'verify', 'shards', 'label', 'quic-cc-algo', 'quic-socket', 'idle-ping', 'guid-prefix', 'default-crt', 'nbconn',
-]);
+// Bind and socket settings that take a value (the next word); every other setting is a flag.
+const bindValueOptions = new Set([...bindSettings].filter(([, takesValue]) => takesValue).map(([name]) => name));
 const socketValueOptions = bindValueOptions;
 
 function readOptions(words: readonly string[], valued: ReadonlySet<string>): Record<string, string | true> {
@@ -283,14 +280,7 @@ function readBind(args: readonly string[], line: number): Bind {
 }
 
 // Server options that take a value; the typed ones are read into fields, the rest kept.
-const serverValueOptions = new Set([
-  'addr', 'agent-addr', 'agent-inter', 'agent-port', 'agent-send', 'alpn', 'ca-file', 'check-alpn', 'check-proto', 'check-sni', 'ciphers', 'ciphersuites',
-  'cookie', 'crl-file', 'crt', 'curves', 'downinter', 'error-limit', 'fall', 'fastinter', 'hash-key', 'id', 'init-addr', 'init-state', 'inter', 'log-bufsize', 'log-proto',
-  'max-reuse', 'maxconn', 'maxqueue', 'minconn', 'namespace', 'npn', 'observe', 'on-error', 'on-marked-down', 'on-marked-up', 'pool-conn-name',
-  'pool-low-conn', 'pool-max-conn', 'pool-purge-delay', 'port', 'proto', 'redir', 'resolve-net', 'resolve-opts', 'resolve-prefer', 'resolvers', 'rise',
-  'send-proxy-v2-options', 'set-proxy-v2-tlv-fmt', 'shard', 'sigalgs', 'slowstart', 'sni', 'socks4', 'source', 'ssl-max-ver', 'ssl-min-ver', 'tcp-ut', 'track',
-  'usesrc', 'verify', 'verifyhost', 'weight', 'ws', 'guid', 'idle-ping', 'strict-maxconn', 'client-sigalgs', 'ssl-reuse', 'tfo',
-]);
+const serverValueOptions = new Set([...serverSettings].filter(([, takesValue]) => takesValue).map(([name]) => name));
 
 function readServerOptions(words: readonly string[], from = 0): ServerOptions {
   const options: ServerOptions = { check: false, backup: false, disabled: false, ssl: false, agentCheck: false, sendProxy: false, options: {} };

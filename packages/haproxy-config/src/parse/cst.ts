@@ -1,4 +1,4 @@
-import { throwOnErrors, type Diagnostic } from '@ha/core';
+import { DiagnosticCollector, throwOnErrors, type Diagnostic } from '@ha/core';
 import type { HaproxyCode } from '../codes.js';
 import { isAnyKeyword, isKnownKeyword, isSectionKind } from '../keywords.js';
 import { lexLine, type LexedLine, type Word } from './lexer.js';
@@ -13,10 +13,13 @@ export type LineKind = 'blank' | 'comment' | 'section' | 'directive' | 'conditio
  * file back needs none of them.
  */
 export class ConfigLine {
+  /** What the line is: a directive, a section header, a comment … */
   kind: LineKind;
   /** `\n`, `\r\n`, or `` on a last line without one. */
   eol: string;
+  /** Offset of the line's first character in the text parsed; -1 for a line an edit wrote. */
   offset: number;
+  /** 1-based line number in the text parsed; 0 for a line an edit wrote. */
   line: number;
   /** The `.if` conditions around this line, outermost first (shared between lines). */
   conditions: readonly string[];
@@ -57,13 +60,21 @@ export class ConfigLine {
     return this.lexed.commentStart;
   }
 
-  /** The words' values (quotes and escapes resolved). */
+  /** The words' values (quotes and escapes resolved), kept once read. */
   get values(): string[] {
-    if (this.cachedValues === undefined) {
-      // Most lines have no quote, escape or comment: a split is all they need.
-      this.cachedValues = this.lexed === undefined && !specialCharacters.test(this.source) ? splitPlain(this.source) : this.words.map((word) => word.value);
-    }
+    this.cachedValues ??= this.readValues();
     return this.cachedValues;
+  }
+
+  /**
+   * The words' values without keeping them on the line (when they were not
+   * kept already): for one pass over a huge file, whose million kept arrays
+   * would cost more memory than the text itself.
+   */
+  readValues(): string[] {
+    if (this.cachedValues !== undefined) return this.cachedValues;
+    // Most lines have no quote, escape or comment: a split is all they need.
+    return this.lexed === undefined && !specialCharacters.test(this.source) ? splitPlain(this.source) : this.words.map((word) => word.value);
   }
 }
 
@@ -71,9 +82,19 @@ const noConditions: readonly string[] = [];
 // A line with none of these is plain words between blanks.
 const specialCharacters = /["'\\#\0]/;
 
+// A loop rather than a regex split: it runs once for every line of a huge file.
 function splitPlain(text: string): string[] {
-  const trimmed = text.trim();
-  return trimmed === '' ? [] : trimmed.split(/[ \t\r]+/);
+  const words: string[] = [];
+  let start = -1;
+  for (let i = 0; i < text.length; i++) {
+    const code = text.charCodeAt(i);
+    if (code === 32 || code === 9 || code === 13) {
+      if (start !== -1) words.push(text.slice(start, i));
+      start = -1;
+    } else if (start === -1) start = i;
+  }
+  if (start !== -1) words.push(text.slice(start));
+  return words;
 }
 
 /** A section: its header line and every line after it up to the next section. */
@@ -82,10 +103,13 @@ export interface Section {
   kind: string;
   /** False for a section kind HAProxy's manual does not list (kept, never dropped). */
   known: boolean;
+  /** Its name (`backend servers` → `servers`); none for `global` or an unnamed `defaults`. */
   name: string | undefined;
   /** `defaults` it inherits from (`frontend web from base`). */
   from: string | undefined;
+  /** The line that opens it (`backend servers`). */
   header: ConfigLine;
+  /** Every line after the header, up to the next section: directives, comments, blank lines. */
   lines: ConfigLine[];
   /** The file it is in (a split config has several). */
   file: string | undefined;
@@ -93,10 +117,13 @@ export interface Section {
 
 /** A haproxy.cfg: the concrete syntax tree of every line, and what the parser found wrong. */
 export interface HaproxyDocument {
+  /** The file it was read from (named in diagnostics). */
   file: string | undefined;
   /** Lines before the first section (comments, blank lines, conditionals). */
   preamble: ConfigLine[];
+  /** Its sections, in order. */
   sections: Section[];
+  /** What the parser found wrong (folded past ten of one code). */
   diagnostics: Diagnostic<HaproxyCode>[];
   /** The line ending new lines get: the file's most common one. */
   eol: '\n' | '\r\n';
@@ -124,11 +151,12 @@ const messageWords = new Set(['.diag', '.notice', '.warning', '.alert']);
 export function safeParse(text: string, options: ParseOptions = {}): HaproxyDocument {
   const file = options.file;
   const extraSections = new Set(options.sections ?? []);
-  const diagnostics: Diagnostic<HaproxyCode>[] = [];
+  // A file of junk could have a problem on every line: keep a few of each kind, count the rest.
+  const diagnostics = new DiagnosticCollector<HaproxyCode>();
   const report = (code: HaproxyCode, message: string, line: number, column: number, start: number, end: number, severity: 'error' | 'warning' = 'error') =>
     diagnostics.push({ code, severity, message, file, line, column, range: { start, end } });
 
-  const document: HaproxyDocument = { file, preamble: [], sections: [], diagnostics, eol: '\n', indentUnit: '    ' };
+  const document: HaproxyDocument = { file, preamble: [], sections: [], diagnostics: [], eol: '\n', indentUnit: '    ' };
   let current: Section | undefined;
   let crlf = 0;
   let lf = 0;
@@ -247,6 +275,7 @@ export function safeParse(text: string, options: ParseOptions = {}): HaproxyDocu
   for (const block of blocks) {
     report('UNTERMINATED_CONDITIONAL', `'${block.word === '.if' ? '.if' : block.word}' block opened here has no '.endif'`, block.line, block.column, block.offset, block.offset + 3);
   }
+  document.diagnostics = diagnostics.diagnostics();
   document.eol = crlf > lf ? '\r\n' : '\n';
   let best = 0;
   for (const [indent, count] of indents) {

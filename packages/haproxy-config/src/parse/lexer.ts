@@ -8,7 +8,9 @@
 
 /** One word of a line: where it is (indices into the line's text) and what it means. */
 export interface Word {
+  /** Index in the line's text of its first character. */
   start: number;
+  /** Index in the line's text just past its last character. */
   end: number;
   /** Quotes removed and escapes applied; `${VAR}` references are kept as written. */
   value: string;
@@ -20,6 +22,7 @@ export interface Word {
 
 /** What the lexer made of one line. */
 export interface LexedLine {
+  /** Its words, in order. */
   words: Word[];
   /** Index of the `#` that starts a comment, or -1. */
   commentStart: number;

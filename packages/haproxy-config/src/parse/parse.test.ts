@@ -114,13 +114,12 @@ describe('syntax errors: typed, with file, line and column', () => {
     expect(error('global\n    maxconn 1\0\n')).toMatchObject({ reason: 'BINARY_CONTENT', line: 2, column: 14 });
   });
 
-  it('a 50 MB file parses in linear time, and a directory is a typed error', async () => {
+  // Its time against smaller ones is measured in test/size.test.ts.
+  it('a 50 MB file parses and prints back, and a directory is a typed error', async () => {
     const line = '    server s 10.0.0.1:80 check inter 2s fall 3 rise 2 weight 10\n';
     const big = `backend b\n${line.repeat(Math.ceil(50_000_000 / line.length))}`;
-    const started = performance.now();
     const document = safeParse(big);
     expect(document.sections[0]?.lines.length).toBeGreaterThan(700_000);
-    expect(performance.now() - started).toBeLessThan(10_000);
     expect(serialize(document).length).toBe(big.length);
     await mkdir(join(scratch, 'conf.d'));
     await mkdir(join(scratch, 'conf.d', 'sub.cfg'));

@@ -6,21 +6,25 @@ import type { HaproxyDiagnostic } from '../codes.js';
 import type { HaproxyDocument } from '../parse/cst.js';
 import { serialize } from '../print/serialize.js';
 
-/** Options of `checkWithHaproxy`. */
+/** Options of `checkWithHaproxy` and `checkFilesWithHaproxy`. */
 export interface HaproxyCheckOptions {
+  /** Runs `haproxy` (default: @ha/core's). */
   runner?: Runner;
-  /** The `haproxy` program (default from PATH). */
+  /** The `haproxy` program (default from PATH). @example '/usr/sbin/haproxy' */
   haproxy?: string;
-  /** Environment the configuration's `${VAR}`s are read from. */
+  /** Environment the configuration's `${VAR}`s are read from. @example { BACKEND_ADDR: '10.0.0.5' } */
   env?: Record<string, string>;
+  /** Give up after this many ms (default 60 s). */
   timeoutMs?: number;
 }
 
 /** What `haproxy -c` concluded. */
 export interface HaproxyCheckResult {
-  /** 0 valid, 2 valid but no listener, 1 errors. */
+  /** 0 valid, 2 valid but nothing listens (HAProxy would not start), 1 errors. */
   exitCode: number;
+  /** True for exit codes 0 and 2: the file has no error. */
   valid: boolean;
+  /** Its `[ALERT]` and `[WARNING]` lines (and the "will not start" of exit 2) as findings. */
   findings: HaproxyDiagnostic[];
   /** HAProxy's own words, for the record. */
   output: string;
@@ -34,7 +38,8 @@ export interface HaproxyCheckResult {
  */
 export async function checkFilesWithHaproxy(files: readonly string[], options: HaproxyCheckOptions = {}): Promise<HaproxyCheckResult> {
   const runner = options.runner ?? defaultRunner;
-  const args = ['-c', ...files.flatMap((file) => ['-f', file])];
+  // -V: a `quiet` in the global section would otherwise silence every alert.
+  const args = ['-V', '-c', ...files.flatMap((file) => ['-f', file])];
   let exitCode: number;
   let output: string;
   try {
@@ -75,10 +80,19 @@ export async function checkWithHaproxy(documents: HaproxyDocument | readonly Hap
   }
 }
 
-/** Reads HAProxy's `[ALERT]`/`[WARNING]` lines into findings. */
+/**
+ * Reads HAProxy's `[ALERT]`/`[WARNING]` lines into findings, and its "will
+ * not start (no listener)" into a warning.
+ *
+ * @example mapHaproxyOutput(result.output, 'haproxy.cfg')
+ */
 export function mapHaproxyOutput(output: string, defaultFile?: string): HaproxyDiagnostic[] {
   const findings: HaproxyDiagnostic[] = [];
   for (const raw of output.split('\n')) {
+    if (/has no error but will not start \(no listener\)/.test(raw)) {
+      findings.push({ code: 'HAPROXY_WARNING', severity: 'warning', message: 'haproxy -c: the configuration has no error but HAProxy will not start: nothing listens (no listener)', file: defaultFile, line: 1, column: 1, range: { start: 0, end: 0 } });
+      continue;
+    }
     const head = /^\[(ALERT|WARNING)\]\s*(?:\(\d+\)\s*)?:\s*(?:config\s*:\s*)?(.*)$/.exec(raw.trim());
     if (!head) continue;
     let message = head[2] as string;

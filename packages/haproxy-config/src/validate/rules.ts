@@ -1,19 +1,36 @@
-import type { Severity } from '@ha/core';
+import { DiagnosticCollector, type Severity } from '@ha/core';
 import type { HaproxyCode, HaproxyDiagnostic } from '../codes.js';
-import { isKnownKeyword, proxyKinds, proxySectionsOf } from '../keywords.js';
-import { parseAddress, readCondition, time } from '../model/build.js';
+import { isKnownKeyword, isRemovedKeyword, misplacement, proxyKinds } from '../keywords.js';
+import { parseAddress, readCondition } from '../model/build.js';
 import type { ConfigLine, HaproxyDocument, Section } from '../parse/cst.js';
+import { proxyOptionNames } from '../settings.js';
+import { checkServerLine, serverState } from './check-server.js';
+import { checkBalance, checkBindSettings, checkLenientNumber, checkLog, checkMode, checkTime, checkTimeout, isDeferred, isPlausibleHost, type Report } from './check-values.js';
 
 // ACLs HAProxy predefines: usable in any condition without an `acl` line.
 const predefinedAcls = new Set([
   'FALSE', 'HTTP', 'HTTP_1.0', 'HTTP_1.1', 'HTTP_2.0', 'HTTP_3.0', 'HTTP_CONTENT', 'HTTP_URL_ABS', 'HTTP_URL_SLASH', 'HTTP_URL_STAR', 'LOCALHOST',
   'METH_CONNECT', 'METH_DELETE', 'METH_GET', 'METH_HEAD', 'METH_OPTIONS', 'METH_POST', 'METH_PUT', 'METH_TRACE', 'RDP_COOKIE', 'REQ_CONTENT', 'TRUE', 'WAIT_END',
 ]);
-// Where a misplaced keyword makes HAProxy refuse the file rather than ignore the line.
-const fatalMisplacements = new Set(['bind', 'server', 'use_backend', 'default_backend', 'server-template']);
 const namedKinds = new Set(['frontend', 'backend', 'listen', 'peers', 'resolvers', 'userlist', 'mailers', 'program', 'http-errors', 'ring', 'cache', 'fcgi-app', 'log-forward']);
-// Server options that only matter with health checks.
-const checkOptions = new Set(['inter', 'fastinter', 'downinter', 'fall', 'rise']);
+// Keywords whose rules take an `if`/`unless` condition somewhere after their action.
+const ruleKeywords = new Set(['http-request', 'http-response', 'tcp-request', 'tcp-response', 'http-after-response', 'redirect', 'use-server', 'monitor', 'stats', 'block']);
+
+const summaryKeywords = ['mode', 'timeout', 'acl'];
+const listenerKeywords = ['bind', 'dgram-bind', 'stats'];
+
+// Whether a line's first word (after its indentation) starts with one of `words`: a cheap test before splitting it.
+function startsWithAny(text: string, words: readonly string[]): boolean {
+  let start = 0;
+  while (start < text.length && (text.charCodeAt(start) === 32 || text.charCodeAt(start) === 9)) start++;
+  return words.some((word) => text.startsWith(word, start));
+}
+
+/** Options of `validate`. */
+export interface ValidateOptions {
+  /** Findings kept per code; the rest are counted in one "and N more like it" finding (default 10). @example 100 */
+  keepPerCode?: number | undefined;
+}
 
 /** Where a section is, for diagnostics that point at a whole section. */
 interface Located {
@@ -25,21 +42,28 @@ interface Located {
  * Semantic checks of a configuration (one document, or the documents of a
  * split configuration in HAProxy's order). Each finding has a code, a
  * severity and `file:line:column`. Syntax errors are the parser's own
- * diagnostics (`document.diagnostics`), which this includes.
+ * diagnostics (`document.diagnostics`), which this includes. Repeated
+ * findings of one code are folded (`keepPerCode`), so a huge file costs a
+ * few findings, not one per line.
+ *
+ * @example const errors = validate(document).filter((finding) => finding.severity === 'error')
  */
-export function validate(documents: HaproxyDocument | readonly HaproxyDocument[]): HaproxyDiagnostic[] {
+export function validate(documents: HaproxyDocument | readonly HaproxyDocument[], options: ValidateOptions = {}): HaproxyDiagnostic[] {
   const list = Array.isArray(documents) ? documents : [documents as HaproxyDocument];
-  const findings: HaproxyDiagnostic[] = list.flatMap((document) => document.diagnostics);
+  const findings = new DiagnosticCollector<HaproxyCode>({ keepPerCode: options.keepPerCode });
+  for (const document of list) for (const finding of document.diagnostics) findings.push(finding);
   const report = (document: HaproxyDocument, line: ConfigLine, wordIndex: number, code: HaproxyCode, message: string, severity: Severity = 'error') => {
     const word = line.words[wordIndex] ?? line.words[0];
     const column = (word?.start ?? 0) + 1;
     const start = line.offset < 0 ? 0 : line.offset + (word?.start ?? 0);
     findings.push({ code, severity, message, file: document.file, line: line.line, column, range: { start, end: start + Math.max(1, (word?.end ?? 1) - (word?.start ?? 0)) } });
   };
+  const reporterFor = (document: HaproxyDocument): Report => (line, wordIndex, code, message, severity) => report(document, line, wordIndex, code, message, severity);
 
   // HAProxy refuses a file whose last line has no line feed ("file might have been truncated").
   for (const document of list) {
-    const last = document.sections.length > 0 ? ((document.sections[document.sections.length - 1] as Section).lines.at(-1) ?? (document.sections[document.sections.length - 1] as Section).header) : document.preamble.at(-1);
+    const lastSection = document.sections.at(-1);
+    const last = lastSection ? (lastSection.lines.at(-1) ?? lastSection.header) : document.preamble.at(-1);
     if (last && last.eol === '' && last.text.length > 0) {
       findings.push({ code: 'MISSING_FINAL_NEWLINE', severity: 'error', message: 'the last line has no line feed: HAProxy refuses the file (it may have been truncated)', file: document.file, line: last.line, column: last.text.length + 1, range: { start: last.offset + last.text.length, end: last.offset + last.text.length } });
     }
@@ -55,7 +79,7 @@ export function validate(documents: HaproxyDocument | readonly HaproxyDocument[]
     if (namedKinds.has(section.kind) && section.name === undefined) report(document, section.header, 0, 'MISSING_NAME', `a ${section.kind} section needs a name`);
     if (section.name === undefined) continue;
     // A frontend and a backend may share a name; a listen is both.
-    const groups = section.kind === 'listen' ? ['frontend', 'backend'] : section.kind === 'frontend' || section.kind === 'backend' ? [section.kind] : [section.kind];
+    const groups = section.kind === 'listen' ? ['frontend', 'backend'] : [section.kind];
     for (const group of groups) {
       const key = `${group}:${section.name}`;
       const other = seen.get(key);
@@ -68,128 +92,201 @@ export function validate(documents: HaproxyDocument | readonly HaproxyDocument[]
     }
   }
 
+  checkListeners(list, sections, findings);
+
   const backends = new Map(byKind(['backend', 'listen']).map((entry) => [entry.section.name ?? '', entry]));
   const defaultsByName = new Map(byKind(['defaults']).filter((entry) => entry.section.name !== undefined).map((entry) => [entry.section.name as string, entry]));
   const userlists = new Set(byKind(['userlist']).map((entry) => entry.section.name));
   const resolvers = new Set(byKind(['resolvers']).map((entry) => entry.section.name));
   const peers = new Set(byKind(['peers']).map((entry) => entry.section.name));
+  const globalLines = byKind(['global']).flatMap((entry) => entry.section.lines);
+  const verifyNoneByDefault = globalLines.some((line) => line.kind === 'directive' && line.readValues().join(' ') === 'ssl-server-verify none');
 
   // What each proxy inherits: its `from`, else the last defaults section before it.
   const inherited = new Map<Section, Section | undefined>();
   let lastDefaults: Section | undefined;
   for (const { section, document } of sections) {
-    if (section.kind === 'defaults') {
-      if (section.from !== undefined && !defaultsByName.has(section.from)) report(document, section.header, 3, 'UNKNOWN_DEFAULTS', `no defaults section named '${section.from}'`);
-      inherited.set(section, section.from !== undefined ? defaultsByName.get(section.from)?.section : undefined);
-      lastDefaults = section;
-    } else if (proxyKinds.has(section.kind)) {
-      if (section.from !== undefined && !defaultsByName.has(section.from)) report(document, section.header, 3, 'UNKNOWN_DEFAULTS', `no defaults section named '${section.from}'`);
-      inherited.set(section, section.from !== undefined ? defaultsByName.get(section.from)?.section : lastDefaults);
-    }
+    if (!proxyKinds.has(section.kind)) continue;
+    if (section.from !== undefined && !defaultsByName.has(section.from)) report(document, section.header, 3, 'UNKNOWN_DEFAULTS', `no defaults section named '${section.from}'`);
+    inherited.set(section, section.from !== undefined ? defaultsByName.get(section.from)?.section : section.kind === 'defaults' ? undefined : lastDefaults);
+    if (section.kind === 'defaults') lastDefaults = section;
   }
-  const setting = (section: Section, find: (values: string[]) => string | undefined): string | undefined => {
+  const chain = (section: Section): Section[] => {
+    const sectionsUp: Section[] = [];
+    for (let current = inherited.get(section); current && sectionsUp.length < 10; current = inherited.get(current)) sectionsUp.unshift(current);
+    return sectionsUp;
+  };
+  // What one pass over a section tells: its last `mode`, its timeouts, its ACL names (read once per section).
+  const summaries = new Map<Section, { mode: string | undefined; timeouts: Map<string, string>; acls: Set<string> }>();
+  const summaryOf = (section: Section) => {
+    let summary = summaries.get(section);
+    if (summary) return summary;
+    summary = { mode: undefined as string | undefined, timeouts: new Map<string, string>(), acls: new Set<string>() };
+    for (const line of section.lines) {
+      // Only the few lines that matter are split into words.
+      if (line.kind !== 'directive' || !startsWithAny(line.text, summaryKeywords)) continue;
+      const values = line.readValues();
+      if (values[0] === 'mode') summary.mode = values[1];
+      else if (values[0] === 'timeout' && values[1] !== undefined) summary.timeouts.set(values[1], values[2] ?? '');
+      else if (values[0] === 'acl' && values[1] !== undefined) summary.acls.add(values[1]);
+    }
+    summaries.set(section, summary);
+    return summary;
+  };
+  // A setting as the section applies it: its own, else its defaults' (and theirs).
+  const inheritedSetting = <T>(section: Section, pick: (summary: ReturnType<typeof summaryOf>) => T | undefined): T | undefined => {
     for (let current: Section | undefined = section, depth = 0; current && depth < 10; current = inherited.get(current), depth++) {
-      for (let i = current.lines.length - 1; i >= 0; i--) {
-        const line = current.lines[i] as ConfigLine;
-        if (line.kind !== 'directive') continue;
-        const found = find(line.values);
-        if (found !== undefined) return found;
-      }
+      const value = pick(summaryOf(current));
+      if (value !== undefined) return value;
     }
     return undefined;
   };
-  const modeOf = (section: Section) => setting(section, (values) => (values[0] === 'mode' ? values[1] : undefined)) ?? 'tcp';
-  const timeoutOf = (section: Section, name: string) => setting(section, (values) => (values[0] === 'timeout' && values[1] === name ? (values[2] ?? '') : undefined));
+  const modeOf = (section: Section) => inheritedSetting(section, (summary) => summary.mode) ?? 'tcp';
+  const timeoutOf = (section: Section, name: string) => inheritedSetting(section, (summary) => summary.timeouts.get(name));
+  // The option words of a defaults section's default-server lines, in order (once per section).
+  const defaultServerCache = new Map<Section, string[]>();
+  const defaultServerWords = (section: Section): string[] => {
+    let words = defaultServerCache.get(section);
+    if (!words) {
+      words = [];
+      for (const line of section.lines) {
+        const values = line.kind === 'directive' && startsWithAny(line.text, ['default-server']) ? line.readValues() : [];
+        if (values[0] === 'default-server') words.push(...values.slice(1));
+      }
+      defaultServerCache.set(section, words);
+    }
+    return words;
+  };
+  const inheritedServerWords = (section: Section) => chain(section).flatMap(defaultServerWords);
+
+  // A backend's servers and whether each is checked, for `track` (read when a track names the backend).
+  const checkedServers = new Map<string, Map<string, boolean>>();
+  const checkedServersOf = (name: string): Map<string, boolean> | undefined => {
+    const backend = backends.get(name);
+    if (backend === undefined) return undefined;
+    let servers = checkedServers.get(name);
+    if (servers) return servers;
+    servers = new Map<string, boolean>();
+    const words = inheritedServerWords(backend.section);
+    for (const line of backend.section.lines) {
+      if (line.kind !== 'directive') continue;
+      const values = line.readValues();
+      if (values[0] === 'default-server') words.push(...values.slice(1));
+      else if (values[0] === 'server' && values[1] !== undefined) {
+        const state = serverState(words, values, 3);
+        servers.set(values[1], state.check || state.agent);
+      }
+    }
+    checkedServers.set(name, servers);
+    return servers;
+  };
 
   const binds = new Map<string, { document: HaproxyDocument; line: ConfigLine; section: Section }>();
   for (const { section, document } of sections) {
+    if (!section.known) continue;
     const kind = section.kind;
-    const isProxy = proxyKinds.has(kind);
-    const acls = new Set<string>();
-    if (isProxy) for (const line of section.lines) if (line.kind === 'directive' && line.values[0] === 'acl' && line.values[1]) acls.add(line.values[1]);
+    const at = reporterFor(document);
+    if (!proxyKinds.has(kind)) {
+      checkOtherSection(section, at);
+      continue;
+    }
+    const acls = summaryOf(section).acls;
     const serverNames = new Map<string, ConfigLine>();
+    const serverWords = inheritedServerWords(section);
+    const tracked = (target: string): 'missing' | 'unchecked' | 'ok' => {
+      const slash = target.indexOf('/');
+      const checked = checkedServersOf(slash === -1 ? (section.name ?? '') : target.slice(0, slash))?.get(slash === -1 ? target : target.slice(slash + 1));
+      return checked === undefined ? 'missing' : checked ? 'ok' : 'unchecked';
+    };
     for (const line of section.lines) {
       if (line.kind !== 'directive') continue;
-      const values = line.values;
+      const values = line.readValues();
       const keyword = values[0] as string;
-      if (!section.known) continue;
       if (!isKnownKeyword(kind, keyword)) {
-        const allowed = proxySectionsOf(keyword);
-        if (allowed && isProxy) {
-          report(document, line, 0, 'MISPLACED_KEYWORD', `'${keyword}' does not belong in a ${kind} section (only in ${[...allowed].join(', ')})`, fatalMisplacements.has(keyword) ? 'error' : 'warning');
-        } else {
-          report(document, line, 0, 'UNKNOWN_KEYWORD', `unknown keyword '${keyword}' in a ${kind} section`, 'warning');
-        }
+        at(line, 0, 'UNKNOWN_KEYWORD', `unknown keyword '${keyword}' in a ${kind} section`, 'warning');
         continue;
       }
-      if (!isProxy) {
-        if (kind === 'global' && keyword === 'stats' && values[1] === 'timeout' && values[2] !== undefined && !values[2].includes('$') && time(values[2]) === undefined) {
-          report(document, line, 2, 'BAD_TIME', `'${values[2]}' is not a time (e.g. 10s, 500ms)`);
-        }
+      const removed = isRemovedKeyword(kind, keyword);
+      if (removed !== undefined) {
+        at(line, 0, 'REMOVED_KEYWORD', `'${keyword}' ${removed}`);
+        continue;
+      }
+      const misplaced = misplacement(keyword, kind, section.name !== undefined);
+      if (misplaced !== undefined) {
+        const where = kind === 'defaults' ? `${section.name === undefined ? 'an anonymous' : 'a'} defaults section` : `a ${kind} section`;
+        at(line, 0, 'MISPLACED_KEYWORD', misplaced === 'error' ? `'${keyword}' is not allowed in ${where}: HAProxy refuses it` : `'${keyword}' has no effect in ${where}: HAProxy ignores it`, misplaced);
         continue;
       }
       switch (keyword) {
         case 'timeout':
-          if (values[2] !== undefined && !values[2].includes('$') && time(values[2]) === undefined) report(document, line, 2, 'BAD_TIME', `'${values[2]}' is not a time (e.g. 10s, 500ms)`);
-          else if (values[2] === undefined) report(document, line, 0, 'BAD_TIME', `timeout ${values[1] ?? ''} needs a time`);
+          checkTimeout(values, line, at);
           break;
+        case 'mode':
+          checkMode(values, line, at);
+          break;
+        case 'balance':
+          checkBalance(values, line, at);
+          break;
+        case 'log':
+          checkLog(values, line, false, at);
+          break;
+        case 'option':
+        case 'no': {
+          const name = keyword === 'no' ? (values[1] === 'option' ? values[2] : undefined) : values[1];
+          // Option names hardly change between versions (2.6 to 3.4 added two): an unknown one is a typo HAProxy refuses.
+          if (name !== undefined && !isDeferred(name) && !proxyOptionNames.has(name)) at(line, values.indexOf(name), 'UNKNOWN_OPTION', `unknown option '${name}': HAProxy refuses it`);
+          break;
+        }
         case 'maxconn':
         case 'retries':
         case 'fullconn':
-          if (values[1] !== undefined && !values[1].includes('$') && !/^\d+$/.test(values[1])) report(document, line, 1, 'BAD_NUMBER', `'${values[1]}' is not a whole number`);
+          checkLenientNumber(values[1], line, 1, keyword, at);
           break;
         case 'default_backend':
         case 'use_backend': {
           const target = values[1];
-          if (target !== undefined && !/[%$]/.test(target) && !backends.has(target)) report(document, line, 1, 'UNKNOWN_BACKEND', `no backend named '${target}'`);
-          checkCondition(values, 2, line, document, acls, report);
+          if (target !== undefined && !/[%$]/.test(target) && !backends.has(target)) at(line, 1, 'UNKNOWN_BACKEND', `no backend named '${target}'`);
+          checkCondition(values, 2, line, acls, at);
           if (target !== undefined && backends.has(target) && modeOf(section) === 'http') {
             const backend = backends.get(target) as Located;
-            if (modeOf(backend.section) === 'tcp') report(document, line, 1, 'MODE_MISMATCH', `${kind} '${section.name ?? ''}' is in http mode but backend '${target}' is in tcp mode`);
+            if (modeOf(backend.section) === 'tcp') at(line, 1, 'MODE_MISMATCH', `${kind} '${section.name ?? ''}' is in http mode but backend '${target}' is in tcp mode`);
           }
-          break;
-        }
-        case 'http-request':
-        case 'http-response':
-        case 'tcp-request':
-        case 'tcp-response':
-        case 'http-after-response':
-        case 'redirect':
-        case 'use-server':
-        case 'monitor':
-        case 'stats':
-        case 'block': {
-          const at = values.findIndex((word) => word === 'if' || word === 'unless');
-          if (at !== -1) checkCondition(values, at, line, document, acls, report);
           break;
         }
         case 'acl': {
           const userlist = /http_auth(?:_group)?\(([^)]+)\)/.exec(values.slice(2).join(' '))?.[1];
-          if (userlist !== undefined && !userlists.has(userlist)) report(document, line, 2, 'UNKNOWN_USERLIST', `no userlist named '${userlist}'`);
+          if (userlist !== undefined && !userlists.has(userlist)) at(line, 2, 'UNKNOWN_USERLIST', `no userlist named '${userlist}'`);
           break;
         }
         case 'stick-table': {
-          const at = values.indexOf('peers');
-          if (at !== -1 && values[at + 1] !== undefined && !peers.has(values[at + 1])) report(document, line, at + 1, 'UNKNOWN_PEERS', `no peers section named '${values[at + 1]}'`);
+          const index = values.indexOf('peers');
+          if (index !== -1 && values[index + 1] !== undefined && !peers.has(values[index + 1])) at(line, index + 1, 'UNKNOWN_PEERS', `no peers section named '${values[index + 1]}'`);
           break;
         }
         case 'bind':
-          if (values[1] !== undefined) checkBind(values[1], line, document, section, binds, report);
+          if (values[1] !== undefined) checkBind(values[1], line, document, section, binds, at);
+          checkBindSettings(values, line, at);
           break;
         case 'server':
         case 'default-server':
-          checkServer(values, line, document, keyword === 'server', serverNames, resolvers, report);
+          checkServerLine(values, line, { isServer: keyword === 'server', inherited: serverWords, resolvers, verifyNoneByDefault, tracked, names: serverNames }, at);
+          // Later servers of this section get this line's options as defaults.
+          if (keyword === 'default-server') serverWords.push(...values.slice(1));
           break;
+      }
+      if (ruleKeywords.has(keyword)) {
+        const index = values.findIndex((word) => word === 'if' || word === 'unless');
+        if (index !== -1) checkCondition(values, index, line, acls, at);
       }
       // A userlist named in an http-request condition (`http_auth(users)`) is looked up too.
       if (keyword === 'http-request') {
-        for (const word of values) {
+        for (const [index, word] of values.entries()) {
           const userlist = /^http_auth(?:_group)?\(([^)]+)\)$/.exec(word)?.[1];
-          if (userlist !== undefined && !userlists.has(userlist)) report(document, line, values.indexOf(word), 'UNKNOWN_USERLIST', `no userlist named '${userlist}'`);
+          if (userlist !== undefined && !userlists.has(userlist)) at(line, index, 'UNKNOWN_USERLIST', `no userlist named '${userlist}'`);
         }
       }
     }
-    // Timeouts HAProxy warns about when missing (with their defaults).
+    // Timeouts HAProxy warns about when missing.
     if (kind === 'frontend' || kind === 'listen' || kind === 'backend') {
       const mode = modeOf(section);
       const needed = [...(kind !== 'backend' ? ['client'] : []), ...(kind !== 'frontend' ? ['connect', 'server'] : [])];
@@ -199,22 +296,80 @@ export function validate(documents: HaproxyDocument | readonly HaproxyDocument[]
       }
     }
   }
-  // In reading order: file by file, line by line.
+  // In reading order: file by file, line by line (a folded finding stays after the last one it follows).
   const fileOrder = new Map(list.map((document, index) => [document.file, index]));
   return findings
+    .diagnostics()
     .map((finding, index) => ({ finding, index }))
     .sort((a, b) => (fileOrder.get(a.finding.file) ?? 0) - (fileOrder.get(b.finding.file) ?? 0) || a.finding.line - b.finding.line || a.finding.column - b.finding.column || a.index - b.index)
     .map((entry) => entry.finding);
 }
 
-type Report = (document: HaproxyDocument, line: ConfigLine, wordIndex: number, code: HaproxyCode, message: string, severity?: Severity) => void;
+// Keywords of the global section and the other non-proxy sections: known ones, removed ones, and the global values we type.
+function checkOtherSection(section: Section, at: Report): void {
+  for (const line of section.lines) {
+    if (line.kind !== 'directive') continue;
+    const values = line.readValues();
+    const keyword = values[0] as string;
+    if (!isKnownKeyword(section.kind, keyword)) {
+      at(line, 0, 'UNKNOWN_KEYWORD', `unknown keyword '${keyword}' in a ${section.kind} section`, 'warning');
+      continue;
+    }
+    const removed = isRemovedKeyword(section.kind, keyword);
+    if (removed !== undefined) {
+      at(line, 0, 'REMOVED_KEYWORD', `'${keyword}' ${removed}`);
+      continue;
+    }
+    if (section.kind !== 'global') continue;
+    if (keyword === 'log') checkLog(values, line, true, at);
+    else if (keyword === 'maxconn') checkLenientNumber(values[1], line, 1, keyword, at);
+    else if (keyword === 'nbthread') {
+      const value = values[1];
+      if (value === undefined || (!isDeferred(value) && (!/^\d+$/.test(value) || Number(value) < 1))) at(line, value === undefined ? 0 : 1, 'BAD_NUMBER', `nbthread ${value === undefined ? 'needs a number' : `'${value}' must be a whole number of at least 1`}`);
+    } else if (keyword === 'stats' && values[1] === 'timeout') checkTime(values[2], line, 2, 'stats timeout', at);
+    else if (keyword === 'stats' && values[1] === 'socket') checkStatsSocket(values, line, at);
+  }
+}
 
-function checkCondition(values: readonly string[], at: number, line: ConfigLine, document: HaproxyDocument, acls: ReadonlySet<string>, report: Report): void {
+function checkStatsSocket(values: readonly string[], line: ConfigLine, at: Report): void {
+  if (values[2] === undefined) {
+    at(line, 1, 'MISSING_VALUE', 'stats socket needs an address or a path');
+    return;
+  }
+  const level = values.indexOf('level', 3);
+  if (level !== -1 && values[level + 1] !== undefined && !['user', 'operator', 'admin'].includes(values[level + 1] as string)) {
+    at(line, level + 1, 'BAD_VALUE', `stats socket level '${values[level + 1]}': 'user', 'operator' or 'admin'`);
+  }
+  const mode = values.indexOf('mode', 3);
+  if (mode !== -1 && values[mode + 1] !== undefined && !/^[0-7]{1,4}$/.test(values[mode + 1] as string)) {
+    at(line, mode + 1, 'BAD_VALUE', `stats socket mode '${values[mode + 1]}' is not an octal file mode (e.g. 660)`);
+  }
+}
+
+// HAProxy will not start without anything to listen on: a bind of a frontend, listen, peers or
+// log-forward section, or a stats socket. `haproxy -c` then exits 2 ("no listener").
+function checkListeners(list: readonly HaproxyDocument[], sections: readonly Located[], findings: DiagnosticCollector<HaproxyCode>): void {
+  const first = list[0];
+  if (first === undefined) return;
+  const listens = sections.some(({ section }) =>
+    section.lines.some((line) => {
+      if (line.kind !== 'directive' || !startsWithAny(line.text, listenerKeywords)) return false;
+      const [keyword, first] = line.readValues();
+      if (section.kind === 'global') return keyword === 'stats' && first === 'socket';
+      return (keyword === 'bind' || keyword === 'dgram-bind') && section.kind !== 'backend' && section.kind !== 'defaults';
+    }),
+  );
+  if (!listens) {
+    findings.push({ code: 'NO_LISTENER', severity: 'warning', message: "nothing listens (no bind in a frontend or listen section, no stats socket): HAProxy will not start ('haproxy -c' exits 2)", file: first.file, line: 1, column: 1, range: { start: 0, end: 0 } });
+  }
+}
+
+function checkCondition(values: readonly string[], at: number, line: ConfigLine, acls: ReadonlySet<string>, report: Report): void {
   const kind = values[at];
   if (kind !== 'if' && kind !== 'unless') return;
   const condition = readCondition(kind, values.slice(at + 1));
   for (const name of condition.acls) {
-    if (!acls.has(name) && !predefinedAcls.has(name) && !name.includes('$')) report(document, line, values.indexOf(name) === -1 ? values.indexOf(`!${name}`) : values.indexOf(name), 'UNKNOWN_ACL', `no acl named '${name}' in this section`);
+    if (!acls.has(name) && !predefinedAcls.has(name) && !name.includes('$')) report(line, values.indexOf(name) === -1 ? values.indexOf(`!${name}`) : values.indexOf(name), 'UNKNOWN_ACL', `no acl named '${name}' in this section`);
   }
 }
 
@@ -223,71 +378,22 @@ function checkBind(raw: string, line: ConfigLine, document: HaproxyDocument, sec
     const address = parseAddress(part);
     if (address.hasVariables || address.family === 'unix' || address.family === 'fd' || address.family === 'sockpair' || address.family === 'abns' || address.family === 'abnsz') continue;
     if (address.port === undefined) {
-      report(document, line, 1, 'BAD_PORT', `bind '${part}' needs a port (or a port range)`);
+      report(line, 1, 'BAD_PORT', `bind '${part}' needs a port (or a port range)`);
       continue;
     }
     if (address.port < 1 || address.port > 65535 || (address.portEnd !== undefined && (address.portEnd < address.port || address.portEnd > 65535))) {
-      report(document, line, 1, 'BAD_PORT', `port ${address.port}${address.portEnd !== undefined ? `-${address.portEnd}` : ''} is out of range (1 to 65535)`);
+      report(line, 1, 'BAD_PORT', `port ${address.port}${address.portEnd !== undefined ? `-${address.portEnd}` : ''} is out of range (1 to 65535)`);
       continue;
     }
     if (!isPlausibleHost(address.host)) {
-      report(document, line, 1, 'BAD_ADDRESS', `'${address.host}' is not an address`);
+      report(line, 1, 'BAD_ADDRESS', `'${address.host}' is not an address`);
       continue;
     }
     const host = address.host === '' || address.host === '*' || address.host === '0.0.0.0' || address.host === '::' ? '*' : address.host;
     const key = `${address.family ?? ''}|${host}|${address.port}`;
     const other = binds.get(key);
     if (other && other.section !== section) {
-      report(document, line, 1, 'BIND_CONFLICT', `${part} is also bound by ${other.section.kind} '${other.section.name ?? ''}' (${other.document.file ?? 'line'}${other.document.file ? ':' : ' '}${other.line.line})`);
+      report(line, 1, 'BIND_CONFLICT', `${part} is also bound by ${other.section.kind} '${other.section.name ?? ''}' (${other.document.file ?? 'line'}${other.document.file ? ':' : ' '}${other.line.line})`);
     } else if (!other) binds.set(key, { document, line, section });
   }
-}
-
-function checkServer(values: readonly string[], line: ConfigLine, document: HaproxyDocument, isServer: boolean, names: Map<string, ConfigLine>, resolvers: ReadonlySet<string | undefined>, report: Report): void {
-  let first = 1;
-  if (isServer) {
-    const name = values[1];
-    const raw = values[2];
-    if (name === undefined || raw === undefined) {
-      report(document, line, 0, 'BAD_ADDRESS', 'a server needs a name and an address');
-      return;
-    }
-    const previous = names.get(name);
-    if (previous) report(document, line, 1, 'DUPLICATE_SERVER', `server '${name}' is already defined on line ${previous.line}`);
-    else names.set(name, line);
-    const address = parseAddress(raw);
-    if (!address.hasVariables && address.family !== 'unix') {
-      const portText = raw.slice(raw.lastIndexOf(':') + 1);
-      if (address.port !== undefined && (address.port > 65535 || (address.portEnd ?? 0) > 65535)) report(document, line, 2, 'BAD_PORT', `port ${address.port} is out of range (1 to 65535)`);
-      else if (address.port === undefined && raw.includes(':') && !address.host.includes(':') && !/^[+-]?\d*$/.test(portText)) report(document, line, 2, 'BAD_PORT', `'${portText}' is not a port`);
-      else if (!isPlausibleHost(address.host)) report(document, line, 2, 'BAD_ADDRESS', `'${address.host}' is not an address`);
-    }
-    first = 3;
-  }
-  const hasCheck = values.includes('check');
-  for (let i = first; i < values.length; i++) {
-    const option = values[i] as string;
-    const value = values[i + 1];
-    if (value === undefined || value.includes('$')) continue;
-    if (['inter', 'fastinter', 'downinter', 'slowstart'].includes(option)) {
-      if (time(value) === undefined) report(document, line, i + 1, 'BAD_TIME', `'${value}' is not a time (e.g. 2s, 500ms)`);
-    } else if (['fall', 'rise', 'maxconn', 'maxqueue'].includes(option)) {
-      if (!/^\d+$/.test(value)) report(document, line, i + 1, 'BAD_NUMBER', `${option} '${value}' is not a whole number`);
-      else if ((option === 'fall' || option === 'rise') && Number(value) < 1) report(document, line, i + 1, 'BAD_NUMBER', `${option} must be at least 1`);
-    } else if (option === 'weight') {
-      if (!/^\d+$/.test(value) || Number(value) > 256) report(document, line, i + 1, 'BAD_NUMBER', `weight '${value}' is out of range (0 to 256)`);
-    } else if (option === 'resolvers') {
-      if (!resolvers.has(value)) report(document, line, i + 1, 'UNKNOWN_RESOLVERS', `no resolvers section named '${value}'`);
-    }
-    if (isServer && checkOptions.has(option) && !hasCheck) {
-      report(document, line, i, 'CHECK_OPTION_WITHOUT_CHECK', `'${option}' has no effect: this server has no 'check'`, 'warning');
-    }
-  }
-}
-
-function isPlausibleHost(host: string): boolean {
-  if (host === '' || host === '*') return true;
-  if (/^\d+\.\d+\.\d+\.\d+$/.test(host)) return host.split('.').every((part) => Number(part) <= 255);
-  if (host.includes(':')) return /^[0-9a-fA-F:.%a-z0-9]+$/.test(host);
-  return /^[A-Za-z0-9]([A-Za-z0-9._-]*[A-Za-z0-9])?$/.test(host);
 }

@@ -1,5 +1,8 @@
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { formatDiagnostic } from '@ha/core';
+import { CommandError, defaultRunner, formatDiagnostic } from '@ha/core';
 import { corpusFiles, corpusIndex } from '../../test/corpus.js';
 import { parse, safeParse } from '../parse/cst.js';
 import { checkFilesWithHaproxy, checkWithHaproxy, mapHaproxyOutput } from './haproxy-check.js';
@@ -50,21 +53,21 @@ describe('semantic checks, each with file:line:column', () => {
       "h.cfg:10:10: error BAD_PORT: bind '10.0.0.1' needs a port (or a port range)",
       'h.cfg:11:10: error BAD_PORT: port 70000 is out of range (1 to 65535)',
       "h.cfg:12:10: error BAD_ADDRESS: '300.1.1.1' is not an address",
-      "h.cfg:14:19: error BAD_TIME: 'soon' is not a time (e.g. 10s, 500ms)",
+      "h.cfg:14:19: error BAD_TIME: 'soon' is not a time for timeout check (e.g. 10s, 500ms)",
       "h.cfg:15:15: error BAD_PORT: 'http' is not a port",
       "h.cfg:16:40: error BAD_NUMBER: weight '300' is out of range (0 to 256)",
-      'h.cfg:16:49: error BAD_NUMBER: fall must be at least 1',
-      "h.cfg:16:57: error BAD_TIME: '2parsecs' is not a time (e.g. 2s, 500ms)",
+      "h.cfg:16:49: error BAD_NUMBER: fall '0' must be a whole number of at least 1",
+      "h.cfg:16:57: error BAD_TIME: '2parsecs' is not a time for inter (e.g. 10s, 500ms)",
     ]);
   });
 
   it('check options without check, unknown keywords and misplaced ones', () => {
     const text = `${base}frontend fe\n    bind :80\n    balance roundrobin\n    server s 10.0.0.1:80\n    frobnicate on\n    default_backend be\nbackend be\n    bind :81\n    server s 10.0.0.1:80 inter 2s fall 3\n    acl ok always_true\n    http-request deny if !ok missing\n`;
     expect(findings(text)).toEqual([
-      "h.cfg:8:5: warning MISPLACED_KEYWORD: 'balance' does not belong in a frontend section (only in defaults, listen, backend)",
-      "h.cfg:9:5: error MISPLACED_KEYWORD: 'server' does not belong in a frontend section (only in listen, backend)",
+      "h.cfg:8:5: warning MISPLACED_KEYWORD: 'balance' has no effect in a frontend section: HAProxy ignores it",
+      "h.cfg:9:5: error MISPLACED_KEYWORD: 'server' is not allowed in a frontend section: HAProxy refuses it",
       "h.cfg:10:5: warning UNKNOWN_KEYWORD: unknown keyword 'frobnicate' in a frontend section",
-      "h.cfg:13:5: error MISPLACED_KEYWORD: 'bind' does not belong in a backend section (only in frontend, listen)",
+      "h.cfg:13:5: warning MISPLACED_KEYWORD: 'bind' has no effect in a backend section: HAProxy ignores it",
       "h.cfg:14:26: warning CHECK_OPTION_WITHOUT_CHECK: 'inter' has no effect: this server has no 'check'",
       "h.cfg:14:35: warning CHECK_OPTION_WITHOUT_CHECK: 'fall' has no effect: this server has no 'check'",
       "h.cfg:16:30: error UNKNOWN_ACL: no acl named 'missing' in this section",
@@ -78,8 +81,43 @@ describe('semantic checks, each with file:line:column', () => {
     expect(validate([front]).map(formatDiagnostic)).toEqual(["a.cfg:8:21: error UNKNOWN_BACKEND: no backend named 'be'"]);
   });
 
+  it('a negated anonymous ACL (!{ … }) names no ACL', () => {
+    expect(findings(`${base}frontend fe\n    bind :80\n    http-request redirect scheme https code 301 if !{ ssl_fc }\n    default_backend be\nbackend be\n    server s 10.0.0.1:80\n`)).toEqual([]);
+  });
+
   it('a last line without a line feed, which HAProxy refuses', () => {
-    expect(validate(safeParse('global\n    maxconn 10', { file: 'h.cfg' })).map(formatDiagnostic)).toEqual(['h.cfg:2:15: error MISSING_FINAL_NEWLINE: the last line has no line feed: HAProxy refuses the file (it may have been truncated)']);
+    expect(validate(safeParse('global\n    stats socket /run/h.sock', { file: 'h.cfg' })).map(formatDiagnostic)).toEqual(['h.cfg:2:29: error MISSING_FINAL_NEWLINE: the last line has no line feed: HAProxy refuses the file (it may have been truncated)']);
+  });
+
+  it('nothing to listen on (an empty file, only a global section) is a warning, exactly where haproxy -c says it will not start', async () => {
+    const cases = ['', '# only a comment\n', 'global\n    maxconn 10\n', `${base}backend be\n    server s 10.0.0.1:80\n`, 'global\n    stats socket /run/haproxy/admin.sock mode 660 level admin\n', `${base}frontend fe\n    bind 127.0.0.1:18123\n`];
+    for (const text of cases) {
+      const document = parse(text, { file: 'h.cfg' });
+      const ours = validate(document).filter((finding) => finding.code === 'NO_LISTENER');
+      const real = await checkWithHaproxy(document);
+      expect(ours.length === 1, JSON.stringify(text)).toBe(real.exitCode === 2);
+      if (real.exitCode === 2) {
+        expect(ours.map(formatDiagnostic)).toEqual(["h.cfg:1:1: warning NO_LISTENER: nothing listens (no bind in a frontend or listen section, no stats socket): HAProxy will not start ('haproxy -c' exits 2)"]);
+        expect(real.findings.map((finding) => `${finding.severity} ${finding.message}`)).toContain('warning haproxy -c: the configuration has no error but HAProxy will not start: nothing listens (no listener)');
+      }
+    }
+  });
+
+  it('keywords HAProxy removed are errors with what to use instead; anonymous defaults refuse rules', () => {
+    expect(findings(`${base}frontend fe\n    bind :80\n    reqadd X-Via:\\ edge\n    default_backend be\nbackend be\n    server s 10.0.0.1:80\n`)).toEqual([
+      "h.cfg:8:5: error REMOVED_KEYWORD: 'reqadd' is not supported since HAProxy 2.1: use 'http-request add-header'",
+    ]);
+    expect(findings('defaults\n    acl ok always_true\ndefaults named\n    acl ok always_true\nglobal\n    stats socket /run/h.sock\n')).toEqual([
+      "h.cfg:2:5: error MISPLACED_KEYWORD: 'acl' is not allowed in an anonymous defaults section: HAProxy refuses it",
+    ]);
+  });
+
+  it('a finding on every line of a huge file is folded: a few of each code and one "and N more like it"', () => {
+    const text = `global\n    stats socket /run/h.sock\n${'    frobnicate on\n'.repeat(20_000)}`;
+    const result = validate(parse(text, { file: 'h.cfg' }));
+    expect(result).toHaveLength(11);
+    expect(result.at(-1)).toMatchObject({ code: 'UNKNOWN_KEYWORD', folded: 19_990, message: 'and 19,990 more like it (UNKNOWN_KEYWORD)' });
+    expect(validate(parse(text), { keepPerCode: 100 })).toHaveLength(101);
   });
 
   it('runs on every corpus file without throwing', () => {
@@ -117,6 +155,28 @@ describe('the real haproxy -c', () => {
     }
     expect(compared).toBeGreaterThan(20);
   }, 120_000);
+
+  it("a failed haproxy -c run as a command: the error's message is its [ALERT] line, not the [NOTICE] banner, and the whole output stays on it", async () => {
+    const directory = await mkdtemp(join(tmpdir(), 'ha-haproxy-alert-'));
+    try {
+      const path = join(directory, 'bad.cfg');
+      await writeFile(path, 'global\n    frobnicate on\n');
+      const error = (await defaultRunner.run('haproxy', ['-c', '-f', path]).catch((caught: unknown) => caught)) as CommandError;
+      expect(error).toBeInstanceOf(CommandError);
+      expect(error.exitCode).toBe(1);
+      expect(error.message).toMatch(/\[ALERT\].*unknown keyword 'frobnicate' in 'global' section/);
+      expect(error.message).not.toMatch(/haproxy version is|NOTICE/);
+      expect(`${error.stdout}${error.stderr}`).toMatch(/\[NOTICE\].*haproxy version is/);
+    } finally {
+      await rm(directory, { recursive: true, force: true });
+    }
+  });
+
+  it("a 'quiet' global section does not silence haproxy -c's alerts", async () => {
+    const result = await checkWithHaproxy(parse('global\n    quiet\n    frobnicate on\n', { file: 'q.cfg' }));
+    expect(result.valid).toBe(false);
+    expect(result.findings[0]).toMatchObject({ file: 'q.cfg', line: 3, code: 'HAPROXY_ALERT' });
+  });
 
   it('checks documents in memory and names their own files', async () => {
     const document = parse('global\n    maxconn 10\nbackend b\n    server x 127.0.0.1:notaport\n', { file: '/etc/haproxy/mine.cfg' });

@@ -110,9 +110,23 @@ export interface ResourceSpec {
   /** Meta attributes (`target-role`, `resource-stickiness`, `migration-threshold` …). */
   meta?: Record<string, OptionValue>;
   /** Clone it (`clone [ID] [options]`). */
-  clone?: true | { id?: string; options?: Record<string, OptionValue> };
+  clone?:
+    | true
+    | {
+        /** The clone's id (default `<resource>-clone`). */
+        id?: string;
+        /** Clone meta options (`clone-max`, `interleave` …). */
+        options?: Record<string, OptionValue>;
+      };
   /** A promotable clone (`promotable [ID] [options]`). */
-  promotable?: true | { id?: string; options?: Record<string, OptionValue> };
+  promotable?:
+    | true
+    | {
+        /** The promotable clone's id (default `<resource>-clone`). */
+        id?: string;
+        /** Its meta options (`promoted-max`, `notify` …). */
+        options?: Record<string, OptionValue>;
+      };
   /** Add it to this group (created when missing). */
   group?: string;
   /** Create it disabled (`--disabled`: target-role Stopped). */
