@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
-import { HaError, ParseError, parseDuration, UsageError } from '@ha/core';
+import { escapeForMessage, HaError, ParseError, parseDuration, UsageError } from '@ha/core';
 import { parse as parseIni } from 'ini';
 import { z } from 'zod';
 
@@ -51,7 +51,7 @@ export function parseProfiles(text: string, file: string): Map<string, Connectio
   }
   const profiles = new Map<string, ConnectionProfile>();
   for (const [section, values] of Object.entries(document)) {
-    if (typeof values !== 'object' || values === null) throw new UsageError(`${file}: '${section}' is outside any [section]`);
+    if (typeof values !== 'object' || values === null) throw new UsageError(`${file}: '${escapeForMessage(section, 80)}' is outside any [section]`);
     const result = profileSchema.safeParse(values);
     if (!result.success) {
       const problems = result.error.issues.map((issue) =>

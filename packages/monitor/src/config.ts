@@ -3,7 +3,7 @@ import { access } from 'node:fs/promises';
 import { delimiter, join } from 'node:path';
 import { parse as parseIni } from 'ini';
 import { z } from 'zod';
-import { createRunner, defaultRunner, HaError, parseDuration, readTextFile, UsageError, type Runner } from '@ha/core';
+import { escapeForMessage, createRunner, defaultRunner, HaError, parseDuration, readTextFile, UsageError, type Runner } from '@ha/core';
 import { defaultSocket } from '@ha/haproxy-runtime';
 import type { AlertPolicy, InhibitRule, Silence } from './engine/alert-engine.js';
 import { parseMatchers } from './engine/matchers.js';
@@ -208,7 +208,8 @@ export function parseMonitorConfig(text: string, options: { file?: string; overr
       const inner: z.core.$ZodIssue = issue.errors[0][0];
       issue = { ...inner, path: [...issue.path, ...inner.path] };
     }
-    const unknownKey = issue.code === 'unrecognized_keys' ? ` '${issue.keys.join("', '")}'` : '';
+    // Keys are the file's own bytes: a binary file must not put raw control bytes on a terminal.
+    const unknownKey = issue.code === 'unrecognized_keys' ? ` '${issue.keys.map((key) => escapeForMessage(key, 80)).join("', '")}'` : '';
     const message = issue.code === 'unrecognized_keys' ? `unknown key${issue.keys.length > 1 ? 's' : ''}${unknownKey}` : issue.message;
     throw new HaError('VALIDATION_ERROR', `${options.file ? `${options.file}: ` : ''}${where(issue.path)}: ${message}`);
   }

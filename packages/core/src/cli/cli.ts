@@ -1,5 +1,6 @@
 import { parseArgs, type ArgDef, type ArgsDef, type ParsedArgs } from 'citty';
 import { isHaError, UsageError } from '../errors/ha-error.js';
+import { escapeForMessage } from '../run/failure-line.js';
 import { renderHelp, toKebabCase } from './usage.js';
 
 /** Where a command writes; injectable so tests call commands directly. */
@@ -136,8 +137,9 @@ export function describeError(error: unknown): string {
   return singleLine(String(error));
 }
 
+// One line, with any control byte a message carries from its input escaped (never raw on a terminal).
 function singleLine(text: string): string {
-  return text.replace(/\s*\n\s*/g, ' | ').trim();
+  return escapeForMessage(text.replace(/\s*\n\s*/g, ' | ').trim(), 4000);
 }
 
 function resolveSubcommand(root: CliCommand<any>, argv: string[]): { command: CliCommand<any>; path: string[]; rest: string[] } {
