@@ -5,6 +5,7 @@ const here = (path: string) => fileURLToPath(new URL(path, import.meta.url));
 
 // Tests import workspace packages from source, so a unit run needs no build.
 const alias = {
+  '@ha/core/testing': here('./packages/core/src/testing/index.ts'),
   '@ha/core': here('./packages/core/src/index.ts'),
   '@ha/corosync-config': here('./packages/corosync-config/src/index.ts'),
   '@ha/pcs-client': here('./packages/pcs-client/src/index.ts'),

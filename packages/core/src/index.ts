@@ -15,6 +15,10 @@ export {
   formatPosition,
 } from './errors/ha-error.js';
 export type { HaErrorCode, HaErrorOptions, SourcePosition, ValidationIssue } from './errors/ha-error.js';
+export { ConfigRejectedError } from './errors/config-rejected.js';
+export type { ConfigStage } from './errors/config-rejected.js';
+export { ServiceUnavailableError } from './errors/service-unavailable.js';
+export type { ServiceName } from './errors/service-unavailable.js';
 
 export { CommandError, ToolNotFoundError } from './run/command-error.js';
 export { pickFailureLine, escapeForMessage } from './run/failure-line.js';
@@ -34,7 +38,10 @@ export type {
 } from './run/runner.js';
 
 export { LineCounter } from './text/line-counter.js';
-export { parseDuration, formatDuration } from './text/duration.js';
+export { parseDuration, safeParseDuration, formatDuration } from './text/duration.js';
+export type { DurationOptions } from './text/duration.js';
+export { parseInteger, safeParseInteger } from './text/integer.js';
+export type { IntegerOptions } from './text/integer.js';
 export type { LinePosition } from './text/line-counter.js';
 export {
   createDiagnostic,
@@ -46,11 +53,15 @@ export {
 } from './diagnostics/diagnostic.js';
 export type { Diagnostic, Severity, SourceRange } from './diagnostics/diagnostic.js';
 export { DiagnosticCollector, foldDiagnostics, DEFAULT_KEEP_PER_CODE } from './diagnostics/fold.js';
+export type { CheckResult } from './diagnostics/check-result.js';
+export { evaluateHealthFindings } from './diagnostics/health.js';
+export type { Health, HealthReason } from './diagnostics/health.js';
 
 export { writeFileAtomic, installFile, sha256 } from './fs/atomic-write.js';
 export { readTextFile, assertInputSize, DEFAULT_MAX_INPUT_BYTES } from './fs/read.js';
 export type { ReadTextFileOptions } from './fs/read.js';
 export { withFileLock } from './fs/lock.js';
+export type { ConfigFile, ReadConfigResult, ConfigWriteOptions } from './fs/config-file.js';
 export type { FileLockOptions } from './fs/lock.js';
 export type { FileAttributes, InstallOptions, InstallResult } from './fs/atomic-write.js';
 
@@ -66,4 +77,5 @@ export { createToolsCommand, createPackageCli } from './tools/tools-command.js';
 export { createFmtCommand } from './cli/fmt-command.js';
 export { reportFindings } from './cli/findings.js';
 export { maxBytesArg, parseMaxBytes } from './cli/max-bytes.js';
+export { jsonArg, toJson, printJson } from './cli/json.js';
 export type { PackageCliOptions } from './tools/tools-command.js';

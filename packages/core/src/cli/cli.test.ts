@@ -158,3 +158,13 @@ describe('--max-bytes', () => {
     for (const bad of ['', 'lots', '-1', '1.5MB', '9'.repeat(20)]) expect(() => parseMaxBytes(bad), bad).toThrow(/--max-bytes: .* is not a number of bytes/);
   });
 });
+
+describe('JSON printing', () => {
+  it('prints bigints as decimal strings instead of throwing', async () => {
+    const { printJson, toJson } = await import('./json.js');
+    expect(toJson({ bytes: 2n ** 64n, n: 1 })).toBe('{"bytes":"18446744073709551616","n":1}');
+    let out = '';
+    printJson({ stdout: (text) => void (out += text), stderr: () => undefined }, { a: [1n] });
+    expect(out).toBe('{\n  "a": [\n    "1"\n  ]\n}\n');
+  });
+});

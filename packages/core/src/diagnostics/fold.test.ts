@@ -70,3 +70,26 @@ describe('folding repeated findings', () => {
     expect(() => new DiagnosticCollector({ keepPerCode: 0 })).toThrow(TypeError);
   });
 });
+
+describe('DiagnosticCollector.report', () => {
+  it('places kept findings by offset, builds no position for folded ones, and calls a lazy message only when kept', () => {
+    const text = 'a\nbb\nccc\n';
+    const collector = new DiagnosticCollector<'X'>({ text, file: 'f.conf', keepPerCode: 2 });
+    let built = 0;
+    const message = () => `message ${++built}`;
+    collector.report('X', message, { start: 2, end: 4 });
+    collector.report('X', message, { start: 6, end: 7 }, 'error');
+    collector.report('X', message, { start: 8, end: 9 });
+    expect(built).toBe(2);
+    expect(collector.diagnostics().map(({ line, column, message: words, folded }) => ({ line, column, words, folded }))).toEqual([
+      { line: 2, column: 1, words: 'message 1', folded: undefined },
+      { line: 3, column: 2, words: 'message 2', folded: undefined },
+      { line: 3, column: 2, words: 'and 1 more like it (X)', folded: 1 },
+    ]);
+    expect(collector.hasErrors).toBe(true);
+  });
+
+  it('needs the text to place a finding', () => {
+    expect(() => new DiagnosticCollector().report('X', 'm', { start: 0, end: 0 })).toThrow(TypeError);
+  });
+});

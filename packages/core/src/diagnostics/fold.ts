@@ -1,4 +1,5 @@
-import type { Diagnostic, Severity } from './diagnostic.js';
+import { LineCounter } from '../text/line-counter.js';
+import type { Diagnostic, Severity, SourceRange } from './diagnostic.js';
 
 /** How many findings of one code are kept before the rest are folded into one. */
 export const DEFAULT_KEEP_PER_CODE = 10;
@@ -16,11 +17,44 @@ export class DiagnosticCollector<Code extends string = string> {
   readonly #counts = new Map<string, number>();
   readonly #lastKept = new Map<string, Diagnostic<Code>>();
   #errors = 0;
+  readonly #text: string | undefined;
+  readonly #file: string | undefined;
+  #lines: LineCounter | undefined;
 
-  constructor(options: { keepPerCode?: number | undefined } = {}) {
+  /**
+   * `text` (and its `file`) is the source `report` places findings in; a collector
+   * that is only pushed ready-made diagnostics needs neither.
+   */
+  constructor(options: { keepPerCode?: number | undefined; text?: string | undefined; file?: string | undefined } = {}) {
     const keep = options.keepPerCode ?? DEFAULT_KEEP_PER_CODE;
     if (!Number.isSafeInteger(keep) || keep < 1) throw new TypeError(`keepPerCode must be a whole number ≥ 1, not ${String(keep)}`);
     this.#keepPerCode = keep;
+    this.#text = options.text;
+    this.#file = options.file;
+  }
+
+  /**
+   * Records a finding at a range of offsets into the collector's text. Line and
+   * column are worked out only for a finding that is kept (one line counter,
+   * built on the first), so a parser keeps offsets alone until then.
+   */
+  report(code: Code, message: string | (() => string), range: SourceRange, severity: Severity = 'error'): void {
+    if (!this.keeps(code, severity)) {
+      this.count(code, severity);
+      return;
+    }
+    if (this.#text === undefined) throw new TypeError('report() needs the collector to be made with the text its ranges point into');
+    this.#lines ??= new LineCounter(this.#text);
+    const { line, column } = this.#lines.linePosition(range.start);
+    const text = typeof message === 'function' ? message() : message;
+    this.push({ code, severity, message: text, file: this.#file, range, line, column });
+  }
+
+  /** The line counter of the collector's text (built once, shared with the parser that reports). */
+  get lineCounter(): LineCounter {
+    if (this.#text === undefined) throw new TypeError('the collector was made without a text');
+    this.#lines ??= new LineCounter(this.#text);
+    return this.#lines;
   }
 
   /** Adds one finding (kept, or counted when its code and severity already have `keepPerCode`). */

@@ -18,6 +18,8 @@ export type HaErrorCode =
   | 'PERMISSION_DENIED'
   | 'UNKNOWN_COMMAND'
   | 'CLUSTER_UNAVAILABLE'
+  | 'SERVICE_UNAVAILABLE'
+  | 'CONFIG_REJECTED'
   | 'UNSUPPORTED_VERSION'
   | 'WRITE_FAILED'
   | 'USAGE_ERROR'
@@ -64,23 +66,29 @@ export interface SourcePosition {
   column: number;
 }
 
-/** A config or output could not be parsed. Names the file, line and column. */
+/**
+ * A config or output could not be parsed. Names the file, line and column when
+ * the problem has a place; a whole input that is not what was expected ("not
+ * drbdadm status output", a duration that is not one) may have only a file, or nothing.
+ */
 export class ParseError extends HaError {
   /** The file that failed to parse; undefined when the text came from no file. */
   readonly file: string | undefined;
-  /** 1-based line of the problem. */
-  readonly line: number;
-  /** 1-based column of the problem. */
-  readonly column: number;
+  /** 1-based line of the problem; undefined when it has no one place. */
+  readonly line: number | undefined;
+  /** 1-based column of the problem; undefined when it has no one place. */
+  readonly column: number | undefined;
   /** The parser's own code for this problem (a package's diagnostic code). */
   readonly reason: string;
 
-  constructor(reason: string, message: string, position: SourcePosition, options: HaErrorOptions = {}) {
-    super('PARSE_ERROR', `${formatPosition(position)}: ${message}`, options);
+  constructor(reason: string, message: string, position: SourcePosition | { file?: string | undefined } = {}, options: HaErrorOptions = {}) {
+    const placed = 'line' in position ? position : undefined;
+    const where = placed ? formatPosition(placed) : position.file;
+    super('PARSE_ERROR', where === undefined ? message : `${where}: ${message}`, options);
     this.reason = reason;
     this.file = position.file;
-    this.line = position.line;
-    this.column = position.column;
+    this.line = placed?.line;
+    this.column = placed?.column;
   }
 }
 

@@ -76,8 +76,8 @@ describe('installFile', () => {
         throw new Error('reload refused');
       },
     }).catch((e: unknown) => e);
-    expect(error).toMatchObject({ code: 'WRITE_FAILED' });
-    expect((error as Error).message).toContain('reload refused');
+    expect(error).toMatchObject({ code: 'CONFIG_REJECTED', stage: 'activate', rolledBack: true, findings: [] });
+    expect((error as Error).message).toBe(`${path}: activation failed: reload refused (previous file restored)`);
     expect(await readFile(path, 'utf8')).toBe('echo old\n');
   });
 
@@ -104,11 +104,15 @@ describe('stale reads and locks', () => {
     await writeFile(path, 'first\n');
     const readHash = sha256('first\n');
     await writeFile(path, 'someone else\n');
-    await expect(installFile(path, 'mine\n', { expectedSha256: readHash })).rejects.toMatchObject({ code: 'PRECONDITION_FAILED' });
+    await expect(installFile(path, 'mine\n', { expectedSha256: readHash })).rejects.toMatchObject({
+      code: 'CONFIG_REJECTED',
+      stage: 'stale',
+      message: `${path}: has changed since it was read; read it again and redo the change (not written)`,
+    });
     expect(await readFile(path, 'utf8')).toBe('someone else\n');
     await installFile(path, 'mine\n', { expectedSha256: sha256('someone else\n') });
     expect(await readFile(path, 'utf8')).toBe('mine\n');
-    await expect(installFile(join(scratch, 'new.cfg'), 'x', { expectedSha256: readHash })).rejects.toMatchObject({ code: 'PRECONDITION_FAILED' });
+    await expect(installFile(join(scratch, 'new.cfg'), 'x', { expectedSha256: readHash })).rejects.toMatchObject({ code: 'CONFIG_REJECTED', stage: 'stale' });
     await installFile(join(scratch, 'new.cfg'), 'x', { expectedSha256: null });
   });
 

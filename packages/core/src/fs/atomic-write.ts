@@ -2,6 +2,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import { constants } from 'node:fs';
 import { chmod, chown, copyFile, open, readFile, rename, stat, unlink } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
+import { ConfigRejectedError } from '../errors/config-rejected.js';
 import { HaError } from '../errors/ha-error.js';
 import { withFileLock, type FileLockOptions } from './lock.js';
 
@@ -39,11 +40,18 @@ export interface InstallResult {
 
 /** The safe-install steps around the atomic write. */
 export interface InstallOptions extends FileAttributes {
-  /** Checks the candidate file (with the real tool) before it replaces anything. Throw to refuse. */
+  /**
+   * Checks the candidate file (with the real tool) before it replaces anything.
+   * Throw to refuse: a `ConfigRejectedError` for a refusal (it reaches the caller as is).
+   */
   validate?: (candidatePath: string) => Promise<void>;
   /** Where the previous content goes. Default `PATH.bak`; `false` keeps no backup. */
   backupPath?: string | false;
-  /** Runs after the new file is in place (a reload). If it throws, the install is rolled back. */
+  /**
+   * Runs after the new file is in place (a reload). If it throws, the previous file is
+   * put back and the caller gets a `ConfigRejectedError` with `rolledBack` (stage
+   * `activate`, or the stage of a `ConfigRejectedError` it threw).
+   */
   activate?: (path: string) => Promise<void>;
   /**
    * The SHA-256 (hex) of the content the change was based on. When the file
@@ -70,8 +78,24 @@ export function sha256(data: string | Uint8Array): string {
  * back if activation fails.
  */
 export async function installFile(path: string, data: string | Uint8Array, options: InstallOptions = {}): Promise<InstallResult> {
-  if (options.lock) return withFileLock(path, () => installUnlocked(path, data, options), options.lock === true ? {} : options.lock);
-  return installUnlocked(path, data, options);
+  if (!options.lock) return installUnlocked(path, data, options);
+  let locked = false;
+  try {
+    return await withFileLock(
+      path,
+      () => {
+        locked = true;
+        return installUnlocked(path, data, options);
+      },
+      options.lock === true ? {} : options.lock,
+    );
+  } catch (error) {
+    // Another writer held the file past the timeout: the change was refused before anything was read.
+    if (!locked && error instanceof HaError && error.code === 'TIMEOUT') {
+      throw new ConfigRejectedError(path, 'lock', [], { detail: error.message.replace(`${path}: `, ''), cause: error });
+    }
+    throw error;
+  }
 }
 
 async function installUnlocked(path: string, data: string | Uint8Array, options: InstallOptions): Promise<InstallResult> {
@@ -79,7 +103,8 @@ async function installUnlocked(path: string, data: string | Uint8Array, options:
   if (options.expectedSha256 !== undefined) {
     const actual = previous === undefined ? null : sha256(previous);
     if (actual !== options.expectedSha256) {
-      throw new HaError('PRECONDITION_FAILED', `${path}: ${previous === undefined ? 'is gone' : 'has changed'} since it was read; read it again and redo the change`);
+      const what = previous === undefined ? 'is gone' : options.expectedSha256 === null ? 'was created' : 'has changed';
+      throw new ConfigRejectedError(path, 'stale', [], { detail: `${what} since it was read; read it again and redo the change` });
     }
   }
   const next = typeof data === 'string' ? Buffer.from(data) : Buffer.from(data);
@@ -113,7 +138,8 @@ async function installUnlocked(path: string, data: string | Uint8Array, options:
       await options.activate(path);
     } catch (error) {
       await rollback();
-      throw new HaError('WRITE_FAILED', `${path}: activation failed, previous content restored: ${errorMessage(error)}`, { cause: error });
+      if (error instanceof ConfigRejectedError) throw error.withRollback();
+      throw new ConfigRejectedError(path, 'activate', [], { rolledBack: true, detail: `activation failed: ${errorMessage(error)}`, cause: error });
     }
   }
   return { path, changed: true, backupPath: savedBackup, rollback };

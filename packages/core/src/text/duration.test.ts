@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { UsageError } from '../errors/ha-error.js';
-import { formatDuration, parseDuration } from './duration.js';
+import { ParseError } from '../errors/ha-error.js';
+import { formatDuration, parseDuration, safeParseDuration } from './duration.js';
 
 describe('parseDuration', () => {
   it('reads the units HAProxy, Pacemaker and our configs use', () => {
@@ -12,6 +12,20 @@ describe('parseDuration', () => {
     expect(parseDuration('1h')).toBe(3_600_000);
     expect(parseDuration('1d')).toBe(86_400_000);
     expect(parseDuration('250us')).toBe(0.25);
+    expect(parseDuration('250usec')).toBe(0.25);
+    expect(parseDuration('20msec')).toBe(20);
+    expect(parseDuration('10sec')).toBe(10_000);
+    expect(parseDuration('2hr')).toBe(7_200_000);
+  });
+
+  it('reads ISO 8601 durations as Pacemaker takes them', () => {
+    expect(parseDuration('PT5M')).toBe(300_000);
+    expect(parseDuration('P1DT2H')).toBe(93_600_000);
+    expect(parseDuration('PT0.5S')).toBe(500);
+    expect(parseDuration('P1W')).toBe(604_800_000);
+    expect(safeParseDuration('P')).toBeUndefined();
+    expect(safeParseDuration('PT')).toBeUndefined();
+    expect(safeParseDuration('P1Y')).toBeUndefined();
   });
 
   it('takes a bare number in the default unit', () => {
@@ -20,10 +34,12 @@ describe('parseDuration', () => {
   });
 
   it('refuses what is not a duration, naming it', () => {
-    expect(() => parseDuration('soon', { what: 'interval' })).toThrow(UsageError);
+    expect(() => parseDuration('soon', { what: 'interval' })).toThrow(ParseError);
     expect(() => parseDuration('5 parsecs', { what: 'interval' })).toThrow("interval: '5 parsecs' is not a duration");
-    expect(() => parseDuration('-5s')).toThrow(UsageError);
-    expect(() => parseDuration('')).toThrow(UsageError);
+    expect(() => parseDuration('-5s')).toThrow(ParseError);
+    expect(() => parseDuration('')).toThrow(ParseError);
+    expect(safeParseDuration('soon')).toBeUndefined();
+    expect(() => parseDuration('soon', { what: 'interval' })).toThrowErrorMatchingInlineSnapshot(`[ParseError: interval: 'soon' is not a duration (e.g. 500ms, 5s, 2m, 1h, PT5M)]`);
   });
 });
 

@@ -1,9 +1,11 @@
-import { UsageError } from '../errors/ha-error.js';
+import { ParseError } from '../errors/ha-error.js';
 
-// Units as HAProxy, Pacemaker and our own config files write them.
+// Units as HAProxy (us ms s m h d), Pacemaker (us usec ms msec s sec m min h hr) and our own config files write them.
 const unitMs: Record<string, number> = {
   us: 0.001,
+  usec: 0.001,
   ms: 1,
+  msec: 1,
   s: 1_000,
   sec: 1_000,
   m: 60_000,
@@ -13,19 +15,42 @@ const unitMs: Record<string, number> = {
   d: 86_400_000,
 };
 
+const plain = /^\s*(\d+(?:\.\d+)?)\s*([a-z]*)\s*$/i;
+// ISO 8601 durations as Pacemaker takes them (PT5M, P1DT2H, PT0.5S); years and months have no fixed length.
+const iso = /^\s*P(?:(\d+(?:\.\d+)?)W)?(?:(\d+(?:\.\d+)?)D)?(?:T(?:(\d+(?:\.\d+)?)H)?(?:(\d+(?:\.\d+)?)M)?(?:(\d+(?:\.\d+)?)S)?)?\s*$/i;
+
+/** Options of `parseDuration`. */
+export interface DurationOptions {
+  /** The unit of a bare number: HAProxy's timeouts are in ms, Pacemaker's intervals in s. Default `ms`. */
+  defaultUnit?: 'ms' | 's';
+  /** What the value is (`--timeout`, `[haproxy] interval`), for the error. */
+  what?: string;
+}
+
 /**
- * Reads a duration such as `500ms`, `5s`, `2m`, `1h` or `1d` into
- * milliseconds. A bare number is in `defaultUnit` (HAProxy's timeouts
- * default to ms, Pacemaker's to s). Throws a `UsageError` naming `what`.
+ * Reads a duration into milliseconds: `500ms`, `5s`, `2m`, `1h`, `1d`, `10us`,
+ * Pacemaker's `msec`/`sec`/`min`/`hr`, or ISO 8601 (`PT5M`, `P1DT2H`). A bare
+ * number is in `defaultUnit`. Returns undefined for anything else.
  */
-export function parseDuration(text: string, options: { defaultUnit?: 'ms' | 's'; what?: string } = {}): number {
-  const match = /^\s*(\d+(?:\.\d+)?)\s*([a-z]*)\s*$/i.exec(text);
-  const unit = (match?.[2] ?? '').toLowerCase() || (options.defaultUnit ?? 'ms');
-  const factor = unitMs[unit];
-  if (!match || factor === undefined) {
-    throw new UsageError(`${options.what ?? 'duration'}: '${text}' is not a duration (e.g. 500ms, 5s, 2m, 1h)`);
+export function safeParseDuration(text: string, options: DurationOptions = {}): number | undefined {
+  const match = plain.exec(text);
+  if (match) {
+    const factor = unitMs[(match[2] ?? '').toLowerCase() || (options.defaultUnit ?? 'ms')];
+    return factor === undefined ? undefined : Number(match[1]) * factor;
   }
-  return Number(match[1]) * factor;
+  const parts = iso.exec(text);
+  if (!parts || parts.slice(1).every((part) => part === undefined)) return undefined;
+  const [weeks, days, hours, minutes, seconds] = parts.slice(1).map((part) => Number(part ?? 0)) as [number, number, number, number, number];
+  return (((weeks * 7 + days) * 24 + hours) * 60 + minutes) * 60_000 + seconds * 1_000;
+}
+
+/** `safeParseDuration`, throwing a `ParseError` (reason `INVALID_DURATION`) naming `what` for anything else. */
+export function parseDuration(text: string, options: DurationOptions = {}): number {
+  const ms = safeParseDuration(text, options);
+  if (ms === undefined) {
+    throw new ParseError('INVALID_DURATION', `${options.what ?? 'duration'}: '${text}' is not a duration (e.g. 500ms, 5s, 2m, 1h, PT5M)`);
+  }
+  return ms;
 }
 
 /** A short human form of a duration in ms: `850ms`, `12.5s`, `3m20s`, `2h5m`. */
