@@ -90,7 +90,7 @@ const runs: ExampleRun[] = [
         return { '/etc/drbd.d': folder };
       },
     },
-    endsWith: 'DrbdUnavailableError',
+    endsWith: 'ServiceUnavailableError',
   },
   {
     readme: 'packages/monitor/README.md',

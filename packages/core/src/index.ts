@@ -42,7 +42,7 @@ export { parseDuration, safeParseDuration, formatDuration } from './text/duratio
 export type { DurationOptions } from './text/duration.js';
 export { parseInteger, safeParseInteger } from './text/integer.js';
 export type { IntegerOptions } from './text/integer.js';
-export type { LinePosition } from './text/line-counter.js';
+export type { LinePosition, LineCounterOptions } from './text/line-counter.js';
 export {
   createDiagnostic,
   formatDiagnostic,
@@ -58,7 +58,7 @@ export { evaluateHealthFindings } from './diagnostics/health.js';
 export type { Health, HealthReason } from './diagnostics/health.js';
 
 export { writeFileAtomic, installFile, sha256 } from './fs/atomic-write.js';
-export { readTextFile, assertInputSize, DEFAULT_MAX_INPUT_BYTES } from './fs/read.js';
+export { readTextFile, readTextFileWithHash, assertInputSize, DEFAULT_MAX_INPUT_BYTES } from './fs/read.js';
 export type { ReadTextFileOptions } from './fs/read.js';
 export { withFileLock } from './fs/lock.js';
 export type { ConfigFile, ReadConfigResult, ConfigWriteOptions } from './fs/config-file.js';

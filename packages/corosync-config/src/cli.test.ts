@@ -31,7 +31,10 @@ describe('ha-corosync', () => {
     await writeFile(file, 'totem {\n version: 2\n cluster_name: x\n tokn: 3000\n}\nnodelist {\n node {\n  ring0_addr: 10.0.0.1\n  name: a\n }\n}\n');
     const bad = await cli('validate', file);
     expect(bad.code).toBe(1);
-    expect(bad.out).toBe(`${file}:4:2: warning UNKNOWN_KEY: unknown key 'tokn' in 'totem'; corosync ignores it\n${file}:7:2: error MISSING_NODEID: node a has no nodeid; knet needs one on every node\n`);
+    expect(bad.out).toBe(
+      `${file}:4:2: warning UNKNOWN_KEY: unknown key 'tokn' in 'totem'; corosync ignores it\n` +
+        `${file}:7:2: error MISSING_NODEID: node a has no nodeid; knet needs one on every node\n`,
+    );
     const json = JSON.parse((await cli('validate', '--json', file)).out);
     expect(json.findings.map((finding: { code: string }) => finding.code)).toEqual(['UNKNOWN_KEY', 'MISSING_NODEID']);
     await writeFile(file, 'totem {\n version: 2\n cluster_name: x\n tokn: 3000\n}\nnodelist {\n node {\n  ring0_addr: 10.0.0.1\n  name: a\n  nodeid: 1\n }\n}\n');

@@ -1,47 +1,62 @@
-import { createFmtCommand, createPackageCli, defineCliCommand, parseErrorFromDiagnostic, readTextFile, reportFindings, UsageError, parseMaxBytes, maxBytesArg, type CliIo, type Diagnostic } from '@ha/core';
+import {
+  createFmtCommand,
+  createPackageCli,
+  defineCliCommand,
+  jsonArg,
+  maxBytesArg,
+  parseErrorFromDiagnostic,
+  parseInteger,
+  parseMaxBytes,
+  printJson,
+  readTextFile,
+  reportFindings,
+  UsageError,
+  type CliIo,
+} from '@ha/core';
+import { generate, type LinkOptions } from './build/generate.js';
 import { syntaxCodes } from './codes.js';
 import { addNode, removeNode } from './edit/edits.js';
-import { generate, type LinkOptions } from './generate/generate.js';
+import { readConfig } from './io/read.js';
+import { writeConfig } from './io/write.js';
 import { toConfig, type CorosyncConfig } from './model/config.js';
-import { safeParse, type CorosyncDocument } from './parse/cst.js';
 import { format } from './print/format.js';
 import { readCorosyncStatus } from './status/read-status.js';
 import { corosyncTools } from './tools.js';
 import { checkWithCorosync, localIdentity, namesHost } from './validate/corosync-check.js';
 import { checkConfig } from './validate/rules.js';
-import { writeConfig } from './write.js';
 
 const fileArg = { file: { type: 'positional', description: 'Path of a corosync.conf', required: true } } as const;
-const jsonArg = { json: { type: 'boolean', description: 'Print JSON' } } as const;
-async function readDocument(file: string, maxBytes: number | undefined): Promise<{ text: string; document: CorosyncDocument }> {
-  const text = await readTextFile(file, { maxBytes });
-  return { text, document: safeParse(text, { file }) };
-}
-
-// A file corosync could not read is an error of its own (exit 2), before any meaning is judged.
-function assertParsable(findings: readonly Diagnostic[]): void {
-  const syntax = findings.find((finding) => finding.severity === 'error' && syntaxCodes.has(finding.code));
-  if (syntax) throw parseErrorFromDiagnostic(syntax);
-}
 
 const fmtCommand = createFmtCommand({
   fileDescription: fileArg.file.description,
   format: async (file, { maxBytes }) => {
-    const { text, document } = await readDocument(file, maxBytes);
-    assertParsable(document.diagnostics);
+    const { text, document } = await readConfig(file, { maxBytes });
     return { text, formatted: format(document) };
   },
 });
+
+// A bad argument the library refuses with a TypeError came from the command line: a usage error, in the library's words.
+function asUsage<T>(build: () => T): T {
+  try {
+    return build();
+  } catch (error) {
+    if (error instanceof TypeError) throw new UsageError(error.message, { cause: error });
+    throw error;
+  }
+}
 
 function printSummary(config: CorosyncConfig, io: CliIo): void {
   const crypto = config.totem.transport === 'knet' ? `${config.totem.cryptoCipher ?? 'none'}/${config.totem.cryptoHash ?? 'none'}` : 'none';
   io.stdout(`cluster ${config.totem.clusterName ?? '(unnamed)'}: transport ${config.totem.transport}, crypto ${crypto}, ${config.nodes.length} node(s)\n`);
   for (const node of config.nodes) {
-    io.stdout(`  ${(node.name ?? '(no name)').padEnd(16)} nodeid ${String(node.nodeid ?? '-').padEnd(4)} ${node.links.map((link) => `link${link.link}=${link.address}`).join(' ')}\n`);
+    const links = node.links.map((link) => `link${link.link}=${link.address}`).join(' ');
+    io.stdout(`  ${(node.name ?? '(no name)').padEnd(16)} nodeid ${String(node.nodeid ?? '-').padEnd(4)} ${links}\n`);
   }
   const q = config.quorum;
   const flags = [q.twoNode && 'two_node', q.waitForAll && 'wait_for_all', q.lastManStanding && 'last_man_standing', q.autoTieBreaker && 'auto_tie_breaker'].filter(Boolean);
-  io.stdout(`quorum: ${q.provider ?? 'none'}${flags.length > 0 ? ` (${flags.join(', ')})` : ''}${q.expectedVotes !== undefined ? `, expected_votes ${q.expectedVotes}` : ''}${q.device ? `, qdevice ${q.device.model ?? '?'}${q.device.net?.host ? ` at ${q.device.net.host}` : ''}` : ''}\n`);
+  const votes = q.expectedVotes !== undefined ? `, expected_votes ${q.expectedVotes}` : '';
+  const device = q.device ? `, qdevice ${q.device.model ?? '?'}${q.device.net?.host ? ` at ${q.device.net.host}` : ''}` : '';
+  io.stdout(`quorum: ${q.provider ?? 'none'}${flags.length > 0 ? ` (${flags.join(', ')})` : ''}${votes}${device}\n`);
   const logging = [config.logging.toLogfile && `file ${config.logging.logfile ?? '?'}`, config.logging.toSyslog && 'syslog', config.logging.toStderr && 'stderr'].filter(Boolean);
   io.stdout(`logging: ${logging.length > 0 ? logging.join(', ') : 'default'}\n`);
 }
@@ -73,10 +88,9 @@ export const { command, main } = createPackageCli({
       meta: { name: 'show', description: 'A readable summary of a corosync.conf (--json: the typed model)' },
       args: { ...fileArg, ...jsonArg, ...maxBytesArg },
       async run({ args, io }) {
-        const { document } = await readDocument(args.file, parseMaxBytes(args.maxBytes));
-        assertParsable(document.diagnostics);
+        const { document } = await readConfig(args.file, { maxBytes: parseMaxBytes(args.maxBytes) });
         const config = toConfig(document);
-        if (args.json) io.stdout(`${JSON.stringify(config, null, 2)}\n`);
+        if (args.json) printJson(io, config);
         else printSummary(config, io);
       },
     }),
@@ -93,12 +107,14 @@ export const { command, main } = createPackageCli({
         // Validated from the text, line by line: no tree of a large file is built.
         const text = await readTextFile(args.file, { maxBytes: parseMaxBytes(args.maxBytes) });
         const { findings, nodeNames, nodeAddresses } = checkConfig(text, { file: args.file });
-        assertParsable(findings);
+        // A file corosync could not read is an error of its own (exit 2, as `parse` would throw), before any meaning is judged.
+        const syntax = findings.find((finding) => finding.severity === 'error' && syntaxCodes.has(finding.code));
+        if (syntax) throw parseErrorFromDiagnostic(syntax);
         let realCheck = 'skipped';
         if (args.realCheck !== false && findings.every((finding) => finding.severity !== 'error')) {
           const identity = await localIdentity().catch(() => undefined);
           if (identity && namesHost(nodeNames, nodeAddresses, identity)) {
-            findings.push(...(await checkWithCorosync(text, { file: args.file })));
+            findings.push(...(await checkWithCorosync(text, { file: args.file })).findings);
             realCheck = 'corosync -t';
           }
         }
@@ -129,16 +145,18 @@ export const { command, main } = createPackageCli({
           if (!match) throw new UsageError(`--link: '${args.link}' is not N:key=value,…`);
           links[Number(match[1])] = parseOptionList(match[2], '--link');
         }
-        const text = generate({
-          clusterName: String(args.name),
-          nodes,
-          transport: (args.transport ?? 'knet') as 'knet' | 'udp' | 'udpu',
-          links,
-          crypto: args.crypto === false ? false : { ...(args.cryptoCipher ? { cipher: args.cryptoCipher } : {}), ...(args.cryptoHash ? { hash: args.cryptoHash } : {}) },
-          quorum: parseOptionList(args.quorum, '--quorum'),
-          totem: parseOptionList(args.totem, '--totem'),
-          ...(args.uuid === false ? { clusterUuid: false as const } : {}),
-        });
+        const text = asUsage(() =>
+          generate({
+            clusterName: String(args.name),
+            nodes,
+            transport: args.transport as 'knet' | 'udp' | 'udpu' | undefined,
+            links,
+            crypto: args.crypto === false ? false : { cipher: args.cryptoCipher, hash: args.cryptoHash },
+            quorum: parseOptionList(args.quorum, '--quorum'),
+            totem: parseOptionList(args.totem, '--totem'),
+            clusterUuid: args.uuid === false ? false : undefined,
+          }),
+        );
         if (args.output) await writeConfig(args.output, text);
         else io.stdout(text);
       },
@@ -154,10 +172,10 @@ export const { command, main } = createPackageCli({
       async run({ args, io }) {
         const specs = args._.slice(1).map(parseNodeSpec);
         if (args.nodeid !== undefined && specs.length > 1) throw new UsageError('--nodeid goes with a single node');
-        const { document } = await readDocument(args.file, parseMaxBytes(args.maxBytes));
-        assertParsable(document.diagnostics);
-        for (const spec of specs) addNode(document, { ...spec, ...(args.nodeid !== undefined ? { nodeid: Number(args.nodeid) } : {}) });
-        const result = await writeConfig(args.file, document);
+        const nodeid = args.nodeid === undefined ? undefined : parseInteger(args.nodeid, { min: 1, max: 0xffffffff, what: '--nodeid' });
+        const read = await readConfig(args.file, { maxBytes: parseMaxBytes(args.maxBytes) });
+        for (const spec of specs) asUsage(() => addNode(read.document, { ...spec, nodeid }));
+        const result = await writeConfig(args.file, read.document, { expectedSha256: read.sha256 });
         io.stdout(`${args.file}: added ${specs.map((spec) => spec.name).join(', ')}${result.backupPath ? ` (previous file in ${result.backupPath})` : ''}\n`);
       },
     }),
@@ -166,10 +184,9 @@ export const { command, main } = createPackageCli({
       args: { ...fileArg, node: { type: 'positional', description: 'Names of the nodes to remove', valueHint: 'NODE', required: true }, ...maxBytesArg },
       async run({ args, io }) {
         const names = args._.slice(1);
-        const { document } = await readDocument(args.file, parseMaxBytes(args.maxBytes));
-        assertParsable(document.diagnostics);
-        for (const name of names) removeNode(document, name);
-        const result = await writeConfig(args.file, document);
+        const read = await readConfig(args.file, { maxBytes: parseMaxBytes(args.maxBytes) });
+        for (const name of names) removeNode(read.document, name);
+        const result = await writeConfig(args.file, read.document, { expectedSha256: read.sha256 });
         io.stdout(`${args.file}: removed ${names.join(', ')}${result.backupPath ? ` (previous file in ${result.backupPath})` : ''}\n`);
       },
     }),
@@ -178,16 +195,19 @@ export const { command, main } = createPackageCli({
       args: jsonArg,
       async run({ args, io }) {
         const status = await readCorosyncStatus();
-        if (args.json) io.stdout(`${JSON.stringify(status, null, 2)}\n`);
+        if (args.json) printJson(io, status);
         else {
           const q = status.quorum;
-          io.stdout(`node ${status.localNodeId ?? '?'} (${status.transport ?? '?'}): ${q.quorate ? 'quorate' : 'NOT quorate'}, ${q.totalVotes ?? '?'}/${q.expectedVotes ?? '?'} votes, quorum ${q.quorum ?? '?'}, ring ${q.ringId ?? '?'}\n`);
+          io.stdout(
+            `node ${status.localNodeId ?? '?'} (${status.transport ?? '?'}): ${q.quorate ? 'quorate' : 'NOT quorate'}, ` +
+              `${q.totalVotes ?? '?'}/${q.expectedVotes ?? '?'} votes, quorum ${q.quorum ?? '?'}, ring ${q.ringId ?? '?'}\n`,
+          );
           for (const link of status.links) {
             io.stdout(`  link ${link.link} ${(link.name ?? `nodeid ${link.nodeid}`).padEnd(16)} ${link.local ? 'local' : link.connected ? 'connected' : 'DOWN'}\n`);
           }
-          for (const problem of status.problems) io.stdout(`problem: ${problem}\n`);
+          for (const reason of status.health.reasons) io.stdout(`${status.health.state}: ${reason.message} (${reason.code})\n`);
         }
-        return status.problems.length > 0 ? 1 : 0;
+        return status.health.healthy ? 0 : 1;
       },
     }),
   },

@@ -51,6 +51,22 @@ export type CorosyncCode =
 /** A finding about a corosync.conf. */
 export type CorosyncDiagnostic = Diagnostic<CorosyncCode>;
 
+/** Why a node's ring and quorum are not healthy (`CorosyncStatus.health.reasons`). */
+export type CorosyncHealthCode =
+  /** A link to a peer is down. */
+  | 'LINK_DOWN'
+  /** A link to a peer is disabled. */
+  | 'LINK_DISABLED'
+  /** A member left the membership. */
+  | 'MEMBER_LEFT'
+  /** A member is in the membership list but not joined (a state other than `joined` or `left`). */
+  | 'MEMBER_NOT_JOINED'
+  /** The local partition has lost quorum. */
+  | 'NOT_QUORATE';
+
+/** How healthy a node's ring and quorum are, best first: `degraded` still has quorum, `no-quorum` has lost it. */
+export type CorosyncHealthState = 'healthy' | 'degraded' | 'no-quorum';
+
 /** The codes of syntax findings: with one of them as an error, corosync cannot read the file. */
 export const syntaxCodes: ReadonlySet<string> = new Set<CorosyncCode>([
   'LINE_TOO_LONG',

@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
+import { expectLinearCosts, measureSizes } from '@ha/core/testing';
 import { safeParse, serialize, validate } from '../src/index.js';
 
 // Large files of valid lines: validation and parsing stay linear in the input, findings stay
@@ -15,7 +16,9 @@ const bin = fileURLToPath(new URL('../bin/ha-corosync.js', import.meta.url));
 const scratch = await mkdtemp(join(tmpdir(), 'ha-corosync-large-'));
 afterAll(() => rm(scratch, { recursive: true, force: true }));
 
-const head = 'totem {\n    version: 2\n    cluster_name: big\n    transport: knet\n    crypto_cipher: aes256\n    crypto_hash: sha256\n}\n\nquorum {\n    provider: corosync_votequorum\n}\n\n';
+const head =
+  'totem {\n    version: 2\n    cluster_name: big\n    transport: knet\n    crypto_cipher: aes256\n    crypto_hash: sha256\n}\n\n' +
+  'quorum {\n    provider: corosync_votequorum\n}\n\n';
 
 /**
  * About `bytes` of one `nodelist { node { … } }` block after another, each node with its own
@@ -28,7 +31,8 @@ function manyNodelists(bytes: number): { text: string; blocks: number } {
   let blocks = 0;
   while (size < bytes) {
     const id = ++blocks;
-    const block = `nodelist {\n    node {\n        ring0_addr: 10.${(id >> 16) & 255}.${(id >> 8) & 255}.${id & 255}\n        name: node${id}\n        nodeid: ${id}\n    }\n}\n`;
+    const address = `10.${(id >> 16) & 255}.${(id >> 8) & 255}.${id & 255}`;
+    const block = `nodelist {\n    node {\n        ring0_addr: ${address}\n        name: node${id}\n        nodeid: ${id}\n    }\n}\n`;
     parts.push(block);
     size += block.length;
   }
@@ -37,7 +41,9 @@ function manyNodelists(bytes: number): { text: string; blocks: number } {
 
 /** About `bytes`: a two-node cluster, then a `logging` section of keys corosync does not know (and ignores). */
 function bigLoggingSection(bytes: number): { text: string; keys: number } {
-  const cluster = 'nodelist {\n    node {\n        ring0_addr: 10.0.0.1\n        name: node1\n        nodeid: 1\n    }\n    node {\n        ring0_addr: 10.0.0.2\n        name: node2\n        nodeid: 2\n    }\n}\n\nlogging {\n';
+  const cluster =
+    'nodelist {\n    node {\n        ring0_addr: 10.0.0.1\n        name: node1\n        nodeid: 1\n    }\n' +
+    '    node {\n        ring0_addr: 10.0.0.2\n        name: node2\n        nodeid: 2\n    }\n}\n\nlogging {\n';
   const parts = [head, cluster];
   let size = head.length + cluster.length;
   let keys = 0;
@@ -50,56 +56,33 @@ function bigLoggingSection(bytes: number): { text: string; keys: number } {
   return { text: parts.join(''), keys };
 }
 
-// CPU time of the best of two runs: the ratio of sizes, not the machine's other load, is under test.
-function cpuMs(run: () => unknown): number {
-  let best = Number.POSITIVE_INFINITY;
-  for (let round = 0; round < 2; round++) {
-    const before = process.cpuUsage();
-    run();
-    const used = process.cpuUsage(before);
-    best = Math.min(best, (used.user + used.system) / 1000);
-  }
-  return best;
-}
-
-// Linear work grows with the size; quadratic work with its square (100× for 10× the input).
-// A step may cost up to 2.5× its share, for warm-up and garbage collection.
-function expectLinear(costs: { size: number; ms: number }[]): void {
-  costs.slice(1).forEach((cost, i) => {
-    const previous = costs[i] as { size: number; ms: number };
-    expect(cost.ms / previous.ms, JSON.stringify(costs)).toBeLessThan((cost.size / previous.size) * 2.5);
-  });
-}
-
 describe('time and findings are linear in the input', () => {
-  it('validate: 1, 10 and 50 MB of nodelist blocks, findings folded', () => {
-    const costs = [1e6, 1e7, 5e7].map((size) => {
-      const { text, blocks } = manyNodelists(size);
-      let findings: ReturnType<typeof validate> = [];
-      const ms = cpuMs(() => (findings = validate(text)));
+  it('validate: 1, 10 and 50 MB of nodelist blocks, findings folded', async () => {
+    // Each size's findings, from the timed runs themselves.
+    const runs = new Map<{ text: string; blocks: number }, ReturnType<typeof validate>>();
+    const costs = await measureSizes([1e6, 1e7, 5e7], manyNodelists, (input) => runs.set(input, validate(input.text)));
+    expectLinearCosts(costs);
+    for (const [{ blocks }, findings] of runs) {
       // One warning per merged block, folded after the first ten: a few findings, not hundreds of thousands.
       expect(findings.map((finding) => finding.code)).toEqual([...Array<string>(10).fill('DUPLICATE_KEY'), 'DUPLICATE_KEY']);
       expect(findings.at(-1)).toMatchObject({ folded: blocks - 1 - 10, message: `and ${(blocks - 11).toLocaleString('en-US')} more like it (DUPLICATE_KEY)` });
-      return { size, ms };
-    });
-    expectLinear(costs);
+    }
   }, 120_000);
 
-  it('safeParse: 0.2, 2 and 10 MB, and the tree prints back byte for byte', () => {
-    const costs = [2e5, 2e6, 1e7].map((size) => {
-      const { text } = manyNodelists(size);
-      const ms = cpuMs(() => safeParse(text));
-      if (size === 1e7) expect(serialize(safeParse(text)) === text).toBe(true);
-      return { size, ms };
-    });
-    expectLinear(costs);
+  it('safeParse: 0.2, 2 and 10 MB, and the tree prints back byte for byte', async () => {
+    const costs = await measureSizes([2e5, 2e6, 1e7], (size) => manyNodelists(size).text, (text) => safeParse(text));
+    expectLinearCosts(costs);
+    const { text } = manyNodelists(1e7);
+    expect(serialize(safeParse(text).document) === text).toBe(true);
   }, 120_000);
 });
 
 /** Runs the real bin, with a hook that reports its own CPU time and peak memory when it exits. */
 async function runBin(args: string[]): Promise<{ code: number; stdout: string; stderr: string; cpuMs: number; maxRssMb: number; wallMs: number }> {
   const usageFile = join(scratch, `usage-${Date.now()}.json`);
-  const hook = `import { writeFileSync } from 'node:fs'; process.on('exit', () => writeFileSync(process.env.HA_TEST_USAGE, JSON.stringify(process.resourceUsage())));`;
+  const hook =
+    "import { writeFileSync } from 'node:fs'; " +
+    "process.on('exit', () => writeFileSync(process.env.HA_TEST_USAGE, JSON.stringify(process.resourceUsage())));";
   const started = performance.now();
   const { code, stdout, stderr } = await new Promise<{ code: number; stdout: string; stderr: string }>((resolve) => {
     execFile(process.execPath, ['--import', `data:text/javascript,${encodeURIComponent(hook)}`, bin, ...args], { env: { ...process.env, HA_TEST_USAGE: usageFile }, maxBuffer: 1 << 20 }, (error, out, err) =>

@@ -6,7 +6,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { defaultRunner } from '@ha/core';
-import { buildResource, Drbdadm, evaluateDrbdHealth, parse, parseDrbdsetupJson, serialize, toDrbdConfig, validateDrbd } from '../dist/index.js';
+import { buildResource, Drbdadm, evaluateDrbdHealth, parse, parseDrbdsetupJson, serialize, toConfig, validate } from '../dist/index.js';
 import { ratio, time } from '../../../tools/scripts/bench-kit.mjs';
 
 
@@ -26,10 +26,10 @@ try {
   const file = join(directory, 'drbd.conf');
   await writeFile(file, text);
   console.log('check 100 three-node resources in one file');
-  const ours = await time('@ha/drbd parse + toDrbdConfig + validateDrbd + serialize', 200, () => {
+  const ours = await time('@ha/drbd parse + toConfig + validate + serialize', 200, () => {
     const document = parse(text);
-    toDrbdConfig(document);
-    if (validateDrbd(document, { host: 'node1' }).some((finding) => finding.severity === 'error')) throw new Error('unexpected finding');
+    toConfig(document);
+    if (validate(document, { host: 'node1' }).some((finding) => finding.severity === 'error')) throw new Error('unexpected finding');
     if (serialize(document) !== text) throw new Error('not lossless');
   });
   const real = await time('drbdadm -c FILE dump all', 20, () => defaultRunner.run('drbdadm', ['-c', file, 'dump', 'all'], { env: { __DRBD_NODE__: 'node1', DRBD_DRIVER_VERSION_OVERRIDE: '9.2.0' } }));

@@ -1,32 +1,45 @@
 import { hostname } from 'node:os';
-import { createPackageCli, defineCliCommand, formatDuration, HaError, parseErrorFromDiagnostic, reportFindings, UsageError, writeFileAtomic, parseMaxBytes, maxBytesArg, type CliCommand, type CliIo } from '@ha/core';
-import { buildResource } from './build/builder.js';
+import {
+  createFmtCommand,
+  createPackageCli,
+  defineCliCommand,
+  formatDuration,
+  HaError,
+  jsonArg,
+  maxBytesArg,
+  parseMaxBytes,
+  printJson,
+  readTextFile,
+  reportFindings,
+  UsageError,
+  writeFileAtomic,
+  type CliCommand,
+  type CliIo,
+} from '@ha/core';
+import { buildResource, type ResourceSpec } from './build/builder.js';
 import { Drbdadm, type DrbdadmVerb } from './commands/drbdadm.js';
-import { loadDrbdConfig, type LoadedDrbdConfig } from './load/load-config.js';
-import { toDrbdConfig } from './model/config.js';
+import { readConfig } from './io/read.js';
+import { toConfig } from './model/config.js';
+import { parse } from './parse/cst.js';
+import { format } from './print/format.js';
 import { watchEvents2 } from './status/events2.js';
 import { evaluateDrbdHealth, type DrbdHealth } from './status/health.js';
 import type { DrbdStatus } from './status/model.js';
 import { readDrbdStatus, readDrbdStatusFile } from './status/read.js';
 import { drbdTools } from './tools.js';
 import { checkFileWithDrbdadm } from './validate/drbdadm-check.js';
-import { validateDrbd } from './validate/rules.js';
+import { validate } from './validate/rules.js';
 
-const jsonArg = { json: { type: 'boolean', description: 'Print JSON' } } as const;
+const fileArg = { type: 'positional', valueHint: 'FILE', description: 'drbd.conf or a .res file (with the files it includes, relative to it)', required: true } as const;
 
-/** JSON with counters beyond 2^53 (bigints) written as strings. */
-function toJson(value: unknown): string {
-  return JSON.stringify(value, (_key, entry: unknown) => (typeof entry === 'bigint' ? entry.toString() : entry), 2);
-}
-
-/** The file and what it includes, parsed; a syntax error in any of them is the command's error (exit 2). */
-async function loadParsable(file: string, maxBytes: string | undefined): Promise<LoadedDrbdConfig> {
-  const loaded = await loadDrbdConfig(file, { maxBytes: parseMaxBytes(maxBytes) });
-  for (const document of loaded.documents) {
-    const syntax = document.diagnostics.find((finding) => finding.severity === 'error');
-    if (syntax) throw parseErrorFromDiagnostic(syntax);
+// A resource spec from the command line: the builder's TypeError for a bad value is the CLI's usage error.
+function buildFromArgs(spec: ResourceSpec): string {
+  try {
+    return buildResource(spec);
+  } catch (error) {
+    if (error instanceof TypeError) throw new UsageError(error.message, { cause: error });
+    throw error;
   }
-  return loaded;
 }
 
 function bar(percent: number, width = 20): string {
@@ -58,7 +71,7 @@ function printStatus(status: DrbdStatus, health: DrbdHealth, io: CliIo): void {
         print(`    volume ${peer.volume}: ${peer.replicationState}, peer ${peer.peerDiskState}${progress}`);
       }
     }
-    for (const reason of verdict?.reasons ?? []) print(`  - ${reason}`);
+    for (const reason of verdict?.reasons ?? []) print(`  - ${reason.message}`);
   });
   flush();
 }
@@ -74,7 +87,7 @@ function verbCommand(verb: DrbdadmVerb, description: string, extra: Record<strin
       ...extra,
     },
     async run({ args, io }) {
-      const client = new Drbdadm({ ...(args.config ? { configFile: args.config } : {}), ...(args.node ? { node: args.node } : {}), ...(args.dryRun ? { driverVersion: '9.2.0' } : {}) });
+      const client = new Drbdadm({ configFile: args.config, node: args.node, driverVersion: args.dryRun ? '9.2.0' : undefined });
       const flags = [...(args.force ? ['--force'] : []), ...(args.discardMyData ? ['--discard-my-data'] : [])];
       const result = await client.run(verb, args.resource, flags, args.dryRun === true);
       if (result.dryRun) for (const command of result.commands) io.stdout(`${command.program} ${command.args.join(' ')}\n`);
@@ -86,7 +99,7 @@ function verbCommand(verb: DrbdadmVerb, description: string, extra: Record<strin
 /** The `ha-drbd` CLI: `command` for tests (`runCli`), `main` for the bin shim. */
 export const { command, main } = createPackageCli({
   name: 'ha-drbd',
-  description: 'DRBD resources: status and health, resource files (show, validate, generate), and drbdadm with dry runs. Exit 0 healthy, 1 degraded, 2 error',
+  description: 'DRBD resources: status and health, resource files (show, validate, fmt, generate), and drbdadm with dry runs. Exit 0 healthy, 1 degraded, 2 error',
   packageJsonUrl: new URL('../package.json', import.meta.url),
   tools: drbdTools,
   subCommands: {
@@ -117,22 +130,29 @@ export const { command, main } = createPackageCli({
           }
           return 0;
         }
-        const status = pick(args.from ? await readDrbdStatusFile(args.from, { maxBytes: parseMaxBytes(args.maxBytes) }) : await readDrbdStatus(only ? { resource: only } : {}));
+        const status = pick(args.from ? await readDrbdStatusFile(args.from, { maxBytes: parseMaxBytes(args.maxBytes) }) : await readDrbdStatus({ resource: only }));
         if (only && status.resources.length === 0) throw new HaError('NOT_FOUND', `no DRBD resource '${only}'`);
         const health = evaluateDrbdHealth(status);
-        if (args.json) io.stdout(`${toJson({ ...status, health })}\n`);
+        if (args.json) printJson(io, { ...status, health });
         else printStatus(status, health, io);
         return health.healthy ? 0 : 1;
       },
     }),
+    fmt: createFmtCommand({
+      fileDescription: 'A drbd.conf or .res file (its includes are not followed)',
+      format: async (file, { maxBytes }) => {
+        const text = await readTextFile(file, { maxBytes });
+        return { text, formatted: format(parse(text, { file })) };
+      },
+    }),
     show: defineCliCommand({
       meta: { name: 'show', description: 'The resources of a drbd.conf or .res file (--json: the typed model)' },
-      args: { file: { type: 'positional', valueHint: 'FILE', description: 'drbd.conf or a .res file (with the files it includes)', required: true }, ...jsonArg, ...maxBytesArg },
+      args: { file: fileArg, ...jsonArg, ...maxBytesArg },
       async run({ args, io }) {
-        const { documents } = await loadParsable(args.file, args.maxBytes);
-        const config = toDrbdConfig(documents);
+        const { files } = await readConfig(args.file, { maxBytes: parseMaxBytes(args.maxBytes) });
+        const config = toConfig(files.map((file) => file.document));
         if (args.json) {
-          io.stdout(`${toJson(config)}\n`);
+          printJson(io, config);
           return;
         }
         for (const resource of config.resources) {
@@ -150,7 +170,7 @@ export const { command, main } = createPackageCli({
     validate: defineCliCommand({
       meta: { name: 'validate', description: 'Check a resource file (our rules, then the real drbdadm dump); exit 0 clean, 1 on an error finding, 2 unreadable' },
       args: {
-        file: { type: 'positional', valueHint: 'FILE', description: 'drbd.conf or a .res file (with the files it includes, relative to it)', required: true },
+        file: fileArg,
         ...jsonArg,
         strict: { type: 'boolean', description: 'Warnings count as errors' },
         host: { type: 'string', valueHint: 'NAME', description: "This host's name (default: the machine's), to check each resource is defined for it" },
@@ -158,8 +178,8 @@ export const { command, main } = createPackageCli({
         ...maxBytesArg,
       },
       async run({ args, io }) {
-        const { documents, findings: includeFindings } = await loadParsable(args.file, args.maxBytes);
-        const findings = [...includeFindings, ...validateDrbd(documents, { host: args.host ?? hostname() })];
+        const { files, findings: includeFindings } = await readConfig(args.file, { maxBytes: parseMaxBytes(args.maxBytes) });
+        const findings = [...includeFindings, ...validate(files.map((file) => file.document), { host: args.host ?? hostname() })];
         if (args.realCheck !== false) {
           // The file itself, where it is: drbdadm reads its includes relative to it.
           const real = await checkFileWithDrbdadm(args.file);
@@ -196,14 +216,14 @@ export const { command, main } = createPackageCli({
         });
         const deviceText = String(args.device);
         const device = /^\d+$/.test(deviceText) ? Number(deviceText) : deviceText;
-        const text = buildResource({
+        const text = buildFromArgs({
           name: String(args.name),
           device,
           disk: String(args.disk),
           metaDisk: args.metaDisk ?? 'internal',
           nodes,
-          ...(args.protocol ? { protocol: args.protocol as 'A' | 'B' | 'C' } : {}),
-          ...(args.mesh !== undefined ? { mesh: args.mesh } : {}),
+          protocol: args.protocol as ResourceSpec['protocol'],
+          mesh: args.mesh,
         });
         if (args.output) await writeFileAtomic(args.output, text);
         else io.stdout(text);

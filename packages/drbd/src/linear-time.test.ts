@@ -3,55 +3,21 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { runCliCaptured } from '@ha/core';
+import { expectLinearCosts, fillToSize as fill, measureSizes } from '@ha/core/testing';
 import { command } from './cli.js';
 import { safeParse } from './parse/cst.js';
+import { format } from './print/format.js';
 import { evaluateDrbdHealth } from './status/health.js';
 import { parseDrbdStatusText } from './status/read.js';
-import { validateDrbd } from './validate/rules.js';
+import { validate } from './validate/rules.js';
 
-// Parsing, validation and the status readers are linear in their input: the time of an input
-// 50 times larger is at most 3 × 50 times the time of the small one (a quadratic step makes that
-// about 2,500 times). Sizes are 1 : 10 : 50 of a base small enough for a unit run; the time is
-// the process's CPU time, which other work on a busy machine disturbs less than the clock.
+// Parsing, validation, formatting and the status readers are linear in their input: each step of
+// sizes 1 : 10 : 50 of a base small enough for a unit run costs at most 3 times its share of the
+// size ratio (a quadratic step costs the square of it). The cost is the process's CPU time, which
+// other work on a busy machine disturbs less than the clock (core's test kit measures it).
 
 const scratch = await mkdtemp(join(tmpdir(), 'ha-drbd-linear-'));
 afterAll(() => rm(scratch, { recursive: true, force: true }));
-
-/** Lines from `line(i)` until the text has `bytes` bytes. */
-function fill(bytes: number, line: (i: number) => string, head = '', tail = ''): string {
-  const parts = [head];
-  let size = head.length + tail.length;
-  for (let i = 0; size < bytes; i++) {
-    const next = line(i);
-    parts.push(next);
-    size += next.length;
-  }
-  parts.push(tail);
-  return parts.join('');
-}
-
-async function cpuSeconds(run: () => unknown): Promise<number> {
-  const start = process.cpuUsage();
-  await run();
-  const used = process.cpuUsage(start);
-  return (used.user + used.system) / 1e6;
-}
-
-/**
- * CPU seconds of `run` on inputs of base × 1, 10 and 50 bytes, after a warm-up on the middle
- * one (so that every size runs optimised code); the smallest, which is quick, the median of three.
- */
-async function timesFor(base: number, make: (bytes: number) => string, run: (text: string) => unknown): Promise<number[]> {
-  const texts = [1, 10, 50].map((factor) => make(base * factor));
-  await run(texts[1] as string);
-  const times: number[] = [];
-  for (const [index, text] of texts.entries()) {
-    const rounds: number[] = [];
-    for (let round = 0; round < (index === 0 ? 3 : 1); round++) rounds.push(await cpuSeconds(() => run(text)));
-    times.push(Math.max(rounds.sort((a, b) => a - b)[Math.floor(rounds.length / 2)] as number, 1e-4));
-  }
-  return times;
-}
 
 const ip = (i: number) => `10.${(i >> 16) & 255}.${(i >> 8) & 255}.${i & 255}`;
 const resourceFile = (bytes: number) =>
@@ -59,14 +25,25 @@ const resourceFile = (bytes: number) =>
 // One resource with a host and a connection per line: a check per host that scans every connection is quadratic here.
 const oneBigResource = (bytes: number) => fill(bytes, (i) => `  on h${i} { node-id ${i}; address ${ip(i)}:7789; }\n  connection { host h${i}; host h${i + 1}; }\n`, 'resource big {\n  device minor 1; disk /dev/sdb1; meta-disk internal;\n', '}\n');
 const drbdadmText = (bytes: number) => fill(bytes, (i) => `r${i} role:Primary\n  disk:UpToDate\n`);
-const json = (bytes: number) => fill(bytes, (i) => `${i === 0 ? '' : ','}{"name":"r${i}","role":"Primary","devices":[{"volume":0,"disk-state":"UpToDate","size":18446744073709551608}],"connections":[{"name":"b","connection-state":"Connected","peer-role":"Secondary","peer_devices":[{"volume":0,"replication-state":"Established","peer-disk-state":"UpToDate"}]}]}\n`, '[\n', ']\n');
-const proc = (bytes: number) => fill(bytes, (i) => ` ${i}: cs:Connected ro:Primary/Secondary ds:UpToDate/UpToDate C r-----\n    ns:1048508 nr:0 dw:0 dr:1050620 al:8 bm:0 lo:0 pe:0 ua:0 ap:0 ep:1 wo:f oos:0\n`, 'version: 8.4.11 (api:1/proto:86-101)\n');
-const events2 = (bytes: number) => fill(bytes, (i) => `exists resource name:r${i} role:Primary\nexists device name:r${i} volume:0 minor:${i} disk:UpToDate\nexists connection name:r${i} peer-node-id:1 conn-name:b connection:Connected role:Secondary\nexists peer-device name:r${i} peer-node-id:1 conn-name:b volume:0 replication:Established peer-disk:UpToDate\n`, '', 'exists -\n');
+const jsonResource = (i: number) =>
+  `{"name":"r${i}","role":"Primary","devices":[{"volume":0,"disk-state":"UpToDate","size":18446744073709551608}],` +
+  '"connections":[{"name":"b","connection-state":"Connected","peer-role":"Secondary",' +
+  '"peer_devices":[{"volume":0,"replication-state":"Established","peer-disk-state":"UpToDate"}]}]}\n';
+const json = (bytes: number) => fill(bytes, (i) => `${i === 0 ? '' : ','}${jsonResource(i)}`, '[\n', ']\n');
+const procDevice = (i: number) =>
+  ` ${i}: cs:Connected ro:Primary/Secondary ds:UpToDate/UpToDate C r-----\n` + '    ns:1048508 nr:0 dw:0 dr:1050620 al:8 bm:0 lo:0 pe:0 ua:0 ap:0 ep:1 wo:f oos:0\n';
+const proc = (bytes: number) => fill(bytes, procDevice, 'version: 8.4.11 (api:1/proto:86-101)\n');
+const events2Resource = (i: number) =>
+  `exists resource name:r${i} role:Primary\nexists device name:r${i} volume:0 minor:${i} disk:UpToDate\n` +
+  `exists connection name:r${i} peer-node-id:1 conn-name:b connection:Connected role:Secondary\n` +
+  `exists peer-device name:r${i} peer-node-id:1 conn-name:b volume:0 replication:Established peer-disk:UpToDate\n`;
+const events2 = (bytes: number) => fill(bytes, events2Resource, '', 'exists -\n');
 
 let fileNumber = 0;
 const cases: { name: string; base: number; make: (bytes: number) => string; run: (text: string) => unknown }[] = [
-  { name: 'safeParse + validateDrbd, many resources', base: 40_000, make: resourceFile, run: (text) => validateDrbd(safeParse(text), { host: 'node1' }) },
-  { name: 'safeParse + validateDrbd, one resource with many hosts and connections', base: 40_000, make: oneBigResource, run: (text) => validateDrbd(safeParse(text), { host: 'h1' }) },
+  { name: 'validate, many resources', base: 40_000, make: resourceFile, run: (text) => validate(text, { host: 'node1' }) },
+  { name: 'validate, one resource with many hosts and connections', base: 40_000, make: oneBigResource, run: (text) => validate(text, { host: 'h1' }) },
+  { name: 'safeParse + format, many resources', base: 40_000, make: resourceFile, run: (text) => format(safeParse(text).document) },
   { name: 'safeParse of damaged text (a finding per line, folded)', base: 40_000, make: (bytes) => fill(bytes, (i) => `stray${i} }\n;\n`), run: (text) => safeParse(text) },
   { name: 'drbdsetup status --json (with exact u64 counters) + health', base: 40_000, make: json, run: (text) => evaluateDrbdHealth(parseDrbdStatusText(text)) },
   { name: '/proc/drbd + health', base: 40_000, make: proc, run: (text) => evaluateDrbdHealth(parseDrbdStatusText(text)) },
@@ -97,11 +74,7 @@ const cases: { name: string; base: number; make: (bytes: number) => string; run:
 ];
 
 describe('time is linear in the input (1 : 10 : 50)', () => {
-  for (const { name, base, make, run } of cases) it(name, async () => {
-    const [t1, t10, t50] = (await timesFor(base, make, run)) as [number, number, number];
-    const report = `t1 ${t1.toFixed(4)} s, t10 ${t10.toFixed(4)} s, t50 ${t50.toFixed(4)} s`;
-    expect(t50 / t1, report).toBeLessThan(50 * 3);
-    expect(t10 / t1, report).toBeLessThan(10 * 3);
-    expect(t50 / t10, report).toBeLessThan(5 * 3);
-  }, 120_000);
+  for (const { name, base, make, run } of cases) {
+    it(name, async () => expectLinearCosts(await measureSizes([base, base * 10, base * 50], make, run), 3), 120_000);
+  }
 });

@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { fillToSize as fill } from '@ha/core/testing';
 
 // The shipped bin (it runs dist/cli.bundle.js: `npm test` builds first) on 50 MB files of valid
 // lines: each run stays under 300 MB of memory and 5 s, because the size limit (16 MiB unless
@@ -16,17 +17,6 @@ const reportPeakMemory = `data:text/javascript,${encodeURIComponent("import { wr
 let scratch = '';
 const big = { resources: '', status: '' };
 const fiftyMegabytes = 50 * 1024 * 1024;
-
-function fill(bytes: number, line: (i: number) => string): string {
-  const parts: string[] = [];
-  let size = 0;
-  for (let i = 0; size < bytes; i++) {
-    const next = line(i);
-    parts.push(next);
-    size += next.length;
-  }
-  return parts.join('');
-}
 
 beforeAll(async () => {
   scratch = await mkdtemp(join(tmpdir(), 'ha-drbd-bin-'));

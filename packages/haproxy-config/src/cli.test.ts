@@ -70,7 +70,9 @@ describe('ha-haproxy-config', () => {
 
   it('show: the tree, and --json the typed model', async () => {
     const path = await seedFile('show.cfg');
-    expect((await run(['show', path])).out).toBe('frontend web (http) bind 127.0.0.1:18080\n  → servers (default)\nbackend servers (http, roundrobin)\n  web1 192.168.1.10:80 check\n  web2 192.168.1.11:80 check\n');
+    expect((await run(['show', path])).out).toBe(
+      'frontend web (http) bind 127.0.0.1:18080\n  → servers (default)\n' + 'backend servers (http, roundrobin)\n  web1 192.168.1.10:80 check\n  web2 192.168.1.11:80 check\n',
+    );
     const model = JSON.parse((await run(['show', path, '--json'])).out) as { backends: { servers: { name: string }[] }[] };
     expect(model.backends[0]?.servers.map((server) => server.name)).toEqual(['web1', 'web2']);
   });
@@ -89,11 +91,11 @@ describe('ha-haproxy-config', () => {
     expect(await readFile(path, 'utf8')).not.toContain('web3');
   });
 
-  it('refuses a change haproxy -c rejects, leaving the file alone', async () => {
+  it('refuses a change our rules (or haproxy -c) reject, leaving the file alone', async () => {
     const path = await seedFile('refuse.cfg');
     const result = await run(['add-server', path, 'servers', 'web3', '192.168.1.12:notaport']);
     expect(result.code).toBe(2);
-    expect(result.err).toMatch(/^ha-haproxy-config: .*refuse\.cfg: haproxy -c refused the new configuration: .*notaport.*\n$/);
+    expect(result.err).toBe(`ha-haproxy-config: ${path}:19:17: 'notaport' is not a port (not written)\n`);
     expect(await readFile(path, 'utf8')).toBe(seed);
   });
 

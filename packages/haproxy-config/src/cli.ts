@@ -1,36 +1,34 @@
-import { createFmtCommand, createPackageCli, defineCliCommand, HaError, maxBytesArg, parseMaxBytes, reportFindings, throwOnErrors, UsageError, type CliIo } from '@ha/core';
+import {
+  createFmtCommand,
+  createPackageCli,
+  defineCliCommand,
+  jsonArg,
+  maxBytesArg,
+  parseMaxBytes,
+  printJson,
+  readTextFile,
+  reportFindings,
+  UsageError,
+  type CliIo,
+} from '@ha/core';
 import { addServer, removeServer, setServer } from './edit/edits.js';
-import { install, readConfigFile, type ReloadMethod } from './install.js';
-import { effective, toConfig } from './model/build.js';
-import type { HaproxyConfig, Proxy } from './model/schema.js';
-import type { HaproxyDocument } from './parse/cst.js';
-import { loadConfig } from './parse/files.js';
+import { readConfig } from './io/read.js';
+import { install, type ReloadMethod } from './io/write.js';
+import { effective, toConfig } from './model/config.js';
+import type { HaproxyConfig, ProxySection } from './model/schema.js';
+import { parse, type HaproxyDocument } from './parse/cst.js';
 import { format } from './print/format.js';
 import { haproxyConfigTools } from './tools.js';
 import { checkWithHaproxy } from './validate/haproxy-check.js';
 import { validate } from './validate/rules.js';
 
 const fileArg = { file: { type: 'positional', description: 'haproxy.cfg (or a directory of *.cfg, as haproxy -f reads it)', valueHint: 'FILE', required: true } } as const;
-const jsonArg = { json: { type: 'boolean', description: 'Print JSON' } } as const;
 const installArgs = {
   reload: { type: 'string', description: "Command that reloads HAProxy after the file is in place, e.g. 'systemctl reload haproxy' (split on blanks, no shell)", valueHint: 'CMD' },
   masterSocket: { type: 'string', description: "Reload through HAProxy's master CLI socket instead, and confirm a new worker took over", valueHint: 'PATH' },
   check: { type: 'boolean', description: 'Check with the real haproxy -c first (default on; --no-check to skip)', default: true },
   ...maxBytesArg,
 } as const;
-
-const maxBytesOf = (args: { maxBytes?: string | undefined }) => parseMaxBytes(args.maxBytes);
-
-async function readDocuments(path: string, maxBytes: number | undefined): Promise<HaproxyDocument[]> {
-  const documents = await loadConfig([path], { maxBytes });
-  if (documents.length === 0) throw new HaError('NOT_FOUND', `${path}: no *.cfg files in this directory`);
-  return documents;
-}
-
-// A file that does not parse is an error of its own (a ParseError, exit 2), before any meaning is judged.
-function assertParsable(documents: readonly HaproxyDocument[]): void {
-  for (const document of documents) throwOnErrors(document.diagnostics);
-}
 
 function reloadOf(args: { reload?: string | undefined; masterSocket?: string | undefined }): ReloadMethod | undefined {
   if (args.reload !== undefined && args.masterSocket !== undefined) throw new UsageError('--reload and --master-socket exclude each other');
@@ -43,23 +41,28 @@ function reloadOf(args: { reload?: string | undefined; masterSocket?: string | u
   return undefined;
 }
 
-/** Reads the file, applies an edit, and installs the result safely (lock, stale check, haproxy -c, backup, reload). */
-async function editInPlace(args: { file: string; reload?: string | undefined; masterSocket?: string | undefined; check?: boolean | undefined; maxBytes?: string | undefined }, io: CliIo, describe: string, edit: (document: HaproxyDocument) => void): Promise<void> {
-  const { document, sha256 } = await readConfigFile(args.file, { maxBytes: maxBytesOf(args) });
-  assertParsable([document]);
-  edit(document);
+/** Reads the file, applies an edit, and installs the result safely (our rules, lock, stale check, haproxy -c, backup, reload). */
+async function editInPlace(
+  args: { file: string; reload?: string | undefined; masterSocket?: string | undefined; check?: boolean | undefined; maxBytes?: string | undefined },
+  io: CliIo,
+  describe: string,
+  edit: (document: HaproxyDocument) => void,
+): Promise<void> {
   const reload = reloadOf(args);
-  const report = await install(document, { path: args.file, expectedSha256: sha256, check: args.check !== false, ...(reload ? { reload } : {}) });
+  const { path, files, document, sha256 } = await readConfig(args.file, { maxBytes: parseMaxBytes(args.maxBytes) });
+  if (files.length > 1 || path !== args.file) throw new UsageError(`${args.file} is a directory: name the file to change`);
+  edit(document);
+  const report = await install(path, document, { expectedSha256: sha256, check: args.check !== false, reload });
   const notes = [report.checked && 'checked by haproxy -c', report.backupPath && `previous file in ${report.backupPath}`, report.reloaded && 'reloaded'].filter(Boolean);
   io.stdout(`${args.file}: ${describe}${report.changed ? '' : ' (no change)'}${notes.length > 0 ? ` (${notes.join(', ')})` : ''}\n`);
 }
 
 function printTree(config: HaproxyConfig, io: CliIo): void {
-  const proxyLine = (proxy: Proxy) => {
+  const proxyLine = (proxy: ProxySection) => {
     const parts = [effective(config, proxy, (entry) => entry.mode) ?? 'tcp', effective(config, proxy, (entry) => entry.balance?.algorithm)].filter(Boolean);
     return `${proxy.kind} ${proxy.name ?? '(unnamed)'} (${parts.join(', ')})`;
   };
-  const servers = (proxy: Proxy, indent: string) => {
+  const servers = (proxy: ProxySection, indent: string) => {
     for (const server of proxy.servers) {
       const flags = [server.check && 'check', server.backup && 'backup', server.disabled && 'disabled', server.weight !== undefined && `weight ${server.weight}`, server.ssl && 'ssl'].filter(Boolean);
       io.stdout(`${indent}${server.name} ${server.address.raw}${flags.length > 0 ? ` ${flags.join(' ')}` : ''}\n`);
@@ -96,14 +99,13 @@ export const { command, main } = createPackageCli({
         ...maxBytesArg,
       },
       async run({ args, io }) {
-        const documents = await readDocuments(args.file, maxBytesOf(args));
-        assertParsable(documents);
+        const documents = (await readConfig(args.file, { maxBytes: parseMaxBytes(args.maxBytes) })).files.map((file) => file.document);
         const findings = validate(documents);
         let realCheck = 'skipped';
         if (args.realCheck !== false) {
           const result = await checkWithHaproxy(documents);
           findings.push(...result.findings);
-          realCheck = `haproxy -c (exit ${result.exitCode})`;
+          realCheck = `haproxy -c: ${result.valid ? 'valid' : 'refused'}`;
         }
         return reportFindings(io, findings, { json: args.json, strict: args.strict, header: { files: documents.map((document) => document.file), realCheck } });
       },
@@ -111,19 +113,17 @@ export const { command, main } = createPackageCli({
     fmt: createFmtCommand({
       fileDescription: 'haproxy.cfg',
       format: async (file, { maxBytes }) => {
-        const { text, document } = await readConfigFile(file, { maxBytes });
-        assertParsable([document]);
-        return { text, formatted: format(document) };
+        const text = await readTextFile(file, { maxBytes });
+        return { text, formatted: format(parse(text, { file })) };
       },
     }),
     show: defineCliCommand({
       meta: { name: 'show', description: 'Frontends → backends → servers as a tree (--json: the typed model)' },
       args: { ...fileArg, ...jsonArg, ...maxBytesArg },
       async run({ args, io }) {
-        const documents = await readDocuments(args.file, maxBytesOf(args));
-        assertParsable(documents);
-        const config = toConfig(documents);
-        if (args.json) io.stdout(`${JSON.stringify(config, null, 2)}\n`);
+        const { files } = await readConfig(args.file, { maxBytes: parseMaxBytes(args.maxBytes) });
+        const config = toConfig(files.map((file) => file.document));
+        if (args.json) printJson(io, config);
         else printTree(config, io);
       },
     }),
@@ -143,7 +143,12 @@ export const { command, main } = createPackageCli({
     }),
     'remove-server': defineCliCommand({
       meta: { name: 'remove-server', description: 'remove-server FILE BACKEND NAME' },
-      args: { ...fileArg, backend: { type: 'positional', description: 'Backend name', valueHint: 'BACKEND', required: true }, name: { type: 'positional', description: 'Server name', valueHint: 'NAME', required: true }, ...installArgs },
+      args: {
+        ...fileArg,
+        backend: { type: 'positional', description: 'Backend name', valueHint: 'BACKEND', required: true },
+        name: { type: 'positional', description: 'Server name', valueHint: 'NAME', required: true },
+        ...installArgs,
+      },
       async run({ args, io }) {
         await editInPlace(args, io, `removed server ${args.backend}/${args.name}`, (document) => removeServer(document, args.backend, args.name));
       },
@@ -160,8 +165,9 @@ export const { command, main } = createPackageCli({
       async run({ args, io }) {
         const options = args._.slice(3);
         if (options.length === 0 && args.address === undefined) throw new UsageError('give --address, new options, or both');
+        // No option words: the server's own stay (setServer replaces them only when given some).
         await editInPlace(args, io, `changed server ${args.backend}/${args.name}`, (document) =>
-          setServer(document, args.backend, args.name, { ...(args.address === undefined ? {} : { address: args.address }), ...(options.length > 0 ? { options } : {}) }),
+          setServer(document, args.backend, args.name, { address: args.address, options: options.length > 0 ? options : undefined }),
         );
       },
     }),

@@ -1,19 +1,18 @@
 /**
  * @ha/haproxy-config: haproxy.cfg as a lossless document (every byte, comment
  * and unknown directive kept) and a typed view; a builder and edits; our own
- * checks and the real `haproxy -c`; and a safe install (lock, stale-read
- * check, haproxy -c, backup, atomic rename, reload, rollback).
+ * checks and the real `haproxy -c`; and safe writes (`writeConfig`: lock,
+ * stale-read check, our rules, haproxy -c, backup, atomic rename) with
+ * `install` on top (reload, confirmation, rollback).
  */
-export { parse, safeParse, allLines, ConfigLine } from './parse/cst.js';
-export type { HaproxyDocument, Section, LineKind, ParseOptions } from './parse/cst.js';
-export { lexLine, decodeWord, encodeWord, expandVariables } from './parse/lexer.js';
-export type { Word, LexedLine } from './parse/lexer.js';
-export { loadConfig, configFiles } from './parse/files.js';
-export type { LoadConfigOptions } from './parse/files.js';
+export { parse, safeParse, allLines, CstLine } from './parse/cst.js';
+export type { HaproxyDocument, CstSection, CstLineKind, ParseOptions, SafeParseResult } from './parse/cst.js';
+export { lexLine, lexValues, decodeWord, encodeWord, expandVariables } from './parse/lexer.js';
+export type { CstWord, LexedLine } from './parse/lexer.js';
 export { serialize } from './print/serialize.js';
 export { format } from './print/format.js';
-export { toConfig, effective, parseAddress, readCondition, time as parseTime } from './model/build.js';
-export type { ToConfigOptions } from './model/build.js';
+export { toConfig, effective, parseAddress, parseCondition } from './model/config.js';
+export type { ToConfigOptions } from './model/config.js';
 export {
   haproxyConfigSchema,
   proxySchema,
@@ -30,8 +29,35 @@ export {
   ruleSchema,
   useBackendSchema,
 } from './model/schema.js';
-export type { HaproxyConfig, Proxy, Server, ServerOptions, Bind, GlobalSettings, StatsSocket, OtherSection, Directive, Address, Condition, Acl, Rule, UseBackend } from './model/schema.js';
-export { findSection, requireBackend, addServer, removeServer, setServer, setDirective, removeDirective, addSection, addBackend, routePath } from './edit/edits.js';
+export type {
+  HaproxyConfig,
+  ProxySection,
+  Server,
+  ServerOptions,
+  Bind,
+  GlobalSettings,
+  StatsSocket,
+  OtherSection,
+  Directive,
+  Address,
+  Condition,
+  Acl,
+  Rule,
+  UseBackend,
+} from './model/schema.js';
+export {
+  findSection,
+  requireSection,
+  requireBackend,
+  addServer,
+  removeServer,
+  setServer,
+  setDirective,
+  removeDirective,
+  addSection,
+  addBackend,
+  routePath,
+} from './edit/edits.js';
 export type { ServerSpec, SectionRef, BackendSpec } from './edit/edits.js';
 export { ConfigBuilder } from './build/builder.js';
 export type {
@@ -53,10 +79,13 @@ export type { LogTarget, LogFacility, LogLevel, LogFormat } from './build/log-ta
 export { validate } from './validate/rules.js';
 export type { ValidateOptions } from './validate/rules.js';
 export { checkWithHaproxy, checkFilesWithHaproxy, mapHaproxyOutput } from './validate/haproxy-check.js';
-export type { HaproxyCheckOptions, HaproxyCheckResult } from './validate/haproxy-check.js';
-export { install, readConfigFile, InstallError } from './install.js';
-export type { InstallConfigOptions, InstallReport, InstallStage, ReloadMethod, ConfigFile } from './install.js';
+export type { HaproxyCheckOptions } from './validate/haproxy-check.js';
+export { readConfig } from './io/read.js';
+export type { ReadConfigOptions } from './io/read.js';
+export { writeConfig, install } from './io/write.js';
+export type { WriteConfigOptions, InstallConfigOptions, InstallReport, ReloadMethod } from './io/write.js';
 export { sectionKinds, isSectionKind, isKnownKeyword } from './keywords.js';
 export type { SectionKind } from './keywords.js';
 export type { HaproxyCode, HaproxyDiagnostic } from './codes.js';
+export type { HaproxyParseReason, InstallStage, HaproxyErrorCode } from './errors.js';
 export { haproxyConfigTools } from './tools.js';

@@ -146,7 +146,10 @@ const otherKeywords: Record<string, ReadonlySet<string>> = {
   'log-forward': words('backlog bind dgram-bind log maxconn option timeout'),
   'crt-store': words('crt-base key-base load'),
   traces: words('trace'),
-  acme: words('account-key acme-vars bits challenge challenge-ready contact curves directory dns-delay dns-timeout eab-key-id eab-mac-alg eab-mac-key keytype map profile provider-name reuse-key'),
+  acme: words(`
+account-key acme-vars bits challenge challenge-ready contact curves directory dns-delay dns-timeout eab-key-id eab-mac-alg eab-mac-key
+keytype map profile provider-name reuse-key
+`),
   healthcheck: words('http-check tcp-check type'),
   'log-profile': words('log-tag on'),
 };
@@ -204,7 +207,11 @@ for (const entry of misplacedTable.split(/\s+/).filter(Boolean)) {
   misplaced.set(keyword, where);
 }
 
-/** True when `keyword` is known in a section of `kind` (a kind this package does not know knows everything). @example isKnownKeyword('global', 'ca-base') // true */
+/**
+ * True when `keyword` is known in a section of `kind` (a kind this package does not know knows everything).
+ *
+ * @example isKnownKeyword('global', 'ca-base') // true
+ */
 export function isKnownKeyword(kind: string, keyword: string): boolean {
   if (keyword.startsWith('.')) return true;
   if (proxyKinds.has(kind)) return proxyKeywords.has(keyword);

@@ -9,7 +9,9 @@ import { generateConfig } from './generate.js';
 // The shipped CLI (bin → dist) as a user runs it, on big inputs: its time, and the peak memory of its
 // own process (haproxy -c, a child, is left out: it is HAProxy's), written at exit by a preloaded hook.
 const bin = fileURLToPath(new URL('../bin/ha-haproxy-config.js', import.meta.url));
-const hook = `data:text/javascript,${encodeURIComponent("import { writeFileSync } from 'node:fs'; process.on('exit', () => writeFileSync(process.env.HA_PEAK_RSS_FILE, String(process.resourceUsage().maxRSS * 1024)));")}`;
+const hookSource =
+  "import { writeFileSync } from 'node:fs'; " + "process.on('exit', () => writeFileSync(process.env.HA_PEAK_RSS_FILE, String(process.resourceUsage().maxRSS * 1024)));";
+const hook = `data:text/javascript,${encodeURIComponent(hookSource)}`;
 let directory: string;
 
 beforeAll(async () => {

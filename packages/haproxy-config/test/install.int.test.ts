@@ -4,7 +4,8 @@ import { createServer, type Server } from 'node:net';
 import { describe, expect, it } from 'vitest';
 import { HaproxyMaster } from '@ha/haproxy-runtime';
 import { useLabHaproxy } from '@ha/lab/vitest';
-import { InstallError, install, readConfigFile, setDirective, type HaproxyDocument } from '../src/index.js';
+import { ConfigRejectedError } from '@ha/core';
+import { install, readConfig, setDirective, type HaproxyDocument } from '../src/index.js';
 
 // Safe installs against the lab's real HAProxy (master-worker, reloaded through its master CLI).
 const lab = useLabHaproxy({ servers: 3 });
@@ -65,10 +66,10 @@ const reloadCount = async () => (await new HaproxyMaster(lab().masterSocket).sho
 
 describe('install against a real HAProxy', () => {
   it('a good change takes effect without dropping a request', async () => {
-    const { document, sha256, text } = await readConfigFile(lab().configPath);
+    const { document, sha256, text } = await readConfig(lab().configPath);
     const load = traffic();
     await new Promise((resolve) => setTimeout(resolve, 300));
-    const report = await install(withVersion(document, 'v2'), { path: lab().configPath, expectedSha256: sha256, reload: reload() });
+    const report = await install(lab().configPath, withVersion(document, 'v2'), { expectedSha256: sha256, reload: reload() });
     await new Promise((resolve) => setTimeout(resolve, 500));
     const seen = await load.stop();
     expect(report).toMatchObject({ changed: true, checked: true, reloaded: true, backupPath: `${lab().configPath}.bak` });
@@ -81,11 +82,12 @@ describe('install against a real HAProxy', () => {
   });
 
   it('a change haproxy -c refuses leaves the old file and the old process serving, without a reload', async () => {
-    const before = await readConfigFile(lab().configPath);
+    const before = await readConfig(lab().configPath);
     const reloads = await reloadCount();
     const broken = `${before.text}\nbackend broken\n    server x 127.0.0.1:notaport\n`;
-    const error = (await install(broken, { path: lab().configPath, expectedSha256: before.sha256, reload: reload() }).catch((caught: unknown) => caught)) as InstallError;
-    expect(error).toBeInstanceOf(InstallError);
+    // Our own rules would refuse it first (BAD_PORT): leave the judgement to haproxy -c.
+    const error = (await install(lab().configPath, broken, { expectedSha256: before.sha256, reload: reload(), validate: false }).catch((caught: unknown) => caught)) as ConfigRejectedError;
+    expect(error).toBeInstanceOf(ConfigRejectedError);
     expect(error).toMatchObject({ stage: 'check', rolledBack: false });
     expect(error.findings[0]).toMatchObject({ file: lab().configPath, severity: 'error', code: 'HAPROXY_ALERT' });
     expect(await readFile(lab().configPath, 'utf8')).toBe(before.text);
@@ -99,11 +101,11 @@ describe('install against a real HAProxy', () => {
     await new Promise<void>((resolve) => squatter.listen(0, '127.0.0.1', resolve));
     const port = (squatter.address() as { port: number }).port;
     try {
-      const before = await readConfigFile(lab().configPath);
+      const before = await readConfig(lab().configPath);
       const document = withVersion(before.document, 'v3');
       setDirective(document, { kind: 'frontend', name: 'web' }, ['bind', `127.0.0.1:${port}`], { match: ['bind', `127.0.0.1:${port}`] });
-      const error = (await install(document, { path: lab().configPath, expectedSha256: before.sha256, reload: reload() }).catch((caught: unknown) => caught)) as InstallError;
-      expect(error).toBeInstanceOf(InstallError);
+      const error = (await install(lab().configPath, document, { expectedSha256: before.sha256, reload: reload() }).catch((caught: unknown) => caught)) as ConfigRejectedError;
+      expect(error).toBeInstanceOf(ConfigRejectedError);
       expect(error).toMatchObject({ stage: 'reload', rolledBack: true });
       expect(error.message).toMatch(/the reload failed/);
       expect(await readFile(lab().configPath, 'utf8')).toBe(before.text);
@@ -114,9 +116,8 @@ describe('install against a real HAProxy', () => {
   });
 
   it('a new process that does not serve is rolled back, and the previous file reloaded', async () => {
-    const before = await readConfigFile(lab().configPath);
-    const error = (await install(withVersion(before.document, 'v4'), {
-      path: lab().configPath,
+    const before = await readConfig(lab().configPath);
+    const error = (await install(lab().configPath, withVersion(before.document, 'v4'), {
       expectedSha256: before.sha256,
       reload: reload(),
       confirm: async () => {
@@ -124,22 +125,23 @@ describe('install against a real HAProxy', () => {
         // Pretend v4 fails our smoke test.
         if (response.version === 'v4') throw new Error('the smoke test failed on v4');
       },
-    }).catch((caught: unknown) => caught)) as InstallError;
-    expect(error).toMatchObject({ stage: 'confirm', rolledBack: true, restored: true });
+    }).catch((caught: unknown) => caught)) as ConfigRejectedError;
+    expect(error).toMatchObject({ stage: 'confirm', rolledBack: true });
+    expect(error.message).toMatch(/the previous file is reloaded/);
     expect(await readFile(lab().configPath, 'utf8')).toBe(before.text);
     expect(await get()).toEqual({ status: 200, version: 'v2' });
   });
 
   it('two installers at once never interleave, and the second, based on a stale read, is refused', async () => {
-    const read = await readConfigFile(lab().configPath);
+    const read = await readConfig(lab().configPath);
     const results = await Promise.allSettled([
-      install(withVersion((await readConfigFile(lab().configPath)).document, 'v5'), { path: lab().configPath, expectedSha256: read.sha256, reload: reload() }),
-      install(withVersion((await readConfigFile(lab().configPath)).document, 'v6'), { path: lab().configPath, expectedSha256: read.sha256, reload: reload() }),
+      install(lab().configPath, withVersion((await readConfig(lab().configPath)).document, 'v5'), { expectedSha256: read.sha256, reload: reload() }),
+      install(lab().configPath, withVersion((await readConfig(lab().configPath)).document, 'v6'), { expectedSha256: read.sha256, reload: reload() }),
     ]);
     expect(results.map((result) => result.status).sort()).toEqual(['fulfilled', 'rejected']);
     const rejected = results.find((result) => result.status === 'rejected') as PromiseRejectedResult;
-    expect(rejected.reason).toBeInstanceOf(InstallError);
-    expect(rejected.reason).toMatchObject({ stage: 'stale', code: 'PRECONDITION_FAILED', rolledBack: false });
+    expect(rejected.reason).toBeInstanceOf(ConfigRejectedError);
+    expect(rejected.reason).toMatchObject({ stage: 'stale', code: 'CONFIG_REJECTED', rolledBack: false });
     expect(rejected.reason.message).toMatch(/has changed since it was read/);
     const winner = results.findIndex((result) => result.status === 'fulfilled') === 0 ? 'v5' : 'v6';
     expect((await get()).version).toBe(winner);

@@ -83,7 +83,7 @@ describe('the README examples', () => {
     ]);
     // Validate: no error, and the real haproxy -c agrees.
     expect(log.mock.calls[2]).toEqual([[], true]);
-    // Install safely: no master here, so the reload fails, the InstallError says so, and the file is as it was.
+    // Install safely: no master here, so the reload fails, the ConfigRejectedError says so, and the file is as it was.
     expect(error.mock.calls).toEqual([['reload', true, []]]);
     expect(await readFile(config, 'utf8')).toBe(seed);
   });

@@ -83,6 +83,22 @@ try {
   const fetchRaw = await timeMedian('socat fetching the raw CSV', 7, () => socat('show stat\n'));
   const statJson = await timeMedian('ha-haproxy stat --json: fetched, typed, printed', 7, () => defaultRunner.run(cli, ['stat', '--json', '--socket', socket], { stdio: 'ignore', timeoutMs: 600_000 }));
   targetRatio('ha-haproxy stat --json / socat raw fetch', statJson, fetchRaw, 2);
+  // Whether the byte encoder (internal, 450 lines) still earns its place: the conversion alone, in this process,
+  // against the string printer and against JSON.stringify of the parsed rows (the plain path it replaces).
+  const { StatJsonByteEncoder } = await import('../dist/print/stat-json-bytes.js');
+  const { printStatJson, parseStatCsv } = await import('../dist/index.js');
+  const bytes = Buffer.from(csv.stdout);
+  console.log(`  the conversion alone of ${parseStatCsv(csv.stdout).length} rows, in this process:`);
+  const encoded = await timeMedian('  StatJsonByteEncoder, 64 KiB chunks (what stat --json runs)', 9, () => {
+    const encoder = new StatJsonByteEncoder(() => undefined);
+    for (let i = 0; i < bytes.length; i += 65_536) encoder.push(bytes.subarray(i, i + 65_536));
+    encoder.end();
+  });
+  await timeMedian('  printStatJson, the whole text', 9, () => printStatJson(csv.stdout, () => undefined));
+  const stringified = await timeMedian('  parseStatCsv, then JSON.stringify of each row', 9, () => {
+    for (const row of parseStatCsv(csv.stdout)) JSON.stringify(row);
+  });
+  console.log(`  (the encoder takes ${((encoded / stringified) * 100).toFixed(0)}% of JSON.stringify's time)`);
   if (process.env.NODE_EXTRA_CA_CERTS) {
     // What the bin's #! line saves on a machine that sets it (this one does): Node parses that CA file at every start.
     const withCaFile = await timeMedian('the same through `node BIN`, which keeps NODE_EXTRA_CA_CERTS', 7, () => defaultRunner.run(process.execPath, [cli, 'stat', '--json', '--socket', socket], { stdio: 'ignore', timeoutMs: 600_000 }));

@@ -1,5 +1,18 @@
-import { readFile } from 'node:fs/promises';
-import { createPackageCli, defineCliCommand, HaError, parseDuration, UsageError, type CliIo } from '@ha/core';
+import {
+  createPackageCli,
+  DEFAULT_MAX_INPUT_BYTES,
+  defineCliCommand,
+  InputTooLargeError,
+  jsonArg,
+  maxBytesArg,
+  parseDuration,
+  parseMaxBytes,
+  printJson,
+  readTextFile,
+  safeParseInteger,
+  UsageError,
+  type CliIo,
+} from '@ha/core';
 import { HaproxyRuntime, splitServer } from './client.js';
 import { RuntimeCommandError } from './errors.js';
 import { summarizeStat, type StatOverview } from './model/overview.js';
@@ -13,7 +26,6 @@ const connectionArgs = {
   config: { type: 'string', description: 'Profile file (default ~/.config/ha-toolkit/haproxy.ini, then /etc/ha-toolkit/haproxy.ini)' },
   timeout: { type: 'string', description: 'Deadline of each answer, e.g. 5s (default 10s)' },
 } as const;
-const jsonArg = { json: { type: 'boolean', description: 'Print JSON' } } as const;
 const serverArg = { server: { type: 'positional', description: 'BACKEND/SERVER', required: true } } as const;
 
 interface ConnectionFlags {
@@ -26,12 +38,19 @@ interface ConnectionFlags {
 // Flags override the profile; the profile overrides the defaults. A command or two go over
 // one-shot connections (as socat does); a batch is pipelined over one session.
 async function connect(flags: ConnectionFlags, mode: 'session' | 'oneshot'): Promise<HaproxyRuntime> {
-  const profile = await loadProfile({ ...(flags.config ? { file: flags.config } : {}), ...(flags.profile ? { name: flags.profile } : {}) });
-  const timeoutMs = flags.timeout ? parseDuration(flags.timeout, { what: '--timeout' }) : profile?.timeoutMs;
-  return new HaproxyRuntime(flags.socket ?? profile?.socket ?? defaultSocket, {
-    ...(timeoutMs === undefined ? {} : { timeoutMs }),
-    mode: profile?.mode ?? mode,
-  });
+  const profile = await loadProfile({ file: flags.config, name: flags.profile });
+  const timeoutMs = flags.timeout === undefined ? profile?.timeoutMs : parseDuration(flags.timeout, { what: '--timeout' });
+  return new HaproxyRuntime(flags.socket ?? profile?.socket ?? defaultSocket, { timeoutMs, mode: profile?.mode ?? mode });
+}
+
+// A server that is not BACKEND/SERVER is an error in how the CLI was called: found before connecting.
+function serverArgument(text: string): string {
+  try {
+    splitServer(text);
+  } catch (error) {
+    throw new UsageError((error as Error).message, { cause: error });
+  }
+  return text;
 }
 
 async function withRuntime<T>(flags: ConnectionFlags, work: (runtime: HaproxyRuntime) => Promise<T>, mode: 'session' | 'oneshot' = 'oneshot'): Promise<T> {
@@ -54,7 +73,8 @@ function printOverview(overview: StatOverview, io: CliIo): void {
   }
   const widths = (table[0] as string[]).map((_, column) => Math.max(...table.map((row) => (row[column] ?? '').length)));
   for (const row of table) io.stdout(`${row.map((cell, column) => cell.padEnd(widths[column] ?? 0)).join('  ').trimEnd()}\n`);
-  for (const problem of overview.problems) io.stdout(`problem: ${problem}\n`);
+  io.stdout(`health: ${overview.health.state}\n`);
+  for (const reason of overview.health.reasons) io.stdout(`problem: ${reason.message}\n`);
 }
 
 function sessions(current: number, limit: number | undefined): string {
@@ -66,7 +86,8 @@ function stateCommand(name: 'ready' | 'maint', description: string) {
     meta: { name, description },
     args: { ...serverArg, ...connectionArgs },
     async run({ args, io }) {
-      await withRuntime(args, (runtime) => runtime.setServerState(args.server, name));
+      const server = serverArgument(args.server);
+      await withRuntime(args, (runtime) => runtime.setServerState(server, name));
       io.stdout(`${args.server}: ${name}\n`);
     },
   });
@@ -84,9 +105,9 @@ export const { command, main } = createPackageCli({
       args: { ...connectionArgs, ...jsonArg },
       async run({ args, io }) {
         const overview = summarizeStat(await withRuntime(args, (runtime) => runtime.showStat()));
-        if (args.json) io.stdout(`${JSON.stringify(overview, null, 2)}\n`);
+        if (args.json) printJson(io, overview);
         else printOverview(overview, io);
-        return overview.problems.length > 0 ? 1 : 0;
+        return overview.health.healthy ? 0 : 1;
       },
     }),
     drain: defineCliCommand({
@@ -98,8 +119,9 @@ export const { command, main } = createPackageCli({
         waitTimeout: { type: 'string', description: 'How long --wait waits (default 60s)' },
       },
       async run({ args, io }) {
-        const timeoutMs = args.waitTimeout ? parseDuration(args.waitTimeout, { what: '--wait-timeout' }) : 60_000;
-        await withRuntime(args, (runtime) => runtime.drain(args.server, args.wait ? { until: 'idle', timeoutMs } : {}));
+        const server = serverArgument(args.server);
+        const timeoutMs = args.waitTimeout === undefined ? undefined : parseDuration(args.waitTimeout, { what: '--wait-timeout' });
+        await withRuntime(args, (runtime) => runtime.drain(server, { until: args.wait ? 'idle' : undefined, timeoutMs }));
         io.stdout(`${args.server}: ${args.wait ? 'drained, now in maintenance' : 'draining'}\n`);
       },
     }),
@@ -109,11 +131,11 @@ export const { command, main } = createPackageCli({
       meta: { name: 'weight', description: 'Set a server weight: weight BACKEND/SERVER N (0 to 256, or N%)' },
       args: { ...serverArg, weight: { type: 'positional', description: 'New weight', required: true }, ...connectionArgs },
       async run({ args, io }) {
+        const server = serverArgument(args.server);
         const text = String(args.weight);
-        const weight = /^\d+%$/.test(text) ? (text as `${number}%`) : /^\d+$/.test(text) ? Number(text) : undefined;
-        if (weight === undefined) throw new UsageError(`weight '${text}' is not a whole number or a percentage`);
-        splitServer(args.server);
-        await withRuntime(args, (runtime) => runtime.setServerWeight(args.server, weight));
+        const weight = /^\d+%$/.test(text) ? (text as `${number}%`) : safeParseInteger(text, { min: 0, max: 256 });
+        if (weight === undefined) throw new UsageError(`weight '${text}' is not a whole number from 0 to 256 or a percentage`);
+        await withRuntime(args, (runtime) => runtime.setServerWeight(server, weight));
         io.stdout(`${args.server}: weight ${text}\n`);
       },
     }),
@@ -122,7 +144,7 @@ export const { command, main } = createPackageCli({
       args: { ...connectionArgs, ...jsonArg },
       async run({ args, io }) {
         const info = await withRuntime(args, (runtime) => runtime.showInfo());
-        if (args.json) io.stdout(`${JSON.stringify(info, null, 2)}\n`);
+        if (args.json) printJson(io, info);
         else for (const [key, value] of Object.entries(info)) io.stdout(`${key}: ${value}\n`);
       },
     }),
@@ -154,16 +176,21 @@ export const { command, main } = createPackageCli({
     }),
     batch: defineCliCommand({
       meta: { name: 'batch', description: 'Run commands from FILE (or - for stdin), one a line, pipelined over one connection; exit 1 if any failed' },
-      args: { file: { type: 'positional', description: 'FILE or -', required: true }, ...connectionArgs, ...jsonArg, quiet: { type: 'boolean', description: 'Report failures only' } },
+      args: {
+        file: { type: 'positional', description: 'FILE or -', required: true },
+        ...connectionArgs,
+        ...jsonArg,
+        ...maxBytesArg,
+        quiet: { type: 'boolean', description: 'Report failures only' },
+      },
       async run({ args, io }) {
-        const text = args.file === '-' ? await readStdin() : await readFile(args.file, 'utf8').catch((error: Error) => {
-          throw new HaError('NOT_FOUND', `${args.file}: cannot read: ${error.message}`, { cause: error });
-        });
+        const maxBytes = parseMaxBytes(args.maxBytes);
+        const text = args.file === '-' ? await readStdin(maxBytes) : await readTextFile(args.file, { maxBytes });
         const commands = text.split('\n').map((line) => line.trim()).filter((line) => line.length > 0 && !line.startsWith('#'));
         const results = await withRuntime(args, (runtime) => runtime.batch(commands), 'session');
         const failed = results.filter((result) => !result.ok);
         if (args.json) {
-          io.stdout(`${JSON.stringify(results.map((result) => ({ command: result.command, ok: result.ok, output: result.output, ...(result.error ? { error: result.error.message } : {}) })))}\n`);
+          printJson(io, results.map((result) => ({ command: result.command, ok: result.ok, output: result.output, error: result.error?.message })));
         } else {
           let out = '';
           for (const result of results) {
@@ -195,8 +222,14 @@ export const { command, main } = createPackageCli({
   },
 });
 
-async function readStdin(): Promise<string> {
+async function readStdin(maxBytes: number = DEFAULT_MAX_INPUT_BYTES): Promise<string> {
   const chunks: Buffer[] = [];
-  for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
-  return Buffer.concat(chunks).toString('utf8');
+  let size = 0;
+  for await (const chunk of process.stdin) {
+    size += (chunk as Buffer).length;
+    // Refused as soon as it is too large, not once it is all in memory.
+    if (size > maxBytes) throw new InputTooLargeError('standard input', size, maxBytes);
+    chunks.push(chunk as Buffer);
+  }
+  return Buffer.concat(chunks, size).toString('utf8');
 }

@@ -1,7 +1,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import { HaError, ParseError, UsageError } from '@ha/core';
+import { HaError } from '@ha/core';
 import { acceptAnswer, classifyAnswer, isReadingCommand } from './classify-answer.js';
-import type { RuntimeCommandError } from './errors.js';
+import { runtimeParseError, type RuntimeCommandError } from './errors.js';
 import { parseEnv, parseInfo, parseMapEntries, parseMapList, parseServersState, parseColonLines, parseTableEntries, parseTableList, type HaproxyInfo, type MapDescriptor, type MapEntry, type ServerState, type TableDescriptor } from './parse/dumps.js';
 import { parseServerStatus } from './model/overview.js';
 import { parseStatCsv, parseStatTyped, statFilterWords, type StatFilter, type StatRow, type TypedStatField } from './parse/stat.js';
@@ -48,6 +48,14 @@ export interface BatchResult {
 
 /** Server states `set server … state` takes. */
 export type ServerAdminState = 'ready' | 'drain' | 'maint';
+
+/** How long `waitForState` and `drain` wait, and how often they look. */
+export interface WaitOptions {
+  /** Give up (a `TIMEOUT` error) after this many ms. Default: 30 s for `waitForState`, 60 s for `drain`. */
+  timeoutMs?: number | undefined;
+  /** Read `show stat` again every this many ms. Default 200. */
+  intervalMs?: number | undefined;
+}
 
 /**
  * A typed client of HAProxy's Runtime API (the stats socket). Commands are
@@ -263,7 +271,9 @@ export class HaproxyRuntime implements AsyncDisposable {
 
   /** `set server B/S weight W`: 0 to 256, or a percentage of the initial weight (`"50%"`). */
   async setServerWeight(server: ServerRef, weight: number | `${number}%`): Promise<void> {
-    if (typeof weight === 'number' && (!Number.isInteger(weight) || weight < 0 || weight > 256)) throw new UsageError(`weight ${weight} is out of range (0 to 256)`);
+    if (typeof weight === 'number' && (!Number.isInteger(weight) || weight < 0 || weight > 256)) {
+      throw new TypeError(`weight ${weight} is out of range (0 to 256)`);
+    }
     await this.execute(['set', 'server', serverName(server), 'weight', weight]);
   }
 
@@ -353,7 +363,9 @@ export class HaproxyRuntime implements AsyncDisposable {
     const line = buildCommandLine(['prepare', kind, id]);
     const answer = await this.executeLine(line, {});
     const version = /^New version created: (\d+)$/.exec(answer.trim())?.[1];
-    if (version === undefined) throw new ParseError('NO_MAP_VERSION', `no 'New version created: N' in the answer: ${JSON.stringify(answer.slice(0, 80))}`, { file: `answer to '${line}'`, line: 1, column: 1 });
+    if (version === undefined) {
+      throw runtimeParseError('NO_MAP_VERSION', `${line}: no 'New version created: N' in the answer: ${JSON.stringify(answer.slice(0, 80))}`);
+    }
     return Number(version);
   }
 
@@ -397,8 +409,8 @@ export class HaproxyRuntime implements AsyncDisposable {
    * Polls until the server is in `state` for good (`UP 1/2`, a server whose
    * checks are changing its state, is not yet UP). Returns its row.
    */
-  async waitForState(server: ServerRef, state: 'UP' | 'DOWN' | 'MAINT' | 'DRAIN' | 'NOLB', options: { timeoutMs?: number; intervalMs?: number } = {}): Promise<StatRow> {
-    const timeoutMs = options.timeoutMs ?? 30_000;
+  async waitForState(server: ServerRef, state: 'UP' | 'DOWN' | 'MAINT' | 'DRAIN' | 'NOLB', options: WaitOptions = {}): Promise<StatRow> {
+    const { timeoutMs = 30_000, intervalMs = 200 } = options;
     const deadline = Date.now() + timeoutMs;
     const wanted = state.toLowerCase();
     for (;;) {
@@ -406,23 +418,24 @@ export class HaproxyRuntime implements AsyncDisposable {
       const decoded = parseServerStatus(row.status);
       if (decoded.state === wanted && !decoded.transitional) return row;
       if (Date.now() >= deadline) throw new HaError('TIMEOUT', `${serverName(server)} is ${row.status ?? 'unknown'}, not ${state}, after ${timeoutMs} ms`);
-      await sleep(options.intervalMs ?? 200);
+      await sleep(intervalMs);
     }
   }
 
   /**
    * Drains a server: no new sessions, then (with `until: 'idle'`) waits until
-   * its current sessions are gone and puts it in maintenance.
+   * its current sessions are gone (`timeoutMs`, default 60 s) and puts it in maintenance.
    */
-  async drain(server: ServerRef, options: { until?: 'idle'; timeoutMs?: number; intervalMs?: number } = {}): Promise<void> {
+  async drain(server: ServerRef, options: WaitOptions & { until?: 'idle' | undefined } = {}): Promise<void> {
+    const { until, timeoutMs = 60_000, intervalMs = 200 } = options;
     await this.setServerState(server, 'drain');
-    if (options.until !== 'idle') return;
-    const deadline = Date.now() + (options.timeoutMs ?? 60_000);
+    if (until !== 'idle') return;
+    const deadline = Date.now() + timeoutMs;
     for (;;) {
       const row = await this.serverStat(server);
       if ((row.scur ?? 0) === 0) break;
-      if (Date.now() >= deadline) throw new HaError('TIMEOUT', `${serverName(server)} still has ${row.scur} session(s) after ${options.timeoutMs ?? 60_000} ms`);
-      await sleep(options.intervalMs ?? 200);
+      if (Date.now() >= deadline) throw new HaError('TIMEOUT', `${serverName(server)} still has ${row.scur} session(s) after ${timeoutMs} ms`);
+      await sleep(intervalMs);
     }
     await this.setServerState(server, 'maint');
   }
@@ -430,16 +443,18 @@ export class HaproxyRuntime implements AsyncDisposable {
   /**
    * Restarts a backend's servers one at a time: drain until idle, run `restart`,
    * set ready, wait until its health check says UP, then the next one.
+   * `timeoutMs` bounds each wait (the drain's 60 s and the UP's 30 s by default).
    */
-  async rollingRestart(backend: string, restart: (server: string) => Promise<void>, options: { timeoutMs?: number } = {}): Promise<string[]> {
+  async rollingRestart(backend: string, restart: (server: string) => Promise<void>, options: { timeoutMs?: number | undefined } = {}): Promise<string[]> {
+    const { timeoutMs } = options;
     const servers = (await this.showStat()).filter((row) => row.pxname === backend && row.kind === 'server').map((row) => row.svname);
     if (servers.length === 0) throw new HaError('NOT_FOUND', `backend ${backend} has no servers`);
     for (const server of servers) {
       const ref = { backend, server };
-      await this.drain(ref, { until: 'idle', ...(options.timeoutMs ? { timeoutMs: options.timeoutMs } : {}) });
+      await this.drain(ref, { until: 'idle', timeoutMs });
       await restart(server);
       await this.setServerState(ref, 'ready');
-      await this.waitForState(ref, 'UP', options.timeoutMs ? { timeoutMs: options.timeoutMs } : {});
+      await this.waitForState(ref, 'UP', { timeoutMs });
     }
     return servers;
   }
@@ -447,7 +462,7 @@ export class HaproxyRuntime implements AsyncDisposable {
   // Every command goes through here (batch aside), so every answer meets the same classification.
   private async executeLine(line: string, options: { payload?: string; timeoutMs?: number }): Promise<string> {
     const payload = options.payload === undefined ? undefined : assertPayload(options.payload);
-    const request = { timeoutMs: options.timeoutMs ?? this.timeoutMs, ...(payload === undefined ? {} : { payload }) };
+    const request = { timeoutMs: options.timeoutMs ?? this.timeoutMs, payload };
     const answer = this.session ? await this.session.send(this.prefix + line, request) : await requestOnce(this.address, this.prefix + line, request);
     return acceptAnswer(line, answer);
   }
@@ -460,12 +475,12 @@ function serverName(server: ServerRef): string {
 
 /**
  * `'backend/server'` → `{ backend, server }` (an object is returned as it is);
- * a `UsageError` for anything else.
+ * a `TypeError` for anything else.
  */
 export function splitServer(server: ServerRef): { backend: string; server: string } {
   if (typeof server !== 'string') return server;
   const slash = server.indexOf('/');
-  if (slash <= 0 || slash === server.length - 1) throw new UsageError(`'${server}' is not BACKEND/SERVER`);
+  if (slash <= 0 || slash === server.length - 1) throw new TypeError(`'${server}' is not BACKEND/SERVER`);
   return { backend: server.slice(0, slash), server: server.slice(slash + 1) };
 }
 

@@ -4,18 +4,29 @@
  */
 export { HaproxyRuntime, splitServer } from './client.js';
 export { classifyAnswer } from './classify-answer.js';
-export type { RuntimeOptions, ServerRef, BatchResult, ServerAdminState } from './client.js';
+export type { RuntimeOptions, ServerRef, BatchResult, ServerAdminState, WaitOptions } from './client.js';
 export { HaproxyMaster } from './master.js';
 export type { ReloadResult } from './master.js';
 export { RuntimeCommandError, PermissionDeniedError, UnknownCommandError } from './errors.js';
+export type { RuntimeCommandCode, HaproxyRuntimeErrorCode, HaproxyRuntimeParseReason } from './errors.js';
 export { parseStatCsv, parseStatTyped, statFilterWords } from './parse/stat.js';
 export type { StatRow, StatRowKind, StatFilter, TypedStatField } from './parse/stat.js';
-export { summarizeStat, parseServerStatus } from './model/overview.js';
+export { summarizeStat, parseServerStatus, haproxyHealthStates } from './model/overview.js';
 export { printStatJson, StatJsonPrinter } from './print/stat-json.js';
-export { StatJsonByteEncoder } from './print/stat-json-bytes.js';
-export type { StatOverview, FrontendOverview, BackendOverview, ServerOverview, ServerStatus, ServerStateName } from './model/overview.js';
+export type {
+  StatOverview,
+  FrontendOverview,
+  BackendOverview,
+  ServerOverview,
+  ServerStatus,
+  ServerStateName,
+  HaproxyHealth,
+  HaproxyHealthState,
+  HaproxyHealthCode,
+  HaproxyHealthReason,
+} from './model/overview.js';
 export { parseProfiles, loadProfile, defaultProfilePaths, defaultSocket } from './profile.js';
-export type { ConnectionProfile } from './profile.js';
+export type { ConnectionProfile, ProfileQuery } from './profile.js';
 export {
   parseInfo,
   parseEnv,

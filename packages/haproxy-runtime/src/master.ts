@@ -16,8 +16,8 @@ export interface ReloadResult {
   after: HaproxyProcess[];
   /** Workers started by this reload. */
   newWorkers: number[];
-  /** What the master answered (3.x: `Success=…` and the startup messages; 2.6: nothing). */
-  output?: string;
+  /** What the master answered (3.x: `Success=…` and the startup messages); undefined when it answered nothing (2.6). */
+  output?: string | undefined;
 }
 
 /**
@@ -45,9 +45,10 @@ export class HaproxyMaster {
 
   /**
    * Reloads HAProxy and waits until the master has counted the reload, then
-   * reports whether it succeeded and which workers it started.
+   * reports whether it succeeded and which workers it started (`timeoutMs`: how long to wait, default 30 s).
    */
-  async reload(options: { timeoutMs?: number } = {}): Promise<ReloadResult> {
+  async reload(options: { timeoutMs?: number | undefined } = {}): Promise<ReloadResult> {
+    const { timeoutMs = 30_000 } = options;
     const before = await this.showProc();
     const master = before.find((process) => process.type === 'master') as HaproxyProcess;
     // The master re-executes itself on reload and drops this connection: 2.6 answers nothing,
@@ -56,7 +57,7 @@ export class HaproxyMaster {
     const reported = /^Success=([01])/m.exec(answer)?.[1];
     // `Success=0` is a failed reload, reported in the result; anything else but silence is a refusal.
     if (reported === undefined) acceptAnswer('reload', answer);
-    const deadline = Date.now() + (options.timeoutMs ?? 30_000);
+    const deadline = Date.now() + timeoutMs;
     for (;;) {
       const after = await this.showProc().catch(() => undefined);
       const now = after?.find((process) => process.type === 'master');
@@ -66,9 +67,9 @@ export class HaproxyMaster {
         // `[failed: N]` counts failed reloads since the last good one: back to 0 after a success.
         const failed = now.failedReloads !== undefined && now.failedReloads > 0 && now.failedReloads >= (master.failedReloads ?? 0);
         const success = reported === undefined ? !failed && newWorkers.length > 0 : reported === '1';
-        return { success, before, after, newWorkers, ...(answer.length > 0 ? { output: answer } : {}) };
+        return { success, before, after, newWorkers, output: answer.length > 0 ? answer : undefined };
       }
-      if (Date.now() >= deadline) throw new HaError('TIMEOUT', `the master did not report the reload within ${options.timeoutMs ?? 30_000} ms`);
+      if (Date.now() >= deadline) throw new HaError('TIMEOUT', `the master did not report the reload within ${timeoutMs} ms`);
       await sleep(100);
     }
   }

@@ -1,9 +1,9 @@
-import { readFile } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
-import { escapeForMessage, HaError, ParseError, parseDuration, UsageError } from '@ha/core';
+import { escapeForMessage, HaError, parseDuration, readTextFile } from '@ha/core';
 import { parse as parseIni } from 'ini';
 import { z } from 'zod';
+import { runtimeParseError } from './errors.js';
 
 /** Where a profile file is looked for when none is named: the user's, then the system's. */
 export const defaultProfilePaths = [join(homedir(), '.config', 'ha-toolkit', 'haproxy.ini'), '/etc/ha-toolkit/haproxy.ini'];
@@ -39,52 +39,72 @@ export interface ConnectionProfile {
  * socket = ipv4@10.0.0.2:9999
  * timeout = 5s
  * ```
- * Every error names the file, the section and the key.
+ * Every mistake is a `ParseError` naming the file, the section and the key.
  */
 export function parseProfiles(text: string, file: string): Map<string, ConnectionProfile> {
-  let document: Record<string, unknown>;
-  try {
-    document = parseIni(text) as Record<string, unknown>;
-  } catch (error) {
-    // The ini package names no position.
-    throw new ParseError('NOT_INI', `not an INI file: ${(error as Error).message}`, { file, line: 1, column: 1 }, { cause: error });
-  }
+  // The ini package reads any text (it throws for none): what is wrong shows in the sections and keys.
+  const document = parseIni(text) as Record<string, unknown>;
   const profiles = new Map<string, ConnectionProfile>();
   for (const [section, values] of Object.entries(document)) {
-    if (typeof values !== 'object' || values === null) throw new UsageError(`${file}: '${escapeForMessage(section, 80)}' is outside any [section]`);
+    if (typeof values !== 'object' || values === null) {
+      throw runtimeParseError('OUTSIDE_SECTION', `'${escapeForMessage(section, 80)}' is outside any [section]`, { file });
+    }
     const result = profileSchema.safeParse(values);
     if (!result.success) {
       const problems = result.error.issues.map((issue) =>
-        issue.code === 'unrecognized_keys' ? `${issue.keys.join(', ')}: unknown key (known: socket, timeout, mode)` : `${issue.path.join('.')}: ${issue.input === undefined ? 'missing' : issue.message}`,
+        issue.code === 'unrecognized_keys'
+          ? `${issue.keys.join(', ')}: unknown key (known: socket, timeout, mode)`
+          : `${issue.path.join('.')}: ${issue.input === undefined ? 'missing' : issue.message}`,
       );
-      throw new UsageError(`${file}: [${section}] ${problems.join('; ')}`);
+      throw runtimeParseError('INVALID_PROFILE', `[${section}] ${problems.join('; ')}`, { file });
     }
-    const timeoutMs = result.data.timeout === undefined ? undefined : parseDuration(result.data.timeout, { what: `${file}: [${section}] timeout` });
-    profiles.set(section, { socket: result.data.socket, timeoutMs, mode: result.data.mode });
+    const { socket, timeout, mode } = result.data;
+    profiles.set(section, { socket, timeoutMs: timeout === undefined ? undefined : profileDuration(timeout, section, file), mode });
   }
   return profiles;
 }
 
+// Core's words for a bad duration, with the file as the position (its reason stays INVALID_DURATION).
+function profileDuration(text: string, section: string, file: string): number {
+  try {
+    return parseDuration(text, { what: `[${section}] timeout` });
+  } catch (error) {
+    throw runtimeParseError('INVALID_DURATION', (error as Error).message, { file }, { cause: error });
+  }
+}
+
+/** Which profile `loadProfile` looks for. */
+export interface ProfileQuery {
+  /** The profile file; default: the first of `defaultProfilePaths` that exists. */
+  file?: string | undefined;
+  /** The section; default `default`. Named, it must exist. */
+  name?: string | undefined;
+}
+
 /**
  * Finds the profile to use: `name` (default `default`) in `file`, or in the
- * first default path that exists. Undefined when no file exists and no name was asked for.
+ * first default path that exists. Undefined when no file exists and no name was
+ * asked for. A named file that cannot be read, or a named profile that is not
+ * there, is a `NOT_FOUND` error.
  */
-export async function loadProfile(options: { file?: string; name?: string }): Promise<ConnectionProfile | undefined> {
-  const candidates = options.file ? [options.file] : defaultProfilePaths;
-  for (const file of candidates) {
+export async function loadProfile(query: ProfileQuery = {}): Promise<ConnectionProfile | undefined> {
+  const { file, name } = query;
+  const candidates = file === undefined ? defaultProfilePaths : [file];
+  for (const candidate of candidates) {
     let text: string;
     try {
-      text = await readFile(file, 'utf8');
+      text = await readTextFile(candidate);
     } catch (error) {
-      if (options.file) throw new HaError('NOT_FOUND', `${file}: cannot read: ${(error as Error).message}`, { cause: error });
+      if (file !== undefined) throw error;
       continue;
     }
-    const profiles = parseProfiles(text, file);
-    const name = options.name ?? 'default';
-    const profile = profiles.get(name);
-    if (!profile && options.name) throw new UsageError(`${file}: no profile [${name}] (there are: ${[...profiles.keys()].join(', ') || 'none'})`);
+    const profiles = parseProfiles(text, candidate);
+    const profile = profiles.get(name ?? 'default');
+    if (!profile && name !== undefined) {
+      throw new HaError('NOT_FOUND', `${candidate}: no profile [${name}] (there are: ${[...profiles.keys()].join(', ') || 'none'})`);
+    }
     return profile;
   }
-  if (options.name) throw new UsageError(`no profile file found for --profile ${options.name} (looked in ${candidates.join(', ')})`);
+  if (name !== undefined) throw new HaError('NOT_FOUND', `no profile file found for profile [${name}] (looked in ${candidates.join(', ')})`);
   return undefined;
 }

@@ -122,7 +122,7 @@ describe('servers', () => {
     expect(performance.now() - killed).toBeLessThan(2_500);
     const cli = capture();
     expect(await runCli(command, ['status', '--socket', lab().adminSocket], cli)).toBe(1);
-    expect(cli.out).toMatch(/problem: server servers\/srv2 is DOWN/);
+    expect(cli.out).toMatch(/^health: degraded\nproblem: server servers\/srv2 is DOWN/m);
     await startLabBackend('srv2');
     await runtime.waitForState('servers/srv2', 'UP', { timeoutMs: 5_000, intervalMs: 50 });
   });
@@ -135,6 +135,7 @@ describe('servers', () => {
     const row = await runtime.serverStat('servers/srv3');
     expect(row).toMatchObject({ weight: 17, slim: 40, status: 'DRAIN' });
     await expect(runtime.setServerWeight('servers/srv3', 999)).rejects.toThrow(/weight 999 is out of range/);
+    await expect(runtime.setServerWeight('servers/srv3', 999)).rejects.toBeInstanceOf(TypeError);
     const port = lab().servers[2]?.port as number;
     expect(await runtime.setServerAddress('servers/srv3', '127.0.0.1', port)).toMatch(/no need to change|port changed|IP changed/);
     await runtime.setServerState('servers/srv3', 'ready');
@@ -314,7 +315,7 @@ describe('ha-haproxy', () => {
     }
     const io = capture();
     expect(await runCli(command, ['weight', 'servers/srv3', 'heavy', ...socket], io)).toBe(2);
-    expect(io.err).toBe("ha-haproxy: weight 'heavy' is not a whole number or a percentage\n");
+    expect(io.err).toBe("ha-haproxy: weight 'heavy' is not a whole number from 0 to 256 or a percentage\n");
   });
 
   it('runs a batch file over one connection and exits 1 when a command failed', async () => {

@@ -1,7 +1,7 @@
-import { createPackageCli, defineCliCommand, HaError, UsageError, type CliIo, parseMaxBytes } from '@ha/core';
+import { createPackageCli, defineCliCommand, HaError, printJson, UsageError, type CliIo, parseMaxBytes } from '@ha/core';
 import { PcsClient } from '@ha/pcs-client';
 import { buildMonitor, loadMonitorConfig, parseMonitorConfig, prefixedRunner } from './config.js';
-import { serveMonitor, toJson } from './http.js';
+import { serveMonitor } from './http.js';
 import { createMonitor, type OnceResult, type OnceVerdict, type ProbeStatus } from './monitor.js';
 import { defaultAlertId, registerAlertAgent, unregisterAlertAgent } from './pacemaker-alert/register.js';
 import { createStdoutSink } from './sinks/stdout.js';
@@ -20,7 +20,7 @@ export const onceExitCodes = { healthy: 0, degraded: 1, unknown: 2 } as const sa
  */
 export function reportOnce(result: OnceResult, io: CliIo, options: { json?: boolean | undefined } = {}): number {
   const failed = result.probes.filter((probe) => !probe.ok);
-  if (options.json) io.stdout(`${toJson(result, 2)}\n`);
+  if (options.json) printJson(io, result);
   else {
     for (const probe of result.probes) io.stdout(`${probe.ok ? 'ok    ' : 'FAILED'} ${probe.name}${probe.ok ? ` (${Math.round(probe.durationMs ?? 0)} ms)` : `: ${probe.error ?? ''}`}\n`);
     for (const condition of result.conditions.filter((entry) => !entry.event)) {

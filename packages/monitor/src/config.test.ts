@@ -88,7 +88,7 @@ describe('configuration', () => {
   });
 
   it('every error names its section and key', () => {
-    expect(() => parseMonitorConfig('[haproxy]\ninterval = soon\n', { file: 'm.ini' })).toThrow("m.ini: [haproxy] interval: 'soon' is not a duration (e.g. 500ms, 5s, 2m, 1h)");
+    expect(() => parseMonitorConfig('[haproxy]\ninterval = soon\n', { file: 'm.ini' })).toThrow("m.ini: [haproxy] interval: 'soon' is not a duration (e.g. 500ms, 5s, 2m, 1h, PT5M)");
     expect(() => parseMonitorConfig('[haproxy]\nsocket = /x\nintervall = 1s\n')).toThrow("[haproxy]: unknown key 'intervall'");
     expect(() => parseMonitorConfig('[sink.webhook]\nsecret = x\n')).toThrow(/\[sink\.webhook\]/);
     expect(() => parseMonitorConfig('[alert.X]\nseverity = loud\n')).toThrow(/^\[alert\.X\] severity: /);
@@ -111,7 +111,7 @@ describe('ha-monitor CLI', () => {
     await writeFile(file, '[http]\nlisten = nowhere\n[haproxy]\nsocket = /x\ninterval = 1 parsec\n');
     const result = await run(['--config', file, '--once']);
     expect(result.code).toBe(2);
-    expect(result.err).toBe(`ha-monitor: ${file}: [haproxy] interval: '1 parsec' is not a duration (e.g. 500ms, 5s, 2m, 1h)\n`);
+    expect(result.err).toBe(`ha-monitor: ${file}: [haproxy] interval: '1 parsec' is not a duration (e.g. 500ms, 5s, 2m, 1h, PT5M)\n`);
     expect((await run(['--config', join(scratch, 'missing.ini')])).err).toMatch(/^ha-monitor: .*missing\.ini: cannot read/);
   });
 

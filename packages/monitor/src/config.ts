@@ -3,7 +3,7 @@ import { access } from 'node:fs/promises';
 import { delimiter, join } from 'node:path';
 import { parse as parseIni } from 'ini';
 import { z } from 'zod';
-import { escapeForMessage, createRunner, defaultRunner, HaError, parseDuration, readTextFile, UsageError, type Runner } from '@ha/core';
+import { escapeForMessage, createRunner, defaultRunner, ParseError, safeParseDuration, readTextFile, toValidationIssues, ValidationError, type Runner } from '@ha/core';
 import { defaultSocket } from '@ha/haproxy-runtime';
 import type { AlertPolicy, InhibitRule, Silence } from './engine/alert-engine.js';
 import { parseMatchers } from './engine/matchers.js';
@@ -24,12 +24,9 @@ import { createWebhookSink } from './sinks/webhook.js';
 // INI values arrive as strings, or booleans for true/false.
 const flag = z.union([z.boolean(), z.enum(['yes', 'no', 'on', 'off', 'true', 'false', '1', '0'])]).transform((value) => value === true || value === 'yes' || value === 'on' || value === 'true' || value === '1');
 const duration = z.string().transform((text, context) => {
-  try {
-    return parseDuration(text);
-  } catch (error) {
-    context.addIssue({ code: 'custom', message: (error as Error).message.replace(/^duration: /, '') });
-    return z.NEVER;
-  }
+  const ms = safeParseDuration(text);
+  if (ms === undefined) context.addIssue({ code: 'custom', message: `'${text}' is not a duration (e.g. 500ms, 5s, 2m, 1h, PT5M)` });
+  return ms ?? z.NEVER;
 });
 const ratio = z.coerce.number().gt(0).lte(1);
 const words = z.string().transform((text) => text.trim().split(/\s+/).filter((word) => word.length > 0));
@@ -211,7 +208,9 @@ export function parseMonitorConfig(text: string, options: { file?: string; overr
     // Keys are the file's own bytes: a binary file must not put raw control bytes on a terminal.
     const unknownKey = issue.code === 'unrecognized_keys' ? ` '${issue.keys.map((key) => escapeForMessage(key, 80)).join("', '")}'` : '';
     const message = issue.code === 'unrecognized_keys' ? `unknown key${issue.keys.length > 1 ? 's' : ''}${unknownKey}` : issue.message;
-    throw new HaError('VALIDATION_ERROR', `${options.file ? `${options.file}: ` : ''}${where(issue.path)}: ${message}`);
+    throw new ValidationError(options.file ?? 'monitor configuration', toValidationIssues(result.error.issues), {
+      message: `${options.file ? `${options.file}: ` : ''}${where(issue.path)}: ${message}`,
+    });
   }
   return result.data;
 }
@@ -231,7 +230,7 @@ export function parseLabels(text: string): Labels {
   for (const part of text.split(',')) {
     if (!part.trim()) continue;
     const match = /^\s*([a-zA-Z_][a-zA-Z0-9_]*)\s*=\s*(.*?)\s*$/.exec(part);
-    if (!match) throw new UsageError(`[monitor] labels: '${part.trim()}' is not NAME=VALUE`);
+    if (!match) throw new ParseError('INVALID_LABELS', `[monitor] labels: '${part.trim()}' is not NAME=VALUE`);
     labels[match[1] as string] = (match[2] as string).replace(/^"(.*)"$/, '$1');
   }
   return labels;
@@ -369,7 +368,7 @@ export async function buildMonitor(config: MonitorConfig, options: { write?: (li
   const time = (text: string | undefined, what: string) => {
     if (text === undefined) return undefined;
     const value = Date.parse(text);
-    if (Number.isNaN(value)) throw new UsageError(`${what}: '${text}' is not a date and time (ISO 8601)`);
+    if (Number.isNaN(value)) throw new ParseError('INVALID_TIME', `${what}: '${text}' is not a date and time (ISO 8601)`);
     return value;
   };
   const silences: Silence[] = Object.entries(config.silence ?? {}).map(([id, silence]) => {

@@ -1,11 +1,6 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import { HaError, UsageError } from '@ha/core';
+import { HaError, ParseError, toJson } from '@ha/core';
 import type { Monitor } from './monitor.js';
-
-/** JSON with bigints (DRBD counters beyond 2^53) as strings. */
-export function toJson(value: unknown, indent?: number): string {
-  return JSON.stringify(value, (_key, entry: unknown) => (typeof entry === 'bigint' ? entry.toString() : entry), indent);
-}
 
 /**
  * The monitor's HTTP face, to mount in a server of your own:
@@ -44,7 +39,7 @@ export function createRequestHandler(monitor: Monitor): (request: IncomingMessag
 export function parseListen(text: string): { host: string; port: number } {
   const match = /^(?:\[([^\]]+)\]|([^:]+)):(\d{1,5})$/.exec(text.trim());
   const port = Number(match?.[3]);
-  if (!match || port > 65535) throw new UsageError(`'${text}' is not HOST:PORT (e.g. 127.0.0.1:9664)`);
+  if (!match || port > 65535) throw new ParseError('INVALID_ADDRESS', `'${text}' is not HOST:PORT (e.g. 127.0.0.1:9664)`);
   return { host: (match[1] ?? match[2]) as string, port };
 }
 

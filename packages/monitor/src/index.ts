@@ -36,7 +36,7 @@ export type { DeliveryOptions } from './sinks/delivery.js';
 export { metricCatalog } from './metrics/catalog.js';
 export type { MetricSample, MetricFamily, MetricName } from './metrics/catalog.js';
 export { MetricsExposition } from './metrics/exposition.js';
-export { createRequestHandler, serveMonitor, parseListen, toJson } from './http.js';
+export { createRequestHandler, serveMonitor, parseListen } from './http.js';
 export { monitorConfigSchema, parseMonitorConfig, loadMonitorConfig, buildMonitor, parseLabels } from './config.js';
 export type { MonitorConfig, BuiltMonitor } from './config.js';
 export { AlertReceiver, pacemakerAlertSchema } from './pacemaker-alert/receiver.js';

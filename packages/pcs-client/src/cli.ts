@@ -1,4 +1,4 @@
-import { createPackageCli, defineCliCommand, formatDuration, parseDuration, UsageError, type CliIo, parseMaxBytes } from '@ha/core';
+import { createPackageCli, defineCliCommand, formatDuration, jsonArg, parseDuration, parseMaxBytes, printJson, UsageError, type CliIo } from '@ha/core';
 import { PcsClient } from './client/pcs-client.js';
 import { locationConstraintsOf } from './status/constraints.js';
 import type { ClusterStatus, ResourceNode } from './status/model.js';
@@ -12,7 +12,6 @@ const sourceArgs = {
   pcs: { type: 'boolean', description: 'Ask `pcs status xml` (through pcsd) instead of crm_mon' },
   maxBytes: { type: 'string', valueHint: 'N', description: 'Refuse a status larger than N bytes (default 16777216)' },
 } as const;
-const jsonArg = { json: { type: 'boolean', description: 'Print JSON' } } as const;
 const timeoutArg = { timeout: { type: 'string', valueHint: 'DURATION', description: 'How long to wait, e.g. 90s (default 120s)' } } as const;
 
 type SourceFlags = { xmlFile?: string | undefined; cibFile?: string | undefined; pcs?: boolean | undefined; maxBytes?: string | undefined };
@@ -30,7 +29,6 @@ function readStatus(args: SourceFlags): Promise<ClusterStatus> {
   return readClusterStatus({ source: sourceOf(args), maxBytes: parseMaxBytes(args.maxBytes) });
 }
 
-
 function timeoutOf(text: string | undefined): number {
   return text === undefined ? 120_000 : parseDuration(text, { what: '--timeout', defaultUnit: 's' });
 }
@@ -43,7 +41,7 @@ function printSummary(status: ClusterStatus, io: CliIo): void {
   io.stdout('\nnodes:\n');
   for (const node of status.nodes) {
     const problems = nodeProblems(node);
-    const state = problems.length === 0 ? 'online' : problems.join(', ');
+    const state = problems.length === 0 ? 'online' : problems.map((problem) => problem.label).join(', ');
     io.stdout(`  ${node.name.padEnd(18)} ${state.padEnd(22)} ${node.type}${node.isDc ? ', DC' : ''}, ${node.resourcesRunning} running\n`);
   }
   io.stdout('\nresources:\n');
@@ -56,7 +54,7 @@ function printSummary(status: ClusterStatus, io: CliIo): void {
     }
   }
   const verdict = evaluateHealth(status);
-  io.stdout(`\n${verdict.healthy ? 'healthy' : `DEGRADED:\n${verdict.reasons.map((reason) => `  - ${reason}`).join('\n')}`}\n`);
+  io.stdout(`\n${verdict.healthy ? 'healthy' : `${verdict.state.toUpperCase()}:\n${verdict.reasons.map((reason) => `  - ${reason.message}`).join('\n')}`}\n`);
 }
 
 function printResource(resource: ResourceNode, indent: string, io: CliIo): void {
@@ -77,17 +75,24 @@ function printResource(resource: ResourceNode, indent: string, io: CliIo): void 
 /** The `ha-pcs` CLI: `command` for tests (`runCli`), `main` for the bin shim. */
 export const { command, main } = createPackageCli({
   name: 'ha-pcs',
-  description: 'Read and drive a Pacemaker cluster: status, resources, failures, failover. Exit 0 healthy, 1 degraded, 2 error (also when crm_mon reports a failure or the input is not a status)',
+  description:
+    'Read and drive a Pacemaker cluster: status, resources, failures, failover. ' +
+    'Exit 0 healthy, 1 not healthy (degraded, failed, no quorum), 2 error (also when crm_mon reports a failure or the input is not a status)',
   packageJsonUrl: new URL('../package.json', import.meta.url),
   tools: pacemakerTools,
   subCommands: {
     status: defineCliCommand({
-      meta: { name: 'status', description: 'A readable summary (--json: the typed model). Exit 0 healthy, 1 degraded, 2 error (crm_mon reported a failure, or the input is not a status)' },
+      meta: {
+        name: 'status',
+        description:
+          'A readable summary (--json: the typed model). ' +
+          'Exit 0 healthy, 1 not healthy (degraded, failed, no quorum), 2 error (crm_mon reported a failure, or the input is not a status)',
+      },
       args: { ...sourceArgs, ...jsonArg },
       async run({ args, io }) {
         const status = await readStatus(args);
         const verdict = evaluateHealth(status);
-        if (args.json) io.stdout(`${JSON.stringify({ ...status, health: verdict }, null, 2)}\n`);
+        if (args.json) printJson(io, { ...status, health: verdict });
         else printSummary(status, io);
         return verdict.healthy ? 0 : 1;
       },
@@ -98,7 +103,7 @@ export const { command, main } = createPackageCli({
       async run({ args, io }) {
         const status = await readStatus(args);
         const instances = listInstances(status).map((instance) => ({ id: instance.id, agent: instance.agent, role: instance.role, nodes: instance.nodes, parents: instance.parents, failed: instance.failed, managed: instance.managed }));
-        if (args.json) io.stdout(`${JSON.stringify(instances, null, 2)}\n`);
+        if (args.json) printJson(io, instances);
         else for (const instance of instances) io.stdout(`${[...instance.parents, instance.id].join('/').padEnd(36)} ${instance.role.padEnd(11)} ${instance.nodes.join(',') || '-'}${instance.failed ? ' FAILED' : ''}${instance.managed ? '' : ' unmanaged'}\n`);
         return evaluateHealth(status).healthy ? 0 : 1;
       },
@@ -109,7 +114,7 @@ export const { command, main } = createPackageCli({
       async run({ args, io }) {
         const status = await readStatus(args);
         const counts = failCounts(status);
-        if (args.json) io.stdout(`${JSON.stringify({ failures: status.failures, failCounts: counts }, null, 2)}\n`);
+        if (args.json) printJson(io, { failures: status.failures, failCounts: counts });
         else {
           for (const failure of status.failures) io.stdout(`${failure.resource} ${failure.task ?? '?'} on ${failure.node}: ${failure.exitStatus} (rc ${failure.exitCode})${failure.exitReason ? `: ${failure.exitReason}` : ''}${failure.lastRcChange ? ` at ${failure.lastRcChange}` : ''}\n`);
           for (const count of counts) io.stdout(`fail-count ${count.resource} on ${count.node}: ${count.count}${count.lastFailure ? ` (last ${count.lastFailure})` : ''}\n`);
@@ -126,14 +131,14 @@ export const { command, main } = createPackageCli({
         const constraints = await client.constraints();
         const resource = args.resource as string | undefined;
         if (resource === undefined) {
-          if (args.json) io.stdout(`${JSON.stringify(constraints, null, 2)}\n`);
+          if (args.json) printJson(io, constraints);
           else for (const constraint of constraints) io.stdout(`${constraint.kind.padEnd(10)} ${constraint.id}\n`);
           return;
         }
         const locations = locationConstraintsOf(constraints, resource);
         const status = await client.status();
         const bans = bansOf(status, resource);
-        if (args.json) io.stdout(`${JSON.stringify({ resource, runsOn: nodesRunning(status, resource), locations, bans }, null, 2)}\n`);
+        if (args.json) printJson(io, { resource, runsOn: nodesRunning(status, resource), locations, bans });
         else {
           for (const location of locations) io.stdout(`location ${location.id}: ${location.node ?? '(rules)'} ${location.score ?? ''}${location.fromCli ? ' (left by move/ban: ha-pcs clear)' : ''}\n`);
           for (const ban of bans) io.stdout(`ban ${ban.id}: not on ${ban.node}${ban.promotedOnly ? ' (promoted role)' : ''}\n`);
@@ -146,7 +151,7 @@ export const { command, main } = createPackageCli({
       args: { node: { type: 'positional', valueHint: 'NODE', description: 'Node name', required: true }, ...timeoutArg, ...jsonArg },
       async run({ args, io }) {
         const report = await new PcsClient().failover(args.node, { timeoutMs: timeoutOf(args.timeout) });
-        if (args.json) io.stdout(`${JSON.stringify({ node: report.node, moves: report.moves, durationMs: report.durationMs }, null, 2)}\n`);
+        if (args.json) printJson(io, { node: report.node, moves: report.moves, durationMs: report.durationMs });
         else {
           for (const move of report.moves) io.stdout(`${move.resource}: ${move.from} → ${move.to.length > 0 ? move.to.join(', ') : move.clone ? '(instance stopped)' : 'STOPPED'}\n`);
           if (report.moves.length === 0) io.stdout(`${report.node}: nothing was running there\n`);

@@ -1,25 +1,42 @@
-import { CommandError, escapeForMessage, HaError, type CommandOutcome } from '@ha/core';
+import { CommandError, escapeForMessage, HaError, ParseError, ServiceUnavailableError, type CommandOutcome, type HaErrorOptions } from '@ha/core';
 
 /**
- * crm_mon could not reach the cluster: not running on this node, still
- * starting, or shutting down. `exitCode` is crm_mon's (102: not connected).
- * `PcsClient.waitFor` keeps polling through it.
+ * Every `reason` a `ParseError` from this package carries: the text is empty
+ * (`EMPTY_INPUT`), not well-formed XML (`MALFORMED_XML`), a tool's `<status
+ * code>` that is not a number (`BAD_STATUS_CODE`), XML that is not a status
+ * (`NOT_STATUS_XML`), a status without its `<summary>` (`NO_SUMMARY`), or XML
+ * without a `<constraints>` section (`NO_CONSTRAINTS`).
  */
-export class ClusterUnavailableError extends HaError {
-  /** crm_mon's exit code, or the `<status code>` of its XML (102: not connected). */
-  readonly exitCode: number;
-  /** crm_mon's own error lines. */
-  readonly details: string[];
-  /** pacemakerd's state when crm_mon could tell (`starting_daemons`, `shutting_down` …). */
-  readonly pacemakerdState: string | undefined;
+export type PcsParseReason = 'EMPTY_INPUT' | 'MALFORMED_XML' | 'BAD_STATUS_CODE' | 'NOT_STATUS_XML' | 'NO_SUMMARY' | 'NO_CONSTRAINTS';
 
-  constructor(exitCode: number, message: string, details: readonly string[], pacemakerdState?: string, options: { cause?: unknown } = {}) {
-    const detail = details.find((line) => line.trim().length > 0);
-    super('CLUSTER_UNAVAILABLE', `the cluster is not available: ${message}${detail ? ` (${escapeForMessage(detail.trim())})` : ''}${pacemakerdState ? ` [pacemakerd: ${pacemakerdState}]` : ''}`, options);
-    this.exitCode = exitCode;
-    this.details = [...details];
-    this.pacemakerdState = pacemakerdState;
-  }
+/** A `ParseError` whose reason is one of this package's (the compiler keeps the union closed). */
+export function pcsParseError(reason: PcsParseReason, message: string, position: ConstructorParameters<typeof ParseError>[2], options: HaErrorOptions = {}): ParseError {
+  return new ParseError(reason, message, position, options);
+}
+
+/**
+ * Pacemaker is not there to answer: crm_mon could not reach the cluster (not
+ * running on this node, still starting, or shutting down: status 102), or
+ * pcs says the cluster is not running. `PcsClient.waitFor` keeps polling
+ * through it. The message names the tool's first error line and pacemakerd's
+ * state when crm_mon told it; the tool's `CommandError` (with its whole
+ * output), or its `PacemakerToolError`, is the `cause`.
+ */
+export function pacemakerUnavailable(
+  exitCode: number,
+  message: string,
+  details: readonly string[],
+  options: HaErrorOptions & { pacemakerdState?: string | undefined } = {},
+): ServiceUnavailableError {
+  const detail = details.find((line) => line.trim().length > 0)?.trim();
+  const said = detail === undefined ? '' : ` (${escapeForMessage(detail)})`;
+  const state = options.pacemakerdState ? ` [pacemakerd: ${options.pacemakerdState}]` : '';
+  return new ServiceUnavailableError('pacemaker', `the cluster is not available: ${message}${said}${state}`, { exitCode, cause: options.cause });
+}
+
+/** True for the error `readClusterStatus` throws when Pacemaker is not there (a `ServiceUnavailableError` for `pacemaker`). */
+export function isPacemakerUnavailable(error: unknown): error is ServiceUnavailableError {
+  return error instanceof ServiceUnavailableError && error.service === 'pacemaker';
 }
 
 /** Status XML of an API version this package cannot vouch for (a future major one). */

@@ -38,9 +38,29 @@ export type {
   Ban,
   UnknownElement,
 } from './status/model.js';
-export { listInstances, resourceLocations, nodesRunning, stoppedThatShouldRun, failuresByNode, failCounts, nodeProblems, bansOf, evaluateHealth } from './status/views.js';
-export type { ResourceInstance, StoppedResource, HealthVerdict } from './status/views.js';
-export { parseDurationMs } from './status/duration.js';
+export {
+  listInstances,
+  resourceLocations,
+  nodesRunning,
+  stoppedThatShouldRun,
+  failuresByNode,
+  failCounts,
+  nodeProblems,
+  bansOf,
+  evaluateHealth,
+  pacemakerHealthStates,
+} from './status/views.js';
+export type {
+  ResourceInstance,
+  StoppedResource,
+  StoppedReason,
+  NodeProblem,
+  NodeProblemCode,
+  PacemakerHealth,
+  PacemakerHealthReason,
+  PacemakerHealthState,
+  PacemakerHealthCode,
+} from './status/views.js';
 export { readClusterStatus, readClusterStatusXml, crmMonArgs } from './status/read.js';
 export type { StatusSource, ReadStatusOptions } from './status/read.js';
 export { parseConstraints, locationConstraintsOf, constraintSchema } from './status/constraints.js';
@@ -49,8 +69,8 @@ export { PcsClient, isSettled } from './client/pcs-client.js';
 export type { PcsClientOptions, ToolVersions, NodeTarget, WaitOption, WaitForOptions, FailoverReport } from './client/pcs-client.js';
 export { resourceCreateArgs, clusterSetupArgs, optionWords, operationWords, assertId, assertNodeName, scoreWord, dialectOf } from './client/args.js';
 export type { ResourceSpec, OperationSpec, ClusterSetupSpec, OptionValue, PcsDialect } from './client/args.js';
-export { ClusterUnavailableError, UnsupportedApiVersionError, PacemakerToolError, PcsCommandError } from './errors.js';
-export type { PacemakerToolReport } from './errors.js';
+export { UnsupportedApiVersionError, PacemakerToolError, PcsCommandError } from './errors.js';
+export type { PacemakerToolReport, PcsParseReason } from './errors.js';
 export { parseXmlTree } from './xml/tree.js';
 export type { XmlElement } from './xml/tree.js';
 export { pacemakerTools } from './tools.js';

@@ -1,8 +1,8 @@
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { CommandError, createRunner, ToolNotFoundError, UnsafeArgumentError, type Runner } from '@ha/core';
+import { CommandError, createRunner, ServiceUnavailableError, ToolNotFoundError, UnsafeArgumentError, type Runner } from '@ha/core';
 import { useLabCluster } from '@ha/lab/vitest';
-import { ClusterUnavailableError, PcsClient, PcsCommandError, evaluateHealth, locationConstraintsOf, nodesRunning, readClusterStatus, type ClusterStatus } from '../src/index.js';
+import { PcsClient, PcsCommandError, evaluateHealth, locationConstraintsOf, nodesRunning, readClusterStatus, type ClusterStatus } from '../src/index.js';
 
 // The seed scenario, end to end through the library, on a real 3-node cluster.
 const lab = useLabCluster({ nodes: 3 });
@@ -51,7 +51,7 @@ describe('the seed scenario through @ha/pcs-client', () => {
         expect.objectContaining({ kind: 'order', first: 'VirtualIP', then: 'WebServer' }),
       ]),
     );
-    expect(evaluateHealth(status)).toEqual({ healthy: true, reasons: [] });
+    expect(evaluateHealth(status)).toEqual({ healthy: true, state: 'healthy', reasons: [] });
   });
 
   it('ha-pcs status and resources read the live cluster (exit 0 when healthy)', async () => {
@@ -80,7 +80,7 @@ describe('the seed scenario through @ha/pcs-client', () => {
     expect(target).not.toBe(home);
     expect(report.moves.find((move) => move.resource === 'WebServer')?.to).toEqual([target]);
     expect(await lab().httpGet(home, `http://${vip}/`)).toEqual({ status: 200, body: `${target}\n` });
-    expect(evaluateHealth(report.status).reasons).toEqual([`node ${home} is standby`]);
+    expect(evaluateHealth(report.status)).toEqual({ healthy: false, state: 'degraded', reasons: [{ code: 'NODE_STANDBY', message: `node ${home} is standby`, subject: home }] });
     // Online again, through the CLI.
     const online = await haPcs('node1', ['online', home, '--timeout', '60s']);
     expect(online).toMatchObject({ code: 0, stdout: `${home} is online\n` });
@@ -155,7 +155,7 @@ describe('the seed scenario through @ha/pcs-client', () => {
   it('sets and unsets properties, node maintenance, alerts and a fence device', async () => {
     const pcs = client();
     await pcs.setProperty('maintenance-mode', true);
-    expect(evaluateHealth(await pcs.status()).reasons).toContain('the cluster is in maintenance mode');
+    expect(evaluateHealth(await pcs.status()).reasons).toContainEqual({ code: 'MAINTENANCE_MODE', message: 'the cluster is in maintenance mode' });
     await pcs.unsetProperty('maintenance-mode');
     await pcs.maintenance('node3');
     expect((await pcs.status()).nodes.find((node) => node.name === 'node3')?.maintenance).toBe(true);
@@ -203,7 +203,7 @@ describe('the seed scenario through @ha/pcs-client', () => {
     expect(error).toBeInstanceOf(CommandError);
     expect(error.timedOut).toBe(true);
     // This machine itself runs no cluster: crm_mon answers "not connected".
-    await expect(readClusterStatus()).rejects.toBeInstanceOf(ClusterUnavailableError);
+    await expect(readClusterStatus()).rejects.toBeInstanceOf(ServiceUnavailableError);
   });
 
   it('sees a hard-killed node offline and its resources recovered on a survivor', async () => {
@@ -216,7 +216,7 @@ describe('the seed scenario through @ha/pcs-client', () => {
       timeoutMs: 90_000,
       description: 'recovery on a survivor',
     });
-    expect(evaluateHealth(after).reasons).toEqual([`node ${victim} is offline`]);
+    expect(evaluateHealth(after)).toMatchObject({ state: 'degraded', reasons: [{ code: 'NODE_OFFLINE', message: `node ${victim} is offline`, subject: victim }] });
     const cli = await haPcs(survivor, ['status']);
     expect(cli.code).toBe(1);
     expect(cli.stdout).toMatch(new RegExp(`^ {2}${victim} +offline`, 'm'));
@@ -235,7 +235,7 @@ describe('the seed scenario through @ha/pcs-client', () => {
       const seen = await client(majority).waitFor((s) => together()(s) && s.nodes.some((node) => node.name === cut && !node.online), { ...settle, timeoutMs: 90_000 });
       expect(seen.summary.quorate).toBe(true);
       const alone = await client(cut).waitFor((s) => !s.summary.quorate, { timeoutMs: 90_000, description: 'the cut node to lose quorum' });
-      expect(evaluateHealth(alone).reasons).toContain('quorum is lost');
+      expect(evaluateHealth(alone)).toMatchObject({ state: 'no-quorum', reasons: expect.arrayContaining([{ code: 'NO_QUORUM', message: 'quorum is lost' }]) });
     } finally {
       await lab().heal(cut);
     }

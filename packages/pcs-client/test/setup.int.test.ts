@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
+import { ServiceUnavailableError } from '@ha/core';
 import { labDefaults } from '@ha/lab';
 import { useLabCluster } from '@ha/lab/vitest';
-import { ClusterUnavailableError, PcsClient, readClusterStatus } from '../src/index.js';
+import { PcsClient, readClusterStatus } from '../src/index.js';
 
 // Bare node namespaces with pcsd running: the client sets the cluster up the way pcs does it, through pcsd.
 const lab = useLabCluster({ nodes: 2, bare: true, pcsd: true });
@@ -17,7 +18,8 @@ describe('cluster setup through pcsd', () => {
     expect((await lab().exec('node2', 'systemctl', ['is-enabled', 'pacemaker'])).stdout.trim()).toBe('enabled');
 
     await pcs.stopCluster({ all: true });
-    await expect(readClusterStatus({ runner: lab().runner('node2') })).rejects.toBeInstanceOf(ClusterUnavailableError);
+    await expect(readClusterStatus({ runner: lab().runner('node2') })).rejects.toBeInstanceOf(ServiceUnavailableError);
+    await expect(readClusterStatus({ runner: lab().runner('node2') })).rejects.toMatchObject({ service: 'pacemaker' });
     await pcs.startCluster({ all: true }, { waitSeconds: 90 });
     await pcs.waitFor((status) => status.nodes.every((node) => node.online) && status.summary.quorate, { timeoutMs: 120_000 });
     await pcs.disableCluster({ nodes: ['node2'] });

@@ -1,4 +1,4 @@
-import { LineCounter } from '../text/line-counter.js';
+import { LineCounter, type LineCounterOptions } from '../text/line-counter.js';
 import type { Diagnostic, Severity, SourceRange } from './diagnostic.js';
 
 /** How many findings of one code are kept before the rest are folded into one. */
@@ -20,17 +20,21 @@ export class DiagnosticCollector<Code extends string = string> {
   readonly #text: string | undefined;
   readonly #file: string | undefined;
   #lines: LineCounter | undefined;
+  readonly #breaks: LineCounterOptions['breaks'];
 
   /**
    * `text` (and its `file`) is the source `report` places findings in; a collector
    * that is only pushed ready-made diagnostics needs neither.
    */
-  constructor(options: { keepPerCode?: number | undefined; text?: string | undefined; file?: string | undefined } = {}) {
+  constructor(
+    options: { keepPerCode?: number | undefined; text?: string | undefined; file?: string | undefined; breaks?: LineCounterOptions['breaks'] } = {},
+  ) {
     const keep = options.keepPerCode ?? DEFAULT_KEEP_PER_CODE;
     if (!Number.isSafeInteger(keep) || keep < 1) throw new TypeError(`keepPerCode must be a whole number ≥ 1, not ${String(keep)}`);
     this.#keepPerCode = keep;
     this.#text = options.text;
     this.#file = options.file;
+    this.#breaks = options.breaks;
   }
 
   /**
@@ -44,7 +48,7 @@ export class DiagnosticCollector<Code extends string = string> {
       return;
     }
     if (this.#text === undefined) throw new TypeError('report() needs the collector to be made with the text its ranges point into');
-    this.#lines ??= new LineCounter(this.#text);
+    this.#lines ??= new LineCounter(this.#text, this.#breaks === undefined ? {} : { breaks: this.#breaks });
     const { line, column } = this.#lines.linePosition(range.start);
     const text = typeof message === 'function' ? message() : message;
     this.push({ code, severity, message: text, file: this.#file, range, line, column });
@@ -53,7 +57,7 @@ export class DiagnosticCollector<Code extends string = string> {
   /** The line counter of the collector's text (built once, shared with the parser that reports). */
   get lineCounter(): LineCounter {
     if (this.#text === undefined) throw new TypeError('the collector was made without a text');
-    this.#lines ??= new LineCounter(this.#text);
+    this.#lines ??= new LineCounter(this.#text, this.#breaks === undefined ? {} : { breaks: this.#breaks });
     return this.#lines;
   }
 

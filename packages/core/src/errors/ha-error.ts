@@ -17,7 +17,6 @@ export type HaErrorCode =
   | 'REJECTED'
   | 'PERMISSION_DENIED'
   | 'UNKNOWN_COMMAND'
-  | 'CLUSTER_UNAVAILABLE'
   | 'SERVICE_UNAVAILABLE'
   | 'CONFIG_REJECTED'
   | 'UNSUPPORTED_VERSION'
@@ -71,21 +70,24 @@ export interface SourcePosition {
  * the problem has a place; a whole input that is not what was expected ("not
  * drbdadm status output", a duration that is not one) may have only a file, or nothing.
  */
-export class ParseError extends HaError {
+export class ParseError<Reason extends string = string> extends HaError {
   /** The file that failed to parse; undefined when the text came from no file. */
   readonly file: string | undefined;
   /** 1-based line of the problem; undefined when it has no one place. */
   readonly line: number | undefined;
   /** 1-based column of the problem; undefined when it has no one place. */
   readonly column: number | undefined;
-  /** The parser's own code for this problem (a package's diagnostic code). */
-  readonly reason: string;
+  /** The parser's own code for this problem (a package's closed union of diagnostic codes). */
+  readonly reason: Reason;
+  /** The message without its position: for a caller that re-raises it with more words. */
+  readonly detail: string;
 
-  constructor(reason: string, message: string, position: SourcePosition | { file?: string | undefined } = {}, options: HaErrorOptions = {}) {
+  constructor(reason: Reason, message: string, position: SourcePosition | { file?: string | undefined } = {}, options: HaErrorOptions = {}) {
     const placed = 'line' in position ? position : undefined;
     const where = placed ? formatPosition(placed) : position.file;
     super('PARSE_ERROR', where === undefined ? message : `${where}: ${message}`, options);
     this.reason = reason;
+    this.detail = message;
     this.file = position.file;
     this.line = placed?.line;
     this.column = placed?.column;
@@ -109,11 +111,12 @@ export class ValidationError extends HaError {
   /** What was being validated ("crm_mon XML", "lab state"), for the message. */
   readonly subject: string;
 
-  constructor(subject: string, issues: ValidationIssue[], options: HaErrorOptions = {}) {
+  /** `message` replaces the default one (`invalid SUBJECT at PATH: …`) when the caller words the first issue better. */
+  constructor(subject: string, issues: ValidationIssue[], options: HaErrorOptions & { message?: string } = {}) {
     const first = issues[0];
     const where = first && first.path.length > 0 ? ` at ${first.path.join('.')}` : '';
     const more = issues.length > 1 ? ` (and ${issues.length - 1} more)` : '';
-    super('VALIDATION_ERROR', `invalid ${subject}${where}: ${first?.message ?? 'unknown problem'}${more}`, options);
+    super('VALIDATION_ERROR', options.message ?? `invalid ${subject}${where}: ${first?.message ?? 'unknown problem'}${more}`, options);
     this.subject = subject;
     this.issues = issues;
   }

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { open } from 'node:fs/promises';
 import { HaError, InputTooLargeError } from '../errors/ha-error.js';
 
@@ -20,6 +21,20 @@ export interface ReadTextFileOptions {
  * than `maxBytes` is an `InputTooLargeError`, found before it is read.
  */
 export async function readTextFile(path: string, options: ReadTextFileOptions = {}): Promise<string> {
+  return (await readFileBytes(path, options)).text;
+}
+
+/**
+ * `readTextFile`, with the SHA-256 of the file's bytes: what a change made from
+ * this read passes as `expectedSha256`. It is the bytes' hash, not the decoded
+ * text's, so a file that is not valid UTF-8 is not taken for a changed one.
+ */
+export async function readTextFileWithHash(path: string, options: ReadTextFileOptions = {}): Promise<{ text: string; sha256: string }> {
+  const { text, bytes } = await readFileBytes(path, options);
+  return { text, sha256: createHash('sha256').update(bytes).digest('hex') };
+}
+
+async function readFileBytes(path: string, options: ReadTextFileOptions): Promise<{ text: string; bytes: Buffer }> {
   const limit = checkLimit(options.maxBytes);
   let handle;
   try {
@@ -44,7 +59,7 @@ export async function readTextFile(path: string, options: ReadTextFileOptions = 
       total += bytesRead;
     }
     if (total > limit) throw new InputTooLargeError(path, total, limit);
-    return buffer.toString('utf8', 0, total);
+    return { text: buffer.toString('utf8', 0, total), bytes: buffer.subarray(0, total) };
   } catch (error) {
     if (error instanceof InputTooLargeError) throw error;
     const code = (error as NodeJS.ErrnoException).code;

@@ -68,7 +68,12 @@ export function describeConfigContract<Document>(subject: ConfigPackageSubject<D
         file: fc.nat({ max: subject.corpus.length - 1 }),
         at: fc.nat(),
         cut: fc.nat({ max: 40 }),
-        insert: fc.oneof(fc.string({ maxLength: 8 }), fc.constantFrom(...subject.syntaxCharacters.split('')), fc.constantFrom('\n', '\r\n', '\0', '\\', '"')),
+        insert: fc.oneof(
+          fc.string({ maxLength: 8 }),
+          // Runs of the grammar's own characters (`{\n}`, `:\r`, `;;`) reach the states a single character does not.
+          fc.string({ unit: fc.constantFrom(...subject.syntaxCharacters.split(''), '\n', '\r', ' '), minLength: 1, maxLength: 8 }),
+          fc.constantFrom('\n', '\r\n', '\0', '\\', '"'),
+        ),
       });
       fc.assert(
         fc.property(mutation, ({ file, at, cut, insert }) => {

@@ -13,3 +13,23 @@ export function errorShape(error: unknown): Record<string, unknown> {
   if (error.cause !== undefined && !('cause' in shape)) shape['cause'] = error.cause instanceof Error ? `${error.cause.name}: ${error.cause.message}` : error.cause;
   return shape;
 }
+
+/** The error `action` throws (a test fails when it throws nothing): for `errorShape` and `instanceof` checks. */
+export function thrown(action: () => unknown): unknown {
+  try {
+    action();
+  } catch (error) {
+    return error;
+  }
+  throw new Error('expected the call to throw, and it returned');
+}
+
+/** The error a promise rejects with (a test fails when it resolves). */
+export async function rejection(promise: Promise<unknown>): Promise<unknown> {
+  try {
+    await promise;
+  } catch (error) {
+    return error;
+  }
+  throw new Error('expected the promise to reject, and it resolved');
+}

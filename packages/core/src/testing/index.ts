@@ -6,4 +6,4 @@ export { describeConfigContract } from './config-contract.js';
 export type { ConfigPackageSubject } from './config-contract.js';
 export { cpuMs, expectLinearCosts, fillToSize, measureSizes } from './linear-time.js';
 export type { SizeCost } from './linear-time.js';
-export { errorShape } from './error-shape.js';
+export { errorShape, rejection, thrown } from './error-shape.js';

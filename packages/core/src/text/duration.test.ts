@@ -25,7 +25,9 @@ describe('parseDuration', () => {
     expect(parseDuration('P1W')).toBe(604_800_000);
     expect(safeParseDuration('P')).toBeUndefined();
     expect(safeParseDuration('PT')).toBeUndefined();
-    expect(safeParseDuration('P1Y')).toBeUndefined();
+    expect(parseDuration('P1Y2M')).toBe((365 + 60) * 86_400_000);
+    expect(parseDuration('P1M')).toBe(30 * 86_400_000);
+    expect(safeParseDuration('P1H')).toBeUndefined();
   });
 
   it('takes a bare number in the default unit', () => {

@@ -16,8 +16,8 @@ const unitMs: Record<string, number> = {
 };
 
 const plain = /^\s*(\d+(?:\.\d+)?)\s*([a-z]*)\s*$/i;
-// ISO 8601 durations as Pacemaker takes them (PT5M, P1DT2H, PT0.5S); years and months have no fixed length.
-const iso = /^\s*P(?:(\d+(?:\.\d+)?)W)?(?:(\d+(?:\.\d+)?)D)?(?:T(?:(\d+(?:\.\d+)?)H)?(?:(\d+(?:\.\d+)?)M)?(?:(\d+(?:\.\d+)?)S)?)?\s*$/i;
+// ISO 8601 durations as Pacemaker takes them (PT5M, P1DT2H, PT0.5S); like Pacemaker, a year is 365 days and a month 30.
+const iso = /^\s*P(?:(\d+(?:\.\d+)?)Y)?(?:(\d+(?:\.\d+)?)M)?(?:(\d+(?:\.\d+)?)W)?(?:(\d+(?:\.\d+)?)D)?(?:T(?:(\d+(?:\.\d+)?)H)?(?:(\d+(?:\.\d+)?)M)?(?:(\d+(?:\.\d+)?)S)?)?\s*$/i;
 
 /** Options of `parseDuration`. */
 export interface DurationOptions {
@@ -29,7 +29,7 @@ export interface DurationOptions {
 
 /**
  * Reads a duration into milliseconds: `500ms`, `5s`, `2m`, `1h`, `1d`, `10us`,
- * Pacemaker's `msec`/`sec`/`min`/`hr`, or ISO 8601 (`PT5M`, `P1DT2H`). A bare
+ * Pacemaker's `msec`/`sec`/`min`/`hr`, or ISO 8601 (`PT5M`, `P1DT2H`; a year 365 days, a month 30, as Pacemaker counts). A bare
  * number is in `defaultUnit`. Returns undefined for anything else.
  */
 export function safeParseDuration(text: string, options: DurationOptions = {}): number | undefined {
@@ -40,8 +40,10 @@ export function safeParseDuration(text: string, options: DurationOptions = {}): 
   }
   const parts = iso.exec(text);
   if (!parts || parts.slice(1).every((part) => part === undefined)) return undefined;
-  const [weeks, days, hours, minutes, seconds] = parts.slice(1).map((part) => Number(part ?? 0)) as [number, number, number, number, number];
-  return (((weeks * 7 + days) * 24 + hours) * 60 + minutes) * 60_000 + seconds * 1_000;
+  const [years, months, weeks, days, hours, minutes, seconds] = parts.slice(1).map((part) => Number(part ?? 0)) as [
+    number, number, number, number, number, number, number,
+  ];
+  return (((years * 365 + months * 30 + weeks * 7 + days) * 24 + hours) * 60 + minutes) * 60_000 + seconds * 1_000;
 }
 
 /** `safeParseDuration`, throwing a `ParseError` (reason `INVALID_DURATION`) naming `what` for anything else. */

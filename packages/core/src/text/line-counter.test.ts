@@ -32,3 +32,39 @@ describe('LineCounter', () => {
     );
   });
 });
+
+describe('LineCounter scans lazily and agrees with a full scan', () => {
+  const naive = (text: string, lfOnly: boolean) => {
+    const starts = [0];
+    for (let i = 0; i < text.length; i++) {
+      if (text[i] === '\n' || (!lfOnly && text[i] === '\r' && text[i + 1] !== '\n')) starts.push(i + 1);
+    }
+    return starts;
+  };
+
+  it('gives every offset the line and column of a full scan, asked in any order, for both kinds of line break', () => {
+    fc.assert(
+      fc.property(fc.string({ unit: fc.constantFrom('a', 'b', '\n', '\r', ' '), maxLength: 60 }), fc.array(fc.nat({ max: 70 })), fc.boolean(), (text, offsets, lfOnly) => {
+        const starts = naive(text, lfOnly);
+        const lines = new LineCounter(text, lfOnly ? { breaks: 'lf' } : {});
+        for (const offset of offsets) {
+          const target = Math.min(offset, text.length);
+          let line = 0;
+          while (line + 1 < starts.length && (starts[line + 1] as number) <= target) line++;
+          expect(lines.linePosition(offset)).toEqual({ line: line + 1, column: target - (starts[line] as number) + 1 });
+        }
+        expect(lines.lineStarts).toEqual(starts);
+        expect(new LineCounter(text, lfOnly ? { breaks: 'lf' } : {}).offsetOf({ line: starts.length, column: 1 })).toBe(starts.at(-1));
+      }),
+    );
+  });
+
+  it('scans only as far as asked: a position near the top of a large text is cheap', () => {
+    const text = 'x\n'.repeat(5_000_000);
+    const lines = new LineCounter(text);
+    const start = performance.now();
+    for (let i = 0; i < 1000; i++) lines.linePosition(i);
+    expect(performance.now() - start).toBeLessThan(50);
+    expect(lines.linePosition(text.length - 1)).toEqual({ line: 5_000_000, column: 2 });
+  });
+});

@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
+import { errorShape } from '@ha/core/testing';
 import { toConfig } from '../model/config.js';
 import { parse } from '../parse/cst.js';
 import { serialize } from '../print/serialize.js';
@@ -89,6 +90,54 @@ describe('edits keep everything else', () => {
     expect(() => addNode(document, { name: 'web1', addresses: ['1.2.3.4', '::1'] })).toThrow(/already exists/);
     expect(() => addNode(document, { name: 'web9', addresses: ['1.2.3.4'] })).toThrow(/2 link/);
     expect(() => removeNode(document, 'ghost')).toThrow(/no node named/);
+    expect(serialize(document)).toBe(commented);
+  });
+
+  it('refuses with typed errors: UnsafeArgumentError for what would be spliced into the file, TypeError for a bad argument, HaError for the document', () => {
+    const document = parse(commented);
+    const thrown = (edit: () => unknown) => {
+      try {
+        edit();
+      } catch (error) {
+        return errorShape(error);
+      }
+      throw new Error('the edit did not throw');
+    };
+    expect(thrown(() => setOption(document, 'totem.cluster_name', 'a\nb'))).toMatchInlineSnapshot(`
+      {
+        "code": "UNSAFE_ARGUMENT",
+        "message": "refusing to write 'cluster_name: a?b': values cannot contain line breaks",
+        "name": "UnsafeArgumentError",
+        "value": "a
+      b",
+      }
+    `);
+    expect(thrown(() => setOption(document, 'totem.', 1))).toMatchInlineSnapshot(`
+      {
+        "message": "'totem.' names no key",
+        "name": "TypeError",
+      }
+    `);
+    expect(thrown(() => addNode(document, { name: 'web9', addresses: [] }))).toMatchInlineSnapshot(`
+      {
+        "message": "node web9: at least one address is needed",
+        "name": "TypeError",
+      }
+    `);
+    expect(thrown(() => addNode(document, { name: 'web1', addresses: ['1.2.3.4', '::1'] }))).toMatchInlineSnapshot(`
+      {
+        "code": "PRECONDITION_FAILED",
+        "message": "a node named 'web1' already exists",
+        "name": "HaError",
+      }
+    `);
+    expect(thrown(() => removeNode(document, 'ghost'))).toMatchInlineSnapshot(`
+      {
+        "code": "NOT_FOUND",
+        "message": "no node named 'ghost'",
+        "name": "HaError",
+      }
+    `);
     expect(serialize(document)).toBe(commented);
   });
 });

@@ -1,5 +1,5 @@
-import { HaError, UsageError } from '@ha/core';
-import { integer, readNode } from '../model/config.js';
+import { HaError, UnsafeArgumentError } from '@ha/core';
+import { integer, toNode } from '../model/config.js';
 import type { CorosyncDocument, CstNode, CstPair, CstSection } from '../parse/cst.js';
 import {
   appendChild,
@@ -59,9 +59,9 @@ export interface NewNode {
  * `quorum.two_node` right as pcs does (1 for exactly two nodes without a quorum device).
  */
 export function addNode(document: CorosyncDocument, node: NewNode): void {
-  if (node.addresses.length === 0) throw new UsageError(`node ${node.name}: at least one address is needed`);
+  if (node.addresses.length === 0) throw new TypeError(`node ${node.name}: at least one address is needed`);
   const existing = nodeSections(document);
-  const used = existing.map((section) => readNode(section));
+  const used = existing.map((section) => toNode(section));
   if (used.some((entry) => entry.name === node.name)) throw new HaError('PRECONDITION_FAILED', `a node named '${node.name}' already exists`);
   const nodeid = node.nodeid ?? lowestFree(used.map((entry) => entry.nodeid ?? 0));
   if (used.some((entry) => entry.nodeid === nodeid)) throw new HaError('PRECONDITION_FAILED', `nodeid ${nodeid} is already in use`);
@@ -96,7 +96,7 @@ export function addNode(document: CorosyncDocument, node: NewNode): void {
 /** Removes a node by name (with the blank line that separated it), and adjusts `two_node`. */
 export function removeNode(document: CorosyncDocument, name: string): void {
   const nodelist = findSection(document, 'nodelist');
-  const section = nodeSections(document).find((entry) => readNode(entry).name === name);
+  const section = nodeSections(document).find((entry) => toNode(entry).name === name);
   if (!nodelist || !section) throw new HaError('NOT_FOUND', `no node named '${name}'`);
   const container = nodelist.children;
   const index = container.indexOf(section);
@@ -110,8 +110,8 @@ export function removeNode(document: CorosyncDocument, name: string): void {
 export function renameNode(document: CorosyncDocument, from: string, to: string): void {
   assertValue('name', to);
   const nodes = nodeSections(document);
-  if (nodes.some((entry) => readNode(entry).name === to)) throw new HaError('PRECONDITION_FAILED', `a node named '${to}' already exists`);
-  const section = nodes.find((entry) => readNode(entry).name === from);
+  if (nodes.some((entry) => toNode(entry).name === to)) throw new HaError('PRECONDITION_FAILED', `a node named '${to}' already exists`);
+  const section = nodes.find((entry) => toNode(entry).name === from);
   const pair = section ? pairsNamed(section.children, 'name').at(-1) : undefined;
   if (!pair) throw new HaError('NOT_FOUND', `no node named '${from}'`);
   setPairValue(pair, to);
@@ -129,10 +129,10 @@ export interface NewLink {
 
 /** Adds a knet link: `ringN_addr` on every node, plus an `interface` section when options are given. */
 export function addLink(document: CorosyncDocument, link: NewLink): number {
-  const nodes = nodeSections(document).map((section) => ({ section, node: readNode(section) }));
+  const nodes = nodeSections(document).map((section) => ({ section, node: toNode(section) }));
   const inUse = new Set(nodes.flatMap(({ node }) => node.links.map((entry) => entry.link)));
   const linknumber = link.linknumber ?? lowestFree([...inUse], 0);
-  if (linknumber < 0 || linknumber > 7) throw new UsageError(`link number ${linknumber} is out of range (knet links are 0 to 7)`);
+  if (linknumber < 0 || linknumber > 7) throw new TypeError(`link number ${linknumber} is out of range (knet links are 0 to 7)`);
   if (inUse.has(linknumber)) throw new HaError('PRECONDITION_FAILED', `link ${linknumber} already exists`);
   for (const { node } of nodes) {
     if (node.name === undefined || link.addresses[node.name] === undefined) {
@@ -273,17 +273,20 @@ function ensureSection(document: CorosyncDocument, path: string): { container: C
 function splitPath(path: string): { sectionPath: string; key: string } {
   const dot = path.lastIndexOf('.');
   const key = path.slice(dot + 1);
-  if (key === '') throw new UsageError(`'${path}' names no key`);
+  if (key === '') throw new TypeError(`'${path}' names no key`);
   return { sectionPath: dot === -1 ? '' : path.slice(0, dot), key };
 }
 
 // A value corosync would read differently from what was meant is refused, not written.
 function assertValue(key: string, value: string): void {
-  if (/[\r\n\0]/.test(value) || /[\r\n\0{}:]/.test(key) || key.trim() !== key || key === '') {
-    throw new UsageError(`refusing to write '${key}: ${value.replace(/[\r\n\0]/g, '?')}': keys cannot contain ':', braces or line breaks, values cannot contain line breaks`);
+  if (/[\r\n\0{}:]/.test(key) || key.trim() !== key || key === '') {
+    throw new UnsafeArgumentError(`refusing to write the key '${key.replace(/[\r\n\0]/g, '?')}': keys cannot be empty or contain ':', braces or line breaks`, key);
+  }
+  if (/[\r\n\0]/.test(value)) {
+    throw new UnsafeArgumentError(`refusing to write '${key}: ${value.replace(/[\r\n\0]/g, '?')}': values cannot contain line breaks`, value);
   }
   if (value.includes('{')) {
-    throw new UsageError(`refusing to write '${key}: ${value}': corosync would read a brace in a value as a section`);
+    throw new UnsafeArgumentError(`refusing to write '${key}: ${value}': corosync would read a brace in a value as a section`, value);
   }
 }
 

@@ -1,4 +1,4 @@
-import { parseWithSchema } from '@ha/core';
+import { parseWithSchema, safeParseInteger } from '@ha/core';
 import { z } from 'zod';
 import type { CorosyncDocument, CstNode, CstSection } from '../parse/cst.js';
 import { lastValue, sectionsNamed } from '../edit/tree.js';
@@ -179,7 +179,7 @@ export function toConfig(document: CorosyncDocument): CorosyncConfig {
       })),
       options: optionsOf(totem),
     },
-    nodes: sectionsNamed(nodelist, 'node').map(readNode),
+    nodes: sectionsNamed(nodelist, 'node').map(toNode),
     quorum: {
       provider: lastValue(quorum, 'provider'),
       expectedVotes: integer(lastValue(quorum, 'expected_votes')),
@@ -221,7 +221,7 @@ export function toConfig(document: CorosyncDocument): CorosyncConfig {
 }
 
 /** `ring0_addr` … `ring7_addr` (and any higher, which validation flags) as link numbers. */
-export function readNode(section: CstSection): CorosyncNode {
+export function toNode(section: CstSection): CorosyncNode {
   const links: CorosyncNode['links'] = [];
   for (const node of section.children) {
     if (node.type !== 'pair') continue;
@@ -237,16 +237,9 @@ export function readNode(section: CstSection): CorosyncNode {
   return { name: lastValue(section.children, 'name'), nodeid: integer(lastValue(section.children, 'nodeid')), links, options: optionsOf(section.children) };
 }
 
-/** corosync's integers: decimal digits only. */
+/** corosync's integers (decimal, as its strtoll reads a whole value), through core's one integer parser; undefined when absent. */
 export function integer(value: string | undefined): number | undefined {
-  if (value === undefined) return undefined;
-  const start = value.charCodeAt(0) === 45 /* - */ ? 1 : 0;
-  if (start === value.length) return undefined;
-  for (let i = start; i < value.length; i++) {
-    const code = value.charCodeAt(i);
-    if (code < 48 || code > 57) return undefined;
-  }
-  return Number(value);
+  return value === undefined ? undefined : safeParseInteger(value);
 }
 
 /** corosync's booleans: `yes`/`on`/`1` and `no`/`off`/`0`. */

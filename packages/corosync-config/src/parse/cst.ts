@@ -1,14 +1,13 @@
-import { throwOnErrors } from '@ha/core';
-import type { CorosyncDiagnostic } from '../codes.js';
-import { FindingSink } from '../findings.js';
-import { textSource } from './reader.js';
+import { DiagnosticCollector, throwOnErrors } from '@ha/core';
+import type { CorosyncCode, CorosyncDiagnostic } from '../codes.js';
+import { lex } from './lexer.js';
 
 /**
  * What one line of corosync.conf is, by corosync's own rules: `blank`, `comment`
  * (first non-blank is `#`), `pair` (`key: value`), `open` (`name {`), `close`
  * (`}`), or `invalid` (a line corosync would reject, kept so nothing is lost).
  */
-export type LineKind = 'blank' | 'comment' | 'pair' | 'open' | 'close' | 'invalid';
+export type CstLineKind = 'blank' | 'comment' | 'pair' | 'open' | 'close' | 'invalid';
 
 /**
  * One physical line, every byte kept: `text` (without its line ending) plus
@@ -16,7 +15,7 @@ export type LineKind = 'blank' | 'comment' | 'pair' | 'open' | 'close' | 'invali
  */
 export interface CstLine {
   /** What the line is. */
-  kind: LineKind;
+  kind: CstLineKind;
   /** Offset of the line's first character in the parsed text; -1 on a line an edit created. */
   offset: number;
   /** The line without its line ending, blanks and all. */
@@ -67,17 +66,14 @@ export interface CstTrivia {
 export type CstNode = CstPair | CstSection | CstTrivia;
 
 /**
- * A parsed corosync.conf: the concrete syntax tree (every byte of the source)
- * and what the parser found wrong. Edit operations change it in place;
- * `serialize` prints it back.
+ * A parsed corosync.conf: the concrete syntax tree, every byte of the source.
+ * Edit operations change it in place; `serialize` prints it back.
  */
 export interface CorosyncDocument {
   /** The file it was read from, as given to `parse` (named in findings). */
   file: string | undefined;
   /** The top-level entries in file order. */
   children: CstNode[];
-  /** The syntax findings of the parse (folded past `keepPerCode` of one code); stale once the document is edited: `validate` re-reads. */
-  diagnostics: CorosyncDiagnostic[];
   /** The line ending new lines get: the file's most common one. */
   eol: '\n' | '\r\n';
   /** One level of indentation as the file writes it (a tab, 4 spaces …). */
@@ -92,13 +88,25 @@ export interface ParseOptions {
   keepPerCode?: number;
 }
 
+/** What `safeParse` returns: the document, and the syntax findings of the parse. */
+export interface CorosyncParseResult {
+  /** The document; it prints back to the parsed text whatever the findings. */
+  document: CorosyncDocument;
+  /** The syntax findings in file order, folded past `keepPerCode` of one code (`validate` finds them again, with the rest). */
+  diagnostics: CorosyncDiagnostic[];
+}
+
 /**
  * Parses corosync.conf into a document, collecting problems as diagnostics
  * instead of throwing: the document always prints back to `text`. Findings
  * are folded past `keepPerCode` of one code, so garbage costs a few findings.
+ *
+ * @example
+ * const { document, diagnostics } = safeParse(text, { file: 'corosync.conf' });
  */
-export function safeParse(text: string, options: ParseOptions = {}): CorosyncDocument {
-  const findings = new FindingSink(options.file, options.keepPerCode);
+export function safeParse(text: string, options: ParseOptions = {}): CorosyncParseResult {
+  const { file, keepPerCode } = options;
+  const findings = new DiagnosticCollector<CorosyncCode>({ text, file, keepPerCode, breaks: 'lf' });
   const root: CstNode[] = [];
   const open: CstSection[] = [];
   const into = () => (open.length > 0 ? (open[open.length - 1] as CstSection).children : root);
@@ -108,9 +116,10 @@ export function safeParse(text: string, options: ParseOptions = {}): CorosyncDoc
     if (line.eol === '\r\n') crlf++;
     else if (line.eol === '\n') lf++;
   };
-  textSource(text)(
+  lex(
+    text,
     {
-      pair(line, _lineNumber, key, value, valueStart, valueEnd) {
+      pair(line, key, value, valueStart, valueEnd) {
         count(line);
         into().push({ type: 'pair', line, key, value, valueStart, valueEnd });
       },
@@ -131,13 +140,20 @@ export function safeParse(text: string, options: ParseOptions = {}): CorosyncDoc
     },
     findings,
   );
-  return { file: options.file, children: root, diagnostics: findings.diagnostics(), eol: crlf > lf ? '\r\n' : '\n', indentUnit: detectIndentUnit(root) };
+  const document: CorosyncDocument = { file, children: root, eol: crlf > lf ? '\r\n' : '\n', indentUnit: detectIndentUnit(root) };
+  return { document, diagnostics: findings.diagnostics() };
 }
 
-/** Parses corosync.conf; throws a `ParseError` (file, line, column) on the first syntax error. */
+/**
+ * Parses corosync.conf; throws a `ParseError` (file, line, column, and the
+ * finding's code as `reason`) on the first syntax error.
+ *
+ * @example
+ * const document = parse(await readFile(path, 'utf8'), { file: path });
+ */
 export function parse(text: string, options: ParseOptions = {}): CorosyncDocument {
-  const document = safeParse(text, options);
-  throwOnErrors(document.diagnostics);
+  const { document, diagnostics } = safeParse(text, options);
+  throwOnErrors(diagnostics);
   return document;
 }
 

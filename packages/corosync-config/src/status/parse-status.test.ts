@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { ParseError } from '@ha/core';
+import { errorShape } from '@ha/core/testing';
 import { parseCfgtoolStatus, parseCmapctl, parseQuorumtoolStatus } from './parse-status.js';
 
 const fixture = (path: string) => readFileSync(new URL(`../../test/fixtures/${path}`, import.meta.url), 'utf8');
@@ -50,12 +51,15 @@ describe('corosync-cfgtool -s, in every shape', () => {
     ]);
   });
 
-  it('refuses output that is not cfgtool status with a ParseError at its start, binary bytes escaped', () => {
+  it('refuses output that is not cfgtool status with a ParseError naming the source (no line: the whole text is wrong), binary bytes escaped', () => {
     const error = catchError(() => parseCfgtoolStatus('Could not initialize corosync configuration API error 2\n', { file: 'corosync-cfgtool -s' }));
     expect(error).toBeInstanceOf(ParseError);
-    expect(error).toMatchObject({ code: 'PARSE_ERROR', reason: 'NOT_CFGTOOL_OUTPUT', file: 'corosync-cfgtool -s', line: 1, column: 1 });
-    expect(error.message).toBe("corosync-cfgtool -s:1:1: not corosync-cfgtool -s output (no 'Local node ID' nor 'LINK ID' line): 'Could not initialize corosync configuration API error 2\\n'");
-    expect(catchError(() => parseCfgtoolStatus('\u0000\u0007junk')).message).toBe("<input>:1:1: not corosync-cfgtool -s output (no 'Local node ID' nor 'LINK ID' line): '\\x00\\x07junk'");
+    expect(error).toMatchObject({ code: 'PARSE_ERROR', reason: 'NOT_CFGTOOL_OUTPUT', file: 'corosync-cfgtool -s', line: undefined, column: undefined });
+    expect(error.message).toBe(
+      "corosync-cfgtool -s: not corosync-cfgtool -s output (no 'Local node ID' nor 'LINK ID' line): " +
+        "'Could not initialize corosync configuration API error 2\\n'",
+    );
+    expect(catchError(() => parseCfgtoolStatus('\u0000\u0007junk')).message).toBe("not corosync-cfgtool -s output (no 'Local node ID' nor 'LINK ID' line): '\\x00\\x07junk'");
   });
 });
 
@@ -97,7 +101,18 @@ describe('corosync-quorumtool -s, refused', () => {
   it('is a ParseError naming the source', () => {
     const error = catchError(() => parseQuorumtoolStatus('', { file: 'corosync-quorumtool -s' }));
     expect(error).toBeInstanceOf(ParseError);
-    expect(error).toMatchObject({ reason: 'NOT_QUORUMTOOL_OUTPUT', line: 1, column: 1, message: "corosync-quorumtool -s:1:1: not corosync-quorumtool -s output (no 'Quorate:' line): (empty)" });
+    expect(errorShape(error)).toMatchInlineSnapshot(`
+      {
+        "code": "PARSE_ERROR",
+        "column": undefined,
+        "detail": "not corosync-quorumtool -s output (no 'Quorate:' line): (empty)",
+        "file": "corosync-quorumtool -s",
+        "line": undefined,
+        "message": "corosync-quorumtool -s: not corosync-quorumtool -s output (no 'Quorate:' line): (empty)",
+        "name": "ParseError",
+        "reason": "NOT_QUORUMTOOL_OUTPUT",
+      }
+    `);
   });
 });
 

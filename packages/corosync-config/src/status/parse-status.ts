@@ -88,7 +88,7 @@ export function parseCfgtoolStatus(text: string, options: StatusParseOptions = {
     if (link.ringStatus === undefined) link.faulty = link.peers.some((peer) => !peer.connected || !peer.enabled);
   }
   if (status.localNodeId === undefined && status.links.length === 0) {
-    throw new ParseError('NOT_CFGTOOL_OUTPUT', `not corosync-cfgtool -s output (no 'Local node ID' nor 'LINK ID' line): ${preview(text)}`, { file: options.file, line: 1, column: 1 });
+    throw new ParseError('NOT_CFGTOOL_OUTPUT', `not corosync-cfgtool -s output (no 'Local node ID' nor 'LINK ID' line): ${preview(text)}`, { file: options.file });
   }
   return status;
 }
@@ -157,7 +157,7 @@ export function parseQuorumtoolStatus(text: string, options: StatusParseOptions 
   };
   const quorate = field('Quorate');
   if (quorate === undefined) {
-    throw new ParseError('NOT_QUORUMTOOL_OUTPUT', `not corosync-quorumtool -s output (no 'Quorate:' line): ${preview(text)}`, { file: options.file, line: 1, column: 1 });
+    throw new ParseError('NOT_QUORUMTOOL_OUTPUT', `not corosync-quorumtool -s output (no 'Quorate:' line): ${preview(text)}`, { file: options.file });
   }
   const members: QuorumStatus['members'] = [];
   const table = text.split(/^Membership information\s*$/m)[1] ?? '';

@@ -1,4 +1,5 @@
-import { CommandError, defaultRunner, HaError, type Runner } from '@ha/core';
+import { CommandError, defaultRunner, ServiceUnavailableError, type Runner } from '@ha/core';
+import { evaluateCorosyncHealth, type CorosyncHealth } from './health.js';
 import { parseCfgtoolStatus, parseCmapctl, parseQuorumtoolStatus, type CmapEntry, type QuorumStatus } from './parse-status.js';
 
 /** One link between the local node and a peer. */
@@ -38,14 +39,24 @@ export interface CorosyncStatus {
   }[];
   /** Votequorum's view, from `corosync-quorumtool -s`. */
   quorum: QuorumStatus;
-  /** Empty when every link is up, nobody has left and the partition is quorate. */
-  problems: string[];
+  /**
+   * The verdict: healthy when every link is up, every member joined and the
+   * partition quorate; else `degraded` (a link down, a member gone) or
+   * `no-quorum`, with one reason each (`LINK_DOWN`, `MEMBER_LEFT`, `NOT_QUORATE` …).
+   */
+  health: CorosyncHealth;
 }
 
 /**
  * Reads the local node's ring and quorum status. Link states come from cmap
  * (`stats.knet.*`), which has carried the same facts in every corosync 3;
  * `corosync-cfgtool -s` is read only for udp/udpu, whose stats cmap lacks.
+ * Throws a `ServiceUnavailableError` (service `corosync`) when corosync is not
+ * running on the node.
+ *
+ * @example
+ * const { health } = await readCorosyncStatus();
+ * if (!health.healthy) for (const reason of health.reasons) console.log(reason.code, reason.message);
  */
 export async function readCorosyncStatus(runner: Runner = defaultRunner): Promise<CorosyncStatus> {
   // Three independent reads at once: the knet stats are asked for before the transport is known,
@@ -57,7 +68,7 @@ export async function readCorosyncStatus(runner: Runner = defaultRunner): Promis
     runner.run('corosync-cmapctl', ['-m', 'stats', 'stats.knet.node'], { timeoutMs: 10_000 }).catch(() => undefined),
   ]).catch((error: unknown) => {
     if (error instanceof CommandError && /CS_ERR_LIBRARY|Cannot initialize/i.test(error.stderr)) {
-      throw new HaError('PRECONDITION_FAILED', 'corosync is not running on this node (its IPC is not reachable)', { cause: error });
+      throw new ServiceUnavailableError('corosync', 'corosync is not running on this node (its IPC is not reachable)', { exitCode: error.exitCode, cause: error });
     }
     throw error;
   });
@@ -80,13 +91,7 @@ export async function readCorosyncStatus(runner: Runner = defaultRunner): Promis
   }
 
   const members = membersFrom(cmap, names);
-  const problems: string[] = [];
-  for (const link of links) {
-    if (!link.local && (!link.connected || !link.enabled)) problems.push(`link ${link.link} to ${link.name ?? `nodeid ${link.nodeid}`} is ${link.enabled ? 'down' : 'disabled'}`);
-  }
-  for (const member of members) if (member.status !== 'joined') problems.push(`${member.name ?? `nodeid ${member.nodeid}`} has ${member.status === 'left' ? 'left the membership' : member.status}`);
-  if (!quorum.quorate) problems.push(`quorum lost: ${quorum.totalVotes ?? '?'} of ${quorum.expectedVotes ?? '?'} votes, ${quorum.quorum ?? '?'} needed`);
-  return { localNodeId, transport, links, members, quorum, problems };
+  return { localNodeId, transport, links, members, quorum, health: evaluateCorosyncHealth({ links, members, quorum }) };
 }
 
 function nodeNames(cmap: Map<string, CmapEntry>): Map<number, string> {

@@ -2,14 +2,16 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { addNode, setOption } from '../edit/edits.js';
 import { toConfig } from '../model/config.js';
-import { safeParse } from '../parse/cst.js';
+import { parse } from '../parse/cst.js';
 import { serialize } from '../print/serialize.js';
 import { validate } from './rules.js';
 
 const base = (totem: string, nodes: string, quorum = 'provider: corosync_votequorum') =>
   `totem {\n version: 2\n cluster_name: t\n${totem}}\nnodelist {\n${nodes}}\nquorum {\n ${quorum}\n}\n`;
-const node = (name: string, id: number | undefined, ...addresses: string[]) =>
-  ` node {\n${addresses.map((address, link) => `  ring${link}_addr: ${address}\n`).join('')}  name: ${name}\n${id === undefined ? '' : `  nodeid: ${id}\n`} }\n`;
+const node = (name: string, id: number | undefined, ...addresses: string[]) => {
+  const rings = addresses.map((address, link) => `  ring${link}_addr: ${address}\n`).join('');
+  return ` node {\n${rings}  name: ${name}\n${id === undefined ? '' : `  nodeid: ${id}\n`} }\n`;
+};
 const two = node('a', 1, '10.0.0.1') + node('b', 2, '10.0.0.2');
 const codes = (text: string) => validate(text, { file: 'c.conf' }).map((finding) => `${finding.line}:${finding.column} ${finding.severity} ${finding.code}`);
 
@@ -51,16 +53,25 @@ describe('validate', () => {
     expect(findings.find((finding) => finding.code === 'NO_NODES')?.message).toMatch(/corosync 2 multicast file/);
   });
 
+  it('takes an option given as undefined as its default', () => {
+    const text = base(' transport: udpu\n knet_pmtud_interval: 30\n', two);
+    expect(validate(text, { file: undefined, keepPerCode: undefined })).toEqual(validate(text));
+    const document = parse(text, { file: 'from-document.conf' });
+    expect(validate(document, { file: undefined })[0]?.file).toBe('from-document.conf');
+  });
+
   it('reports an empty file at 1:1', () => {
     expect(validate('', { file: 'empty.conf' })).toEqual([expect.objectContaining({ code: 'NO_NODES', line: 1, column: 1, file: 'empty.conf' })]);
   });
 
   it('includes the syntax findings', () => {
     expect(codes('totem {\n')).toEqual(['1:1 error MISSING_CLOSE_BRACE', '1:1 warning MISSING_CLUSTER_NAME', '1:1 error NO_NODES']);
+    expect(codes('widget {\n')[0]).toBe('1:1 error MISSING_CLOSE_BRACE');
   });
 
   it('settles what the whole file decides at its end: a transport set last, a link a later node adds', () => {
-    const text = `totem {\n version: 2\n cluster_name: t\n knet_pmtud_interval: 30\n}\nnodelist {\n${node('a', 1, '10.0.0.1')}${node('b', 2, '10.0.0.2')}${node('c', 3, '10.0.0.3', '10.1.0.3')}}\ntotem {\n transport: udpu\n}\n`;
+    const nodes = `${node('a', 1, '10.0.0.1')}${node('b', 2, '10.0.0.2')}${node('c', 3, '10.0.0.3', '10.1.0.3')}`;
+    const text = `totem {\n version: 2\n cluster_name: t\n knet_pmtud_interval: 30\n}\nnodelist {\n${nodes}}\ntotem {\n transport: udpu\n}\n`;
     expect(codes(text).filter((finding) => !finding.includes('DUPLICATE_KEY'))).toEqual([
       '4:2 error KNET_ONLY_OPTION',
       '7:2 error MISSING_LINK_ADDRESS',
@@ -79,7 +90,7 @@ describe('validate', () => {
   });
 
   it.each(['pcs-0.11.5/pcs-2nodes.conf', 'conf/crlf-no-final-newline.conf', 'conf/commented.conf'])('checks an edited %s as the text it prints, positions and all', (name) => {
-    const document = safeParse(readFileSync(new URL(`../../test/fixtures/${name}`, import.meta.url), 'utf8'), { file: 'c.conf' });
+    const document = parse(readFileSync(new URL(`../../test/fixtures/${name}`, import.meta.url), 'utf8'), { file: 'c.conf' });
     setOption(document, 'totem.token', 3000);
     setOption(document, 'totem.consensus', 10);
     setOption(document, 'system.state_dir', '/var/lib/corosync');

@@ -1,10 +1,10 @@
 import { isIP } from 'node:net';
-import type { Severity } from '@ha/core';
-import type { CorosyncCode, CorosyncDiagnostic } from '../codes.js';
-import { FindingSink } from '../findings.js';
+import { DEFAULT_KEEP_PER_CODE, DiagnosticCollector, type Severity, type SourceRange } from '@ha/core';
+import { syntaxCodes, type CorosyncCode, type CorosyncDiagnostic } from '../codes.js';
 import { boolean, integer } from '../model/config.js';
 import type { CorosyncDocument, CstLine } from '../parse/cst.js';
-import { documentSource, isBlank, textSource, type SyntaxSource } from '../parse/reader.js';
+import { isBlank, lex, type SyntaxHandler } from '../parse/lexer.js';
+import { serialize } from '../print/serialize.js';
 import { childScope, scopeOf, type KeyRule, type Scope } from './tables.js';
 
 const repeatable = new Set(['node', 'interface', 'logger_subsys']);
@@ -35,10 +35,11 @@ export interface ValidateOptions {
  * past `keepPerCode` findings of one code the rest are folded into one
  * "and N more like it" finding (`folded: N`).
  *
- * A document is checked as `serialize` would print it (edited lines get their
- * real positions), without printing it. No tree is built: the text is read
- * once, line by line, so time is linear in the file, and memory in its nodes
- * (their names, ids and addresses, for the duplicate checks).
+ * A document is checked as the text `serialize` prints, the text a write
+ * puts in the file, so every finding (on an edited line too) is placed where
+ * corosync will see it. No tree is built: the text is read once, line by
+ * line, so time is linear in the file, and memory in its nodes (their names,
+ * ids and addresses, for the duplicate checks).
  *
  * @example
  * for (const finding of validate(text, { file: 'corosync.conf' })) console.log(formatDiagnostic(finding));
@@ -49,32 +50,34 @@ export function validate(input: CorosyncDocument | string, options: ValidateOpti
 
 /** What `validate` found, and the names and addresses of the file's nodes (to tell whether the file is this host's). */
 export interface ConfigCheck {
+  /** The findings, as `validate` returns them. */
   findings: CorosyncDiagnostic[];
+  /** The text that was checked (a document's as `serialize` prints it). */
+  text: string;
+  /** The `name` of every node. */
   nodeNames: ReadonlySet<string>;
+  /** Every `ringN_addr` of every node. */
   nodeAddresses: ReadonlySet<string>;
 }
 
 /** `validate`, keeping what the same pass learnt of the nodes: the CLI needs no second read of a large file. */
 export function checkConfig(input: CorosyncDocument | string, options: ValidateOptions = {}): ConfigCheck {
+  const text = typeof input === 'string' ? input : serialize(input);
+  // Defaulted once, here (an option given as undefined takes its default too).
   const file = options.file ?? (typeof input === 'string' ? undefined : input.file);
-  const source = typeof input === 'string' ? textSource(input) : documentSource(input);
-  // Syntax findings go first where two share a position: they say why the rest may be off.
-  const syntax = new FindingSink(file, options.keepPerCode);
-  const meaning = new FindingSink(file, options.keepPerCode);
-  const rules = new Rules(meaning);
-  rules.run(source, syntax);
-  const findings = [...syntax.diagnostics(), ...meaning.diagnostics()].sort((a, b) => a.range.start - b.range.start);
-  return { findings, nodeNames: rules.names, nodeAddresses: rules.addresses };
+  const keepPerCode = options.keepPerCode ?? DEFAULT_KEEP_PER_CODE;
+  const findings = new DiagnosticCollector<CorosyncCode>({ text, file, keepPerCode, breaks: 'lf' });
+  const rules = new Rules(findings, keepPerCode);
+  lex(text, rules, findings);
+  rules.end();
+  // In file order; where two findings share a position the syntax one comes first (it says why the rest may be off).
+  const ordered = findings.diagnostics().sort((a, b) => a.range.start - b.range.start || Number(syntaxCodes.has(b.code)) - Number(syntaxCodes.has(a.code)));
+  return { findings: ordered, text, nodeNames: rules.names, nodeAddresses: rules.addresses };
 }
 
-/** A line, with its number, that a finding may point at later. */
-interface At {
+/** A pair that a finding may point at later. */
+interface PairAt {
   line: CstLine;
-  lineNumber: number;
-}
-
-/** A pair, with its line, that a finding may point at later. */
-interface PairAt extends At {
   key: string;
   value: string;
   valueStart: number;
@@ -93,7 +96,8 @@ interface Frame {
   link: LinkState | undefined;
 }
 
-interface NodeState extends At {
+interface NodeState {
+  line: CstLine;
   name: PairAt | undefined;
   nodeid: PairAt | undefined;
   /** Its links, as bits. */
@@ -111,15 +115,12 @@ interface NodeSummary {
   /** Its links, as bits. */
   links: number;
   name: string | undefined;
-  offset: number;
-  lineNumber: number;
-  from: number;
-  to: number;
+  range: SourceRange;
 }
 
 /** A finding whose truth the transport decides, which may come later in the file: the first few kept whole, the rest counted. */
 class Pending {
-  readonly items: { at: At; column: number | undefined; message: (transport: string) => string }[] = [];
+  readonly items: { line: CstLine; column: number | undefined; message: (transport: string) => string }[] = [];
   count = 0;
 
   constructor(readonly code: CorosyncCode) {}
@@ -131,13 +132,14 @@ class Pending {
  * grouped by the links they have (at most 256 groups, the first few nodes of
  * each kept), so the link check needs no record of every node.
  */
-class Rules {
-  readonly #findings: FindingSink;
+class Rules implements SyntaxHandler {
+  readonly #findings: DiagnosticCollector<CorosyncCode>;
+  readonly #keepPerCode: number;
   readonly #stack: Frame[] = [{ scope: root, checked: true, seenKeys: undefined, seenSections: undefined, node: undefined, link: undefined }];
   #hasLines = false;
-  #first: At | undefined;
-  #totem: At | undefined;
-  #nodelist: At | undefined;
+  #first: CstLine | undefined;
+  #totem: CstLine | undefined;
+  #nodelist: CstLine | undefined;
   #hasQuorum = false;
   #quorumDevice = false;
   readonly #totemPairs = new Map<string, PairAt>();
@@ -161,22 +163,21 @@ class Rules {
   readonly #linkRangeIfNotKnet = new Pending('LINK_OUT_OF_RANGE');
   readonly #secondInterface = new Pending('TOO_MANY_LINKS');
 
-  constructor(findings: FindingSink) {
+  constructor(findings: DiagnosticCollector<CorosyncCode>, keepPerCode: number) {
     this.#findings = findings;
+    this.#keepPerCode = keepPerCode;
   }
 
-  run(source: SyntaxSource, syntax: FindingSink): void {
-    source(
-      {
-        open: (name, line, lineNumber) => this.#open(name, line, lineNumber),
-        close: () => this.#close(this.#stack.pop() as Frame),
-        pair: (line, lineNumber, key, value, valueStart) => this.#pair(line, lineNumber, key, value, valueStart),
-        trivia: () => {
-          this.#hasLines = true;
-        },
-      },
-      syntax,
-    );
+  trivia(): void {
+    this.#hasLines = true;
+  }
+
+  close(): void {
+    this.#close(this.#stack.pop() as Frame);
+  }
+
+  /** The end of the text: what the whole file decides. */
+  end(): void {
     // Sections a missing brace left open still count, as in the parsed document.
     while (this.#stack.length > 1) this.#close(this.#stack.pop() as Frame);
     this.#wholeFile();
@@ -184,18 +185,23 @@ class Rules {
 
   // Without a column, a finding points at the line's first non-blank character (the key or section name).
   // A message can be given as a function: a finding past the kept ones is only counted, its words never made.
-  #report(code: CorosyncCode, severity: Severity, message: string | (() => string), line: CstLine, lineNumber: number, column?: number): void {
-    if (!this.#findings.keeps(code)) return this.#findings.count(code, severity, 1);
-    const from = column ?? leadingBlanks(line.text);
-    this.#findings.add(code, severity, typeof message === 'string' ? message : message(), line.offset, lineNumber, from, from + Math.max(1, trimmedLength(line.text) - from));
+  #report(code: CorosyncCode, severity: Severity, message: string | (() => string), line: CstLine, column?: number): void {
+    // Past the kept ones a finding is only counted: its range is not worth working out either.
+    if (!this.#findings.keeps(code, severity)) return this.#findings.count(code, severity);
+    this.#findings.report(code, message, lineRange(line, column), severity);
   }
 
-  #defer(pending: Pending, at: At, column: number | undefined, message: (transport: string) => string): void {
-    if (pending.items.length < this.#findings.keepPerCode) pending.items.push({ at, column, message });
+  // Findings past the kept ones, counted without being made.
+  #count(code: CorosyncCode, times: number): void {
+    if (times > 0) this.#findings.count(code, 'error', times);
+  }
+
+  #defer(pending: Pending, line: CstLine, column: number | undefined, message: (transport: string) => string): void {
+    if (pending.items.length < this.#keepPerCode) pending.items.push({ line, column, message });
     pending.count++;
   }
 
-  #open(name: string, line: CstLine, lineNumber: number): void {
+  open(name: string, line: CstLine): void {
     this.#hasLines = true;
     const parent = this.#stack[this.#stack.length - 1] as Frame;
     const scope = childScope(parent.scope, name);
@@ -203,13 +209,13 @@ class Rules {
     if (parent.checked) {
       const allowed = parent.scope.sections;
       const where = parent.scope === root ? '' : ` in '${parent.scope.path}'`;
-      if (parent.scope === root && scope.legacy) this.#report('UNKNOWN_SECTION', 'warning', () => `section '${name}' is from corosync 1/2; corosync 3 ignores it`, line, lineNumber);
-      else if (allowed && !allowed.has(name)) this.#report('UNKNOWN_SECTION', 'warning', () => `unknown section '${name}'${where}`, line, lineNumber);
+      if (parent.scope === root && scope.legacy) this.#report('UNKNOWN_SECTION', 'warning', () => `section '${name}' is from corosync 1/2; corosync 3 ignores it`, line);
+      else if (allowed && !allowed.has(name)) this.#report('UNKNOWN_SECTION', 'warning', () => `unknown section '${name}'${where}`, line);
       // Duplicates are tracked among known names only: an unknown one has its warning already,
       // and memory stays bounded by the tables instead of growing with the file.
       if (allowed?.has(name) && !repeatable.has(name)) {
         parent.seenSections ??= new Set();
-        if (parent.seenSections.has(name)) this.#report('DUPLICATE_KEY', 'warning', () => `section '${scope.path}' appears more than once; corosync merges them`, line, lineNumber);
+        if (parent.seenSections.has(name)) this.#report('DUPLICATE_KEY', 'warning', () => `section '${scope.path}' appears more than once; corosync merges them`, line);
         else parent.seenSections.add(name);
       }
       checked = !allowed || allowed.has(name);
@@ -217,22 +223,22 @@ class Rules {
     let node: NodeState | undefined;
     let link: LinkState | undefined;
     if (parent.scope === root) {
-      this.#first ??= { line, lineNumber };
-      if (scope === totemScope) this.#totem ??= { line, lineNumber };
-      else if (scope.path === 'nodelist') this.#nodelist ??= { line, lineNumber };
+      this.#first ??= line;
+      if (scope === totemScope) this.#totem ??= line;
+      else if (scope.path === 'nodelist') this.#nodelist ??= line;
       else if (scope === quorumScope) this.#hasQuorum = true;
     } else if (scope === deviceScope) {
       this.#quorumDevice = true;
     } else if (scope === nodeScope) {
-      node = { line, lineNumber, name: undefined, nodeid: undefined, links: 0 };
+      node = { line, name: undefined, nodeid: undefined, links: 0 };
     } else if (scope === interfaceScope) {
       link = { linknumber: undefined, ringnumber: undefined };
-      if (++this.#interfaces === 2) this.#defer(this.#secondInterface, { line, lineNumber }, undefined, (transport) => `transport ${transport} supports exactly one interface`);
+      if (++this.#interfaces === 2) this.#defer(this.#secondInterface, line, undefined, (transport) => `transport ${transport} supports exactly one interface`);
     }
     this.#stack.push({ scope, checked, seenKeys: undefined, seenSections: undefined, node, link });
   }
 
-  #pair(line: CstLine, lineNumber: number, key: string, value: string, valueStart: number): void {
+  pair(line: CstLine, key: string, value: string, valueStart: number): void {
     this.#hasLines = true;
     const frame = this.#stack[this.#stack.length - 1] as Frame;
     const { scope } = frame;
@@ -240,25 +246,25 @@ class Rules {
     if (frame.checked && scope.keys) {
       if (rule) {
         frame.seenKeys ??= new Set();
-        if (frame.seenKeys.has(key)) this.#report('DUPLICATE_KEY', 'warning', () => `'${fullKey(scope, key)}' is set more than once; the last value (${value}) wins`, line, lineNumber);
+        if (frame.seenKeys.has(key)) this.#report('DUPLICATE_KEY', 'warning', () => `'${fullKey(scope, key)}' is set more than once; the last value (${value}) wins`, line);
         else frame.seenKeys.add(key);
-        this.#checkValue(line, lineNumber, key, value, valueStart, scope, rule);
+        this.#checkValue(line, key, value, valueStart, scope, rule);
       } else if (!(scope === heuristicsScope && key.startsWith('exec_'))) {
-        this.#report('UNKNOWN_KEY', 'warning', () => `unknown key '${key}'${scope === root ? '' : ` in '${scope.path}'`}; corosync ignores it`, line, lineNumber);
+        this.#report('UNKNOWN_KEY', 'warning', () => `unknown key '${key}'${scope === root ? '' : ` in '${scope.path}'`}; corosync ignores it`, line);
       }
     }
-    if (scope === root) this.#first ??= { line: line, lineNumber };
-    else if (scope === nodeScope) this.#nodePair(frame.node as NodeState, line, lineNumber, key, value, valueStart);
+    if (scope === root) this.#first ??= line;
+    else if (scope === nodeScope) this.#nodePair(frame.node as NodeState, line, key, value, valueStart);
     else if (scope === totemScope) {
-      if (totemFacts.has(key)) this.#totemPairs.set(key, { line, lineNumber, key, value, valueStart });
+      if (totemFacts.has(key)) this.#totemPairs.set(key, { line, key, value, valueStart });
     } else if (scope === quorumScope) {
-      if (quorumFacts.has(key)) this.#quorumPairs.set(key, { line, lineNumber, key, value, valueStart });
+      if (quorumFacts.has(key)) this.#quorumPairs.set(key, { line, key, value, valueStart });
     } else if (scope === interfaceScope) {
       if (key === 'mcastaddr') this.#multicast = true;
-      else if (key === 'linknumber' || key === 'ringnumber') (frame.link as LinkState)[key] = { line, lineNumber, key, value, valueStart };
+      else if (key === 'linknumber' || key === 'ringnumber') (frame.link as LinkState)[key] = { line, key, value, valueStart };
     }
     if ((scope === totemScope || scope === interfaceScope) && key.startsWith('knet_')) {
-      this.#defer(this.#knetOnly, { line: line, lineNumber }, undefined, (transport) => `'${key}' only applies to transport knet, not ${transport}`);
+      this.#defer(this.#knetOnly, line, undefined, (transport) => `'${key}' only applies to transport knet, not ${transport}`);
     }
   }
 
@@ -267,39 +273,39 @@ class Rules {
     if (frame.link) this.#closeLink(frame.link);
   }
 
-  #nodePair(node: NodeState, line: CstLine, lineNumber: number, key: string, value: string, valueStart: number): void {
-    if (key === 'name') node.name = { line, lineNumber, key, value, valueStart };
-    else if (key === 'nodeid') node.nodeid = { line, lineNumber, key, value, valueStart };
+  #nodePair(node: NodeState, line: CstLine, key: string, value: string, valueStart: number): void {
+    if (key === 'name') node.name = { line, key, value, valueStart };
+    else if (key === 'nodeid') node.nodeid = { line, key, value, valueStart };
     const link = ringLink(key);
     if (link === undefined) return;
-    if (link > 7) return this.#report('LINK_OUT_OF_RANGE', 'error', () => `'${key}': links are numbered 0 to 7`, line, lineNumber);
+    if (link > 7) return this.#report('LINK_OUT_OF_RANGE', 'error', () => `'${key}': links are numbered 0 to 7`, line);
     node.links |= 1 << link;
     this.#links |= 1 << link;
-    if (this.addresses.has(value)) this.#report('DUPLICATE_ADDRESS', 'error', () => `address ${value} is used twice`, line, lineNumber, valueStart);
+    if (this.addresses.has(value)) this.#report('DUPLICATE_ADDRESS', 'error', () => `address ${value} is used twice`, line, valueStart);
     else this.addresses.add(value);
     const family = isIP(value);
     const bit = family === 4 ? 1 : family === 6 ? 2 : 0;
     const seen = this.#families[link] as number;
     if (bit !== 0 && (seen & bit) === 0) {
       this.#families[link] = seen | bit;
-      if (seen !== 0) this.#report('MIXED_ADDRESS_FAMILY', 'error', () => `link ${link} mixes IPv4 and IPv6 addresses`, line, lineNumber, valueStart);
+      if (seen !== 0) this.#report('MIXED_ADDRESS_FAMILY', 'error', () => `link ${link} mixes IPv4 and IPv6 addresses`, line, valueStart);
     }
   }
 
   #closeNode(node: NodeState): void {
     const { name, nodeid } = node;
-    if (!name) this.#report('MISSING_NODE_NAME', 'warning', 'node has no name; pcs and Pacemaker need one', node.line, node.lineNumber);
-    else if (this.names.has(name.value)) this.#report('DUPLICATE_NODE_NAME', 'error', () => `node name '${name.value}' is used twice`, name.line, name.lineNumber, name.valueStart);
+    if (!name) this.#report('MISSING_NODE_NAME', 'warning', 'node has no name; pcs and Pacemaker need one', node.line);
+    else if (this.names.has(name.value)) this.#report('DUPLICATE_NODE_NAME', 'error', () => `node name '${name.value}' is used twice`, name.line, name.valueStart);
     else this.names.add(name.value);
     if (!nodeid) {
       const label = name ? `node ${name.value}` : 'node';
-      this.#defer(this.#missingNodeid, node, undefined, () => `${label} has no nodeid; knet needs one on every node`);
+      this.#defer(this.#missingNodeid, node.line, undefined, () => `${label} has no nodeid; knet needs one on every node`);
     } else {
       const id = integer(nodeid.value);
       const { line, valueStart } = nodeid;
-      if (id !== undefined && this.#ids.has(id)) this.#report('DUPLICATE_NODEID', 'error', () => `nodeid ${id} is used twice`, line, nodeid.lineNumber, valueStart);
+      if (id !== undefined && this.#ids.has(id)) this.#report('DUPLICATE_NODEID', 'error', () => `nodeid ${id} is used twice`, line, valueStart);
       else if (id !== undefined) this.#ids.add(id);
-      if (id !== undefined && (id < 1 || id > 0xffffffff)) this.#report('INVALID_NUMBER', 'error', () => `nodeid ${id} is out of range (1 to 4294967295)`, line, nodeid.lineNumber, valueStart);
+      if (id !== undefined && (id < 1 || id > 0xffffffff)) this.#report('INVALID_NUMBER', 'error', () => `nodeid ${id} is out of range (1 to 4294967295)`, line, valueStart);
     }
     // Which links a node lacks is known only at the end; nodes with the same links share the answer.
     let group = this.#nodesByLinks.get(node.links);
@@ -307,10 +313,7 @@ class Rules {
       group = { count: 0, first: [] };
       this.#nodesByLinks.set(node.links, group);
     }
-    if (group.first.length < this.#findings.keepPerCode) {
-      const from = leadingBlanks(node.line.text);
-      group.first.push({ index: this.#nodeCount, links: node.links, name: name?.value, offset: node.line.offset, lineNumber: node.lineNumber, from, to: from + Math.max(1, trimmedLength(node.line.text) - from) });
-    }
+    if (group.first.length < this.#keepPerCode) group.first.push({ index: this.#nodeCount, links: node.links, name: name?.value, range: lineRange(node.line) });
     group.count++;
     if (this.#nodeCount++ === 0) this.#firstNodeLinks = node.links;
   }
@@ -320,27 +323,27 @@ class Rules {
     const check = (number: PairAt | undefined, pending: Pending) => {
       const value = integer(number?.value);
       if (number && value !== undefined && (value < 0 || value > 7)) {
-        this.#defer(pending, number, number.valueStart, () => `link number ${value} is out of range (0 to 7)`);
+        this.#defer(pending, number.line, number.valueStart, () => `link number ${value} is out of range (0 to 7)`);
       }
     };
     check(link.linknumber, this.#linkRangeIfKnet);
     check(link.ringnumber ?? link.linknumber, this.#linkRangeIfNotKnet);
   }
 
-  #checkValue(line: CstLine, lineNumber: number, key: string, value: string, valueStart: number, scope: Scope, rule: KeyRule): void {
+  #checkValue(line: CstLine, key: string, value: string, valueStart: number, scope: Scope, rule: KeyRule): void {
     if (rule.integer && integer(value) === undefined) {
-      this.#report('INVALID_NUMBER', 'error', () => `'${fullKey(scope, key)}' must be a whole number, not '${value}'`, line, lineNumber, valueStart);
+      this.#report('INVALID_NUMBER', 'error', () => `'${fullKey(scope, key)}' must be a whole number, not '${value}'`, line, valueStart);
     } else if (rule.flag && value !== '0' && value !== '1') {
-      this.#report('INVALID_BOOLEAN', 'error', () => `'${fullKey(scope, key)}' must be 0 or 1, not '${value}'`, line, lineNumber, valueStart);
+      this.#report('INVALID_BOOLEAN', 'error', () => `'${fullKey(scope, key)}' must be 0 or 1, not '${value}'`, line, valueStart);
     } else if (rule.yesNo && boolean(value) === undefined) {
-      this.#report('INVALID_BOOLEAN', 'error', () => `'${fullKey(scope, key)}' must be yes/no or on/off, not '${value}'`, line, lineNumber, valueStart);
+      this.#report('INVALID_BOOLEAN', 'error', () => `'${fullKey(scope, key)}' must be yes/no or on/off, not '${value}'`, line, valueStart);
     }
     const allowed = rule.values;
     if (allowed && !allowed.includes(value)) {
-      this.#report('INVALID_VALUE', 'error', () => `'${fullKey(scope, key)}' must be one of ${allowed.join(', ')}, not '${value}'`, line, lineNumber, valueStart);
+      this.#report('INVALID_VALUE', 'error', () => `'${fullKey(scope, key)}' must be one of ${allowed.join(', ')}, not '${value}'`, line, valueStart);
     }
     if (scope === quorumScope && key === 'provider' && value !== 'corosync_votequorum') {
-      this.#report('QUORUM_PROVIDER', 'error', () => `quorum provider '${value}' does not exist in corosync 3 (use corosync_votequorum)`, line, lineNumber, valueStart);
+      this.#report('QUORUM_PROVIDER', 'error', () => `quorum provider '${value}' does not exist in corosync 3 (use corosync_votequorum)`, line, valueStart);
     }
   }
 
@@ -350,7 +353,7 @@ class Rules {
     const totem = this.#totem;
     const findings = this.#findings;
     if (!first) {
-      findings.add('NO_NODES', 'error', 'the file has no sections: no totem, no nodelist, nothing for corosync to run', 0, 1, 0, this.#hasLines ? 1 : 0);
+      findings.report('NO_NODES', 'the file has no sections: no totem, no nodelist, nothing for corosync to run', { start: 0, end: this.#hasLines ? 1 : 0 });
       return;
     }
     const totemPair = (key: string) => this.#totemPairs.get(key);
@@ -366,32 +369,32 @@ class Rules {
       [this.#secondInterface, !knet],
     ] as const) {
       if (!applies) continue;
-      for (const { at, column, message } of pending.items) report(pending.code, 'error', message(transport), at.line, at.lineNumber, column);
-      findings.count(pending.code, 'error', pending.count - pending.items.length);
+      for (const { line, column, message } of pending.items) report(pending.code, 'error', message(transport), line, column);
+      this.#count(pending.code, pending.count - pending.items.length);
     }
 
     // Every group of nodes without all the links: its first few in file order, the others counted.
     const lacking = [...this.#nodesByLinks].filter(([links]) => links !== this.#links);
-    const shown = lacking.flatMap(([, group]) => group.first).sort((a, b) => a.index - b.index).slice(0, findings.keepPerCode);
+    const shown = lacking.flatMap(([, group]) => group.first).sort((a, b) => a.index - b.index).slice(0, this.#keepPerCode);
     for (const node of shown) {
       const missing = linkNumbers(this.#links & ~node.links);
-      findings.add('MISSING_LINK_ADDRESS', 'error', `${node.name ?? 'a node'} has no address for link ${missing.join(', ')} (ring${missing[0]}_addr)`, node.offset, node.lineNumber, node.from, node.to);
+      findings.report('MISSING_LINK_ADDRESS', `${node.name ?? 'a node'} has no address for link ${missing.join(', ')} (ring${missing[0]}_addr)`, node.range);
     }
-    findings.count('MISSING_LINK_ADDRESS', 'error', lacking.reduce((total, [, group]) => total + group.count, 0) - shown.length);
+    this.#count('MISSING_LINK_ADDRESS', lacking.reduce((total, [, group]) => total + group.count, 0) - shown.length);
 
-    if (!totem) report('MISSING_TOTEM', 'warning', "no 'totem' section: every totem setting takes its default", first.line, first.lineNumber);
-    else if (!totemPair('cluster_name')) report('MISSING_CLUSTER_NAME', 'warning', "'totem.cluster_name' is not set; pcs and Pacemaker tools expect it", totem.line, totem.lineNumber);
+    if (!totem) report('MISSING_TOTEM', 'warning', "no 'totem' section: every totem setting takes its default", first);
+    else if (!totemPair('cluster_name')) report('MISSING_CLUSTER_NAME', 'warning', "'totem.cluster_name' is not set; pcs and Pacemaker tools expect it", totem);
 
     const nodeCount = this.#nodeCount;
     if (nodeCount === 0 && transport !== 'udp') {
       const at = this.#nodelist ?? totem ?? first;
       const hint = this.#multicast ? ' (this looks like a corosync 2 multicast file: set transport: udp, or add a nodelist)' : '';
-      report('NO_NODES', 'error', `transport ${transport} needs a nodelist with every node${hint}`, at.line, at.lineNumber);
+      report('NO_NODES', 'error', `transport ${transport} needs a nodelist with every node${hint}`, at);
     }
     const links = linkNumbers(this.#links).length;
     const firstNode = this.#nodesByLinks.get(this.#firstNodeLinks)?.first[0];
     if (!knet && links > 1 && firstNode) {
-      findings.add('TOO_MANY_LINKS', 'error', `transport ${transport} supports exactly one link; the nodes have ${links}`, firstNode.offset, firstNode.lineNumber, firstNode.from, firstNode.to);
+      findings.report('TOO_MANY_LINKS', `transport ${transport} supports exactly one link; the nodes have ${links}`, firstNode.range);
     }
 
     if (totem) {
@@ -400,35 +403,35 @@ class Rules {
       if (!knet) {
         for (const entry of [cipher, hash]) {
           if (entry && entry.value !== 'none') {
-            report('CRYPTO_NEEDS_KNET', 'error', `'${entry.key}: ${entry.value}': corosync 3 encrypts only with transport knet`, entry.line, entry.lineNumber, entry.valueStart);
+            report('CRYPTO_NEEDS_KNET', 'error', `'${entry.key}: ${entry.value}': corosync 3 encrypts only with transport knet`, entry.line, entry.valueStart);
           }
         }
       } else if (cipher && cipher.value !== 'none' && (!hash || hash.value === 'none')) {
-        report('CRYPTO_INCOMPLETE', 'error', `crypto_cipher ${cipher.value} needs a crypto_hash other than none`, cipher.line, cipher.lineNumber);
+        report('CRYPTO_INCOMPLETE', 'error', `crypto_cipher ${cipher.value} needs a crypto_hash other than none`, cipher.line);
       }
       const token = integer(totemPair('token')?.value);
       const consensusPair = totemPair('consensus');
       const consensus = integer(consensusPair?.value);
       if (token !== undefined && consensus !== undefined && consensusPair && consensus < 1.2 * token) {
-        report('TIMING_CONFLICT', 'error', `consensus (${consensus} ms) must be at least 1.2 × token (${Math.ceil(1.2 * token)} ms)`, consensusPair.line, consensusPair.lineNumber, consensusPair.valueStart);
+        report('TIMING_CONFLICT', 'error', `consensus (${consensus} ms) must be at least 1.2 × token (${Math.ceil(1.2 * token)} ms)`, consensusPair.line, consensusPair.valueStart);
       }
       const join = totemPair('join');
       if (join && consensus !== undefined && (integer(join.value) ?? 0) >= consensus) {
-        report('TIMING_CONFLICT', 'warning', `join (${join.value} ms) should be well below consensus (${consensus} ms)`, join.line, join.lineNumber, join.valueStart);
+        report('TIMING_CONFLICT', 'warning', `join (${join.value} ms) should be well below consensus (${consensus} ms)`, join.line, join.valueStart);
       }
       const version = totemPair('version');
-      if (version && version.value !== '2') report('INVALID_VALUE', 'error', `totem version must be 2, not ${version.value}`, version.line, version.lineNumber, version.valueStart);
+      if (version && version.value !== '2') report('INVALID_VALUE', 'error', `totem version must be 2, not ${version.value}`, version.line, version.valueStart);
     }
 
     if (this.#hasQuorum) {
       const twoNode = this.#quorumPairs.get('two_node');
       if (twoNode?.value === '1') {
-        if (nodeCount !== 2 && nodeCount > 0) report('TWO_NODE_NODE_COUNT', 'error', `two_node: 1 needs exactly two nodes; the nodelist has ${nodeCount}`, twoNode.line, twoNode.lineNumber);
-        if (this.#quorumDevice) report('TWO_NODE_WITH_QDEVICE', 'error', 'two_node cannot be used together with a quorum device', twoNode.line, twoNode.lineNumber);
+        if (nodeCount !== 2 && nodeCount > 0) report('TWO_NODE_NODE_COUNT', 'error', `two_node: 1 needs exactly two nodes; the nodelist has ${nodeCount}`, twoNode.line);
+        if (this.#quorumDevice) report('TWO_NODE_WITH_QDEVICE', 'error', 'two_node cannot be used together with a quorum device', twoNode.line);
       }
       const lms = this.#quorumPairs.get('last_man_standing');
       if (lms?.value === '1' && this.#quorumPairs.get('wait_for_all')?.value !== '1') {
-        report('LAST_MAN_STANDING_WITHOUT_WAIT_FOR_ALL', 'warning', 'last_man_standing without wait_for_all can let a restarted minority become quorate (votequorum(5))', lms.line, lms.lineNumber);
+        report('LAST_MAN_STANDING_WITHOUT_WAIT_FOR_ALL', 'warning', 'last_man_standing without wait_for_all can let a restarted minority become quorate (votequorum(5))', lms.line);
       }
     }
   }
@@ -479,6 +482,13 @@ function linkNumbers(bits: number): number[] {
 
 function fullKey(scope: Scope, key: string): string {
   return scope === root ? key : `${scope.path}.${key}`;
+}
+
+// From `column` (an index into the line, default its first non-blank) to the end of the line's text, at least one character.
+function lineRange(line: CstLine, column?: number): SourceRange {
+  const from = column ?? leadingBlanks(line.text);
+  const start = line.offset + from;
+  return { start, end: start + Math.max(1, trimmedLength(line.text) - from) };
 }
 
 function leadingBlanks(text: string): number {

@@ -1,4 +1,4 @@
-import { UsageError } from '@ha/core';
+import { encodeWord } from '../parse/lexer.js';
 
 /** One volume of a generated resource. */
 export interface VolumeSpec {
@@ -67,8 +67,7 @@ export interface ResourceSpec {
 }
 
 function quote(value: string | number): string {
-  const text = String(value);
-  return /^[^\s{};"#]+$/.test(text) ? text : `"${text.replace(/["\\]/g, (char) => `\\${char}`)}"`;
+  return encodeWord(String(value)).text;
 }
 
 function volumeLines(volume: VolumeSpec, indent: string): string[] {
@@ -78,8 +77,8 @@ function volumeLines(volume: VolumeSpec, indent: string): string[] {
   return lines;
 }
 
-function section(name: string, entries: Record<string, string | number> | undefined, indent: string): string[] {
-  const list = Object.entries(entries ?? {});
+function section(name: string, entries: Record<string, string | number | undefined> | undefined, indent: string): string[] {
+  const list = Object.entries(entries ?? {}).filter((entry): entry is [string, string | number] => entry[1] !== undefined);
   if (list.length === 0) return [];
   return [`${indent}${name} {`, ...list.map(([key, value]) => `${indent}\t${key} ${quote(value)};`), `${indent}}`];
 }
@@ -94,9 +93,9 @@ function section(name: string, entries: Record<string, string | number> | undefi
  * ```
  */
 export function buildResource(spec: ResourceSpec): string {
-  if (!/^[A-Za-z0-9_.-]+$/.test(spec.name)) throw new UsageError(`'${spec.name}' is not a resource name`);
-  if (spec.nodes.length === 0) throw new UsageError('a resource needs its nodes');
-  const volumes: VolumeSpec[] = spec.volumes ? [...spec.volumes] : spec.device !== undefined && spec.disk !== undefined ? [{ device: spec.device, disk: spec.disk, ...(spec.metaDisk ? { metaDisk: spec.metaDisk } : {}) }] : [];
+  if (!/^[A-Za-z0-9_.-]+$/.test(spec.name)) throw new TypeError(`'${spec.name}' is not a resource name`);
+  if (spec.nodes.length === 0) throw new TypeError('a resource needs its nodes');
+  const volumes: VolumeSpec[] = spec.volumes ? [...spec.volumes] : spec.device !== undefined && spec.disk !== undefined ? [{ device: spec.device, disk: spec.disk, metaDisk: spec.metaDisk }] : [];
   const mesh = spec.mesh ?? spec.nodes.length > 2;
   const lines: string[] = [];
   if (spec.disableIpVerification) lines.push('global {', '\tdisable-ip-verification;', '}', '');
@@ -108,18 +107,18 @@ export function buildResource(spec: ResourceSpec): string {
       lines.push(`\tvolume ${volume.number ?? index} {`, ...volumeLines(volume, '\t\t'), '\t}');
     });
   }
-  const net: Record<string, string | number> = {
-    ...(spec.protocol ? { protocol: spec.protocol } : {}),
-    ...(spec.splitBrain?.zeroPrimaries ? { 'after-sb-0pri': spec.splitBrain.zeroPrimaries } : {}),
-    ...(spec.splitBrain?.onePrimary ? { 'after-sb-1pri': spec.splitBrain.onePrimary } : {}),
-    ...(spec.splitBrain?.twoPrimaries ? { 'after-sb-2pri': spec.splitBrain.twoPrimaries } : {}),
+  const net: Record<string, string | number | undefined> = {
+    protocol: spec.protocol,
+    'after-sb-0pri': spec.splitBrain?.zeroPrimaries,
+    'after-sb-1pri': spec.splitBrain?.onePrimary,
+    'after-sb-2pri': spec.splitBrain?.twoPrimaries,
     ...spec.net,
   };
   lines.push(...section('options', spec.options, '\t'), ...section('net', net, '\t'), ...section('disk', spec.diskOptions, '\t'), ...section('handlers', spec.handlers, '\t'));
   const usedIds = new Set(spec.nodes.map((node) => node.nodeId).filter((id): id is number => id !== undefined));
   let nextId = 0;
   for (const node of spec.nodes) {
-    if (!/^[A-Za-z0-9_.-]+$/.test(node.name)) throw new UsageError(`'${node.name}' is not a host name`);
+    if (!/^[A-Za-z0-9_.-]+$/.test(node.name)) throw new TypeError(`'${node.name}' is not a host name`);
     let nodeId = node.nodeId;
     if (nodeId === undefined) {
       while (usedIds.has(nextId)) nextId++;
@@ -127,7 +126,7 @@ export function buildResource(spec: ResourceSpec): string {
       usedIds.add(nodeId);
     }
     const address = node.address.trim();
-    if (!/^((ipv4|ipv6)\s+)?(\[[^\]]+\]|[^\s:]+):\d+$/.test(address)) throw new UsageError(`'${node.address}' is not ADDRESS:PORT`);
+    if (!/^((ipv4|ipv6)\s+)?(\[[^\]]+\]|[^\s:]+):\d+$/.test(address)) throw new TypeError(`'${node.address}' is not ADDRESS:PORT`);
     lines.push(`\ton ${node.name} {`, `\t\tnode-id   ${nodeId};`, `\t\taddress   ${address.includes('[') && !address.startsWith('ipv6') ? `ipv6 ${address}` : address};`);
     for (const [index, volume] of (node.volumes ?? []).entries()) lines.push(`\t\tvolume ${volume.number ?? index} {`, ...volumeLines(volume, '\t\t\t'), '\t\t}');
     lines.push('\t}');

@@ -2,9 +2,8 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CommandError, UnsafeArgumentError } from '@ha/core';
+import { CommandError, ServiceUnavailableError, UnsafeArgumentError } from '@ha/core';
 import { buildResource } from '../build/builder.js';
-import { DrbdUnavailableError } from '../unavailable.js';
 import { Drbdadm, parsePlannedCommands } from './drbdadm.js';
 
 // Real resource files run through the real `drbdadm -d`: it prints the drbdsetup/drbdmeta commands it would run.
@@ -83,7 +82,9 @@ describe('drbdadm dry runs (the real drbdadm -d, acting as node1)', () => {
   it('DRBD 8.4 commands when the driver version says so', async () => {
     // DRBD 8.4 has no node-id: a file of its own.
     const file = join(scratch, 'drbd84.conf');
-    await writeFile(file, 'global { disable-ip-verification; }\nresource r0 {\n  device /dev/drbd0; disk /dev/sdb1; meta-disk internal;\n  on node1 { address 10.213.0.1:7789; }\n  on node2 { address 10.213.0.2:7789; }\n}\n');
+    await writeFile(file, 'global { disable-ip-verification; }\nresource r0 {\n' +
+      '  device /dev/drbd0; disk /dev/sdb1; meta-disk internal;\n  on node1 { address 10.213.0.1:7789; }\n' +
+      '  on node2 { address 10.213.0.2:7789; }\n}\n');
     const client = new Drbdadm({ configFile: file, node: 'node1', driverVersion: '8.4.11' });
     expect(lines(await client.createMd('r0', { force: true, dryRun: true }))).toEqual(['drbdmeta 0 v08 /dev/sdb1 internal create-md --force']);
     expect(lines(await client.up('r0', { dryRun: true }))).toEqual([
@@ -120,7 +121,7 @@ describe('drbdadm dry runs (the real drbdadm -d, acting as node1)', () => {
     expect(failure.stderr).toMatch(/^no resources defined!$/m);
     expect(failure.message).toBe(`drbdadm -c ${empty} -d up r0 exited with code 1: no resources defined!`);
     // Not mistaken for a missing kernel module: drbdadm never got to drbdsetup.
-    expect(error).not.toBeInstanceOf(DrbdUnavailableError);
+    expect(error).not.toBeInstanceOf(ServiceUnavailableError);
   });
 
   it('rejects what could be read as an option or a second argument', async () => {
@@ -137,18 +138,20 @@ describe('drbdadm dry runs (the real drbdadm -d, acting as node1)', () => {
     expect((error as Error).message).toMatch(/drbdadm/);
   });
 
-  it('live (not a dry run) on this machine: the missing kernel module is a typed DrbdUnavailableError', async () => {
+  it('live (not a dry run) on this machine: the missing kernel module is a typed ServiceUnavailableError', async () => {
     const error = await new Drbdadm({ configFile: seedFile, node: 'node1' }).up('drbd0').catch((caught: unknown) => caught);
     // drbdadm up runs drbdsetup, which cannot reach the (absent) module.
-    expect(error).toBeInstanceOf(DrbdUnavailableError);
-    expect(error).toMatchObject({ code: 'CLUSTER_UNAVAILABLE', exitCode: 1 });
+    expect(error).toBeInstanceOf(ServiceUnavailableError);
+    expect(error).toMatchObject({ code: 'SERVICE_UNAVAILABLE', service: 'drbd', exitCode: 1 });
     expect((error as Error).cause).toBeInstanceOf(CommandError);
   });
 });
 
 describe('parsePlannedCommands', () => {
   it('reads quoted words and skips the chatter', () => {
-    expect(parsePlannedCommands("\n   found __DRBD_NODE__ in environment\ndrbdsetup new-peer r0 1 --_name='node two' --shared-secret=\"a b\"\n/usr/sbin/drbdmeta 0 v09 /dev/sdb1 internal apply-al\n")).toEqual([
+    expect(parsePlannedCommands("\n   found __DRBD_NODE__ in environment\n" +
+      "drbdsetup new-peer r0 1 --_name='node two' --shared-secret=\"a b\"\n" +
+      "/usr/sbin/drbdmeta 0 v09 /dev/sdb1 internal apply-al\n")).toEqual([
       { program: 'drbdsetup', args: ['new-peer', 'r0', '1', '--_name=node two', '--shared-secret=a b'] },
       { program: 'drbdmeta', args: ['0', 'v09', '/dev/sdb1', 'internal', 'apply-al'] },
     ]);

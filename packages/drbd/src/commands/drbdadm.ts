@@ -1,5 +1,5 @@
 import { defaultRunner, UnsafeArgumentError, type CommandResult, type Runner } from '@ha/core';
-import { drbdUnavailableFrom } from '../unavailable.js';
+import { drbdUnavailableFrom } from '../errors.js';
 
 /** A command drbdadm would run (`drbdadm -d` prints them). */
 export interface PlannedCommand {
@@ -43,9 +43,19 @@ export type DrbdadmVerb = 'create-md' | 'up' | 'down' | 'adjust' | 'primary' | '
  */
 export class Drbdadm {
   private readonly runner: Runner;
+  private readonly configArgs: readonly string[];
+  private readonly env: Readonly<Record<string, string>>;
+  private readonly timeoutMs: number;
 
-  constructor(private readonly options: DrbdadmOptions = {}) {
-    this.runner = options.runner ?? defaultRunner;
+  constructor(options: DrbdadmOptions = {}) {
+    const { runner = defaultRunner, configFile, node, driverVersion, timeoutMs = 120_000 } = options;
+    this.runner = runner;
+    this.timeoutMs = timeoutMs;
+    this.configArgs = configFile ? ['-c', configFile] : [];
+    const env: Record<string, string> = {};
+    if (node) env.__DRBD_NODE__ = node;
+    if (driverVersion) env.DRBD_DRIVER_VERSION_OVERRIDE = driverVersion;
+    this.env = env;
   }
 
   /** Writes DRBD's metadata on the backing disk (`--force`: no question asked). */
@@ -119,13 +129,9 @@ export class Drbdadm {
     const [resourceName, peer] = resource.split(':');
     name(resourceName as string);
     if (peer !== undefined) name(peer);
-    const args = [...(this.options.configFile ? ['-c', this.options.configFile] : []), ...(dryRun ? ['-d'] : []), verb, ...extra, resource];
-    const env: Record<string, string> = {
-      ...(this.options.node ? { __DRBD_NODE__: this.options.node } : {}),
-      ...(this.options.driverVersion ? { DRBD_DRIVER_VERSION_OVERRIDE: this.options.driverVersion } : {}),
-    };
+    const args = [...this.configArgs, ...(dryRun ? ['-d'] : []), verb, ...extra, resource];
     try {
-      const output = await this.runner.run('drbdadm', args, { env, timeoutMs: this.options.timeoutMs ?? 120_000 });
+      const output = await this.runner.run('drbdadm', args, { env: this.env, timeoutMs: this.timeoutMs });
       return { dryRun, commands: dryRun ? parsePlannedCommands(output.stdout) : [], output };
     } catch (error) {
       // drbdadm runs drbdsetup, which cannot reach an absent module: drbdadm says so of its child.

@@ -1,6 +1,6 @@
 import { parseWithSchema } from '@ha/core';
 import { z } from 'zod';
-import { wordsOf, type Block, type DrbdDocument, type Node, type Statement } from '../parse/cst.js';
+import { positionIn, wordsOf, type CstBlock, type CstNode, type CstStatement, type DrbdDocument } from '../parse/cst.js';
 
 /** `address [ipv4|ipv6|ssocks|sdp|sci] HOST:PORT`. */
 export const addressSchema = z.object({
@@ -55,6 +55,8 @@ export const volumeSchema = z.object({
   line: z.number().int(),
   /** 1-based column of the same. */
   column: z.number().int(),
+  /** Offset of the same in its file's `source` (-1 when an edit wrote it): where a finding's range starts. */
+  offset: z.number().int(),
 });
 /** One volume of a resource or host, as written (see `effectiveVolumes` for what a host ends up with). */
 export type DrbdVolume = z.infer<typeof volumeSchema>;
@@ -75,6 +77,8 @@ export const hostSchema = z.object({
   line: z.number().int(),
   /** 1-based column of the section. */
   column: z.number().int(),
+  /** Offset of the same in its file's `source` (-1 when an edit wrote it): where a finding's range starts. */
+  offset: z.number().int(),
 });
 /** A host of a resource. */
 export type DrbdHost = z.infer<typeof hostSchema>;
@@ -115,6 +119,8 @@ export const connectionSchema = z.object({
   line: z.number().int(),
   /** 1-based column of the section. */
   column: z.number().int(),
+  /** Offset of the same in its file's `source` (-1 when an edit wrote it): where a finding's range starts. */
+  offset: z.number().int(),
 });
 /** A connection between two hosts of a resource (DRBD 9). */
 export type DrbdConnection = z.infer<typeof connectionSchema>;
@@ -156,13 +162,15 @@ export const resourceSchema = z.object({
   line: z.number().int(),
   /** 1-based column of `resource`. */
   column: z.number().int(),
+  /** Offset of the same in its file's `source` (-1 when an edit wrote it): where a finding's range starts. */
+  offset: z.number().int(),
   /** The file it is defined in, when the document names one. */
   file: z.string().optional(),
 });
 /** A resource, as its file defines it. */
 export type DrbdResource = z.infer<typeof resourceSchema>;
 
-/** The schema of the typed view of a drbd.conf (`toDrbdConfig`). */
+/** The schema of the typed view of a drbd.conf (`toConfig`). */
 export const drbdConfigSchema = z.object({
   /** The `global { }` options. */
   global: optionsSchema,
@@ -181,7 +189,7 @@ export const drbdConfigSchema = z.object({
   }),
   /** Every resource, in file order. */
   resources: z.array(resourceSchema),
-  /** `include "…";` patterns, as written (followed by `loadDrbdConfig`). */
+  /** `include "…";` patterns, as written (followed by `readConfig`). */
   includes: z.array(z.string()),
 });
 /** The typed view of a drbd.conf and what it includes. */
@@ -198,14 +206,13 @@ export function parseDrbdAddress(words: readonly string[]): DrbdAddress | undefi
   const host = (bracketed ? bracketed[1] : plain?.[1]) ?? raw;
   const port = bracketed?.[2] ?? plain?.[2];
   const inferred = family ?? (host.includes(':') ? 'ipv6' : 'ipv4');
-  return { family: inferred, host, ...(port === undefined ? {} : { port: Number(port) }), raw };
+  return { family: inferred, host, port: port === undefined ? undefined : Number(port), raw };
 }
 
-interface Reader {
-  at(node: Node): { line: number; column: number };
-}
+/** Where a node of the tree is: the offset of its first token, and the line and column of that. */
+type Place = Pick<DrbdVolume, 'offset' | 'line' | 'column'>;
 
-function options(block: Block | undefined): DrbdOptions {
+function options(block: CstBlock | undefined): DrbdOptions {
   const result: DrbdOptions = {};
   for (const child of block?.children ?? []) {
     if (child.type !== 'statement' || child.words.length === 0) continue;
@@ -215,28 +222,30 @@ function options(block: Block | undefined): DrbdOptions {
   return result;
 }
 
-function childBlock(parent: Block | undefined, keyword: string): Block | undefined {
-  return parent?.children.find((child): child is Block => child.type === 'block' && child.words[0]?.value === keyword);
+function childBlock(parent: CstBlock | undefined, keyword: string): CstBlock | undefined {
+  return parent?.children.find((child): child is CstBlock => child.type === 'block' && child.words[0]?.value === keyword);
 }
 
-function statement(parent: Block, keyword: string): string[] | undefined {
-  const found = parent.children.find((child): child is Statement => child.type === 'statement' && child.words[0]?.value === keyword);
+function statement(parent: CstBlock, keyword: string): string[] | undefined {
+  const found = parent.children.find((child): child is CstStatement => child.type === 'statement' && child.words[0]?.value === keyword);
   return found ? wordsOf(found).slice(1) : undefined;
 }
 
-function readVolume(block: Block, number: number, explicit: boolean, reader: Reader): DrbdVolume | undefined {
+const volumeKeywords = new Set(['device', 'disk', 'meta-disk', 'flexible-meta-disk']);
+
+function toVolume(block: CstBlock, number: number, explicit: boolean, at: (node: CstNode) => Place): DrbdVolume | undefined {
   const device = statement(block, 'device');
   const disk = statement(block, 'disk');
   const metaDisk = statement(block, 'meta-disk') ?? statement(block, 'flexible-meta-disk');
   if (!explicit && device === undefined && disk === undefined && metaDisk === undefined) return undefined;
   // An implicit volume is where its first statement is, not where the enclosing block starts.
-  const first = explicit ? undefined : block.children.find((child) => child.type === 'statement' && ['device', 'disk', 'meta-disk', 'flexible-meta-disk'].includes(child.words[0]?.value ?? ''));
-  const volume: DrbdVolume = { number, explicit, diskOptions: options(childBlock(block, 'disk')), ...reader.at(first ?? block) };
+  const first = explicit ? undefined : block.children.find((child) => child.type === 'statement' && volumeKeywords.has(child.words[0]?.value ?? ''));
+  const volume: DrbdVolume = { number, explicit, diskOptions: options(childBlock(block, 'disk')), ...at(first ?? block) };
   if (device) {
     const minorAt = device.indexOf('minor');
     const path = device[0] !== 'minor' ? device[0] : undefined;
     const minor = minorAt !== -1 ? Number(device[minorAt + 1]) : path !== undefined ? minorFromPath(path) : undefined;
-    volume.device = { ...(path !== undefined ? { path } : {}), ...(minor !== undefined && Number.isInteger(minor) ? { minor } : {}) };
+    volume.device = { path, minor: minor !== undefined && Number.isInteger(minor) ? minor : undefined };
   }
   if (disk && disk[0] !== undefined) volume.disk = disk[0];
   if (metaDisk && metaDisk[0] !== undefined) {
@@ -245,7 +254,8 @@ function readVolume(block: Block, number: number, explicit: boolean, reader: Rea
     const attached = /^(.*)\[(\d+)\]$/.exec(metaDisk[0]);
     const path = attached ? (attached[1] as string) : metaDisk[0];
     const index = attached ? Number(attached[2]) : metaDisk[1] !== undefined ? Number(metaDisk[1].replace(/[[\]]/g, '')) : undefined;
-    volume.metaDisk = metaDisk[0] === 'internal' ? { kind: 'internal' } : { kind: flexible ? 'flexible' : 'external', path, ...(index !== undefined && Number.isInteger(index) ? { index } : {}) };
+    volume.metaDisk =
+      metaDisk[0] === 'internal' ? { kind: 'internal' } : { kind: flexible ? 'flexible' : 'external', path, index: index !== undefined && Number.isInteger(index) ? index : undefined };
   }
   return volume;
 }
@@ -255,34 +265,33 @@ function minorFromPath(path: string): number | undefined {
   return match ? Number(match[1]) : undefined;
 }
 
-function readVolumes(block: Block, reader: Reader): DrbdVolume[] {
+function toVolumes(block: CstBlock, at: (node: CstNode) => Place): DrbdVolume[] {
   const volumes: DrbdVolume[] = [];
-  const implicit = readVolume(block, 0, false, reader);
+  const implicit = toVolume(block, 0, false, at);
   if (implicit) volumes.push(implicit);
   for (const child of block.children) {
     if (child.type === 'block' && child.words[0]?.value === 'volume') {
-      const volume = readVolume(child, Number(child.words[1]?.value ?? 0), true, reader);
+      const volume = toVolume(child, Number(child.words[1]?.value ?? 0), true, at);
       if (volume) volumes.push(volume);
     }
   }
   return volumes;
 }
 
-function readHostWords(words: readonly string[]): { name: string; address?: DrbdAddress; port?: number; viaProxy: boolean } {
-  const name = words[1] ?? '';
+function toConnectionHost(words: readonly string[]): { name: string; address?: DrbdAddress; port?: number; viaProxy: boolean } {
   const addressAt = words.indexOf('address');
   const portAt = words.indexOf('port');
   const address = addressAt === -1 ? undefined : parseDrbdAddress(words.slice(addressAt + 1, addressAt + 3).filter((word) => word !== 'port' && word !== 'via'));
   const port = portAt === -1 ? undefined : Number(words[portAt + 1]);
-  return { name, ...(address ? { address } : {}), ...(port !== undefined && Number.isInteger(port) ? { port } : {}), viaProxy: words.includes('via') };
+  return { name: words[1] ?? '', address, port: port !== undefined && Number.isInteger(port) ? port : undefined, viaProxy: words.includes('via') };
 }
 
-function readResource(block: Block, reader: Reader, file: string | undefined): DrbdResource {
+function toResource(block: CstBlock, at: (node: CstNode) => Place, file: string | undefined): DrbdResource {
   const net = options(childBlock(block, 'net'));
   const protocolStatement = statement(block, 'protocol');
   const resource: DrbdResource = {
     name: block.words[1]?.value ?? '',
-    volumes: readVolumes(block, reader),
+    volumes: toVolumes(block, at),
     hosts: [],
     connections: [],
     protocol: protocolStatement?.[0] ?? net.protocol?.[0],
@@ -292,8 +301,8 @@ function readResource(block: Block, reader: Reader, file: string | undefined): D
     startup: options(childBlock(block, 'startup')),
     handlers: options(childBlock(block, 'handlers')),
     stackedOn: [],
-    ...reader.at(block),
-    ...(file === undefined ? {} : { file }),
+    ...at(block),
+    file,
   };
   for (const child of block.children) {
     if (child.type !== 'block') continue;
@@ -302,27 +311,22 @@ function readResource(block: Block, reader: Reader, file: string | undefined): D
       const words = wordsOf(child).slice(1);
       const floating = keyword === 'floating';
       const addressWords = statement(child, 'address');
-      const host: DrbdHost = {
-        names: floating ? [] : keyword === 'stacked-on-top-of' ? [] : words,
-        volumes: readVolumes(child, reader),
-        floating,
-        ...reader.at(child),
-      };
-      const address = floating ? parseDrbdAddress(words) : addressWords ? parseDrbdAddress(addressWords) : undefined;
-      if (address) host.address = address;
       const nodeId = statement(child, 'node-id')?.[0];
-      if (nodeId !== undefined && /^\d+$/.test(nodeId)) host.nodeId = Number(nodeId);
+      resource.hosts.push({
+        names: keyword === 'on' ? words : [],
+        nodeId: nodeId !== undefined && /^\d+$/.test(nodeId) ? Number(nodeId) : undefined,
+        address: floating ? parseDrbdAddress(words) : addressWords ? parseDrbdAddress(addressWords) : undefined,
+        volumes: toVolumes(child, at),
+        floating,
+        ...at(child),
+      });
       if (keyword === 'stacked-on-top-of') resource.stackedOn.push(...words);
-      resource.hosts.push(host);
     } else if (keyword === 'connection') {
-      const hosts = child.children.filter((entry) => entry.words[0]?.value === 'host').map((entry) => readHostWords(wordsOf(entry)));
+      const hostsOf = (block: CstBlock) => block.children.filter((entry) => entry.words[0]?.value === 'host').map((entry) => toConnectionHost(wordsOf(entry)));
       const paths = child.children
-        .filter((entry): entry is Block => entry.type === 'block' && entry.words[0]?.value === 'path')
-        .map((path) => path.children.filter((entry) => entry.words[0]?.value === 'host').map((entry) => {
-          const { viaProxy: _viaProxy, ...host } = readHostWords(wordsOf(entry));
-          return host;
-        }));
-      resource.connections.push({ ...(child.words[1] ? { name: child.words[1].value } : {}), hosts, paths, net: options(childBlock(child, 'net')), ...reader.at(child) });
+        .filter((entry): entry is CstBlock => entry.type === 'block' && entry.words[0]?.value === 'path')
+        .map((path) => hostsOf(path).map(({ viaProxy: _viaProxy, ...host }) => host));
+      resource.connections.push({ name: child.words[1]?.value, hosts: hostsOf(child), paths, net: options(childBlock(child, 'net')), ...at(child) });
     } else if (keyword === 'connection-mesh') {
       resource.mesh = { hosts: statement(child, 'hosts') ?? [], net: options(childBlock(child, 'net')) };
     }
@@ -332,35 +336,33 @@ function readResource(block: Block, reader: Reader, file: string | undefined): D
 
 /**
  * The typed view of drbd.conf documents (a file and what it includes, see
- * `loadDrbdConfig`): global and common options, and each resource with its
+ * `readConfig`): global and common options, and each resource with its
  * volumes, hosts, connections, mesh and option sections, checked against
  * `drbdConfigSchema`. Volumes written directly in a resource or a host are
  * volume 0. `include` statements are listed, not followed.
  *
  * ```ts
- * const config = toDrbdConfig(parse(text, { file: 'drbd0.res' }));
+ * const config = toConfig(parse(text, { file: 'drbd0.res' }));
  * for (const resource of config.resources) console.log(resource.name, resource.hosts.map((host) => host.address?.raw));
  * ```
  */
-export function toDrbdConfig(documents: DrbdDocument | readonly DrbdDocument[]): DrbdConfig {
-  return parseWithSchema(drbdConfigSchema, readDrbdConfig(documents), 'DRBD configuration model');
+export function toConfig(documents: DrbdDocument | readonly DrbdDocument[]): DrbdConfig {
+  return parseWithSchema(drbdConfigSchema, collectConfig(documents), 'DRBD configuration model');
 }
 
 /**
- * `toDrbdConfig` without the schema's copy of the result: for the checks,
- * which read the view once (built here by typed code) and need not pay for
- * a second one of a large file.
+ * `toConfig` without the schema's copy of the result: for the checks, which
+ * read the view once (built here by typed code) and need not pay for a
+ * second one of a large file.
  */
-export function readDrbdConfig(documents: DrbdDocument | readonly DrbdDocument[]): DrbdConfig {
-  const list = Array.isArray(documents) ? documents : [documents as DrbdDocument];
+export function collectConfig(documents: DrbdDocument | readonly DrbdDocument[]): DrbdConfig {
+  const list: readonly DrbdDocument[] = Array.isArray(documents) ? documents : [documents as DrbdDocument];
   const config: DrbdConfig = { global: {}, common: { net: {}, disk: {}, options: {}, startup: {}, handlers: {} }, resources: [], includes: [] };
-  const reader: Reader = {
-    at: (node) => {
-      const token = node.words[0] ?? (node.type === 'block' ? node.open : undefined);
-      return { line: token?.line ?? 0, column: token?.column ?? 0 };
-    },
-  };
   for (const document of list) {
+    const at = (node: CstNode): Place => {
+      const offset = (node.words[0] ?? (node.type === 'block' ? node.open : undefined))?.offset ?? -1;
+      return { offset, ...positionIn(document, offset) };
+    };
     for (const node of document.children) {
       const keyword = node.words[0]?.value;
       if (node.type === 'statement') {
@@ -370,7 +372,7 @@ export function readDrbdConfig(documents: DrbdDocument | readonly DrbdDocument[]
       if (keyword === 'global') Object.assign(config.global, options(node));
       else if (keyword === 'common') {
         for (const section of ['net', 'disk', 'options', 'startup', 'handlers'] as const) Object.assign(config.common[section], options(childBlock(node, section)));
-      } else if (keyword === 'resource') config.resources.push(readResource(node, reader, document.file));
+      } else if (keyword === 'resource') config.resources.push(toResource(node, at, document.file));
     }
   }
   return config;

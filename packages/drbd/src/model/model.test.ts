@@ -2,10 +2,11 @@ import { describe, expect, it } from 'vitest';
 import { defaultRunner } from '@ha/core';
 import { corpusFiles } from '../../test/fixtures.js';
 import { buildResource } from '../build/builder.js';
-import { addHost, removeHost, setResourceOption } from '../edit/edits.js';
-import { parse, safeParse, serialize } from '../parse/cst.js';
+import { addHost, findResource, removeHost, requireResource, setResourceOption } from '../edit/edits.js';
+import { parse, safeParse } from '../parse/cst.js';
+import { serialize } from '../print/serialize.js';
 import { checkWithDrbdadm } from '../validate/drbdadm-check.js';
-import { toDrbdConfig } from './config.js';
+import { toConfig } from './config.js';
 
 const seed = `# the seed's replicated disk
 resource drbd0 {
@@ -23,11 +24,11 @@ resource drbd0 {
 
 describe('the typed view', () => {
   it("reads the seed's two-node resource: volume 0 implied, hosts and addresses", () => {
-    const config = toDrbdConfig(parse(seed, { file: 'drbd0.res' }));
+    const config = toConfig(parse(seed, { file: 'drbd0.res' }));
     expect(config.resources).toHaveLength(1);
     const [resource] = config.resources;
     expect(resource).toMatchObject({ name: 'drbd0', line: 2, file: 'drbd0.res' });
-    expect(resource?.volumes).toEqual([{ number: 0, explicit: false, device: { path: '/dev/drbd0', minor: 0 }, disk: '/dev/sdb1', metaDisk: { kind: 'internal' }, diskOptions: {}, line: 3, column: 2 }]);
+    expect(resource?.volumes).toEqual([{ number: 0, explicit: false, device: { path: '/dev/drbd0', minor: 0 }, disk: '/dev/sdb1', metaDisk: { kind: 'internal' }, diskOptions: {}, line: 3, column: 2, offset: seed.indexOf('device') }]);
     expect(resource?.hosts.map((host) => [host.names, host.address?.host, host.address?.port, host.address?.family])).toEqual([
       [['node1'], '10.213.0.1', 7789, 'ipv4'],
       [['node2'], '10.213.0.2', 7789, 'ipv4'],
@@ -35,7 +36,7 @@ describe('the typed view', () => {
   });
 
   it('reads a three-node mesh, multiple volumes, floating and IPv6 addresses, connections with paths', () => {
-    const config = toDrbdConfig(
+    const config = toConfig(
       parse(`resource r {
   volume 0 { device minor 10; disk /dev/vg/a; meta-disk internal; disk { resync-rate 40M; } }
   volume 1 { device /dev/drbd11 minor 11; disk none; }
@@ -69,7 +70,7 @@ describe('the typed view', () => {
   });
 
   it('builds a view of every corpus file', () => {
-    for (const { name, text } of corpusFiles) if (!name.endsWith('.txt')) expect(() => toDrbdConfig(safeParse(text, { file: name })), name).not.toThrow();
+    for (const { name, text } of corpusFiles) if (!name.endsWith('.txt')) expect(() => toConfig(safeParse(text, { file: name }).document), name).not.toThrow();
   });
 });
 
@@ -77,7 +78,10 @@ describe('the builder', () => {
   it("writes the seed's resource in a few lines, and the real drbdadm accepts it", async () => {
     const text = buildResource({ name: 'drbd0', device: '/dev/drbd0', disk: '/dev/sdb1', metaDisk: 'internal', nodes: [{ name: 'node1', address: '10.213.0.1:7789' }, { name: 'node2', address: '10.213.0.2:7789' }], disableIpVerification: true });
     expect(text).toBe(
-      'global {\n\tdisable-ip-verification;\n}\n\nresource drbd0 {\n\tdevice    /dev/drbd0;\n\tdisk      /dev/sdb1;\n\tmeta-disk internal;\n\ton node1 {\n\t\tnode-id   0;\n\t\taddress   10.213.0.1:7789;\n\t}\n\ton node2 {\n\t\tnode-id   1;\n\t\taddress   10.213.0.2:7789;\n\t}\n}\n',
+      'global {\n\tdisable-ip-verification;\n}\n\nresource drbd0 {\n\tdevice    /dev/drbd0;\n' +
+      '\tdisk      /dev/sdb1;\n\tmeta-disk internal;\n\ton node1 {\n\t\tnode-id   0;\n' +
+      '\t\taddress   10.213.0.1:7789;\n\t}\n\ton node2 {\n\t\tnode-id   1;\n' +
+      '\t\taddress   10.213.0.2:7789;\n\t}\n}\n',
     );
     expect((await checkWithDrbdadm(parse(text))).valid).toBe(true);
   });
@@ -95,7 +99,7 @@ describe('the builder', () => {
       options: { quorum: 'majority', 'on-no-quorum': 'suspend-io' },
       disableIpVerification: true,
     });
-    const config = toDrbdConfig(parse(text));
+    const config = toConfig(parse(text));
     expect(config.resources[0]?.mesh?.hosts).toEqual(['node1', 'node2', 'node3']);
     expect(config.resources[0]?.net).toEqual({ protocol: ['C'], 'after-sb-0pri': ['discard-zero-changes'], 'after-sb-1pri': ['discard-secondary'], 'after-sb-2pri': ['disconnect'] });
     const check = await checkWithDrbdadm(parse(text), { runner: defaultRunner });
@@ -112,11 +116,30 @@ describe('edits keep comments and layout', () => {
     addHost(document, 'drbd0', { name: 'node3', address: '10.213.0.3:7789', nodeId: 2 });
     const text = serialize(document);
     expect(text).toBe(
-      "# the seed's replicated disk\nresource drbd0 {\n\tdevice /dev/drbd0;\n\tdisk /dev/sdc1;\n\tmeta-disk internal;\n\ton node1 {\n\t\taddress 10.213.0.1:7789;   # first\n\t}\n\ton node2 {\n\t\taddress 10.213.0.2:7789;\n\t}\n\ton node3 {\n\t\tnode-id 2;\n\t\taddress 10.213.0.3:7789;\n\t}\n\tnet {\n\t\tprotocol C;\n\t}\n}\n",
+      "# the seed's replicated disk\nresource drbd0 {\n\tdevice /dev/drbd0;\n\tdisk /dev/sdc1;\n" +
+      "\tmeta-disk internal;\n\ton node1 {\n\t\taddress 10.213.0.1:7789;   # first\n\t}\n\ton node2 {\n" +
+      "\t\taddress 10.213.0.2:7789;\n\t}\n\ton node3 {\n\t\tnode-id 2;\n\t\taddress 10.213.0.3:7789;\n\t}\n" +
+      "\tnet {\n\t\tprotocol C;\n\t}\n}\n",
     );
     removeHost(document, 'drbd0', 'node2');
     expect(serialize(document)).not.toContain('node2');
     expect(serialize(document)).toContain('# first');
     expect(() => removeHost(document, 'drbd0', 'node9')).toThrow("resource 'drbd0' has no host 'node9'");
+    expect(() => setResourceOption(document, 'drbd0', 'net', 'Bad Name', ['x'])).toThrow(TypeError);
+    expect(() => addHost(document, 'drbd0', { name: 'no spaces', address: '10.0.0.9:7789' })).toThrow(TypeError);
+  });
+
+  it('findResource is undefined for a resource the file does not have; requireResource throws NOT_FOUND', () => {
+    const document = parse(seed, { file: 'drbd0.res' });
+    expect(findResource(document, 'drbd0')?.words.map((word) => word.value)).toEqual(['resource', 'drbd0']);
+    expect(findResource(document, 'r9')).toBeUndefined();
+    expect(() => requireResource(document, 'r9')).toThrow(expect.objectContaining({ code: 'NOT_FOUND', message: "no resource 'r9' in drbd0.res" }));
+    expect(() => setResourceOption(document, 'r9', 'net', 'protocol', ['C'])).toThrow(expect.objectContaining({ code: 'NOT_FOUND' }));
+  });
+
+  it('values that need quotes are written so that drbdadm reads them back as given', () => {
+    const document = parse(seed);
+    setResourceOption(document, 'drbd0', 'handlers', 'split-brain', ['/usr/lib/drbd/notify.sh "root"; echo\tdone\n']);
+    expect(toConfig(parse(serialize(document))).resources[0]?.handlers['split-brain']).toEqual(['/usr/lib/drbd/notify.sh "root"; echo\tdone\n']);
   });
 });

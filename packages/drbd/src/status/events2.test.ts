@@ -1,15 +1,15 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { CommandError, defaultRunner, type Runner } from '@ha/core';
+import { CommandError, defaultRunner, ServiceUnavailableError, type Runner } from '@ha/core';
 import { fixture } from '../../test/fixtures.js';
-import { Events2Tracker, parseEvents2Line, readEvents2, watchEvents2, type Events2Item } from './events2.js';
+import { Events2Tracker, parseEvents2Line, parseEvents2Stream, watchEvents2, type Events2Item } from './events2.js';
 import { evaluateDrbdHealth } from './health.js';
-import { DrbdUnavailableError, drbdUnavailableFrom } from '../unavailable.js';
+import { drbdUnavailableFrom } from '../errors.js';
 import { readDrbdStatus } from './read.js';
 
 async function collect(lines: Iterable<string> | AsyncIterable<string>): Promise<Events2Item[]> {
   const items: Events2Item[] = [];
-  for await (const item of readEvents2(lines)) items.push(item);
+  for await (const item of parseEvents2Stream(lines)) items.push(item);
   return items;
 }
 
@@ -128,17 +128,17 @@ describe('drbdsetup events2', () => {
 describe('the live path on this machine (no DRBD kernel module)', () => {
   it('readDrbdStatus runs the real drbdsetup and reports DRBD as unavailable, typed', async () => {
     const error = await readDrbdStatus().catch((caught: unknown) => caught);
-    expect(error).toBeInstanceOf(DrbdUnavailableError);
-    expect(error).toMatchObject({ code: 'CLUSTER_UNAVAILABLE', exitCode: 20 });
+    expect(error).toBeInstanceOf(ServiceUnavailableError);
+    expect(error).toMatchObject({ code: 'SERVICE_UNAVAILABLE', service: 'drbd', exitCode: 20 });
     expect((error as Error).cause).toBeInstanceOf(CommandError);
   });
 
-  it('watchEvents2 runs the real drbdsetup events2: without the module, a DrbdUnavailableError with drbdsetup\'s words, not a CommandError or a hang', async () => {
+  it('watchEvents2 runs the real drbdsetup events2: without the module, a ServiceUnavailableError with its words, not a hang', async () => {
     const error = await (async () => {
       for await (const item of watchEvents2()) void item;
     })().catch((caught: unknown) => caught);
-    expect(error).toBeInstanceOf(DrbdUnavailableError);
-    expect(error).toMatchObject({ code: 'CLUSTER_UNAVAILABLE', exitCode: 20 });
+    expect(error).toBeInstanceOf(ServiceUnavailableError);
+    expect(error).toMatchObject({ code: 'SERVICE_UNAVAILABLE', service: 'drbd', exitCode: 20 });
     // What the real drbdsetup printed here: `modprobe: FATAL: Module drbd not found …`, `Failed to modprobe drbd …`.
     const cause = (error as Error).cause as CommandError;
     expect(cause).toBeInstanceOf(CommandError);
@@ -152,8 +152,8 @@ describe('the live path on this machine (no DRBD kernel module)', () => {
     const failure = (file: string, exitCode: number, stderr: string) => new CommandError({ file, args: [], command: file, exitCode, signal: undefined, stdout: '', stderr, timedOut: false, durationMs: 1 });
     // drbdadm prints this on every run without the module, a dry run that works included.
     expect(drbdUnavailableFrom(failure('drbdadm', 1, 'modinfo: ERROR: Module drbd not found.\nno resources defined!\n'))).toBeUndefined();
-    expect(drbdUnavailableFrom(failure('drbdadm', 1, "Command 'drbdsetup new-resource r0 0' terminated with exit code 20\n"))).toBeInstanceOf(DrbdUnavailableError);
-    expect(drbdUnavailableFrom(failure('drbdsetup', 20, ''))).toBeInstanceOf(DrbdUnavailableError);
+    expect(drbdUnavailableFrom(failure('drbdadm', 1, "Command 'drbdsetup new-resource r0 0' terminated with exit code 20\n"))).toBeInstanceOf(ServiceUnavailableError);
+    expect(drbdUnavailableFrom(failure('drbdsetup', 20, ''))).toBeInstanceOf(ServiceUnavailableError);
     expect(drbdUnavailableFrom(failure('drbdsetup', 10, 'r0: No such resource\n'))).toBeUndefined();
     // drbdmeta's exit 20 is its own (a disk it cannot open), not the module's.
     expect(drbdUnavailableFrom(failure('drbdadm', 20, "open(/dev/sdb1) failed: No such file or directory\nCommand 'drbdmeta 0 v09 /dev/sdb1 internal create-md 1 --force' terminated with exit code 20\n"))).toBeUndefined();

@@ -1,5 +1,5 @@
-import { assertInputSize, defaultRunner, escapeForMessage, ParseError, parseWithSchema, type Runner } from '@ha/core';
-import { drbdUnavailableFrom } from '../unavailable.js';
+import { assertInputSize, defaultRunner, escapeForMessage, parseWithSchema, type Runner } from '@ha/core';
+import { drbdUnavailableFrom, statusParseError } from '../errors.js';
 import { drbdStatusSchema, type ConnectionStatus, type DeviceStatus, type DrbdStatus, type DrbdStatusParseOptions, type PeerDeviceStatus, type ResourceStatus } from './model.js';
 import { forEachLine } from './lines.js';
 import { parseCounter } from './text.js';
@@ -71,7 +71,7 @@ export function parseEvents2Line(line: string, lineNumber = 0): Events2Event | E
     fields[key] = value;
   }
   if (fields.name === undefined) return { type: 'warning', line, lineNumber, message: 'no resource name' };
-  return { ...(timestamp ? { timestamp } : {}), verb: verb as Events2Verb, object: object as Events2Object, fields, resource: fields.name };
+  return { timestamp, verb: verb as Events2Verb, object: object as Events2Object, fields, resource: fields.name };
 }
 
 function yesNo(value: string | undefined): boolean | undefined {
@@ -170,8 +170,9 @@ export class Events2Tracker {
       const split = (value: string | undefined) => {
         if (value === undefined) return undefined;
         const match = /^(?:(ipv4|ipv6|ssocks|sdp):)?(.*?)(?::(\d+))?$/.exec(value);
-        return { address: match?.[2] ?? value, ...(match?.[3] ? { port: Number(match[3]) } : {}), ...(match?.[1] ? { family: match[1] } : {}) };
+        return { address: match?.[2] ?? value, port: match?.[3] ? Number(match[3]) : undefined, family: match?.[1] };
       };
+      // Only what the event says: merged over what an earlier event said of the same path.
       const path = { ...(local ? { thisHost: split(local) } : {}), ...(peer ? { remoteHost: split(peer) } : {}), ...(fields.established ? { established: fields.established === 'yes' } : {}) };
       const existing = connection.paths.findIndex((entry) => entry.thisHost?.address === path.thisHost?.address && entry.remoteHost?.address === path.remoteHost?.address);
       if (event.verb === 'destroy') {
@@ -252,7 +253,7 @@ const endOfDump = /^\s*(\S+\s+)?exists\s+-\s*$/;
  * a saved capture to its end state, `parseEvents2Text` replays it without
  * the copies). Garbage lines give a warning and the stream goes on.
  */
-export async function* readEvents2(lines: AsyncIterable<string> | Iterable<string>, tracker: Events2Tracker = new Events2Tracker()): AsyncGenerator<Events2Item> {
+export async function* parseEvents2Stream(lines: AsyncIterable<string> | Iterable<string>, tracker: Events2Tracker = new Events2Tracker()): AsyncGenerator<Events2Item> {
   let lineNumber = 0;
   for await (const line of lines) {
     lineNumber++;
@@ -288,7 +289,7 @@ export function parseEvents2Text(text: string, options: DrbdStatusParseOptions =
     }
     const parsed = parseEvents2Line(line, lineNumber);
     if (parsed === undefined) return;
-    if ('type' in parsed) throw new ParseError('BAD_EVENT', `not drbdsetup events2 output: ${parsed.message}`, { file: options.file, line: lineNumber, column: 1 });
+    if ('type' in parsed) throw statusParseError('BAD_EVENT', `not drbdsetup events2 output: ${parsed.message}`, { file: options.file, line: lineNumber, column: 1 });
     tracker.apply(parsed);
   });
   return parseWithSchema(drbdStatusSchema, tracker.status(), options.file ?? 'drbdsetup events2');
@@ -306,22 +307,22 @@ export interface WatchEvents2Options {
 
 /**
  * Runs `drbdsetup events2 --now --timestamps --statistics` and streams its
- * events (see `readEvents2`) until `signal` aborts or the command ends.
- * Without the kernel module it throws `DrbdUnavailableError` (drbdsetup
+ * events (see `parseEvents2Stream`) until `signal` aborts or the command ends.
+ * Without the kernel module it throws `ServiceUnavailableError` (`service: 'drbd'`; drbdsetup
  * cannot load it: exit 20); another failure of drbdsetup is its `CommandError`.
  */
 export async function* watchEvents2(options: WatchEvents2Options = {}): AsyncGenerator<Events2Item> {
-  const runner = options.runner ?? defaultRunner;
-  const process = runner.stream('drbdsetup', ['events2', ...(options.now === false ? [] : ['--now']), '--timestamps', '--statistics']);
+  const { runner = defaultRunner, signal, now = true } = options;
+  const process = runner.stream('drbdsetup', ['events2', ...(now ? ['--now'] : []), '--timestamps', '--statistics']);
   const abort = () => void process.stop();
-  options.signal?.addEventListener('abort', abort, { once: true });
+  signal?.addEventListener('abort', abort, { once: true });
   try {
-    yield* readEvents2(process.lines);
+    yield* parseEvents2Stream(process.lines);
     await process.done;
   } catch (error) {
     throw drbdUnavailableFrom(error) ?? error;
   } finally {
-    options.signal?.removeEventListener('abort', abort);
+    signal?.removeEventListener('abort', abort);
     await process.stop();
   }
 }

@@ -1,4 +1,5 @@
-import { assertInputSize, escapeForMessage, LineCounter, ParseError, parseWithSchema } from '@ha/core';
+import { assertInputSize, escapeForMessage, LineCounter, parseWithSchema, toJson, type ParseError } from '@ha/core';
+import { statusParseError } from '../errors.js';
 import { drbdStatusSchema, type ConnectionStatus, type Counter, type DeviceStatus, type DrbdStatus, type DrbdStatusParseOptions, type PeerDeviceStatus, type ResourceStatus } from './model.js';
 
 const bigMarker = '\u0000bigint:';
@@ -31,7 +32,7 @@ function parseJson(out: string, text: string, options: { file?: string | undefin
     const position = Number(/position (\d+)/.exec((error as Error).message)?.[1] ?? text.length);
     const { line, column } = new LineCounter(text).linePosition(Math.min(position, text.length));
     // V8's message may quote the text: escaped, so a binary file prints no raw bytes.
-    throw new ParseError('BAD_JSON', `not valid JSON: ${escapeForMessage((error as Error).message)}`, { file: options.file, line, column }, { cause: error });
+    throw statusParseError('BAD_JSON', `not valid JSON: ${escapeForMessage((error as Error).message)}`, { file: options.file, line, column }, { cause: error });
   }
 }
 
@@ -65,7 +66,7 @@ class Fields {
     if (!Array.isArray(value)) throw this.missing(name, 'an array', value);
     return value.map((entry: unknown, index) => {
       const path = `${this.path}.${name}[${index}]`;
-      if (entry === null || typeof entry !== 'object' || Array.isArray(entry)) throw new ParseError('BAD_STATUS', `${path} is not an object`, { file: this.file, line: 1, column: 1 });
+      if (entry === null || typeof entry !== 'object' || Array.isArray(entry)) throw statusParseError('BAD_STATUS', `not drbdsetup status --json: ${path} is not an object`, { file: this.file });
       return { value: entry as JsonObject, path };
     });
   }
@@ -100,7 +101,7 @@ class Fields {
     for (const key in this.object) {
       if (this.used.has(key)) continue;
       const value = this.object[key];
-      rest[key] = typeof value === 'object' && value !== null ? JSON.stringify(value, (_key, entry: unknown) => (typeof entry === 'bigint' ? entry.toString() : entry)) : (value as string | number | boolean | bigint | null);
+      rest[key] = typeof value === 'object' && value !== null ? toJson(value) : (value as string | number | boolean | bigint | null);
     }
     return rest;
   }
@@ -111,8 +112,8 @@ class Fields {
   }
 
   private missing(name: string, expected: string, value: unknown): ParseError {
-    const got = value === undefined ? 'it is missing' : `got ${escapeForMessage(JSON.stringify(value, (_key, entry: unknown) => (typeof entry === 'bigint' ? entry.toString() : entry)) ?? String(value), 60)}`;
-    return new ParseError('BAD_STATUS', `not drbdsetup status --json: ${this.path}."${name}" should be ${expected} (${got})`, { file: this.file, line: 1, column: 1 });
+    const got = value === undefined ? 'it is missing' : `got ${escapeForMessage(toJson(value) ?? String(value), 60)}`;
+    return statusParseError('BAD_STATUS', `not drbdsetup status --json: ${this.path}."${name}" should be ${expected} (${got})`, { file: this.file });
   }
 }
 
@@ -140,9 +141,9 @@ export function parseDrbdsetupJson(text: string, options: DrbdStatusParseOptions
   const file = options.file;
   assertInputSize(text, file ?? 'the drbdsetup status --json text', options.maxBytes);
   const data = parseJsonPrecise(text, { file });
-  if (!Array.isArray(data)) throw new ParseError('BAD_STATUS', 'not drbdsetup status --json: expected a JSON array of resources', { file, line: 1, column: 1 });
+  if (!Array.isArray(data)) throw statusParseError('BAD_STATUS', 'not drbdsetup status --json: expected a JSON array of resources', { file });
   const resources: ResourceStatus[] = data.map((entry: unknown, index) => {
-    if (entry === null || typeof entry !== 'object' || Array.isArray(entry)) throw new ParseError('BAD_STATUS', `not drbdsetup status --json: resources[${index}] is not an object`, { file, line: 1, column: 1 });
+    if (entry === null || typeof entry !== 'object' || Array.isArray(entry)) throw statusParseError('BAD_STATUS', `not drbdsetup status --json: resources[${index}] is not an object`, { file });
     const resource = new Fields(entry as JsonObject, `resources[${index}]`, file);
     const suspendedReasons = ['user', 'no-data', 'fencing', 'quorum'].filter((reason) => resource.boolean(`suspended-${reason}`) === true);
     return defined({

@@ -113,7 +113,10 @@ export const connectionStatusSchema = z.object({
   peerNodeId: z.number().int().optional(),
   /** The peer's name (`peer` for /proc/drbd, which names none). */
   name: z.string(),
-  /** `Connected`, `StandAlone`, `Connecting`, `Disconnecting`, `NetworkFailure`, `ProtocolError`, `TearDown`, `Unconnected`, `BrokenPipe`, `Timeout` … (see `connectionStates`). */
+  /**
+   * `Connected`, `StandAlone`, `Connecting`, `Disconnecting`, `NetworkFailure`, `ProtocolError`,
+   * `TearDown`, `Unconnected`, `BrokenPipe`, `Timeout` … (see `connectionStates`).
+   */
   connectionState: z.string(),
   /** The send buffer is full (congestion). */
   congested: z.boolean().optional(),

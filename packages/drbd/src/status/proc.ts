@@ -1,4 +1,5 @@
-import { assertInputSize, escapeForMessage, ParseError, parseWithSchema } from '@ha/core';
+import { assertInputSize, escapeForMessage, parseWithSchema } from '@ha/core';
+import { statusParseError } from '../errors.js';
 import { drbdStatusSchema, type DrbdStatus, type DrbdStatusParseOptions, type ResourceStatus } from './model.js';
 import { forEachLine } from './lines.js';
 import { parseCounter } from './text.js';
@@ -65,9 +66,9 @@ export function parseProcDrbd(text: string, options: DrbdStatusParseOptions = {}
     }
     const at = { file: options.file, line: number, column: 1 };
     if (!seenDevice && headerPattern.test(line)) return;
-    if (!/^\s/.test(line)) throw new ParseError('BAD_STATUS', `not /proc/drbd: '${escapeForMessage(line, 60)}' is neither a header nor a device line (' N: cs:…')`, at);
-    if (!detailPattern.test(line)) throw new ParseError('BAD_STATUS', `not /proc/drbd: '${escapeForMessage(line.trim(), 60)}' is not a device's detail line`, at);
-    if (!seenDevice) throw new ParseError('BAD_STATUS', 'not /proc/drbd: a detail line before any device', at);
+    if (!/^\s/.test(line)) throw statusParseError('BAD_STATUS', `not /proc/drbd: '${escapeForMessage(line, 60)}' is neither a header nor a device line (' N: cs:…')`, at);
+    if (!detailPattern.test(line)) throw statusParseError('BAD_STATUS', `not /proc/drbd: '${escapeForMessage(line.trim(), 60)}' is not a device's detail line`, at);
+    if (!seenDevice) throw statusParseError('BAD_STATUS', 'not /proc/drbd: a detail line before any device', at);
     // The details of an unconfigured minor: nothing to read.
     if (!current) return;
     const device = current.devices[0] as ResourceStatus['devices'][number];
@@ -96,5 +97,5 @@ export function parseProcDrbd(text: string, options: DrbdStatusParseOptions = {}
     const finish = /finish:\s*(\d+):(\d+):(\d+)/.exec(line);
     if (finish) peer.etaSeconds = Number(finish[1]) * 3600 + Number(finish[2]) * 60 + Number(finish[3]);
   });
-  return parseWithSchema(drbdStatusSchema, { source: 'proc-drbd', ...(version ? { version } : {}), resources }, options.file ?? '/proc/drbd');
+  return parseWithSchema(drbdStatusSchema, { source: 'proc-drbd', version, resources }, options.file ?? '/proc/drbd');
 }

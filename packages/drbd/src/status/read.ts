@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
-import { assertInputSize, CommandError, defaultRunner, ParseError, readTextFile, type Runner } from '@ha/core';
-import { drbdUnavailableFrom } from '../unavailable.js';
+import { assertInputSize, CommandError, defaultRunner, readTextFile, type Runner } from '@ha/core';
+import { drbdUnavailableFrom, statusParseError } from '../errors.js';
 import { parseEvents2Text } from './events2.js';
 import { parseDrbdsetupJson } from './json.js';
 import type { DrbdStatus, DrbdStatusParseOptions } from './model.js';
@@ -18,13 +18,13 @@ export interface ReadDrbdStatusOptions {
 /**
  * The live status: `drbdsetup status --json --statistics` (DRBD 9), or
  * `/proc/drbd` when that is what the kernel offers (8.4). Without the kernel
- * module it throws `DrbdUnavailableError`; another failure of drbdsetup is its
+ * module it throws `ServiceUnavailableError` (`service: 'drbd'`); another failure of drbdsetup is its
  * `CommandError`.
  */
 export async function readDrbdStatus(options: ReadDrbdStatusOptions = {}): Promise<DrbdStatus> {
-  const runner = options.runner ?? defaultRunner;
+  const { runner = defaultRunner, resource } = options;
   try {
-    const { stdout } = await runner.run('drbdsetup', ['status', ...(options.resource ? [options.resource] : []), '--json', '--statistics'], { timeoutMs: 15_000 });
+    const { stdout } = await runner.run('drbdsetup', ['status', ...(resource ? [resource] : []), '--json', '--statistics'], { timeoutMs: 15_000 });
     return parseDrbdsetupJson(stdout, { file: 'drbdsetup status --json' });
   } catch (error) {
     if (error instanceof CommandError && !error.timedOut) {
@@ -72,7 +72,7 @@ export function parseDrbdStatusText(text: string, options: DrbdStatusParseOption
   const parse = { ...options, maxBytes: Number.MAX_SAFE_INTEGER };
   switch (format) {
     case undefined:
-      throw new ParseError('BAD_STATUS', 'not a DRBD status: the text is empty (expected drbdsetup status --json, drbdadm status, /proc/drbd or drbdsetup events2 output)', { file: options.file, line: 1, column: 1 });
+      throw statusParseError('BAD_STATUS', 'not a DRBD status: the text is empty (expected drbdsetup status --json, drbdadm status, /proc/drbd or drbdsetup events2 output)', { file: options.file });
     case 'drbdsetup-json':
       return parseDrbdsetupJson(text, parse);
     case 'proc-drbd':

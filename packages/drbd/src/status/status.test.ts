@@ -40,14 +40,34 @@ describe('one health verdict for every documented state', () => {
   it('says why', () => {
     const verdict = evaluateDrbdHealth(parseDrbdStatusText(fixture('drbd-9/status-no-quorum.json')));
     expect(verdict).toMatchObject({ healthy: false, state: 'no-quorum' });
-    expect(verdict.resources[0]?.reasons).toEqual(['I/O is suspended: no quorum', 'no quorum (volume 0)', 'no quorum (volume 1)', 'connection to node2 is Connecting', 'connection to node3 is Connecting']);
-    expect(evaluateDrbdHealth(parseDrbdStatusText(fixture('drbd-9/status-sync-target.json'))).resources[0]?.reasons).toEqual(['the local disk is Inconsistent', 'SyncTarget with node1: 42.7% in sync']);
+    expect(verdict.resources[0]?.reasons.map((reason) => reason.message)).toEqual(['I/O is suspended: no quorum', 'no quorum (volume 0)', 'no quorum (volume 1)', 'connection to node2 is Connecting', 'connection to node3 is Connecting']);
+    const syncing = evaluateDrbdHealth(parseDrbdStatusText(fixture('drbd-9/status-sync-target.json')));
+    expect(syncing).toMatchObject({ healthy: false, state: 'syncing' });
+    expect(syncing.reasons).toEqual([
+      { code: 'DISK_INCONSISTENT', message: 'r0: the local disk is Inconsistent', subject: 'r0' },
+      { code: 'SYNCING', message: 'r0: SyncTarget with node1: 42.7% in sync', subject: 'r0' },
+    ]);
+    expect(syncing.resources[0]).toEqual({
+      name: 'r0',
+      healthy: false,
+      state: 'syncing',
+      reasons: [
+        { code: 'DISK_INCONSISTENT', message: 'the local disk is Inconsistent', subject: 'r0' },
+        { code: 'SYNCING', message: 'SyncTarget with node1: 42.7% in sync', subject: 'r0' },
+      ],
+      percentInSync: 42.7,
+      etaSeconds: 31,
+    });
+    expect(evaluateDrbdHealth(parseDrbdStatusText(fixture('drbd-9/status-connected.json')))).toEqual({ healthy: true, state: 'healthy', reasons: [], resources: [{ name: 'r0', healthy: true, state: 'healthy', reasons: [] }] });
   });
 
   it('a split brain outranks everything', () => {
     const status = parseDrbdStatusText(fixture('drbd-9/status-standalone.json'));
     (status.resources[0] as { splitBrain: boolean }).splitBrain = true;
-    expect(evaluateDrbdHealth(status)).toMatchObject({ state: 'split-brain', resources: [{ reasons: ['a split brain was detected', 'connection to node2 is StandAlone'] }] });
+    expect(evaluateDrbdHealth(status)).toMatchObject({
+      state: 'split-brain',
+      resources: [{ reasons: [{ code: 'SPLIT_BRAIN', message: 'a split brain was detected' }, { code: 'DISCONNECTED', message: 'connection to node2 is StandAlone' }] }],
+    });
   });
 });
 
@@ -186,7 +206,8 @@ describe('text that is not a DRBD status is a ParseError, never a resource', () 
     expect(parseError(hosts, '/etc/hosts')).toMatchObject({ line: 1, column: 11 });
     if (existsSync('/etc/hosts')) parseError(readFileSync('/etc/hosts', 'utf8'), '/etc/hosts');
     expect(parseError('').message).toMatch(/not a DRBD status: the text is empty/);
-    expect(parseError(' \n\n').line).toBe(1);
+    // A whole text that is not a status has no one place: the file only.
+    expect(parseError(' \n\n')).toMatchObject({ file: 'capture.txt', line: undefined, column: undefined, message: expect.stringMatching(/^capture\.txt: not a DRBD status/) });
   });
 
   it('drbdadm status text: a resource needs its role, every word after a name is key:value, numbers are numbers, indentation is by two', () => {
@@ -202,7 +223,7 @@ describe('text that is not a DRBD status is a ParseError, never a resource', () 
 
   it('drbdsetup JSON: truncated, or without the fields drbdsetup always prints', () => {
     expect(parseError('[{"name":"r0","role":"Primary').message).toMatch(/not valid JSON/);
-    expect(parseError('[{"name":"r0","role":"Primary"}]').message).toBe('capture.txt:1:1: not drbdsetup status --json: resources[0]."devices" should be an array (it is missing)');
+    expect(parseError('[{"name":"r0","role":"Primary"}]').message).toBe('capture.txt: not drbdsetup status --json: resources[0]."devices" should be an array (it is missing)');
     expect(parseError('{"name":"r0"}').message).toMatch(/expected a JSON array of resources/);
     expect(parseError('[{"name":"r0","role":"Primary","devices":[{"volume":0}],"connections":[]}]').message).toMatch(/resources\[0\]\.devices\[0\]\."disk-state" should be a string \(it is missing\)/);
     expect(parseError('[{"name":"r0","role":7,"devices":[],"connections":[]}]').message).toMatch(/resources\[0\]\."role" should be a string \(got 7\)/);
@@ -260,7 +281,7 @@ describe('health is never healthy for a state it does not recognise', () => {
     for (const [text, reason] of cases) {
       const health = verdict(text);
       expect(health, text).toMatchObject({ healthy: false, state: 'degraded' });
-      expect(health.resources[0]?.reasons, text).toContain(reason);
+      expect(health.resources[0]?.reasons.map((entry) => entry.message), text).toContain(reason);
     }
   });
 

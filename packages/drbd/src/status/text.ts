@@ -1,4 +1,5 @@
-import { assertInputSize, escapeForMessage, ParseError, parseWithSchema } from '@ha/core';
+import { assertInputSize, escapeForMessage, parseWithSchema } from '@ha/core';
+import { statusParseError } from '../errors.js';
 import { forEachLine } from './lines.js';
 import { drbdStatusSchema, type ConnectionStatus, type Counter, type DeviceStatus, type DrbdStatus, type DrbdStatusParseOptions, type PeerDeviceStatus, type ResourceStatus } from './model.js';
 
@@ -67,7 +68,7 @@ interface Line {
  */
 export function parseDrbdadmStatus(text: string, options: DrbdStatusParseOptions = {}): DrbdStatus {
   assertInputSize(text, options.file ?? 'the drbdadm status text', options.maxBytes);
-  const fail = (message: string, line: number, column: number) => new ParseError('BAD_STATUS', `not drbdadm status output: ${message}`, { file: options.file, line, column });
+  const fail = (message: string, line: number, column: number) => statusParseError('BAD_STATUS', `not drbdadm status output: ${message}`, { file: options.file, line, column });
   const resources: ResourceStatus[] = [];
   let resource: ResourceStatus | undefined;
   let connection: ConnectionStatus | undefined;

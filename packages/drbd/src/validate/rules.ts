@@ -1,45 +1,51 @@
 import { isIP } from 'node:net';
 import { DiagnosticCollector, type Severity } from '@ha/core';
 import type { DrbdCode, DrbdDiagnostic } from '../codes.js';
-import { readDrbdConfig, type DrbdAddress, type DrbdHost, type DrbdResource, type DrbdVolume } from '../model/config.js';
-import type { DrbdDocument } from '../parse/cst.js';
+import { collectConfig, type DrbdAddress, type DrbdHost, type DrbdResource, type DrbdVolume } from '../model/config.js';
+import { safeParse, type DrbdDocument } from '../parse/cst.js';
+import { serialize } from '../print/serialize.js';
 
-/** Options of `validateDrbd`. */
-export interface ValidateDrbdOptions {
+/** Options of `validate`. */
+export interface ValidateOptions {
   /** This host's name: a resource with no host of that name is reported (as drbdadm would refuse to act). */
   host?: string | undefined;
   /** How many findings of one code are kept before the rest are folded into one "and N more like it" (default 10). */
   keepPerCode?: number | undefined;
+  /** The file a text (not a document) is from, for the findings' positions. */
+  file?: string | undefined;
 }
 
-/** Where a finding points. */
-interface Position {
-  line: number;
-  column: number;
-}
+/** Where a finding points: a place in the model (its offset, line and column). */
+type Position = Pick<DrbdVolume, 'offset' | 'line' | 'column'>;
 
 type Report = (resource: DrbdResource, at: Position, code: DrbdCode, message: string, severity?: Severity) => void;
 
 /**
- * Semantic checks of DRBD resource files (one document, or several: a
- * drbd.conf and what it includes, see `loadDrbdConfig`). Each finding has a
- * code and `file:line:column`; syntax problems are the parser's own
- * diagnostics, which this includes (and then stops: the meaning of a broken
- * file is not checked). Linear in the size of the files; findings are folded
+ * Semantic checks of DRBD resource files: a text, one document, or several
+ * (a drbd.conf and what it includes, see `readConfig`). Each finding has a
+ * code and `file:line:column` (a document's as it prints, edits included);
+ * syntax problems are the parser's own diagnostics, which this includes (and
+ * then stops: the meaning of a broken file is not checked). Linear in the size of the files; findings are folded
  * per code (`keepPerCode`), so memory stays bounded whatever the input.
  *
  * ```ts
- * for (const finding of validateDrbd(parse(text, { file }), { host: 'node1' })) console.log(formatDiagnostic(finding));
+ * for (const finding of validate(parse(text, { file }), { host: 'node1' })) console.log(formatDiagnostic(finding));
  * ```
  */
-export function validateDrbd(documents: DrbdDocument | readonly DrbdDocument[], options: ValidateDrbdOptions = {}): DrbdDiagnostic[] {
-  const list = Array.isArray(documents) ? documents : [documents as DrbdDocument];
-  const collector = new DiagnosticCollector<DrbdCode>({ keepPerCode: options.keepPerCode });
-  for (const document of list) for (const finding of document.diagnostics) collector.push(finding);
+export function validate(input: DrbdDocument | string | readonly DrbdDocument[], options: ValidateOptions = {}): DrbdDiagnostic[] {
+  const { host: thisHost, keepPerCode, file } = options;
+  const texts = typeof input === 'string' ? [{ text: input, file }] : (Array.isArray(input) ? input : [input as DrbdDocument]).map((document) => ({ text: serialize(document), file: document.file }));
+  const collector = new DiagnosticCollector<DrbdCode>({ keepPerCode });
+  // A document is read again as it prints: its syntax is checked, and what an edit added has a line too.
+  const list = texts.map(({ text, file: name }) => {
+    const { document, diagnostics } = safeParse(text, { file: name });
+    for (const finding of diagnostics) collector.push(finding);
+    return document;
+  });
   if (collector.hasErrors) return collector.diagnostics();
-  const config = readDrbdConfig(list);
+  const config = collectConfig(list);
   const report: Report = (resource, at, code, message, severity = 'error') =>
-    collector.push({ code, severity, message, file: resource.file, line: at.line, column: at.column, range: { start: 0, end: 0 } });
+    collector.push({ code, severity, message, file: resource.file, line: at.line, column: at.column, range: { start: Math.max(at.offset, 0), end: Math.max(at.offset, 0) } });
 
   const seenResources = new Map<string, DrbdResource>();
   // Per host name: minors, devices and ports in use, across resources.
@@ -119,8 +125,8 @@ export function validateDrbd(documents: DrbdDocument | readonly DrbdDocument[], 
       const families = new Set(hosts.map((host) => host.address?.family).filter((family): family is string => family !== undefined));
       if (families.size > 1) report(resource, resource, 'ADDRESS_FAMILY_MISMATCH', `the hosts of '${resource.name}' mix address families (${[...families].join(', ')})`);
     }
-    if (options.host !== undefined && !hostsByName.has(options.host) && !hosts.some((host) => host.floating) && resource.stackedOn.length === 0) {
-      report(resource, resource, 'NOT_FOR_THIS_HOST', `resource '${resource.name}' has no host named '${options.host}' (this host): drbdadm will ignore it here`, 'warning');
+    if (thisHost !== undefined && !hostsByName.has(thisHost) && !hosts.some((host) => host.floating) && resource.stackedOn.length === 0) {
+      report(resource, resource, 'NOT_FOR_THIS_HOST', `resource '${resource.name}' has no host named '${thisHost}' (this host): drbdadm will ignore it here`, 'warning');
     }
   }
   return collector.diagnostics();

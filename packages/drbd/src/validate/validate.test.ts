@@ -1,15 +1,17 @@
 import { describe, expect, it } from 'vitest';
 import { formatDiagnostic } from '@ha/core';
 import { corpusFiles } from '../../test/fixtures.js';
+import { addHost } from '../edit/edits.js';
 import { parse, safeParse } from '../parse/cst.js';
 import { checkWithDrbdadm, mapDrbdadmOutput } from './drbdadm-check.js';
-import { validateDrbd } from './rules.js';
+import { validate } from './rules.js';
 
-const findings = (text: string, host?: string) => validateDrbd(parse(text, { file: 'r.res' }), host ? { host } : {}).map(formatDiagnostic);
+const findings = (text: string, host?: string) => validate(parse(text, { file: 'r.res' }), { host }).map(formatDiagnostic);
 
 describe('semantic checks', () => {
   it('a good two-node resource has no finding', () => {
-    expect(findings('resource r0 {\n device /dev/drbd0; disk /dev/sdb1; meta-disk internal;\n on a { address 10.0.0.1:7789; }\n on b { address 10.0.0.2:7789; }\n}\n', 'a')).toEqual([]);
+    expect(findings('resource r0 {\n device /dev/drbd0; disk /dev/sdb1; meta-disk internal;\n' +
+      ' on a { address 10.0.0.1:7789; }\n on b { address 10.0.0.2:7789; }\n}\n', 'a')).toEqual([]);
   });
 
   it('duplicate minors, devices, ports and node-ids; missing node-ids where DRBD 9 needs them', () => {
@@ -69,28 +71,49 @@ describe('semantic checks', () => {
   });
 
   it('a mesh with hosts of two families', () => {
-    const text = 'resource r0 {\n device minor 1; disk none;\n on a { node-id 0; address 10.0.0.1:7789; }\n on b { node-id 1; address ipv6 [fd00::2]:7789; }\n on c { node-id 2; address 10.0.0.3:7789; }\n connection-mesh { hosts a b c q; }\n}\n';
+    const text = 'resource r0 {\n device minor 1; disk none;\n on a { node-id 0; address 10.0.0.1:7789; }\n' +
+      ' on b { node-id 1; address ipv6 [fd00::2]:7789; }\n on c { node-id 2; address 10.0.0.3:7789; }\n' +
+      ' connection-mesh { hosts a b c q; }\n}\n';
     expect(findings(text)).toEqual([
       "r.res:1:1: error UNKNOWN_HOST: connection-mesh names host 'q', which 'r0' does not define",
     ]);
   });
 
+  it("a finding's range starts where its line and column are, in a text or a document", () => {
+    const text = 'resource r0 {\n  device /dev/drbd0; disk /dev/sdb1; meta-disk internal;\n  on a { address 10.0.0.1:7789; }\n  on b { }\n}\n';
+    const [finding] = validate(text, { file: 'r.res', host: 'a' });
+    expect(finding).toMatchObject({ code: 'MISSING_ADDRESS', file: 'r.res', line: 4, column: 3, range: { start: text.indexOf('on b') } });
+    expect(validate(parse(text, { file: 'r.res' }), { host: 'a' })).toEqual([finding]);
+  });
+
+  it('an edited document is checked as it prints: a finding about what an edit added has its line', () => {
+    const document = parse('resource r0 {\n  device /dev/drbd0; disk /dev/sdb1; meta-disk internal;\n  on a { address 10.0.0.1:7789; }\n  on b { address 10.0.0.2:7789; }\n}\n', { file: 'r.res' });
+    addHost(document, 'r0', { name: 'c', address: 'web.example:7789' });
+    expect(validate(document, { host: 'a' }).map(formatDiagnostic)).toEqual([
+      // Three hosts now: DRBD 9 wants a node-id on each.
+      "r.res:3:3: error MISSING_NODE_ID: host a of 'r0' has no node-id (DRBD 9 needs one on every host of this resource)",
+      "r.res:4:3: error MISSING_NODE_ID: host b of 'r0' has no node-id (DRBD 9 needs one on every host of this resource)",
+      "r.res:5:3: error MISSING_NODE_ID: host c of 'r0' has no node-id (DRBD 9 needs one on every host of this resource)",
+      "r.res:5:3: error BAD_ADDRESS: 'web.example' is not an IP address (DRBD needs addresses, not names)",
+    ]);
+  });
+
   it('syntax errors come first, and checks stop there', () => {
-    expect(validateDrbd(safeParse('resource r0 {\n on a { address 10.0.0.1:7789; }\n', { file: 'r.res' })).map(formatDiagnostic)).toEqual([
+    expect(validate('resource r0 {\n on a { address 10.0.0.1:7789; }\n', { file: 'r.res' }).map(formatDiagnostic)).toEqual([
       "r.res:1:1: error MISSING_CLOSE_BRACE: 'resource r0' is never closed (missing '}'; drbdadm would not notice)",
     ]);
   });
 
   it('runs on the whole corpus without throwing', () => {
-    for (const { name, text } of corpusFiles) if (!name.endsWith('.txt')) expect(() => validateDrbd(safeParse(text, { file: name })), name).not.toThrow();
+    for (const { name, text } of corpusFiles) if (!name.endsWith('.txt')) expect(() => validate(safeParse(text, { file: name }).document), name).not.toThrow();
   });
 });
 
 describe('the real drbdadm dump', () => {
   it('maps its parse errors (FILE:LINE: Parse error …, exit 10) to findings', async () => {
-    const result = await checkWithDrbdadm(safeParse('resource r1 {\n  on a { address 1.2.3.4:7789 \n}\n', { file: 'r1.res' }));
+    const result = await checkWithDrbdadm('resource r1 {\n  on a { address 1.2.3.4:7789 \n}\n', { file: 'r1.res' });
     expect(result.valid).toBe(false);
-    expect(result.exitCode).toBe(10);
+    expect(Object.keys(result).sort()).toEqual(['findings', 'output', 'valid']);
     expect(result.findings.map(formatDiagnostic)).toEqual(["r1.res:3:1: error DRBDADM_ERROR: drbdadm: Parse error: ';' expected, but got '}' (TK 125)"]);
   });
 
@@ -98,7 +121,7 @@ describe('the real drbdadm dump', () => {
     let checked = 0;
     for (const { name, text } of corpusFiles) {
       if (!name.endsWith('.res')) continue;
-      const document = safeParse(text, { file: name });
+      const { document } = safeParse(text, { file: name });
       const result = await checkWithDrbdadm(document);
       // drbd-utils' own test files target drbd-utils' own (newer) keywords now and then: report, do not hide.
       if (!result.valid) expect(result.findings[0]?.code, `${name}: ${result.output}`).toBe('DRBDADM_ERROR');

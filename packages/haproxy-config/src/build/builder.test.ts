@@ -79,9 +79,11 @@ describe('ConfigBuilder', () => {
     const builder = new ConfigBuilder()
       .global({ log: [{ address: '/dev/log', facility: 'local0' }, { address: '127.0.0.1:514', facility: 'local1', level: 'notice', minLevel: 'emerg', length: 4096, format: 'rfc5424' }], statsSocket: { path: '/run/haproxy/admin.sock' } })
       .defaults({ log: 'global' });
-    expect(builder.toString()).toBe('global\n    log /dev/log local0\n    log 127.0.0.1:514 len 4096 format rfc5424 local1 notice emerg\n    stats socket /run/haproxy/admin.sock\n\ndefaults\n    log global\n');
+    expect(builder.toString()).toBe(
+      'global\n    log /dev/log local0\n    log 127.0.0.1:514 len 4096 format rfc5424 local1 notice emerg\n' + '    stats socket /run/haproxy/admin.sock\n\ndefaults\n    log global\n',
+    );
     expect(validate(builder.toDocument())).toEqual([]);
-    expect((await checkWithHaproxy(builder.toDocument())).exitCode).toBe(0);
+    expect(await checkWithHaproxy(builder.toDocument())).toMatchObject({ valid: true, findings: [] });
   });
 
   it('one shape for a server: the builder, addServer and setServer write the same options', () => {

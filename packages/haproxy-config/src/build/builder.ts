@@ -1,4 +1,3 @@
-import { UsageError } from '@ha/core';
 import { parse, type HaproxyDocument } from '../parse/cst.js';
 import { encodeWord } from '../parse/lexer.js';
 import { logWords, type LogTarget } from './log-target.js';
@@ -161,7 +160,10 @@ type Words = (string | number)[];
  * ```ts
  * const text = new ConfigBuilder()
  *   .frontend('web', { binds: ['*:80'], defaultBackend: 'servers' })
- *   .backend('servers', { balance: 'roundrobin', servers: [{ name: 'web1', address: '192.168.1.10:80', check: true }, { name: 'web2', address: '192.168.1.11:80', check: true }] })
+ *   .backend('servers', {
+ *     balance: 'roundrobin',
+ *     servers: [{ name: 'web1', address: '192.168.1.10:80', check: true }, { name: 'web2', address: '192.168.1.11:80', check: true }],
+ *   })
  *   .toString();
  * ```
  */
@@ -171,7 +173,8 @@ export class ConfigBuilder {
   /**
    * Adds the `global` section.
    *
-   * @example builder.global({ maxconn: 2000, log: [{ address: '/dev/log', facility: 'local0' }], statsSocket: { path: '/run/haproxy/admin.sock', level: 'admin' } })
+   * @example
+   * builder.global({ maxconn: 2000, log: [{ address: '/dev/log', facility: 'local0' }], statsSocket: { path: '/run/haproxy/admin.sock', level: 'admin' } })
    */
   global(definition: GlobalDefinition = {}): this {
     const lines: Words[] = [];
@@ -210,7 +213,13 @@ export class ConfigBuilder {
   /**
    * Adds a `frontend` section: where clients connect and how requests are routed.
    *
-   * @example builder.frontend('web', { binds: ['*:80'], acls: [{ name: 'is_api', criterion: 'path_beg', args: ['/api'] }], useBackends: [{ backend: 'api', if: 'is_api' }], defaultBackend: 'servers' })
+   * @example
+   * builder.frontend('web', {
+   *   binds: ['*:80'],
+   *   acls: [{ name: 'is_api', criterion: 'path_beg', args: ['/api'] }],
+   *   useBackends: [{ backend: 'api', if: 'is_api' }],
+   *   defaultBackend: 'servers',
+   * })
    */
   frontend(name: string, definition: FrontendDefinition): this {
     const lines: Words[] = [];
@@ -224,7 +233,7 @@ export class ConfigBuilder {
     for (const acl of definition.acls ?? []) lines.push(['acl', acl.name, acl.criterion, ...(acl.args ?? [])]);
     for (const rule of definition.httpRequest ?? []) lines.push(['http-request', ...rule]);
     for (const route of definition.useBackends ?? []) {
-      if (route.if !== undefined && route.unless !== undefined) throw new UsageError(`use_backend ${route.backend}: 'if' or 'unless', not both`);
+      if (route.if !== undefined && route.unless !== undefined) throw new TypeError(`use_backend ${route.backend}: 'if' or 'unless', not both`);
       const condition = route.if !== undefined ? ['if', ...route.if.split(/\s+/)] : route.unless !== undefined ? ['unless', ...route.unless.split(/\s+/)] : [];
       lines.push(['use_backend', route.backend, ...condition]);
     }
@@ -236,7 +245,12 @@ export class ConfigBuilder {
   /**
    * Adds a `backend` section: a pool of servers.
    *
-   * @example builder.backend('servers', { balance: 'roundrobin', httpCheck: { uri: '/health' }, servers: [{ name: 'web1', address: '192.168.1.10:80', check: true, inter: '2s' }] })
+   * @example
+   * builder.backend('servers', {
+   *   balance: 'roundrobin',
+   *   httpCheck: { uri: '/health' },
+   *   servers: [{ name: 'web1', address: '192.168.1.10:80', check: true, inter: '2s' }],
+   * })
    */
   backend(name: string, definition: BackendDefinition = {}): this {
     return this.section(['backend', name, ...(definition.from ? ['from', definition.from] : [])], backendLines(definition));

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { HaError, UsageError } from '@ha/core';
+import { HaError } from '@ha/core';
 import { corpusFiles } from '../../test/corpus.js';
-import { toConfig } from '../model/build.js';
-import { parse, safeParse } from '../parse/cst.js';
+import { toConfig } from '../model/config.js';
+import { parse, safeParse, type CstSection } from '../parse/cst.js';
 import { serialize } from '../print/serialize.js';
 import { addBackend, addServer, removeDirective, removeServer, routePath, setDirective, setServer } from './edits.js';
 
@@ -100,17 +100,18 @@ describe('edits change only the lines they must', () => {
     const document = parse(seed);
     expect(() => addServer(document, 'nope', { name: 'x', address: '1.2.3.4:80' })).toThrow("no backend named 'nope'");
     expect(() => addServer(document, 'servers', { name: 'web1', address: '1.2.3.4:80' })).toThrow(HaError);
-    expect(() => addServer(document, 'servers', { name: 'bad name', address: '1.2.3.4:80' })).toThrow(UsageError);
+    expect(() => addServer(document, 'servers', { name: 'bad name', address: '1.2.3.4:80' })).toThrow(TypeError);
     expect(() => removeServer(document, 'servers', 'web9')).toThrow("backend 'servers' has no server named 'web9'");
-    expect(() => routePath(document, 'web', 'api', 'servers')).toThrow(UsageError);
+    expect(() => routePath(document, 'web', 'api', 'servers')).toThrow(TypeError);
     expect(serialize(document)).toBe(seed);
   });
 
   it('edits real configurations without touching anything else', () => {
     for (const { name, text } of corpusFiles) {
-      const document = safeParse(text, { file: name });
-      const backend = document.sections.find((section) => section.kind === 'backend' && section.name !== undefined && section.lines.some((line) => line.kind === 'directive' && line.values[0] === 'server'));
-      if (!backend?.name || document.diagnostics.length > 0) continue;
+      const { document, diagnostics } = safeParse(text, { file: name });
+      const hasServer = (section: CstSection) => section.lines.some((line) => line.kind === 'directive' && line.values[0] === 'server');
+      const backend = document.sections.find((section) => section.kind === 'backend' && section.name !== undefined && hasServer(section));
+      if (!backend?.name || diagnostics.length > 0) continue;
       addServer(document, backend.name, { name: 'ha_toolkit_added', address: '127.0.0.1:1' });
       const { removed, added } = changedLines(text, serialize(document));
       expect(removed, name).toEqual([]);

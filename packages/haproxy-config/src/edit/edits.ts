@@ -1,5 +1,5 @@
-import { HaError, UsageError } from '@ha/core';
-import { ConfigLine, type HaproxyDocument, type Section } from '../parse/cst.js';
+import { HaError } from '@ha/core';
+import { CstLine, type CstSection, type HaproxyDocument } from '../parse/cst.js';
 import { encodeWord } from '../parse/lexer.js';
 import { hasServerOptions, serverOptionWords, type ServerDefinition, type ServerOptionsDefinition } from '../build/server-options.js';
 
@@ -9,22 +9,45 @@ import { hasServerOptions, serverOptionWords, type ServerDefinition, type Server
  * line keeps its indentation and trailing comment, and nothing else moves.
  */
 
-/** A section by kind and name (`global` has none). */
-export function findSection(document: HaproxyDocument, kind: string, name?: string): Section | undefined {
+/**
+ * The first section of a kind (and name: without one, the first of the kind,
+ * named or not), or undefined.
+ *
+ * @example findSection(document, 'backend', 'servers')
+ */
+export function findSection(document: HaproxyDocument, kind: string, name?: string): CstSection | undefined {
   return document.sections.find((section) => section.kind === kind && (name === undefined || section.name === name));
 }
 
-/** The backend (or listen) named `name`, or a clear error. */
-export function requireBackend(document: HaproxyDocument, name: string): Section {
-  const section = document.sections.find((entry) => (entry.kind === 'backend' || entry.kind === 'listen') && entry.name === name);
-  if (!section) throw new HaError('NOT_FOUND', `no backend named '${name}'${document.file ? ` in ${document.file}` : ''}`);
+/**
+ * `findSection`, or an `HaError` `NOT_FOUND` naming what is missing.
+ *
+ * @example requireSection(document, 'defaults')
+ */
+export function requireSection(document: HaproxyDocument, kind: string, name?: string): CstSection {
+  const section = findSection(document, kind, name);
+  if (!section) throw new HaError('NOT_FOUND', `no ${kind}${name === undefined ? '' : ` '${name}'`} section${inFile(document)}`);
   return section;
 }
 
-function requireProxy(document: HaproxyDocument, name: string, kinds: readonly string[]): Section {
+/**
+ * The backend (or listen) named `name`, or an `HaError` `NOT_FOUND`.
+ *
+ * @example requireBackend(document, 'servers').lines
+ */
+export function requireBackend(document: HaproxyDocument, name: string): CstSection {
+  // A listen is a backend too: the message names what was asked for.
+  return requireProxy(document, name, ['backend', 'listen'], 'backend');
+}
+
+function requireProxy(document: HaproxyDocument, name: string, kinds: readonly string[], what = kinds.join(' or ')): CstSection {
   const section = document.sections.find((entry) => kinds.includes(entry.kind) && entry.name === name);
-  if (!section) throw new HaError('NOT_FOUND', `no ${kinds.join(' or ')} named '${name}'${document.file ? ` in ${document.file}` : ''}`);
+  if (!section) throw new HaError('NOT_FOUND', `no ${what} named '${name}'${inFile(document)}`);
   return section;
+}
+
+function inFile(document: HaproxyDocument): string {
+  return document.file ? ` in ${document.file}` : '';
 }
 
 /** A word as it stands in the source (kept byte for byte), as opposed to a value to encode. */
@@ -34,38 +57,38 @@ interface RawWord {
 
 /** Words of a new line, each written so HAProxy reads it back as given (raw words as they were). */
 function renderWords(words: readonly (string | RawWord)[]): string {
-  if (words.length === 0) throw new UsageError('a directive needs at least a keyword');
+  if (words.length === 0) throw new TypeError('a directive needs at least a keyword');
   return words.map((word) => (typeof word === 'string' ? encodeWord(word) : word.raw)).join(' ');
 }
 
 // The source text of a line's words from `from` on: unchanged words are copied, not re-encoded.
-function rawWords(line: ConfigLine, from: number, to?: number): RawWord[] {
+function rawWords(line: CstLine, from: number, to?: number): RawWord[] {
   return line.words.slice(from, to).map((word) => ({ raw: line.text.slice(word.start, word.end) }));
 }
 
-function indentOf(section: Section, document: HaproxyDocument, like?: (line: ConfigLine) => boolean): string {
+function indentOf(section: CstSection, document: HaproxyDocument, like?: (line: CstLine) => boolean): string {
   const sample = section.lines.find((line) => line.kind === 'directive' && (!like || like(line))) ?? section.lines.find((line) => line.kind === 'directive');
   if (!sample) return document.indentUnit;
   const first = sample.words[0];
   return first ? sample.text.slice(0, first.start) : document.indentUnit;
 }
 
-function newLine(text: string, document: HaproxyDocument, kind: ConfigLine['kind'] = 'directive'): ConfigLine {
-  return new ConfigLine(text, document.eol, -1, 0, kind);
+function newLine(text: string, document: HaproxyDocument, kind: CstLine['kind'] = 'directive'): CstLine {
+  return new CstLine(text, document.eol, -1, kind);
 }
 
 // Where a new directive goes: after the last line that matches, else after the last directive.
-function insertAfter(section: Section, line: ConfigLine, after: (line: ConfigLine) => boolean): void {
+function insertAfter(section: CstSection, line: CstLine, after: (line: CstLine) => boolean): void {
   let index = -1;
   for (let i = section.lines.length - 1; i >= 0; i--) {
-    if (after(section.lines[i] as ConfigLine)) {
+    if (after(section.lines[i] as CstLine)) {
       index = i;
       break;
     }
   }
   if (index === -1) {
     for (let i = section.lines.length - 1; i >= 0; i--) {
-      if ((section.lines[i] as ConfigLine).kind === 'directive') {
+      if ((section.lines[i] as CstLine).kind === 'directive') {
         index = i;
         break;
       }
@@ -75,7 +98,7 @@ function insertAfter(section: Section, line: ConfigLine, after: (line: ConfigLin
 }
 
 // Replace a line's words, keeping its indentation and its trailing comment.
-function rewrite(line: ConfigLine, words: readonly (string | RawWord)[]): void {
+function rewrite(line: CstLine, words: readonly (string | RawWord)[]): void {
   const first = line.words[0];
   const indent = first ? line.text.slice(0, first.start) : '';
   const last = line.words[line.words.length - 1];
@@ -92,23 +115,33 @@ function rewrite(line: ConfigLine, words: readonly (string | RawWord)[]): void {
 export type ServerSpec = ServerDefinition;
 
 function assertServerName(name: string): void {
-  if (!/^[A-Za-z0-9_.:-]+$/.test(name)) throw new UsageError(`'${name}' is not a server name (letters, digits, '_', '.', ':', '-')`);
+  if (!/^[A-Za-z0-9_.:-]+$/.test(name)) throw new TypeError(`'${name}' is not a server name (letters, digits, '_', '.', ':', '-')`);
 }
 
-/** Adds `server NAME ADDRESS OPTIONS…` after the backend's last server. */
-export function addServer(document: HaproxyDocument, backend: string, server: ServerSpec): ConfigLine {
+/**
+ * Adds `server NAME ADDRESS OPTIONS…` after the backend's last server. A
+ * name that is not one is a `TypeError`; a server of that name already there,
+ * an `HaError` `PRECONDITION_FAILED`.
+ *
+ * @example addServer(document, 'servers', { name: 'web3', address: '192.168.1.12:80', check: true })
+ */
+export function addServer(document: HaproxyDocument, backend: string, server: ServerSpec): CstLine {
   assertServerName(server.name);
   const section = requireBackend(document, backend);
   if (section.lines.some((line) => line.kind === 'directive' && line.values[0] === 'server' && line.values[1] === server.name)) {
     throw new HaError('PRECONDITION_FAILED', `backend '${backend}' already has a server named '${server.name}'`);
   }
-  const isServer = (line: ConfigLine) => line.kind === 'directive' && line.values[0] === 'server';
+  const isServer = (line: CstLine) => line.kind === 'directive' && line.values[0] === 'server';
   const line = newLine(`${indentOf(section, document, isServer)}${renderWords(['server', server.name, server.address, ...serverOptionWords(server)])}`, document);
   insertAfter(section, line, isServer);
   return line;
 }
 
-/** Removes a backend's server line. */
+/**
+ * Removes a backend's server line (an `HaError` `NOT_FOUND` when there is none).
+ *
+ * @example removeServer(document, 'servers', 'web3')
+ */
 export function removeServer(document: HaproxyDocument, backend: string, name: string): void {
   const section = requireBackend(document, backend);
   const index = section.lines.findIndex((line) => line.kind === 'directive' && line.values[0] === 'server' && line.values[1] === name);
@@ -143,9 +176,8 @@ export interface SectionRef {
  * the keyword alone, e.g. `['timeout', 'connect']`) is rewritten with
  * `words`; when there is none, the line is added after the section's last directive.
  */
-export function setDirective(document: HaproxyDocument, where: SectionRef, words: readonly string[], options: { match?: readonly string[] } = {}): ConfigLine {
-  const section = where.kind === 'global' ? findSection(document, 'global') : findSection(document, where.kind, where.name);
-  if (!section) throw new HaError('NOT_FOUND', `no ${where.kind}${where.name ? ` '${where.name}'` : ''} section`);
+export function setDirective(document: HaproxyDocument, where: SectionRef, words: readonly string[], options: { match?: readonly string[] } = {}): CstLine {
+  const section = requireSection(document, where.kind, where.kind === 'global' ? undefined : where.name);
   const match = options.match ?? words.slice(0, 1);
   const existing = section.lines.find((line) => line.kind === 'directive' && match.every((word, i) => line.values[i] === word));
   if (existing) {
@@ -159,15 +191,14 @@ export function setDirective(document: HaproxyDocument, where: SectionRef, words
 
 /** Removes the directives whose leading words equal `match`; returns how many. */
 export function removeDirective(document: HaproxyDocument, where: SectionRef, match: readonly string[]): number {
-  const section = findSection(document, where.kind, where.name);
-  if (!section) throw new HaError('NOT_FOUND', `no ${where.kind}${where.name ? ` '${where.name}'` : ''} section`);
+  const section = requireSection(document, where.kind, where.name);
   const before = section.lines.length;
   section.lines = section.lines.filter((line) => !(line.kind === 'directive' && match.every((word, i) => line.values[i] === word)));
   return before - section.lines.length;
 }
 
 /** Appends a new section (`backend NAME` and its directives as words) at the end of the document. */
-export function addSection(document: HaproxyDocument, kind: string, name: string | undefined, directives: readonly (readonly string[])[]): Section {
+export function addSection(document: HaproxyDocument, kind: string, name: string | undefined, directives: readonly (readonly string[])[]): CstSection {
   if (name !== undefined && document.sections.some((section) => section.kind === kind && section.name === name)) {
     throw new HaError('PRECONDITION_FAILED', `a ${kind} named '${name}' already exists`);
   }
@@ -176,7 +207,8 @@ export function addSection(document: HaproxyDocument, kind: string, name: string
   // One blank line between sections, as most files have.
   if (lastLine && lastLine.text.trim() !== '' && lastSection) lastSection.lines.push(newLine('', document, 'blank'));
   const header = newLine(renderWords(name === undefined ? [kind] : [kind, name]), document, 'section');
-  const section: Section = { kind, known: true, name, from: undefined, header, lines: directives.map((words) => newLine(`${document.indentUnit}${renderWords(words)}`, document)), file: document.file };
+  const lines = directives.map((words) => newLine(`${document.indentUnit}${renderWords(words)}`, document));
+  const section: CstSection = { kind, known: true, name, from: undefined, header, lines, file: document.file };
   document.sections.push(section);
   return section;
 }
@@ -198,7 +230,7 @@ export interface BackendSpec {
  *
  * @example addBackend(document, 'api', { balance: 'roundrobin', servers: [{ name: 'api1', address: '10.0.0.21:8080', check: true }] })
  */
-export function addBackend(document: HaproxyDocument, name: string, spec: BackendSpec = {}): Section {
+export function addBackend(document: HaproxyDocument, name: string, spec: BackendSpec = {}): CstSection {
   for (const server of spec.servers ?? []) assertServerName(server.name);
   return addSection(document, 'backend', name, [
     ...(spec.mode ? [['mode', spec.mode]] : []),
@@ -216,11 +248,11 @@ export function addBackend(document: HaproxyDocument, name: string, spec: Backen
 export function routePath(document: HaproxyDocument, frontend: string, prefix: string, backend: string, options: { aclName?: string } = {}): void {
   const section = requireProxy(document, frontend, ['frontend', 'listen']);
   requireBackend(document, backend);
-  if (!prefix.startsWith('/')) throw new UsageError(`path prefix '${prefix}' must start with '/'`);
+  if (!prefix.startsWith('/')) throw new TypeError(`path prefix '${prefix}' must start with '/'`);
   const aclName = options.aclName ?? `path_${backend}`.replace(/[^A-Za-z0-9_.-]/g, '_');
   const indent = indentOf(section, document);
-  const isAcl = (line: ConfigLine) => line.kind === 'directive' && line.values[0] === 'acl';
-  const isRoute = (line: ConfigLine) => line.kind === 'directive' && (line.values[0] === 'use_backend' || line.values[0] === 'acl' || line.values[0] === 'bind' || line.values[0] === 'mode');
+  const isAcl = (line: CstLine) => line.kind === 'directive' && line.values[0] === 'acl';
+  const isRoute = (line: CstLine) => line.kind === 'directive' && (line.values[0] === 'use_backend' || line.values[0] === 'acl' || line.values[0] === 'bind' || line.values[0] === 'mode');
   insertAfter(section, newLine(`${indent}${renderWords(['acl', aclName, 'path_beg', prefix])}`, document), (line) => isAcl(line) || (line.kind === 'directive' && ['bind', 'mode'].includes(line.values[0] as string)));
   insertAfter(section, newLine(`${indent}${renderWords(['use_backend', backend, 'if', aclName])}`, document), isRoute);
 }

@@ -3,14 +3,6 @@ import { z } from 'zod';
 // Every object of the typed view: `line` is where it is in its file (1-based; 0 for what an edit wrote).
 const line = z.number().int();
 
-/** Where something is in the configuration (1-based line; 0 for what an edit wrote). */
-export const locationSchema = z.object({
-  /** The file it is in (a split configuration has several). */
-  file: z.string().optional(),
-  /** 1-based line. */
-  line,
-});
-
 /** Any directive, as words: what the typed view does not model is still here. */
 export const directiveSchema = z.object({
   /** Its first word. @example 'http-reuse' */
@@ -258,7 +250,7 @@ export const proxySchema = z.object({
   line,
 });
 /** A proxy section (`proxySchema`). */
-export type Proxy = z.infer<typeof proxySchema>;
+export type ProxySection = z.infer<typeof proxySchema>;
 
 /** A `stats socket ADDRESS SETTINGS…` line of the global section. */
 export const statsSocketSchema = z.object({

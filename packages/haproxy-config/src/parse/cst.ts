@@ -1,37 +1,35 @@
-import { DiagnosticCollector, throwOnErrors, type Diagnostic } from '@ha/core';
-import type { HaproxyCode } from '../codes.js';
+import { DiagnosticCollector, throwOnErrors, type SourceRange } from '@ha/core';
+import type { HaproxyCode, HaproxyDiagnostic } from '../codes.js';
 import { isAnyKeyword, isKnownKeyword, isSectionKind } from '../keywords.js';
-import { lexLine, type LexedLine, type Word } from './lexer.js';
+import { lexFirstWord, lexLine, lexValues, type CstWord, type LexedLine } from './lexer.js';
 
 /** What one physical line is. */
-export type LineKind = 'blank' | 'comment' | 'section' | 'directive' | 'conditional' | 'message';
+export type CstLineKind = 'blank' | 'comment' | 'section' | 'directive' | 'conditional' | 'message';
 
 /**
  * One physical line, every byte kept: `text` plus `eol` reproduce the
- * source. `line` and `offset` say where it was (0 and -1 for a line an edit
- * wrote). Its words are read when first asked for: printing a 50,000-line
- * file back needs none of them.
+ * source. `offset` says where it was in the text parsed (-1 for a line an
+ * edit wrote); its line and column are worked out from that offset only when
+ * a finding needs them. Its words are read when first asked for: printing a
+ * 50,000-line file back needs none of them.
  */
-export class ConfigLine {
+export class CstLine {
   /** What the line is: a directive, a section header, a comment … */
-  kind: LineKind;
+  kind: CstLineKind;
   /** `\n`, `\r\n`, or `` on a last line without one. */
   eol: string;
-  /** Offset of the line's first character in the text parsed; -1 for a line an edit wrote. */
+  /** Offset of the line's first character in the text parsed (`document.source`); -1 for a line an edit wrote. */
   offset: number;
-  /** 1-based line number in the text parsed; 0 for a line an edit wrote. */
-  line: number;
   /** The `.if` conditions around this line, outermost first (shared between lines). */
   conditions: readonly string[];
   private source: string;
   private lexed: LexedLine | undefined;
   private cachedValues: string[] | undefined;
 
-  constructor(text: string, eol: string, offset: number, line: number, kind: LineKind = 'blank', conditions: readonly string[] = noConditions, lexed?: LexedLine) {
+  constructor(text: string, eol: string, offset: number, kind: CstLineKind = 'blank', conditions: readonly string[] = noConditions, lexed?: LexedLine) {
     this.source = text;
     this.eol = eol;
     this.offset = offset;
-    this.line = line;
     this.kind = kind;
     this.conditions = conditions;
     this.lexed = lexed;
@@ -49,7 +47,7 @@ export class ConfigLine {
   }
 
   /** The words, with where each is in `text`. */
-  get words(): Word[] {
+  get words(): CstWord[] {
     this.lexed ??= lexLine(this.source);
     return this.lexed.words;
   }
@@ -62,7 +60,7 @@ export class ConfigLine {
 
   /** The words' values (quotes and escapes resolved), kept once read. */
   get values(): string[] {
-    this.cachedValues ??= this.readValues();
+    this.cachedValues ??= this.peekValues();
     return this.cachedValues;
   }
 
@@ -71,34 +69,18 @@ export class ConfigLine {
    * kept already): for one pass over a huge file, whose million kept arrays
    * would cost more memory than the text itself.
    */
-  readValues(): string[] {
+  peekValues(): string[] {
     if (this.cachedValues !== undefined) return this.cachedValues;
-    // Most lines have no quote, escape or comment: a split is all they need.
-    return this.lexed === undefined && !specialCharacters.test(this.source) ? splitPlain(this.source) : this.words.map((word) => word.value);
+    return this.lexed === undefined ? lexValues(this.source) : this.lexed.words.map((word) => word.value);
   }
 }
 
 const noConditions: readonly string[] = [];
-// A line with none of these is plain words between blanks.
+// A line with none of these is plain words between blanks: its first word is all the parser needs to read.
 const specialCharacters = /["'\\#\0]/;
 
-// A loop rather than a regex split: it runs once for every line of a huge file.
-function splitPlain(text: string): string[] {
-  const words: string[] = [];
-  let start = -1;
-  for (let i = 0; i < text.length; i++) {
-    const code = text.charCodeAt(i);
-    if (code === 32 || code === 9 || code === 13) {
-      if (start !== -1) words.push(text.slice(start, i));
-      start = -1;
-    } else if (start === -1) start = i;
-  }
-  if (start !== -1) words.push(text.slice(start));
-  return words;
-}
-
 /** A section: its header line and every line after it up to the next section. */
-export interface Section {
+export interface CstSection {
   /** `frontend`, `backend` … or the word of a section this package does not know. */
   kind: string;
   /** False for a section kind HAProxy's manual does not list (kept, never dropped). */
@@ -108,9 +90,9 @@ export interface Section {
   /** `defaults` it inherits from (`frontend web from base`). */
   from: string | undefined;
   /** The line that opens it (`backend servers`). */
-  header: ConfigLine;
+  header: CstLine;
   /** Every line after the header, up to the next section: directives, comments, blank lines. */
-  lines: ConfigLine[];
+  lines: CstLine[];
   /** The file it is in (a split config has several). */
   file: string | undefined;
 }
@@ -119,12 +101,12 @@ export interface Section {
 export interface HaproxyDocument {
   /** The file it was read from (named in diagnostics). */
   file: string | undefined;
+  /** The text it was parsed from: every line's `offset` points into it (edits leave it as it was; `serialize` gives the document's text now). */
+  source: string;
   /** Lines before the first section (comments, blank lines, conditionals). */
-  preamble: ConfigLine[];
+  preamble: CstLine[];
   /** Its sections, in order. */
-  sections: Section[];
-  /** What the parser found wrong (folded past ten of one code). */
-  diagnostics: Diagnostic<HaproxyCode>[];
+  sections: CstSection[];
   /** The line ending new lines get: the file's most common one. */
   eol: '\n' | '\r\n';
   /** Indentation of directives as the file writes it. */
@@ -134,9 +116,34 @@ export interface HaproxyDocument {
 /** Options of `parse` and `safeParse`. */
 export interface ParseOptions {
   /** Named in diagnostics and errors. */
-  file?: string;
+  file?: string | undefined;
   /** Section kinds to accept besides HAProxy's own (a fork's, a newer version's). */
-  sections?: readonly string[];
+  sections?: readonly string[] | undefined;
+}
+
+/** What `safeParse` returns: the document (always, every byte kept) and what the parser found wrong. */
+export interface SafeParseResult {
+  /** The document: `serialize(document)` is the text parsed, whatever it held. */
+  document: HaproxyDocument;
+  /** The syntax findings, in file order (folded past ten of one code). */
+  diagnostics: HaproxyDiagnostic[];
+}
+
+/** What `safeParse` found in a document it made, and the section kinds it was told of (internal, for `validate`). */
+export interface ParseRecord {
+  /** The parser's findings. */
+  diagnostics: HaproxyDiagnostic[];
+  /** `ParseOptions.sections` as given. */
+  sections: readonly string[] | undefined;
+}
+
+// Kept beside each document safeParse made: `validate` includes the findings while the document prints as parsed,
+// and parses an edited one again with the same section kinds.
+const parseRecords = new WeakMap<HaproxyDocument, ParseRecord>();
+
+/** What `safeParse` found in this document, when it made it (internal: `validate` includes the findings). */
+export function parseRecordOf(document: HaproxyDocument): ParseRecord | undefined {
+  return parseRecords.get(document);
 }
 
 // Sections that take no name; every other takes one (optional for defaults).
@@ -147,30 +154,29 @@ const messageWords = new Set(['.diag', '.notice', '.warning', '.alert']);
 /**
  * Parses haproxy.cfg into a document, collecting problems as diagnostics
  * instead of throwing: the document always prints back to `text`.
+ *
+ * @example const { document, diagnostics } = safeParse(text, { file: 'haproxy.cfg' })
  */
-export function safeParse(text: string, options: ParseOptions = {}): HaproxyDocument {
+export function safeParse(text: string, options: ParseOptions = {}): SafeParseResult {
   const file = options.file;
   const extraSections = new Set(options.sections ?? []);
   // A file of junk could have a problem on every line: keep a few of each kind, count the rest.
-  const diagnostics = new DiagnosticCollector<HaproxyCode>();
-  const report = (code: HaproxyCode, message: string, line: number, column: number, start: number, end: number, severity: 'error' | 'warning' = 'error') =>
-    diagnostics.push({ code, severity, message, file, line, column, range: { start, end } });
+  // Lines end at \n alone, as HAProxy counts them (a lone \r is a blank within a line).
+  const collector = new DiagnosticCollector<HaproxyCode>({ text, file, breaks: 'lf' });
 
-  const document: HaproxyDocument = { file, preamble: [], sections: [], diagnostics: [], eol: '\n', indentUnit: '    ' };
-  let current: Section | undefined;
+  const document: HaproxyDocument = { file, source: text, preamble: [], sections: [], eol: '\n', indentUnit: '    ' };
+  let current: CstSection | undefined;
   let crlf = 0;
   let lf = 0;
   const indents = new Map<string, number>();
-  // The .if/.elif/.else stack: each open block with the line that opened it.
-  const blocks: { word: string; line: number; offset: number; column: number; condition: string }[] = [];
+  // The .if/.elif/.else stack: each open block with the offset of the word that opened it.
+  const blocks: { word: string; offset: number; condition: string }[] = [];
   let conditions: readonly string[] = [];
   let bodyIndented = false;
 
   let offset = 0;
-  let lineNumber = 0;
   const length = text.length;
   while (offset < length) {
-    lineNumber++;
     let end = text.indexOf('\n', offset);
     let next: number;
     let eol: string;
@@ -190,22 +196,21 @@ export function safeParse(text: string, options: ParseOptions = {}): HaproxyDocu
       }
     }
     const content = text.slice(offset, end);
-    const at = (index: number) => offset + index;
+    const at = offset;
     // Plain lines (most of them) are classified from their first word alone; the rest are lexed now,
     // so their quotes and comments are checked.
     let lexed: LexedLine | undefined;
-    let first: { start: number; end: number; value: string } | undefined;
+    let first: CstWord | undefined;
     if (specialCharacters.test(content)) {
       lexed = lexLine(content);
-      if (lexed.nul !== -1) report('BINARY_CONTENT', 'the line contains a NUL byte; HAProxy stops reading the line there', lineNumber, lexed.nul + 1, at(lexed.nul), at(lexed.nul + 1));
-      if (lexed.unterminatedQuote !== -1) {
-        report('UNTERMINATED_QUOTE', `unterminated ${content[lexed.unterminatedQuote] === '"' ? 'double' : 'single'} quote`, lineNumber, lexed.unterminatedQuote + 1, at(lexed.unterminatedQuote), at(content.length));
-      }
+      const { nul, unterminatedQuote: quote } = lexed;
+      if (nul !== -1) collector.report('BINARY_CONTENT', 'the line contains a NUL byte; HAProxy stops reading the line there', { start: at + nul, end: at + nul + 1 });
+      if (quote !== -1) collector.report('UNTERMINATED_QUOTE', `unterminated ${content[quote] === '"' ? 'double' : 'single'} quote`, { start: at + quote, end: end });
       first = lexed.words[0];
     } else {
-      first = firstWord(content);
+      first = lexFirstWord(content);
     }
-    const line = new ConfigLine(content, eol, offset, lineNumber, 'blank', conditions, lexed);
+    const line = new CstLine(content, eol, offset, 'blank', conditions, lexed);
     offset = next;
 
     if (first === undefined) {
@@ -219,14 +224,14 @@ export function safeParse(text: string, options: ParseOptions = {}): HaproxyDocu
       const words = line.words;
       const condition = content.slice(words[1]?.start ?? first.end, words[words.length - 1]?.end ?? first.end).trim();
       if (keyword === '.if') {
-        blocks.push({ word: keyword, line: lineNumber, offset: at(first.start), column: first.start + 1, condition });
+        blocks.push({ word: keyword, offset: at + first.start, condition });
       } else if (blocks.length === 0) {
-        report('UNMATCHED_CONDITIONAL', `'${keyword}' without an '.if'`, lineNumber, first.start + 1, at(first.start), at(first.end));
+        collector.report('UNMATCHED_CONDITIONAL', `'${keyword}' without an '.if'`, wordRange(at, first));
       } else if (keyword === '.endif') {
         blocks.pop();
       } else {
         const top = blocks[blocks.length - 1] as (typeof blocks)[number];
-        if (top.word === '.else') report('UNMATCHED_CONDITIONAL', `'${keyword}' after '.else'`, lineNumber, first.start + 1, at(first.start), at(first.end));
+        if (top.word === '.else') collector.report('UNMATCHED_CONDITIONAL', `'${keyword}' after '.else'`, wordRange(at, first));
         blocks[blocks.length - 1] = { ...top, word: keyword, condition: keyword === '.else' ? `!(${top.condition})` : condition };
       }
       line.conditions = conditions;
@@ -243,10 +248,10 @@ export function safeParse(text: string, options: ParseOptions = {}): HaproxyDocu
     const indented = first.start > 0;
     let kind: string | undefined;
     if (isSectionKind(keyword) || extraSections.has(keyword)) kind = keyword;
-    else if (current && !indented && bodyIndented && line.values.length <= 2 && /^[a-z][a-z0-9-]*$/.test(keyword) && !isKnownKeyword(current.kind, keyword) && !isAnyKeyword(keyword)) {
+    else if (current && !indented && bodyIndented && isUnknownSectionWord(current.kind, keyword, line)) {
       // An unindented, unknown word in a file whose sections indent their directives: a section of a kind we do not know.
       kind = keyword;
-      report('UNKNOWN_SECTION', `unknown section '${keyword}' (kept as it is)`, lineNumber, first.start + 1, at(first.start), at(first.end), 'warning');
+      collector.report('UNKNOWN_SECTION', `unknown section '${keyword}' (kept as it is)`, wordRange(at, first), 'warning');
     }
     if (kind !== undefined) {
       line.kind = 'section';
@@ -261,7 +266,7 @@ export function safeParse(text: string, options: ParseOptions = {}): HaproxyDocu
 
     line.kind = 'directive';
     if (!current) {
-      report('DIRECTIVE_OUTSIDE_SECTION', `'${keyword}' before any section`, lineNumber, first.start + 1, at(first.start), at(first.end));
+      collector.report('DIRECTIVE_OUTSIDE_SECTION', `'${keyword}' before any section`, wordRange(at, first));
       document.preamble.push(line);
       continue;
     }
@@ -273,9 +278,10 @@ export function safeParse(text: string, options: ParseOptions = {}): HaproxyDocu
     current.lines.push(line);
   }
   for (const block of blocks) {
-    report('UNTERMINATED_CONDITIONAL', `'${block.word === '.if' ? '.if' : block.word}' block opened here has no '.endif'`, block.line, block.column, block.offset, block.offset + 3);
+    collector.report('UNTERMINATED_CONDITIONAL', `'${block.word}' block opened here has no '.endif'`, { start: block.offset, end: block.offset + '.if'.length });
   }
-  document.diagnostics = diagnostics.diagnostics();
+  const diagnostics = collector.diagnostics();
+  parseRecords.set(document, { diagnostics, sections: options.sections });
   document.eol = crlf > lf ? '\r\n' : '\n';
   let best = 0;
   for (const [indent, count] of indents) {
@@ -284,21 +290,34 @@ export function safeParse(text: string, options: ParseOptions = {}): HaproxyDocu
       document.indentUnit = indent;
     }
   }
-  return document;
+  return { document, diagnostics };
+}
+
+// Where a word of the line at `at` is in the text.
+function wordRange(at: number, word: CstWord): SourceRange {
+  return { start: at + word.start, end: at + word.end };
+}
+
+// A short line whose first word no section knows: the header of a section kind we do not know.
+function isUnknownSectionWord(kind: string, keyword: string, line: CstLine): boolean {
+  return line.values.length <= 2 && /^[a-z][a-z0-9-]*$/.test(keyword) && !isKnownKeyword(kind, keyword) && !isAnyKeyword(keyword);
 }
 
 /**
- * Parses haproxy.cfg; throws a `ParseError` (file, line, column) for the
- * first syntax error. Use `safeParse` to get every diagnostic instead.
+ * Parses haproxy.cfg; throws a `ParseError` (file, line, column, and the
+ * finding's code as its `reason`) for the first syntax error. Use `safeParse`
+ * to get every diagnostic instead.
+ *
+ * @example const document = parse(text, { file: '/etc/haproxy/haproxy.cfg' })
  */
 export function parse(text: string, options: ParseOptions = {}): HaproxyDocument {
-  const document = safeParse(text, options);
-  throwOnErrors(document.diagnostics);
+  const { document, diagnostics } = safeParse(text, options);
+  throwOnErrors(diagnostics);
   return document;
 }
 
 /** Every line of the document in order: preamble, then each section's header and lines. */
-export function* allLines(document: HaproxyDocument): Generator<ConfigLine> {
+export function* allLines(document: HaproxyDocument): Generator<CstLine> {
   yield* document.preamble;
   for (const section of document.sections) {
     yield section.header;
@@ -306,21 +325,3 @@ export function* allLines(document: HaproxyDocument): Generator<ConfigLine> {
   }
 }
 
-// The first word of a plain line (no quotes, escapes or comment).
-function firstWord(text: string): { start: number; end: number; value: string } | undefined {
-  let start = 0;
-  const length = text.length;
-  while (start < length) {
-    const code = text.charCodeAt(start);
-    if (code !== 32 && code !== 9 && code !== 13) break;
-    start++;
-  }
-  if (start === length) return undefined;
-  let end = start;
-  while (end < length) {
-    const code = text.charCodeAt(end);
-    if (code === 32 || code === 9 || code === 13) break;
-    end++;
-  }
-  return { start, end, value: text.slice(start, end) };
-}

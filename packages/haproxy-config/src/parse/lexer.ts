@@ -7,7 +7,7 @@
  */
 
 /** One word of a line: where it is (indices into the line's text) and what it means. */
-export interface Word {
+export interface CstWord {
   /** Index in the line's text of its first character. */
   start: number;
   /** Index in the line's text just past its last character. */
@@ -23,7 +23,7 @@ export interface Word {
 /** What the lexer made of one line. */
 export interface LexedLine {
   /** Its words, in order. */
-  words: Word[];
+  words: CstWord[];
   /** Index of the `#` that starts a comment, or -1. */
   commentStart: number;
   /** Index of a quote left open, or -1. */
@@ -41,15 +41,47 @@ const singleQuote = 39;
 const dollar = 36;
 const carriageReturn = 13;
 
-/** Splits one line (without its line ending) into words. */
-export function lexLine(text: string): LexedLine {
-  const words: Word[] = [];
+/**
+ * Splits one line (without its line ending) into words. With `maxWords` it
+ * stops after that many: the comment, quote and NUL indices then cover only
+ * what was read (the parser classifies a plain line by its first word alone).
+ */
+export function lexLine(text: string, maxWords = Number.POSITIVE_INFINITY): LexedLine {
+  const lexed: LexedLine = { words: [], commentStart: -1, unterminatedQuote: -1, nul: -1 };
+  scan(text, maxWords, lexed, undefined);
+  return lexed;
+}
+
+// Reused by lexFirstWord: the parser asks for the first word of every line.
+const firstWordLine: LexedLine = { words: [], commentStart: -1, unterminatedQuote: -1, nul: -1 };
+
+/** The first word of a line, the rest left unread: `lexLine(text, 1).words[0]` without the line's own object. */
+export function lexFirstWord(text: string): CstWord | undefined {
+  scan(text, 1, firstWordLine, undefined);
+  // It holds that one word at most: taking it leaves the array empty for the next line.
+  return firstWordLine.words.pop();
+}
+
+/**
+ * The values of a line's words and nothing else: `lexLine(text).words`'
+ * values without a word object each, for one pass over a huge file.
+ */
+export function lexValues(text: string): string[] {
+  const values: string[] = [];
+  scan(text, Number.POSITIVE_INFINITY, undefined, values);
+  return values;
+}
+
+// The one tokeniser: every word goes to `lexed` (with its place, and the line's comment, quote and NUL)
+// or to `values` (its value only).
+function scan(text: string, maxWords: number, lexed: LexedLine | undefined, values: string[] | undefined): void {
   let commentStart = -1;
   let unterminatedQuote = -1;
   let nul = -1;
+  let count = 0;
   const length = text.length;
   let i = 0;
-  while (i < length) {
+  while (i < length && count < maxWords) {
     let code = text.charCodeAt(i);
     if (code === space || code === tab || code === carriageReturn) {
       i++;
@@ -67,47 +99,57 @@ export function lexLine(text: string): LexedLine {
     let quoteStart = -1;
     while (i < length) {
       code = text.charCodeAt(i);
+      if (quote === 0) {
+        // Most characters are none of the special ones (all at most a single quote, or a backslash).
+        if (code > singleQuote && code !== backslash) {
+          i++;
+          continue;
+        }
+        if (code === space || code === tab || code === hash || code === carriageReturn) break;
+        if (code === backslash) {
+          simple = false;
+          i += 2;
+          continue;
+        }
+        if (code === doubleQuote || code === singleQuote) {
+          simple = false;
+          quote = code;
+          quoteStart = i;
+        } else if (code === 0 && nul === -1) nul = i;
+        i++;
+        continue;
+      }
       if (code === 0 && nul === -1) nul = i;
       if (quote === singleQuote) {
         if (code === singleQuote) quote = 0;
         i++;
-        continue;
+      } else if (code === backslash) i += 2;
+      else {
+        if (code === doubleQuote) quote = 0;
+        else if (code === dollar) hasVariables = true;
+        i++;
       }
-      if (quote === doubleQuote) {
-        if (code === backslash) i += 2;
-        else {
-          if (code === doubleQuote) quote = 0;
-          else if (code === dollar) hasVariables = true;
-          i++;
-        }
-        continue;
-      }
-      if (code === space || code === tab || code === hash || code === carriageReturn) break;
-      if (code === backslash) {
-        simple = false;
-        i += 2;
-        continue;
-      }
-      if (code === doubleQuote || code === singleQuote) {
-        simple = false;
-        quote = code;
-        quoteStart = i;
-      }
-      i++;
     }
     if (i > length) i = length;
     if (quote !== 0) unterminatedQuote = quoteStart;
-    words.push({ start, end: i, value: simple ? text.slice(start, i) : decodeWord(text.slice(start, i)), quoted: !simple, hasVariables });
+    const value = simple ? text.slice(start, i) : decodeWord(text.slice(start, i));
+    if (lexed) lexed.words.push({ start, end: i, value, quoted: !simple, hasVariables });
+    else values?.push(value);
+    count++;
     if (quote !== 0) break;
   }
-  return { words, commentStart, unterminatedQuote, nul };
+  if (lexed) {
+    lexed.commentStart = commentStart;
+    lexed.unterminatedQuote = unterminatedQuote;
+    lexed.nul = nul;
+  }
 }
 
 const escapes: Record<string, string> = { r: '\r', n: '\n', t: '\t' };
 
 /** The value of a word as HAProxy reads it (quotes and escapes resolved, variables kept). */
 export function decodeWord(raw: string): string {
-  return readWord(raw, undefined);
+  return resolveWord(raw, undefined);
 }
 
 /**
@@ -115,11 +157,11 @@ export function decodeWord(raw: string): string {
  * a word's source text, with `env`, the way HAProxy does when it reads the file.
  */
 export function expandVariables(raw: string, env: Record<string, string | undefined>): string {
-  return readWord(raw, env);
+  return resolveWord(raw, env);
 }
 
 // One walk over a word's quotes and escapes; with `env`, variables in double quotes are expanded too.
-function readWord(raw: string, env: Record<string, string | undefined> | undefined): string {
+function resolveWord(raw: string, env: Record<string, string | undefined> | undefined): string {
   let value = '';
   let quote = '';
   for (let i = 0; i < raw.length; i++) {

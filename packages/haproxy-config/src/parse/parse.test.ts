@@ -1,21 +1,16 @@
-import { mkdtemp, mkdir, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import fc from 'fast-check';
-import { afterAll, describe, expect, it } from 'vitest';
-import { HaError, ParseError } from '@ha/core';
+import { describe, expect, it } from 'vitest';
+import { LineCounter, type ParseError } from '@ha/core';
+import { fillToSize } from '@ha/core/testing';
 import { corpusFiles } from '../../test/corpus.js';
 import { serialize } from '../print/serialize.js';
-import { parse, safeParse } from './cst.js';
-import { loadConfig } from './files.js';
-
-const scratch = await mkdtemp(join(tmpdir(), 'ha-haproxy-parse-'));
-afterAll(() => rm(scratch, { recursive: true, force: true }));
+import { allLines, parse, safeParse } from './cst.js';
+import { lexLine, lexValues } from './lexer.js';
 
 describe('lossless round trip', () => {
   it(`prints all ${corpusFiles.length} corpus files back byte for byte`, () => {
     expect(corpusFiles.length).toBe(309);
-    for (const { name, text } of corpusFiles) expect(serialize(safeParse(text, { file: name })), name).toBe(text);
+    for (const { name, text } of corpusFiles) expect(serialize(safeParse(text, { file: name }).document), name).toBe(text);
   });
 
   it('keeps CRLF endings, a missing final newline, tabs, trailing blanks and comments everywhere', () => {
@@ -55,9 +50,9 @@ describe('lossless round trip', () => {
 
   it('keeps a section it does not know, with a warning, and accepts declared ones', () => {
     const text = 'frontend fe\n    bind :80\n\nquantum-tunnel qt\n    entangle yes\n';
-    const document = safeParse(text);
+    const { document, diagnostics } = safeParse(text);
     expect(document.sections.map((section) => `${section.kind}:${section.known}`)).toEqual(['frontend:true', 'quantum-tunnel:false']);
-    expect(document.diagnostics).toEqual([expect.objectContaining({ code: 'UNKNOWN_SECTION', severity: 'warning', line: 4, column: 1 })]);
+    expect(diagnostics).toEqual([expect.objectContaining({ code: 'UNKNOWN_SECTION', severity: 'warning', line: 4, column: 1 })]);
     expect(serialize(document)).toBe(text);
     expect(safeParse(text, { sections: ['quantum-tunnel'] }).diagnostics).toEqual([]);
   });
@@ -115,33 +110,48 @@ describe('syntax errors: typed, with file, line and column', () => {
   });
 
   // Its time against smaller ones is measured in test/size.test.ts.
-  it('a 50 MB file parses and prints back, and a directory is a typed error', async () => {
+  it('a 50 MB file parses and prints back', () => {
     const line = '    server s 10.0.0.1:80 check inter 2s fall 3 rise 2 weight 10\n';
-    const big = `backend b\n${line.repeat(Math.ceil(50_000_000 / line.length))}`;
-    const document = safeParse(big);
+    const big = fillToSize(50_000_000, () => line, 'backend b\n');
+    const { document } = safeParse(big);
     expect(document.sections[0]?.lines.length).toBeGreaterThan(700_000);
     expect(serialize(document).length).toBe(big.length);
-    await mkdir(join(scratch, 'conf.d'));
-    await mkdir(join(scratch, 'conf.d', 'sub.cfg'));
-    await expect(loadConfig([join(scratch, 'missing.cfg')])).rejects.toMatchObject({ code: 'NOT_FOUND' });
   }, 60_000);
+});
 
-  it('random damage to real configurations only ever gives diagnostics or ParseError (property)', () => {
-    const samples = corpusFiles.filter((file) => file.text.length > 200).slice(0, 40);
+describe('positions are offsets', () => {
+  it('every line keeps only its offset into the text parsed; line and column come from a line counter', () => {
+    const text = 'global\r\n    maxconn 1\n\n# c\nbackend b\n    server s 10.0.0.1:80\n';
+    const { document } = safeParse(text);
+    const lines = new LineCounter(document.source);
+    expect(document.source).toBe(text);
+    expect([...allLines(document)].map((line) => [lines.linePosition(line.offset).line, text.slice(line.offset, line.offset + line.text.length)])).toEqual([
+      [1, 'global'],
+      [2, '    maxconn 1'],
+      [3, ''],
+      [4, '# c'],
+      [5, 'backend b'],
+      [6, '    server s 10.0.0.1:80'],
+    ]);
+    expect(Object.keys(document.sections[0]?.lines[0] ?? {})).not.toContain('line');
+  });
+
+  it('counts lines as HAProxy does: a lone carriage return is a blank within a line, not a line break', () => {
+    expect(() => parse('global\n    # a\rb\n    log "x\n')).toThrow(expect.objectContaining({ reason: 'UNTERMINATED_QUOTE', line: 3, column: 9 }));
+  });
+});
+
+describe('one tokeniser', () => {
+  const lineText = fc.array(fc.oneof(fc.constantFrom(' ', '\t', '\r', '#', '"', "'", '\\', '$', '{', '}', 'a', 'bc', '\0'), fc.string({ maxLength: 4 })), { maxLength: 12 }).map((parts) => parts.join(''));
+
+  it('lexValues is lexLine without the places; a first-word lex reads the same first word (property)', () => {
     fc.assert(
-      fc.property(fc.constantFrom(...samples), fc.nat(), fc.nat(40), fc.string({ maxLength: 8 }), (file, at, cut, insert) => {
-        const position = at % file.text.length;
-        const damaged = file.text.slice(0, position) + insert + file.text.slice(position + cut);
-        const document = safeParse(damaged);
-        expect(serialize(document)).toBe(damaged);
-        try {
-          parse(damaged);
-        } catch (caught) {
-          expect(caught).toBeInstanceOf(HaError);
-          expect(caught).toBeInstanceOf(ParseError);
-        }
+      fc.property(lineText, (text) => {
+        const lexed = lexLine(text);
+        expect(lexValues(text)).toEqual(lexed.words.map((word) => word.value));
+        expect(lexLine(text, 1).words).toEqual(lexed.words.slice(0, 1));
       }),
-      { numRuns: 400 },
+      { numRuns: 1000 },
     );
   });
 });
@@ -154,24 +164,11 @@ describe('generated configurations round-trip (property)', () => {
     fc.assert(
       fc.property(fc.array(section, { minLength: 1, maxLength: 5 }), fc.constantFrom('\n', '\r\n'), fc.boolean(), (sections, eol, finalEol) => {
         const text = sections.join(eol).split('\n').join(eol) + (finalEol ? eol : '');
-        const document = safeParse(text);
+        const { document } = safeParse(text);
         expect(serialize(document)).toBe(text);
         expect(document.sections.length).toBe(sections.length);
       }),
       { numRuns: 300 },
     );
-  });
-});
-
-describe('split configurations', () => {
-  it('reads a directory the way haproxy -f does: *.cfg in byte order', async () => {
-    const directory = join(scratch, 'split');
-    await mkdir(directory);
-    await writeFile(join(directory, '20-backends.cfg'), 'backend be\n    server s 10.0.0.1:80\n');
-    await writeFile(join(directory, '10-front.cfg'), 'frontend fe\n    bind :80\n    default_backend be\n');
-    await writeFile(join(directory, 'README'), 'not a config\n');
-    await writeFile(join(directory, 'B-upper.cfg'), 'userlist u\n');
-    const documents = await loadConfig([directory]);
-    expect(documents.map((document) => document.file?.slice(directory.length + 1))).toEqual(['10-front.cfg', '20-backends.cfg', 'B-upper.cfg']);
   });
 });

@@ -1,4 +1,4 @@
-import type { ConfigLine, HaproxyDocument } from '../parse/cst.js';
+import type { CstLine, HaproxyDocument } from '../parse/cst.js';
 
 /**
  * The document in canonical layout: section headers unindented, directives
@@ -10,7 +10,7 @@ import type { ConfigLine, HaproxyDocument } from '../parse/cst.js';
 export function format(document: HaproxyDocument): string {
   const out: string[] = [];
   let blank = true;
-  const emit = (line: ConfigLine, indent: string) => {
+  const emit = (line: CstLine, indent: string) => {
     const words = line.words;
     if (words.length === 0) {
       if (line.commentStart === -1) {

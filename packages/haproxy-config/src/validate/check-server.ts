@@ -1,7 +1,8 @@
-import { parseAddress } from '../model/build.js';
-import type { ConfigLine } from '../parse/cst.js';
+import { safeParseInteger } from '@ha/core';
+import { parseAddress } from '../model/config.js';
+import type { CstLine } from '../parse/cst.js';
 import { serverSettings } from '../settings.js';
-import { checkLenientNumber, checkTime, isDeferred, isPlausibleHost, type Report } from './check-values.js';
+import { checkLenientNumber, checkTime, isDeferred, isPlausibleHost, type WordReporter } from './check-values.js';
 
 // Options that only matter with health checks.
 const checkOptions = new Set(['inter', 'fastinter', 'downinter', 'fall', 'rise']);
@@ -20,7 +21,9 @@ export interface ServerContext {
   /** Whether `track TARGET` names a server, and whether that one is checked. */
   tracked: (target: string) => 'missing' | 'unchecked' | 'ok';
   /** Servers seen so far in this proxy, by name. */
-  names: Map<string, ConfigLine>;
+  names: Map<string, CstLine>;
+  /** The 1-based line of a line of this file (for messages naming another line). */
+  lineOf: (line: CstLine) => number;
 }
 
 /** What `check`, `ssl`, `verify` … end up as for a server: its default-server words, then its own from `from` on. */
@@ -50,7 +53,7 @@ export function serverState(inherited: readonly string[], own: readonly string[]
  * the name and address, every option word, the values HAProxy refuses,
  * and TLS verification without a CA (HAProxy refuses to start then).
  */
-export function checkServerLine(values: readonly string[], line: ConfigLine, context: ServerContext, report: Report): void {
+export function checkServerLine(values: readonly string[], line: CstLine, context: ServerContext, report: WordReporter): void {
   let first = 1;
   if (context.isServer) {
     const name = values[1];
@@ -60,7 +63,7 @@ export function checkServerLine(values: readonly string[], line: ConfigLine, con
       return;
     }
     const previous = context.names.get(name);
-    if (previous) report(line, 1, 'DUPLICATE_SERVER', `server '${name}' is already defined on line ${previous.line}`);
+    if (previous) report(line, 1, 'DUPLICATE_SERVER', () => `server '${name}' is already defined on line ${context.lineOf(previous)}`);
     else context.names.set(name, line);
     checkServerAddress(raw, line, report);
     first = 3;
@@ -93,7 +96,7 @@ export function checkServerLine(values: readonly string[], line: ConfigLine, con
   }
 }
 
-function checkServerValue(option: string, value: string, line: ConfigLine, at: number, context: ServerContext, report: Report): void {
+function checkServerValue(option: string, value: string, line: CstLine, at: number, context: ServerContext, report: WordReporter): void {
   switch (option) {
     case 'inter':
     case 'fastinter':
@@ -105,13 +108,13 @@ function checkServerValue(option: string, value: string, line: ConfigLine, at: n
       break;
     case 'fall':
     case 'rise':
-      if (!/^\d+$/.test(value) || Number(value) < 1) report(line, at, 'BAD_NUMBER', `${option} '${value}' must be a whole number of at least 1`);
+      if (safeParseInteger(value, { min: 1 }) === undefined) report(line, at, 'BAD_NUMBER', `${option} '${value}' must be a whole number of at least 1`);
       break;
     case 'weight':
-      if (!/^\d+$/.test(value) || Number(value) > 256) report(line, at, 'BAD_NUMBER', `weight '${value}' is out of range (0 to 256)`);
+      if (safeParseInteger(value, { min: 0, max: 256 }) === undefined) report(line, at, 'BAD_NUMBER', `weight '${value}' is out of range (0 to 256)`);
       break;
     case 'id':
-      if (!/^\d+$/.test(value) || Number(value) < 1) report(line, at, 'BAD_NUMBER', `id '${value}' must be a whole number of at least 1`);
+      if (safeParseInteger(value, { min: 1 }) === undefined) report(line, at, 'BAD_NUMBER', `id '${value}' must be a whole number of at least 1`);
       break;
     case 'maxconn':
     case 'maxqueue':
@@ -144,7 +147,7 @@ function checkServerValue(option: string, value: string, line: ConfigLine, at: n
   }
 }
 
-function checkServerAddress(raw: string, line: ConfigLine, report: Report): void {
+function checkServerAddress(raw: string, line: CstLine, report: WordReporter): void {
   const address = parseAddress(raw);
   if (address.hasVariables || address.family === 'unix') return;
   const portText = raw.slice(raw.lastIndexOf(':') + 1);

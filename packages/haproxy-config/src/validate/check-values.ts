@@ -1,12 +1,16 @@
-import type { Severity } from '@ha/core';
+import { safeParseInteger, type Severity } from '@ha/core';
 import type { HaproxyCode } from '../codes.js';
 import { logFacilities, logFormats, logLevels } from '../build/log-target.js';
-import { parseAddress, time } from '../model/build.js';
-import type { ConfigLine } from '../parse/cst.js';
+import { parseAddress, parseHaproxyTime } from '../model/config.js';
+import type { CstLine } from '../parse/cst.js';
 import { balanceAlgorithms, bindSettings, proxyModes, timeoutNames } from '../settings.js';
 
-/** Reports a finding on a word of a line (the keyword when the word is missing). */
-export type Report = (line: ConfigLine, wordIndex: number, code: HaproxyCode, message: string, severity?: Severity) => void;
+/**
+ * Reports a finding on a word of a line (the keyword when the word is
+ * missing): the collector's `report(code, message, range, severity)` with the
+ * word's range.
+ */
+export type WordReporter = (line: CstLine, wordIndex: number, code: HaproxyCode, message: string | (() => string), severity?: Severity) => void;
 
 // HAProxy keeps times in a signed 32-bit count of milliseconds.
 const maxTimeMs = 2_147_483_647;
@@ -23,13 +27,13 @@ export function isDeferred(value: string): boolean {
  * Checks a time as HAProxy reads it: digits and a unit, within its 32-bit
  * millisecond range; `positive` when 0 is refused too. True when it is good.
  */
-export function checkTime(value: string | undefined, line: ConfigLine, at: number, what: string, report: Report, options: { positive?: boolean } = {}): boolean {
+export function checkTime(value: string | undefined, line: CstLine, at: number, what: string, report: WordReporter, options: { positive?: boolean } = {}): boolean {
   if (value === undefined) {
     report(line, at - 1, 'MISSING_VALUE', `${what} needs a time (e.g. 10s, 500ms)`);
     return false;
   }
   if (isDeferred(value)) return true;
-  const ms = time(value);
+  const ms = parseHaproxyTime(value);
   if (ms === undefined) report(line, at, 'BAD_TIME', `'${value}' is not a time for ${what} (e.g. 10s, 500ms)`);
   else if (ms > maxTimeMs) report(line, at, 'BAD_TIME', `${what} '${value}' is too long: HAProxy's limit is 2147483647 ms (about 24.8 days)`);
   else if (options.positive && ms === 0) report(line, at, 'BAD_TIME', `${what} must be more than 0`);
@@ -41,15 +45,17 @@ export function checkTime(value: string | undefined, line: ConfigLine, at: numbe
  * A whole number where HAProxy reads one with `atol` (it takes `abc` as 0
  * without a word): a warning, as HAProxy starts anyway.
  */
-export function checkLenientNumber(value: string | undefined, line: ConfigLine, at: number, what: string, report: Report): void {
-  if (value !== undefined && !isDeferred(value) && !/^\d+$/.test(value)) report(line, at, 'BAD_NUMBER', `${what} '${value}' is not a whole number (HAProxy reads it as 0)`, 'warning');
+export function checkLenientNumber(value: string | undefined, line: CstLine, at: number, what: string, report: WordReporter): void {
+  if (value !== undefined && !isDeferred(value) && safeParseInteger(value, { min: 0 }) === undefined) {
+    report(line, at, 'BAD_NUMBER', `${what} '${value}' is not a whole number (HAProxy reads it as 0)`, 'warning');
+  }
 }
 
 /**
  * `log` in the global or a proxy section: `global`, or `ADDRESS [len N]
  * [format F] [sample R:S] [profile P] FACILITY [LEVEL [MINLEVEL]]`.
  */
-export function checkLog(values: readonly string[], line: ConfigLine, inGlobal: boolean, report: Report): void {
+export function checkLog(values: readonly string[], line: CstLine, inGlobal: boolean, report: WordReporter): void {
   if (values[1] === 'global') {
     if (inGlobal) report(line, 1, 'BAD_VALUE', "'log global' is for proxy sections: the global section names its own targets");
     else if (values.length > 2) report(line, 2, 'BAD_VALUE', "'log global' takes nothing after it");
@@ -74,7 +80,7 @@ export function checkLog(values: readonly string[], line: ConfigLine, inGlobal: 
       return;
     }
     if (isDeferred(value)) continue;
-    if (word === 'len' && (!/^\d+$/.test(value) || Number(value) < 80 || Number(value) > 65535)) report(line, i + 1, 'BAD_VALUE', `log length '${value}' must be between 80 and 65535`);
+    if (word === 'len' && safeParseInteger(value, { min: 80, max: 65535 }) === undefined) report(line, i + 1, 'BAD_VALUE', `log length '${value}' must be between 80 and 65535`);
     if (word === 'format' && !formats.has(value)) report(line, i + 1, 'BAD_VALUE', `unknown log format '${value}' (${[...formats].join(', ')})`);
   }
   const [facility, level, minLevel, extra] = values.slice(i);
@@ -91,7 +97,7 @@ export function checkLog(values: readonly string[], line: ConfigLine, inGlobal: 
 }
 
 /** `timeout NAME TIME` in a proxy section. */
-export function checkTimeout(values: readonly string[], line: ConfigLine, report: Report): void {
+export function checkTimeout(values: readonly string[], line: CstLine, report: WordReporter): void {
   const name = values[1];
   if (name === undefined) {
     report(line, 0, 'MISSING_VALUE', `timeout needs a name (${[...timeoutNames].join(', ')}) and a time`);
@@ -105,14 +111,14 @@ export function checkTimeout(values: readonly string[], line: ConfigLine, report
 }
 
 /** `mode` of a proxy section. */
-export function checkMode(values: readonly string[], line: ConfigLine, report: Report): void {
+export function checkMode(values: readonly string[], line: CstLine, report: WordReporter): void {
   const mode = values[1];
   if (mode === undefined) report(line, 0, 'MISSING_VALUE', `mode needs a value (${[...proxyModes].join(', ')})`);
   else if (!isDeferred(mode) && !proxyModes.has(mode)) report(line, 1, 'BAD_VALUE', `unknown mode '${mode}' (${[...proxyModes].join(', ')})`);
 }
 
 /** `balance ALGORITHM [ARGS]`. */
-export function checkBalance(values: readonly string[], line: ConfigLine, report: Report): void {
+export function checkBalance(values: readonly string[], line: CstLine, report: WordReporter): void {
   const algorithm = values[1];
   if (algorithm === undefined) {
     report(line, 0, 'MISSING_VALUE', 'balance needs an algorithm (roundrobin, leastconn, source …)');
@@ -127,7 +133,7 @@ export function checkBalance(values: readonly string[], line: ConfigLine, report
  * The settings after a `bind` address: known words, the value of those that
  * take one, and a certificate for `ssl`.
  */
-export function checkBindSettings(values: readonly string[], line: ConfigLine, report: Report): void {
+export function checkBindSettings(values: readonly string[], line: CstLine, report: WordReporter): void {
   let ssl = -1;
   let certificate = false;
   for (let i = 2; i < values.length; i++) {

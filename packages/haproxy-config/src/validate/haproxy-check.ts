@@ -1,8 +1,8 @@
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
-import { CommandError, defaultRunner, type Runner } from '@ha/core';
-import type { HaproxyDiagnostic } from '../codes.js';
+import { CommandError, defaultRunner, type CheckResult, type Runner } from '@ha/core';
+import type { HaproxyCode, HaproxyDiagnostic } from '../codes.js';
 import type { HaproxyDocument } from '../parse/cst.js';
 import { serialize } from '../print/serialize.js';
 
@@ -16,34 +16,29 @@ export interface HaproxyCheckOptions {
   env?: Record<string, string>;
   /** Give up after this many ms (default 60 s). */
   timeoutMs?: number;
-}
-
-/** What `haproxy -c` concluded. */
-export interface HaproxyCheckResult {
-  /** 0 valid, 2 valid but nothing listens (HAProxy would not start), 1 errors. */
-  exitCode: number;
-  /** True for exit codes 0 and 2: the file has no error. */
-  valid: boolean;
-  /** Its `[ALERT]` and `[WARNING]` lines (and the "will not start" of exit 2) as findings. */
-  findings: HaproxyDiagnostic[];
-  /** HAProxy's own words, for the record. */
-  output: string;
+  /** The file name a text is checked under (and its findings name; default `haproxy.cfg`). @example '/etc/haproxy/haproxy.cfg' */
+  file?: string;
 }
 
 /**
  * Runs the real `haproxy -c` on files (every file of a split configuration,
  * in order) and maps its `[ALERT]` and `[WARNING]` lines (`parsing
  * [FILE:LINE] : …`) to findings. Messages that name no line are put at 1:1 of
- * the first file.
+ * the first file. `valid` is false when it found errors (exit 1); a file with
+ * no error where nothing listens (exit 2) is valid, with a warning saying so.
+ *
+ * @example const { valid, findings } = await checkFilesWithHaproxy(['/etc/haproxy/haproxy.cfg'])
  */
-export async function checkFilesWithHaproxy(files: readonly string[], options: HaproxyCheckOptions = {}): Promise<HaproxyCheckResult> {
+export async function checkFilesWithHaproxy(files: readonly string[], options: HaproxyCheckOptions = {}): Promise<CheckResult<HaproxyCode>> {
   const runner = options.runner ?? defaultRunner;
+  const haproxy = options.haproxy ?? 'haproxy';
+  const timeoutMs = options.timeoutMs ?? 60_000;
   // -V: a `quiet` in the global section would otherwise silence every alert.
   const args = ['-V', '-c', ...files.flatMap((file) => ['-f', file])];
   let exitCode: number;
   let output: string;
   try {
-    const result = await runner.run(options.haproxy ?? 'haproxy', args, { allowExitCodes: [1, 2], timeoutMs: options.timeoutMs ?? 60_000, ...(options.env ? { env: options.env } : {}) });
+    const result = await runner.run(haproxy, args, { allowExitCodes: [1, 2], timeoutMs, env: options.env });
     exitCode = result.exitCode;
     output = `${result.stdout}${result.stderr}`;
   } catch (error) {
@@ -52,29 +47,34 @@ export async function checkFilesWithHaproxy(files: readonly string[], options: H
       output = `${error.stdout}${error.stderr}`;
     } else throw error;
   }
-  return { exitCode, valid: exitCode === 0 || exitCode === 2, findings: mapHaproxyOutput(output, files[0]), output };
+  return { valid: exitCode === 0 || exitCode === 2, findings: mapHaproxyOutput(output, files[0]), output };
 }
 
 /**
- * `checkFilesWithHaproxy` for documents in memory: they are written to a
- * private temporary folder under their own file names, and findings name the
- * documents' files again.
+ * `checkFilesWithHaproxy` for a text or documents in memory (a split
+ * configuration's, in HAProxy's order): they are written to a private
+ * temporary folder under their own file names, and the findings and output
+ * name the documents' files again.
+ *
+ * @example const { valid, findings } = await checkWithHaproxy(document)
  */
-export async function checkWithHaproxy(documents: HaproxyDocument | readonly HaproxyDocument[], options: HaproxyCheckOptions = {}): Promise<HaproxyCheckResult> {
-  const list = Array.isArray(documents) ? documents : [documents as HaproxyDocument];
+export async function checkWithHaproxy(input: HaproxyDocument | string | readonly HaproxyDocument[], options: HaproxyCheckOptions = {}): Promise<CheckResult<HaproxyCode>> {
+  const file = options.file ?? 'haproxy.cfg';
+  const texts =
+    typeof input === 'string'
+      ? [{ file, text: input }]
+      : (Array.isArray(input) ? input : [input as HaproxyDocument]).map((document) => ({ file: document.file ?? file, text: serialize(document) }));
   const directory = await mkdtemp(join(tmpdir(), 'ha-haproxy-check-'));
   try {
     const names = new Map<string, string>();
-    const files: string[] = [];
-    for (const [index, document] of list.entries()) {
-      const path = join(directory, `${String(index).padStart(3, '0')}-${basename(document.file ?? 'haproxy.cfg')}`);
-      await writeFile(path, serialize(document));
-      files.push(path);
-      names.set(path, document.file ?? 'haproxy.cfg');
+    for (const [index, entry] of texts.entries()) {
+      const path = join(directory, `${String(index).padStart(3, '0')}-${basename(entry.file)}`);
+      await writeFile(path, entry.text);
+      names.set(path, entry.file);
     }
-    const result = await checkFilesWithHaproxy(files, options);
-    for (const finding of result.findings) if (finding.file !== undefined) finding.file = names.get(finding.file) ?? finding.file;
-    return { ...result, output: [...names].reduce((text, [temp, real]) => text.split(temp).join(real), result.output) };
+    const result = await checkFilesWithHaproxy([...names.keys()], options);
+    const findings = result.findings.map((finding) => (finding.file === undefined ? finding : { ...finding, file: names.get(finding.file) ?? finding.file }));
+    return { ...result, findings, output: [...names].reduce((text, [temp, real]) => text.split(temp).join(real), result.output) };
   } finally {
     await rm(directory, { recursive: true, force: true });
   }
@@ -90,7 +90,8 @@ export function mapHaproxyOutput(output: string, defaultFile?: string): HaproxyD
   const findings: HaproxyDiagnostic[] = [];
   for (const raw of output.split('\n')) {
     if (/has no error but will not start \(no listener\)/.test(raw)) {
-      findings.push({ code: 'HAPROXY_WARNING', severity: 'warning', message: 'haproxy -c: the configuration has no error but HAProxy will not start: nothing listens (no listener)', file: defaultFile, line: 1, column: 1, range: { start: 0, end: 0 } });
+      const message = 'haproxy -c: the configuration has no error but HAProxy will not start: nothing listens (no listener)';
+      findings.push({ code: 'HAPROXY_WARNING', severity: 'warning', message, file: defaultFile, line: 1, column: 1, range: { start: 0, end: 0 } });
       continue;
     }
     const head = /^\[(ALERT|WARNING)\]\s*(?:\(\d+\)\s*)?:\s*(?:config\s*:\s*)?(.*)$/.exec(raw.trim());

@@ -1,11 +1,23 @@
-import { DiagnosticCollector, type Severity } from '@ha/core';
+import { DEFAULT_KEEP_PER_CODE, DiagnosticCollector, safeParseInteger, type Severity } from '@ha/core';
 import type { HaproxyCode, HaproxyDiagnostic } from '../codes.js';
 import { isKnownKeyword, isRemovedKeyword, misplacement, proxyKinds } from '../keywords.js';
-import { parseAddress, readCondition } from '../model/build.js';
-import type { ConfigLine, HaproxyDocument, Section } from '../parse/cst.js';
+import { parseAddress, parseCondition } from '../model/config.js';
+import { parseRecordOf, safeParse, type CstLine, type CstSection, type HaproxyDocument, type SafeParseResult } from '../parse/cst.js';
+import { serialize } from '../print/serialize.js';
 import { proxyOptionNames } from '../settings.js';
 import { checkServerLine, serverState } from './check-server.js';
-import { checkBalance, checkBindSettings, checkLenientNumber, checkLog, checkMode, checkTime, checkTimeout, isDeferred, isPlausibleHost, type Report } from './check-values.js';
+import {
+  checkBalance,
+  checkBindSettings,
+  checkLenientNumber,
+  checkLog,
+  checkMode,
+  checkTime,
+  checkTimeout,
+  isDeferred,
+  isPlausibleHost,
+  type WordReporter,
+} from './check-values.js';
 
 // ACLs HAProxy predefines: usable in any condition without an `acl` line.
 const predefinedAcls = new Set([
@@ -28,48 +40,60 @@ function startsWithAny(text: string, words: readonly string[]): boolean {
 
 /** Options of `validate`. */
 export interface ValidateOptions {
-  /** Findings kept per code; the rest are counted in one "and N more like it" finding (default 10). @example 100 */
+  /** Findings kept per code in each file; the rest are counted in one "and N more like it" finding (default 10). @example 100 */
   keepPerCode?: number | undefined;
+  /** The file a text given to `validate` is from (named in its findings; a document names its own). @example '/etc/haproxy/haproxy.cfg' */
+  file?: string | undefined;
 }
 
 /** Where a section is, for diagnostics that point at a whole section. */
 interface Located {
-  section: Section;
+  section: CstSection;
   document: HaproxyDocument;
 }
 
 /**
- * Semantic checks of a configuration (one document, or the documents of a
- * split configuration in HAProxy's order). Each finding has a code, a
- * severity and `file:line:column`. Syntax errors are the parser's own
- * diagnostics (`document.diagnostics`), which this includes. Repeated
- * findings of one code are folded (`keepPerCode`), so a huge file costs a
- * few findings, not one per line.
+ * Semantic checks of a configuration: a text, one document, or the documents
+ * of a split configuration in HAProxy's order. Each finding has a code, a
+ * severity and `file:line:column`. Syntax problems are the parser's own
+ * findings, which this includes. A document is checked as it prints: one
+ * an edit changed is read again from its printed text, so what the edit
+ * wrote is placed where it will be in the file. Repeated findings of one code
+ * are folded (`keepPerCode`, in each file), so a huge file costs a few
+ * findings, not one per line.
  *
  * @example const errors = validate(document).filter((finding) => finding.severity === 'error')
  */
-export function validate(documents: HaproxyDocument | readonly HaproxyDocument[], options: ValidateOptions = {}): HaproxyDiagnostic[] {
-  const list = Array.isArray(documents) ? documents : [documents as HaproxyDocument];
-  const findings = new DiagnosticCollector<HaproxyCode>({ keepPerCode: options.keepPerCode });
-  for (const document of list) for (const finding of document.diagnostics) findings.push(finding);
-  const report = (document: HaproxyDocument, line: ConfigLine, wordIndex: number, code: HaproxyCode, message: string, severity: Severity = 'error') => {
+export function validate(input: HaproxyDocument | string | readonly HaproxyDocument[], options: ValidateOptions = {}): HaproxyDiagnostic[] {
+  const keepPerCode = options.keepPerCode ?? DEFAULT_KEEP_PER_CODE;
+  const parsed = typeof input === 'string' ? [safeParse(input, { file: options.file })] : (Array.isArray(input) ? input : [input as HaproxyDocument]).map(asItPrints);
+  const list = parsed.map((entry) => entry.document);
+  const collectors = new Map(list.map((document) => [document, new DiagnosticCollector<HaproxyCode>({ text: document.source, file: document.file, keepPerCode, breaks: 'lf' })]));
+  const collectorOf = (document: HaproxyDocument) => collectors.get(document) as DiagnosticCollector<HaproxyCode>;
+  const lineOf = (document: HaproxyDocument, line: CstLine) => collectorOf(document).lineCounter.linePosition(line.offset).line;
+  const report = (document: HaproxyDocument, line: CstLine, wordIndex: number, code: HaproxyCode, message: string | (() => string), severity: Severity = 'error') => {
+    const collector = collectorOf(document);
+    // A finding that would only be counted needs no range (nor the line's words).
+    if (!collector.keeps(code, severity)) return collector.count(code, severity);
     const word = line.words[wordIndex] ?? line.words[0];
-    const column = (word?.start ?? 0) + 1;
-    const start = line.offset < 0 ? 0 : line.offset + (word?.start ?? 0);
-    findings.push({ code, severity, message, file: document.file, line: line.line, column, range: { start, end: start + Math.max(1, (word?.end ?? 1) - (word?.start ?? 0)) } });
+    const start = line.offset + (word?.start ?? 0);
+    collector.report(code, message, { start, end: start + Math.max(1, (word?.end ?? 1) - (word?.start ?? 0)) }, severity);
   };
-  const reporterFor = (document: HaproxyDocument): Report => (line, wordIndex, code, message, severity) => report(document, line, wordIndex, code, message, severity);
+  const reporterFor = (document: HaproxyDocument): WordReporter => (line, wordIndex, code, message, severity) => report(document, line, wordIndex, code, message, severity);
+  // Where another section is, for a message: FILE:LINE, or `line N` in a text from no file.
+  const placeOf = (other: Located) => `${other.document.file ?? 'line '}${other.document.file ? ':' : ''}${lineOf(other.document, other.section.header)}`;
 
   // HAProxy refuses a file whose last line has no line feed ("file might have been truncated").
   for (const document of list) {
     const lastSection = document.sections.at(-1);
     const last = lastSection ? (lastSection.lines.at(-1) ?? lastSection.header) : document.preamble.at(-1);
     if (last && last.eol === '' && last.text.length > 0) {
-      findings.push({ code: 'MISSING_FINAL_NEWLINE', severity: 'error', message: 'the last line has no line feed: HAProxy refuses the file (it may have been truncated)', file: document.file, line: last.line, column: last.text.length + 1, range: { start: last.offset + last.text.length, end: last.offset + last.text.length } });
+      const end = last.offset + last.text.length;
+      collectorOf(document).report('MISSING_FINAL_NEWLINE', 'the last line has no line feed: HAProxy refuses the file (it may have been truncated)', { start: end, end });
     }
   }
 
-  const sections: Located[] = list.flatMap((document) => document.sections.map((section: Section) => ({ section, document })));
+  const sections: Located[] = list.flatMap((document) => document.sections.map((section: CstSection) => ({ section, document })));
   const byKind = (kinds: readonly string[]) => sections.filter((entry) => kinds.includes(entry.section.kind));
 
   // Names: missing and duplicated.
@@ -85,14 +109,14 @@ export function validate(documents: HaproxyDocument | readonly HaproxyDocument[]
       const other = seen.get(key);
       if (other) {
         const code = proxyKinds.has(section.kind) ? 'DUPLICATE_PROXY' : 'DUPLICATE_SECTION';
-        report(document, section.header, 1, code, `${section.kind} '${section.name}' has the same name as the ${other.section.kind} at ${other.document.file ?? ''}${other.document.file ? ':' : 'line '}${other.section.header.line}`);
+        report(document, section.header, 1, code, () => `${section.kind} '${section.name}' has the same name as the ${other.section.kind} at ${placeOf(other)}`);
         break;
       }
       seen.set(key, entry);
     }
   }
 
-  checkListeners(list, sections, findings);
+  checkListeners(list, sections, collectors);
 
   const backends = new Map(byKind(['backend', 'listen']).map((entry) => [entry.section.name ?? '', entry]));
   const defaultsByName = new Map(byKind(['defaults']).filter((entry) => entry.section.name !== undefined).map((entry) => [entry.section.name as string, entry]));
@@ -100,32 +124,32 @@ export function validate(documents: HaproxyDocument | readonly HaproxyDocument[]
   const resolvers = new Set(byKind(['resolvers']).map((entry) => entry.section.name));
   const peers = new Set(byKind(['peers']).map((entry) => entry.section.name));
   const globalLines = byKind(['global']).flatMap((entry) => entry.section.lines);
-  const verifyNoneByDefault = globalLines.some((line) => line.kind === 'directive' && line.readValues().join(' ') === 'ssl-server-verify none');
+  const verifyNoneByDefault = globalLines.some((line) => line.kind === 'directive' && line.peekValues().join(' ') === 'ssl-server-verify none');
 
   // What each proxy inherits: its `from`, else the last defaults section before it.
-  const inherited = new Map<Section, Section | undefined>();
-  let lastDefaults: Section | undefined;
+  const inherited = new Map<CstSection, CstSection | undefined>();
+  let lastDefaults: CstSection | undefined;
   for (const { section, document } of sections) {
     if (!proxyKinds.has(section.kind)) continue;
     if (section.from !== undefined && !defaultsByName.has(section.from)) report(document, section.header, 3, 'UNKNOWN_DEFAULTS', `no defaults section named '${section.from}'`);
     inherited.set(section, section.from !== undefined ? defaultsByName.get(section.from)?.section : section.kind === 'defaults' ? undefined : lastDefaults);
     if (section.kind === 'defaults') lastDefaults = section;
   }
-  const chain = (section: Section): Section[] => {
-    const sectionsUp: Section[] = [];
+  const chain = (section: CstSection): CstSection[] => {
+    const sectionsUp: CstSection[] = [];
     for (let current = inherited.get(section); current && sectionsUp.length < 10; current = inherited.get(current)) sectionsUp.unshift(current);
     return sectionsUp;
   };
   // What one pass over a section tells: its last `mode`, its timeouts, its ACL names (read once per section).
-  const summaries = new Map<Section, { mode: string | undefined; timeouts: Map<string, string>; acls: Set<string> }>();
-  const summaryOf = (section: Section) => {
+  const summaries = new Map<CstSection, { mode: string | undefined; timeouts: Map<string, string>; acls: Set<string> }>();
+  const summaryOf = (section: CstSection) => {
     let summary = summaries.get(section);
     if (summary) return summary;
     summary = { mode: undefined as string | undefined, timeouts: new Map<string, string>(), acls: new Set<string>() };
     for (const line of section.lines) {
       // Only the few lines that matter are split into words.
       if (line.kind !== 'directive' || !startsWithAny(line.text, summaryKeywords)) continue;
-      const values = line.readValues();
+      const values = line.peekValues();
       if (values[0] === 'mode') summary.mode = values[1];
       else if (values[0] === 'timeout' && values[1] !== undefined) summary.timeouts.set(values[1], values[2] ?? '');
       else if (values[0] === 'acl' && values[1] !== undefined) summary.acls.add(values[1]);
@@ -134,30 +158,30 @@ export function validate(documents: HaproxyDocument | readonly HaproxyDocument[]
     return summary;
   };
   // A setting as the section applies it: its own, else its defaults' (and theirs).
-  const inheritedSetting = <T>(section: Section, pick: (summary: ReturnType<typeof summaryOf>) => T | undefined): T | undefined => {
-    for (let current: Section | undefined = section, depth = 0; current && depth < 10; current = inherited.get(current), depth++) {
+  const inheritedSetting = <T>(section: CstSection, pick: (summary: ReturnType<typeof summaryOf>) => T | undefined): T | undefined => {
+    for (let current: CstSection | undefined = section, depth = 0; current && depth < 10; current = inherited.get(current), depth++) {
       const value = pick(summaryOf(current));
       if (value !== undefined) return value;
     }
     return undefined;
   };
-  const modeOf = (section: Section) => inheritedSetting(section, (summary) => summary.mode) ?? 'tcp';
-  const timeoutOf = (section: Section, name: string) => inheritedSetting(section, (summary) => summary.timeouts.get(name));
+  const modeOf = (section: CstSection) => inheritedSetting(section, (summary) => summary.mode) ?? 'tcp';
+  const timeoutOf = (section: CstSection, name: string) => inheritedSetting(section, (summary) => summary.timeouts.get(name));
   // The option words of a defaults section's default-server lines, in order (once per section).
-  const defaultServerCache = new Map<Section, string[]>();
-  const defaultServerWords = (section: Section): string[] => {
+  const defaultServerCache = new Map<CstSection, string[]>();
+  const defaultServerWords = (section: CstSection): string[] => {
     let words = defaultServerCache.get(section);
     if (!words) {
       words = [];
       for (const line of section.lines) {
-        const values = line.kind === 'directive' && startsWithAny(line.text, ['default-server']) ? line.readValues() : [];
+        const values = line.kind === 'directive' && startsWithAny(line.text, ['default-server']) ? line.peekValues() : [];
         if (values[0] === 'default-server') words.push(...values.slice(1));
       }
       defaultServerCache.set(section, words);
     }
     return words;
   };
-  const inheritedServerWords = (section: Section) => chain(section).flatMap(defaultServerWords);
+  const inheritedServerWords = (section: CstSection) => chain(section).flatMap(defaultServerWords);
 
   // A backend's servers and whether each is checked, for `track` (read when a track names the backend).
   const checkedServers = new Map<string, Map<string, boolean>>();
@@ -170,7 +194,7 @@ export function validate(documents: HaproxyDocument | readonly HaproxyDocument[]
     const words = inheritedServerWords(backend.section);
     for (const line of backend.section.lines) {
       if (line.kind !== 'directive') continue;
-      const values = line.readValues();
+      const values = line.peekValues();
       if (values[0] === 'default-server') words.push(...values.slice(1));
       else if (values[0] === 'server' && values[1] !== undefined) {
         const state = serverState(words, values, 3);
@@ -181,7 +205,7 @@ export function validate(documents: HaproxyDocument | readonly HaproxyDocument[]
     return servers;
   };
 
-  const binds = new Map<string, { document: HaproxyDocument; line: ConfigLine; section: Section }>();
+  const binds: Binds = new Map();
   for (const { section, document } of sections) {
     if (!section.known) continue;
     const kind = section.kind;
@@ -191,7 +215,8 @@ export function validate(documents: HaproxyDocument | readonly HaproxyDocument[]
       continue;
     }
     const acls = summaryOf(section).acls;
-    const serverNames = new Map<string, ConfigLine>();
+    const serverNames = new Map<string, CstLine>();
+    const serverLineOf = (line: CstLine) => lineOf(document, line);
     const serverWords = inheritedServerWords(section);
     const tracked = (target: string): 'missing' | 'unchecked' | 'ok' => {
       const slash = target.indexOf('/');
@@ -200,7 +225,7 @@ export function validate(documents: HaproxyDocument | readonly HaproxyDocument[]
     };
     for (const line of section.lines) {
       if (line.kind !== 'directive') continue;
-      const values = line.readValues();
+      const values = line.peekValues();
       const keyword = values[0] as string;
       if (!isKnownKeyword(kind, keyword)) {
         at(line, 0, 'UNKNOWN_KEYWORD', `unknown keyword '${keyword}' in a ${kind} section`, 'warning');
@@ -264,12 +289,12 @@ export function validate(documents: HaproxyDocument | readonly HaproxyDocument[]
           break;
         }
         case 'bind':
-          if (values[1] !== undefined) checkBind(values[1], line, document, section, binds, at);
+          if (values[1] !== undefined) checkBind(values[1], { document, line, section }, binds, at, lineOf);
           checkBindSettings(values, line, at);
           break;
         case 'server':
         case 'default-server':
-          checkServerLine(values, line, { isServer: keyword === 'server', inherited: serverWords, resolvers, verifyNoneByDefault, tracked, names: serverNames }, at);
+          checkServerLine(values, line, { isServer: keyword === 'server', inherited: serverWords, resolvers, verifyNoneByDefault, tracked, names: serverNames, lineOf: serverLineOf }, at);
           // Later servers of this section get this line's options as defaults.
           if (keyword === 'default-server') serverWords.push(...values.slice(1));
           break;
@@ -292,24 +317,34 @@ export function validate(documents: HaproxyDocument | readonly HaproxyDocument[]
       const needed = [...(kind !== 'backend' ? ['client'] : []), ...(kind !== 'frontend' ? ['connect', 'server'] : [])];
       const missing = needed.filter((name) => timeoutOf(section, name) === undefined);
       if (missing.length > 0 && (mode === 'http' || mode === 'tcp')) {
-        report(document, section.header, 0, 'MISSING_TIMEOUT', `${kind} '${section.name ?? ''}' has no ${missing.map((name) => `timeout ${name}`).join(', ')} (here or in its defaults): connections may hang for ever`, 'warning');
+        const names = missing.map((name) => `timeout ${name}`).join(', ');
+        report(document, section.header, 0, 'MISSING_TIMEOUT', `${kind} '${section.name ?? ''}' has no ${names} (here or in its defaults): connections may hang for ever`, 'warning');
       }
     }
   }
-  // In reading order: file by file, line by line (a folded finding stays after the last one it follows).
-  const fileOrder = new Map(list.map((document, index) => [document.file, index]));
-  return findings
-    .diagnostics()
-    .map((finding, index) => ({ finding, index }))
-    .sort((a, b) => (fileOrder.get(a.finding.file) ?? 0) - (fileOrder.get(b.finding.file) ?? 0) || a.finding.line - b.finding.line || a.finding.column - b.finding.column || a.index - b.index)
-    .map((entry) => entry.finding);
+  // In reading order: file by file (the parser's findings first), line by line (a folded finding stays after the last one it follows).
+  return parsed.flatMap(({ document, diagnostics }) =>
+    [...diagnostics, ...collectorOf(document).diagnostics()]
+      .map((finding, index) => ({ finding, index }))
+      .sort((a, b) => a.finding.line - b.finding.line || a.finding.column - b.finding.column || a.index - b.index)
+      .map((entry) => entry.finding),
+  );
+}
+
+// The document as it prints, with the parser's findings: itself while it prints as it was parsed (one pass over it),
+// else its printed text parsed again (an edit wrote lines that have no place in the text it was parsed from).
+function asItPrints(document: HaproxyDocument): SafeParseResult {
+  const text = serialize(document);
+  const record = parseRecordOf(document);
+  if (record !== undefined && text === document.source) return { document, diagnostics: record.diagnostics };
+  return safeParse(text, { file: document.file, sections: record?.sections });
 }
 
 // Keywords of the global section and the other non-proxy sections: known ones, removed ones, and the global values we type.
-function checkOtherSection(section: Section, at: Report): void {
+function checkOtherSection(section: CstSection, at: WordReporter): void {
   for (const line of section.lines) {
     if (line.kind !== 'directive') continue;
-    const values = line.readValues();
+    const values = line.peekValues();
     const keyword = values[0] as string;
     if (!isKnownKeyword(section.kind, keyword)) {
       at(line, 0, 'UNKNOWN_KEYWORD', `unknown keyword '${keyword}' in a ${section.kind} section`, 'warning');
@@ -325,13 +360,15 @@ function checkOtherSection(section: Section, at: Report): void {
     else if (keyword === 'maxconn') checkLenientNumber(values[1], line, 1, keyword, at);
     else if (keyword === 'nbthread') {
       const value = values[1];
-      if (value === undefined || (!isDeferred(value) && (!/^\d+$/.test(value) || Number(value) < 1))) at(line, value === undefined ? 0 : 1, 'BAD_NUMBER', `nbthread ${value === undefined ? 'needs a number' : `'${value}' must be a whole number of at least 1`}`);
+      if (value === undefined || (!isDeferred(value) && safeParseInteger(value, { min: 1 }) === undefined)) {
+        at(line, value === undefined ? 0 : 1, 'BAD_NUMBER', `nbthread ${value === undefined ? 'needs a number' : `'${value}' must be a whole number of at least 1`}`);
+      }
     } else if (keyword === 'stats' && values[1] === 'timeout') checkTime(values[2], line, 2, 'stats timeout', at);
     else if (keyword === 'stats' && values[1] === 'socket') checkStatsSocket(values, line, at);
   }
 }
 
-function checkStatsSocket(values: readonly string[], line: ConfigLine, at: Report): void {
+function checkStatsSocket(values: readonly string[], line: CstLine, at: WordReporter): void {
   if (values[2] === undefined) {
     at(line, 1, 'MISSING_VALUE', 'stats socket needs an address or a path');
     return;
@@ -348,32 +385,43 @@ function checkStatsSocket(values: readonly string[], line: ConfigLine, at: Repor
 
 // HAProxy will not start without anything to listen on: a bind of a frontend, listen, peers or
 // log-forward section, or a stats socket. `haproxy -c` then exits 2 ("no listener").
-function checkListeners(list: readonly HaproxyDocument[], sections: readonly Located[], findings: DiagnosticCollector<HaproxyCode>): void {
+function checkListeners(list: readonly HaproxyDocument[], sections: readonly Located[], collectors: ReadonlyMap<HaproxyDocument, DiagnosticCollector<HaproxyCode>>): void {
   const first = list[0];
   if (first === undefined) return;
   const listens = sections.some(({ section }) =>
     section.lines.some((line) => {
       if (line.kind !== 'directive' || !startsWithAny(line.text, listenerKeywords)) return false;
-      const [keyword, first] = line.readValues();
+      const [keyword, first] = line.peekValues();
       if (section.kind === 'global') return keyword === 'stats' && first === 'socket';
       return (keyword === 'bind' || keyword === 'dgram-bind') && section.kind !== 'backend' && section.kind !== 'defaults';
     }),
   );
   if (!listens) {
-    findings.push({ code: 'NO_LISTENER', severity: 'warning', message: "nothing listens (no bind in a frontend or listen section, no stats socket): HAProxy will not start ('haproxy -c' exits 2)", file: first.file, line: 1, column: 1, range: { start: 0, end: 0 } });
+    const message = "nothing listens (no bind in a frontend or listen section, no stats socket): HAProxy will not start ('haproxy -c' exits 2)";
+    collectors.get(first)?.report('NO_LISTENER', message, { start: 0, end: 0 }, 'warning');
   }
 }
 
-function checkCondition(values: readonly string[], at: number, line: ConfigLine, acls: ReadonlySet<string>, report: Report): void {
+function checkCondition(values: readonly string[], at: number, line: CstLine, acls: ReadonlySet<string>, report: WordReporter): void {
   const kind = values[at];
   if (kind !== 'if' && kind !== 'unless') return;
-  const condition = readCondition(kind, values.slice(at + 1));
+  const condition = parseCondition(kind, values.slice(at + 1));
   for (const name of condition.acls) {
     if (!acls.has(name) && !predefinedAcls.has(name) && !name.includes('$')) report(line, values.indexOf(name) === -1 ? values.indexOf(`!${name}`) : values.indexOf(name), 'UNKNOWN_ACL', `no acl named '${name}' in this section`);
   }
 }
 
-function checkBind(raw: string, line: ConfigLine, document: HaproxyDocument, section: Section, binds: Map<string, { document: HaproxyDocument; line: ConfigLine; section: Section }>, report: Report): void {
+/** A bind line, where it is. */
+interface BindLine {
+  document: HaproxyDocument;
+  line: CstLine;
+  section: CstSection;
+}
+/** The addresses bound so far: `family|host|port` → the first line binding it. */
+type Binds = Map<string, BindLine>;
+
+function checkBind(raw: string, where: BindLine, binds: Binds, report: WordReporter, lineOf: (document: HaproxyDocument, line: CstLine) => number): void {
+  const { line, section } = where;
   for (const part of raw.split(',')) {
     const address = parseAddress(part);
     if (address.hasVariables || address.family === 'unix' || address.family === 'fd' || address.family === 'sockpair' || address.family === 'abns' || address.family === 'abnsz') continue;
@@ -393,7 +441,8 @@ function checkBind(raw: string, line: ConfigLine, document: HaproxyDocument, sec
     const key = `${address.family ?? ''}|${host}|${address.port}`;
     const other = binds.get(key);
     if (other && other.section !== section) {
-      report(line, 1, 'BIND_CONFLICT', `${part} is also bound by ${other.section.kind} '${other.section.name ?? ''}' (${other.document.file ?? 'line'}${other.document.file ? ':' : ' '}${other.line.line})`);
-    } else if (!other) binds.set(key, { document, line, section });
+      const place = () => `${other.document.file ?? 'line'}${other.document.file ? ':' : ' '}${lineOf(other.document, other.line)}`;
+      report(line, 1, 'BIND_CONFLICT', () => `${part} is also bound by ${other.section.kind} '${other.section.name ?? ''}' (${place()})`);
+    } else if (!other) binds.set(key, where);
   }
 }

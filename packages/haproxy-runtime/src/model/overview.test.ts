@@ -28,11 +28,27 @@ describe('summarizeStat', () => {
       ['srv2', 'drain'],
       ['srv3', 'down'],
     ]);
-    expect(overview.problems).toEqual(['server servers/srv3 is DOWN (L4CON)']);
+    expect(overview.health).toEqual({
+      healthy: false,
+      state: 'degraded',
+      reasons: [{ code: 'SERVER_DOWN', subject: 'servers/srv3', message: 'server servers/srv3 is DOWN (L4CON)' }],
+    });
   });
 
   it('reports a backend with no server up and a frontend that is not open', () => {
     const rows = parseStatCsv('# pxname,svname,type,status,scur,slim\nfe,FRONTEND,0,FULL,100,100\nbe,s1,2,MAINT,0,\nbe,BACKEND,1,DOWN,0,10\n');
-    expect(summarizeStat(rows).problems).toEqual(['frontend fe is FULL', 'backend be is DOWN (no server up)']);
+    expect(summarizeStat(rows).health).toEqual({
+      healthy: false,
+      state: 'down',
+      reasons: [
+        { code: 'FRONTEND_NOT_OPEN', subject: 'fe', message: 'frontend fe is FULL' },
+        { code: 'BACKEND_NO_SERVER_UP', subject: 'be', message: 'backend be is DOWN (no server up)' },
+      ],
+    });
+  });
+
+  it('is healthy when only decisions (MAINT, DRAIN) stand out', () => {
+    const rows = parseStatCsv('# pxname,svname,type,status\nfe,FRONTEND,0,OPEN\nbe,s1,2,MAINT\nbe,s2,2,DRAIN\nbe,s3,2,UP\nbe,BACKEND,1,UP\n');
+    expect(summarizeStat(rows).health).toEqual({ healthy: true, state: 'healthy', reasons: [] });
   });
 });

@@ -1,3 +1,4 @@
+import { evaluateHealthFindings, type Health, type HealthReason } from '@ha/core';
 import type { StatRow } from '../parse/stat.js';
 
 /** A server's state, read from the `status` column (`UP 1/3`, `MAINT (via b/s)` …). */
@@ -92,19 +93,41 @@ export interface FrontendOverview {
   sessionLimit: number | undefined;
 }
 
-/** `show stat` as an operator reads it: frontends, backends with their servers, and what is wrong. */
+/**
+ * How well a HAProxy serves, best to worst: `healthy`; `degraded` (a server is
+ * DOWN, but every backend still has one up and every frontend is open); `down`
+ * (a backend has no server up, or a frontend takes no new connection: STOP, FULL).
+ */
+export const haproxyHealthStates = ['healthy', 'degraded', 'down'] as const;
+
+/** One of `haproxyHealthStates`. */
+export type HaproxyHealthState = (typeof haproxyHealthStates)[number];
+
+/**
+ * Why HAProxy is not healthy: `SERVER_DOWN` (subject `backend/server`),
+ * `BACKEND_NO_SERVER_UP` (subject the backend), `FRONTEND_NOT_OPEN` (subject the frontend).
+ */
+export type HaproxyHealthCode = 'SERVER_DOWN' | 'BACKEND_NO_SERVER_UP' | 'FRONTEND_NOT_OPEN';
+
+/** The health of a HAProxy: core's one health shape with this package's states and codes. */
+export type HaproxyHealth = Health<HaproxyHealthState, HaproxyHealthCode>;
+
+/** One reason HAProxy is not healthy: a `HaproxyHealthCode`, words, and the proxy or `backend/server` as `subject`. */
+export type HaproxyHealthReason = HealthReason<HaproxyHealthCode>;
+
+/** `show stat` as an operator reads it: frontends, backends with their servers, and what is down. */
 export interface StatOverview {
   /** Every frontend, in HAProxy's order. */
   frontends: FrontendOverview[];
   /** Every backend with its servers, in HAProxy's order. */
   backends: BackendOverview[];
-  /** One line per thing down: a DOWN server, a backend with no server up, a frontend not OPEN. */
-  problems: string[];
+  /** The verdict: a reason per DOWN server, backend with no server up, and frontend not OPEN. */
+  health: HaproxyHealth;
 }
 
 /**
  * Groups `show stat` rows into frontends and backends with their servers, and
- * lists what is down. MAINT and DRAIN are someone's decision, not problems.
+ * judges what is down. MAINT and DRAIN are someone's decision, not problems.
  */
 export function summarizeStat(rows: readonly StatRow[]): StatOverview {
   const frontends: FrontendOverview[] = [];
@@ -112,7 +135,18 @@ export function summarizeStat(rows: readonly StatRow[]): StatOverview {
   const backendOf = (name: string): BackendOverview => {
     let backend = backends.get(name);
     if (!backend) {
-      backend = { name, status: 'unknown', mode: undefined, algorithm: undefined, sessions: 0, sessionLimit: undefined, queued: 0, activeServers: undefined, backupServers: undefined, servers: [] };
+      backend = {
+        name,
+        status: 'unknown',
+        mode: undefined,
+        algorithm: undefined,
+        sessions: 0,
+        sessionLimit: undefined,
+        queued: 0,
+        activeServers: undefined,
+        backupServers: undefined,
+        servers: [],
+      };
       backends.set(name, backend);
     }
     return backend;
@@ -146,13 +180,30 @@ export function summarizeStat(rows: readonly StatRow[]): StatOverview {
       });
     }
   }
-  const problems: string[] = [];
-  for (const frontend of frontends) if (frontend.status !== 'OPEN') problems.push(`frontend ${frontend.name} is ${frontend.status}`);
-  for (const backend of backends.values()) {
-    if (backend.status.startsWith('DOWN')) problems.push(`backend ${backend.name} is DOWN (no server up)`);
-    for (const server of backend.servers) {
-      if (server.decoded.state === 'down') problems.push(`server ${backend.name}/${server.name} is ${server.status}${server.checkStatus ? ` (${server.checkStatus})` : ''}`);
+  const overview = { frontends, backends: [...backends.values()] };
+  return { ...overview, health: evaluateHaproxyHealth(overview) };
+}
+
+type Finding = HaproxyHealthReason & { state: HaproxyHealthState };
+
+// The verdict on frontends and backends, as `summarizeStat` gives it.
+function evaluateHaproxyHealth(overview: Pick<StatOverview, 'frontends' | 'backends'>): HaproxyHealth {
+  const findings: Finding[] = [];
+  for (const frontend of overview.frontends) {
+    if (frontend.status !== 'OPEN') {
+      findings.push({ state: 'down', code: 'FRONTEND_NOT_OPEN', subject: frontend.name, message: `frontend ${frontend.name} is ${frontend.status}` });
     }
   }
-  return { frontends, backends: [...backends.values()], problems };
+  for (const backend of overview.backends) {
+    if (backend.status.startsWith('DOWN')) {
+      findings.push({ state: 'down', code: 'BACKEND_NO_SERVER_UP', subject: backend.name, message: `backend ${backend.name} is DOWN (no server up)` });
+    }
+    for (const server of backend.servers) {
+      if (server.decoded.state !== 'down') continue;
+      const name = `${backend.name}/${server.name}`;
+      const check = server.checkStatus ? ` (${server.checkStatus})` : '';
+      findings.push({ state: 'degraded', code: 'SERVER_DOWN', subject: name, message: `server ${name} is ${server.status}${check}` });
+    }
+  }
+  return evaluateHealthFindings(haproxyHealthStates, findings);
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ParseError, ValidationError } from '@ha/core';
+import { ParseError } from '@ha/core';
 import { answer } from '../../test/fixtures.js';
 import { parseColonLines, parseEnv, parseInfo, parseMapEntries, parseMapList, parseProc, parseServersState, parseTableEntries, parseTableList } from './dumps.js';
 
@@ -20,7 +20,8 @@ describe('recorded 2.6 answers', () => {
   });
 
   it('show info refuses an answer that is not one', () => {
-    expect(() => parseInfo('Permission denied')).toThrow(ValidationError);
+    expect(() => parseInfo('Permission denied')).toThrow(ParseError);
+    expect(() => parseInfo('Permission denied')).toThrow(expect.objectContaining({ reason: 'NOT_INFO_OUTPUT' }));
   });
 
   it('show servers state: rows keyed by the header, numbers typed', () => {

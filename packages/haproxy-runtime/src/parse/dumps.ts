@@ -1,5 +1,6 @@
-import { ParseError, parseWithSchema } from '@ha/core';
 import { z } from 'zod';
+import { runtimeParseError } from '../errors.js';
+import { parseAnswerFields } from './answer.js';
 
 /** `show info`: every line `Name: value`, typed where HAProxy's value is a number. */
 export const infoSchema = z
@@ -58,7 +59,7 @@ export function parseInfo(text: string): HaproxyInfo {
   for (const [key, value] of Object.entries(raw)) typed[key] = value !== '' && /^-?\d+(\.\d+)?$/.test(value) ? Number(value) : value;
   // Versions look numeric only by accident ("2.6"); keep them text.
   for (const key of ['Version', 'Release_date', 'Name', 'node', 'description']) if (raw[key] !== undefined) typed[key] = raw[key];
-  return parseWithSchema(infoSchema, typed, 'show info');
+  return parseAnswerFields(infoSchema, typed, 'show info', 'NOT_INFO_OUTPUT');
 }
 
 /** `show env`: `NAME=value` lines. */
@@ -103,19 +104,25 @@ export const serverOperationalStates = ['stopped', 'starting', 'running', 'stopp
 
 /** Parses `show servers state [backend]`: a format version line, a `# ` header, rows separated by blanks. */
 export function parseServersState(text: string): ServerState[] {
-  const lines = text.split('\n').filter((line) => line.length > 0);
+  const lines = text.split('\n');
   const headerIndex = lines.findIndex((line) => line.startsWith('# '));
-  if (headerIndex === -1) throw new ParseError('NO_HEADER', `no '# be_id be_name …' header: ${JSON.stringify(text.slice(0, 60))}`, { file: 'show servers state', line: 1, column: 1 });
+  if (headerIndex === -1) {
+    throw runtimeParseError('NO_HEADER', `show servers state: no '# be_id be_name …' header: ${JSON.stringify(text.slice(0, 60))}`);
+  }
   const columns = (lines[headerIndex] as string).slice(2).split(' ');
-  return lines.slice(headerIndex + 1).map((line) => {
+  const rows: ServerState[] = [];
+  for (let index = headerIndex + 1; index < lines.length; index++) {
+    const line = lines[index] as string;
+    if (line.length === 0) continue;
     const cells = line.split(' ');
     const row: Record<string, string | number> = {};
     columns.forEach((column, i) => {
       const cell = cells[i] ?? '';
       row[column] = /^-?\d+$/.test(cell) && column !== 'srv_name' && column !== 'be_name' ? Number(cell) : cell;
     });
-    return parseWithSchema(serverStateSchema, row, 'show servers state row');
-  });
+    rows.push(parseAnswerFields(serverStateSchema, row, 'show servers state row', 'BAD_ROW', { line: index + 1, column: 1 }));
+  }
+  return rows;
 }
 
 /** One process of the master CLI's `show proc`. */
@@ -143,30 +150,26 @@ export type HaproxyProcess = z.infer<typeof processSchema>;
 export function parseProc(text: string): HaproxyProcess[] {
   const processes: HaproxyProcess[] = [];
   let section: 'master' | 'worker' | 'old' | 'program' = 'master';
-  for (const line of text.split('\n')) {
+  for (const [index, line] of text.split('\n').entries()) {
     if (/^# workers/.test(line)) section = 'worker';
     else if (/^# old workers/.test(line)) section = 'old';
     else if (/^# programs/.test(line)) section = 'program';
     const match = /^(\d+)\s+(master|worker|program|\S+)\s+(\d+)(?:\s+\[failed:\s*(\d+)\])?\s+(\S+)\s+(\S+)/.exec(line);
     if (!match) continue;
-    const type = match[2] === 'master' ? 'master' : section === 'program' ? 'program' : 'worker';
-    processes.push(
-      parseWithSchema(
-        processSchema,
-        {
-          pid: Number(match[1]),
-          type,
-          reloads: Number(match[3]),
-          ...(match[4] === undefined ? {} : { failedReloads: Number(match[4]) }),
-          uptime: match[5],
-          version: match[6],
-          old: section === 'old',
-        },
-        'show proc row',
-      ),
-    );
+    const fields = {
+      pid: Number(match[1]),
+      type: match[2] === 'master' ? 'master' : section === 'program' ? 'program' : 'worker',
+      reloads: Number(match[3]),
+      failedReloads: match[4] === undefined ? undefined : Number(match[4]),
+      uptime: match[5],
+      version: match[6],
+      old: section === 'old',
+    };
+    processes.push(parseAnswerFields(processSchema, fields, 'show proc row', 'BAD_ROW', { line: index + 1, column: 1 }));
   }
-  if (!processes.some((process) => process.type === 'master')) throw new ParseError('NO_MASTER', `not the master CLI's show proc (no master line): ${JSON.stringify(text.slice(0, 60))}`, { file: 'show proc', line: 1, column: 1 });
+  if (!processes.some((process) => process.type === 'master')) {
+    throw runtimeParseError('NO_MASTER', `not the master CLI's show proc (no master line): ${JSON.stringify(text.slice(0, 60))}`);
+  }
   return processes;
 }
 

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { HaError, ParseError, ValidationError } from '@ha/core';
+import { ParseError } from '@ha/core';
 import { answer } from '../../test/fixtures.js';
 import { parseStatCsv, parseStatTyped, statFilterWords } from './stat.js';
 
@@ -80,16 +80,16 @@ describe('parseStatCsv', () => {
   });
 
   it('refuses what is not show stat output with a typed error', () => {
-    expect(() => parseStatCsv('Unknown command, but maybe one of the following ones is a better match:\n')).toThrow(HaError);
-    expect(() => parseStatCsv('# svname,pxname,type\n')).toThrow(ValidationError);
+    expect(() => parseStatCsv('Unknown command, but maybe one of the following ones is a better match:\n')).toThrow(ParseError);
+    expect(() => parseStatCsv('# svname,pxname,type\n')).toThrow(expect.objectContaining({ reason: 'BAD_STAT_HEADER', line: 1 }));
     expect(() => parseStatCsv('Permission denied\n')).toThrow(ParseError);
-    expect(() => parseStatCsv('# pxname,svname,type,scur\nbe,s1,2,1\n\nbe,s2,2,lots\n')).toThrow(new ParseError('NOT_A_NUMBER', "column scur is not a number: 'lots'", { file: 'show stat', line: 4, column: 1 }));
+    expect(() => parseStatCsv('# pxname,svname,type,scur\nbe,s1,2,1\n\nbe,s2,2,lots\n')).toThrow(new ParseError('NOT_A_NUMBER', "show stat: column scur is not a number: 'lots'", { line: 4, column: 1 }));
     fc.assert(
       fc.property(fc.string(), (junk) => {
         try {
           parseStatCsv(junk);
         } catch (error) {
-          expect(error).toBeInstanceOf(HaError);
+          expect(error).toBeInstanceOf(ParseError);
         }
       }),
     );
@@ -110,7 +110,7 @@ describe('parseStatTyped', () => {
   });
 
   it('refuses a line that is not a typed field', () => {
-    expect(() => parseStatTyped('web,FRONTEND,,\n')).toThrow(HaError);
+    expect(() => parseStatTyped('web,FRONTEND,,\n')).toThrow(ParseError);
   });
 });
 

@@ -1,5 +1,6 @@
-import { ParseError, parseWithSchema } from '@ha/core';
 import { z } from 'zod';
+import { runtimeParseError } from '../errors.js';
+import { parseAnswerFields } from './answer.js';
 
 // Columns of `show stat` as HAProxy's management guide documents them (2.6 and later), by type.
 const textColumns = ['pxname', 'svname', 'status', 'tracked', 'check_status', 'last_chk', 'last_agt', 'agent_status', 'check_desc', 'agent_desc', 'addr', 'cookie', 'mode', 'algo', 'proto'] as const;
@@ -67,10 +68,12 @@ export interface ColumnPlan {
  * into a plan for its columns, and where the rows start.
  */
 export function readStatHeader(text: string): { plan: ColumnPlan[]; bodyStart: number } {
-  if (!text.startsWith('#')) throw statError('NOT_STAT_OUTPUT', `not show stat output (no '# pxname,…' header): ${JSON.stringify(text.slice(0, 60))}`, 1);
+  if (!text.startsWith('#')) {
+    throw runtimeParseError('NOT_STAT_OUTPUT', `not show stat output (no '# pxname,…' header): ${JSON.stringify(text.slice(0, 60))}`);
+  }
   const newline = text.indexOf('\n');
   const headerLine = (newline === -1 ? text : text.slice(0, newline)).replace(/^# ?/, '').replace(/,$/, '');
-  const columns = parseWithSchema(headerSchema, headerLine.split(','), 'show stat header');
+  const columns = parseAnswerFields(headerSchema, headerLine.split(','), 'show stat header', 'BAD_STAT_HEADER', { line: 1, column: 1 });
   const marker = columns.indexOf('-');
   const plan: ColumnPlan[] = columns.map((name, i) => ({
     name,
@@ -111,16 +114,14 @@ export function forEachCell(line: string, columns: number, visit: (index: number
   }
 }
 
+// Positions are lines of HAProxy's answer (no file: it came from a socket); a row's cells are named by column instead.
 /** The number in a numeric column, or the `ParseError` that names the column and the answer's line. */
 export function readNumberCell(name: string, cell: string, lineNumber: number): number {
   const value = Number(cell);
-  if (Number.isNaN(value)) throw statError('NOT_A_NUMBER', `column ${name} is not a number: '${cell}'`, lineNumber);
+  if (Number.isNaN(value)) {
+    throw runtimeParseError('NOT_A_NUMBER', `show stat: column ${name} is not a number: '${cell}'`, { line: lineNumber, column: 1 });
+  }
   return value;
-}
-
-// Positions are lines of HAProxy's answer; a row's cells are named by column instead.
-function statError(reason: string, message: string, line: number): ParseError {
-  return new ParseError(reason, message, { file: 'show stat', line, column: 1 });
 }
 
 /** A stats-module counter: a number when it is one. */
@@ -248,7 +249,9 @@ export function parseStatTyped(text: string): TypedStatField[] {
   for (const [index, line] of text.split('\n').entries()) {
     if (line.length === 0) continue;
     const match = /^([A-Z])\.(\d+)\.(\d+)\.(\d+)\.([^.:]+)\.(\d+):([A-Za-z]*):([a-z0-9]+):(.*)$/.exec(line);
-    if (!match) throw new ParseError('NOT_A_FIELD_LINE', `not a field line: ${JSON.stringify(line.slice(0, 80))}`, { file: 'show stat typed', line: index + 1, column: 1 });
+    if (!match) {
+      throw runtimeParseError('NOT_A_FIELD_LINE', `show stat typed: not a field line: ${JSON.stringify(line.slice(0, 80))}`, { line: index + 1, column: 1 });
+    }
     const type = match[8] as string;
     const raw = match[9] as string;
     fields.push({

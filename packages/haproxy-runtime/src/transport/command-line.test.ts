@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { UnsafeArgumentError, UsageError } from '@ha/core';
+import { ParseError, UnsafeArgumentError } from '@ha/core';
 import { formatSocketAddress, parseSocketAddress } from './address.js';
 import { assertPayload, assertSingleCommand, buildCommandLine } from './command-line.js';
 import { frameRequest } from './socket.js';
@@ -69,7 +69,7 @@ describe('socket addresses', () => {
 
   it('refuses what is not an address', () => {
     for (const spec of ['admin.sock:x', 'ipv4@127.0.0.1', 'ipv4@127.0.0.1:0', 'ipv4@127.0.0.1:70000', '']) {
-      expect(() => parseSocketAddress(spec)).toThrow(UsageError);
+      expect(() => parseSocketAddress(spec)).toThrow(ParseError);
     }
   });
 });

@@ -1,4 +1,4 @@
-import { UsageError } from '@ha/core';
+import { ParseError } from '@ha/core';
 import type { Labels } from '../model.js';
 
 /** `name=value`, `name!=value`, `name=~regex`, `name!~regex`, Alertmanager's matcher forms. */
@@ -26,7 +26,7 @@ export function parseMatchers(text: string): Matcher[] {
   const matchers: Matcher[] = [];
   for (const part of splitTopLevel(text)) {
     const match = /^\s*([a-zA-Z_][a-zA-Z0-9_]*)\s*(=~|!~|!=|=)\s*(.*?)\s*$/.exec(part);
-    if (!match) throw new UsageError(`'${part.trim()}' is not a matcher (name=value, name!=value, name=~regex, name!~regex)`);
+    if (!match) throw new ParseError('INVALID_MATCHER', `'${part.trim()}' is not a matcher (name=value, name!=value, name=~regex, name!~regex)`);
     const [, name, operator, raw] = match as unknown as [string, string, string, string];
     const value = /^".*"$/.test(raw) ? (JSON.parse(raw) as string) : raw;
     const regex = operator === '=~' || operator === '!~';
@@ -34,7 +34,7 @@ export function parseMatchers(text: string): Matcher[] {
       try {
         new RegExp(value);
       } catch (error) {
-        throw new UsageError(`'${value}' is not a regular expression: ${(error as Error).message}`);
+        throw new ParseError('INVALID_MATCHER', `'${value}' is not a regular expression: ${(error as Error).message}`);
       }
     }
     matchers.push({ name, value, regex, negative: operator.startsWith('!') });

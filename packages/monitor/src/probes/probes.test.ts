@@ -171,7 +171,7 @@ describe('Corosync rules', () => {
         { nodeid: 3, name: 'node3', status: 'left', addresses: [] },
       ],
       quorum: { quorate: false, expectedVotes: 3, highestExpected: 3, totalVotes: 1, quorum: 2, activityBlocked: true, flags: [], members: [] },
-      problems: [],
+      health: { healthy: false, state: 'no-quorum' as const, reasons: [] },
     };
     expect(brief(corosyncConditions(status))).toEqual(['critical CorosyncQuorumLost{}', 'warning CorosyncLinkDown{"node":"node3","link":"0"}', 'warning CorosyncMemberLeft{"node":"node3"}']);
     const samples = corosyncSamples(status);

@@ -1,4 +1,4 @@
-import { defaultRunner, UsageError, type Runner } from '@ha/core';
+import { defaultRunner, type Runner } from '@ha/core';
 import type { AlertEvent } from '../model.js';
 import type { Sink } from './sink.js';
 
@@ -24,7 +24,7 @@ export function alertEnvironment(event: AlertEvent): Record<string, string> {
  */
 export function createCommandSink(options: { command: readonly string[]; runner?: Runner; timeoutMs?: number; name?: string }): Sink {
   const [file, ...args] = options.command;
-  if (file === undefined || file === '') throw new UsageError('the command sink needs a program');
+  if (file === undefined || file === '') throw new TypeError('the command sink needs a program');
   const runner = options.runner ?? defaultRunner;
   return {
     name: options.name ?? 'command',

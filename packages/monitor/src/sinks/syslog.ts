@@ -1,6 +1,6 @@
 import { createSocket } from 'node:dgram';
 import { hostname } from 'node:os';
-import { defaultRunner, UsageError, type Runner } from '@ha/core';
+import { defaultRunner, ParseError, type Runner } from '@ha/core';
 import type { AlertEvent, Severity } from '../model.js';
 import { formatEventText, type Sink } from './sink.js';
 
@@ -39,13 +39,13 @@ export interface SyslogSinkOptions {
 /** Events to syslog: locally with the system's `logger`, or as RFC 5424 over UDP. */
 export function createSyslogSink(options: SyslogSinkOptions = {}): Sink {
   const facility = options.facility ?? 'daemon';
-  if (!facilities.includes(facility)) throw new UsageError(`'${facility}' is not a syslog facility`);
+  if (!facilities.includes(facility)) throw new TypeError(`'${facility}' is not a syslog facility`);
   const tag = options.tag ?? 'ha-monitor';
   const runner = options.runner ?? defaultRunner;
   let remote: { host: string; port: number } | undefined;
   if (options.server !== undefined) {
     const match = /^udp:\/\/(\[[^\]]+\]|[^:/]+):(\d+)$/.exec(options.server);
-    if (!match) throw new UsageError(`syslog server '${options.server}' is not udp://HOST:PORT`);
+    if (!match) throw new ParseError('INVALID_ADDRESS', `syslog server '${options.server}' is not udp://HOST:PORT`);
     remote = { host: (match[1] as string).replace(/^\[|\]$/g, ''), port: Number(match[2]) };
   }
   return {

@@ -1,5 +1,5 @@
 import { createHmac } from 'node:crypto';
-import { HaError, UsageError } from '@ha/core';
+import { HaError, ParseError } from '@ha/core';
 import type { AlertEvent } from '../model.js';
 import type { Sink } from './sink.js';
 
@@ -28,9 +28,9 @@ export function httpUrl(text: string, what: string): URL {
   try {
     url = new URL(text);
   } catch {
-    throw new UsageError(`${what}: '${text}' is not a URL`);
+    throw new ParseError('INVALID_URL', `${what}: '${text}' is not a URL`);
   }
-  if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new UsageError(`${what}: '${text}' is not http or https`);
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new ParseError('INVALID_URL', `${what}: '${text}' is not http or https`);
   return url;
 }
 

@@ -22,7 +22,9 @@ describe('pcs command lines', () => {
     expect(clusterSetupArgs({ name: 'c', nodes: [{ name: 'a', addresses: ['10.0.0.1', '10.1.0.1'] }], transport: 'knet', links: [{ linknumber: 0, link_priority: 10 }], totem: { token: 3000 }, corosyncConfFile: '/tmp/c.conf' })).toEqual([
       'cluster', 'setup', 'c', 'a', 'addr=10.0.0.1', 'addr=10.1.0.1', 'transport', 'knet', 'link', 'linknumber=0', 'link_priority=10', 'totem', 'token=3000', '--corosync_conf', '/tmp/c.conf',
     ]);
-    expect(() => clusterSetupArgs({ name: 'c', nodes: [{ name: 'a' }], corosyncConfFile: '/tmp/c.conf', start: true })).toThrow(UnsafeArgumentError);
+    // Options that exclude each other are a wrong call (TypeError), not an unsafe value.
+    expect(() => clusterSetupArgs({ name: 'c', nodes: [{ name: 'a' }], corosyncConfFile: '/tmp/c.conf', start: true })).toThrow(TypeError);
+    expect(() => clusterSetupArgs({ name: 'c', nodes: [] })).toThrow(TypeError);
   });
 
   it('refuses what pcs would refuse, before anything runs', () => {
@@ -30,7 +32,8 @@ describe('pcs command lines', () => {
     expect(() => resourceCreateArgs({ id: 'x', agent: 'ocf:heartbeat:IPaddr2 --force' })).toThrow(UnsafeArgumentError);
     expect(() => optionWords({ 'ip=1.2.3.4 nic': 'x' })).toThrow(UnsafeArgumentError);
     expect(() => operationWords([{ action: 'monitor --force' }])).toThrow(UnsafeArgumentError);
-    expect(() => resourceCreateArgs({ id: 'x', agent: 'Dummy', clone: true, promotable: true })).toThrow(UnsafeArgumentError);
+    expect(() => resourceCreateArgs({ id: 'x', agent: 'Dummy', clone: true, promotable: true })).toThrow(TypeError);
+    expect(() => resourceCreateArgs({ id: 'x', agent: 'Dummy', clone: true, group: 'g' })).toThrow(TypeError);
   });
 
   it('every accepted id is one XML id, and every word is one argument (property)', () => {
@@ -47,6 +50,13 @@ describe('pcs command lines', () => {
     );
   });
 
+  it('leaves out options that are not given, and sections that are empty', () => {
+    expect(optionWords({ kind: 'Optional', symmetrical: false, lifetime: undefined })).toEqual(['kind=Optional', 'symmetrical=false']);
+    expect(operationWords([{ action: 'monitor', timeout: 20_000 }])).toEqual(['op', 'monitor', 'timeout=20000ms']);
+    expect(resourceCreateArgs({ id: 'x', agent: 'Dummy', meta: {} })).toEqual(['resource', 'create', 'x', 'Dummy']);
+    expect(() => optionWords({ 'bad name': undefined })).toThrow(UnsafeArgumentError);
+  });
+
   it('writes scores as pcs reads them', () => {
     expect([scoreWord(100), scoreWord(-50), scoreWord(1_000_000), scoreWord('-INFINITY'), scoreWord(undefined)]).toEqual(['100', '-50', 'INFINITY', '-INFINITY', undefined]);
     expect(() => scoreWord(1.5)).toThrow(UnsafeArgumentError);
@@ -57,5 +67,7 @@ describe('pcs command lines', () => {
     expect(dialectOf('0.10.8')).toEqual({ modern: false, autodelete: false });
     expect(dialectOf('0.10.12')).toEqual({ modern: false, autodelete: true });
     expect(dialectOf('0.12.0')).toEqual({ modern: true, autodelete: true });
+    expect(dialectOf('0.10.9-rc1\n')).toEqual({ modern: false, autodelete: true });
+    expect(dialectOf('unknown')).toEqual({ modern: false, autodelete: false });
   });
 });

@@ -19,7 +19,8 @@ export interface PcsDialect {
 
 /** The dialect of a pcs version (`0.10.8`, `0.11.5` …). */
 export function dialectOf(version: string): PcsDialect {
-  const [major = 0, minor = 0, patch = 0] = version.split(/[.-]/).map((part) => Number.parseInt(part, 10) || 0);
+  // The leading numbers only: `0.11.5`, `0.10.8-rc1`, `0.11` (a part that is missing counts 0).
+  const [major = 0, minor = 0, patch = 0] = (/^\s*(\d+)(?:\.(\d+))?(?:\.(\d+))?/.exec(version) ?? []).slice(1).map((part) => Number(part ?? 0));
   const modern = major > 0 || minor >= 11;
   return { modern, autodelete: modern || (minor === 10 && patch >= 9) };
 }
@@ -42,15 +43,21 @@ export function assertNodeName(name: string): string {
   return name;
 }
 
-/** `name=value` words; a name must be a plain word (it would otherwise split or change the option). */
-export function optionWords(options: Record<string, OptionValue> | undefined): string[] {
-  if (!options) return [];
-  return Object.entries(options).map(([name, value]) => {
+/**
+ * `name=value` words, in order; an option whose value is `undefined` is left
+ * out, so optional settings pass straight through. A name must be a plain
+ * word (it would otherwise split or change the option).
+ */
+export function optionWords(options: Readonly<Record<string, OptionValue | undefined>> | undefined): string[] {
+  const words: string[] = [];
+  for (const [name, value] of Object.entries(options ?? {})) {
     if (!/^[A-Za-z0-9_][A-Za-z0-9_.-]*$/.test(name)) throw new UnsafeArgumentError(`option name '${name}' is not a plain word`, name);
+    if (value === undefined) continue;
     const text = typeof value === 'boolean' ? (value ? 'true' : 'false') : String(value);
     if (text.includes('\0')) throw new UnsafeArgumentError(`option ${name} contains a NUL byte`, text);
-    return `${name}=${text}`;
-  });
+    words.push(`${name}=${text}`);
+  }
+  return words;
 }
 
 /** A score as pcs reads it: a whole number, or (-)INFINITY. */
@@ -75,7 +82,7 @@ export interface OperationSpec {
   options?: Record<string, OptionValue>;
 }
 
-function duration(value: string | number): string {
+function durationWord(value: string | number | undefined): string | undefined {
   return typeof value === 'number' ? `${value}ms` : value;
 }
 
@@ -85,14 +92,7 @@ export function operationWords(operations: readonly OperationSpec[] | undefined)
   const words: string[] = ['op'];
   for (const operation of operations) {
     if (!/^[a-z][a-z_-]*$/.test(operation.action)) throw new UnsafeArgumentError(`'${operation.action}' is not an operation name`, operation.action);
-    words.push(
-      operation.action,
-      ...optionWords({
-        ...(operation.interval === undefined ? {} : { interval: duration(operation.interval) }),
-        ...(operation.timeout === undefined ? {} : { timeout: duration(operation.timeout) }),
-        ...operation.options,
-      }),
-    );
+    words.push(operation.action, ...optionWords({ interval: durationWord(operation.interval), timeout: durationWord(operation.timeout), ...operation.options }));
   }
   return words;
 }
@@ -140,10 +140,11 @@ function assertAgent(agent: string): string {
 
 /** `pcs resource create …` (or `pcs stonith create …` with `stonith: true`). */
 export function resourceCreateArgs(spec: ResourceSpec, options: { stonith?: boolean; waitSeconds?: number } = {}): string[] {
-  if (spec.clone && spec.promotable) throw new UnsafeArgumentError(`resource ${spec.id}: clone and promotable exclude each other`, spec.id);
-  if ((spec.clone || spec.promotable) && spec.group) throw new UnsafeArgumentError(`resource ${spec.id}: a cloned resource cannot join a group here; clone the group instead`, spec.id);
+  if (spec.clone && spec.promotable) throw new TypeError(`resource ${spec.id}: clone and promotable exclude each other`);
+  if ((spec.clone || spec.promotable) && spec.group) throw new TypeError(`resource ${spec.id}: a cloned resource cannot join a group here; clone the group instead`);
   const args = [options.stonith ? 'stonith' : 'resource', 'create', assertId(spec.id, 'resource id'), assertAgent(spec.agent), ...optionWords(spec.options), ...operationWords(spec.operations)];
-  if (spec.meta && Object.keys(spec.meta).length > 0) args.push('meta', ...optionWords(spec.meta));
+  const meta = optionWords(spec.meta);
+  if (meta.length > 0) args.push('meta', ...meta);
   for (const [keyword, value] of [
     ['clone', spec.clone],
     ['promotable', spec.promotable],
@@ -199,7 +200,7 @@ export interface ClusterSetupSpec {
 
 /** `pcs cluster setup NAME node1 addr=… … [transport knet …] [--start] | [--corosync_conf FILE]`. */
 export function clusterSetupArgs(spec: ClusterSetupSpec): string[] {
-  if (spec.nodes.length === 0) throw new UnsafeArgumentError('a cluster needs at least one node', '');
+  if (spec.nodes.length === 0) throw new TypeError(`cluster ${spec.name}: a cluster needs at least one node`);
   const args = ['cluster', 'setup', assertId(spec.name, 'cluster name')];
   for (const node of spec.nodes) {
     args.push(assertNodeName(node.name));
@@ -216,7 +217,7 @@ export function clusterSetupArgs(spec: ClusterSetupSpec): string[] {
   if (spec.totem) args.push('totem', ...optionWords(spec.totem));
   if (spec.quorum) args.push('quorum', ...optionWords(spec.quorum));
   if (spec.corosyncConfFile !== undefined) {
-    if (spec.start || spec.enable) throw new UnsafeArgumentError('--corosync_conf only writes the file: start and enable need pcsd', spec.corosyncConfFile);
+    if (spec.start || spec.enable) throw new TypeError('corosyncConfFile (--corosync_conf) only writes the file: start and enable need pcsd');
     args.push('--corosync_conf', spec.corosyncConfFile);
   } else {
     if (spec.enable) args.push('--enable');

@@ -1,6 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { CommandError, defaultRunner, HaError, UnsafeArgumentError, type CommandResult, type Runner } from '@ha/core';
-import { ClusterUnavailableError, PcsCommandError } from '../errors.js';
+import { isPacemakerUnavailable, PcsCommandError } from '../errors.js';
 import { parseConstraints, type Constraint } from '../status/constraints.js';
 import type { ClusterStatus } from '../status/model.js';
 import { readClusterStatus, type StatusSource } from '../status/read.js';
@@ -118,7 +118,7 @@ export class PcsClient {
    */
   async authHosts(nodes: readonly { name: string; address?: string }[], credentials: { username: string; password: string }): Promise<void> {
     const args = ['host', 'auth'];
-    for (const node of nodes) args.push(assertNodeName(node.name), ...(node.address ? [`addr=${node.address}`] : []));
+    for (const node of nodes) args.push(assertNodeName(node.name), ...optionWords({ addr: node.address }));
     await this.pcs([...args, '-u', credentials.username, '-p', credentials.password]);
   }
 
@@ -134,7 +134,7 @@ export class PcsClient {
 
   /** `pcs cluster start`: corosync and pacemaker on the target nodes; `waitSeconds` waits for them to be up. */
   async startCluster(target: NodeTarget = 'local', options: WaitOption = {}): Promise<void> {
-    await this.pcs(['cluster', 'start', ...targetWords(target), ...(options.waitSeconds === undefined ? [] : [waitFlag(options.waitSeconds)])], { timeoutMs: Math.max(this.timeoutMs, ((options.waitSeconds ?? 0) + 60) * 1000) });
+    await this.pcs(['cluster', 'start', ...targetWords(target), ...waitWords(options)], { timeoutMs: Math.max(this.timeoutMs, ((options.waitSeconds ?? 0) + 60) * 1000) });
   }
 
   /** `pcs cluster stop`: pacemaker, then corosync, on the target nodes (their resources move or stop first). */
@@ -222,15 +222,18 @@ export class PcsClient {
    */
   async moveResource(id: string, node?: string, options: WaitOption & { keepConstraint?: boolean; promoted?: boolean } = {}): Promise<void> {
     const dialect = await this.dialect();
-    const target = [assertId(id, 'resource id'), ...(node === undefined ? [] : [assertNodeName(node)])];
-    const promoted = options.promoted ? [dialect.modern ? '--promoted' : '--master'] : [];
+    const target = [assertId(id, 'resource id'), ...optional(node, assertNodeName), ...promotedWords(dialect, options.promoted)];
+    const wait = { timeoutMs: this.waitTimeout(options) };
     if (options.keepConstraint) {
-      await this.pcs(['resource', dialect.modern ? 'move-with-constraint' : 'move', ...target, ...promoted, ...waitWords(options)], { timeoutMs: this.waitTimeout(options) });
+      await this.pcs(['resource', dialect.modern ? 'move-with-constraint' : 'move', ...target, ...waitWords(options)], wait);
+    } else if (dialect.modern) {
+      await this.pcs(['resource', 'move', ...target, ...waitWords(options)], wait);
     } else if (dialect.autodelete) {
-      await this.pcs(['resource', 'move', ...target, ...promoted, ...(dialect.modern ? [] : ['--autodelete']), ...waitWords(options)], { timeoutMs: this.waitTimeout(options) });
+      await this.pcs(['resource', 'move', ...target, '--autodelete', ...waitWords(options)], wait);
     } else {
       // pcs before 0.10.9: move with a constraint, wait for the move, then clear it.
-      await this.pcs(['resource', 'move', ...target, ...promoted, waitFlag(options.waitSeconds ?? 60)], { timeoutMs: this.waitTimeout({ waitSeconds: options.waitSeconds ?? 60 }) });
+      const waitSeconds = options.waitSeconds ?? 60;
+      await this.pcs(['resource', 'move', ...target, waitFlag(waitSeconds)], { timeoutMs: this.waitTimeout({ waitSeconds }) });
       await this.clearResource(id, node);
     }
   }
@@ -239,29 +242,23 @@ export class PcsClient {
   async banResource(id: string, node?: string, options: { promoted?: boolean; lifetime?: string } = {}): Promise<void> {
     const dialect = await this.dialect();
     if (options.lifetime !== undefined && !/^P[0-9A-Z]+$/.test(options.lifetime)) throw new UnsafeArgumentError(`lifetime '${options.lifetime}' is not an ISO 8601 duration (e.g. PT1H)`, options.lifetime);
-    await this.pcs([
-      'resource',
-      'ban',
-      assertId(id, 'resource id'),
-      ...(node === undefined ? [] : [assertNodeName(node)]),
-      ...(options.promoted ? [dialect.modern ? '--promoted' : '--master'] : []),
-      ...(options.lifetime === undefined ? [] : [`lifetime=${options.lifetime}`]),
-    ]);
+    await this.pcs(['resource', 'ban', assertId(id, 'resource id'), ...optional(node, assertNodeName), ...promotedWords(dialect, options.promoted), ...optionWords({ lifetime: options.lifetime })]);
   }
 
   /** Removes the constraints `move` and `ban` left (on one node, or all). */
   async clearResource(id: string, node?: string): Promise<void> {
-    await this.pcs(['resource', 'clear', assertId(id, 'resource id'), ...(node === undefined ? [] : [assertNodeName(node)])]);
+    await this.pcs(['resource', 'clear', assertId(id, 'resource id'), ...optional(node, assertNodeName)]);
   }
 
   /** Forgets failures (of one resource, or all; on one node, or all) so Pacemaker tries again. */
   async cleanupResource(id?: string, options: { node?: string } = {}): Promise<void> {
-    await this.pcs(['resource', 'cleanup', ...(id === undefined ? [] : [assertId(id, 'resource id')]), ...(options.node === undefined ? [] : [`node=${assertNodeName(options.node)}`])]);
+    const resource = optional(id, (value) => assertId(value, 'resource id'));
+    await this.pcs(['resource', 'cleanup', ...resource, ...optional(options.node, (node) => `node=${assertNodeName(node)}`)]);
   }
 
   /** `pcs resource restart`: stops and starts it (on `node` only, when given). */
   async restartResource(id: string, options: WaitOption & { node?: string } = {}): Promise<void> {
-    await this.pcs(['resource', 'restart', assertId(id, 'resource id'), ...(options.node === undefined ? [] : [assertNodeName(options.node)]), ...waitWords(options)], { timeoutMs: this.waitTimeout(options) });
+    await this.pcs(['resource', 'restart', assertId(id, 'resource id'), ...optional(options.node, assertNodeName), ...waitWords(options)], { timeoutMs: this.waitTimeout(options) });
   }
 
   // Constraints.
@@ -269,23 +266,16 @@ export class PcsClient {
   /** `resource` runs where `with` runs (score INFINITY unless given). */
   async addColocation(spec: { resource: string; with: string; score?: number | 'INFINITY' | '-INFINITY'; role?: 'Promoted' | 'Unpromoted' | 'Started'; withRole?: 'Promoted' | 'Unpromoted' | 'Started' }): Promise<void> {
     const dialect = await this.dialect();
-    const role = (value: string | undefined) => (value === undefined ? [] : [dialect.modern ? value : value === 'Promoted' ? 'master' : value === 'Unpromoted' ? 'slave' : value.toLowerCase()]);
+    const role = (value: string | undefined) => optional(value, (name) => (dialect.modern ? name : (legacyRoles[name] ?? name.toLowerCase())));
     const score = scoreWord(spec.score);
-    await this.pcs(['constraint', 'colocation', 'add', ...role(spec.role), assertId(spec.resource, 'resource id'), 'with', ...role(spec.withRole), assertId(spec.with, 'resource id'), ...(score === undefined ? [] : [score])]);
+    await this.pcs(['constraint', 'colocation', 'add', ...role(spec.role), assertId(spec.resource, 'resource id'), 'with', ...role(spec.withRole), assertId(spec.with, 'resource id'), ...optional(score)]);
   }
 
   /** `first` before `then` (start by default); kind Mandatory (default), Optional or Serialize. */
   async addOrder(spec: { first: string; then: string; firstAction?: 'start' | 'stop' | 'promote' | 'demote'; thenAction?: 'start' | 'stop' | 'promote' | 'demote'; kind?: 'Mandatory' | 'Optional' | 'Serialize'; symmetrical?: boolean }): Promise<void> {
-    await this.pcs([
-      'constraint',
-      'order',
-      ...(spec.firstAction ? [spec.firstAction] : []),
-      assertId(spec.first, 'resource id'),
-      'then',
-      ...(spec.thenAction ? [spec.thenAction] : []),
-      assertId(spec.then, 'resource id'),
-      ...optionWords({ ...(spec.kind ? { kind: spec.kind } : {}), ...(spec.symmetrical === undefined ? {} : { symmetrical: spec.symmetrical }) }),
-    ]);
+    const first = [...optional(spec.firstAction), assertId(spec.first, 'resource id')];
+    const then = [...optional(spec.thenAction), assertId(spec.then, 'resource id')];
+    await this.pcs(['constraint', 'order', ...first, 'then', ...then, ...optionWords({ kind: spec.kind, symmetrical: spec.symmetrical })]);
   }
 
   /** `resource prefers node=score` (or `avoids`; INFINITY unless given). */
@@ -307,11 +297,9 @@ export class PcsClient {
     await this.pcs([
       'alert',
       'create',
-      `path=${spec.path}`,
-      `id=${assertId(spec.id, 'alert id')}`,
-      ...(spec.description === undefined ? [] : [`description=${spec.description}`]),
-      ...(spec.options ? ['options', ...optionWords(spec.options)] : []),
-      ...(spec.meta ? ['meta', ...optionWords(spec.meta)] : []),
+      ...optionWords({ path: spec.path, id: assertId(spec.id, 'alert id'), description: spec.description }),
+      ...sectionWords('options', spec.options),
+      ...sectionWords('meta', spec.meta),
     ]);
   }
 
@@ -322,10 +310,10 @@ export class PcsClient {
       'recipient',
       'add',
       assertId(spec.alert, 'alert id'),
-      `value=${spec.value}`,
-      ...(spec.id === undefined ? [] : [`id=${assertId(spec.id, 'recipient id')}`]),
-      ...(spec.options ? ['options', ...optionWords(spec.options)] : []),
-      ...(spec.meta ? ['meta', ...optionWords(spec.meta)] : []),
+      ...optionWords({ value: spec.value }),
+      ...optional(spec.id, (id) => `id=${assertId(id, 'recipient id')}`),
+      ...sectionWords('options', spec.options),
+      ...sectionWords('meta', spec.meta),
     ]);
   }
 
@@ -343,8 +331,8 @@ export class PcsClient {
    */
   async failover(node: string, options: { timeoutMs?: number } = {}): Promise<FailoverReport> {
     assertNodeName(node);
+    const { timeoutMs = 120_000 } = options;
     const started = Date.now();
-    const timeoutMs = options.timeoutMs ?? 120_000;
     const before = await this.status();
     if (!before.nodes.some((entry) => entry.name === node)) throw new HaError('NOT_FOUND', `no node '${node}' in the cluster (there are ${before.nodes.map((entry) => entry.name).join(', ')})`);
     const wasHere = listInstances(before).filter((instance) => instance.active && instance.nodes.includes(node));
@@ -368,9 +356,10 @@ export class PcsClient {
 
   /** Takes `node` out of standby and waits until it is online and the cluster has settled. */
   async online(node: string, options: { timeoutMs?: number } = {}): Promise<ClusterStatus> {
+    const { timeoutMs = 120_000 } = options;
     await this.unstandby(node);
     return this.waitFor((status) => isSettled(status) && status.nodes.some((entry) => entry.name === node && entry.online && !entry.standby), {
-      timeoutMs: options.timeoutMs ?? 120_000,
+      timeoutMs,
       stableMs: 500,
       description: `${node} to be online`,
     });
@@ -385,27 +374,27 @@ export class PcsClient {
    * another node", "until node2 is offline".
    */
   async waitFor(predicate: (status: ClusterStatus) => boolean, options: WaitForOptions = {}): Promise<ClusterStatus> {
-    const timeoutMs = options.timeoutMs ?? 60_000;
+    const { timeoutMs = 60_000, intervalMs = 250, stableMs = 0, description = 'the cluster state', source = { kind: 'live' } } = options;
     const deadline = Date.now() + timeoutMs;
     let heldSince: number | undefined;
     let lastProblem = 'no status read yet';
     for (;;) {
       let status: ClusterStatus | undefined;
       try {
-        status = await this.status(options.source);
+        status = await this.status(source);
       } catch (error) {
-        if (!(error instanceof ClusterUnavailableError) && !(error instanceof CommandError && error.timedOut)) throw error;
+        if (!isPacemakerUnavailable(error) && !(error instanceof CommandError && error.timedOut)) throw error;
         lastProblem = error.message;
       }
       if (status && predicate(status)) {
         heldSince ??= Date.now();
-        if (Date.now() - heldSince >= (options.stableMs ?? 0)) return status;
+        if (Date.now() - heldSince >= stableMs) return status;
       } else {
         heldSince = undefined;
         if (status) lastProblem = 'the condition does not hold';
       }
-      if (Date.now() >= deadline) throw new HaError('TIMEOUT', `${options.description ?? 'the cluster state'} not reached within ${timeoutMs} ms (${lastProblem})`);
-      await sleep(options.intervalMs ?? 250);
+      if (Date.now() >= deadline) throw new HaError('TIMEOUT', `${description} not reached within ${timeoutMs} ms (${lastProblem})`);
+      await sleep(intervalMs);
     }
   }
 
@@ -413,8 +402,9 @@ export class PcsClient {
 
   /** Runs pcs with these arguments; a failure is a `PcsCommandError` carrying pcs's own messages. */
   async pcs(args: readonly string[], options: { timeoutMs?: number } = {}): Promise<CommandResult> {
+    const { timeoutMs = this.timeoutMs } = options;
     try {
-      return await this.runner.run('pcs', args, { timeoutMs: options.timeoutMs ?? this.timeoutMs });
+      return await this.runner.run('pcs', args, { timeoutMs });
     } catch (error) {
       if (error instanceof CommandError && !(error instanceof PcsCommandError)) throw new PcsCommandError(error, { cause: error });
       throw error;
@@ -478,5 +468,24 @@ function nodeWords(node: string | { all: true }): string[] {
 }
 
 function waitWords(options: WaitOption): string[] {
-  return options.waitSeconds === undefined ? [] : [waitFlag(options.waitSeconds)];
+  return optional(options.waitSeconds, waitFlag);
 }
+
+function promotedWords(dialect: PcsDialect, promoted: boolean | undefined): string[] {
+  return promoted ? [dialect.modern ? '--promoted' : '--master'] : [];
+}
+
+// `options a=1 b=2` / `meta …`: nothing at all when there are none.
+function sectionWords(keyword: 'options' | 'meta', options: Record<string, OptionValue> | undefined): string[] {
+  const words = optionWords(options);
+  return words.length === 0 ? [] : [keyword, ...words];
+}
+
+// The word for a value when one is given: an optional positional (a node for `move`, `ban`, `clear`: none means
+// "its current node" or "every node"), checked by `toWord` before anything runs.
+function optional<T>(value: T | undefined, toWord: (value: T) => string = String): string[] {
+  return value === undefined ? [] : [toWord(value)];
+}
+
+// pcs before 0.11 names the roles of a promotable clone the old way.
+const legacyRoles: Record<string, string> = { Promoted: 'master', Unpromoted: 'slave' };

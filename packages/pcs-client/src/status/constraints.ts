@@ -1,7 +1,9 @@
-import { assertInputSize, ParseError, parseWithSchema } from '@ha/core';
+import { assertInputSize, parseWithSchema } from '@ha/core';
 import { z } from 'zod';
 import { assertToolSucceeded } from '../xml/pacemaker-result.js';
 import { parseXmlTree, type XmlElement } from '../xml/tree.js';
+import { pcsParseError } from '../errors.js';
+import { parseScore } from './score.js';
 
 const scoreSchema = z.number();
 /** Every attribute of the constraint element, as written. */
@@ -103,9 +105,9 @@ export function parseConstraints(text: string, options: { file?: string | undefi
   const where = options.file ?? 'CIB';
   assertInputSize(text, where, options.maxBytes);
   const root = parseXmlTree(text, options);
-  assertToolSucceeded(root, where);
+  assertToolSucceeded(root, where, { file: options.file });
   const section = root.name === 'constraints' ? root : findDescendant(root, 'constraints');
-  if (!section) throw new ParseError('NO_CONSTRAINTS', `no <constraints> section (root element <${root.name}>)`, { file: options.file, line: root.line, column: root.column });
+  if (!section) throw pcsParseError('NO_CONSTRAINTS', `no <constraints> section (root element <${root.name}>)`, { file: options.file, line: root.line, column: root.column });
   const constraints: Constraint[] = [];
   for (const element of section.children) {
     const a = element.attributes;
@@ -117,14 +119,14 @@ export function parseConstraints(text: string, options: { file?: string | undefi
         resource: a.rsc,
         resourcePattern: a['rsc-pattern'],
         node: a.node,
-        score: score(a.score),
+        score: parseScore(a.score),
         role: a.role,
         hasRules: element.children.some((child) => child.name === 'rule'),
         fromCli: /^cli-(prefer|ban)-/.test(a.id ?? ''),
         attributes: a,
       });
     } else if (element.name === 'rsc_colocation') {
-      constraints.push({ kind: 'colocation', id: a.id ?? '', resource: a.rsc, withResource: a['with-rsc'], score: score(a.score), role: a['rsc-role'], withRole: a['with-rsc-role'], sets, attributes: a });
+      constraints.push({ kind: 'colocation', id: a.id ?? '', resource: a.rsc, withResource: a['with-rsc'], score: parseScore(a.score), role: a['rsc-role'], withRole: a['with-rsc-role'], sets, attributes: a });
     } else if (element.name === 'rsc_order') {
       constraints.push({
         kind: 'order',
@@ -157,14 +159,6 @@ export function locationConstraintsOf(constraints: readonly Constraint[], resour
       return false;
     }
   });
-}
-
-function score(text: string | undefined): number | undefined {
-  if (text === undefined) return undefined;
-  if (/^[+]?INFINITY$/i.test(text)) return 1_000_000;
-  if (/^-INFINITY$/i.test(text)) return -1_000_000;
-  const value = Number(text);
-  return Number.isFinite(value) ? value : undefined;
 }
 
 function findDescendant(element: XmlElement, name: string): XmlElement | undefined {

@@ -1,9 +1,9 @@
 import { readFileSync } from 'node:fs';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { HaError, ParseError } from '@ha/core';
-import { fixture, labStates, pacemakerOutputs } from '../../test/fixtures.js';
-import { ClusterUnavailableError, PacemakerToolError, UnsupportedApiVersionError } from '../errors.js';
+import { ParseError, ServiceUnavailableError } from '@ha/core';
+import { fixture, labStates, pacemakerOutputs, thrown } from '../../test/fixtures.js';
+import { PacemakerToolError, UnsupportedApiVersionError, type PcsParseReason } from '../errors.js';
 import { normalizeRole, parseClusterStatus, splitOperationKey } from './parse.js';
 import { listInstances } from './views.js';
 
@@ -181,56 +181,68 @@ describe('bad input', () => {
     expect(() => parseClusterStatus('   \n')).toThrow(ParseError);
   });
 
-  it('a tool that could not connect (status 102, recorded on a host without a cluster): ClusterUnavailableError', () => {
-    expect(thrown(() => parseClusterStatus(fixture('crm_mon/2.1.5/failures/not-connected.xml')))).toMatchObject({
-      code: 'CLUSTER_UNAVAILABLE',
+  it('a tool that could not connect (status 102, recorded on a host without a cluster): ServiceUnavailableError for pacemaker', () => {
+    const error = thrown(() => parseClusterStatus(fixture('crm_mon/2.1.5/failures/not-connected.xml')));
+    expect(error).toBeInstanceOf(ServiceUnavailableError);
+    expect(error).toMatchObject({
+      code: 'SERVICE_UNAVAILABLE',
+      service: 'pacemaker',
       exitCode: 102,
-      details: ['error: Could not connect to launcher: Connection refused', 'crm_mon: Connection to cluster failed: Connection refused'],
       message: 'the cluster is not available: Not connected (error: Could not connect to launcher: Connection refused)',
     });
-    expect(thrown(() => parseClusterStatus(fixture('stonith_admin/2.1.5/not-connected.xml')))).toBeInstanceOf(ClusterUnavailableError);
+    expect(thrown(() => parseClusterStatus(fixture('stonith_admin/2.1.5/not-connected.xml')))).toBeInstanceOf(ServiceUnavailableError);
   });
 
   it('a size limit: larger text is refused before it is parsed', () => {
     expect(thrown(() => parseClusterStatus(good, { file: 'big.xml', maxBytes: 100 }))).toMatchObject({ code: 'INPUT_TOO_LARGE', source: 'big.xml', limit: 100 });
   });
 
-  it('crm_mon that could not reach the cluster: ClusterUnavailableError with its messages', () => {
-    const down = '<pacemaker-result api-version="2.25" request="crm_mon"><status code="102" message="Not connected"><errors><error>crm_mon: Connection to cluster failed: Connection refused</error></errors></status></pacemaker-result>';
-    const error = (() => {
-      try {
-        parseClusterStatus(down);
-      } catch (caught) {
-        return caught;
-      }
-    })() as ClusterUnavailableError;
-    expect(error).toBeInstanceOf(ClusterUnavailableError);
-    expect(error).toMatchObject({ code: 'CLUSTER_UNAVAILABLE', exitCode: 102, details: ['crm_mon: Connection to cluster failed: Connection refused'] });
+  it('crm_mon that could not reach the cluster: ServiceUnavailableError with its words, and pacemakerd\'s state when it gave one', () => {
+    const result = (inside: string) => `<pacemaker-result api-version="2.25" request="crm_mon">${inside}</pacemaker-result>`;
+    const down = result('<status code="102" message="Not connected"><errors><error>crm_mon: Connection to cluster failed: Connection refused</error></errors></status>');
+    expect(thrown(() => parseClusterStatus(down))).toMatchObject({
+      service: 'pacemaker',
+      exitCode: 102,
+      message: 'the cluster is not available: Not connected (crm_mon: Connection to cluster failed: Connection refused)',
+    });
+    const starting = result('<crm-mon-disconnected description="Pacemaker daemons are starting" pacemakerd-state="starting_daemons"/><status code="0" message="OK"/>');
+    expect(thrown(() => parseClusterStatus(starting))).toMatchObject({
+      service: 'pacemaker',
+      exitCode: 102,
+      message: 'the cluster is not available: Pacemaker daemons are starting [pacemakerd: starting_daemons]',
+    });
   });
 
-  it('random damage to real status XML only ever throws typed errors (property)', () => {
+  it('durations of every form Pacemaker writes become ms; an odd one is left out, never fatal', () => {
+    const history = (interval: string) => {
+      const operation = `<operation_history call="5" task="monitor" interval="${interval}" exec-time="29s" queue-time="0" rc="0" rc_text="ok"/>`;
+      const resource = `<resource_history id="r" orphan="false" migration-threshold="INFINITY" fail-count="3">${operation}</resource_history>`;
+      return good.replace(/<node_history>[\s\S]*<\/node_history>/, `<node_history><node name="n1">${resource}</node></node_history>`);
+    };
+    const operation = (interval: string) => parseClusterStatus(history(interval)).nodeHistory[0]?.resources[0];
+    expect(operation('10000ms')).toMatchObject({ migrationThreshold: 1_000_000, failCount: 3, operations: [{ call: 5, intervalMs: 10_000, execTimeMs: 29_000, queueTimeMs: 0 }] });
+    expect(operation('2min')?.operations[0]?.intervalMs).toBe(120_000);
+    expect(operation('PT1M30S')?.operations[0]?.intervalMs).toBe(90_000);
+    for (const odd of ['', 'soon', 'P', '12 parsecs']) expect(operation(odd)?.operations[0]?.intervalMs).toBeUndefined();
+  });
+
+  it('random damage to real status XML only ever throws typed errors; not a status: a ParseError with a reason of its own (property)', () => {
+    // Exhaustive by type: a reason added to PcsParseReason must be added here.
+    const reasons: Record<PcsParseReason, true> = { EMPTY_INPUT: true, MALFORMED_XML: true, BAD_STATUS_CODE: true, NOT_STATUS_XML: true, NO_SUMMARY: true, NO_CONSTRAINTS: true };
     fc.assert(
       fc.property(fc.nat(good.length - 1), fc.nat(200), fc.string({ maxLength: 12 }), (at, cut, insert) => {
         const damaged = good.slice(0, at) + insert + good.slice(Math.min(good.length, at + cut));
         try {
           parseClusterStatus(damaged);
         } catch (error) {
-          expect(error).toBeInstanceOf(HaError);
+          if (error instanceof ParseError) expect(Object.keys(reasons)).toContain(error.reason);
+          else expect([PacemakerToolError, ServiceUnavailableError, UnsupportedApiVersionError].some((type) => error instanceof type), String(error)).toBe(true);
         }
       }),
       { numRuns: 300 },
     );
   });
 });
-
-function thrown(action: () => unknown): unknown {
-  try {
-    action();
-  } catch (error) {
-    return error;
-  }
-  throw new Error('expected a throw');
-}
 
 describe('helpers', () => {
   it('normalizes roles of every era', () => {

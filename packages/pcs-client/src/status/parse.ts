@@ -1,8 +1,8 @@
-import { assertInputSize, ParseError, parseWithSchema } from '@ha/core';
-import { ClusterUnavailableError, UnsupportedApiVersionError } from '../errors.js';
+import { assertInputSize, parseWithSchema, safeParseDuration, safeParseInteger } from '@ha/core';
+import { pacemakerUnavailable, pcsParseError, UnsupportedApiVersionError } from '../errors.js';
 import { assertToolSucceeded } from '../xml/pacemaker-result.js';
 import { childNamed, childrenNamed, parseXmlTree, type XmlElement } from '../xml/tree.js';
-import { parseDurationMs } from './duration.js';
+import { parseScore } from './score.js';
 import {
   clusterStatusSchema,
   type Ban,
@@ -38,8 +38,8 @@ const knownTopLevel = new Set(['pacemakerd', 'summary', 'nodes', 'resources', 'n
  * Only a status is ever read as one: a document in which the tool reports a
  * failure (`<errors>`, or a non-zero `<status code>`, which crm_mon writes
  * for a missing CIB file even with exit status 0) throws
- * `PacemakerToolError` (or `ClusterUnavailableError` when crm_mon could not
- * reach the cluster); malformed, truncated or empty text, XML that is not a
+ * `PacemakerToolError` (or `ServiceUnavailableError` for `pacemaker` when
+ * crm_mon could not reach the cluster); malformed, truncated or empty text, XML that is not a
  * status, and a status without its `<summary>` throw `ParseError` (with line
  * and column); a future API version throws `UnsupportedApiVersionError`.
  */
@@ -49,7 +49,7 @@ export function parseClusterStatus(text: string, options: ParseStatusOptions = {
   const root = parseXmlTree(text, options);
   const at = (element: XmlElement) => ({ file: options.file, line: element.line, column: element.column });
   // The tool's own verdict comes first: the XML of a failure has no status to read.
-  const report = assertToolSucceeded(root, where);
+  const report = assertToolSucceeded(root, where, { file: options.file });
   let format: ClusterStatus['format'];
   let apiVersion: string;
   if (root.name === 'pacemaker-result') {
@@ -58,18 +58,20 @@ export function parseClusterStatus(text: string, options: ParseStatusOptions = {
     // Pacemaker's own test outputs write the placeholder "X".
     if (apiVersion !== 'X' && !/^2\.\d+$/.test(apiVersion)) throw new UnsupportedApiVersionError(where, apiVersion);
     const disconnected = childNamed(root, 'crm-mon-disconnected');
-    if (disconnected) throw new ClusterUnavailableError(102, disconnected.attributes.description ?? 'disconnected', [], disconnected.attributes['pacemakerd-state']);
+    if (disconnected) {
+      throw pacemakerUnavailable(102, disconnected.attributes.description ?? 'disconnected', [], { pacemakerdState: disconnected.attributes['pacemakerd-state'] });
+    }
   } else if (root.name === 'crm_mon') {
     format = 'crm_mon-1.1';
     apiVersion = root.attributes.version ?? '';
     if (!/^[12]\./.test(apiVersion)) throw new UnsupportedApiVersionError(where, apiVersion);
   } else {
-    throw new ParseError('NOT_STATUS_XML', `not Pacemaker status XML (root element <${root.name}>, expected <pacemaker-result> or <crm_mon>)`, at(root));
+    throw pcsParseError('NOT_STATUS_XML', `not Pacemaker status XML (root element <${root.name}>, expected <pacemaker-result> or <crm_mon>)`, at(root));
   }
   // Every crm_mon status has a summary (DC, quorum); without one there is nothing to judge health by.
   if (!childNamed(root, 'summary')) {
     const other = report?.tool !== undefined && report.tool !== 'crm_mon' ? ` (it is the output of ${report.tool}, not of crm_mon)` : '';
-    throw new ParseError('NO_SUMMARY', `<${root.name}> has no <summary>: not a cluster status${other}`, at(root));
+    throw pcsParseError('NO_SUMMARY', `<${root.name}> has no <summary>: not a cluster status${other}`, at(root));
   }
 
   const attributesByNode = new Map<string, Record<string, string>>();
@@ -131,18 +133,24 @@ class Attributes {
   }
 
   integer(name: string, fallback = 0): number {
-    const value = Number(this.text(name));
-    return Number.isFinite(value) ? value : fallback;
+    return this.optionalInteger(name) ?? fallback;
   }
 
-  optionalNumber(name: string): number | undefined {
+  /** A whole number, or undefined for a missing or odd value. */
+  optionalInteger(name: string): number | undefined {
     const value = this.text(name);
-    if (value === undefined || value === '') return undefined;
-    // Pacemaker's INFINITY is the score 1,000,000.
-    if (/^[+]?INFINITY$/i.test(value)) return 1_000_000;
-    if (/^-INFINITY$/i.test(value)) return -1_000_000;
-    const number = Number(value);
-    return Number.isFinite(number) ? number : undefined;
+    return value === undefined ? undefined : safeParseInteger(value);
+  }
+
+  /** A whole number or a score (`INFINITY`), or undefined for a missing or odd value. */
+  score(name: string): number | undefined {
+    return parseScore(this.text(name));
+  }
+
+  /** A duration into ms (status XML writes `10000ms`; a bare number is ms), or undefined: an odd duration is not fatal. */
+  durationMs(name: string): number | undefined {
+    const value = this.text(name);
+    return value === undefined ? undefined : safeParseDuration(value);
   }
 
   /** Attributes nobody asked for. */
@@ -160,9 +168,9 @@ function readSummary(summary: XmlElement | undefined, pacemakerd: XmlElement | u
   const resources = childNamed(summary, 'resources_configured');
   const options = new Attributes(childNamed(summary, 'cluster_options') ?? { name: 'cluster_options', attributes: {}, children: [], text: undefined, line: 0, column: 0 });
   const present = dc?.attributes.present === 'true';
-  const optionalNumber = (element: XmlElement | undefined, name: string) => {
+  const optionalInteger = (element: XmlElement | undefined, name: string) => {
     const value = element?.attributes[name];
-    return value === undefined || value === '' || !Number.isFinite(Number(value)) ? undefined : Number(value);
+    return value === undefined ? undefined : safeParseInteger(value);
   };
   const stack = childNamed(summary, 'stack');
   return {
@@ -181,18 +189,18 @@ function readSummary(summary: XmlElement | undefined, pacemakerd: XmlElement | u
     lastChange: emptyToUndefined(change?.attributes.time)
       ? { time: change?.attributes.time as string, user: emptyToUndefined(change?.attributes.user), client: emptyToUndefined(change?.attributes.client), origin: emptyToUndefined(change?.attributes.origin) }
       : undefined,
-    nodesConfigured: optionalNumber(childNamed(summary, 'nodes_configured'), 'number'),
-    resourcesConfigured: optionalNumber(resources, 'number'),
-    resourcesDisabled: optionalNumber(resources, 'disabled'),
-    resourcesBlocked: optionalNumber(resources, 'blocked'),
+    nodesConfigured: optionalInteger(childNamed(summary, 'nodes_configured'), 'number'),
+    resourcesConfigured: optionalInteger(resources, 'number'),
+    resourcesDisabled: optionalInteger(resources, 'disabled'),
+    resourcesBlocked: optionalInteger(resources, 'blocked'),
     options: {
       stonithEnabled: options.optionalFlag('stonith-enabled'),
       symmetricCluster: options.optionalFlag('symmetric-cluster'),
       noQuorumPolicy: options.text('no-quorum-policy'),
       maintenanceMode: options.optionalFlag('maintenance-mode'),
       stopAllResources: options.optionalFlag('stop-all-resources'),
-      stonithTimeoutMs: options.optionalNumber('stonith-timeout-ms'),
-      priorityFencingDelayMs: options.optionalNumber('priority-fencing-delay-ms'),
+      stonithTimeoutMs: options.optionalInteger('stonith-timeout-ms'),
+      priorityFencingDelayMs: options.optionalInteger('priority-fencing-delay-ms'),
       extra: options.extra(),
     },
   };
@@ -275,11 +283,10 @@ function readPrimitive(element: XmlElement): PrimitiveResource {
     failed: a.flag('failed'),
     failureIgnored: a.flag('failure_ignored'),
     nodesRunningOn: a.integer('nodes_running_on'),
-    nodes: childrenNamed(element, 'node').map((node) => ({
-      name: node.attributes.name ?? '',
-      ...(node.attributes.id === undefined ? {} : { id: node.attributes.id }),
-      ...(node.attributes.cached === undefined ? {} : { cached: node.attributes.cached === 'true' }),
-    })),
+    nodes: childrenNamed(element, 'node').map((node) => {
+      const n = new Attributes(node);
+      return { name: n.required('name'), id: n.text('id'), cached: n.optionalFlag('cached') };
+    }),
     pending: a.text('pending'),
     lockedTo: a.text('locked_to'),
     description: a.text('description'),
@@ -346,19 +353,19 @@ function readNodeHistory(element: XmlElement): NodeHistory {
       return {
         id: a.required('id'),
         orphaned: a.flag('orphan') || a.flag('removed'),
-        migrationThreshold: a.optionalNumber('migration-threshold'),
-        failCount: a.optionalNumber('fail-count'),
+        migrationThreshold: a.score('migration-threshold'),
+        failCount: a.score('fail-count'),
         lastFailure: a.text('last-failure'),
         operations: childrenNamed(history, 'operation_history').map((operation) => {
           const o = new Attributes(operation);
           return {
             call: o.integer('call'),
             task: o.required('task'),
-            intervalMs: parseDurationMs(o.text('interval')),
+            intervalMs: o.durationMs('interval'),
             lastRcChange: o.text('last-rc-change'),
             lastRun: o.text('last-run'),
-            execTimeMs: parseDurationMs(o.text('exec-time')),
-            queueTimeMs: parseDurationMs(o.text('queue-time')),
+            execTimeMs: o.durationMs('exec-time'),
+            queueTimeMs: o.durationMs('queue-time'),
             rc: o.integer('rc'),
             rcText: o.required('rc_text'),
             extra: o.extra(),
@@ -400,9 +407,9 @@ function readFailure(element: XmlElement): FailedAction {
     call: a.integer('call'),
     status: a.required('status'),
     lastRcChange: a.text('last-rc-change'),
-    queuedMs: parseDurationMs(a.text('queued')),
-    execMs: parseDurationMs(a.text('exec')),
-    intervalMs: parseDurationMs(a.text('interval')) ?? parts.intervalMs,
+    queuedMs: a.durationMs('queued'),
+    execMs: a.durationMs('exec'),
+    intervalMs: a.durationMs('interval') ?? parts.intervalMs,
     extra: a.extra(),
   };
 }
@@ -434,13 +441,13 @@ function readBan(element: XmlElement): Ban {
     id: a.required('id'),
     resource: a.required('resource'),
     node: a.required('node'),
-    weight: a.optionalNumber('weight') ?? 0,
+    weight: a.score('weight') ?? 0,
     promotedOnly: a.flag('promoted-only') || a.flag('master_only'),
   };
 }
 
 function toUnknown(element: XmlElement): UnknownElement {
-  return { name: element.name, attributes: element.attributes, children: element.children.map(toUnknown), ...(element.text === undefined ? {} : { text: element.text }) };
+  return { name: element.name, attributes: element.attributes, children: element.children.map(toUnknown), text: element.text };
 }
 
 function emptyToUndefined(value: string | undefined): string | undefined {

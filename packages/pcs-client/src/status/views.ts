@@ -1,3 +1,4 @@
+import { evaluateHealthFindings, type Health, type HealthReason } from '@ha/core';
 import type { Ban, ClusterNode, ClusterStatus, FailedAction, PrimitiveResource, ResourceNode, ResourceRole } from './model.js';
 
 /** One running (or stopped) instance of a primitive, with the collections around it. */
@@ -71,14 +72,17 @@ export function nodesRunning(status: ClusterStatus, resourceId: string): string[
   return [...nodes];
 }
 
+/** Why a resource that should run does not: a primitive `stopped`, `failed` or `blocked`; a clone or bundle none of whose instances runs. */
+export type StoppedReason = 'stopped' | 'failed' | 'blocked' | 'no instance runs' | 'no replica runs';
+
 /** A resource that is stopped although nothing asked it to stop. */
 export interface StoppedResource {
   /** The primitive, or the clone or bundle, that should run. */
   id: string;
   /** The top-level resource it belongs to. */
   top: string;
-  /** `stopped`, `failed`, `blocked`, `no instance runs` or `no replica runs`. */
-  reason: string;
+  /** Why it is not running. */
+  reason: StoppedReason;
 }
 
 /**
@@ -127,16 +131,28 @@ export function failCounts(status: ClusterStatus): { resource: string; node: str
   );
 }
 
-/** What is wrong with a node, as short words; empty for a healthy online node. */
-export function nodeProblems(node: ClusterNode): string[] {
-  const problems: string[] = [];
-  if (!node.online && !node.pending) problems.push('offline');
-  if (node.unclean) problems.push('unclean');
-  if (node.standby) problems.push(node.standbyOnFail ? 'standby (on-fail)' : 'standby');
-  if (node.maintenance) problems.push('maintenance');
-  if (node.pending) problems.push('pending (joining)');
-  if (node.shutdown) problems.push('shutting down');
-  if (node.health === 'red') problems.push('health red');
+/** What can be wrong with a node, one code each (`nodeProblems`); each is also a health reason code. */
+export type NodeProblemCode = 'NODE_OFFLINE' | 'NODE_UNCLEAN' | 'NODE_STANDBY' | 'NODE_MAINTENANCE' | 'NODE_PENDING' | 'NODE_SHUTDOWN' | 'NODE_HEALTH_RED';
+
+/** One thing wrong with a node. */
+export interface NodeProblem {
+  /** What kind of problem. */
+  code: NodeProblemCode;
+  /** A word or two, as `ha-pcs status` lists it and health reasons say it: `offline`, `standby (on-fail)`, `pending (joining)`. */
+  label: string;
+}
+
+/** What is wrong with a node, in a fixed order; empty for a healthy online node. */
+export function nodeProblems(node: ClusterNode): NodeProblem[] {
+  const problems: NodeProblem[] = [];
+  const add = (code: NodeProblemCode, label: string) => problems.push({ code, label });
+  if (!node.online && !node.pending) add('NODE_OFFLINE', 'offline');
+  if (node.unclean) add('NODE_UNCLEAN', 'unclean');
+  if (node.standby) add('NODE_STANDBY', node.standbyOnFail ? 'standby (on-fail)' : 'standby');
+  if (node.maintenance) add('NODE_MAINTENANCE', 'maintenance');
+  if (node.pending) add('NODE_PENDING', 'pending (joining)');
+  if (node.shutdown) add('NODE_SHUTDOWN', 'shutting down');
+  if (node.health === 'red') add('NODE_HEALTH_RED', 'health red');
   return problems;
 }
 
@@ -145,40 +161,86 @@ export function bansOf(status: ClusterStatus, resourceId: string): Ban[] {
   return status.bans.filter((ban) => ban.resource === resourceId);
 }
 
-/** The one verdict operators and scripts need. */
-export interface HealthVerdict {
-  /** Nothing is wrong (`reasons` is empty). */
-  healthy: boolean;
-  /** One sentence each: "node node2 is offline", "quorum is lost" … Empty when healthy. */
-  reasons: string[];
-}
+/**
+ * How healthy a cluster is, best to worst: `healthy`; `degraded` (it serves, with less margin or by an
+ * operator's choice: a node offline or in standby, maintenance mode, a failed action, fencing pending);
+ * `failed` (something that should run does not, or is in doubt: a resource stopped or active twice, a node
+ * unclean, fencing failed); `no-quorum` (this partition cannot act: no DC, or quorum lost).
+ */
+export type PacemakerHealthState = 'healthy' | 'degraded' | 'failed' | 'no-quorum';
+
+/** Every state, best first (the order `evaluateHealthFindings` ranks them in). */
+export const pacemakerHealthStates = ['healthy', 'degraded', 'failed', 'no-quorum'] as const satisfies readonly PacemakerHealthState[];
+
+/** Every reason code `evaluateHealth` gives. Each reason's `subject` names the node or resource (none for the cluster-wide ones). */
+export type PacemakerHealthCode =
+  | 'NO_DC'
+  | 'NO_QUORUM'
+  | 'MAINTENANCE_MODE'
+  | 'STOP_ALL'
+  | NodeProblemCode
+  | 'RESOURCE_STOPPED'
+  | 'RESOURCE_MULTI_ACTIVE'
+  | 'FAILED_ACTION'
+  | 'FENCING_FAILED'
+  | 'FENCING_PENDING';
+
+/** The verdict on a cluster: core's one health shape with Pacemaker's states and codes. */
+export type PacemakerHealth = Health<PacemakerHealthState, PacemakerHealthCode>;
+
+/** A reason of a Pacemaker health verdict. */
+export type PacemakerHealthReason = HealthReason<PacemakerHealthCode>;
+
+// The state each node problem puts the cluster in: an unclean node is waiting to be fenced, what ran there is in doubt.
+const nodeProblemStates: Record<NodeProblemCode, PacemakerHealthState> = {
+  NODE_OFFLINE: 'degraded',
+  NODE_UNCLEAN: 'failed',
+  NODE_STANDBY: 'degraded',
+  NODE_MAINTENANCE: 'degraded',
+  NODE_PENDING: 'degraded',
+  NODE_SHUTDOWN: 'degraded',
+  NODE_HEALTH_RED: 'degraded',
+};
 
 /**
- * Healthy, or degraded because …: a node offline, unclean or in standby, no
- * DC or quorum lost, a resource stopped that should run, a failed action, or
- * the cluster in maintenance mode.
+ * Healthy, or why not (see `PacemakerHealthState` for what each state means): no DC or quorum lost, the
+ * cluster in maintenance mode or stop-all-resources set, a node offline, unclean, in standby, in
+ * maintenance, joining, shutting down or health red, a resource stopped that should run (disabled ones are
+ * not), a resource active on more than one node, a failed action, fencing failed or pending.
+ *
+ * @example
+ * evaluateHealth(status)
+ * // { healthy: false, state: 'degraded', reasons: [{ code: 'NODE_STANDBY', message: 'node node1 is standby', subject: 'node1' }] }
  */
-export function evaluateHealth(status: ClusterStatus): HealthVerdict {
-  const reasons: string[] = [];
-  if (!status.summary.dc.present) reasons.push('no DC is elected');
-  else if (!status.summary.quorate) reasons.push('quorum is lost');
-  if (status.summary.options.maintenanceMode) reasons.push('the cluster is in maintenance mode');
-  if (status.summary.options.stopAllResources) reasons.push('stop-all-resources is set');
+export function evaluateHealth(status: ClusterStatus): PacemakerHealth {
+  const findings: (PacemakerHealthReason & { state: PacemakerHealthState })[] = [];
+  const add = (state: PacemakerHealthState, code: PacemakerHealthCode, message: string, subject?: string) => findings.push({ state, code, message, subject });
+  if (!status.summary.dc.present) add('no-quorum', 'NO_DC', 'no DC is elected');
+  else if (!status.summary.quorate) add('no-quorum', 'NO_QUORUM', 'quorum is lost');
+  if (status.summary.options.maintenanceMode) add('degraded', 'MAINTENANCE_MODE', 'the cluster is in maintenance mode');
+  if (status.summary.options.stopAllResources) add('degraded', 'STOP_ALL', 'stop-all-resources is set');
   for (const node of status.nodes) {
-    // A guest or remote node offline because its resource is stopped on purpose is that resource's story.
-    const problems = nodeProblems(node).filter((problem) => !(problem === 'offline' && node.type !== 'member' && !node.expectedUp));
-    if (problems.length > 0) reasons.push(`node ${node.name} is ${problems.join(', ')}`);
+    for (const problem of nodeProblems(node)) {
+      // A guest or remote node offline because its resource is stopped on purpose is that resource's story.
+      if (problem.code === 'NODE_OFFLINE' && node.type !== 'member' && !node.expectedUp) continue;
+      add(nodeProblemStates[problem.code], problem.code, `node ${node.name} is ${problem.label}`, node.name);
+    }
   }
-  for (const resource of stoppedThatShouldRun(status)) reasons.push(`resource ${resource.id} is ${resource.reason === 'stopped' ? 'stopped but should run' : resource.reason}`);
+  for (const resource of stoppedThatShouldRun(status)) {
+    add('failed', 'RESOURCE_STOPPED', `resource ${resource.id} is ${resource.reason === 'stopped' ? 'stopped but should run' : resource.reason}`, resource.id);
+  }
   for (const instance of listInstances(status)) {
-    if (instance.nodes.length > 1 && instance.role !== 'Migrating') reasons.push(`resource ${instance.id} is active on ${instance.nodes.length} nodes (${instance.nodes.join(', ')})`);
+    if (instance.nodes.length > 1 && instance.role !== 'Migrating') {
+      add('failed', 'RESOURCE_MULTI_ACTIVE', `resource ${instance.id} is active on ${instance.nodes.length} nodes (${instance.nodes.join(', ')})`, instance.id);
+    }
   }
   for (const failure of status.failures) {
-    reasons.push(`failed action ${failure.task ?? 'operation'} of ${failure.resource} on ${failure.node}: ${failure.exitStatus}${failure.exitReason ? ` (${failure.exitReason})` : ''}`);
+    const why = failure.exitReason ? ` (${failure.exitReason})` : '';
+    add('degraded', 'FAILED_ACTION', `failed action ${failure.task ?? 'operation'} of ${failure.resource} on ${failure.node}: ${failure.exitStatus}${why}`, failure.resource);
   }
   for (const event of status.fenceHistory) {
-    if (event.status === 'failed') reasons.push(`fencing (${event.action}) of ${event.target} failed`);
-    else if (event.status === 'pending') reasons.push(`fencing (${event.action}) of ${event.target} is pending`);
+    if (event.status === 'failed') add('failed', 'FENCING_FAILED', `fencing (${event.action}) of ${event.target} failed`, event.target);
+    else if (event.status === 'pending') add('degraded', 'FENCING_PENDING', `fencing (${event.action}) of ${event.target} is pending`, event.target);
   }
-  return { healthy: reasons.length === 0, reasons };
+  return evaluateHealthFindings(pacemakerHealthStates, findings);
 }

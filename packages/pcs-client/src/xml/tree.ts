@@ -1,4 +1,5 @@
-import { ParseError } from '@ha/core';
+import type { ParseError } from '@ha/core';
+import { pcsParseError } from '../errors.js';
 import { SaxesParser } from 'saxes';
 
 /** One XML element: its attributes as written, its child elements, its text, and where its start tag is. */
@@ -23,15 +24,15 @@ export interface XmlElement {
  * line and column, never a partial tree.
  */
 export function parseXmlTree(text: string, options: { file?: string | undefined } = {}): XmlElement {
-  // A tool that printed nothing is the common case of "no XML": say so rather than quote saxes.
-  if (text.trim() === '') throw new ParseError('EMPTY_INPUT', 'empty input: no XML at all', { file: options.file, line: 1, column: 1 });
+  // A tool that printed nothing is the common case of "no XML": say so rather than quote saxes (no place to name).
+  if (text.trim() === '') throw pcsParseError('EMPTY_INPUT', 'empty input: no XML at all', { file: options.file });
   const parser = new SaxesParser({ position: true });
   const stack: XmlElement[] = [];
   let root: XmlElement | undefined;
   let failure: ParseError | undefined;
   parser.on('error', (error) => {
     // saxes reports "[file:]line:column: message"; keep the message, position it ourselves (1-based).
-    failure ??= new ParseError('MALFORMED_XML', error.message.replace(/^(?:[^:\n]*:)?\d+:\d+: /, ''), { file: options.file, line: parser.line, column: Math.max(1, parser.column) });
+    failure ??= pcsParseError('MALFORMED_XML', error.message.replace(/^(?:[^:\n]*:)?\d+:\d+: /, ''), { file: options.file, line: parser.line, column: Math.max(1, parser.column) });
   });
   parser.on('opentag', (tag) => {
     const element: XmlElement = { name: tag.name, attributes: tag.attributes as Record<string, string>, children: [], text: undefined, line: parser.line, column: parser.column };
@@ -51,10 +52,10 @@ export function parseXmlTree(text: string, options: { file?: string | undefined 
   try {
     parser.write(text).close();
   } catch (error) {
-    failure ??= new ParseError('MALFORMED_XML', (error as Error).message, { file: options.file, line: parser.line, column: Math.max(1, parser.column) }, { cause: error });
+    failure ??= pcsParseError('MALFORMED_XML', (error as Error).message, { file: options.file, line: parser.line, column: Math.max(1, parser.column) }, { cause: error });
   }
   if (failure) throw failure;
-  if (!root) throw new ParseError('MALFORMED_XML', 'no root element', { file: options.file, line: 1, column: 1 });
+  if (!root) throw pcsParseError('MALFORMED_XML', 'no root element', { file: options.file });
   return root;
 }
 

@@ -1,7 +1,20 @@
-import { parseWithSchema } from '@ha/core';
+import { LineCounter, parseWithSchema, safeParseDuration, safeParseInteger } from '@ha/core';
 import { bindSettings, serverSettings } from '../settings.js';
-import type { ConfigLine, HaproxyDocument, Section } from '../parse/cst.js';
-import { haproxyConfigSchema, type Address, type Bind, type Condition, type Directive, type GlobalSettings, type HaproxyConfig, type Proxy, type Rule, type Server, type ServerOptions } from './schema.js';
+import type { CstLine, CstSection, HaproxyDocument } from '../parse/cst.js';
+import {
+  haproxyConfigSchema,
+  type Address,
+  type Bind,
+  type Condition,
+  type Directive,
+  type GlobalSettings,
+  type HaproxyConfig,
+  type ProxySection,
+  type Rule,
+  type Server,
+  type ServerOptions,
+  type UseBackend,
+} from './schema.js';
 
 /** Options of `toConfig`. */
 export interface ToConfigOptions {
@@ -16,54 +29,75 @@ export interface ToConfigOptions {
 /**
  * The typed view of a configuration (one document, or the documents of a
  * split configuration in HAProxy's order). Directives it does not type are
- * kept as words in each section's `directives`.
+ * kept as words in each section's `directives`; `line`s are 1-based lines of
+ * the text each document was parsed from (0 for a line an edit wrote).
+ *
+ * @example const config = toConfig(document); config.backends.map((backend) => backend.name)
  */
 export function toConfig(documents: HaproxyDocument | readonly HaproxyDocument[], options: ToConfigOptions = {}): HaproxyConfig {
+  const validate = options.validate ?? true;
   const list = Array.isArray(documents) ? documents : [documents as HaproxyDocument];
   const config: HaproxyConfig = { global: emptyGlobal(), defaults: [], frontends: [], backends: [], listens: [], sections: [] };
   let lastDefaults: number | undefined;
-  const inherit = (proxy: Proxy): Proxy => {
+  const inherit = (proxy: ProxySection): ProxySection => {
     const named = proxy.from === undefined ? undefined : config.defaults.findIndex((entry) => entry.name === proxy.from);
     const index = named === undefined ? lastDefaults : named === -1 ? undefined : named;
     if (index !== undefined) proxy.inherits = index;
     return proxy;
   };
   for (const document of list) {
+    const at = lineNumbers(document);
     for (const section of document.sections) {
-      if (section.kind === 'global') readGlobal(section, config.global);
+      if (section.kind === 'global') addGlobal(section, config.global, at);
       else if (section.kind === 'defaults') {
-        const proxy = readProxy(section);
+        const proxy = toProxySection(section, at);
         if (proxy.from !== undefined) inherit(proxy);
         config.defaults.push(proxy);
         lastDefaults = config.defaults.length - 1;
-      } else if (section.kind === 'frontend') config.frontends.push(inherit(readProxy(section)));
-      else if (section.kind === 'backend') config.backends.push(inherit(readProxy(section)));
-      else if (section.kind === 'listen') config.listens.push(inherit(readProxy(section)));
-      else config.sections.push({ kind: section.kind, known: section.known, name: section.name, directives: directivesOf(section), file: section.file, line: section.header.line });
+      } else if (section.kind === 'frontend') config.frontends.push(inherit(toProxySection(section, at)));
+      else if (section.kind === 'backend') config.backends.push(inherit(toProxySection(section, at)));
+      else if (section.kind === 'listen') config.listens.push(inherit(toProxySection(section, at)));
+      else config.sections.push({ kind: section.kind, known: section.known, name: section.name, directives: directivesOf(section, at), file: section.file, line: at(section.header) });
     }
   }
-  return options.validate === false ? config : (parseWithSchema(haproxyConfigSchema, config, 'haproxy configuration model') as HaproxyConfig);
+  return validate ? (parseWithSchema(haproxyConfigSchema, config, 'haproxy configuration model') as HaproxyConfig) : config;
+}
+
+/** The 1-based line of a CST line in the text its document was parsed from; 0 for one an edit wrote. */
+type LineNumbers = (line: CstLine) => number;
+
+// One line counter a document, built on the first line asked for.
+function lineNumbers(document: HaproxyDocument): LineNumbers {
+  let counter: LineCounter | undefined;
+  return (line) => {
+    if (line.offset < 0) return 0;
+    // Lines end at \n alone, as HAProxy (and the parser) count them.
+    counter ??= new LineCounter(document.source, { breaks: 'lf' });
+    return counter.linePosition(line.offset).line;
+  };
 }
 
 function emptyGlobal(): GlobalSettings {
   return { daemon: false, masterWorker: false, logs: [], statsSockets: [], tune: {}, directives: [] };
 }
 
-function directiveOf(line: ConfigLine): Directive {
+function directiveOf(line: CstLine, at: LineNumbers): Directive {
   const values = line.values;
-  return { keyword: values[0] as string, args: values.slice(1), line: line.line, ...(line.conditions.length > 0 ? { conditions: [...line.conditions] } : {}) };
+  const directive: Directive = { keyword: values[0] as string, args: values.slice(1), line: at(line) };
+  if (line.conditions.length > 0) directive.conditions = [...line.conditions];
+  return directive;
 }
 
-function directivesOf(section: Section): Directive[] {
+function directivesOf(section: CstSection, at: LineNumbers): Directive[] {
   const directives: Directive[] = [];
-  for (const line of section.lines) if (line.kind === 'directive') directives.push(directiveOf(line));
+  for (const line of section.lines) if (line.kind === 'directive') directives.push(directiveOf(line, at));
   return directives;
 }
 
-function readGlobal(section: Section, global: GlobalSettings): void {
+function addGlobal(section: CstSection, global: GlobalSettings, at: LineNumbers): void {
   for (const line of section.lines) {
     if (line.kind !== 'directive') continue;
-    const directive = directiveOf(line);
+    const directive = directiveOf(line, at);
     global.directives.push(directive);
     const [first, second] = directive.args;
     switch (directive.keyword) {
@@ -90,11 +124,13 @@ function readGlobal(section: Section, global: GlobalSettings): void {
         break;
       case 'stats':
         if (first === 'socket' && second !== undefined) {
-          const options = readOptions(directive.args.slice(2), socketValueOptions);
-          const { level, mode, ...rest } = options;
-          global.statsSockets.push({ address: parseAddress(second), ...(typeof level === 'string' ? { level } : {}), ...(typeof mode === 'string' ? { mode } : {}), options: rest, line: directive.line });
+          const { level, mode, ...rest } = parseSettings(directive.args.slice(2), socketValueOptions);
+          const socket: GlobalSettings['statsSockets'][number] = { address: parseAddress(second), options: rest, line: directive.line };
+          if (typeof level === 'string') socket.level = level;
+          if (typeof mode === 'string') socket.mode = mode;
+          global.statsSockets.push(socket);
         } else if (first === 'timeout' && second !== undefined) {
-          global.statsTimeoutMs = time(second) ?? global.statsTimeoutMs;
+          global.statsTimeoutMs = parseHaproxyTime(second) ?? global.statsTimeoutMs;
         }
         break;
       default:
@@ -103,9 +139,9 @@ function readGlobal(section: Section, global: GlobalSettings): void {
   }
 }
 
-function readProxy(section: Section): Proxy {
-  const proxy: Proxy = {
-    kind: section.kind as Proxy['kind'],
+function toProxySection(section: CstSection, at: LineNumbers): ProxySection {
+  const proxy: ProxySection = {
+    kind: section.kind as ProxySection['kind'],
     name: section.name,
     from: section.from,
     timeouts: {},
@@ -120,16 +156,17 @@ function readProxy(section: Section): Proxy {
     servers: [],
     directives: [],
     file: section.file,
-    line: section.header.line,
+    line: at(section.header),
   };
   for (const line of section.lines) {
     if (line.kind !== 'directive') continue;
     const values = line.values;
     const keyword = values[0] as string;
+    const number = at(line);
     if (keyword === 'server') {
       // The hot path of big configurations: no intermediate arrays.
-      if (values.length >= 3) proxy.servers.push(readServer(values, line.line));
-      else proxy.directives.push(directiveOf(line));
+      if (values.length >= 3) proxy.servers.push(toServer(values, number));
+      else proxy.directives.push(directiveOf(line, at));
       continue;
     }
     const args = values.slice(1);
@@ -138,15 +175,15 @@ function readProxy(section: Section): Proxy {
         proxy.mode = args[0];
         break;
       case 'timeout': {
-        const ms = time(args[1]);
+        const ms = parseHaproxyTime(args[1]);
         if (args[0] !== undefined && ms !== undefined) proxy.timeouts[args[0]] = ms;
         // A time it cannot read (`${TIMEOUT}`, a typo) stays as words.
-        else proxy.directives.push(directiveOf(line));
+        else proxy.directives.push(directiveOf(line, at));
         break;
       }
       case 'option':
         if (args[0] !== undefined) proxy.options.push({ name: args[0], enabled: true, args: args.slice(1) });
-        if (args[0] === 'httpchk') proxy.httpCheck = readHttpCheck(args.slice(1));
+        if (args[0] === 'httpchk') proxy.httpCheck = toHttpCheck(args.slice(1));
         break;
       case 'no':
         if (args[0] === 'option' && args[1] !== undefined) proxy.options.push({ name: args[1], enabled: false, args: args.slice(2) });
@@ -157,59 +194,64 @@ function readProxy(section: Section): Proxy {
       case 'maxconn': {
         const value = integer(args[0]);
         if (value !== undefined) proxy.maxconn = value;
-        else proxy.directives.push(directiveOf(line));
+        else proxy.directives.push(directiveOf(line, at));
         break;
       }
       case 'bind':
-        if (args[0] !== undefined) proxy.binds.push(readBind(args, line.line));
+        if (args[0] !== undefined) proxy.binds.push(toBind(args, number));
         break;
       case 'acl':
-        if (args.length >= 2) proxy.acls.push({ name: args[0] as string, criterion: args[1] as string, args: args.slice(2), line: line.line });
+        if (args.length >= 2) proxy.acls.push({ name: args[0] as string, criterion: args[1] as string, args: args.slice(2), line: number });
         break;
       case 'use_backend':
-        if (args[0] !== undefined) proxy.useBackends.push({ backend: args[0], ...conditionPart(args.slice(1)), line: line.line });
+        if (args[0] !== undefined) proxy.useBackends.push(withCondition<UseBackend>({ backend: args[0], line: number }, args.slice(1)));
         break;
       case 'default_backend':
         proxy.defaultBackend = args[0];
         break;
       case 'http-request':
-        proxy.httpRequest.push(readRule(args, line.line));
+        proxy.httpRequest.push(toRule(args, number));
         break;
       case 'http-response':
-        proxy.httpResponse.push(readRule(args, line.line));
+        proxy.httpResponse.push(toRule(args, number));
         break;
       case 'tcp-request':
-        proxy.tcpRequest.push(readRule(args, line.line));
+        proxy.tcpRequest.push(toRule(args, number));
         break;
       case 'balance':
         if (args[0] !== undefined) proxy.balance = { algorithm: args[0], args: args.slice(1) };
         break;
       case 'default-server':
-        proxy.defaultServer = readServerOptions(args);
+        proxy.defaultServer = toServerOptions(args);
         break;
       default:
-        proxy.directives.push(directiveOf(line));
+        proxy.directives.push(directiveOf(line, at));
     }
   }
   return proxy;
 }
 
-function readHttpCheck(args: readonly string[]): NonNullable<Proxy['httpCheck']> {
+function toHttpCheck(args: readonly string[]): NonNullable<ProxySection['httpCheck']> {
   // option httpchk [<method>] [<uri>] [<version>]; a lone argument is the URI.
   if (args.length === 1) return { uri: args[0] };
-  return { ...(args[0] !== undefined ? { method: args[0] } : {}), ...(args[1] !== undefined ? { uri: args[1] } : {}), ...(args[2] !== undefined ? { version: args.slice(2).join(' ') } : {}) };
+  const check: NonNullable<ProxySection['httpCheck']> = {};
+  if (args[0] !== undefined) check.method = args[0];
+  if (args[1] !== undefined) check.uri = args[1];
+  if (args[2] !== undefined) check.version = args.slice(2).join(' ');
+  return check;
 }
 
-function readRule(args: readonly string[], line: number): Rule {
+function toRule(args: readonly string[], line: number): Rule {
   const split = args.findIndex((word) => word === 'if' || word === 'unless');
   const action = split === -1 ? args : args.slice(0, split);
-  return { action: action[0] ?? '', args: action.slice(1), ...(split === -1 ? {} : conditionPart(args.slice(split))), line };
+  return withCondition<Rule>({ action: action[0] ?? '', args: action.slice(1), line }, split === -1 ? [] : args.slice(split));
 }
 
-function conditionPart(words: readonly string[]): { condition?: Condition } {
+// Sets `condition` from words that start with `if` or `unless` (none: the target stays as it is).
+function withCondition<Target extends { condition?: Condition }>(target: Target, words: readonly string[]): Target {
   const kind = words[0];
-  if (kind !== 'if' && kind !== 'unless') return {};
-  return { condition: readCondition(kind, words.slice(1)) };
+  if (kind === 'if' || kind === 'unless') target.condition = parseCondition(kind, words.slice(1));
+  return target;
 }
 
 const operators = new Set(['!', '||', 'or', '{', '}']);
@@ -218,8 +260,8 @@ const operators = new Set(['!', '||', 'or', '{', '}']);
  * A proxy's setting as HAProxy applies it: its own, else the one of the
  * defaults it inherits from (and theirs): `effective(config, proxy, (p) => p.mode)`.
  */
-export function effective<T>(config: HaproxyConfig, proxy: Proxy, pick: (proxy: Proxy) => T | undefined): T | undefined {
-  let current: Proxy | undefined = proxy;
+export function effective<T>(config: HaproxyConfig, proxy: ProxySection, pick: (proxy: ProxySection) => T | undefined): T | undefined {
+  let current: ProxySection | undefined = proxy;
   for (let depth = 0; current && depth < 10; depth++) {
     const value = pick(current);
     if (value !== undefined) return value;
@@ -228,8 +270,13 @@ export function effective<T>(config: HaproxyConfig, proxy: Proxy, pick: (proxy: 
   return undefined;
 }
 
-/** Reads a condition's terms: named ACLs (maybe negated), `||`/`or`, and anonymous `{ … }` ACLs. */
-export function readCondition(kind: 'if' | 'unless', terms: readonly string[]): Condition {
+/**
+ * A condition's terms as HAProxy groups them: named ACLs (maybe negated),
+ * `||`/`or`, and anonymous `{ … }` ACLs.
+ *
+ * @example parseCondition('if', ['is_api', '!{', 'ssl_fc', '}']) // acls ['is_api'], anonymous [['ssl_fc']]
+ */
+export function parseCondition(kind: 'if' | 'unless', terms: readonly string[]): Condition {
   const acls: string[] = [];
   const anonymous: string[][] = [];
   let inside: string[] | undefined;
@@ -258,7 +305,8 @@ export function readCondition(kind: 'if' | 'unless', terms: readonly string[]): 
 const bindValueOptions = new Set([...bindSettings].filter(([, takesValue]) => takesValue).map(([name]) => name));
 const socketValueOptions = bindValueOptions;
 
-function readOptions(words: readonly string[], valued: ReadonlySet<string>): Record<string, string | true> {
+// The settings after an address: `true` for a flag, the value of a setting that takes one (repeated ones joined).
+function parseSettings(words: readonly string[], valued: ReadonlySet<string>): Record<string, string | true> {
   const options: Record<string, string | true> = {};
   for (let i = 0; i < words.length; i++) {
     const name = words[i] as string;
@@ -270,19 +318,21 @@ function readOptions(words: readonly string[], valued: ReadonlySet<string>): Rec
   return options;
 }
 
-function readBind(args: readonly string[], line: number): Bind {
+function toBind(args: readonly string[], line: number): Bind {
   const certificates: string[] = [];
   const rest = args.slice(1);
   for (let i = 0; i < rest.length; i++) if (rest[i] === 'crt' && rest[i + 1] !== undefined) certificates.push(rest[i + 1] as string);
-  const options = readOptions(rest, bindValueOptions);
+  const options = parseSettings(rest, bindValueOptions);
   // A bind line can list several addresses separated by commas; the model keeps the first.
-  return { address: parseAddress((args[0] as string).split(',')[0] as string), ssl: options.ssl === true, certificates, ...(typeof options.alpn === 'string' ? { alpn: options.alpn } : {}), options, line };
+  const bind: Bind = { address: parseAddress((args[0] as string).split(',')[0] as string), ssl: options.ssl === true, certificates, options, line };
+  if (typeof options.alpn === 'string') bind.alpn = options.alpn;
+  return bind;
 }
 
 // Server options that take a value; the typed ones are read into fields, the rest kept.
 const serverValueOptions = new Set([...serverSettings].filter(([, takesValue]) => takesValue).map(([name]) => name));
 
-function readServerOptions(words: readonly string[], from = 0): ServerOptions {
+function toServerOptions(words: readonly string[], from = 0): ServerOptions {
   const options: ServerOptions = { check: false, backup: false, disabled: false, ssl: false, agentCheck: false, sendProxy: false, options: {} };
   applyServerOptions(options, words, from);
   return options;
@@ -323,16 +373,16 @@ function applyServerOptions(options: ServerOptions, words: readonly string[], fr
         options.options[name] = true;
         break;
       case 'inter':
-        if ((number = time(value)) !== undefined) options.interMs = number;
+        if ((number = parseHaproxyTime(value)) !== undefined) options.interMs = number;
         break;
       case 'fastinter':
-        if ((number = time(value)) !== undefined) options.fastInterMs = number;
+        if ((number = parseHaproxyTime(value)) !== undefined) options.fastInterMs = number;
         break;
       case 'downinter':
-        if ((number = time(value)) !== undefined) options.downInterMs = number;
+        if ((number = parseHaproxyTime(value)) !== undefined) options.downInterMs = number;
         break;
       case 'slowstart':
-        if ((number = time(value)) !== undefined) options.slowstartMs = number;
+        if ((number = parseHaproxyTime(value)) !== undefined) options.slowstartMs = number;
         break;
       case 'fall':
         if ((number = integer(value)) !== undefined) options.fall = number;
@@ -374,7 +424,7 @@ function applyServerOptions(options: ServerOptions, words: readonly string[], fr
   }
 }
 
-function readServer(values: readonly string[], line: number): Server {
+function toServer(values: readonly string[], line: number): Server {
   const server = { name: values[1] as string, address: parseAddress(values[2] as string), check: false, backup: false, disabled: false, ssl: false, agentCheck: false, sendProxy: false, options: {}, line } as Server;
   applyServerOptions(server, values, 3);
   return server;
@@ -419,44 +469,18 @@ export function parseAddress(raw: string): Address {
   return address;
 }
 
-/** A time as HAProxy reads it (`5s`, `500ms`, `1m`; bare numbers are ms), in ms; undefined when unreadable. */
-export function time(text: string | undefined): number | undefined {
-  if (text === undefined || text.length === 0) return undefined;
-  let i = 0;
-  let value = 0;
-  while (i < text.length) {
-    const code = text.charCodeAt(i);
-    if (code < 48 || code > 57) break;
-    value = value * 10 + (code - 48);
-    i++;
-  }
-  if (i === 0) return undefined;
-  switch (text.slice(i)) {
-    case '':
-    case 'ms':
-      return value;
-    case 'us':
-      return value / 1000;
-    case 's':
-      return value * 1000;
-    case 'm':
-      return value * 60_000;
-    case 'h':
-      return value * 3_600_000;
-    case 'd':
-      return value * 86_400_000;
-    default:
-      return undefined;
-  }
+// HAProxy's time grammar: digits and one of its units, nothing else (no sign, decimal, blank or other unit).
+const haproxyTimePattern = /^\d+(?:us|ms|s|m|h|d)?$/;
+
+/**
+ * A time as HAProxy reads it (`5s`, `500ms`, `1m`; a bare number is ms), in
+ * ms; undefined for anything HAProxy refuses. Core's duration parser converts
+ * it, once HAProxy's grammar (narrower than core's) says it is one.
+ */
+export function parseHaproxyTime(text: string | undefined): number | undefined {
+  return text !== undefined && haproxyTimePattern.test(text) ? safeParseDuration(text, { defaultUnit: 'ms' }) : undefined;
 }
 
 function integer(text: string | undefined): number | undefined {
-  if (text === undefined || text.length === 0 || text.length > 15) return undefined;
-  let i = text.charCodeAt(0) === 45 ? 1 : 0;
-  if (i === text.length) return undefined;
-  for (; i < text.length; i++) {
-    const code = text.charCodeAt(i);
-    if (code < 48 || code > 57) return undefined;
-  }
-  return Number(text);
+  return text === undefined ? undefined : safeParseInteger(text);
 }

@@ -1,26 +1,31 @@
 import { existsSync } from 'node:fs';
-import { mkdir, mkdtemp, rm, symlink, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rm, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { formatDiagnostic, InputTooLargeError, runCliCaptured } from '@ha/core';
+import { formatDiagnostic, InputTooLargeError, ParseError, runCliCaptured, sha256 } from '@ha/core';
 import { command } from '../cli.js';
-import { toDrbdConfig } from '../model/config.js';
+import { toConfig } from '../model/config.js';
 import { parse } from '../parse/cst.js';
 import { checkFileWithDrbdadm, checkWithDrbdadm } from '../validate/drbdadm-check.js';
-import { validateDrbd } from '../validate/rules.js';
+import { validate } from '../validate/rules.js';
 import { expandGlob } from './glob.js';
-import { loadDrbdConfig } from './load-config.js';
+import { readConfig } from './read.js';
+
+const documentsOf = (result: Awaited<ReturnType<typeof readConfig>>) => result.files.map((file) => file.document);
 
 // A drbd.conf laid out as Debian's: `include "drbd.d/*.res";`, relative to the file, and one level deeper.
 let root = '';
 let conf = '';
-const resource = (name: string, minor: number, port: number) => `resource ${name} {\n  device /dev/drbd${minor}; disk /dev/vg/${name}; meta-disk internal;\n  on a { node-id 0; address 10.0.0.1:${port}; }\n  on b { node-id 1; address 10.0.0.2:${port}; }\n}\n`;
+const resource = (name: string, minor: number, port: number) =>
+  `resource ${name} {\n  device /dev/drbd${minor}; disk /dev/vg/${name}; meta-disk internal;\n` +
+  `  on a { node-id 0; address 10.0.0.1:${port}; }\n  on b { node-id 1; address 10.0.0.2:${port}; }\n}\n`;
 beforeAll(async () => {
   root = await mkdtemp(join(tmpdir(), 'ha-drbd-include-'));
   await mkdir(join(root, 'etc', 'drbd.d', 'deeper'), { recursive: true });
   conf = join(root, 'etc', 'drbd.conf');
-  await writeFile(conf, 'global { usage-count no; disable-ip-verification; }\ninclude "drbd.d/global_common.conf";\ninclude "drbd.d/*.res";\ninclude "drbd.d/none-yet-*.res";\n');
+  await writeFile(conf, 'global { usage-count no; disable-ip-verification; }\ninclude "drbd.d/global_common.conf";\n' +
+      'include "drbd.d/*.res";\ninclude "drbd.d/none-yet-*.res";\n');
   await writeFile(join(root, 'etc', 'drbd.d', 'global_common.conf'), 'common { net { protocol C; } }\n');
   // Nested: relative to the including file's own directory, as drbdadm reads it.
   await writeFile(join(root, 'etc', 'drbd.d', 'r0.res'), `include "deeper/r1.inc";\n${resource('r0', 0, 7789)}`);
@@ -29,13 +34,16 @@ beforeAll(async () => {
 });
 afterAll(() => rm(root, { recursive: true, force: true }));
 
-describe('loadDrbdConfig: includes as drbdadm reads them', () => {
+describe('readConfig: includes as drbdadm reads them', () => {
   it('reads what a relative include names from the including file\'s directory, not the current one', async () => {
     expect(process.cwd()).not.toBe(join(root, 'etc'));
-    const { documents, findings } = await loadDrbdConfig(conf);
-    expect(documents.map((document) => relative(root, document.file ?? ''))).toEqual(['etc/drbd.conf', 'etc/drbd.d/global_common.conf', 'etc/drbd.d/r0.res', 'etc/drbd.d/deeper/r1.inc']);
-    expect(findings).toEqual([]);
-    expect(toDrbdConfig(documents).resources.map((entry) => [entry.name, relative(root, entry.file ?? '')])).toEqual([
+    const result = await readConfig(conf);
+    expect(result.files.map((file) => relative(root, file.path))).toEqual(['etc/drbd.conf', 'etc/drbd.d/global_common.conf', 'etc/drbd.d/r0.res', 'etc/drbd.d/deeper/r1.inc']);
+    expect(result.findings).toEqual([]);
+    // The named file first, as core's ReadConfigResult: its path, text, hash and document.
+    expect(result).toMatchObject({ path: conf, text: await readFile(conf, 'utf8'), sha256: sha256(await readFile(conf, 'utf8')), document: result.files[0]?.document });
+    expect(result.files.every((file) => file.document.file === file.path && file.sha256 === sha256(file.text))).toBe(true);
+    expect(toConfig(documentsOf(result)).resources.map((entry) => [entry.name, relative(root, entry.file ?? '')])).toEqual([
       ['r0', 'etc/drbd.d/r0.res'],
       ['r1', 'etc/drbd.d/deeper/r1.inc'],
     ]);
@@ -46,11 +54,11 @@ describe('loadDrbdConfig: includes as drbdadm reads them', () => {
     expect(real.output).toMatch(/^resource r1 \{/m);
   });
 
-  it('a plain name that does not exist is a finding where the include is (drbdadm: "Failed to open include file"); a wildcard that matches nothing is fine', async () => {
+  it('a plain name that does not exist is a finding at the include (drbdadm: "Failed to open include file"); an empty wildcard is fine', async () => {
     const file = join(root, 'etc', 'missing.conf');
     await writeFile(file, 'include "drbd.d/none-*.res";\ninclude "drbd.d/gone.res";\n');
-    const { documents, findings } = await loadDrbdConfig(file);
-    expect(documents).toHaveLength(1);
+    const { files, findings } = await readConfig(file);
+    expect(files).toHaveLength(1);
     expect(findings.map(formatDiagnostic)).toEqual([`${file}:2:9: error INCLUDE_NOT_FOUND: include 'drbd.d/gone.res': ${join(root, 'etc', 'drbd.d', 'gone.res')} is not a file (drbdadm: "Failed to open include file")`]);
     const real = await checkFileWithDrbdadm(file);
     expect(real.findings.map(formatDiagnostic)).toEqual([`${file}:2:1: error DRBDADM_ERROR: drbdadm: Failed to open include file 'drbd.d/gone.res'.`]);
@@ -61,8 +69,8 @@ describe('loadDrbdConfig: includes as drbdadm reads them', () => {
     await writeFile(file, 'include "loop.conf";\ninclude "drbd.d/r0.res";\ninclude "./drbd.d/r0.res";\n');
     await symlink(join(root, 'etc', 'drbd.d', 'r0.res'), join(root, 'etc', 'r0-link.res'));
     await writeFile(join(root, 'etc', 'twice.conf'), 'include "drbd.d/r0.res";\ninclude "r0-link.res";\n');
-    expect((await loadDrbdConfig(file)).documents.map((document) => relative(root, document.file ?? ''))).toEqual(['etc/loop.conf', 'etc/drbd.d/r0.res', 'etc/drbd.d/deeper/r1.inc']);
-    expect((await loadDrbdConfig(join(root, 'etc', 'twice.conf'))).documents).toHaveLength(3);
+    expect((await readConfig(file)).files.map((entry) => relative(root, entry.path))).toEqual(['etc/loop.conf', 'etc/drbd.d/r0.res', 'etc/drbd.d/deeper/r1.inc']);
+    expect((await readConfig(join(root, 'etc', 'twice.conf'))).files).toHaveLength(3);
   });
 
   it('checks span the files: a minor used in two of them is found', async () => {
@@ -71,16 +79,26 @@ describe('loadDrbdConfig: includes as drbdadm reads them', () => {
     await writeFile(join(dir, 'drbd.conf'), 'include "d/*.res";\n');
     await writeFile(join(dir, 'd', 'a.res'), resource('ra', 5, 7801));
     await writeFile(join(dir, 'd', 'b.res'), resource('rb', 5, 7802));
-    const { documents } = await loadDrbdConfig(join(dir, 'drbd.conf'));
-    expect(validateDrbd(documents, { host: 'a' }).map((finding) => `${relative(dir, finding.file ?? '')}:${finding.line} ${finding.code}`)).toEqual(['d/b.res:2 DUPLICATE_MINOR', 'd/b.res:2 DUPLICATE_DEVICE', 'd/b.res:2 DUPLICATE_MINOR', 'd/b.res:2 DUPLICATE_DEVICE']);
+    const result = await readConfig(join(dir, 'drbd.conf'));
+    expect(validate(documentsOf(result), { host: 'a' }).map((finding) => `${relative(dir, finding.file ?? '')}:${finding.line} ${finding.code}`)).toEqual(['d/b.res:2 DUPLICATE_MINOR', 'd/b.res:2 DUPLICATE_DEVICE', 'd/b.res:2 DUPLICATE_MINOR', 'd/b.res:2 DUPLICATE_DEVICE']);
   });
 
   it('every file read has the size limit', async () => {
-    await expect(loadDrbdConfig(conf, { maxBytes: 64 })).rejects.toBeInstanceOf(InputTooLargeError);
+    await expect(readConfig(conf, { maxBytes: 64 })).rejects.toBeInstanceOf(InputTooLargeError);
     // The main file is small; an included one is not.
     const tiny = join(root, 'etc', 'tiny.conf');
     await writeFile(tiny, 'include "drbd.d/r0.res";\n');
-    await expect(loadDrbdConfig(tiny, { maxBytes: 100 })).rejects.toMatchObject({ code: 'INPUT_TOO_LARGE', source: join(root, 'etc', 'drbd.d', 'r0.res'), limit: 100 });
+    await expect(readConfig(tiny, { maxBytes: 100 })).rejects.toMatchObject({ code: 'INPUT_TOO_LARGE', source: join(root, 'etc', 'drbd.d', 'r0.res'), limit: 100 });
+  });
+
+  it('a syntax error in the named file or in one it includes is a ParseError naming that file', async () => {
+    const dir = join(root, 'broken');
+    await mkdir(dir, { recursive: true });
+    await writeFile(join(dir, 'drbd.conf'), 'include "bad.res";\n');
+    await writeFile(join(dir, 'bad.res'), 'resource r0 {\n  on a { address 10.0.0.1:7789; }\n');
+    const error = await readConfig(join(dir, 'drbd.conf')).catch((caught: unknown) => caught);
+    expect(error).toBeInstanceOf(ParseError);
+    expect(error).toMatchObject({ reason: 'MISSING_CLOSE_BRACE', file: join(dir, 'bad.res'), line: 1, column: 1 });
   });
 
   it('checkWithDrbdadm on a document in memory reads its includes from its own file\'s directory', async () => {

@@ -52,4 +52,9 @@ describe('generate writes what pcs cluster setup writes', () => {
   ])('refuses %j', (options, message) => {
     expect(() => generate(options)).toThrow(message);
   });
+
+  it('refuses a name that would be spliced into the file with an UnsafeArgumentError, a bad shape with a TypeError', () => {
+    expect(() => generate({ clusterName: 'a b', nodes: nodes(1) })).toThrow(expect.objectContaining({ name: 'UnsafeArgumentError', code: 'UNSAFE_ARGUMENT', value: 'a b' }));
+    expect(() => generate({ clusterName: 'x', nodes: [] })).toThrow(TypeError);
+  });
 });

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { UsageError } from '@ha/core';
+import { UnsafeArgumentError } from '@ha/core';
 
 /** A node of a new cluster. */
 export interface GenerateNode {
@@ -51,42 +51,54 @@ const indent = '    ';
  * two nodes, logging to /var/log/corosync/corosync.log and syslog.
  */
 export function generate(options: GenerateOptions): string {
+  // Every option defaulted here, once (an option given as undefined takes its default too).
+  const { clusterName, nodes } = options;
   const transport = options.transport ?? 'knet';
-  if (!/^[^\s:{}#]+$/.test(options.clusterName)) throw new UsageError(`invalid cluster name '${options.clusterName}'`);
-  if (options.nodes.length === 0) throw new UsageError('a cluster needs at least one node');
-  const linkCount = options.nodes[0]?.addresses.length ?? 0;
-  for (const node of options.nodes) {
-    if (!/^[^\s:{}#]+$/.test(node.name)) throw new UsageError(`invalid node name '${node.name}'`);
-    if (node.addresses.length === 0) throw new UsageError(`node ${node.name} has no address`);
-    if (node.addresses.length !== linkCount) throw new UsageError(`node ${node.name} has ${node.addresses.length} address(es), the first node ${linkCount}: every node needs one per link`);
-    for (const address of node.addresses) if (!/^[^\s{}#]+$/.test(address)) throw new UsageError(`invalid address '${address}' of node ${node.name}`);
+  const crypto = options.crypto === false || transport !== 'knet' ? undefined : { cipher: 'aes256', hash: 'sha256', ...withoutUndefined(options.crypto ?? {}) };
+  const clusterUuid = options.clusterUuid ?? randomUUID().replace(/-/g, '');
+  // pcs sets two_node for exactly two nodes, unless told otherwise.
+  const quorum = { ...(nodes.length === 2 ? { two_node: 1 } : {}), ...options.quorum };
+  if (!/^[^\s:{}#]+$/.test(clusterName)) throw new UnsafeArgumentError(`invalid cluster name '${clusterName}'`, clusterName);
+  if (nodes.length === 0) throw new TypeError('a cluster needs at least one node');
+  const linkCount = nodes[0]?.addresses.length ?? 0;
+  for (const node of nodes) {
+    if (!/^[^\s:{}#]+$/.test(node.name)) throw new UnsafeArgumentError(`invalid node name '${node.name}'`, node.name);
+    if (node.addresses.length === 0) throw new TypeError(`node ${node.name} has no address`);
+    if (node.addresses.length !== linkCount) {
+      throw new TypeError(`node ${node.name} has ${node.addresses.length} address(es), the first node ${linkCount}: every node needs one per link`);
+    }
+    for (const address of node.addresses) if (!/^[^\s{}#]+$/.test(address)) throw new UnsafeArgumentError(`invalid address '${address}' of node ${node.name}`, address);
   }
-  if (transport !== 'knet' && linkCount > 1) throw new UsageError(`${transport} supports exactly one link`);
-  if (linkCount > 8) throw new UsageError('knet supports at most 8 links');
+  if (transport !== 'knet' && linkCount > 1) throw new TypeError(`${transport} supports exactly one link`);
+  if (linkCount > 8) throw new TypeError('knet supports at most 8 links');
 
-  const lines: string[] = ['totem {', `${indent}version: 2`, `${indent}cluster_name: ${options.clusterName}`, `${indent}transport: ${transport}`];
+  const lines: string[] = ['totem {', `${indent}version: 2`, `${indent}cluster_name: ${clusterName}`, `${indent}transport: ${transport}`];
   for (const [key, value] of sorted(options.totem)) lines.push(`${indent}${key}: ${value}`);
-  if (transport === 'knet' && options.crypto !== false) {
-    lines.push(`${indent}crypto_cipher: ${options.crypto?.cipher ?? 'aes256'}`, `${indent}crypto_hash: ${options.crypto?.hash ?? 'sha256'}`);
-    if (options.crypto?.model !== undefined) lines.push(`${indent}crypto_model: ${options.crypto.model}`);
+  if (crypto) {
+    lines.push(`${indent}crypto_cipher: ${crypto.cipher}`, `${indent}crypto_hash: ${crypto.hash}`);
+    if (crypto.model !== undefined) lines.push(`${indent}crypto_model: ${crypto.model}`);
   }
-  if (options.clusterUuid !== false) lines.push(`${indent}cluster_uuid: ${options.clusterUuid ?? randomUUID().replace(/-/g, '')}`);
+  if (clusterUuid !== false) lines.push(`${indent}cluster_uuid: ${clusterUuid}`);
   for (const [link, linkOptions] of Object.entries(options.links ?? {}).sort(([a], [b]) => Number(a) - Number(b))) {
     const entries = sorted({ ...linkOptions, [transport === 'knet' ? 'linknumber' : 'ringnumber']: Number(link) });
     lines.push('', `${indent}interface {`, ...entries.map(([key, value]) => `${indent}${indent}${key}: ${value}`), `${indent}}`);
   }
   lines.push('}', '', 'nodelist {');
-  options.nodes.forEach((node, i) => {
+  nodes.forEach((node, i) => {
     if (i > 0) lines.push('');
     lines.push(`${indent}node {`);
     node.addresses.forEach((address, link) => lines.push(`${indent}${indent}ring${link}_addr: ${address}`));
     lines.push(`${indent}${indent}name: ${node.name}`, `${indent}${indent}nodeid: ${node.nodeid ?? i + 1}`, `${indent}}`);
   });
-  const quorum = { ...options.quorum, ...(options.nodes.length === 2 && options.quorum?.two_node === undefined ? { two_node: 1 } : {}) };
   lines.push('}', '', 'quorum {', `${indent}provider: corosync_votequorum`);
   for (const [key, value] of sorted(quorum)) lines.push(`${indent}${key}: ${value}`);
   lines.push('}', '', 'logging {', `${indent}to_logfile: yes`, `${indent}logfile: /var/log/corosync/corosync.log`, `${indent}to_syslog: yes`, `${indent}timestamp: on`, '}', '');
   return lines.join('\n');
+}
+
+// The entries that are set: `{ cipher: undefined }` leaves the default in place.
+function withoutUndefined<T extends object>(record: T): Partial<T> {
+  return Object.fromEntries(Object.entries(record).filter(([, value]) => value !== undefined)) as Partial<T>;
 }
 
 function sorted(record: Record<string, string | number> | undefined): [string, string | number][] {
