@@ -19,6 +19,7 @@ import { addNode, removeNode } from './edit/edits.js';
 import { readConfig } from './io/read.js';
 import { writeConfig } from './io/write.js';
 import { toConfig, type CorosyncConfig } from './model/config.js';
+import { parse } from './parse/cst.js';
 import { format } from './print/format.js';
 import { readCorosyncStatus } from './status/read-status.js';
 import { corosyncTools } from './tools.js';
@@ -29,10 +30,8 @@ const fileArg = { file: { type: 'positional', description: 'Path of a corosync.c
 
 const fmtCommand = createFmtCommand({
   fileDescription: fileArg.file.description,
-  format: async (file, { maxBytes }) => {
-    const { text, document } = await readConfig(file, { maxBytes });
-    return { text, formatted: format(document) };
-  },
+  parse,
+  format,
 });
 
 // A bad argument the library refuses with a TypeError came from the command line: a usage error, in the library's words.

@@ -9,7 +9,6 @@ import {
   maxBytesArg,
   parseMaxBytes,
   printJson,
-  readTextFile,
   reportFindings,
   UsageError,
   writeFileAtomic,
@@ -140,10 +139,8 @@ export const { command, main } = createPackageCli({
     }),
     fmt: createFmtCommand({
       fileDescription: 'A drbd.conf or .res file (its includes are not followed)',
-      format: async (file, { maxBytes }) => {
-        const text = await readTextFile(file, { maxBytes });
-        return { text, formatted: format(parse(text, { file })) };
-      },
+      parse,
+      format,
     }),
     show: defineCliCommand({
       meta: { name: 'show', description: 'The resources of a drbd.conf or .res file (--json: the typed model)' },

@@ -6,7 +6,6 @@ import {
   maxBytesArg,
   parseMaxBytes,
   printJson,
-  readTextFile,
   reportFindings,
   UsageError,
   type CliIo,
@@ -112,10 +111,8 @@ export const { command, main } = createPackageCli({
     }),
     fmt: createFmtCommand({
       fileDescription: 'haproxy.cfg',
-      format: async (file, { maxBytes }) => {
-        const text = await readTextFile(file, { maxBytes });
-        return { text, formatted: format(parse(text, { file })) };
-      },
+      parse,
+      format,
     }),
     show: defineCliCommand({
       meta: { name: 'show', description: 'Frontends → backends → servers as a tree (--json: the typed model)' },

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { CommandError } from '@ha/core';
-import { errorShape } from '@ha/core/testing';
+import { errorShape, recordedResult } from '@ha/core/testing';
 import { fixture, thrown } from '../test/fixtures.js';
 import { assertId, clusterSetupArgs } from './client/args.js';
 import { PcsCommandError } from './errors.js';
@@ -103,17 +103,11 @@ describe('the shape of every error', () => {
   });
 
   it('pcs refused: PcsCommandError, the runner\'s CommandError with pcs\'s own Error: lines', () => {
-    const outcome = {
-      file: 'pcs',
-      args: ['resource', 'delete', 'nope'],
-      command: 'pcs resource delete nope',
+    const outcome = recordedResult('pcs', ['resource', 'delete', 'nope'], {
       exitCode: 1,
-      signal: undefined,
-      stdout: '',
       stderr: "Error: Resource 'nope' does not exist.\nError: Errors have occurred, therefore pcs is unable to continue\n",
-      timedOut: false,
       durationMs: 412,
-    };
+    });
     const error = new PcsCommandError(outcome, { cause: new CommandError(outcome) });
     expect(error).toBeInstanceOf(CommandError);
     expect(errorShape(error)).toMatchInlineSnapshot(`

@@ -1,17 +1,21 @@
 import { writeFileAtomic } from '../fs/atomic-write.js';
+import { readTextFile } from '../fs/read.js';
 import { defineCliCommand, type CliCommand } from './cli.js';
 import { maxBytesArg, parseMaxBytes } from './max-bytes.js';
 
 /**
  * The `fmt` subcommand of a config CLI: prints the file in canonical layout;
  * `--check` exits 1 (and says so) when it is not; `--write` rewrites it
- * atomically. `format` reads the file and returns its text and the
- * formatted text (throwing the package's typed error when it cannot).
+ * atomically. The file is read with `--max-bytes` and parsed strictly with the
+ * package's `parse` (a syntax error is its `ParseError`), then printed with its `format`.
  */
-export function createFmtCommand(options: {
+export function createFmtCommand<Document>(options: {
+  /** What the positional FILE is, for `--help`. */
   fileDescription: string;
-  /** Reads and formats `file`; `maxBytes` is the `--max-bytes` given (undefined: the reader's default limit). */
-  format: (file: string, run: { maxBytes: number | undefined }) => Promise<{ text: string; formatted: string }>;
+  /** The package's strict parse. */
+  parse: (text: string, options: { file: string }) => Document;
+  /** The package's canonical layout of a document. */
+  format: (document: Document) => string;
 }): CliCommand<any> {
   return defineCliCommand({
     meta: { name: 'fmt', description: 'Print the file in canonical layout (--check: exit 1 if it is not; --write: rewrite it in place)' },
@@ -22,7 +26,8 @@ export function createFmtCommand(options: {
       ...maxBytesArg,
     },
     async run({ args, io }) {
-      const { text, formatted } = await options.format(args.file, { maxBytes: parseMaxBytes(args.maxBytes) });
+      const text = await readTextFile(args.file, { maxBytes: parseMaxBytes(args.maxBytes) });
+      const formatted = options.format(options.parse(text, { file: args.file }));
       if (args.check) {
         if (formatted !== text) io.stdout(`${args.file}: not formatted\n`);
         return formatted === text ? 0 : 1;

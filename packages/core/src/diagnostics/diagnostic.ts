@@ -71,9 +71,9 @@ export function prettifyDiagnostic(diagnostic: Diagnostic, text: string): string
   return `${formatDiagnostic(diagnostic)}\n  ${source}\n  ${lead}${'^'.repeat(width)}`;
 }
 
-/** The `ParseError` a strict `parse()` throws for its first error diagnostic. */
-export function parseErrorFromDiagnostic(diagnostic: Diagnostic): ParseError {
-  return new ParseError(diagnostic.code, diagnostic.message, {
+/** The `ParseError` a strict `parse()` throws for its first error diagnostic; its `reason` is the diagnostic's code. */
+export function parseErrorFromDiagnostic<Code extends string>(diagnostic: Diagnostic<Code>): ParseError<Code> {
+  return new ParseError<Code>(diagnostic.code, diagnostic.message, {
     file: diagnostic.file,
     line: diagnostic.line,
     column: diagnostic.column,
@@ -81,7 +81,7 @@ export function parseErrorFromDiagnostic(diagnostic: Diagnostic): ParseError {
 }
 
 /** Throws the first error among `diagnostics`, if any. */
-export function throwOnErrors(diagnostics: readonly Diagnostic[]): void {
+export function throwOnErrors<Code extends string>(diagnostics: readonly Diagnostic<Code>[]): void {
   const first = diagnostics.find((d) => d.severity === 'error');
   if (first) throw parseErrorFromDiagnostic(first);
 }

@@ -81,6 +81,23 @@ describe('installFile', () => {
     expect(await readFile(path, 'utf8')).toBe('echo old\n');
   });
 
+  it('runs onRollback once the previous file is back, and only after a failed activation', async () => {
+    const path = await fileWith('echo old\n');
+    const seen: string[] = [];
+    const error = await installFile(path, 'echo new\n', {
+      activate: async () => {
+        throw new Error('confirm failed');
+      },
+      onRollback: async (restored, cause) => {
+        seen.push(`${await readFile(restored, 'utf8')}|${(cause as Error).message}`);
+      },
+    }).catch((e: unknown) => e);
+    expect(error).toMatchObject({ stage: 'activate', rolledBack: true });
+    expect(seen).toEqual(['echo old\n|confirm failed']);
+    await installFile(path, 'echo newer\n', { activate: async () => undefined, onRollback: async () => void seen.push('called') });
+    expect(seen).toHaveLength(1);
+  });
+
   it('removes a new file again when activation of a first install fails', async () => {
     const path = join(scratch, 'first-install.cfg');
     await expect(installFile(path, 'x', { activate: () => Promise.reject(new Error('no')) })).rejects.toThrow();

@@ -54,6 +54,12 @@ export interface InstallOptions extends FileAttributes {
    */
   activate?: (path: string) => Promise<void>;
   /**
+   * Runs after a failed `activate` once the previous file is back, still under
+   * the lock: the daemon loads the previous file again (HAProxy had reloaded
+   * the new one). It gets the activation's error; what it throws reaches the caller instead.
+   */
+  onRollback?: (path: string, error: unknown) => Promise<void>;
+  /**
    * The SHA-256 (hex) of the content the change was based on. When the file
    * now holds something else (someone changed it since it was read), the
    * install is refused: no change is made on top of a stale read. `null`
@@ -138,6 +144,7 @@ async function installUnlocked(path: string, data: string | Uint8Array, options:
       await options.activate(path);
     } catch (error) {
       await rollback();
+      await options.onRollback?.(path, error);
       if (error instanceof ConfigRejectedError) throw error.withRollback();
       throw new ConfigRejectedError(path, 'activate', [], { rolledBack: true, detail: `activation failed: ${errorMessage(error)}`, cause: error });
     }

@@ -7,3 +7,4 @@ export type { ConfigPackageSubject } from './config-contract.js';
 export { cpuMs, expectLinearCosts, fillToSize, measureSizes } from './linear-time.js';
 export type { SizeCost } from './linear-time.js';
 export { errorShape, rejection, thrown } from './error-shape.js';
+export { recordedResult } from './command-result.js';

@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { ParseError } from '../errors/ha-error.js';
 import { formatDuration, parseDuration, safeParseDuration } from './duration.js';
@@ -51,5 +52,25 @@ describe('formatDuration', () => {
     expect(formatDuration(12_500)).toBe('12.5s');
     expect(formatDuration(200_000)).toBe('3m20s');
     expect(formatDuration(7_500_000)).toBe('2h5m');
+  });
+});
+
+describe('safeParseDuration agrees with the grammar written as a regex', () => {
+  const units: Record<string, number> = { us: 0.001, usec: 0.001, ms: 1, msec: 1, s: 1e3, sec: 1e3, m: 6e4, min: 6e4, h: 36e5, hr: 36e5, d: 864e5 };
+  const reference = (text: string): number | undefined => {
+    const match = /^\s*(\d+(?:\.\d+)?)\s*([a-z]*)\s*$/i.exec(text);
+    if (!match) return undefined;
+    const factor = units[(match[2] as string).toLowerCase() || 'ms'];
+    return factor === undefined ? undefined : Number(match[1]) * factor;
+  };
+  it('on random texts of digits, units, dots and blanks', () => {
+    const unit = fc.constantFrom('1', '0', '9', '.', ' ', '\t', 's', 'm', 'S', 'ms', 'min', 'sec', 'h', 'hr', 'd', 'us', 'x', '-', '+');
+    fc.assert(
+      fc.property(fc.array(unit, { maxLength: 8 }), (parts) => {
+        const text = parts.join('');
+        expect(safeParseDuration(text)).toBe(reference(text));
+      }),
+      { numRuns: 2000 },
+    );
   });
 });

@@ -15,7 +15,6 @@ const unitMs: Record<string, number> = {
   d: 86_400_000,
 };
 
-const plain = /^\s*(\d+(?:\.\d+)?)\s*([a-z]*)\s*$/i;
 // ISO 8601 durations as Pacemaker takes them (PT5M, P1DT2H, PT0.5S); like Pacemaker, a year is 365 days and a month 30.
 const iso = /^\s*P(?:(\d+(?:\.\d+)?)Y)?(?:(\d+(?:\.\d+)?)M)?(?:(\d+(?:\.\d+)?)W)?(?:(\d+(?:\.\d+)?)D)?(?:T(?:(\d+(?:\.\d+)?)H)?(?:(\d+(?:\.\d+)?)M)?(?:(\d+(?:\.\d+)?)S)?)?\s*$/i;
 
@@ -33,17 +32,46 @@ export interface DurationOptions {
  * number is in `defaultUnit`. Returns undefined for anything else.
  */
 export function safeParseDuration(text: string, options: DurationOptions = {}): number | undefined {
-  const match = plain.exec(text);
-  if (match) {
-    const factor = unitMs[(match[2] ?? '').toLowerCase() || (options.defaultUnit ?? 'ms')];
-    return factor === undefined ? undefined : Number(match[1]) * factor;
-  }
+  const plain = plainDuration(text, options.defaultUnit ?? 'ms');
+  if (plain !== null) return plain;
   const parts = iso.exec(text);
   if (!parts || parts.slice(1).every((part) => part === undefined)) return undefined;
   const [years, months, weeks, days, hours, minutes, seconds] = parts.slice(1).map((part) => Number(part ?? 0)) as [
     number, number, number, number, number, number, number,
   ];
   return (((years * 365 + months * 30 + weeks * 7 + days) * 24 + hours) * 60 + minutes) * 60_000 + seconds * 1_000;
+}
+
+const isDigit = (code: number) => code >= 48 && code <= 57;
+const isBlank = (code: number) => code === 32 || (code >= 9 && code <= 13);
+const isLetter = (code: number) => (code | 32) >= 97 && (code | 32) <= 122;
+
+/**
+ * `NUMBER[UNIT]` with blanks around (`5s`, ` 1.5 min `), scanned by hand: configs hold
+ * hundreds of thousands of these, and a regex per value showed in profiles. Null when the
+ * text is not of this form (it may be ISO 8601); undefined for an unknown unit.
+ */
+function plainDuration(text: string, defaultUnit: string): number | undefined | null {
+  const end = text.length;
+  let i = 0;
+  while (i < end && isBlank(text.charCodeAt(i))) i++;
+  const numberStart = i;
+  while (i < end && isDigit(text.charCodeAt(i))) i++;
+  if (i === numberStart) return null;
+  if (text.charCodeAt(i) === 46) {
+    const fraction = ++i;
+    while (i < end && isDigit(text.charCodeAt(i))) i++;
+    if (i === fraction) return null;
+  }
+  const numberEnd = i;
+  while (i < end && isBlank(text.charCodeAt(i))) i++;
+  const unitStart = i;
+  while (i < end && isLetter(text.charCodeAt(i))) i++;
+  const unitEnd = i;
+  while (i < end && isBlank(text.charCodeAt(i))) i++;
+  if (i !== end) return null;
+  const factor = unitMs[unitStart === unitEnd ? defaultUnit : text.slice(unitStart, unitEnd).toLowerCase()];
+  return factor === undefined ? undefined : Number(text.slice(numberStart, numberEnd)) * factor;
 }
 
 /** `safeParseDuration`, throwing a `ParseError` (reason `INVALID_DURATION`) naming `what` for anything else. */

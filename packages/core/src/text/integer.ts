@@ -11,12 +11,24 @@ export interface IntegerOptions {
   what?: string;
 }
 
-const decimal = /^\s*[-+]?\d+\s*$/;
+const isBlank = (code: number) => code === 32 || (code >= 9 && code <= 13);
 
-/** A whole decimal number within `min`…`max` (a sign allowed, nothing else), or undefined. */
+/** A whole decimal number within `min`…`max` (a sign and blanks around allowed, nothing else), or undefined. */
 export function safeParseInteger(text: string, options: IntegerOptions = {}): number | undefined {
-  if (!decimal.test(text)) return undefined;
-  const value = Number(text);
+  // Scanned by hand, not with a regex: a config can hold hundreds of thousands of numbers.
+  let start = 0;
+  let end = text.length;
+  while (start < end && isBlank(text.charCodeAt(start))) start++;
+  while (end > start && isBlank(text.charCodeAt(end - 1))) end--;
+  let i = start;
+  const sign = text.charCodeAt(i);
+  if (sign === 43 || sign === 45) i++;
+  if (i === end) return undefined;
+  for (; i < end; i++) {
+    const code = text.charCodeAt(i);
+    if (code < 48 || code > 57) return undefined;
+  }
+  const value = Number(text.slice(start, end));
   const min = options.min ?? Number.MIN_SAFE_INTEGER;
   const max = options.max ?? Number.MAX_SAFE_INTEGER;
   return Number.isSafeInteger(value) && value >= min && value <= max ? value : undefined;

@@ -2,6 +2,7 @@ import { chmod, chown, copyFile, mkdtemp, readFile, rm, stat, writeFile } from '
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { recordedResult } from '@ha/core/testing';
 import { CommandError, ConfigRejectedError, runCliCaptured, sha256, type CommandResult, type Runner } from '@ha/core';
 import { errorShape } from '@ha/core/testing';
 import { command } from '../cli.js';
@@ -171,17 +172,8 @@ describe('a refused write', () => {
 });
 
 describe('the real check', () => {
-  const result = (file: string, args: readonly string[], stdout: string, exitCode = 0): CommandResult => ({
-    file,
-    args,
-    command: [file, ...args].join(' '),
-    exitCode,
-    signal: undefined,
-    stdout,
-    stderr: '',
-    timedOut: false,
-    durationMs: 1,
-  });
+  const result = (file: string, args: readonly string[], stdout: string, exitCode = 0): CommandResult =>
+    recordedResult(file, args, { stdout, exitCode });
   /** A host named `name` whose `corosync -t` prints `output` and exits with `exitCode`. */
   const host = (name: string, output: string, exitCode: number, calls: string[]): Runner => ({
     run: async (file, args) => {

@@ -1,22 +1,14 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
+import { recordedResult } from '@ha/core/testing';
 import { CommandError, ServiceUnavailableError, type CommandResult, type Runner } from '@ha/core';
 import { errorShape } from '@ha/core/testing';
 import { evaluateCorosyncHealth } from './health.js';
 import { readCorosyncStatus } from './read-status.js';
 
 const fixture = (name: string) => readFileSync(new URL(`../../test/fixtures/corosync-3.1.7/${name}`, import.meta.url), 'utf8');
-const outcome = (file: string, args: readonly string[], stdout: string, exitCode = 0): CommandResult => ({
-  file,
-  args,
-  command: [file, ...args].join(' '),
-  exitCode,
-  signal: undefined,
-  stdout,
-  stderr: '',
-  timedOut: false,
-  durationMs: 1,
-});
+const outcome = (file: string, args: readonly string[], stdout: string, exitCode = 0): CommandResult =>
+  recordedResult(file, args, { stdout, exitCode });
 
 /** A node that answers corosync's tools from recorded output. */
 function recordedNode(answers: Record<string, string>): Runner {

@@ -37,6 +37,8 @@ export interface WriteConfigOptions extends ConfigWriteOptions {
    * a `ConfigRejectedError` it threw). `install` is `writeConfig` with this.
    */
   activate?: (path: string) => Promise<void>;
+  /** Runs under the lock once the previous file is back after a failed `activate` (core's `InstallOptions.onRollback`). */
+  onRollback?: (path: string, error: unknown) => Promise<void>;
 }
 
 /**
@@ -66,6 +68,7 @@ export async function writeConfig(path: string, input: HaproxyDocument | string,
     backupPath: options.backupPath,
     validate: check ? (candidate) => checkCandidate(path, candidate, paths, { ...options.checkOptions, runner }) : undefined,
     activate: options.activate,
+    onRollback: options.onRollback,
   });
 }
 
@@ -108,7 +111,7 @@ export type ReloadMethod =
   | ((path: string) => Promise<void>);
 
 /** Options of `install`: `writeConfig`'s, and how HAProxy takes the new file. */
-export interface InstallConfigOptions extends Omit<WriteConfigOptions, 'activate'> {
+export interface InstallConfigOptions extends Omit<WriteConfigOptions, 'activate' | 'onRollback'> {
   /** How HAProxy loads the new file; none: the file is only written (and `confirm` run). @example { masterSocket: '/run/haproxy-master.sock' } */
   reload?: ReloadMethod;
   /** After a reload: anything that proves the new process serves (a request through it). Throw to roll back. */
@@ -165,19 +168,22 @@ export async function install(path: string, input: HaproxyDocument | string, opt
       throw new ConfigRejectedError(path, 'confirm', [], { detail: `the new configuration did not serve: ${messageOf(error)}`, cause: error });
     }
   };
-  try {
-    const result = await writeConfig(path, text, { ...options, runner, activate });
-    return { path, changed: result.changed, backupPath: result.backupPath, checked: result.changed && (options.check ?? true), reloaded, reload: reloadResult, sha256: sha256(text) };
-  } catch (error) {
-    if (!(error instanceof ConfigRejectedError && error.stage === 'confirm' && reloaded)) throw error;
-    // The previous file is back, but HAProxy runs the new one: load the previous one again.
+  // After a failed confirmation HAProxy runs the new file: once the previous one is back, load it again, still under the lock.
+  let outcome: string | undefined;
+  const onRollback = async (_path: string, error: unknown) => {
+    if (!(error instanceof ConfigRejectedError && error.stage === 'confirm' && reloaded)) return;
     const restored = await reload().then(
       () => true,
       () => false,
     );
-    const outcome = restored ? 'the previous file is reloaded' : 'reloading the previous file failed too: HAProxy runs the new one';
-    const detail = `${error.detail ?? 'the confirmation failed'}; ${outcome}`;
-    throw new ConfigRejectedError(path, 'confirm', [], { rolledBack: true, detail, cause: error.cause });
+    outcome = restored ? 'the previous file is reloaded' : 'reloading the previous file failed too: HAProxy runs the new one';
+  };
+  try {
+    const result = await writeConfig(path, text, { ...options, runner, activate, onRollback });
+    return { path, changed: result.changed, backupPath: result.backupPath, checked: result.changed && (options.check ?? true), reloaded, reload: reloadResult, sha256: sha256(text) };
+  } catch (error) {
+    if (!(error instanceof ConfigRejectedError && error.stage === 'confirm' && outcome !== undefined)) throw error;
+    throw new ConfigRejectedError(path, 'confirm', [], { rolledBack: true, detail: `${error.detail ?? 'the confirmation failed'}; ${outcome}`, cause: error.cause });
   }
 }
 
