@@ -21,6 +21,16 @@ export default tseslint.config(
   {
     // Plain ES modules run by Node (scripts, benches): its globals.
     files: ['**/*.mjs'],
-    languageOptions: { globals: { console: 'readonly', performance: 'readonly', process: 'readonly', URL: 'readonly', fetch: 'readonly', setTimeout: 'readonly', clearTimeout: 'readonly' } },
+    languageOptions: {
+      globals: {
+        console: 'readonly',
+        performance: 'readonly',
+        process: 'readonly',
+        URL: 'readonly',
+        fetch: 'readonly',
+        setTimeout: 'readonly',
+        clearTimeout: 'readonly',
+      },
+    },
   },
 );

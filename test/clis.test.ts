@@ -11,7 +11,12 @@ import { command as monitor } from '../packages/monitor/src/cli.js';
 import { command as pcs } from '../packages/pcs-client/src/cli.js';
 
 function capture(): CliIo & { out: string; err: string } {
-  const io = { out: '', err: '', stdout: (text: string) => void (io.out += text), stderr: (text: string) => void (io.err += text) };
+  const io = {
+    out: '',
+    err: '',
+    stdout: (text: string) => void (io.out += text),
+    stderr: (text: string) => void (io.err += text),
+  };
   return io;
 }
 
@@ -63,31 +68,38 @@ describe.each(clis.map(([cli, tools]) => ({ name: cli.meta.name, cli, tools })))
       const entries = Object.entries(command.args ?? {}) as [string, { type?: string }][];
       const positionals = entries.filter(([, definition]) => definition.type === 'positional');
       // Only arguments that name a file to read: others would act on the host (pcs, drbdadm) with a path as a name.
-      const fileOptions = entries.filter(([name, definition]) => definition.type === 'string' && /(File|^from|^config)$/.test(name));
+      const fileOptions = entries.filter(
+        ([name, definition]) => definition.type === 'string' && /(File|^from|^config)$/.test(name),
+      );
       const readsFile = positionals.length > 0 && /^(file|path|config|input)$/i.test(positionals[0]?.[0] ?? '');
       const shapes: ((input: string) => string[])[] = [
         ...(readsFile ? [(input: string) => [input, ...positionals.slice(1).map(() => 'x')]] : []),
-        ...fileOptions.map(([name]) => (input: string) => [`--${name.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`, input]),
+        ...fileOptions.map(([name]) => (input: string) => [
+          `--${name.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`,
+          input,
+        ]),
       ];
-      for (const shape of shapes) for (const input of hostileInputs()) {
-        const io = capture();
-        // ha-monitor's root runs until stopped: one evaluation is what a hostile file is tried with.
-        const once = cli.meta.name === 'ha-monitor' && path.length === 1 ? ['--once'] : [];
-        const argv = [...path.slice(1), ...shape(input), ...once, '--json'];
-        const code = await runCli(cli, argv, io);
-        const where = `${argv.join(' ')} → ${code}: ${io.err}`;
-        expect([0, 1, 2], where).toContain(code);
-        expect(io.err.split('\n').filter(Boolean).length, where).toBeLessThanOrEqual(1);
-        expect(`${io.out}${io.err}`, where).not.toMatch(/\n\s+at .+\(.*:\d+:\d+\)/);
-        // eslint-disable-next-line no-control-regex
-        expect(io.err, where).not.toMatch(/[\u0000-\u0008\u000e-\u001f]/);
-        // With --json, stdout is one JSON answer: the error object, or (ha-monitor --once) the report saying it could not look.
-        if (code === 2) {
-          const answer = JSON.parse(io.out) as { error?: unknown; verdict?: string };
-          if (answer.verdict === undefined) expect(answer, where).toMatchObject({ error: { code: expect.any(String), message: expect.any(String) } });
-          else expect(answer.verdict, where).toBe('unknown');
+      for (const shape of shapes)
+        for (const input of hostileInputs()) {
+          const io = capture();
+          // ha-monitor's root runs until stopped: one evaluation is what a hostile file is tried with.
+          const once = cli.meta.name === 'ha-monitor' && path.length === 1 ? ['--once'] : [];
+          const argv = [...path.slice(1), ...shape(input), ...once, '--json'];
+          const code = await runCli(cli, argv, io);
+          const where = `${argv.join(' ')} → ${code}: ${io.err}`;
+          expect([0, 1, 2], where).toContain(code);
+          expect(io.err.split('\n').filter(Boolean).length, where).toBeLessThanOrEqual(1);
+          expect(`${io.out}${io.err}`, where).not.toMatch(/\n\s+at .+\(.*:\d+:\d+\)/);
+          // eslint-disable-next-line no-control-regex
+          expect(io.err, where).not.toMatch(/[\u0000-\u0008\u000e-\u001f]/);
+          // With --json, stdout is one JSON answer: the error object, or (ha-monitor --once) the report saying it could not look.
+          if (code === 2) {
+            const answer = JSON.parse(io.out) as { error?: unknown; verdict?: string };
+            if (answer.verdict === undefined)
+              expect(answer, where).toMatchObject({ error: { code: expect.any(String), message: expect.any(String) } });
+            else expect(answer.verdict, where).toBe('unknown');
+          }
         }
-      }
     }
   }, 120_000);
 
@@ -106,7 +118,10 @@ function* walk(command: CliCommand<any>, path: string[] = [command.meta.name]): 
 let hostile: string;
 beforeAll(async () => {
   hostile = await mkdtemp(join(tmpdir(), 'ha-hostile-'));
-  await writeFile(join(hostile, 'binary'), Buffer.from([0x00, 0xff, 0xfe, 0x1b, 0x5b, 0x33, 0x31, 0x6d, 0x0a, 0x07, 0x80, 0x81]));
+  await writeFile(
+    join(hostile, 'binary'),
+    Buffer.from([0x00, 0xff, 0xfe, 0x1b, 0x5b, 0x33, 0x31, 0x6d, 0x0a, 0x07, 0x80, 0x81]),
+  );
   await writeFile(join(hostile, 'empty'), '');
   await writeFile(join(hostile, 'braces'), '{{{{ }}}} ; ; "unterminated\n' + '}'.repeat(1000));
   await writeFile(join(hostile, 'too-large'), Buffer.alloc(17 * 1024 * 1024, 0x61));
@@ -117,5 +132,7 @@ afterAll(async () => {
 });
 
 function hostileInputs(): string[] {
-  return ['binary', 'empty', 'braces', 'too-large', 'a-directory', 'missing'].map((name) => join(hostile, name)).concat('/etc/hosts');
+  return ['binary', 'empty', 'braces', 'too-large', 'a-directory', 'missing']
+    .map((name) => join(hostile, name))
+    .concat('/etc/hosts');
 }

@@ -22,9 +22,14 @@ const packedByName = new Map<string, Set<string>>();
 
 beforeAll(async () => {
   for (const { name, directory } of everyPackage) {
-    if (!existsSync(join(repositoryRoot, directory, 'dist', 'index.js'))) throw new Error(`${name} is not built: run 'npm run build' first`);
+    if (!existsSync(join(repositoryRoot, directory, 'dist', 'index.js')))
+      throw new Error(`${name} is not built: run 'npm run build' first`);
   }
-  const { stdout } = await defaultRunner.run('npm', ['pack', '--dry-run', '--json', '--ignore-scripts', '--workspaces'], { cwd: repositoryRoot });
+  const { stdout } = await defaultRunner.run(
+    'npm',
+    ['pack', '--dry-run', '--json', '--ignore-scripts', '--workspaces'],
+    { cwd: repositoryRoot },
+  );
   for (const packed of JSON.parse(stdout) as { name: string; files: { path: string }[] }[]) {
     packedByName.set(packed.name, new Set(packed.files.map((file) => file.path)));
   }
@@ -54,7 +59,14 @@ describe.each(everyPackage)('$name: its packed files', ({ name, directory }) => 
   });
 
   it('hold every entry point its package.json names (exports, main, types, bin), built', () => {
-    const entries = [...exportTargets(manifest.exports), manifest.main, manifest.types, ...Object.values(manifest.bin ?? {})].filter((path) => path !== undefined).map(inPackage);
+    const entries = [
+      ...exportTargets(manifest.exports),
+      manifest.main,
+      manifest.types,
+      ...Object.values(manifest.bin ?? {}),
+    ]
+      .filter((path) => path !== undefined)
+      .map(inPackage);
     expect(entries).toContain('dist/index.js');
     expect(entries.filter((path) => !packed.has(path))).toEqual([]);
   });
@@ -62,7 +74,9 @@ describe.each(everyPackage)('$name: its packed files', ({ name, directory }) => 
   it('hold what each bin shim loads', () => {
     for (const bin of Object.values(manifest.bin ?? {})) {
       const shim = readFileSync(join(root, bin), 'utf8');
-      const loaded = [...shim.matchAll(/import\(\s*['"](\.{1,2}\/[^'"]+)['"]\s*\)/g)].map((match) => posix.join(posix.dirname(inPackage(bin)), match[1] as string));
+      const loaded = [...shim.matchAll(/import\(\s*['"](\.{1,2}\/[^'"]+)['"]\s*\)/g)].map((match) =>
+        posix.join(posix.dirname(inPackage(bin)), match[1] as string),
+      );
       expect(loaded, `${bin} loads nothing we can see`).not.toEqual([]);
       expect(loaded.filter((path) => !packed.has(path))).toEqual([]);
     }
@@ -104,7 +118,9 @@ describe('@ha/lab: a package operators install', () => {
         if (!path.startsWith('..')) wanted.add(path);
       }
     }
-    expect([...wanted]).toEqual(expect.arrayContaining(['dist/backend-server.js', 'scripts/ha-lab-node-init', 'package.json']));
+    expect([...wanted]).toEqual(
+      expect.arrayContaining(['dist/backend-server.js', 'scripts/ha-lab-node-init', 'package.json']),
+    );
     expect([...wanted].filter((path) => !packed.has(path))).toEqual([]);
   });
 

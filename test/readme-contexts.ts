@@ -10,7 +10,9 @@ export const readmeContexts: Record<string, ExampleContext> = {
   'packages/corosync-config/README.md': {},
   'packages/pcs-client/README.md': {},
   'packages/haproxy-config/README.md': {},
-  'packages/haproxy-runtime/README.md': { declarations: 'declare function restartMyService(server: string): Promise<void>;' },
+  'packages/haproxy-runtime/README.md': {
+    declarations: 'declare function restartMyService(server: string): Promise<void>;',
+  },
   'packages/drbd/README.md': {},
   'packages/monitor/README.md': { declarations: 'declare function readQueueDepth(): Promise<number>;' },
   'tools/lab/README.md': {},

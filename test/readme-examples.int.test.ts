@@ -49,7 +49,10 @@ const runs: ExampleRun[] = [
     readme: 'packages/haproxy-runtime/README.md',
     where: 'host',
     prepare: async () => ({
-      replace: { "'/run/haproxy/admin.sock'": `'${lab().haproxy.adminSocket}'`, "'/run/haproxy-master.sock'": `'${lab().haproxy.masterSocket}'` },
+      replace: {
+        "'/run/haproxy/admin.sock'": `'${lab().haproxy.adminSocket}'`,
+        "'/run/haproxy-master.sock'": `'${lab().haproxy.masterSocket}'`,
+      },
       definitions: 'async function restartMyService(server) { void server; }',
     }),
   },
@@ -57,18 +60,28 @@ const runs: ExampleRun[] = [
     readme: 'packages/haproxy-config/README.md',
     where: 'host',
     prepare: async () => ({
-      replace: { "'/etc/haproxy/haproxy.cfg'": `'${lab().haproxy.configPath}'`, "'/run/haproxy-master.sock'": `'${lab().haproxy.masterSocket}'` },
+      replace: {
+        "'/etc/haproxy/haproxy.cfg'": `'${lab().haproxy.configPath}'`,
+        "'/run/haproxy-master.sock'": `'${lab().haproxy.masterSocket}'`,
+      },
     }),
   },
   {
     readme: 'packages/core/README.md',
     where: 'node1',
     prepare: async () => ({
-      replace: { "'/etc/haproxy/haproxy.cfg'": `'${lab().haproxy.configPath}'`, 'unix-connect:/run/haproxy-master.sock': `unix-connect:${lab().haproxy.masterSocket}` },
+      replace: {
+        "'/etc/haproxy/haproxy.cfg'": `'${lab().haproxy.configPath}'`,
+        'unix-connect:/run/haproxy-master.sock': `unix-connect:${lab().haproxy.masterSocket}`,
+      },
       definitions: `const newText = ${JSON.stringify(`${await readFile(lab().haproxy.configPath, 'utf8')}# changed by the README example\n`)};`,
     }),
   },
-  { readme: 'packages/pcs-client/README.md', where: 'node1', prepare: async () => ({ replace: { "'/usr/local/bin/my-web-server'": `'${lab().cluster.webServerPath}'` } }) },
+  {
+    readme: 'packages/pcs-client/README.md',
+    where: 'node1',
+    prepare: async () => ({ replace: { "'/usr/local/bin/my-web-server'": `'${lab().cluster.webServerPath}'` } }),
+  },
   { readme: 'packages/corosync-config/README.md', where: 'node1' },
   {
     // As node1 of the README's resource, with /etc/drbd.d holding it: everything runs for real up to
@@ -133,7 +146,20 @@ describe.sequential('README examples run as written', () => {
         typeof where === 'object'
           ? {
               file: 'unshare',
-              args: ['--mount', '--uts', '--net', '--propagation', 'private', process.execPath, join(repositoryRoot, 'test', 'in-private-mounts.mjs'), where.as, where.address, ...Object.entries(await where.binds()).map(([target, source]) => `${source}:${target}`), '--', bundle],
+              args: [
+                '--mount',
+                '--uts',
+                '--net',
+                '--propagation',
+                'private',
+                process.execPath,
+                join(repositoryRoot, 'test', 'in-private-mounts.mjs'),
+                where.as,
+                where.address,
+                ...Object.entries(await where.binds()).map(([target, source]) => `${source}:${target}`),
+                '--',
+                bundle,
+              ],
             }
           : { file: process.execPath, args: [bundle] };
       const outcome =
@@ -203,4 +229,3 @@ function remapAddresses(source: string, where: ExampleRun['where']): Record<stri
   }
   return replace;
 }
-

@@ -15,7 +15,9 @@ export interface ReadmeScript {
 
 /** The package directories whose READMEs carry examples, and where their sources are (for the alias). */
 export const sourceAliases: Record<string, string> = {
-  ...Object.fromEntries(publishedPackages.map((pkg) => [pkg.name, join(repositoryRoot, pkg.directory, 'src', 'index.ts')])),
+  ...Object.fromEntries(
+    publishedPackages.map((pkg) => [pkg.name, join(repositoryRoot, pkg.directory, 'src', 'index.ts')]),
+  ),
   '@ha/lab/vitest': join(repositoryRoot, 'tools/lab/src/vitest.ts'),
   '@ha/lab': join(repositoryRoot, 'tools/lab/src/index.ts'),
 };
@@ -42,7 +44,10 @@ export async function readReadmeScript(readme: string): Promise<ReadmeScript> {
         continue;
       }
       const entry = imports.get(match[3] as string) ?? { names: new Set<string>(), types: new Set<string>() };
-      for (const raw of (match[2] as string).split(',').map((name) => name.trim()).filter(Boolean)) {
+      for (const raw of (match[2] as string)
+        .split(',')
+        .map((name) => name.trim())
+        .filter(Boolean)) {
         if (match[1] !== undefined || raw.startsWith('type ')) entry.types.add(raw.replace(/^type\s+/, ''));
         else entry.names.add(raw);
       }
@@ -71,7 +76,10 @@ export interface ExampleContext {
 }
 
 /** Type-checks README scripts against the packages' sources (strict, as users compile). One diagnostic a line. */
-export async function typeCheckScripts(scripts: readonly { script: ReadmeScript; context: ExampleContext }[], workDirectory: string): Promise<string[]> {
+export async function typeCheckScripts(
+  scripts: readonly { script: ReadmeScript; context: ExampleContext }[],
+  workDirectory: string,
+): Promise<string[]> {
   await mkdir(workDirectory, { recursive: true });
   const files: string[] = [];
   for (const { script, context } of scripts) {
@@ -133,7 +141,9 @@ export async function bundleScript(script: ReadmeScript, context: ExampleContext
     // Dependencies load from node_modules as they would for a user; only our packages come from source.
     packages: 'external',
     logLevel: 'silent',
-    banner: { js: "import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);" },
+    banner: {
+      js: "import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);",
+    },
   });
 }
 

@@ -14,7 +14,8 @@ export async function time(label, iterations, work) {
 }
 
 /** `ratio ours/real = 0.123 (8.1× faster)`. */
-export const ratio = (ours, theirs) => `ratio ours/real = ${(ours / theirs).toFixed(3)} (${ours <= theirs ? `${(theirs / ours).toFixed(1)}× faster` : `${(ours / theirs).toFixed(2)}× slower`})`;
+export const ratio = (ours, theirs) =>
+  `ratio ours/real = ${(ours / theirs).toFixed(3)} (${ours <= theirs ? `${(theirs / ours).toFixed(1)}× faster` : `${(ours / theirs).toFixed(2)}× slower`})`;
 
 /** Runs `work` once to warm up, then `runs` times; prints and returns the median ms. */
 export async function timeMedian(label, runs, work) {
@@ -33,5 +34,7 @@ export async function timeMedian(label, runs, work) {
 /** `label: 0.123 (target ≤ 0.25) met`. */
 export function targetRatio(label, ours, theirs, target) {
   const value = ours / theirs;
-  console.log(`  ${label}: ${value.toFixed(value < 0.01 ? 4 : 3)} (target ≤ ${target}) ${value <= target ? 'met' : 'NOT met'}`);
+  console.log(
+    `  ${label}: ${value.toFixed(value < 0.01 ? 4 : 3)} (target ≤ ${target}) ${value <= target ? 'met' : 'NOT met'}`,
+  );
 }

@@ -17,7 +17,11 @@ import { build } from 'esbuild';
 const englishOnlyZod = {
   name: 'english-only-zod',
   setup(plugin) {
-    plugin.onLoad({ filter: /[\\/]zod[\\/]v4[\\/]locales[\\/]index\.js$/ }, (args) => ({ contents: "export { default as en } from './en.js';\n", loader: 'js', resolveDir: dirname(args.path) }));
+    plugin.onLoad({ filter: /[\\/]zod[\\/]v4[\\/]locales[\\/]index\.js$/ }, (args) => ({
+      contents: "export { default as en } from './en.js';\n",
+      loader: 'js',
+      resolveDir: dirname(args.path),
+    }));
   },
 };
 
@@ -36,7 +40,9 @@ await build({
   format: 'esm',
   target: 'node20',
   // CommonJS dependencies (ini …) call require(); an ES module has none of its own.
-  banner: { js: "import { createRequire as __haCreateRequire } from 'node:module';\nconst require = __haCreateRequire(import.meta.url);" },
+  banner: {
+    js: "import { createRequire as __haCreateRequire } from 'node:module';\nconst require = __haCreateRequire(import.meta.url);",
+  },
   // Smaller source compiles faster; names are kept (errors carry their class names).
   minify: true,
   keepNames: true,

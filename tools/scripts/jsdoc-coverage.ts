@@ -17,7 +17,14 @@ export interface UndocumentedExport {
 export function findUndocumentedExports(packageDirectory: string): UndocumentedExport[] {
   const entry = join(packageDirectory, 'src', 'index.ts');
   const configPath = ts.findConfigFile(packageDirectory, ts.sys.fileExists, 'tsconfig.json');
-  const parsed = configPath === undefined ? undefined : ts.parseJsonConfigFileContent(ts.readConfigFile(configPath, ts.sys.readFile).config, ts.sys, dirname(configPath));
+  const parsed =
+    configPath === undefined
+      ? undefined
+      : ts.parseJsonConfigFileContent(
+          ts.readConfigFile(configPath, ts.sys.readFile).config,
+          ts.sys,
+          dirname(configPath),
+        );
   const program = ts.createProgram([entry], { ...(parsed?.options ?? {}), noEmit: true });
   const checker = program.getTypeChecker();
   const source = program.getSourceFile(entry);
@@ -34,8 +41,11 @@ export function findUndocumentedExports(packageDirectory: string): UndocumentedE
     const file = declaration.getSourceFile();
     return `${relative(packageDirectory, file.fileName)}:${file.getLineAndCharacterOfPosition(declaration.getStart()).line + 1}`;
   };
-  const isOwn = (symbol: ts.Symbol) => (symbol.declarations ?? []).some((declaration) => ownFiles(declaration.getSourceFile()));
-  const documented = (symbol: ts.Symbol) => symbol.getDocumentationComment(checker).some((part) => part.text.trim() !== '') || symbol.getJsDocTags(checker).length > 0;
+  const isOwn = (symbol: ts.Symbol) =>
+    (symbol.declarations ?? []).some((declaration) => ownFiles(declaration.getSourceFile()));
+  const documented = (symbol: ts.Symbol) =>
+    symbol.getDocumentationComment(checker).some((part) => part.text.trim() !== '') ||
+    symbol.getJsDocTags(checker).length > 0;
 
   const checkMembers = (type: ts.Type, path: string, depth: number) => {
     if (depth > 4 || seenTypes.has(type)) return;
@@ -50,13 +60,19 @@ export function findUndocumentedExports(packageDirectory: string): UndocumentedE
     for (const property of checker.getPropertiesOfType(type)) {
       if (!isOwn(property) || property.name.startsWith('#') || property.name.startsWith('_')) continue;
       const declaration = property.valueDeclaration ?? property.declarations?.[0];
-      if (declaration !== undefined && ts.getCombinedModifierFlags(declaration as ts.Declaration) & (ts.ModifierFlags.Private | ts.ModifierFlags.Protected)) continue;
+      if (
+        declaration !== undefined &&
+        ts.getCombinedModifierFlags(declaration as ts.Declaration) &
+          (ts.ModifierFlags.Private | ts.ModifierFlags.Protected)
+      )
+        continue;
       const name = `${path}.${property.name}`;
       if (!documented(property)) missing.push({ name, where: where(property) });
       // Anonymous object types (nested zod objects, inline option shapes) are read where they are used.
       const propertyType = checker.getTypeOfSymbol(property);
       const symbol = propertyType.getSymbol() ?? checker.getNonNullableType(propertyType).getSymbol();
-      if (symbol === undefined || symbol.name === '__type' || symbol.name === '__object') checkMembers(checker.getNonNullableType(propertyType), name, depth + 1);
+      if (symbol === undefined || symbol.name === '__type' || symbol.name === '__object')
+        checkMembers(checker.getNonNullableType(propertyType), name, depth + 1);
     }
   };
 

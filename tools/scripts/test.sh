@@ -9,4 +9,6 @@ bash tools/scripts/setup.sh
 npx nx run-many -t build typecheck lint --output-style=static
 npx tsc -p tsconfig.json
 npx eslint test tools/scripts vitest.config.ts
+npx prettier --check . --log-level warn
+node tools/scripts/check-line-length.mjs
 npx vitest run "$@"

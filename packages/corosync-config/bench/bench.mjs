@@ -8,12 +8,14 @@ import { LabCluster, teardownLab } from '@ha/lab';
 import { generate, parse, readCorosyncStatus, serialize, setOption, toConfig, validate } from '../dist/index.js';
 import { ratio, time } from '../../../tools/scripts/bench-kit.mjs';
 
-
 // 1. Reading and checking a 5-node, 2-link config: parse + typed model + validation + print, vs `corosync -t`.
 const directory = await mkdtemp(join(tmpdir(), 'ha-corosync-bench-'));
 try {
   // node1 on loopback: corosync -t insists that this host is one of the nodes.
-  const nodes = Array.from({ length: 5 }, (_, i) => ({ name: `node${i + 1}`, addresses: i === 0 ? ['127.0.0.1', '127.0.1.1'] : [`10.213.0.${i + 1}`, `10.213.1.${i + 1}`] }));
+  const nodes = Array.from({ length: 5 }, (_, i) => ({
+    name: `node${i + 1}`,
+    addresses: i === 0 ? ['127.0.0.1', '127.0.1.1'] : [`10.213.0.${i + 1}`, `10.213.1.${i + 1}`],
+  }));
   // No crypto (no authkey needed) and no log file: corosync -t touches nothing on this host.
   const document = parse(generate({ clusterName: 'bench', nodes, crypto: false }));
   setOption(document, 'logging.to_logfile', 'no');
@@ -41,7 +43,9 @@ if (!process.argv.includes('--no-lab')) {
   const lab = await LabCluster.up({ nodes: 3 });
   try {
     const node1 = lab.runner('node1');
-    const ours = await time('readCorosyncStatus (cmapctl ×2 + quorumtool, parsed)', 30, () => readCorosyncStatus(node1));
+    const ours = await time('readCorosyncStatus (cmapctl ×2 + quorumtool, parsed)', 30, () =>
+      readCorosyncStatus(node1),
+    );
     const real = await time('corosync-cfgtool -s + corosync-quorumtool -s (unparsed)', 30, async () => {
       await node1.run('corosync-cfgtool', ['-s'], { allowExitCodes: [1] });
       await node1.run('corosync-quorumtool', ['-s'], { allowExitCodes: [2] });

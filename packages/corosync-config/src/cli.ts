@@ -45,18 +45,34 @@ function asUsage<T>(build: () => T): T {
 }
 
 function printSummary(config: CorosyncConfig, io: CliIo): void {
-  const crypto = config.totem.transport === 'knet' ? `${config.totem.cryptoCipher ?? 'none'}/${config.totem.cryptoHash ?? 'none'}` : 'none';
-  io.stdout(`cluster ${config.totem.clusterName ?? '(unnamed)'}: transport ${config.totem.transport}, crypto ${crypto}, ${config.nodes.length} node(s)\n`);
+  const crypto =
+    config.totem.transport === 'knet'
+      ? `${config.totem.cryptoCipher ?? 'none'}/${config.totem.cryptoHash ?? 'none'}`
+      : 'none';
+  io.stdout(
+    `cluster ${config.totem.clusterName ?? '(unnamed)'}: transport ${config.totem.transport}, crypto ${crypto}, ${config.nodes.length} node(s)\n`,
+  );
   for (const node of config.nodes) {
     const links = node.links.map((link) => `link${link.link}=${link.address}`).join(' ');
     io.stdout(`  ${(node.name ?? '(no name)').padEnd(16)} nodeid ${String(node.nodeid ?? '-').padEnd(4)} ${links}\n`);
   }
   const q = config.quorum;
-  const flags = [q.twoNode && 'two_node', q.waitForAll && 'wait_for_all', q.lastManStanding && 'last_man_standing', q.autoTieBreaker && 'auto_tie_breaker'].filter(Boolean);
+  const flags = [
+    q.twoNode && 'two_node',
+    q.waitForAll && 'wait_for_all',
+    q.lastManStanding && 'last_man_standing',
+    q.autoTieBreaker && 'auto_tie_breaker',
+  ].filter(Boolean);
   const votes = q.expectedVotes !== undefined ? `, expected_votes ${q.expectedVotes}` : '';
-  const device = q.device ? `, qdevice ${q.device.model ?? '?'}${q.device.net?.host ? ` at ${q.device.net.host}` : ''}` : '';
+  const device = q.device
+    ? `, qdevice ${q.device.model ?? '?'}${q.device.net?.host ? ` at ${q.device.net.host}` : ''}`
+    : '';
   io.stdout(`quorum: ${q.provider ?? 'none'}${flags.length > 0 ? ` (${flags.join(', ')})` : ''}${votes}${device}\n`);
-  const logging = [config.logging.toLogfile && `file ${config.logging.logfile ?? '?'}`, config.logging.toSyslog && 'syslog', config.logging.toStderr && 'stderr'].filter(Boolean);
+  const logging = [
+    config.logging.toLogfile && `file ${config.logging.logfile ?? '?'}`,
+    config.logging.toSyslog && 'syslog',
+    config.logging.toStderr && 'stderr',
+  ].filter(Boolean);
   io.stdout(`logging: ${logging.length > 0 ? logging.join(', ') : 'default'}\n`);
 }
 
@@ -94,12 +110,20 @@ export const { command, main } = createPackageCli({
       },
     }),
     validate: defineCliCommand({
-      meta: { name: 'validate', description: 'Check a corosync.conf (and with the real corosync -t when it belongs to this host); exit 1 on an error finding' },
+      meta: {
+        name: 'validate',
+        description:
+          'Check a corosync.conf (and with the real corosync -t when it belongs to this host); exit 1 on an error finding',
+      },
       args: {
         ...fileArg,
         ...jsonArg,
         strict: { type: 'boolean', description: 'Warnings count as errors' },
-        realCheck: { type: 'boolean', description: 'Also run the real corosync -t when the file belongs to this host', default: true },
+        realCheck: {
+          type: 'boolean',
+          description: 'Also run the real corosync -t when the file belongs to this host',
+          default: true,
+        },
         ...maxBytesArg,
       },
       async run({ args, io }) {
@@ -117,20 +141,36 @@ export const { command, main } = createPackageCli({
             realCheck = 'corosync -t';
           }
         }
-        return reportFindings(io, findings, { json: args.json, strict: args.strict, header: { file: args.file, realCheck } });
+        return reportFindings(io, findings, {
+          json: args.json,
+          strict: args.strict,
+          header: { file: args.file, realCheck },
+        });
       },
     }),
     fmt: fmtCommand,
     generate: defineCliCommand({
-      meta: { name: 'generate', description: 'Generate a corosync.conf for a new cluster, as pcs cluster setup writes it: generate --name NAME NODE=ADDR[,ADDR2] …' },
+      meta: {
+        name: 'generate',
+        description:
+          'Generate a corosync.conf for a new cluster, as pcs cluster setup writes it: generate --name NAME NODE=ADDR[,ADDR2] …',
+      },
       args: {
-        nodes: { type: 'positional', description: 'The nodes, each with one address per link (nodeids 1, 2 … in this order)', valueHint: 'NODE=ADDR[,ADDR2]', required: true },
+        nodes: {
+          type: 'positional',
+          description: 'The nodes, each with one address per link (nodeids 1, 2 … in this order)',
+          valueHint: 'NODE=ADDR[,ADDR2]',
+          required: true,
+        },
         name: { type: 'string', description: 'Cluster name', required: true },
         transport: { type: 'enum', options: ['knet', 'udp', 'udpu'], description: 'Transport (default knet)' },
         cryptoCipher: { type: 'string', description: 'knet crypto cipher (default aes256)' },
         cryptoHash: { type: 'string', description: 'knet crypto hash (default sha256)' },
         crypto: { type: 'boolean', description: 'Use --no-crypto for none', default: true },
-        link: { type: 'string', description: 'Options of a link: N:key=value,key=value (e.g. 0:knet_link_priority=10)' },
+        link: {
+          type: 'string',
+          description: 'Options of a link: N:key=value,key=value (e.g. 0:knet_link_priority=10)',
+        },
         quorum: { type: 'string', description: 'Quorum options: key=value,… (e.g. wait_for_all=1)' },
         totem: { type: 'string', description: 'Totem options: key=value,… (e.g. token=5000)' },
         uuid: { type: 'boolean', description: 'Use --no-uuid to leave out cluster_uuid', default: true },
@@ -161,36 +201,66 @@ export const { command, main } = createPackageCli({
       },
     }),
     'add-node': defineCliCommand({
-      meta: { name: 'add-node', description: 'Add nodes to a corosync.conf in place (atomically, with a backup): add-node FILE NODE=ADDR[,ADDR2] …' },
+      meta: {
+        name: 'add-node',
+        description:
+          'Add nodes to a corosync.conf in place (atomically, with a backup): add-node FILE NODE=ADDR[,ADDR2] …',
+      },
       args: {
         ...fileArg,
-        nodes: { type: 'positional', description: 'The nodes to add, each with one address per link', valueHint: 'NODE=ADDR[,ADDR2]', required: true },
-        nodeid: { type: 'string', description: 'nodeid of the (single) new node (default: the lowest free one)', valueHint: 'ID' },
+        nodes: {
+          type: 'positional',
+          description: 'The nodes to add, each with one address per link',
+          valueHint: 'NODE=ADDR[,ADDR2]',
+          required: true,
+        },
+        nodeid: {
+          type: 'string',
+          description: 'nodeid of the (single) new node (default: the lowest free one)',
+          valueHint: 'ID',
+        },
         ...maxBytesArg,
       },
       async run({ args, io }) {
         const specs = args._.slice(1).map(parseNodeSpec);
         if (args.nodeid !== undefined && specs.length > 1) throw new UsageError('--nodeid goes with a single node');
-        const nodeid = args.nodeid === undefined ? undefined : parseInteger(args.nodeid, { min: 1, max: 0xffffffff, what: '--nodeid' });
+        const nodeid =
+          args.nodeid === undefined
+            ? undefined
+            : parseInteger(args.nodeid, { min: 1, max: 0xffffffff, what: '--nodeid' });
         const read = await readConfig(args.file, { maxBytes: parseMaxBytes(args.maxBytes) });
         for (const spec of specs) asUsage(() => addNode(read.document, { ...spec, nodeid }));
         const result = await writeConfig(args.file, read.document, { expectedSha256: read.sha256 });
-        io.stdout(`${args.file}: added ${specs.map((spec) => spec.name).join(', ')}${result.backupPath ? ` (previous file in ${result.backupPath})` : ''}\n`);
+        io.stdout(
+          `${args.file}: added ${specs.map((spec) => spec.name).join(', ')}${result.backupPath ? ` (previous file in ${result.backupPath})` : ''}\n`,
+        );
       },
     }),
     'remove-node': defineCliCommand({
-      meta: { name: 'remove-node', description: 'Remove nodes from a corosync.conf in place (atomically, with a backup)' },
-      args: { ...fileArg, node: { type: 'positional', description: 'Names of the nodes to remove', valueHint: 'NODE', required: true }, ...maxBytesArg },
+      meta: {
+        name: 'remove-node',
+        description: 'Remove nodes from a corosync.conf in place (atomically, with a backup)',
+      },
+      args: {
+        ...fileArg,
+        node: { type: 'positional', description: 'Names of the nodes to remove', valueHint: 'NODE', required: true },
+        ...maxBytesArg,
+      },
       async run({ args, io }) {
         const names = args._.slice(1);
         const read = await readConfig(args.file, { maxBytes: parseMaxBytes(args.maxBytes) });
         for (const name of names) removeNode(read.document, name);
         const result = await writeConfig(args.file, read.document, { expectedSha256: read.sha256 });
-        io.stdout(`${args.file}: removed ${names.join(', ')}${result.backupPath ? ` (previous file in ${result.backupPath})` : ''}\n`);
+        io.stdout(
+          `${args.file}: removed ${names.join(', ')}${result.backupPath ? ` (previous file in ${result.backupPath})` : ''}\n`,
+        );
       },
     }),
     status: defineCliCommand({
-      meta: { name: 'status', description: 'Links and quorum of the local node; exit 1 when a link is down, a member left or quorum is lost' },
+      meta: {
+        name: 'status',
+        description: 'Links and quorum of the local node; exit 1 when a link is down, a member left or quorum is lost',
+      },
       args: jsonArg,
       async run({ args, io }) {
         const status = await readCorosyncStatus();
@@ -202,9 +272,12 @@ export const { command, main } = createPackageCli({
               `${q.totalVotes ?? '?'}/${q.expectedVotes ?? '?'} votes, quorum ${q.quorum ?? '?'}, ring ${q.ringId ?? '?'}\n`,
           );
           for (const link of status.links) {
-            io.stdout(`  link ${link.link} ${(link.name ?? `nodeid ${link.nodeid}`).padEnd(16)} ${link.local ? 'local' : link.connected ? 'connected' : 'DOWN'}\n`);
+            io.stdout(
+              `  link ${link.link} ${(link.name ?? `nodeid ${link.nodeid}`).padEnd(16)} ${link.local ? 'local' : link.connected ? 'connected' : 'DOWN'}\n`,
+            );
           }
-          for (const reason of status.health.reasons) io.stdout(`${status.health.state}: ${reason.message} (${reason.code})\n`);
+          for (const reason of status.health.reasons)
+            io.stdout(`${status.health.state}: ${reason.message} (${reason.code})\n`);
         }
         return status.health.healthy ? 0 : 1;
       },

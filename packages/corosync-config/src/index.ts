@@ -4,12 +4,31 @@
  * `corosync -t`); atomic, checked writes; and the ring and quorum status of a node.
  */
 export { parse, safeParse } from './parse/cst.js';
-export type { CorosyncDocument, CorosyncParseResult, CstNode, CstPair, CstSection, CstTrivia, CstLine, CstLineKind, ParseOptions } from './parse/cst.js';
+export type {
+  CorosyncDocument,
+  CorosyncParseResult,
+  CstNode,
+  CstPair,
+  CstSection,
+  CstTrivia,
+  CstLine,
+  CstLineKind,
+  ParseOptions,
+} from './parse/cst.js';
 export { serialize } from './print/serialize.js';
 export { format } from './print/format.js';
 export { toConfig, corosyncConfigSchema, nodeSchema, interfaceSchema } from './model/config.js';
 export type { CorosyncConfig, CorosyncNode } from './model/config.js';
-export { setOption, removeOption, addNode, removeNode, renameNode, addLink, setQuorum, migrateToKnet } from './edit/edits.js';
+export {
+  setOption,
+  removeOption,
+  addNode,
+  removeNode,
+  renameNode,
+  addLink,
+  setQuorum,
+  migrateToKnet,
+} from './edit/edits.js';
 export type { NewNode, NewLink, QuorumSettings } from './edit/edits.js';
 export { generate } from './build/generate.js';
 export type { GenerateOptions, GenerateNode, LinkOptions } from './build/generate.js';
@@ -21,7 +40,14 @@ export { readConfig } from './io/read.js';
 export type { ReadConfigOptions } from './io/read.js';
 export { writeConfig } from './io/write.js';
 export type { WriteConfigOptions } from './io/write.js';
-export { parseCfgtoolStatus, parseQuorumtoolStatus, parseCmapctl, ringStatusSchema, quorumStatusSchema, linkPeerSchema } from './status/parse-status.js';
+export {
+  parseCfgtoolStatus,
+  parseQuorumtoolStatus,
+  parseCmapctl,
+  ringStatusSchema,
+  quorumStatusSchema,
+  linkPeerSchema,
+} from './status/parse-status.js';
 export type { RingStatus, QuorumStatus, CmapEntry, StatusParseOptions } from './status/parse-status.js';
 export { readCorosyncStatus } from './status/read-status.js';
 export type { CorosyncStatus, LinkState } from './status/read-status.js';

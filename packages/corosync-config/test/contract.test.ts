@@ -8,7 +8,10 @@ import { format, generate, parse, safeParse, serialize, writeConfig } from '../s
 const fixtures = new URL('fixtures/', import.meta.url).pathname;
 const folders = [sharedPath('corpus', 'corosync'), join(fixtures, 'conf'), join(fixtures, 'pcs-0.11.5')];
 const corpus = folders.flatMap((folder) =>
-  readdirSync(folder).map((name) => ({ name: `${folder.split('/').at(-1)}/${name}`, text: readFileSync(join(folder, name), 'utf8') })),
+  readdirSync(folder).map((name) => ({
+    name: `${folder.split('/').at(-1)}/${name}`,
+    text: readFileSync(join(folder, name), 'utf8'),
+  })),
 );
 
 // Two-node knet clusters that name no node of this host (TEST-NET-2 addresses): `corosync -t` is not run on them.

@@ -64,13 +64,23 @@ describe('time and findings are linear in the input', () => {
     expectLinearCosts(costs);
     for (const [{ blocks }, findings] of runs) {
       // One warning per merged block, folded after the first ten: a few findings, not hundreds of thousands.
-      expect(findings.map((finding) => finding.code)).toEqual([...Array<string>(10).fill('DUPLICATE_KEY'), 'DUPLICATE_KEY']);
-      expect(findings.at(-1)).toMatchObject({ folded: blocks - 1 - 10, message: `and ${(blocks - 11).toLocaleString('en-US')} more like it (DUPLICATE_KEY)` });
+      expect(findings.map((finding) => finding.code)).toEqual([
+        ...Array<string>(10).fill('DUPLICATE_KEY'),
+        'DUPLICATE_KEY',
+      ]);
+      expect(findings.at(-1)).toMatchObject({
+        folded: blocks - 1 - 10,
+        message: `and ${(blocks - 11).toLocaleString('en-US')} more like it (DUPLICATE_KEY)`,
+      });
     }
   }, 120_000);
 
   it('safeParse: 0.2, 2 and 10 MB, and the tree prints back byte for byte', async () => {
-    const costs = await measureSizes([2e5, 2e6, 1e7], (size) => manyNodelists(size).text, (text) => safeParse(text));
+    const costs = await measureSizes(
+      [2e5, 2e6, 1e7],
+      (size) => manyNodelists(size).text,
+      (text) => safeParse(text),
+    );
     expectLinearCosts(costs);
     const { text } = manyNodelists(1e7);
     expect(serialize(safeParse(text).document) === text).toBe(true);
@@ -78,20 +88,33 @@ describe('time and findings are linear in the input', () => {
 });
 
 /** Runs the real bin, with a hook that reports its own CPU time and peak memory when it exits. */
-async function runBin(args: string[]): Promise<{ code: number; stdout: string; stderr: string; cpuMs: number; maxRssMb: number; wallMs: number }> {
+async function runBin(
+  args: string[],
+): Promise<{ code: number; stdout: string; stderr: string; cpuMs: number; maxRssMb: number; wallMs: number }> {
   const usageFile = join(scratch, `usage-${Date.now()}.json`);
   const hook =
     "import { writeFileSync } from 'node:fs'; " +
     "process.on('exit', () => writeFileSync(process.env.HA_TEST_USAGE, JSON.stringify(process.resourceUsage())));";
   const started = performance.now();
   const { code, stdout, stderr } = await new Promise<{ code: number; stdout: string; stderr: string }>((resolve) => {
-    execFile(process.execPath, ['--import', `data:text/javascript,${encodeURIComponent(hook)}`, bin, ...args], { env: { ...process.env, HA_TEST_USAGE: usageFile }, maxBuffer: 1 << 20 }, (error, out, err) =>
-      resolve({ code: error ? ((error as { code?: number }).code ?? -1) : 0, stdout: out, stderr: err }),
+    execFile(
+      process.execPath,
+      ['--import', `data:text/javascript,${encodeURIComponent(hook)}`, bin, ...args],
+      { env: { ...process.env, HA_TEST_USAGE: usageFile }, maxBuffer: 1 << 20 },
+      (error, out, err) =>
+        resolve({ code: error ? ((error as { code?: number }).code ?? -1) : 0, stdout: out, stderr: err }),
     );
   });
   const wallMs = performance.now() - started;
   const usage = JSON.parse(await readFile(usageFile, 'utf8')) as NodeJS.ResourceUsage;
-  return { code, stdout, stderr, cpuMs: (usage.userCPUTime + usage.systemCPUTime) / 1000, maxRssMb: usage.maxRSS / 1024, wallMs };
+  return {
+    code,
+    stdout,
+    stderr,
+    cpuMs: (usage.userCPUTime + usage.systemCPUTime) / 1000,
+    maxRssMb: usage.maxRSS / 1024,
+    wallMs,
+  };
 }
 
 describe('ha-corosync validate on a 50 MB file', () => {
@@ -99,13 +122,18 @@ describe('ha-corosync validate on a 50 MB file', () => {
   let keys = 0;
 
   it('is refused by the default size limit: exit 2, one line naming the limit', async () => {
-    expect(existsSync(new URL('../dist/cli.bundle.js', import.meta.url)), 'build the package first: the test runs its bin').toBe(true);
+    expect(
+      existsSync(new URL('../dist/cli.bundle.js', import.meta.url)),
+      'build the package first: the test runs its bin',
+    ).toBe(true);
     const big = bigLoggingSection(5e7);
     keys = big.keys;
     await writeFile(file, big.text);
     const run = await runBin(['validate', file]);
     expect(run).toMatchObject({ code: 2, stdout: '' });
-    expect(run.stderr).toMatch(/^ha-corosync: [^\n]*big\.conf: 50,000,\d{3} bytes is more than the limit of 16,777,216 bytes [^\n]*--max-bytes[^\n]*\n$/);
+    expect(run.stderr).toMatch(
+      /^ha-corosync: [^\n]*big\.conf: 50,000,\d{3} bytes is more than the limit of 16,777,216 bytes [^\n]*--max-bytes[^\n]*\n$/,
+    );
     expect(run.maxRssMb).toBeLessThan(100);
   }, 60_000);
 
@@ -116,7 +144,11 @@ describe('ha-corosync validate on a 50 MB file', () => {
     const lines = run.stdout.trimEnd().split('\n');
     expect(lines).toHaveLength(11);
     expect(lines.slice(0, 10).every((line) => line.includes(': warning UNKNOWN_KEY: unknown key '))).toBe(true);
-    expect(lines.at(-1)).toMatch(new RegExp(`:\\d+:5: warning UNKNOWN_KEY: and ${(keys - 10).toLocaleString('en-US')} more like it \\(UNKNOWN_KEY\\)$`));
+    expect(lines.at(-1)).toMatch(
+      new RegExp(
+        `:\\d+:5: warning UNKNOWN_KEY: and ${(keys - 10).toLocaleString('en-US')} more like it \\(UNKNOWN_KEY\\)$`,
+      ),
+    );
     expect(run.maxRssMb, summary).toBeLessThan(300);
     expect(run.cpuMs, summary).toBeLessThan(5000);
     // Wall time also counts whatever else the machine runs; a bound well above 5 s still catches a stall.

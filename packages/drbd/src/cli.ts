@@ -29,7 +29,12 @@ import { drbdTools } from './tools.js';
 import { checkFileWithDrbdadm } from './validate/drbdadm-check.js';
 import { validate } from './validate/rules.js';
 
-const fileArg = { type: 'positional', valueHint: 'FILE', description: 'drbd.conf or a .res file (with the files it includes, relative to it)', required: true } as const;
+const fileArg = {
+  type: 'positional',
+  valueHint: 'FILE',
+  description: 'drbd.conf or a .res file (with the files it includes, relative to it)',
+  required: true,
+} as const;
 
 // A resource spec from the command line: the builder's TypeError for a bad value is the CLI's usage error.
 function buildFromArgs(spec: ResourceSpec): string {
@@ -61,12 +66,20 @@ function printStatus(status: DrbdStatus, health: DrbdHealth, io: CliIo): void {
   };
   status.resources.forEach((resource, index) => {
     const verdict = health.resources[index];
-    print(`${resource.name} ${resource.role}${resource.nodeId !== undefined ? ` (node-id ${resource.nodeId})` : ''}${resource.suspended ? ` SUSPENDED (${resource.suspendedReasons.join(', ')})` : ''}: ${verdict?.state ?? 'unknown'}`);
-    for (const device of resource.devices) print(`  volume ${device.volume}${device.minor !== undefined ? ` minor ${device.minor}` : ''}: ${device.diskState}${device.client ? ' (client)' : ''}${device.quorum === false ? ' NO QUORUM' : ''}`);
+    print(
+      `${resource.name} ${resource.role}${resource.nodeId !== undefined ? ` (node-id ${resource.nodeId})` : ''}${resource.suspended ? ` SUSPENDED (${resource.suspendedReasons.join(', ')})` : ''}: ${verdict?.state ?? 'unknown'}`,
+    );
+    for (const device of resource.devices)
+      print(
+        `  volume ${device.volume}${device.minor !== undefined ? ` minor ${device.minor}` : ''}: ${device.diskState}${device.client ? ' (client)' : ''}${device.quorum === false ? ' NO QUORUM' : ''}`,
+      );
     for (const connection of resource.connections) {
       print(`  ${connection.name} ${connection.connectionState} ${connection.peerRole}`);
       for (const peer of connection.peerDevices) {
-        const progress = peer.percentInSync !== undefined && peer.replicationState !== 'Established' ? ` ${bar(peer.percentInSync)} ${peer.percentInSync.toFixed(1)}%${peer.etaSeconds !== undefined ? ` eta ${formatDuration(peer.etaSeconds * 1000)}` : ''}` : '';
+        const progress =
+          peer.percentInSync !== undefined && peer.replicationState !== 'Established'
+            ? ` ${bar(peer.percentInSync)} ${peer.percentInSync.toFixed(1)}%${peer.etaSeconds !== undefined ? ` eta ${formatDuration(peer.etaSeconds * 1000)}` : ''}`
+            : '';
         print(`    volume ${peer.volume}: ${peer.replicationState}, peer ${peer.peerDiskState}${progress}`);
       }
     }
@@ -75,21 +88,34 @@ function printStatus(status: DrbdStatus, health: DrbdHealth, io: CliIo): void {
   flush();
 }
 
-function verbCommand(verb: DrbdadmVerb, description: string, extra: Record<string, { type: 'boolean' | 'string'; description: string }> = {}): CliCommand<any> {
+function verbCommand(
+  verb: DrbdadmVerb,
+  description: string,
+  extra: Record<string, { type: 'boolean' | 'string'; description: string }> = {},
+): CliCommand<any> {
   return defineCliCommand({
     meta: { name: verb, description: `${description} (--dry-run: print the drbdsetup/drbdmeta commands instead)` },
     args: {
-      resource: { type: 'positional', description: 'Resource name (or RESOURCE:PEER for connect/disconnect)', required: true },
-      dryRun: { type: 'boolean', description: "Do nothing; print what drbdadm would run (drbdadm -d)" },
+      resource: {
+        type: 'positional',
+        description: 'Resource name (or RESOURCE:PEER for connect/disconnect)',
+        required: true,
+      },
+      dryRun: { type: 'boolean', description: 'Do nothing; print what drbdadm would run (drbdadm -d)' },
       config: { type: 'string', description: 'drbd.conf to use (drbdadm -c)' },
       node: { type: 'string', description: 'Act as this host (for a dry run on another machine)' },
       ...extra,
     },
     async run({ args, io }) {
-      const client = new Drbdadm({ configFile: args.config, node: args.node, driverVersion: args.dryRun ? '9.2.0' : undefined });
+      const client = new Drbdadm({
+        configFile: args.config,
+        node: args.node,
+        driverVersion: args.dryRun ? '9.2.0' : undefined,
+      });
       const flags = [...(args.force ? ['--force'] : []), ...(args.discardMyData ? ['--discard-my-data'] : [])];
       const result = await client.run(verb, args.resource, flags, args.dryRun === true);
-      if (result.dryRun) for (const command of result.commands) io.stdout(`${command.program} ${command.args.join(' ')}\n`);
+      if (result.dryRun)
+        for (const command of result.commands) io.stdout(`${command.program} ${command.args.join(' ')}\n`);
       else io.stdout(`${args.resource}: ${verb} done\n`);
     },
   });
@@ -98,22 +124,33 @@ function verbCommand(verb: DrbdadmVerb, description: string, extra: Record<strin
 /** The `ha-drbd` CLI: `command` for tests (`runCli`), `main` for the bin shim. */
 export const { command, main } = createPackageCli({
   name: 'ha-drbd',
-  description: 'DRBD resources: status and health, resource files (show, validate, fmt, generate), and drbdadm with dry runs. Exit 0 healthy, 1 degraded, 2 error',
+  description:
+    'DRBD resources: status and health, resource files (show, validate, fmt, generate), and drbdadm with dry runs. Exit 0 healthy, 1 degraded, 2 error',
   packageJsonUrl: new URL('../package.json', import.meta.url),
   tools: drbdTools,
   subCommands: {
     status: defineCliCommand({
-      meta: { name: 'status', description: 'Replication state and health (exit 1 when degraded); --watch follows events2 live; --from reads a saved capture' },
+      meta: {
+        name: 'status',
+        description:
+          'Replication state and health (exit 1 when degraded); --watch follows events2 live; --from reads a saved capture',
+      },
       args: {
         resource: { type: 'positional', description: 'Only this resource', required: false },
         ...jsonArg,
         watch: { type: 'boolean', description: 'Follow drbdsetup events2 and print each change (Ctrl-C ends)' },
-        from: { type: 'string', valueHint: 'FILE', description: 'A saved `drbdsetup status --json`, `drbdadm status`, /proc/drbd or `drbdsetup events2 --now` capture' },
+        from: {
+          type: 'string',
+          valueHint: 'FILE',
+          description:
+            'A saved `drbdsetup status --json`, `drbdadm status`, /proc/drbd or `drbdsetup events2 --now` capture',
+        },
         ...maxBytesArg,
       },
       async run({ args, io }) {
         const only = args.resource as string | undefined;
-        const pick = (status: DrbdStatus): DrbdStatus => (only ? { ...status, resources: status.resources.filter((resource) => resource.name === only) } : status);
+        const pick = (status: DrbdStatus): DrbdStatus =>
+          only ? { ...status, resources: status.resources.filter((resource) => resource.name === only) } : status;
         if (args.watch) {
           if (args.from) throw new UsageError('--watch follows the live events; --from reads a capture');
           const controller = new AbortController();
@@ -121,15 +158,26 @@ export const { command, main } = createPackageCli({
           for await (const item of watchEvents2({ signal: controller.signal })) {
             if (item.type === 'warning') io.stderr(`ha-drbd: skipped line ${item.lineNumber}: ${item.message}\n`);
             // The initial `exists` events are the state `initialized` prints once; then each change.
-            else if (item.type === 'initialized' || (item.type === 'event' && item.event.verb !== 'exists' && (only === undefined || item.event.resource === only))) {
+            else if (
+              item.type === 'initialized' ||
+              (item.type === 'event' &&
+                item.event.verb !== 'exists' &&
+                (only === undefined || item.event.resource === only))
+            ) {
               const status = pick(item.status);
-              io.stdout(`--- ${item.type === 'event' ? `${item.event.timestamp ?? ''} ${item.event.verb} ${item.event.object} ${item.event.resource}` : 'current state'}\n`);
+              io.stdout(
+                `--- ${item.type === 'event' ? `${item.event.timestamp ?? ''} ${item.event.verb} ${item.event.object} ${item.event.resource}` : 'current state'}\n`,
+              );
               printStatus(status, evaluateDrbdHealth(status), io);
             }
           }
           return 0;
         }
-        const status = pick(args.from ? await readDrbdStatusFile(args.from, { maxBytes: parseMaxBytes(args.maxBytes) }) : await readDrbdStatus({ resource: only }));
+        const status = pick(
+          args.from
+            ? await readDrbdStatusFile(args.from, { maxBytes: parseMaxBytes(args.maxBytes) })
+            : await readDrbdStatus({ resource: only }),
+        );
         if (only && status.resources.length === 0) throw new HaError('NOT_FOUND', `no DRBD resource '${only}'`);
         const health = evaluateDrbdHealth(status);
         if (args.json) printJson(io, { ...status, health });
@@ -154,29 +202,60 @@ export const { command, main } = createPackageCli({
         }
         for (const resource of config.resources) {
           io.stdout(`resource ${resource.name}${resource.protocol ? ` (protocol ${resource.protocol})` : ''}\n`);
-          for (const volume of resource.volumes) io.stdout(`  volume ${volume.number}: ${volume.device?.path ?? `minor ${volume.device?.minor ?? '?'}`} on ${volume.disk ?? '?'}, meta-disk ${volume.metaDisk?.kind ?? '?'}\n`);
+          for (const volume of resource.volumes)
+            io.stdout(
+              `  volume ${volume.number}: ${volume.device?.path ?? `minor ${volume.device?.minor ?? '?'}`} on ${volume.disk ?? '?'}, meta-disk ${volume.metaDisk?.kind ?? '?'}\n`,
+            );
           for (const host of resource.hosts) {
-            io.stdout(`  ${host.floating ? 'floating' : host.names.join(' ')}${host.nodeId !== undefined ? ` node-id ${host.nodeId}` : ''}${host.address ? ` ${host.address.family} ${host.address.host}:${host.address.port ?? '?'}` : ''}\n`);
-            for (const volume of host.volumes) io.stdout(`    volume ${volume.number}: ${volume.device?.path ?? `minor ${volume.device?.minor ?? '?'}`} on ${volume.disk ?? '?'}\n`);
+            io.stdout(
+              `  ${host.floating ? 'floating' : host.names.join(' ')}${host.nodeId !== undefined ? ` node-id ${host.nodeId}` : ''}${host.address ? ` ${host.address.family} ${host.address.host}:${host.address.port ?? '?'}` : ''}\n`,
+            );
+            for (const volume of host.volumes)
+              io.stdout(
+                `    volume ${volume.number}: ${volume.device?.path ?? `minor ${volume.device?.minor ?? '?'}`} on ${volume.disk ?? '?'}\n`,
+              );
           }
           if (resource.mesh) io.stdout(`  mesh: ${resource.mesh.hosts.join(' ')}\n`);
-          for (const connection of resource.connections) io.stdout(`  connection${connection.name ? ` ${connection.name}` : ''}: ${connection.hosts.map((host) => host.name).join(' ↔ ')}\n`);
+          for (const connection of resource.connections)
+            io.stdout(
+              `  connection${connection.name ? ` ${connection.name}` : ''}: ${connection.hosts.map((host) => host.name).join(' ↔ ')}\n`,
+            );
         }
       },
     }),
     validate: defineCliCommand({
-      meta: { name: 'validate', description: 'Check a resource file (our rules, then the real drbdadm dump); exit 0 clean, 1 on an error finding, 2 unreadable' },
+      meta: {
+        name: 'validate',
+        description:
+          'Check a resource file (our rules, then the real drbdadm dump); exit 0 clean, 1 on an error finding, 2 unreadable',
+      },
       args: {
         file: fileArg,
         ...jsonArg,
         strict: { type: 'boolean', description: 'Warnings count as errors' },
-        host: { type: 'string', valueHint: 'NAME', description: "This host's name (default: the machine's), to check each resource is defined for it" },
-        realCheck: { type: 'boolean', description: 'Also run drbdadm -c FILE dump (default on; --no-real-check to skip)', default: true },
+        host: {
+          type: 'string',
+          valueHint: 'NAME',
+          description: "This host's name (default: the machine's), to check each resource is defined for it",
+        },
+        realCheck: {
+          type: 'boolean',
+          description: 'Also run drbdadm -c FILE dump (default on; --no-real-check to skip)',
+          default: true,
+        },
         ...maxBytesArg,
       },
       async run({ args, io }) {
-        const { files, findings: includeFindings } = await readConfig(args.file, { maxBytes: parseMaxBytes(args.maxBytes) });
-        const findings = [...includeFindings, ...validate(files.map((file) => file.document), { host: args.host ?? hostname() })];
+        const { files, findings: includeFindings } = await readConfig(args.file, {
+          maxBytes: parseMaxBytes(args.maxBytes),
+        });
+        const findings = [
+          ...includeFindings,
+          ...validate(
+            files.map((file) => file.document),
+            { host: args.host ?? hostname() },
+          ),
+        ];
         if (args.realCheck !== false) {
           // The file itself, where it is: drbdadm reads its includes relative to it.
           const real = await checkFileWithDrbdadm(args.file);
@@ -188,7 +267,11 @@ export const { command, main } = createPackageCli({
       },
     }),
     gen: defineCliCommand({
-      meta: { name: 'gen', description: 'Generate a resource file: gen --name R --device DEV --disk DISK --node NAME=ADDR:PORT --node … [-o FILE]' },
+      meta: {
+        name: 'gen',
+        description:
+          'Generate a resource file: gen --name R --device DEV --disk DISK --node NAME=ADDR:PORT --node … [-o FILE]',
+      },
       args: {
         name: { type: 'string', description: 'Resource name', required: true },
         device: { type: 'string', description: '/dev/drbdN, or a minor number', required: true },
@@ -226,13 +309,19 @@ export const { command, main } = createPackageCli({
         else io.stdout(text);
       },
     }),
-    'create-md': verbCommand('create-md', 'Write DRBD metadata on the backing disk', { force: { type: 'boolean', description: 'Do not ask' } }),
+    'create-md': verbCommand('create-md', 'Write DRBD metadata on the backing disk', {
+      force: { type: 'boolean', description: 'Do not ask' },
+    }),
     up: verbCommand('up', 'Bring a resource up (attach, connect)'),
     down: verbCommand('down', 'Take a resource down'),
     adjust: verbCommand('adjust', 'Make a running resource match its file'),
-    primary: verbCommand('primary', 'Promote to Primary', { force: { type: 'boolean', description: 'Without an UpToDate peer (the first time)' } }),
+    primary: verbCommand('primary', 'Promote to Primary', {
+      force: { type: 'boolean', description: 'Without an UpToDate peer (the first time)' },
+    }),
     secondary: verbCommand('secondary', 'Demote to Secondary'),
-    connect: verbCommand('connect', 'Connect to the peers', { discardMyData: { type: 'boolean', description: "After a split brain: throw this node's changes away" } }),
+    connect: verbCommand('connect', 'Connect to the peers', {
+      discardMyData: { type: 'boolean', description: "After a split brain: throw this node's changes away" },
+    }),
     disconnect: verbCommand('disconnect', 'Disconnect from the peers'),
     invalidate: verbCommand('invalidate', "Discard this node's copy and resync it"),
     resize: verbCommand('resize', 'Grow to the backing disk'),

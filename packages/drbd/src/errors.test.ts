@@ -40,7 +40,8 @@ describe('error shapes', () => {
         "reason": "BAD_STATUS",
       }
     `);
-    expect(errorShape(thrown(() => parseDrbdStatusText('hello world\n', { file: 'capture.txt' })))).toMatchInlineSnapshot(`
+    expect(errorShape(thrown(() => parseDrbdStatusText('hello world\n', { file: 'capture.txt' }))))
+      .toMatchInlineSnapshot(`
       {
         "code": "PARSE_ERROR",
         "column": 7,
@@ -52,7 +53,8 @@ describe('error shapes', () => {
         "reason": "BAD_STATUS",
       }
     `);
-    expect(errorShape(thrown(() => parseDrbdStatusText('[{"name":"r0"}]', { file: 'status.json' })))).toMatchInlineSnapshot(`
+    expect(errorShape(thrown(() => parseDrbdStatusText('[{"name":"r0"}]', { file: 'status.json' }))))
+      .toMatchInlineSnapshot(`
       {
         "code": "PARSE_ERROR",
         "column": undefined,
@@ -64,7 +66,9 @@ describe('error shapes', () => {
         "reason": "BAD_STATUS",
       }
     `);
-    expect(errorShape(thrown(() => parseDrbdStatusText('exists resource name:r0\nbogus line\n', { file: 'events.txt' })))).toMatchInlineSnapshot(`
+    expect(
+      errorShape(thrown(() => parseDrbdStatusText('exists resource name:r0\nbogus line\n', { file: 'events.txt' }))),
+    ).toMatchInlineSnapshot(`
       {
         "code": "PARSE_ERROR",
         "column": 1,
@@ -80,7 +84,17 @@ describe('error shapes', () => {
 
   it('no kernel module: ServiceUnavailableError for drbd, with the exit code and the CommandError as cause', () => {
     const stderr = 'Failed to modprobe drbd\n';
-    const failure = new CommandError({ file: 'drbdsetup', args: ['status'], command: 'drbdsetup status', exitCode: 20, signal: undefined, stdout: '', stderr, timedOut: false, durationMs: 3 });
+    const failure = new CommandError({
+      file: 'drbdsetup',
+      args: ['status'],
+      command: 'drbdsetup status',
+      exitCode: 20,
+      signal: undefined,
+      stdout: '',
+      stderr,
+      timedOut: false,
+      durationMs: 3,
+    });
     expect(errorShape(drbdUnavailableFrom(failure))).toMatchInlineSnapshot(`
       {
         "cause": "CommandError: drbdsetup status exited with code 20: Failed to modprobe drbd",
@@ -94,7 +108,8 @@ describe('error shapes', () => {
   });
 
   it('a resource that is not there: HaError NOT_FOUND; a bad argument: TypeError', () => {
-    expect(errorShape(thrown(() => requireResource(parse('resource r0 { }\n', { file: 'r0.res' }), 'r9')))).toMatchInlineSnapshot(`
+    expect(errorShape(thrown(() => requireResource(parse('resource r0 { }\n', { file: 'r0.res' }), 'r9'))))
+      .toMatchInlineSnapshot(`
       {
         "code": "NOT_FOUND",
         "message": "no resource 'r9' in r0.res",

@@ -45,5 +45,9 @@ export function drbdUnavailableFrom(error: unknown): ServiceUnavailableError | u
   // drbdsetup exits 20 when it cannot talk to the module, whatever it printed.
   const isDrbdsetup = /(^|\/)drbdsetup(-\d+)?$/.test(error.file);
   if (!unavailableOutput.test(error.stderr) && !(isDrbdsetup && error.exitCode === 20)) return undefined;
-  return new ServiceUnavailableError('drbd', `DRBD is not available here: the drbd kernel module is not loaded (${error.message})`, { exitCode: error.exitCode, cause: error });
+  return new ServiceUnavailableError(
+    'drbd',
+    `DRBD is not available here: the drbd kernel module is not loaded (${error.message})`,
+    { exitCode: error.exitCode, cause: error },
+  );
 }

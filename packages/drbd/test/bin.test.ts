@@ -22,21 +22,46 @@ beforeAll(async () => {
   scratch = await mkdtemp(join(tmpdir(), 'ha-drbd-bin-'));
   big.resources = join(scratch, 'big.res');
   big.status = join(scratch, 'status.txt');
-  await writeFile(big.resources, fill(fiftyMegabytes, (i) => `resource r${i} {\n  device /dev/drbd${i}; disk /dev/vg/lv${i}; meta-disk internal;\n  on node1 { node-id 0; address 10.0.${(i >> 8) & 255}.${i & 255}:7789; }\n  on node2 { node-id 1; address 10.1.${(i >> 8) & 255}.${i & 255}:7789; }\n}\n`));
-  await writeFile(big.status, fill(fiftyMegabytes, (i) => `r${i} role:Primary\n  disk:UpToDate\n  node2 role:Secondary\n    peer-disk:UpToDate\n`));
+  await writeFile(
+    big.resources,
+    fill(
+      fiftyMegabytes,
+      (i) =>
+        `resource r${i} {\n  device /dev/drbd${i}; disk /dev/vg/lv${i}; meta-disk internal;\n  on node1 { node-id 0; address 10.0.${(i >> 8) & 255}.${i & 255}:7789; }\n  on node2 { node-id 1; address 10.1.${(i >> 8) & 255}.${i & 255}:7789; }\n}\n`,
+    ),
+  );
+  await writeFile(
+    big.status,
+    fill(
+      fiftyMegabytes,
+      (i) => `r${i} role:Primary\n  disk:UpToDate\n  node2 role:Secondary\n    peer-disk:UpToDate\n`,
+    ),
+  );
 }, 60_000);
 afterAll(() => rm(scratch, { recursive: true, force: true }));
 
-function runBin(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string; ms: number; peakKiB: number }> {
+function runBin(
+  args: string[],
+): Promise<{ code: number | null; stdout: string; stderr: string; ms: number; peakKiB: number }> {
   return new Promise((resolve, reject) => {
     const started = Date.now();
-    const child = spawn(process.execPath, ['--import', reportPeakMemory, bin, ...args], { stdio: ['ignore', 'pipe', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, ['--import', reportPeakMemory, bin, ...args], {
+      stdio: ['ignore', 'pipe', 'pipe', 'pipe'],
+    });
     const streams = { stdout: '', stderr: '', peak: '' };
     child.stdout?.on('data', (chunk: Buffer) => void (streams.stdout += chunk.toString()));
     child.stderr?.on('data', (chunk: Buffer) => void (streams.stderr += chunk.toString()));
     (child.stdio[3] as NodeJS.ReadableStream).on('data', (chunk: Buffer) => void (streams.peak += chunk.toString()));
     child.on('error', reject);
-    child.on('close', (code) => resolve({ code, stdout: streams.stdout, stderr: streams.stderr, ms: Date.now() - started, peakKiB: Number(streams.peak) }));
+    child.on('close', (code) =>
+      resolve({
+        code,
+        stdout: streams.stdout,
+        stderr: streams.stderr,
+        ms: Date.now() - started,
+        peakKiB: Number(streams.peak),
+      }),
+    );
   });
 }
 
@@ -45,14 +70,23 @@ describe('ha-drbd (the bin) on a 50 MB file', () => {
     ['validate', () => ['validate', big.resources, '--host', 'node1']],
     ['show', () => ['show', big.resources]],
     ['status --from', () => ['status', '--from', big.status]],
-  ])('%s: refused by the size limit in one line, exit 2, under 300 MB and 5 s', async (_name, args) => {
-    expect(existsSync(new URL('../dist/cli.bundle.js', import.meta.url)), 'build @ha/drbd first (npm run build -w @ha/drbd)').toBe(true);
-    const result = await runBin(args());
-    expect(result.code).toBe(2);
-    expect(result.stdout).toBe('');
-    expect(result.stderr).toMatch(/^ha-drbd: \S+: 5[\d,]+ bytes is more than the limit of 16,777,216 bytes \(raise it with the maxBytes option \(--max-bytes in the CLIs\)\)\n$/);
-    expect(result.peakKiB).toBeGreaterThan(0);
-    expect(result.peakKiB).toBeLessThan(300 * 1024);
-    expect(result.ms).toBeLessThan(5_000);
-  }, 30_000);
+  ])(
+    '%s: refused by the size limit in one line, exit 2, under 300 MB and 5 s',
+    async (_name, args) => {
+      expect(
+        existsSync(new URL('../dist/cli.bundle.js', import.meta.url)),
+        'build @ha/drbd first (npm run build -w @ha/drbd)',
+      ).toBe(true);
+      const result = await runBin(args());
+      expect(result.code).toBe(2);
+      expect(result.stdout).toBe('');
+      expect(result.stderr).toMatch(
+        /^ha-drbd: \S+: 5[\d,]+ bytes is more than the limit of 16,777,216 bytes \(raise it with the maxBytes option \(--max-bytes in the CLIs\)\)\n$/,
+      );
+      expect(result.peakKiB).toBeGreaterThan(0);
+      expect(result.peakKiB).toBeLessThan(300 * 1024);
+      expect(result.ms).toBeLessThan(5_000);
+    },
+    30_000,
+  );
 });

@@ -13,4 +13,8 @@ export function fixture(path: string): string {
 /** The DRBD files of shared/corpus/drbd (drbd-utils' examples, tests and recorded `drbdsetup show` outputs). */
 export const corpusFiles = readdirSync(sharedPath('corpus', 'drbd'))
   .sort()
-  .map((name) => ({ name, path: sharedPath('corpus', 'drbd', name), text: readFileSync(sharedPath('corpus', 'drbd', name), 'utf8') }));
+  .map((name) => ({
+    name,
+    path: sharedPath('corpus', 'drbd', name),
+    text: readFileSync(sharedPath('corpus', 'drbd', name), 'utf8'),
+  }));

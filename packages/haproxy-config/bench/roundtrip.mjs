@@ -10,4 +10,6 @@ if (serialize(document) !== text) {
   process.stderr.write(`${path}: the round trip changed the file\n`);
   process.exit(1);
 }
-process.stdout.write(`${config.backends.length} backends, ${config.backends.reduce((sum, backend) => sum + backend.servers.length, 0)} servers\n`);
+process.stdout.write(
+  `${config.backends.length} backends, ${config.backends.reduce((sum, backend) => sum + backend.servers.length, 0)} servers\n`,
+);

@@ -46,8 +46,13 @@ describe('ha-haproxy-config', () => {
     const result = await run(['validate', bad]);
     expect(result.code).toBe(1);
     expect(result.out).toContain(`${bad}:13:21: error UNKNOWN_BACKEND: no backend named 'ghost'\n`);
-    expect(result.out).toMatch(new RegExp(`^${bad.replace(/\./g, '\\.')}:\\d+:1: error HAPROXY_ALERT: haproxy -c: .*ghost`, 'm'));
-    const json = JSON.parse((await run(['validate', bad, '--json', '--no-real-check'])).out) as { realCheck: string; findings: { code: string }[] };
+    expect(result.out).toMatch(
+      new RegExp(`^${bad.replace(/\./g, '\\.')}:\\d+:1: error HAPROXY_ALERT: haproxy -c: .*ghost`, 'm'),
+    );
+    const json = JSON.parse((await run(['validate', bad, '--json', '--no-real-check'])).out) as {
+      realCheck: string;
+      findings: { code: string }[];
+    };
     expect(json.realCheck).toBe('skipped');
     expect(json.findings.map((finding) => finding.code)).toEqual(['UNKNOWN_BACKEND']);
   });
@@ -71,17 +76,28 @@ describe('ha-haproxy-config', () => {
   it('show: the tree, and --json the typed model', async () => {
     const path = await seedFile('show.cfg');
     expect((await run(['show', path])).out).toBe(
-      'frontend web (http) bind 127.0.0.1:18080\n  → servers (default)\n' + 'backend servers (http, roundrobin)\n  web1 192.168.1.10:80 check\n  web2 192.168.1.11:80 check\n',
+      'frontend web (http) bind 127.0.0.1:18080\n  → servers (default)\n' +
+        'backend servers (http, roundrobin)\n  web1 192.168.1.10:80 check\n  web2 192.168.1.11:80 check\n',
     );
-    const model = JSON.parse((await run(['show', path, '--json'])).out) as { backends: { servers: { name: string }[] }[] };
+    const model = JSON.parse((await run(['show', path, '--json'])).out) as {
+      backends: { servers: { name: string }[] }[];
+    };
     expect(model.backends[0]?.servers.map((server) => server.name)).toEqual(['web1', 'web2']);
   });
 
   it('add-server, set-server, remove-server: in place, checked, with a backup, touching only their line', async () => {
     const path = await seedFile('edit.cfg');
     const added = await run(['add-server', path, 'servers', 'web3', '192.168.1.12:80', 'check']);
-    expect(added).toMatchObject({ code: 0, out: `${path}: added server servers/web3 (checked by haproxy -c, previous file in ${path}.bak)\n` });
-    expect(await readFile(path, 'utf8')).toBe(seed.replace('    server web2 192.168.1.11:80 check\n', '    server web2 192.168.1.11:80 check\n    server web3 192.168.1.12:80 check\n'));
+    expect(added).toMatchObject({
+      code: 0,
+      out: `${path}: added server servers/web3 (checked by haproxy -c, previous file in ${path}.bak)\n`,
+    });
+    expect(await readFile(path, 'utf8')).toBe(
+      seed.replace(
+        '    server web2 192.168.1.11:80 check\n',
+        '    server web2 192.168.1.11:80 check\n    server web3 192.168.1.12:80 check\n',
+      ),
+    );
     expect(await readFile(`${path}.bak`, 'utf8')).toBe(seed);
     expect((await run(['set-server', path, 'servers', 'web1', 'check', 'inter', '2s'])).code).toBe(0);
     expect(await readFile(path, 'utf8')).toContain('    server web1 192.168.1.10:80 check inter 2s   # first\n');
@@ -104,18 +120,45 @@ describe('ha-haproxy-config', () => {
       [['validate', join(scratch, 'missing.cfg')], /^ha-haproxy-config: .*missing\.cfg: cannot read: ENOENT/],
       [['fmt', scratch], /^ha-haproxy-config: .*: cannot read: it is a directory\n$/],
       // A ParseError: FILE:LINE:COLUMN: the parser's message.
-      [['show', await seedFile('quote.cfg', 'global\n    log "127.0.0.1\n')], /^ha-haproxy-config: .*quote\.cfg:2:9: unterminated double quote\n$/],
-      [['validate', await seedFile('orphan.cfg', 'maxconn 1\nglobal\n')], /^ha-haproxy-config: .*orphan\.cfg:1:1: 'maxconn' before any section\n$/],
-      [['fmt', await seedFile('fmtquote.cfg', 'global\n    log "x\n')], /^ha-haproxy-config: .*fmtquote\.cfg:2:9: unterminated double quote\n$/],
-      [['validate', await seedFile('limit.cfg'), '--max-bytes', '100'], /^ha-haproxy-config: .*limit\.cfg: \d+ bytes is more than the limit of 100 bytes \(raise it with .*--max-bytes.*\)\n$/],
+      [
+        ['show', await seedFile('quote.cfg', 'global\n    log "127.0.0.1\n')],
+        /^ha-haproxy-config: .*quote\.cfg:2:9: unterminated double quote\n$/,
+      ],
+      [
+        ['validate', await seedFile('orphan.cfg', 'maxconn 1\nglobal\n')],
+        /^ha-haproxy-config: .*orphan\.cfg:1:1: 'maxconn' before any section\n$/,
+      ],
+      [
+        ['fmt', await seedFile('fmtquote.cfg', 'global\n    log "x\n')],
+        /^ha-haproxy-config: .*fmtquote\.cfg:2:9: unterminated double quote\n$/,
+      ],
+      [
+        ['validate', await seedFile('limit.cfg'), '--max-bytes', '100'],
+        /^ha-haproxy-config: .*limit\.cfg: \d+ bytes is more than the limit of 100 bytes \(raise it with .*--max-bytes.*\)\n$/,
+      ],
       [['fmt', await seedFile('limit2.cfg'), '--max-bytes', '100'], /limit of 100 bytes/],
       [['show', await seedFile('limit3.cfg'), '--max-bytes', '100'], /limit of 100 bytes/],
-      [['add-server', await seedFile('limit4.cfg'), 'servers', 'x', '1.2.3.4:80', '--max-bytes', '100'], /limit of 100 bytes/],
-      [['validate', await seedFile('limit5.cfg'), '--max-bytes', 'lots'], /--max-bytes: 'lots' is not a number of bytes/],
-      [['validate', await seedFile('if.cfg', '.if defined(X)\nglobal\n')], /if\.cfg:1:1: '\.if' block opened here has no '\.endif'\n$/],
+      [
+        ['add-server', await seedFile('limit4.cfg'), 'servers', 'x', '1.2.3.4:80', '--max-bytes', '100'],
+        /limit of 100 bytes/,
+      ],
+      [
+        ['validate', await seedFile('limit5.cfg'), '--max-bytes', 'lots'],
+        /--max-bytes: 'lots' is not a number of bytes/,
+      ],
+      [
+        ['validate', await seedFile('if.cfg', '.if defined(X)\nglobal\n')],
+        /if\.cfg:1:1: '\.if' block opened here has no '\.endif'\n$/,
+      ],
       [['validate', await seedFile('junk.cfg', 'global\n\0\0\0\n')], /junk\.cfg:2:1: the line contains a NUL byte/],
-      [['add-server', await seedFile('nobackend.cfg'), 'nope', 'x', '1.2.3.4:80'], /^ha-haproxy-config: no backend named 'nope' in .*\n$/],
-      [['set-server', await seedFile('noopt.cfg'), 'servers', 'web1'], /^ha-haproxy-config: give --address, new options, or both\n$/],
+      [
+        ['add-server', await seedFile('nobackend.cfg'), 'nope', 'x', '1.2.3.4:80'],
+        /^ha-haproxy-config: no backend named 'nope' in .*\n$/,
+      ],
+      [
+        ['set-server', await seedFile('noopt.cfg'), 'servers', 'web1'],
+        /^ha-haproxy-config: give --address, new options, or both\n$/,
+      ],
     ];
     for (const [argv, message] of cases) {
       const result = await run(argv);
@@ -130,16 +173,21 @@ describe('ha-haproxy-config', () => {
     expect(await run(['validate', '--strict', stock])).toMatchObject({ code: 0, out: '', err: '' });
   });
 
-  it.skipIf(!existsSync('/etc/haproxy/haproxy.cfg'))('validate --strict /etc/haproxy/haproxy.cfg, as installed, exits 0', async () => {
-    expect(await run(['validate', '--strict', '/etc/haproxy/haproxy.cfg'])).toMatchObject({ code: 0, out: '' });
-  });
+  it.skipIf(!existsSync('/etc/haproxy/haproxy.cfg'))(
+    'validate --strict /etc/haproxy/haproxy.cfg, as installed, exits 0',
+    async () => {
+      expect(await run(['validate', '--strict', '/etc/haproxy/haproxy.cfg'])).toMatchObject({ code: 0, out: '' });
+    },
+  );
 
   it('validate of an empty file warns that HAProxy will not start (exit 0; --strict: 1)', async () => {
     const path = await seedFile('empty.cfg', '');
     const result = await run(['validate', path]);
     expect(result.code).toBe(0);
     expect(result.out).toContain(`${path}:1:1: warning NO_LISTENER: nothing listens`);
-    expect(result.out).toContain(`${path}:1:1: warning HAPROXY_WARNING: haproxy -c: the configuration has no error but HAProxy will not start`);
+    expect(result.out).toContain(
+      `${path}:1:1: warning HAPROXY_WARNING: haproxy -c: the configuration has no error but HAProxy will not start`,
+    );
     expect((await run(['validate', path, '--strict', '--no-real-check'])).code).toBe(1);
   });
 

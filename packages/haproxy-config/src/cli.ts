@@ -21,19 +21,43 @@ import { haproxyConfigTools } from './tools.js';
 import { checkWithHaproxy } from './validate/haproxy-check.js';
 import { validate } from './validate/rules.js';
 
-const fileArg = { file: { type: 'positional', description: 'haproxy.cfg (or a directory of *.cfg, as haproxy -f reads it)', valueHint: 'FILE', required: true } } as const;
+const fileArg = {
+  file: {
+    type: 'positional',
+    description: 'haproxy.cfg (or a directory of *.cfg, as haproxy -f reads it)',
+    valueHint: 'FILE',
+    required: true,
+  },
+} as const;
 const installArgs = {
-  reload: { type: 'string', description: "Command that reloads HAProxy after the file is in place, e.g. 'systemctl reload haproxy' (split on blanks, no shell)", valueHint: 'CMD' },
-  masterSocket: { type: 'string', description: "Reload through HAProxy's master CLI socket instead, and confirm a new worker took over", valueHint: 'PATH' },
-  check: { type: 'boolean', description: 'Check with the real haproxy -c first (default on; --no-check to skip)', default: true },
+  reload: {
+    type: 'string',
+    description:
+      "Command that reloads HAProxy after the file is in place, e.g. 'systemctl reload haproxy' (split on blanks, no shell)",
+    valueHint: 'CMD',
+  },
+  masterSocket: {
+    type: 'string',
+    description: "Reload through HAProxy's master CLI socket instead, and confirm a new worker took over",
+    valueHint: 'PATH',
+  },
+  check: {
+    type: 'boolean',
+    description: 'Check with the real haproxy -c first (default on; --no-check to skip)',
+    default: true,
+  },
   ...maxBytesArg,
 } as const;
 
 function reloadOf(args: { reload?: string | undefined; masterSocket?: string | undefined }): ReloadMethod | undefined {
-  if (args.reload !== undefined && args.masterSocket !== undefined) throw new UsageError('--reload and --master-socket exclude each other');
+  if (args.reload !== undefined && args.masterSocket !== undefined)
+    throw new UsageError('--reload and --master-socket exclude each other');
   if (args.masterSocket !== undefined) return { masterSocket: args.masterSocket };
   if (args.reload !== undefined) {
-    const command = args.reload.trim().split(/\s+/).filter((word) => word.length > 0);
+    const command = args.reload
+      .trim()
+      .split(/\s+/)
+      .filter((word) => word.length > 0);
     if (command.length === 0) throw new UsageError('--reload needs a command');
     return { command };
   }
@@ -42,34 +66,61 @@ function reloadOf(args: { reload?: string | undefined; masterSocket?: string | u
 
 /** Reads the file, applies an edit, and installs the result safely (our rules, lock, stale check, haproxy -c, backup, reload). */
 async function editInPlace(
-  args: { file: string; reload?: string | undefined; masterSocket?: string | undefined; check?: boolean | undefined; maxBytes?: string | undefined },
+  args: {
+    file: string;
+    reload?: string | undefined;
+    masterSocket?: string | undefined;
+    check?: boolean | undefined;
+    maxBytes?: string | undefined;
+  },
   io: CliIo,
   describe: string,
   edit: (document: HaproxyDocument) => void,
 ): Promise<void> {
   const reload = reloadOf(args);
   const { path, files, document, sha256 } = await readConfig(args.file, { maxBytes: parseMaxBytes(args.maxBytes) });
-  if (files.length > 1 || path !== args.file) throw new UsageError(`${args.file} is a directory: name the file to change`);
+  if (files.length > 1 || path !== args.file)
+    throw new UsageError(`${args.file} is a directory: name the file to change`);
   edit(document);
   const report = await install(path, document, { expectedSha256: sha256, check: args.check !== false, reload });
-  const notes = [report.checked && 'checked by haproxy -c', report.backupPath && `previous file in ${report.backupPath}`, report.reloaded && 'reloaded'].filter(Boolean);
-  io.stdout(`${args.file}: ${describe}${report.changed ? '' : ' (no change)'}${notes.length > 0 ? ` (${notes.join(', ')})` : ''}\n`);
+  const notes = [
+    report.checked && 'checked by haproxy -c',
+    report.backupPath && `previous file in ${report.backupPath}`,
+    report.reloaded && 'reloaded',
+  ].filter(Boolean);
+  io.stdout(
+    `${args.file}: ${describe}${report.changed ? '' : ' (no change)'}${notes.length > 0 ? ` (${notes.join(', ')})` : ''}\n`,
+  );
 }
 
 function printTree(config: HaproxyConfig, io: CliIo): void {
   const proxyLine = (proxy: ProxySection) => {
-    const parts = [effective(config, proxy, (entry) => entry.mode) ?? 'tcp', effective(config, proxy, (entry) => entry.balance?.algorithm)].filter(Boolean);
+    const parts = [
+      effective(config, proxy, (entry) => entry.mode) ?? 'tcp',
+      effective(config, proxy, (entry) => entry.balance?.algorithm),
+    ].filter(Boolean);
     return `${proxy.kind} ${proxy.name ?? '(unnamed)'} (${parts.join(', ')})`;
   };
   const servers = (proxy: ProxySection, indent: string) => {
     for (const server of proxy.servers) {
-      const flags = [server.check && 'check', server.backup && 'backup', server.disabled && 'disabled', server.weight !== undefined && `weight ${server.weight}`, server.ssl && 'ssl'].filter(Boolean);
+      const flags = [
+        server.check && 'check',
+        server.backup && 'backup',
+        server.disabled && 'disabled',
+        server.weight !== undefined && `weight ${server.weight}`,
+        server.ssl && 'ssl',
+      ].filter(Boolean);
       io.stdout(`${indent}${server.name} ${server.address.raw}${flags.length > 0 ? ` ${flags.join(' ')}` : ''}\n`);
     }
   };
   for (const proxy of [...config.frontends, ...config.listens]) {
-    io.stdout(`${proxyLine(proxy)}${proxy.binds.length > 0 ? ` bind ${proxy.binds.map((bind) => `${bind.address.raw}${bind.ssl ? ' ssl' : ''}`).join(', ')}` : ''}\n`);
-    for (const route of proxy.useBackends) io.stdout(`  → ${route.backend} ${route.condition ? `${route.condition.kind} ${route.condition.terms.join(' ')}` : ''}\n`);
+    io.stdout(
+      `${proxyLine(proxy)}${proxy.binds.length > 0 ? ` bind ${proxy.binds.map((bind) => `${bind.address.raw}${bind.ssl ? ' ssl' : ''}`).join(', ')}` : ''}\n`,
+    );
+    for (const route of proxy.useBackends)
+      io.stdout(
+        `  → ${route.backend} ${route.condition ? `${route.condition.kind} ${route.condition.terms.join(' ')}` : ''}\n`,
+      );
     if (proxy.defaultBackend) io.stdout(`  → ${proxy.defaultBackend} (default)\n`);
     if (proxy.kind === 'listen') servers(proxy, '  ');
   }
@@ -89,16 +140,26 @@ export const { command, main } = createPackageCli({
   tools: haproxyConfigTools,
   subCommands: {
     validate: defineCliCommand({
-      meta: { name: 'validate', description: 'Check a configuration (our rules, then the real haproxy -c); exit 0 clean, 1 on an error finding, 2 unreadable' },
+      meta: {
+        name: 'validate',
+        description:
+          'Check a configuration (our rules, then the real haproxy -c); exit 0 clean, 1 on an error finding, 2 unreadable',
+      },
       args: {
         ...fileArg,
         ...jsonArg,
         strict: { type: 'boolean', description: 'Warnings count as errors' },
-        realCheck: { type: 'boolean', description: 'Also run haproxy -c (default on; --no-real-check to skip)', default: true },
+        realCheck: {
+          type: 'boolean',
+          description: 'Also run haproxy -c (default on; --no-real-check to skip)',
+          default: true,
+        },
         ...maxBytesArg,
       },
       async run({ args, io }) {
-        const documents = (await readConfig(args.file, { maxBytes: parseMaxBytes(args.maxBytes) })).files.map((file) => file.document);
+        const documents = (await readConfig(args.file, { maxBytes: parseMaxBytes(args.maxBytes) })).files.map(
+          (file) => file.document,
+        );
         const findings = validate(documents);
         let realCheck = 'skipped';
         if (args.realCheck !== false) {
@@ -106,7 +167,11 @@ export const { command, main } = createPackageCli({
           findings.push(...result.findings);
           realCheck = `haproxy -c: ${result.valid ? 'valid' : 'refused'}`;
         }
-        return reportFindings(io, findings, { json: args.json, strict: args.strict, header: { files: documents.map((document) => document.file), realCheck } });
+        return reportFindings(io, findings, {
+          json: args.json,
+          strict: args.strict,
+          header: { files: documents.map((document) => document.file), realCheck },
+        });
       },
     }),
     fmt: createFmtCommand({
@@ -125,7 +190,11 @@ export const { command, main } = createPackageCli({
       },
     }),
     'add-server': defineCliCommand({
-      meta: { name: 'add-server', description: 'add-server FILE BACKEND NAME ADDRESS [OPTIONS…], e.g. add-server haproxy.cfg servers web3 192.168.1.12:80 check' },
+      meta: {
+        name: 'add-server',
+        description:
+          'add-server FILE BACKEND NAME ADDRESS [OPTIONS…], e.g. add-server haproxy.cfg servers web3 192.168.1.12:80 check',
+      },
       args: {
         ...fileArg,
         backend: { type: 'positional', description: 'Backend name', valueHint: 'BACKEND', required: true },
@@ -135,7 +204,9 @@ export const { command, main } = createPackageCli({
       },
       async run({ args, io }) {
         const options = args._.slice(4);
-        await editInPlace(args, io, `added server ${args.backend}/${args.name}`, (document) => addServer(document, args.backend, { name: args.name, address: args.address, options }));
+        await editInPlace(args, io, `added server ${args.backend}/${args.name}`, (document) =>
+          addServer(document, args.backend, { name: args.name, address: args.address, options }),
+        );
       },
     }),
     'remove-server': defineCliCommand({
@@ -147,11 +218,17 @@ export const { command, main } = createPackageCli({
         ...installArgs,
       },
       async run({ args, io }) {
-        await editInPlace(args, io, `removed server ${args.backend}/${args.name}`, (document) => removeServer(document, args.backend, args.name));
+        await editInPlace(args, io, `removed server ${args.backend}/${args.name}`, (document) =>
+          removeServer(document, args.backend, args.name),
+        );
       },
     }),
     'set-server': defineCliCommand({
-      meta: { name: 'set-server', description: 'set-server FILE BACKEND NAME [--address A] [OPTIONS…]: new options replace the old ones (none given: they stay)' },
+      meta: {
+        name: 'set-server',
+        description:
+          'set-server FILE BACKEND NAME [--address A] [OPTIONS…]: new options replace the old ones (none given: they stay)',
+      },
       args: {
         ...fileArg,
         backend: { type: 'positional', description: 'Backend name', valueHint: 'BACKEND', required: true },
@@ -161,10 +238,14 @@ export const { command, main } = createPackageCli({
       },
       async run({ args, io }) {
         const options = args._.slice(3);
-        if (options.length === 0 && args.address === undefined) throw new UsageError('give --address, new options, or both');
+        if (options.length === 0 && args.address === undefined)
+          throw new UsageError('give --address, new options, or both');
         // No option words: the server's own stay (setServer replaces them only when given some).
         await editInPlace(args, io, `changed server ${args.backend}/${args.name}`, (document) =>
-          setServer(document, args.backend, args.name, { address: args.address, options: options.length > 0 ? options : undefined }),
+          setServer(document, args.backend, args.name, {
+            address: args.address,
+            options: options.length > 0 ? options : undefined,
+          }),
         );
       },
     }),

@@ -16,7 +16,12 @@ afterAll(() => rm(scratch, { recursive: true, force: true }));
 
 const seed = 'global\n    stats socket /run/haproxy/ha-errors-test.sock\n';
 // Scratch paths and process ids differ from run to run.
-const shape = (error: unknown) => JSON.parse(JSON.stringify(errorShape(error)).replaceAll(scratch, '<scratch>').replace(/process \d+/g, 'process <pid>')) as unknown;
+const shape = (error: unknown) =>
+  JSON.parse(
+    JSON.stringify(errorShape(error))
+      .replaceAll(scratch, '<scratch>')
+      .replace(/process \d+/g, 'process <pid>'),
+  ) as unknown;
 const seeded = async (name: string) => {
   const path = join(scratch, name);
   await writeFile(path, seed);
@@ -25,7 +30,8 @@ const seeded = async (name: string) => {
 
 describe('error shapes', () => {
   it('ParseError: the first syntax error, its code as the reason', async () => {
-    expect(shape(thrown(() => parse('global\n    log "127.0.0.1 local0\n', { file: 'haproxy.cfg' })))).toMatchInlineSnapshot(`
+    expect(shape(thrown(() => parse('global\n    log "127.0.0.1 local0\n', { file: 'haproxy.cfg' }))))
+      .toMatchInlineSnapshot(`
       {
         "code": "PARSE_ERROR",
         "column": 9,
@@ -48,7 +54,8 @@ describe('error shapes', () => {
         "reason": "DIRECTIVE_OUTSIDE_SECTION",
       }
     `);
-    expect(shape(thrown(() => new ConfigBuilder().section(['global'], [['.endif']]).toDocument()))).toMatchInlineSnapshot(`
+    expect(shape(thrown(() => new ConfigBuilder().section(['global'], [['.endif']]).toDocument())))
+      .toMatchInlineSnapshot(`
       {
         "code": "PARSE_ERROR",
         "column": 5,
@@ -63,7 +70,13 @@ describe('error shapes', () => {
 
   it('ConfigRejectedError at each stage of writeConfig and install', async () => {
     const rules = await seeded('rules.cfg');
-    expect(shape(await rejection(writeConfig(rules, `${seed}frontend fe\n    bind 127.0.0.1:18411\n    default_backend ghost\n`)))).toMatchInlineSnapshot(`
+    expect(
+      shape(
+        await rejection(
+          writeConfig(rules, `${seed}frontend fe\n    bind 127.0.0.1:18411\n    default_backend ghost\n`),
+        ),
+      ),
+    ).toMatchInlineSnapshot(`
       {
         "code": "CONFIG_REJECTED",
         "findings": [
@@ -88,7 +101,11 @@ describe('error shapes', () => {
       }
     `);
     const check = await seeded('check.cfg');
-    expect(shape(await rejection(writeConfig(check, `${seed}backend b\n    server s 127.0.0.1:notaport\n`, { validate: false })))).toMatchInlineSnapshot(`
+    expect(
+      shape(
+        await rejection(writeConfig(check, `${seed}backend b\n    server s 127.0.0.1:notaport\n`, { validate: false })),
+      ),
+    ).toMatchInlineSnapshot(`
       {
         "code": "CONFIG_REJECTED",
         "findings": [
@@ -113,7 +130,8 @@ describe('error shapes', () => {
       }
     `);
     const stale = await seeded('stale.cfg');
-    expect(shape(await rejection(writeConfig(stale, `${seed}# new\n`, { expectedSha256: null, check: false })))).toMatchInlineSnapshot(`
+    expect(shape(await rejection(writeConfig(stale, `${seed}# new\n`, { expectedSha256: null, check: false }))))
+      .toMatchInlineSnapshot(`
       {
         "code": "CONFIG_REJECTED",
         "detail": "was created since it was read; read it again and redo the change",
@@ -126,7 +144,11 @@ describe('error shapes', () => {
       }
     `);
     const locked = await seeded('locked.cfg');
-    expect(await withFileLock(locked, async () => shape(await rejection(writeConfig(locked, `${seed}# new\n`, { check: false, lock: { timeoutMs: 100 } }))))).toMatchInlineSnapshot(`
+    expect(
+      await withFileLock(locked, async () =>
+        shape(await rejection(writeConfig(locked, `${seed}# new\n`, { check: false, lock: { timeoutMs: 100 } }))),
+      ),
+    ).toMatchInlineSnapshot(`
       {
         "cause": "HaError: <scratch>/locked.cfg: locked by process <pid> (<scratch>/locked.cfg.lock) for longer than 100 ms",
         "code": "CONFIG_REJECTED",
@@ -143,7 +165,8 @@ describe('error shapes', () => {
     const refuse = async () => {
       throw new Error('refused');
     };
-    expect(shape(await rejection(install(reload, `${seed}# new\n`, { check: false, reload: refuse })))).toMatchInlineSnapshot(`
+    expect(shape(await rejection(install(reload, `${seed}# new\n`, { check: false, reload: refuse }))))
+      .toMatchInlineSnapshot(`
       {
         "cause": "Error: refused",
         "code": "CONFIG_REJECTED",
@@ -157,7 +180,13 @@ describe('error shapes', () => {
       }
     `);
     const confirm = await seeded('confirm.cfg');
-    expect(shape(await rejection(install(confirm, `${seed}# new\n`, { check: false, reload: async () => undefined, confirm: refuse })))).toMatchInlineSnapshot(`
+    expect(
+      shape(
+        await rejection(
+          install(confirm, `${seed}# new\n`, { check: false, reload: async () => undefined, confirm: refuse }),
+        ),
+      ),
+    ).toMatchInlineSnapshot(`
       {
         "cause": "Error: refused",
         "code": "CONFIG_REJECTED",
@@ -189,14 +218,16 @@ describe('error shapes', () => {
         "name": "HaError",
       }
     `);
-    expect(shape(thrown(() => addServer(document, 'servers', { name: 'web1', address: '10.0.0.2:80' })))).toMatchInlineSnapshot(`
+    expect(shape(thrown(() => addServer(document, 'servers', { name: 'web1', address: '10.0.0.2:80' }))))
+      .toMatchInlineSnapshot(`
       {
         "code": "PRECONDITION_FAILED",
         "message": "backend 'servers' already has a server named 'web1'",
         "name": "HaError",
       }
     `);
-    expect(shape(thrown(() => addServer(document, 'servers', { name: 'web 2', address: '10.0.0.2:80' })))).toMatchInlineSnapshot(`
+    expect(shape(thrown(() => addServer(document, 'servers', { name: 'web 2', address: '10.0.0.2:80' }))))
+      .toMatchInlineSnapshot(`
       {
         "message": "'web 2' is not a server name (letters, digits, '_', '.', ':', '-')",
         "name": "TypeError",

@@ -13,7 +13,14 @@ import type { HaproxyCode } from './codes.js';
  */
 
 /** The `reason` of a `ParseError` from this package: the syntax error the parser found first. */
-export type HaproxyParseReason = Extract<HaproxyCode, 'UNTERMINATED_QUOTE' | 'BINARY_CONTENT' | 'DIRECTIVE_OUTSIDE_SECTION' | 'UNMATCHED_CONDITIONAL' | 'UNTERMINATED_CONDITIONAL'>;
+export type HaproxyParseReason = Extract<
+  HaproxyCode,
+  | 'UNTERMINATED_QUOTE'
+  | 'BINARY_CONTENT'
+  | 'DIRECTIVE_OUTSIDE_SECTION'
+  | 'UNMATCHED_CONDITIONAL'
+  | 'UNTERMINATED_CONDITIONAL'
+>;
 
 /** Where `install` (and `writeConfig`, before `reload`) stops when the change is refused: a `ConfigRejectedError`'s `stage`. */
 export type InstallStage = Extract<ConfigStage, 'stale' | 'lock' | 'validate' | 'check' | 'reload' | 'confirm'>;
@@ -29,5 +36,13 @@ export type InstallStage = Extract<ConfigStage, 'stale' | 'lock' | 'validate' | 
  */
 export type HaproxyErrorCode = Extract<
   HaErrorCode,
-  'PARSE_ERROR' | 'CONFIG_REJECTED' | 'NOT_FOUND' | 'PRECONDITION_FAILED' | 'WRITE_FAILED' | 'TOOL_NOT_FOUND' | 'COMMAND_TIMED_OUT' | 'INPUT_TOO_LARGE' | 'VALIDATION_ERROR'
+  | 'PARSE_ERROR'
+  | 'CONFIG_REJECTED'
+  | 'NOT_FOUND'
+  | 'PRECONDITION_FAILED'
+  | 'WRITE_FAILED'
+  | 'TOOL_NOT_FOUND'
+  | 'COMMAND_TIMED_OUT'
+  | 'INPUT_TOO_LARGE'
+  | 'VALIDATION_ERROR'
 >;

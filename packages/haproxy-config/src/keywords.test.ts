@@ -7,7 +7,8 @@ import { bindSettings, proxyOptionNames, serverSettings } from './settings.js';
 import { validate } from './validate/rules.js';
 
 // What HAProxy accepts, recorded from HAProxy 2.6.12 itself and from the 3.0 and 3.4 manuals (test/fixtures/haproxy/README.md).
-const fixture = (path: string) => JSON.parse(readFileSync(new URL(`../test/fixtures/haproxy/${path}`, import.meta.url), 'utf8'));
+const fixture = (path: string) =>
+  JSON.parse(readFileSync(new URL(`../test/fixtures/haproxy/${path}`, import.meta.url), 'utf8'));
 const probed = fixture('2.6.12/keywords.json') as {
   sections: Record<string, string[]>;
   placement: Record<string, Record<string, 'alert' | 'warning'>>;
@@ -16,7 +17,16 @@ const probed = fixture('2.6.12/keywords.json') as {
   bindOptions: Record<string, number>;
 };
 const corpusCheck = fixture('2.6.12/corpus-check.json') as {
-  files: Record<string, { exitCode: number; unknownWords: { line: number; word: string }[]; alertLines: number[]; warningLines: number[]; stoppedAtLine?: number }>;
+  files: Record<
+    string,
+    {
+      exitCode: number;
+      unknownWords: { line: number; word: string }[];
+      alertLines: number[];
+      warningLines: number[];
+      stoppedAtLine?: number;
+    }
+  >;
 };
 const manuals = ['3.0.0', '3.4.0'].map((version) => ({
   version,
@@ -32,7 +42,8 @@ const proxySections = ['defaults', 'frontend', 'backend', 'listen'];
 describe('the keyword tables hold what HAProxy accepts', () => {
   it('every keyword HAProxy 2.6 takes in a section is known there (ca-base in global, …)', () => {
     const missing: string[] = [];
-    for (const [kind, keywords] of Object.entries(probed.sections)) for (const keyword of keywords) if (!isKnownKeyword(kind, keyword)) missing.push(`${kind}: ${keyword}`);
+    for (const [kind, keywords] of Object.entries(probed.sections))
+      for (const keyword of keywords) if (!isKnownKeyword(kind, keyword)) missing.push(`${kind}: ${keyword}`);
     expect(missing).toEqual([]);
     expect(isKnownKeyword('global', 'ca-base')).toBe(true);
   });
@@ -43,20 +54,32 @@ describe('the keyword tables hold what HAProxy accepts', () => {
       for (const [kind, keywords] of Object.entries(sections)) {
         if (kind === 'proxies') continue;
         expect(sectionKinds, `${version}: section ${kind}`).toContain(kind);
-        for (const keyword of keywords as string[]) if (!isKnownKeyword(kind, keyword)) missing.push(`${version} ${kind}: ${keyword}`);
+        for (const keyword of keywords as string[])
+          if (!isKnownKeyword(kind, keyword)) missing.push(`${version} ${kind}: ${keyword}`);
       }
-      for (const keyword of Object.keys(sections.proxies)) for (const kind of proxySections) if (!isKnownKeyword(kind, keyword)) missing.push(`${version} ${kind}: ${keyword}`);
+      for (const keyword of Object.keys(sections.proxies))
+        for (const kind of proxySections)
+          if (!isKnownKeyword(kind, keyword)) missing.push(`${version} ${kind}: ${keyword}`);
     }
     expect(missing).toEqual([]);
     // Newer than 2.6, which calls each unknown.
-    for (const [kind, keyword] of [['global', 'key-base'], ['backend', 'guid'], ['crt-store', 'load']] as const) {
+    for (const [kind, keyword] of [
+      ['global', 'key-base'],
+      ['backend', 'guid'],
+      ['crt-store', 'load'],
+    ] as const) {
       expect(isKnownKeyword(kind, keyword)).toBe(true);
       expect(probed.sections[kind] ?? [], keyword).not.toContain(keyword);
     }
   });
 
   it('a proxy keyword is misplaced exactly where HAProxy 2.6 refuses or ignores it, unless 3.0 or 3.4 allow it there', () => {
-    const kinds = { 'defaults (anonymous)': ['defaults', false], 'defaults (named)': ['defaults', true], frontend: ['frontend', true], backend: ['backend', true] } as const;
+    const kinds = {
+      'defaults (anonymous)': ['defaults', false],
+      'defaults (named)': ['defaults', true],
+      frontend: ['frontend', true],
+      backend: ['backend', true],
+    } as const;
     const differences: string[] = [];
     for (const keyword of probed.sections.listen ?? []) {
       if (isRemovedKeyword('listen', keyword) !== undefined) continue;
@@ -65,7 +88,8 @@ describe('the keyword tables hold what HAProxy accepts', () => {
         const allowedSince = manuals.some(({ sections }) => (sections.proxies[keyword] ?? []).includes(probedKind));
         const expected = said === undefined || allowedSince ? undefined : said === 'alert' ? 'error' : 'warning';
         const actual = misplacement(keyword, kind, named);
-        if (actual !== expected) differences.push(`${keyword} in ${probedKind}: ${String(actual)} where ${String(expected)} was expected`);
+        if (actual !== expected)
+          differences.push(`${keyword} in ${probedKind}: ${String(actual)} where ${String(expected)} was expected`);
       }
       expect(misplacement(keyword, 'listen', true)).toBeUndefined();
     }
@@ -74,12 +98,16 @@ describe('the keyword tables hold what HAProxy accepts', () => {
 
   it("every option name, server setting and bind setting of HAProxy 2.6 and the manuals is known, taking a value when HAProxy's dump says so", () => {
     const differences: string[] = [];
-    for (const name of [...probed.proxyOptions, ...manuals.flatMap((manual) => manual.proxyOptions)]) if (!proxyOptionNames.has(name)) differences.push(`option ${name}`);
+    for (const name of [...probed.proxyOptions, ...manuals.flatMap((manual) => manual.proxyOptions)])
+      if (!proxyOptionNames.has(name)) differences.push(`option ${name}`);
     for (const [what, table, dumps] of [
       ['server', serverSettings, [probed.serverOptions, ...manuals.map((manual) => manual.serverOptions)]],
       ['bind', bindSettings, [probed.bindOptions, ...manuals.map((manual) => manual.bindOptions)]],
     ] as const) {
-      for (const dump of dumps) for (const [name, arguments_] of Object.entries(dump)) if (table.get(name) !== (arguments_ !== 0)) differences.push(`${what} ${name}: ${String(table.get(name))} for ${arguments_} argument(s)`);
+      for (const dump of dumps)
+        for (const [name, arguments_] of Object.entries(dump))
+          if (table.get(name) !== (arguments_ !== 0))
+            differences.push(`${what} ${name}: ${String(table.get(name))} for ${arguments_} argument(s)`);
     }
     expect(differences).toEqual([]);
   });
@@ -87,7 +115,13 @@ describe('the keyword tables hold what HAProxy accepts', () => {
 
 describe('the corpus through the real haproxy -c is the oracle', () => {
   // Findings that say a word is unknown, removed or misplaced.
-  const keywordCodes = new Set(['UNKNOWN_KEYWORD', 'UNKNOWN_OPTION', 'UNKNOWN_SECTION', 'REMOVED_KEYWORD', 'MISPLACED_KEYWORD']);
+  const keywordCodes = new Set([
+    'UNKNOWN_KEYWORD',
+    'UNKNOWN_OPTION',
+    'UNKNOWN_SECTION',
+    'REMOVED_KEYWORD',
+    'MISPLACED_KEYWORD',
+  ]);
 
   it('no corpus file gets an unknown-keyword finding HAProxy 2.6 does not give', () => {
     const unfounded: string[] = [];
@@ -97,7 +131,8 @@ describe('the corpus through the real haproxy -c is the oracle', () => {
       expect(said, name).toBeDefined();
       if (said === undefined) continue;
       for (const finding of validate(safeParse(text, { file: name }).document, { keepPerCode: 1000 })) {
-        if (!keywordCodes.has(finding.code) || (said.stoppedAtLine !== undefined && finding.line > said.stoppedAtLine)) continue;
+        if (!keywordCodes.has(finding.code) || (said.stoppedAtLine !== undefined && finding.line > said.stoppedAtLine))
+          continue;
         judged++;
         const word = /'([^']+)'/.exec(finding.message)?.[1];
         const agrees =
@@ -117,7 +152,11 @@ describe('the corpus through the real haproxy -c is the oracle', () => {
   it('no corpus file that HAProxy 2.6 accepts gets an error finding', () => {
     const accepted = corpusFiles.filter(({ name }) => corpusCheck.files[name]?.exitCode !== 1);
     expect(accepted.length).toBeGreaterThan(10);
-    const errors = accepted.flatMap(({ name, text }) => validate(safeParse(text, { file: name }).document).filter((finding) => finding.severity === 'error').map((finding) => `${name}:${finding.line}: ${finding.code} ${finding.message}`));
+    const errors = accepted.flatMap(({ name, text }) =>
+      validate(safeParse(text, { file: name }).document)
+        .filter((finding) => finding.severity === 'error')
+        .map((finding) => `${name}:${finding.line}: ${finding.code} ${finding.message}`),
+    );
     expect(errors).toEqual([]);
   });
 

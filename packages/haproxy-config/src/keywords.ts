@@ -135,7 +135,9 @@ const globalPrefixes = ['51degrees-', 'deviceatlas-', 'wurfl-'];
 // Keywords of the other sections.
 const otherKeywords: Record<string, ReadonlySet<string>> = {
   peers: words('bind default-bind default-server disabled enabled log no peer server shards table'),
-  resolvers: words('accepted_payload_size hold nameserver no parse-resolv-conf resolution_pool_size resolve_retries timeout'),
+  resolvers: words(
+    'accepted_payload_size hold nameserver no parse-resolv-conf resolution_pool_size resolve_retries timeout',
+  ),
   userlist: words('group user'),
   mailers: words('mailer no timeout'),
   program: words('command group no option user'),
@@ -201,7 +203,9 @@ for (const entry of misplacedTable.split(/\s+/).filter(Boolean)) {
   const [keyword, letters] = entry.split(':') as [string, string];
   const where = new Map<string, Severity>();
   for (const letter of letters) {
-    const kind = { a: 'anonymous defaults', n: 'defaults', f: 'frontend', b: 'backend' }[letter.toLowerCase()] as string;
+    const kind = { a: 'anonymous defaults', n: 'defaults', f: 'frontend', b: 'backend' }[
+      letter.toLowerCase()
+    ] as string;
     where.set(kind, letter === letter.toUpperCase() ? 'error' : 'warning');
   }
   misplaced.set(keyword, where);
@@ -215,7 +219,8 @@ for (const entry of misplacedTable.split(/\s+/).filter(Boolean)) {
 export function isKnownKeyword(kind: string, keyword: string): boolean {
   if (keyword.startsWith('.')) return true;
   if (proxyKinds.has(kind)) return proxyKeywords.has(keyword);
-  if (kind === 'global') return globalKeywords.has(keyword) || globalPrefixes.some((prefix) => keyword.startsWith(prefix));
+  if (kind === 'global')
+    return globalKeywords.has(keyword) || globalPrefixes.some((prefix) => keyword.startsWith(prefix));
   const set = otherKeywords[kind];
   return set === undefined ? true : set.has(keyword);
 }
@@ -225,7 +230,9 @@ const removedGlobalKeywords = new Map(Object.entries(removedKeywords.global));
 
 /** What HAProxy says of a keyword it removed ("is not supported since …"), or undefined. @example isRemovedKeyword('backend', 'reqadd') */
 export function isRemovedKeyword(kind: string, keyword: string): string | undefined {
-  return (proxyKinds.has(kind) ? removedProxyKeywords : kind === 'global' ? removedGlobalKeywords : undefined)?.get(keyword);
+  return (proxyKinds.has(kind) ? removedProxyKeywords : kind === 'global' ? removedGlobalKeywords : undefined)?.get(
+    keyword,
+  );
 }
 
 /**
@@ -236,7 +243,9 @@ export function isRemovedKeyword(kind: string, keyword: string): string | undefi
 export function misplacement(keyword: string, kind: string, named: boolean): Severity | undefined {
   const where = misplaced.get(keyword);
   if (where === undefined || kind === 'listen') return undefined;
-  return kind === 'defaults' ? (where.get('defaults') ?? (named ? undefined : where.get('anonymous defaults'))) : where.get(kind);
+  return kind === 'defaults'
+    ? (where.get('defaults') ?? (named ? undefined : where.get('anonymous defaults')))
+    : where.get(kind);
 }
 
 /** True when `keyword` is known in some section (for telling an unknown section from a misplaced keyword). */

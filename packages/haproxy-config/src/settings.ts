@@ -20,7 +20,10 @@ srvtcpka ssl-hello-chk tcp-check tcp-smart-accept tcp-smart-connect tcpka tcplog
 
 // name → whether it takes a value (the next word).
 function settingsOf(valued: string, flags: string): ReadonlyMap<string, boolean> {
-  return new Map([...[...words(valued)].map((name) => [name, true] as const), ...[...words(flags)].map((name) => [name, false] as const)]);
+  return new Map([
+    ...[...words(valued)].map((name) => [name, true] as const),
+    ...[...words(flags)].map((name) => [name, false] as const),
+  ]);
 }
 
 /** The settings of a `server` or `default-server` line: name → whether it takes a value. */
@@ -58,10 +61,14 @@ strict-sni tfo tls-tickets transparent v4v6 v6only
 );
 
 /** The timeouts a proxy section takes (`timeout NAME TIME`). */
-export const timeoutNames: ReadonlySet<string> = words('client client-fin client-hs connect check http-keep-alive http-request queue server server-fin tarpit tunnel');
+export const timeoutNames: ReadonlySet<string> = words(
+  'client client-fin client-hs connect check http-keep-alive http-request queue server server-fin tarpit tunnel',
+);
 
 /** The modes of a proxy section. */
 export const proxyModes: ReadonlySet<string> = words('http tcp log spop');
 
 /** The load-balancing algorithms (`balance`; `hdr(NAME)`, `rdp-cookie(NAME)`, `random(N)` by their name). */
-export const balanceAlgorithms: ReadonlySet<string> = words('roundrobin static-rr leastconn first source uri url_param hdr rdp-cookie random hash log-hash sticky');
+export const balanceAlgorithms: ReadonlySet<string> = words(
+  'roundrobin static-rr leastconn first source uri url_param hdr rdp-cookie random hash log-hash sticky',
+);

@@ -4,7 +4,13 @@ import { sharedPath } from '@ha/lab';
 
 /** The 309 real-world haproxy.cfg of shared/corpus/haproxy (HAProxy's regression tests and examples). */
 export const corpusDirectory = sharedPath('corpus', 'haproxy');
-export const corpusFiles = readdirSync(corpusDirectory).sort().map((name) => ({ name, path: join(corpusDirectory, name), text: readFileSync(join(corpusDirectory, name), 'utf8') }));
+export const corpusFiles = readdirSync(corpusDirectory)
+  .sort()
+  .map((name) => ({
+    name,
+    path: join(corpusDirectory, name),
+    text: readFileSync(join(corpusDirectory, name), 'utf8'),
+  }));
 
 /** The corpus index: for each file, `haproxy -c`'s exit code and first alert (HAProxy 2.6.12). */
 export const corpusIndex = new Map(
@@ -14,6 +20,9 @@ export const corpusIndex = new Map(
     .filter((line) => line.startsWith('haproxy/'))
     .map((line) => {
       const cells = line.split('\t');
-      return [(cells[0] as string).slice('haproxy/'.length), { rc: cells[6], note: cells[7], firstAlert: cells[8] }] as const;
+      return [
+        (cells[0] as string).slice('haproxy/'.length),
+        { rc: cells[6], note: cells[7], firstAlert: cells[8] },
+      ] as const;
     }),
 );

@@ -4,8 +4,12 @@
  * section would show as quadratic), and backends of 20 checked servers each.
  */
 export function generateConfig(bytes: number): string {
-  const head = 'global\n    stats socket /run/haproxy/admin.sock\n\ndefaults\n    mode http\n    timeout connect 5s\n    timeout client 30s\n    timeout server 30s\n';
-  const servers = Array.from({ length: 20 }, (_, index) => `    server s${index} 10.0.${index}.1:80 check inter 2s fall 3 rise 2\n`).join('');
+  const head =
+    'global\n    stats socket /run/haproxy/admin.sock\n\ndefaults\n    mode http\n    timeout connect 5s\n    timeout client 30s\n    timeout server 30s\n';
+  const servers = Array.from(
+    { length: 20 },
+    (_, index) => `    server s${index} 10.0.${index}.1:80 check inter 2s fall 3 rise 2\n`,
+  ).join('');
   const perBackend = servers.length + 100;
   const count = Math.max(1, Math.ceil((bytes - head.length) / perBackend));
   const frontend: string[] = ['\nfrontend web\n    bind :80\n'];

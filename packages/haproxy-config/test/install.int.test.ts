@@ -17,14 +17,17 @@ const lab = useLabHaproxy({ servers: 3 });
  */
 function get(): Promise<{ status: number; version: string | null }> {
   return new Promise((resolve, reject) => {
-    const request = httpGet({ host: lab().frontend.address, port: lab().frontend.port, path: '/', agent: false }, (response) => {
-      response.resume();
-      response.on('end', () => {
-        const version = response.headers['x-config'];
-        resolve({ status: response.statusCode ?? 0, version: typeof version === 'string' ? version : null });
-      });
-      response.on('error', reject);
-    });
+    const request = httpGet(
+      { host: lab().frontend.address, port: lab().frontend.port, path: '/', agent: false },
+      (response) => {
+        response.resume();
+        response.on('end', () => {
+          const version = response.headers['x-config'];
+          resolve({ status: response.statusCode ?? 0, version: typeof version === 'string' ? version : null });
+        });
+        response.on('error', reject);
+      },
+    );
     request.on('error', reject);
   });
 }
@@ -57,22 +60,33 @@ function traffic(): { stop: () => Promise<{ ok: number; failures: string[]; vers
 }
 
 function withVersion(document: HaproxyDocument, version: string): HaproxyDocument {
-  setDirective(document, { kind: 'frontend', name: 'web' }, ['http-response', 'set-header', 'X-Config', version], { match: ['http-response', 'set-header', 'X-Config'] });
+  setDirective(document, { kind: 'frontend', name: 'web' }, ['http-response', 'set-header', 'X-Config', version], {
+    match: ['http-response', 'set-header', 'X-Config'],
+  });
   return document;
 }
 
 const reload = () => ({ masterSocket: lab().masterSocket });
-const reloadCount = async () => (await new HaproxyMaster(lab().masterSocket).showProc()).find((process) => process.type === 'master')?.reloads ?? -1;
+const reloadCount = async () =>
+  (await new HaproxyMaster(lab().masterSocket).showProc()).find((process) => process.type === 'master')?.reloads ?? -1;
 
 describe('install against a real HAProxy', () => {
   it('a good change takes effect without dropping a request', async () => {
     const { document, sha256, text } = await readConfig(lab().configPath);
     const load = traffic();
     await new Promise((resolve) => setTimeout(resolve, 300));
-    const report = await install(lab().configPath, withVersion(document, 'v2'), { expectedSha256: sha256, reload: reload() });
+    const report = await install(lab().configPath, withVersion(document, 'v2'), {
+      expectedSha256: sha256,
+      reload: reload(),
+    });
     await new Promise((resolve) => setTimeout(resolve, 500));
     const seen = await load.stop();
-    expect(report).toMatchObject({ changed: true, checked: true, reloaded: true, backupPath: `${lab().configPath}.bak` });
+    expect(report).toMatchObject({
+      changed: true,
+      checked: true,
+      reloaded: true,
+      backupPath: `${lab().configPath}.bak`,
+    });
     expect(report.reload?.success).toBe(true);
     expect(seen.failures).toEqual([]);
     expect(seen.ok).toBeGreaterThan(10);
@@ -86,7 +100,11 @@ describe('install against a real HAProxy', () => {
     const reloads = await reloadCount();
     const broken = `${before.text}\nbackend broken\n    server x 127.0.0.1:notaport\n`;
     // Our own rules would refuse it first (BAD_PORT): leave the judgement to haproxy -c.
-    const error = (await install(lab().configPath, broken, { expectedSha256: before.sha256, reload: reload(), validate: false }).catch((caught: unknown) => caught)) as ConfigRejectedError;
+    const error = (await install(lab().configPath, broken, {
+      expectedSha256: before.sha256,
+      reload: reload(),
+      validate: false,
+    }).catch((caught: unknown) => caught)) as ConfigRejectedError;
     expect(error).toBeInstanceOf(ConfigRejectedError);
     expect(error).toMatchObject({ stage: 'check', rolledBack: false });
     expect(error.findings[0]).toMatchObject({ file: lab().configPath, severity: 'error', code: 'HAPROXY_ALERT' });
@@ -103,8 +121,13 @@ describe('install against a real HAProxy', () => {
     try {
       const before = await readConfig(lab().configPath);
       const document = withVersion(before.document, 'v3');
-      setDirective(document, { kind: 'frontend', name: 'web' }, ['bind', `127.0.0.1:${port}`], { match: ['bind', `127.0.0.1:${port}`] });
-      const error = (await install(lab().configPath, document, { expectedSha256: before.sha256, reload: reload() }).catch((caught: unknown) => caught)) as ConfigRejectedError;
+      setDirective(document, { kind: 'frontend', name: 'web' }, ['bind', `127.0.0.1:${port}`], {
+        match: ['bind', `127.0.0.1:${port}`],
+      });
+      const error = (await install(lab().configPath, document, {
+        expectedSha256: before.sha256,
+        reload: reload(),
+      }).catch((caught: unknown) => caught)) as ConfigRejectedError;
       expect(error).toBeInstanceOf(ConfigRejectedError);
       expect(error).toMatchObject({ stage: 'reload', rolledBack: true });
       expect(error.message).toMatch(/the reload failed/);
@@ -135,8 +158,14 @@ describe('install against a real HAProxy', () => {
   it('two installers at once never interleave, and the second, based on a stale read, is refused', async () => {
     const read = await readConfig(lab().configPath);
     const results = await Promise.allSettled([
-      install(lab().configPath, withVersion((await readConfig(lab().configPath)).document, 'v5'), { expectedSha256: read.sha256, reload: reload() }),
-      install(lab().configPath, withVersion((await readConfig(lab().configPath)).document, 'v6'), { expectedSha256: read.sha256, reload: reload() }),
+      install(lab().configPath, withVersion((await readConfig(lab().configPath)).document, 'v5'), {
+        expectedSha256: read.sha256,
+        reload: reload(),
+      }),
+      install(lab().configPath, withVersion((await readConfig(lab().configPath)).document, 'v6'), {
+        expectedSha256: read.sha256,
+        reload: reload(),
+      }),
     ]);
     expect(results.map((result) => result.status).sort()).toEqual(['fulfilled', 'rejected']);
     const rejected = results.find((result) => result.status === 'rejected') as PromiseRejectedResult;

@@ -18,9 +18,13 @@ function asOneScript(code: readonly string[]): string {
   for (const line of code.join('\n').split('\n')) {
     const match = /^import \{([^}]*)\} from '([^']+)';$/.exec(line);
     if (!match) body.push(line);
-    else for (const name of (match[1] as string).split(',')) imports.set(match[2] as string, (imports.get(match[2] as string) ?? new Set()).add(name.trim()));
+    else
+      for (const name of (match[1] as string).split(','))
+        imports.set(match[2] as string, (imports.get(match[2] as string) ?? new Set()).add(name.trim()));
   }
-  return [...[...imports].map(([from, names]) => `import { ${[...names].join(', ')} } from '${from}';`), ...body].join('\n');
+  return [...[...imports].map(([from, names]) => `import { ${[...names].join(', ')} } from '${from}';`), ...body].join(
+    '\n',
+  );
 }
 
 let directory: string;
@@ -55,9 +59,16 @@ describe('the README examples', () => {
 
   it('run as written, each doing what its comments say', async () => {
     const file = join(directory, 'readme.ts');
-    await writeFile(file, asOneScript(blocks).replaceAll("'/etc/haproxy/haproxy.cfg'", JSON.stringify(config)).replaceAll("'/run/haproxy-master.sock'", JSON.stringify(join(directory, 'master.sock'))));
+    await writeFile(
+      file,
+      asOneScript(blocks)
+        .replaceAll("'/etc/haproxy/haproxy.cfg'", JSON.stringify(config))
+        .replaceAll("'/run/haproxy-master.sock'", JSON.stringify(join(directory, 'master.sock'))),
+    );
     let stdout = '';
-    vi.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => ((stdout += String(chunk)), true));
+    vi.spyOn(process.stdout, 'write').mockImplementation(
+      (chunk: string | Uint8Array) => ((stdout += String(chunk)), true),
+    );
     const log = vi.spyOn(console, 'log').mockImplementation(() => undefined);
     const error = vi.spyOn(console, 'error').mockImplementation(() => undefined);
     try {
@@ -69,7 +80,12 @@ describe('the README examples', () => {
     expect(stdout).toContain('    server web3 192.168.1.12:80 check inter 2s\n');
     expect(stdout).toContain('    acl path_api path_beg /api\n    use_backend api if path_api\n');
     expect(stdout).toContain('\nbackend api\n    balance leastconn\n    server api1 192.168.1.20:8080 check\n');
-    expect(stdout.replace('    timeout connect 3s', '    timeout connect 2s').split('\n').filter((line) => !seed.split('\n').includes(line))).toEqual([
+    expect(
+      stdout
+        .replace('    timeout connect 3s', '    timeout connect 2s')
+        .split('\n')
+        .filter((line) => !seed.split('\n').includes(line)),
+    ).toEqual([
       '    acl path_api path_beg /api',
       '    use_backend api if path_api',
       '    server web3 192.168.1.12:80 check inter 2s',
@@ -78,7 +94,11 @@ describe('the README examples', () => {
       '    server api1 192.168.1.20:8080 check',
     ]);
     expect(log.mock.calls.slice(0, 2)).toEqual([
-      ['servers', 'roundrobin', ['srv1=127.0.0.1:19081 check', 'srv2=127.0.0.1:19082 check', 'web3=192.168.1.12:80 check']],
+      [
+        'servers',
+        'roundrobin',
+        ['srv1=127.0.0.1:19081 check', 'srv2=127.0.0.1:19082 check', 'web3=192.168.1.12:80 check'],
+      ],
       ['api', 'leastconn', ['api1=192.168.1.20:8080 check']],
     ]);
     // Validate: no error, and the real haproxy -c agrees.

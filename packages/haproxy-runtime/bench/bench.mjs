@@ -11,7 +11,8 @@ import { defaultRunner } from '@ha/core';
 import { HaproxyRuntime } from '../dist/index.js';
 import { targetRatio, timeMedian } from '../../../tools/scripts/bench-kit.mjs';
 
-const option = (flag, fallback) => (process.argv.includes(flag) ? Number(process.argv[process.argv.indexOf(flag) + 1]) : fallback);
+const option = (flag, fallback) =>
+  process.argv.includes(flag) ? Number(process.argv[process.argv.indexOf(flag) + 1]) : fallback;
 const serverCount = option('--servers', 40_000);
 const socatSample = option('--socat-sample', 1_000);
 const fullLoop = process.argv.includes('--full-socat-loop');
@@ -44,18 +45,29 @@ try {
   const configFile = join(directory, 'haproxy.cfg');
   await writeFile(configFile, config);
   await defaultRunner.run('haproxy', ['-c', '-q', '-f', configFile], { timeoutMs: 120_000 });
-  const started = await timed(() => defaultRunner.run('haproxy', ['-D', '-p', pidFile, '-f', configFile], { stdio: 'ignore', timeoutMs: 120_000 }));
-  console.log(`HAProxy ${(await defaultRunner.run('haproxy', ['-v'])).stdout.split('\n')[0]} with ${servers.length} servers, started in ${started.toFixed(0)} ms`);
+  const started = await timed(() =>
+    defaultRunner.run('haproxy', ['-D', '-p', pidFile, '-f', configFile], { stdio: 'ignore', timeoutMs: 120_000 }),
+  );
+  console.log(
+    `HAProxy ${(await defaultRunner.run('haproxy', ['-v'])).stdout.split('\n')[0]} with ${servers.length} servers, started in ${started.toFixed(0)} ms`,
+  );
 
   // The same commands for every contender: one weight change per server.
   const commands = servers.map((server, i) => `set server ${server} weight ${(i % 100) + 1}`);
   const commandFile = join(directory, 'commands.txt');
   await writeFile(commandFile, `${commands.join('\n')}\n`);
-  const socat = (input) => defaultRunner.run('socat', ['-t', '30', 'stdio', `UNIX-CONNECT:${socket}`], { input, stdio: 'ignore', timeoutMs: 600_000 });
+  const socat = (input) =>
+    defaultRunner.run('socat', ['-t', '30', 'stdio', `UNIX-CONNECT:${socket}`], {
+      input,
+      stdio: 'ignore',
+      timeoutMs: 600_000,
+    });
 
   console.log(`\n1. ${commands.length} 'set server … weight' commands`);
   const promptInput = `prompt\n${commands.join('\n')}\n`;
-  const socatPrompt = await timeMedian('socat, all commands over one connection in prompt mode', 5, () => socat(promptInput));
+  const socatPrompt = await timeMedian('socat, all commands over one connection in prompt mode', 5, () =>
+    socat(promptInput),
+  );
   let socatLoop;
   if (fullLoop) {
     socatLoop = await timed(async () => {
@@ -68,9 +80,17 @@ try {
       for (const command of sample) await socat(`${command}\n`);
     });
     socatLoop = (sampleMs / sample.length) * commands.length;
-    show(`socat, one process per command: ${sample.length} timed, ${(sampleMs / sample.length).toFixed(2)} ms each; ×${commands.length}`, socatLoop);
+    show(
+      `socat, one process per command: ${sample.length} timed, ${(sampleMs / sample.length).toFixed(2)} ms each; ×${commands.length}`,
+      socatLoop,
+    );
   }
-  const batch = await timeMedian('ha-haproxy batch FILE (the whole process)', 5, () => defaultRunner.run(cli, ['batch', commandFile, '--quiet', '--socket', socket], { stdio: 'ignore', timeoutMs: 600_000 }));
+  const batch = await timeMedian('ha-haproxy batch FILE (the whole process)', 5, () =>
+    defaultRunner.run(cli, ['batch', commandFile, '--quiet', '--socket', socket], {
+      stdio: 'ignore',
+      timeoutMs: 600_000,
+    }),
+  );
   const runtime = new HaproxyRuntime(socket);
   await timeMedian('HaproxyRuntime.batch() in a running process', 5, () => runtime.batch(commands));
   await runtime.close();
@@ -78,10 +98,14 @@ try {
   targetRatio('ha-haproxy batch / socat prompt mode', batch, socatPrompt, 3);
 
   console.log(`\n2. show stat of ${servers.length} servers`);
-  const csv = await defaultRunner.run('socat', ['-t', '30', 'stdio', `UNIX-CONNECT:${socket}`], { input: 'show stat\n' });
+  const csv = await defaultRunner.run('socat', ['-t', '30', 'stdio', `UNIX-CONNECT:${socket}`], {
+    input: 'show stat\n',
+  });
   console.log(`  (the CSV is ${(csv.stdout.length / 1e6).toFixed(1)} MB)`);
   const fetchRaw = await timeMedian('socat fetching the raw CSV', 7, () => socat('show stat\n'));
-  const statJson = await timeMedian('ha-haproxy stat --json: fetched, typed, printed', 7, () => defaultRunner.run(cli, ['stat', '--json', '--socket', socket], { stdio: 'ignore', timeoutMs: 600_000 }));
+  const statJson = await timeMedian('ha-haproxy stat --json: fetched, typed, printed', 7, () =>
+    defaultRunner.run(cli, ['stat', '--json', '--socket', socket], { stdio: 'ignore', timeoutMs: 600_000 }),
+  );
   targetRatio('ha-haproxy stat --json / socat raw fetch', statJson, fetchRaw, 2);
   // Whether the byte encoder (internal, 450 lines) still earns its place: the conversion alone, in this process,
   // against the string printer and against JSON.stringify of the parsed rows (the plain path it replaces).
@@ -101,7 +125,12 @@ try {
   console.log(`  (the encoder takes ${((encoded / stringified) * 100).toFixed(0)}% of JSON.stringify's time)`);
   if (process.env.NODE_EXTRA_CA_CERTS) {
     // What the bin's #! line saves on a machine that sets it (this one does): Node parses that CA file at every start.
-    const withCaFile = await timeMedian('the same through `node BIN`, which keeps NODE_EXTRA_CA_CERTS', 7, () => defaultRunner.run(process.execPath, [cli, 'stat', '--json', '--socket', socket], { stdio: 'ignore', timeoutMs: 600_000 }));
+    const withCaFile = await timeMedian('the same through `node BIN`, which keeps NODE_EXTRA_CA_CERTS', 7, () =>
+      defaultRunner.run(process.execPath, [cli, 'stat', '--json', '--socket', socket], {
+        stdio: 'ignore',
+        timeoutMs: 600_000,
+      }),
+    );
     console.log(`  (ratio ${(withCaFile / fetchRaw).toFixed(3)}, for information)`);
   }
 } finally {

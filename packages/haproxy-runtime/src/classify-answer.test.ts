@@ -55,9 +55,18 @@ describe('classifyAnswer on recorded 2.6 answers', () => {
     expect(classifyAnswer('prepare map #0', v26('prepare-map.txt'))).toBeUndefined();
     expect(classifyAnswer('add server servers/srv9 127.0.0.1:3', v26('add-server.txt'))).toBeUndefined();
     expect(classifyAnswer('del server servers/srv9', v26('del-server.txt'))).toBeUndefined();
-    expect(classifyAnswer('set server servers/srv2 addr 127.0.0.1 port 8080', v26('set-server-addr.txt'))).toBeUndefined();
-    expect(classifyAnswer('set server web/srv1 addr 10.0.0.2', "IP changed from '10.0.0.1' to '10.0.0.2' by 'stats socket command'")).toBeUndefined();
-    expect(classifyAnswer('set server web/srv1 addr 10.0.0.2', "Invalid addr '10.0.0.x'")).toBeInstanceOf(RuntimeCommandError);
+    expect(
+      classifyAnswer('set server servers/srv2 addr 127.0.0.1 port 8080', v26('set-server-addr.txt')),
+    ).toBeUndefined();
+    expect(
+      classifyAnswer(
+        'set server web/srv1 addr 10.0.0.2',
+        "IP changed from '10.0.0.1' to '10.0.0.2' by 'stats socket command'",
+      ),
+    ).toBeUndefined();
+    expect(classifyAnswer('set server web/srv1 addr 10.0.0.2', "Invalid addr '10.0.0.x'")).toBeInstanceOf(
+      RuntimeCommandError,
+    );
   });
 
   it('takes every dump of a read as data, including ones that read like sentences', () => {
@@ -95,6 +104,8 @@ describe('classifyAnswer on recorded 2.6 answers', () => {
     expect(isReadingCommand('@master show proc')).toBe(true);
     expect(isReadingCommand('@1 set server a/b weight 5')).toBe(false);
     expect(classifyAnswer('@1 show version', '2.6.12')).toBeUndefined();
-    expect(classifyAnswer('@1 set server servers/srv1 weight 5x', v26('set-weight-trailing-garbage.txt'))).toBeInstanceOf(RuntimeCommandError);
+    expect(
+      classifyAnswer('@1 set server servers/srv1 weight 5x', v26('set-weight-trailing-garbage.txt')),
+    ).toBeInstanceOf(RuntimeCommandError);
   });
 });

@@ -7,7 +7,21 @@ import { PermissionDeniedError, RuntimeCommandError, UnknownCommandError } from 
 // labels of the real 2.6 in test/answers.int.test.ts.
 
 // Commands whose answer is text to read, not the outcome of a change.
-const readingVerbs = new Set(['show', 'get', 'help', 'prompt', 'quit', 'echo', 'debug', 'trace', 'user', 'operator', 'expert-mode', 'experimental-mode', 'mcli-debug-mode']);
+const readingVerbs = new Set([
+  'show',
+  'get',
+  'help',
+  'prompt',
+  'quit',
+  'echo',
+  'debug',
+  'trace',
+  'user',
+  'operator',
+  'expert-mode',
+  'experimental-mode',
+  'mcli-debug-mode',
+]);
 
 // How HAProxy words a refusal of a read (`get weight x/y`, `show table nope`, `show env NOPE` …),
 // matched against the answer's first line. Dumps never start like this.
@@ -69,7 +83,8 @@ export function classifyAnswer(line: string, answer: string): RuntimeCommandErro
   const first = text.split('\n', 1)[0]?.trim() ?? '';
   if (first.startsWith('Permission denied')) return new PermissionDeniedError(line, answer);
   if (first.startsWith('Unknown command')) return new UnknownCommandError(line, answer);
-  if (isReadingCommand(line)) return readRefusals.some((pattern) => pattern.test(first)) ? new RuntimeCommandError(line, answer) : undefined;
+  if (isReadingCommand(line))
+    return readRefusals.some((pattern) => pattern.test(first)) ? new RuntimeCommandError(line, answer) : undefined;
   if (text === '' || confirmations.some((pattern) => pattern.test(text))) return undefined;
   return new RuntimeCommandError(line, answer);
 }
@@ -83,6 +98,10 @@ export function acceptAnswer(line: string, answer: string): string {
 
 /** Whether a command's answer is text to read (`show …`), so that only its first line tells a refusal. */
 export function isReadingCommand(line: string): boolean {
-  const verb = line.replace(/^@(!?\d+|master)\s+/, '').trimStart().split(/\s/, 1)[0] ?? '';
+  const verb =
+    line
+      .replace(/^@(!?\d+|master)\s+/, '')
+      .trimStart()
+      .split(/\s/, 1)[0] ?? '';
   return readingVerbs.has(verb);
 }

@@ -13,7 +13,9 @@ const scratch = await mkdtemp(join(tmpdir(), 'ha-haproxy-cli-'));
 const socket = join(scratch, 'admin.sock');
 let peer: Server;
 beforeAll(async () => {
-  peer = createServer((connection) => connection.once('data', () => connection.end(fixture('2.6.12', 'show-stat.csv'))));
+  peer = createServer((connection) =>
+    connection.once('data', () => connection.end(fixture('2.6.12', 'show-stat.csv'))),
+  );
   await new Promise<void>((resolve) => peer.listen(socket, resolve));
 });
 afterAll(async () => {
@@ -55,9 +57,15 @@ describe('a wrong call is one line and exit 2, found before connecting', () => {
     [['drain', 'servers', ...nowhere], "'servers' is not BACKEND/SERVER"],
     [['weight', 'be/s1', 'heavy', ...nowhere], "weight 'heavy' is not a whole number from 0 to 256 or a percentage"],
     [['weight', 'be/s1', '300', ...nowhere], "weight '300' is not a whole number from 0 to 256 or a percentage"],
-    [['drain', 'be/s1', '--wait', '--wait-timeout', 'soon', ...nowhere], "--wait-timeout: 'soon' is not a duration (e.g. 500ms, 5s, 2m, 1h, PT5M)"],
+    [
+      ['drain', 'be/s1', '--wait', '--wait-timeout', 'soon', ...nowhere],
+      "--wait-timeout: 'soon' is not a duration (e.g. 500ms, 5s, 2m, 1h, PT5M)",
+    ],
     [['info', '--timeout', 'soon', ...nowhere], "--timeout: 'soon' is not a duration (e.g. 500ms, 5s, 2m, 1h, PT5M)"],
-    [['info', '--socket', 'admin.sock:x'], "'admin.sock:x' is not a socket address (a path, ipv4@HOST:PORT or ipv6@[HOST]:PORT, port 1 to 65535)"],
+    [
+      ['info', '--socket', 'admin.sock:x'],
+      "'admin.sock:x' is not a socket address (a path, ipv4@HOST:PORT or ipv6@[HOST]:PORT, port 1 to 65535)",
+    ],
   ])('%j', async (argv, message) => {
     const { code, out, err } = await runCliCaptured(command, argv);
     expect(code).toBe(2);
@@ -70,7 +78,9 @@ describe('a wrong call is one line and exit 2, found before connecting', () => {
     await writeFile(file, '[default]\nsocket = /x.sock\ntimeout = soon\n');
     const { code, err } = await runCliCaptured(command, ['info', '--config', file]);
     expect(code).toBe(2);
-    expect(err).toBe(`ha-haproxy: ${file}: [default] timeout: 'soon' is not a duration (e.g. 500ms, 5s, 2m, 1h, PT5M)\n`);
+    expect(err).toBe(
+      `ha-haproxy: ${file}: [default] timeout: 'soon' is not a duration (e.g. 500ms, 5s, 2m, 1h, PT5M)\n`,
+    );
     const json = await runCliCaptured(command, ['info', '--json', '--config', file]);
     expect(JSON.parse(json.out)).toMatchObject({ error: { code: 'PARSE_ERROR' } });
   });

@@ -21,9 +21,16 @@ import { defaultSocket, loadProfile } from './profile.js';
 import { haproxyRuntimeTools } from './tools.js';
 
 const connectionArgs = {
-  socket: { type: 'string', alias: 's', description: `Stats socket: a path, ipv4@HOST:PORT or ipv6@[HOST]:PORT (default: profile, else ${defaultSocket})` },
+  socket: {
+    type: 'string',
+    alias: 's',
+    description: `Stats socket: a path, ipv4@HOST:PORT or ipv6@[HOST]:PORT (default: profile, else ${defaultSocket})`,
+  },
   profile: { type: 'string', description: 'A [section] of the profile file' },
-  config: { type: 'string', description: 'Profile file (default ~/.config/ha-toolkit/haproxy.ini, then /etc/ha-toolkit/haproxy.ini)' },
+  config: {
+    type: 'string',
+    description: 'Profile file (default ~/.config/ha-toolkit/haproxy.ini, then /etc/ha-toolkit/haproxy.ini)',
+  },
   timeout: { type: 'string', description: 'Deadline of each answer, e.g. 5s (default 10s)' },
 } as const;
 const serverArg = { server: { type: 'positional', description: 'BACKEND/SERVER', required: true } } as const;
@@ -39,8 +46,12 @@ interface ConnectionFlags {
 // one-shot connections (as socat does); a batch is pipelined over one session.
 async function connect(flags: ConnectionFlags, mode: 'session' | 'oneshot'): Promise<HaproxyRuntime> {
   const profile = await loadProfile({ file: flags.config, name: flags.profile });
-  const timeoutMs = flags.timeout === undefined ? profile?.timeoutMs : parseDuration(flags.timeout, { what: '--timeout' });
-  return new HaproxyRuntime(flags.socket ?? profile?.socket ?? defaultSocket, { timeoutMs, mode: profile?.mode ?? mode });
+  const timeoutMs =
+    flags.timeout === undefined ? profile?.timeoutMs : parseDuration(flags.timeout, { what: '--timeout' });
+  return new HaproxyRuntime(flags.socket ?? profile?.socket ?? defaultSocket, {
+    timeoutMs,
+    mode: profile?.mode ?? mode,
+  });
 }
 
 // A server that is not BACKEND/SERVER is an error in how the CLI was called: found before connecting.
@@ -53,7 +64,11 @@ function serverArgument(text: string): string {
   return text;
 }
 
-async function withRuntime<T>(flags: ConnectionFlags, work: (runtime: HaproxyRuntime) => Promise<T>, mode: 'session' | 'oneshot' = 'oneshot'): Promise<T> {
+async function withRuntime<T>(
+  flags: ConnectionFlags,
+  work: (runtime: HaproxyRuntime) => Promise<T>,
+  mode: 'session' | 'oneshot' = 'oneshot',
+): Promise<T> {
   const runtime = await connect(flags, mode);
   try {
     return await work(runtime);
@@ -64,15 +79,43 @@ async function withRuntime<T>(flags: ConnectionFlags, work: (runtime: HaproxyRun
 
 function printOverview(overview: StatOverview, io: CliIo): void {
   const table: string[][] = [['NAME', 'STATUS', 'WEIGHT', 'SESSIONS', 'QUEUE', 'CHECK']];
-  for (const frontend of overview.frontends) table.push([`frontend ${frontend.name}`, frontend.status, '', sessions(frontend.sessions, frontend.sessionLimit), '', '']);
+  for (const frontend of overview.frontends)
+    table.push([
+      `frontend ${frontend.name}`,
+      frontend.status,
+      '',
+      sessions(frontend.sessions, frontend.sessionLimit),
+      '',
+      '',
+    ]);
   for (const backend of overview.backends) {
-    table.push([`backend ${backend.name}`, backend.status, '', sessions(backend.sessions, backend.sessionLimit), String(backend.queued), backend.algorithm ?? '']);
+    table.push([
+      `backend ${backend.name}`,
+      backend.status,
+      '',
+      sessions(backend.sessions, backend.sessionLimit),
+      String(backend.queued),
+      backend.algorithm ?? '',
+    ]);
     for (const server of backend.servers) {
-      table.push([`  ${server.name}`, server.status, String(server.weight ?? ''), sessions(server.sessions, server.sessionLimit), String(server.queued), server.checkStatus ?? '']);
+      table.push([
+        `  ${server.name}`,
+        server.status,
+        String(server.weight ?? ''),
+        sessions(server.sessions, server.sessionLimit),
+        String(server.queued),
+        server.checkStatus ?? '',
+      ]);
     }
   }
   const widths = (table[0] as string[]).map((_, column) => Math.max(...table.map((row) => (row[column] ?? '').length)));
-  for (const row of table) io.stdout(`${row.map((cell, column) => cell.padEnd(widths[column] ?? 0)).join('  ').trimEnd()}\n`);
+  for (const row of table)
+    io.stdout(
+      `${row
+        .map((cell, column) => cell.padEnd(widths[column] ?? 0))
+        .join('  ')
+        .trimEnd()}\n`,
+    );
   io.stdout(`health: ${overview.health.state}\n`);
   for (const reason of overview.health.reasons) io.stdout(`problem: ${reason.message}\n`);
 }
@@ -101,7 +144,11 @@ export const { command, main } = createPackageCli({
   tools: haproxyRuntimeTools,
   subCommands: {
     status: defineCliCommand({
-      meta: { name: 'status', description: 'Frontends, backends and servers with state, weight, sessions and check; exit 1 when something is down' },
+      meta: {
+        name: 'status',
+        description:
+          'Frontends, backends and servers with state, weight, sessions and check; exit 1 when something is down',
+      },
       args: { ...connectionArgs, ...jsonArg },
       async run({ args, io }) {
         const overview = summarizeStat(await withRuntime(args, (runtime) => runtime.showStat()));
@@ -111,7 +158,10 @@ export const { command, main } = createPackageCli({
       },
     }),
     drain: defineCliCommand({
-      meta: { name: 'drain', description: 'Stop sending new sessions to a server (--wait: until it is idle, then put it in maintenance)' },
+      meta: {
+        name: 'drain',
+        description: 'Stop sending new sessions to a server (--wait: until it is idle, then put it in maintenance)',
+      },
       args: {
         ...serverArg,
         ...connectionArgs,
@@ -120,8 +170,11 @@ export const { command, main } = createPackageCli({
       },
       async run({ args, io }) {
         const server = serverArgument(args.server);
-        const timeoutMs = args.waitTimeout === undefined ? undefined : parseDuration(args.waitTimeout, { what: '--wait-timeout' });
-        await withRuntime(args, (runtime) => runtime.drain(server, { until: args.wait ? 'idle' : undefined, timeoutMs }));
+        const timeoutMs =
+          args.waitTimeout === undefined ? undefined : parseDuration(args.waitTimeout, { what: '--wait-timeout' });
+        await withRuntime(args, (runtime) =>
+          runtime.drain(server, { until: args.wait ? 'idle' : undefined, timeoutMs }),
+        );
         io.stdout(`${args.server}: ${args.wait ? 'drained, now in maintenance' : 'draining'}\n`);
       },
     }),
@@ -129,12 +182,17 @@ export const { command, main } = createPackageCli({
     maint: stateCommand('maint', 'Put a server in maintenance (state maint)'),
     weight: defineCliCommand({
       meta: { name: 'weight', description: 'Set a server weight: weight BACKEND/SERVER N (0 to 256, or N%)' },
-      args: { ...serverArg, weight: { type: 'positional', description: 'New weight', required: true }, ...connectionArgs },
+      args: {
+        ...serverArg,
+        weight: { type: 'positional', description: 'New weight', required: true },
+        ...connectionArgs,
+      },
       async run({ args, io }) {
         const server = serverArgument(args.server);
         const text = String(args.weight);
         const weight = /^\d+%$/.test(text) ? (text as `${number}%`) : safeParseInteger(text, { min: 0, max: 256 });
-        if (weight === undefined) throw new UsageError(`weight '${text}' is not a whole number from 0 to 256 or a percentage`);
+        if (weight === undefined)
+          throw new UsageError(`weight '${text}' is not a whole number from 0 to 256 or a percentage`);
         await withRuntime(args, (runtime) => runtime.setServerWeight(server, weight));
         io.stdout(`${args.server}: weight ${text}\n`);
       },
@@ -175,7 +233,11 @@ export const { command, main } = createPackageCli({
       },
     }),
     batch: defineCliCommand({
-      meta: { name: 'batch', description: 'Run commands from FILE (or - for stdin), one a line, pipelined over one connection; exit 1 if any failed' },
+      meta: {
+        name: 'batch',
+        description:
+          'Run commands from FILE (or - for stdin), one a line, pipelined over one connection; exit 1 if any failed',
+      },
       args: {
         file: { type: 'positional', description: 'FILE or -', required: true },
         ...connectionArgs,
@@ -186,16 +248,29 @@ export const { command, main } = createPackageCli({
       async run({ args, io }) {
         const maxBytes = parseMaxBytes(args.maxBytes);
         const text = args.file === '-' ? await readStdin(maxBytes) : await readTextFile(args.file, { maxBytes });
-        const commands = text.split('\n').map((line) => line.trim()).filter((line) => line.length > 0 && !line.startsWith('#'));
+        const commands = text
+          .split('\n')
+          .map((line) => line.trim())
+          .filter((line) => line.length > 0 && !line.startsWith('#'));
         const results = await withRuntime(args, (runtime) => runtime.batch(commands), 'session');
         const failed = results.filter((result) => !result.ok);
         if (args.json) {
-          printJson(io, results.map((result) => ({ command: result.command, ok: result.ok, output: result.output, error: result.error?.message })));
+          printJson(
+            io,
+            results.map((result) => ({
+              command: result.command,
+              ok: result.ok,
+              output: result.output,
+              error: result.error?.message,
+            })),
+          );
         } else {
           let out = '';
           for (const result of results) {
             if (result.ok && args.quiet) continue;
-            out += result.ok ? `ok   ${result.command}${result.output ? `: ${result.output.split('\n')[0]}` : ''}\n` : `FAIL ${result.command}: ${result.error?.message ?? 'failed'}\n`;
+            out += result.ok
+              ? `ok   ${result.command}${result.output ? `: ${result.output.split('\n')[0]}` : ''}\n`
+              : `FAIL ${result.command}: ${result.error?.message ?? 'failed'}\n`;
           }
           out += `${results.length - failed.length} ok, ${failed.length} failed\n`;
           io.stdout(out);
@@ -204,7 +279,11 @@ export const { command, main } = createPackageCli({
       },
     }),
     exec: defineCliCommand({
-      meta: { name: 'exec', description: "Send one raw command and print HAProxy's answer (exit 1 when it refused): exec 'show servers state'" },
+      meta: {
+        name: 'exec',
+        description:
+          "Send one raw command and print HAProxy's answer (exit 1 when it refused): exec 'show servers state'",
+      },
       args: { line: { type: 'positional', description: 'The command, quoted', required: true }, ...connectionArgs },
       async run({ args, io }) {
         const line = [args.line, ...args._.slice(1)].join(' ');

@@ -2,9 +2,30 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { HaError } from '@ha/core';
 import { acceptAnswer, classifyAnswer, isReadingCommand } from './classify-answer.js';
 import { runtimeParseError, type RuntimeCommandError } from './errors.js';
-import { parseEnv, parseInfo, parseMapEntries, parseMapList, parseServersState, parseColonLines, parseTableEntries, parseTableList, type HaproxyInfo, type MapDescriptor, type MapEntry, type ServerState, type TableDescriptor } from './parse/dumps.js';
+import {
+  parseEnv,
+  parseInfo,
+  parseMapEntries,
+  parseMapList,
+  parseServersState,
+  parseColonLines,
+  parseTableEntries,
+  parseTableList,
+  type HaproxyInfo,
+  type MapDescriptor,
+  type MapEntry,
+  type ServerState,
+  type TableDescriptor,
+} from './parse/dumps.js';
 import { parseServerStatus } from './model/overview.js';
-import { parseStatCsv, parseStatTyped, statFilterWords, type StatFilter, type StatRow, type TypedStatField } from './parse/stat.js';
+import {
+  parseStatCsv,
+  parseStatTyped,
+  statFilterWords,
+  type StatFilter,
+  type StatRow,
+  type TypedStatField,
+} from './parse/stat.js';
 import { parseSocketAddress, type SocketAddress } from './transport/address.js';
 import { assertPayload, assertSingleCommand, buildCommandLine, type CommandWord } from './transport/command-line.js';
 import { RuntimeSession } from './transport/session.js';
@@ -81,7 +102,8 @@ export class HaproxyRuntime implements AsyncDisposable {
     this.address = typeof socket === 'string' ? parseSocketAddress(socket) : socket;
     this.timeoutMs = options.timeoutMs ?? 10_000;
     this.prefix = options.prefix ?? '';
-    this.session = options.mode === 'oneshot' ? undefined : new RuntimeSession(this.address, { timeoutMs: this.timeoutMs });
+    this.session =
+      options.mode === 'oneshot' ? undefined : new RuntimeSession(this.address, { timeoutMs: this.timeoutMs });
   }
 
   /**
@@ -94,7 +116,10 @@ export class HaproxyRuntime implements AsyncDisposable {
    * await haproxy.execute(['get', 'weight', 'web/srv1']); // '1 (initial 1)'
    * await haproxy.execute(['get', 'weight', 'web/nope']); // throws RuntimeCommandError: No such server.
    */
-  async execute(words: readonly CommandWord[], options: { payload?: string; timeoutMs?: number } = {}): Promise<string> {
+  async execute(
+    words: readonly CommandWord[],
+    options: { payload?: string; timeoutMs?: number } = {},
+  ): Promise<string> {
     return this.executeLine(buildCommandLine(words), options);
   }
 
@@ -119,29 +144,38 @@ export class HaproxyRuntime implements AsyncDisposable {
    * The start of the answer is held back until it tells a refusal from data
    * (a change's whole answer is), so a refusal is thrown and never handed over.
    */
-  async streamChunks(words: readonly CommandWord[], onChunk: (chunk: Uint8Array) => void, options: { timeoutMs?: number } = {}): Promise<void> {
+  async streamChunks(
+    words: readonly CommandWord[],
+    onChunk: (chunk: Uint8Array) => void,
+    options: { timeoutMs?: number } = {},
+  ): Promise<void> {
     const line = buildCommandLine(words);
     // A read is told from its first line; a change only from its whole (short) answer.
     const holdAll = !isReadingCommand(line);
     let held: Buffer[] | undefined = [];
     let heldBytes = 0;
     let refused = false;
-    await requestChunks(this.address, this.prefix + line, { timeoutMs: options.timeoutMs ?? this.timeoutMs }, (chunk) => {
-      if (held === undefined) return onChunk(chunk);
-      held.push(chunk);
-      heldBytes += chunk.length;
-      // A refusal is read to its end: UnknownCommandError wants the whole list of commands.
-      if (holdAll || refused) return;
-      const head = Buffer.concat(held);
-      const newline = head.indexOf(10);
-      if (newline === -1 && heldBytes < 4096) return;
-      if (classifyAnswer(line, head.toString('utf8', 0, newline === -1 ? head.length : newline)) !== undefined) {
-        refused = true;
-        return;
-      }
-      held = undefined;
-      onChunk(head);
-    });
+    await requestChunks(
+      this.address,
+      this.prefix + line,
+      { timeoutMs: options.timeoutMs ?? this.timeoutMs },
+      (chunk) => {
+        if (held === undefined) return onChunk(chunk);
+        held.push(chunk);
+        heldBytes += chunk.length;
+        // A refusal is read to its end: UnknownCommandError wants the whole list of commands.
+        if (holdAll || refused) return;
+        const head = Buffer.concat(held);
+        const newline = head.indexOf(10);
+        if (newline === -1 && heldBytes < 4096) return;
+        if (classifyAnswer(line, head.toString('utf8', 0, newline === -1 ? head.length : newline)) !== undefined) {
+          refused = true;
+          return;
+        }
+        held = undefined;
+        onChunk(head);
+      },
+    );
     if (held === undefined) return;
     const rest = Buffer.concat(held);
     acceptAnswer(line, trimAnswerEnd(rest.toString('utf8')));
@@ -153,12 +187,19 @@ export class HaproxyRuntime implements AsyncDisposable {
    * batch goes on after a failed command. Tens of thousands are fine. A result
    * is failed exactly when `execute` would have thrown (`classifyAnswer`).
    */
-  async batch(commands: readonly (readonly CommandWord[] | string)[], options: { timeoutMs?: number } = {}): Promise<BatchResult[]> {
-    const lines = commands.map((command) => (typeof command === 'string' ? assertSingleCommand(command) : buildCommandLine(command)));
+  async batch(
+    commands: readonly (readonly CommandWord[] | string)[],
+    options: { timeoutMs?: number } = {},
+  ): Promise<BatchResult[]> {
+    const lines = commands.map((command) =>
+      typeof command === 'string' ? assertSingleCommand(command) : buildCommandLine(command),
+    );
     const timeoutMs = options.timeoutMs ?? this.timeoutMs;
     const answers = this.session
       ? await this.session.sendMany(lines.map((line) => ({ line: this.prefix + line, timeoutMs })))
-      : await sequential(lines, (line) => requestOnce(this.address, this.prefix + line, { timeoutMs }).catch((error: Error) => error));
+      : await sequential(lines, (line) =>
+          requestOnce(this.address, this.prefix + line, { timeoutMs }).catch((error: Error) => error),
+        );
     return lines.map((line, i) => {
       const answer = answers[i] as string | Error;
       if (answer instanceof Error) return { command: line, ok: false, output: '', error: answer };
@@ -209,7 +250,9 @@ export class HaproxyRuntime implements AsyncDisposable {
 
   /** `show backend`: the backends' names. */
   async showBackends(): Promise<string[]> {
-    return (await this.execute(['show', 'backend'])).split('\n').filter((line) => line.length > 0 && !line.startsWith('#'));
+    return (await this.execute(['show', 'backend']))
+      .split('\n')
+      .filter((line) => line.length > 0 && !line.startsWith('#'));
   }
 
   /** `show version`: `2.6.12-1+deb12u4`. */
@@ -279,7 +322,14 @@ export class HaproxyRuntime implements AsyncDisposable {
 
   /** `set server B/S addr ADDR [port PORT]`; returns HAProxy's account of the change (`IP changed from …`). */
   async setServerAddress(server: ServerRef, address: string, port?: number): Promise<string> {
-    return this.execute(['set', 'server', serverName(server), 'addr', address, ...(port === undefined ? [] : ['port', port])]);
+    return this.execute([
+      'set',
+      'server',
+      serverName(server),
+      'addr',
+      address,
+      ...(port === undefined ? [] : ['port', port]),
+    ]);
   }
 
   /** `set server B/S health up|stopping|down`: forces the health check's verdict until the next check. */
@@ -299,7 +349,12 @@ export class HaproxyRuntime implements AsyncDisposable {
 
   /** `set maxconn server B/S N`, `set maxconn frontend F N`, `set maxconn global N`. */
   async setMaxconn(target: { server: ServerRef } | { frontend: string } | 'global', value: number): Promise<void> {
-    const scope = target === 'global' ? ['global'] : 'frontend' in target ? ['frontend', target.frontend] : ['server', serverName(target.server)];
+    const scope =
+      target === 'global'
+        ? ['global']
+        : 'frontend' in target
+          ? ['frontend', target.frontend]
+          : ['server', serverName(target.server)];
     await this.execute(['set', 'maxconn', ...scope, value]);
   }
 
@@ -364,7 +419,10 @@ export class HaproxyRuntime implements AsyncDisposable {
     const answer = await this.executeLine(line, {});
     const version = /^New version created: (\d+)$/.exec(answer.trim())?.[1];
     if (version === undefined) {
-      throw runtimeParseError('NO_MAP_VERSION', `${line}: no 'New version created: N' in the answer: ${JSON.stringify(answer.slice(0, 80))}`);
+      throw runtimeParseError(
+        'NO_MAP_VERSION',
+        `${line}: no 'New version created: N' in the answer: ${JSON.stringify(answer.slice(0, 80))}`,
+      );
     }
     return Number(version);
   }
@@ -378,7 +436,11 @@ export class HaproxyRuntime implements AsyncDisposable {
    * Replaces a map's (or ACL's) whole content atomically: prepare a version,
    * fill it with one payload command, commit. Readers never see a half-filled map.
    */
-  async replaceMap(id: string, entries: readonly (readonly [string, string] | string)[], kind: 'map' | 'acl' = 'map'): Promise<number> {
+  async replaceMap(
+    id: string,
+    entries: readonly (readonly [string, string] | string)[],
+    kind: 'map' | 'acl' = 'map',
+  ): Promise<number> {
     const version = await this.prepare(id, kind);
     if (entries.length > 0) {
       const payload = assertPayload(
@@ -409,7 +471,11 @@ export class HaproxyRuntime implements AsyncDisposable {
    * Polls until the server is in `state` for good (`UP 1/2`, a server whose
    * checks are changing its state, is not yet UP). Returns its row.
    */
-  async waitForState(server: ServerRef, state: 'UP' | 'DOWN' | 'MAINT' | 'DRAIN' | 'NOLB', options: WaitOptions = {}): Promise<StatRow> {
+  async waitForState(
+    server: ServerRef,
+    state: 'UP' | 'DOWN' | 'MAINT' | 'DRAIN' | 'NOLB',
+    options: WaitOptions = {},
+  ): Promise<StatRow> {
     const { timeoutMs = 30_000, intervalMs = 200 } = options;
     const deadline = Date.now() + timeoutMs;
     const wanted = state.toLowerCase();
@@ -417,7 +483,11 @@ export class HaproxyRuntime implements AsyncDisposable {
       const row = await this.serverStat(server);
       const decoded = parseServerStatus(row.status);
       if (decoded.state === wanted && !decoded.transitional) return row;
-      if (Date.now() >= deadline) throw new HaError('TIMEOUT', `${serverName(server)} is ${row.status ?? 'unknown'}, not ${state}, after ${timeoutMs} ms`);
+      if (Date.now() >= deadline)
+        throw new HaError(
+          'TIMEOUT',
+          `${serverName(server)} is ${row.status ?? 'unknown'}, not ${state}, after ${timeoutMs} ms`,
+        );
       await sleep(intervalMs);
     }
   }
@@ -434,7 +504,8 @@ export class HaproxyRuntime implements AsyncDisposable {
     for (;;) {
       const row = await this.serverStat(server);
       if ((row.scur ?? 0) === 0) break;
-      if (Date.now() >= deadline) throw new HaError('TIMEOUT', `${serverName(server)} still has ${row.scur} session(s) after ${timeoutMs} ms`);
+      if (Date.now() >= deadline)
+        throw new HaError('TIMEOUT', `${serverName(server)} still has ${row.scur} session(s) after ${timeoutMs} ms`);
       await sleep(intervalMs);
     }
     await this.setServerState(server, 'maint');
@@ -445,9 +516,15 @@ export class HaproxyRuntime implements AsyncDisposable {
    * set ready, wait until its health check says UP, then the next one.
    * `timeoutMs` bounds each wait (the drain's 60 s and the UP's 30 s by default).
    */
-  async rollingRestart(backend: string, restart: (server: string) => Promise<void>, options: { timeoutMs?: number | undefined } = {}): Promise<string[]> {
+  async rollingRestart(
+    backend: string,
+    restart: (server: string) => Promise<void>,
+    options: { timeoutMs?: number | undefined } = {},
+  ): Promise<string[]> {
     const { timeoutMs } = options;
-    const servers = (await this.showStat()).filter((row) => row.pxname === backend && row.kind === 'server').map((row) => row.svname);
+    const servers = (await this.showStat())
+      .filter((row) => row.pxname === backend && row.kind === 'server')
+      .map((row) => row.svname);
     if (servers.length === 0) throw new HaError('NOT_FOUND', `backend ${backend} has no servers`);
     for (const server of servers) {
       const ref = { backend, server };
@@ -463,7 +540,9 @@ export class HaproxyRuntime implements AsyncDisposable {
   private async executeLine(line: string, options: { payload?: string; timeoutMs?: number }): Promise<string> {
     const payload = options.payload === undefined ? undefined : assertPayload(options.payload);
     const request = { timeoutMs: options.timeoutMs ?? this.timeoutMs, payload };
-    const answer = this.session ? await this.session.send(this.prefix + line, request) : await requestOnce(this.address, this.prefix + line, request);
+    const answer = this.session
+      ? await this.session.send(this.prefix + line, request)
+      : await requestOnce(this.address, this.prefix + line, request);
     return acceptAnswer(line, answer);
   }
 }

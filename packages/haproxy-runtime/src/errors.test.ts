@@ -17,7 +17,8 @@ import { parseSocketAddress } from './transport/address.js';
 const scratch = await mkdtemp(join(tmpdir(), 'ha-runtime-errors-'));
 afterAll(() => rm(scratch, { recursive: true, force: true }));
 
-const serversStateHeader = '# be_id be_name srv_id srv_name srv_addr srv_op_state srv_admin_state srv_uweight srv_iweight';
+const serversStateHeader =
+  '# be_id be_name srv_id srv_name srv_addr srv_op_state srv_admin_state srv_uweight srv_iweight';
 
 function thrown(work: () => unknown): unknown {
   try {
@@ -38,7 +39,8 @@ async function confirmingPeer(): Promise<{ path: string; server: Server }> {
 
 describe('error shapes', () => {
   it('HAProxy refusals: RuntimeCommandError and its subclasses', () => {
-    expect(errorShape(classifyAnswer('set server servers/srv1 weight 5x', 'Trailing garbage in weight string.'))).toMatchInlineSnapshot(`
+    expect(errorShape(classifyAnswer('set server servers/srv1 weight 5x', 'Trailing garbage in weight string.')))
+      .toMatchInlineSnapshot(`
       {
         "code": "REJECTED",
         "command": "set server servers/srv1 weight 5x",
@@ -47,7 +49,8 @@ describe('error shapes', () => {
         "response": "Trailing garbage in weight string.",
       }
     `);
-    expect(errorShape(classifyAnswer('disable server servers/srv1', answer('2.6.12', 'permission-denied.txt')))).toMatchInlineSnapshot(`
+    expect(errorShape(classifyAnswer('disable server servers/srv1', answer('2.6.12', 'permission-denied.txt'))))
+      .toMatchInlineSnapshot(`
       {
         "code": "PERMISSION_DENIED",
         "command": "disable server servers/srv1",
@@ -57,7 +60,8 @@ describe('error shapes', () => {
       }
     `);
     const unknown = errorShape(classifyAnswer('frobnicate', answer('2.6.12', 'unknown-command.txt')));
-    expect({ ...unknown, response: '…', suggestions: (unknown['suggestions'] as string[]).slice(0, 2) }).toMatchInlineSnapshot(`
+    expect({ ...unknown, response: '…', suggestions: (unknown['suggestions'] as string[]).slice(0, 2) })
+      .toMatchInlineSnapshot(`
       {
         "code": "UNKNOWN_COMMAND",
         "command": "frobnicate",
@@ -74,7 +78,9 @@ describe('error shapes', () => {
 
   it('a ParseError for every reason, each from the call that gives it', async () => {
     const peer = await confirmingPeer();
-    const noMapVersion = await new HaproxyRuntime(peer.path, { mode: 'oneshot' }).prepare('#0').catch((error: unknown) => error);
+    const noMapVersion = await new HaproxyRuntime(peer.path, { mode: 'oneshot' })
+      .prepare('#0')
+      .catch((error: unknown) => error);
     peer.server.close();
     // Typed as a Record so that a reason added to the union without a case here fails to compile.
     const cases: Record<HaproxyRuntimeParseReason, () => unknown> = {
@@ -246,7 +252,8 @@ describe('error shapes', () => {
       }
     `);
     const runtime = new HaproxyRuntime('/nonexistent.sock', { mode: 'oneshot' });
-    expect(errorShape(await runtime.setServerWeight('be/s1', 300).catch((error: unknown) => error))).toMatchInlineSnapshot(`
+    expect(errorShape(await runtime.setServerWeight('be/s1', 300).catch((error: unknown) => error)))
+      .toMatchInlineSnapshot(`
       {
         "message": "weight 300 is out of range (0 to 256)",
         "name": "TypeError",

@@ -102,7 +102,13 @@ export class UnknownCommandError extends RuntimeCommandError {
     this.suggestions = response
       .split('\n')
       .slice(1)
-      .map((line) => line.trim().split(/\s+:\s+/)[0]?.trim() ?? '')
+      .map(
+        (line) =>
+          line
+            .trim()
+            .split(/\s+:\s+/)[0]
+            ?.trim() ?? '',
+      )
       .filter((line) => line.length > 0);
   }
 }
@@ -118,5 +124,10 @@ export function runtimeParseError(
 }
 
 function firstLine(text: string): string {
-  return text.split('\n').find((line) => line.trim().length > 0)?.trim() ?? '';
+  return (
+    text
+      .split('\n')
+      .find((line) => line.trim().length > 0)
+      ?.trim() ?? ''
+  );
 }

@@ -42,7 +42,14 @@ export {
   processSchema,
   serverOperationalStates,
 } from './parse/dumps.js';
-export type { HaproxyInfo, ServerState, HaproxyProcess, MapDescriptor, MapEntry, TableDescriptor } from './parse/dumps.js';
+export type {
+  HaproxyInfo,
+  ServerState,
+  HaproxyProcess,
+  MapDescriptor,
+  MapEntry,
+  TableDescriptor,
+} from './parse/dumps.js';
 export { parseSocketAddress, formatSocketAddress } from './transport/address.js';
 export type { SocketAddress } from './transport/address.js';
 export { buildCommandLine, assertSingleCommand, assertPayload } from './transport/command-line.js';

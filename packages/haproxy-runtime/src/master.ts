@@ -40,7 +40,9 @@ export class HaproxyMaster {
 
   /** `show proc`: the master, its workers and old workers still serving, with reload counters. */
   async showProc(): Promise<HaproxyProcess[]> {
-    return parseProc(acceptAnswer('show proc', await requestOnce(this.address, 'show proc', { timeoutMs: this.timeoutMs })));
+    return parseProc(
+      acceptAnswer('show proc', await requestOnce(this.address, 'show proc', { timeoutMs: this.timeoutMs })),
+    );
   }
 
   /**
@@ -63,13 +65,17 @@ export class HaproxyMaster {
       const now = after?.find((process) => process.type === 'master');
       if (after && now && (now.reloads > master.reloads || (now.failedReloads ?? 0) > (master.failedReloads ?? 0))) {
         const oldPids = new Set(before.map((process) => process.pid));
-        const newWorkers = after.filter((process) => process.type === 'worker' && !process.old && !oldPids.has(process.pid)).map((process) => process.pid);
+        const newWorkers = after
+          .filter((process) => process.type === 'worker' && !process.old && !oldPids.has(process.pid))
+          .map((process) => process.pid);
         // `[failed: N]` counts failed reloads since the last good one: back to 0 after a success.
-        const failed = now.failedReloads !== undefined && now.failedReloads > 0 && now.failedReloads >= (master.failedReloads ?? 0);
+        const failed =
+          now.failedReloads !== undefined && now.failedReloads > 0 && now.failedReloads >= (master.failedReloads ?? 0);
         const success = reported === undefined ? !failed && newWorkers.length > 0 : reported === '1';
         return { success, before, after, newWorkers, output: answer.length > 0 ? answer : undefined };
       }
-      if (Date.now() >= deadline) throw new HaError('TIMEOUT', `the master did not report the reload within ${timeoutMs} ms`);
+      if (Date.now() >= deadline)
+        throw new HaError('TIMEOUT', `the master did not report the reload within ${timeoutMs} ms`);
       await sleep(100);
     }
   }

@@ -10,14 +10,23 @@ afterAll(() => rm(scratch, { recursive: true, force: true }));
 
 describe('connection profiles', () => {
   it('reads one profile per section, durations with units', () => {
-    const profiles = parseProfiles('[default]\nsocket = /run/haproxy/admin.sock\n\n[edge2]\nsocket = ipv4@10.0.0.2:9999\ntimeout = 5s\nmode = oneshot\n', 'p.ini');
-    expect(profiles.get('default')).toEqual({ socket: '/run/haproxy/admin.sock', timeoutMs: undefined, mode: undefined });
+    const profiles = parseProfiles(
+      '[default]\nsocket = /run/haproxy/admin.sock\n\n[edge2]\nsocket = ipv4@10.0.0.2:9999\ntimeout = 5s\nmode = oneshot\n',
+      'p.ini',
+    );
+    expect(profiles.get('default')).toEqual({
+      socket: '/run/haproxy/admin.sock',
+      timeoutMs: undefined,
+      mode: undefined,
+    });
     expect(profiles.get('edge2')).toEqual({ socket: 'ipv4@10.0.0.2:9999', timeoutMs: 5000, mode: 'oneshot' });
   });
 
   it('names the file, section and key of every mistake', () => {
     expect(() => parseProfiles('[a]\nsokcet = /x\n', 'p.ini')).toThrow(/p\.ini: \[a\].*sokcet/);
-    expect(() => parseProfiles('[a]\nsocket = /x\ntimeout = soon\n', 'p.ini')).toThrow("p.ini: [a] timeout: 'soon' is not a duration");
+    expect(() => parseProfiles('[a]\nsocket = /x\ntimeout = soon\n', 'p.ini')).toThrow(
+      "p.ini: [a] timeout: 'soon' is not a duration",
+    );
     expect(() => parseProfiles('[a]\nmode = fast\nsocket = /x\n', 'p.ini')).toThrow(/p\.ini: \[a\] mode/);
     expect(() => parseProfiles('socket = /x\n', 'p.ini')).toThrow(ParseError);
     for (const [text, reason] of [
@@ -25,7 +34,9 @@ describe('connection profiles', () => {
       ['[a]\nsocket = /x\ntimeout = soon\n', 'INVALID_DURATION'],
       ['socket = /x\n', 'OUTSIDE_SECTION'],
     ] as const) {
-      expect(() => parseProfiles(text, 'p.ini')).toThrow(expect.objectContaining({ name: 'ParseError', reason, file: 'p.ini', line: undefined }));
+      expect(() => parseProfiles(text, 'p.ini')).toThrow(
+        expect.objectContaining({ name: 'ParseError', reason, file: 'p.ini', line: undefined }),
+      );
     }
   });
 

@@ -6,7 +6,10 @@ import { z } from 'zod';
 import { runtimeParseError } from './errors.js';
 
 /** Where a profile file is looked for when none is named: the user's, then the system's. */
-export const defaultProfilePaths = [join(homedir(), '.config', 'ha-toolkit', 'haproxy.ini'), '/etc/ha-toolkit/haproxy.ini'];
+export const defaultProfilePaths = [
+  join(homedir(), '.config', 'ha-toolkit', 'haproxy.ini'),
+  '/etc/ha-toolkit/haproxy.ini',
+];
 
 /** The socket HAProxy's Debian package configures. */
 export const defaultSocket = '/run/haproxy/admin.sock';
@@ -47,7 +50,9 @@ export function parseProfiles(text: string, file: string): Map<string, Connectio
   const profiles = new Map<string, ConnectionProfile>();
   for (const [section, values] of Object.entries(document)) {
     if (typeof values !== 'object' || values === null) {
-      throw runtimeParseError('OUTSIDE_SECTION', `'${escapeForMessage(section, 80)}' is outside any [section]`, { file });
+      throw runtimeParseError('OUTSIDE_SECTION', `'${escapeForMessage(section, 80)}' is outside any [section]`, {
+        file,
+      });
     }
     const result = profileSchema.safeParse(values);
     if (!result.success) {
@@ -59,7 +64,11 @@ export function parseProfiles(text: string, file: string): Map<string, Connectio
       throw runtimeParseError('INVALID_PROFILE', `[${section}] ${problems.join('; ')}`, { file });
     }
     const { socket, timeout, mode } = result.data;
-    profiles.set(section, { socket, timeoutMs: timeout === undefined ? undefined : profileDuration(timeout, section, file), mode });
+    profiles.set(section, {
+      socket,
+      timeoutMs: timeout === undefined ? undefined : profileDuration(timeout, section, file),
+      mode,
+    });
   }
   return profiles;
 }
@@ -101,10 +110,14 @@ export async function loadProfile(query: ProfileQuery = {}): Promise<ConnectionP
     const profiles = parseProfiles(text, candidate);
     const profile = profiles.get(name ?? 'default');
     if (!profile && name !== undefined) {
-      throw new HaError('NOT_FOUND', `${candidate}: no profile [${name}] (there are: ${[...profiles.keys()].join(', ') || 'none'})`);
+      throw new HaError(
+        'NOT_FOUND',
+        `${candidate}: no profile [${name}] (there are: ${[...profiles.keys()].join(', ') || 'none'})`,
+      );
     }
     return profile;
   }
-  if (name !== undefined) throw new HaError('NOT_FOUND', `no profile file found for profile [${name}] (looked in ${candidates.join(', ')})`);
+  if (name !== undefined)
+    throw new HaError('NOT_FOUND', `no profile file found for profile [${name}] (looked in ${candidates.join(', ')})`);
   return undefined;
 }

@@ -5,7 +5,13 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { defaultRunner, runCli, SocketError, type CliIo } from '@ha/core';
 import { command } from '../src/cli.js';
-import { HaproxyMaster, HaproxyRuntime, PermissionDeniedError, RuntimeCommandError, UnknownCommandError } from '../src/index.js';
+import {
+  HaproxyMaster,
+  HaproxyRuntime,
+  PermissionDeniedError,
+  RuntimeCommandError,
+  UnknownCommandError,
+} from '../src/index.js';
 import { requestOnce } from '../src/transport/socket.js';
 import { startLocalHaproxy, type LocalHaproxy } from './local-haproxy.js';
 
@@ -20,7 +26,12 @@ afterAll(async () => {
 });
 
 function capture(): CliIo & { out: string; err: string } {
-  const io = { out: '', err: '', stdout: (text: string) => void (io.out += text), stderr: (text: string) => void (io.err += text) };
+  const io = {
+    out: '',
+    err: '',
+    stdout: (text: string) => void (io.out += text),
+    stderr: (text: string) => void (io.err += text),
+  };
   return io;
 }
 
@@ -31,7 +42,11 @@ function capture(): CliIo & { out: string; err: string } {
  * rely on it; it is the oracle here.)
  */
 async function labelled(line: string): Promise<{ refused: boolean; text: string }> {
-  const raw = (await requestOnce({ kind: 'unix', path: haproxy.adminSocket }, `set severity-output number; ${line}`, { timeoutMs: 5_000 })).replace(/^\n/, '');
+  const raw = (
+    await requestOnce({ kind: 'unix', path: haproxy.adminSocket }, `set severity-output number; ${line}`, {
+      timeoutMs: 5_000,
+    })
+  ).replace(/^\n/, '');
   const label = /^\[(\d)\]: /.exec(raw);
   return { refused: label !== null && Number(label[1]) <= 3, text: label ? raw.slice(label[0].length) : raw };
 }
@@ -105,18 +120,29 @@ describe('one classification of answers, on every path', () => {
 
   it('refuses a read of something missing instead of parsing the refusal as data', async () => {
     await using runtime = new HaproxyRuntime(haproxy.adminSocket);
-    await expect(runtime.showServersState('nope')).rejects.toThrow("haproxy refused 'show servers state nope': Can't find backend.");
+    await expect(runtime.showServersState('nope')).rejects.toThrow(
+      "haproxy refused 'show servers state nope': Can't find backend.",
+    );
     await expect(runtime.showTable('nope')).rejects.toMatchObject({ code: 'REJECTED', response: 'No such table' });
     await expect(runtime.showMap('#99')).rejects.toBeInstanceOf(RuntimeCommandError);
-    await expect(runtime.setServerWeight('servers/nope', 5)).rejects.toMatchObject({ command: 'set server servers/nope weight 5', response: 'No such server.' });
+    await expect(runtime.setServerWeight('servers/nope', 5)).rejects.toMatchObject({
+      command: 'set server servers/nope weight 5',
+      response: 'No such server.',
+    });
     expect(await runtime.setServerAddress('servers/srv2', '127.0.0.1', 8080)).toMatch(/^no need to change the addr/);
     // Where HAProxy's label cannot tell: `set server … addr` answers at warning level whether it changed the address or not.
-    await expect(runtime.setServerAddress('servers/srv2', '127.0.0.x')).rejects.toMatchObject({ response: "Invalid addr '127.0.0.x' by 'stats socket command'" });
+    await expect(runtime.setServerAddress('servers/srv2', '127.0.0.x')).rejects.toMatchObject({
+      response: "Invalid addr '127.0.0.x' by 'stats socket command'",
+    });
   });
 
   it('gives the typed errors for an unknown command and a level too low, on the session, one-shot and routed paths', async () => {
     const master = new HaproxyMaster(haproxy.masterSocket as string);
-    for (const runtime of [new HaproxyRuntime(haproxy.adminSocket), new HaproxyRuntime(haproxy.adminSocket, { mode: 'oneshot' }), master.worker(1)]) {
+    for (const runtime of [
+      new HaproxyRuntime(haproxy.adminSocket),
+      new HaproxyRuntime(haproxy.adminSocket, { mode: 'oneshot' }),
+      master.worker(1),
+    ]) {
       await expect(runtime.executeRaw('frobnicate')).rejects.toBeInstanceOf(UnknownCommandError);
       const [result] = await runtime.batch(['frobnicate']);
       expect(result?.error).toBeInstanceOf(UnknownCommandError);
@@ -134,22 +160,32 @@ describe('one classification of answers, on every path', () => {
     await runtime.streamChunks(['show', 'stat'], (chunk) => chunks.push(chunk));
     expect(Buffer.concat(chunks).toString('utf8')).toMatch(/^# pxname,svname,/);
     const refused: Uint8Array[] = [];
-    await expect(runtime.streamChunks(['show', 'servers', 'state', 'nope'], (chunk) => refused.push(chunk))).rejects.toMatchObject({ response: "Can't find backend." });
-    await expect(runtime.streamChunks(['set', 'server', 'servers/srv1', 'weight', '5x'], (chunk) => refused.push(chunk))).rejects.toMatchObject({ response: 'Trailing garbage in weight string' });
-    await expect(runtime.streamChunks(['frobnicate'], (chunk) => refused.push(chunk))).rejects.toBeInstanceOf(UnknownCommandError);
+    await expect(
+      runtime.streamChunks(['show', 'servers', 'state', 'nope'], (chunk) => refused.push(chunk)),
+    ).rejects.toMatchObject({ response: "Can't find backend." });
+    await expect(
+      runtime.streamChunks(['set', 'server', 'servers/srv1', 'weight', '5x'], (chunk) => refused.push(chunk)),
+    ).rejects.toMatchObject({ response: 'Trailing garbage in weight string' });
+    await expect(runtime.streamChunks(['frobnicate'], (chunk) => refused.push(chunk))).rejects.toBeInstanceOf(
+      UnknownCommandError,
+    );
     expect(refused).toEqual([]);
   });
 
   it("ha-haproxy exec prints a refused read's answer and exits 1, like a refused change", async () => {
     const refused = capture();
-    expect(await runCli(command, ['exec', 'get weight servers/nope', '--socket', haproxy.adminSocket], refused)).toBe(1);
+    expect(await runCli(command, ['exec', 'get weight servers/nope', '--socket', haproxy.adminSocket], refused)).toBe(
+      1,
+    );
     expect(refused.out).toBe('No such server.\n');
     const read = capture();
     expect(await runCli(command, ['exec', 'get weight servers/srv1', '--socket', haproxy.adminSocket], read)).toBe(0);
     expect(read.out).toMatch(/^\d+ \(initial 1\)\n$/);
     const unknown = capture();
     expect(await runCli(command, ['exec', 'frobnicate', '--socket', haproxy.adminSocket], unknown)).toBe(2);
-    expect(unknown.err).toBe("ha-haproxy: haproxy refused 'frobnicate': Unknown command, but maybe one of the following ones is a better match:\n");
+    expect(unknown.err).toBe(
+      "ha-haproxy: haproxy refused 'frobnicate': Unknown command, but maybe one of the following ones is a better match:\n",
+    );
   });
 });
 
@@ -164,7 +200,11 @@ describe('the connection of an idle client', () => {
     const script = `import { HaproxyRuntime } from ${JSON.stringify(dist)};
       const haproxy = new HaproxyRuntime(process.argv[1]);
       haproxy.showVersion().then((version) => console.log(version));`;
-    const result = await defaultRunner.run(process.execPath, ['--input-type=module', '-e', script, haproxy.adminSocket], { timeoutMs: 20_000 });
+    const result = await defaultRunner.run(
+      process.execPath,
+      ['--input-type=module', '-e', script, haproxy.adminSocket],
+      { timeoutMs: 20_000 },
+    );
     expect(result.stdout).toMatch(/^2\.6\./);
     expect(result.durationMs).toBeLessThan(5_000);
   });
@@ -175,7 +215,11 @@ describe('the connection of an idle client', () => {
       console.log(await haproxy.showVersion());
       await haproxy.close();
       console.log('closed');`;
-    const result = await defaultRunner.run(process.execPath, ['--input-type=module', '-e', script, haproxy.adminSocket], { timeoutMs: 20_000 });
+    const result = await defaultRunner.run(
+      process.execPath,
+      ['--input-type=module', '-e', script, haproxy.adminSocket],
+      { timeoutMs: 20_000 },
+    );
     expect(result.stdout).toMatch(/^2\.6\.\S*\nclosed\n?$/);
   });
 
@@ -186,7 +230,10 @@ describe('the connection of an idle client', () => {
       expect(await runtime.showVersion()).toMatch(/^2\.6\./);
       kept = runtime;
     }
-    await expect(kept.showVersion()).rejects.toMatchObject({ code: 'PRECONDITION_FAILED', message: expect.stringContaining('session is closed') });
+    await expect(kept.showVersion()).rejects.toMatchObject({
+      code: 'PRECONDITION_FAILED',
+      message: expect.stringContaining('session is closed'),
+    });
   });
 });
 
@@ -199,10 +246,26 @@ describe('a socket path with no HAProxy behind it', () => {
     const stale = await startLocalHaproxy({ masterWorker: false });
     await stale.crash();
     const expected: [string, string, string][] = [
-      [file, 'ENOTSOCK', `${file}: is a regular file, not a socket (HAProxy creates its 'stats socket' itself: is this the right path?)`],
-      [directory, 'ENOTSOCK', `${directory}: is a directory, not a socket (HAProxy creates its 'stats socket' itself: is this the right path?)`],
-      [join(directory, 'absent.sock'), 'ENOENT', `${join(directory, 'absent.sock')}: no such socket (is HAProxy running, with a 'stats socket' at this path?)`],
-      [stale.adminSocket, 'ECONNREFUSED', `${stale.adminSocket}: connection refused: the socket file is there but nothing listens on it (HAProxy stopped or crashed, or is reloading?)`],
+      [
+        file,
+        'ENOTSOCK',
+        `${file}: is a regular file, not a socket (HAProxy creates its 'stats socket' itself: is this the right path?)`,
+      ],
+      [
+        directory,
+        'ENOTSOCK',
+        `${directory}: is a directory, not a socket (HAProxy creates its 'stats socket' itself: is this the right path?)`,
+      ],
+      [
+        join(directory, 'absent.sock'),
+        'ENOENT',
+        `${join(directory, 'absent.sock')}: no such socket (is HAProxy running, with a 'stats socket' at this path?)`,
+      ],
+      [
+        stale.adminSocket,
+        'ECONNREFUSED',
+        `${stale.adminSocket}: connection refused: the socket file is there but nothing listens on it (HAProxy stopped or crashed, or is reloading?)`,
+      ],
     ];
     try {
       expect(existsSync(stale.adminSocket)).toBe(true);

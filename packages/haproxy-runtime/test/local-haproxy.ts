@@ -53,7 +53,14 @@ export async function startLocalHaproxy(options: { masterWorker?: boolean } = {}
   await writeFile(configPath, config(directory));
   const masterSocket = masterWorker ? join(directory, 'master.sock') : undefined;
   // -D: it daemonizes, so its output holds no pipe of ours open.
-  const args = [...(masterSocket ? ['-W', '-S', `${masterSocket},mode,600`] : []), '-D', '-p', pidFile, '-f', configPath];
+  const args = [
+    ...(masterSocket ? ['-W', '-S', `${masterSocket},mode,600`] : []),
+    '-D',
+    '-p',
+    pidFile,
+    '-f',
+    configPath,
+  ];
   await defaultRunner.run('haproxy', args, { stdio: 'ignore', timeoutMs: 10_000 });
   const pid = Number((await readFile(pidFile, 'utf8')).trim());
   const adminSocket = join(directory, 'admin.sock');
@@ -82,7 +89,9 @@ export async function startLocalHaproxy(options: { masterWorker?: boolean } = {}
   // The worker may still be starting when the master has written its PID file.
   const deadline = Date.now() + 10_000;
   for (;;) {
-    const answer = await requestOnce({ kind: 'unix', path: adminSocket }, 'show version', { timeoutMs: 1_000 }).catch(() => undefined);
+    const answer = await requestOnce({ kind: 'unix', path: adminSocket }, 'show version', { timeoutMs: 1_000 }).catch(
+      () => undefined,
+    );
     if (answer !== undefined && /^\d+\.\d+/.test(answer)) return local;
     if (Date.now() >= deadline) {
       await local.stop();

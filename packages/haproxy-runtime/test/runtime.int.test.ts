@@ -6,11 +6,20 @@ import { defaultRunner, runCli, SocketError, UnsafeArgumentError, type CliIo } f
 import { killLabBackend, startLabBackend } from '@ha/lab';
 import { useLabHaproxy } from '@ha/lab/vitest';
 import { command } from '../src/cli.js';
-import { HaproxyMaster, HaproxyRuntime, PermissionDeniedError, UnknownCommandError, RuntimeCommandError } from '../src/index.js';
+import {
+  HaproxyMaster,
+  HaproxyRuntime,
+  PermissionDeniedError,
+  UnknownCommandError,
+  RuntimeCommandError,
+} from '../src/index.js';
 
 const lab = useLabHaproxy({ servers: 3 });
 const clients: HaproxyRuntime[] = [];
-function client(socket = lab().adminSocket, options: ConstructorParameters<typeof HaproxyRuntime>[1] = {}): HaproxyRuntime {
+function client(
+  socket = lab().adminSocket,
+  options: ConstructorParameters<typeof HaproxyRuntime>[1] = {},
+): HaproxyRuntime {
   const runtime = new HaproxyRuntime(socket, options);
   clients.push(runtime);
   return runtime;
@@ -21,11 +30,20 @@ afterEach(async () => {
 
 async function get(path = '/'): Promise<{ status: number; backend: string; route: string | null }> {
   const response = await fetch(`http://${lab().frontend.address}:${lab().frontend.port}${path}`);
-  return { status: response.status, backend: (await response.text()).trim(), route: response.headers.get('x-seen-route') };
+  return {
+    status: response.status,
+    backend: (await response.text()).trim(),
+    route: response.headers.get('x-seen-route'),
+  };
 }
 
 function capture(): CliIo & { out: string; err: string } {
-  const io = { out: '', err: '', stdout: (text: string) => void (io.out += text), stderr: (text: string) => void (io.err += text) };
+  const io = {
+    out: '',
+    err: '',
+    stdout: (text: string) => void (io.out += text),
+    stderr: (text: string) => void (io.err += text),
+  };
   return io;
 }
 
@@ -47,34 +65,53 @@ describe('transport', () => {
     commands.splice(1500, 0, 'set server servers/nope weight 5', 'show version');
     const results = await runtime.batch(commands);
     expect(results).toHaveLength(3002);
-    expect(results.filter((result) => !result.ok).map((result) => result.command)).toEqual(['set server servers/nope weight 5']);
+    expect(results.filter((result) => !result.ok).map((result) => result.command)).toEqual([
+      'set server servers/nope weight 5',
+    ]);
     expect(results[1500]?.error).toBeInstanceOf(RuntimeCommandError);
     expect(results[1501]?.output).toMatch(/^2\.6\./);
     // The last weight set on each server is the one HAProxy kept.
-    const weights = Object.fromEntries((await runtime.showServersState('servers')).map((row) => [row.srv_name, row.srv_uweight]));
+    const weights = Object.fromEntries(
+      (await runtime.showServersState('servers')).map((row) => [row.srv_name, row.srv_uweight]),
+    );
     expect(weights).toEqual({ srv1: (2997 % 200) + 1, srv2: (2998 % 200) + 1, srv3: (2999 % 200) + 1 });
     await runtime.batch(['srv1', 'srv2', 'srv3'].map((server) => ['set', 'server', `servers/${server}`, 'weight', 1]));
   });
 
   it('concurrent batches on one session never mix their answers', async () => {
     const runtime = client();
-    const [versions, infos] = await Promise.all([runtime.batch(Array.from({ length: 500 }, () => 'show version')), runtime.batch(Array.from({ length: 500 }, () => 'show backend'))]);
+    const [versions, infos] = await Promise.all([
+      runtime.batch(Array.from({ length: 500 }, () => 'show version')),
+      runtime.batch(Array.from({ length: 500 }, () => 'show backend')),
+    ]);
     expect(versions.every((result) => /^2\.6\./.test(result.output))).toBe(true);
     expect(infos.every((result) => result.output.includes('servers'))).toBe(true);
   });
 
   it('refuses unsafe arguments before anything is sent', async () => {
     const runtime = client();
-    await expect(runtime.setServerWeight('servers/srv1;shutdown sessions server servers/srv2' as string, 5)).rejects.toBeInstanceOf(UnsafeArgumentError);
-    await expect(runtime.executeRaw('show info\ndisable server servers/srv1')).rejects.toBeInstanceOf(UnsafeArgumentError);
+    await expect(
+      runtime.setServerWeight('servers/srv1;shutdown sessions server servers/srv2' as string, 5),
+    ).rejects.toBeInstanceOf(UnsafeArgumentError);
+    await expect(runtime.executeRaw('show info\ndisable server servers/srv1')).rejects.toBeInstanceOf(
+      UnsafeArgumentError,
+    );
     await expect(runtime.addMapEntry('#0', '/x\n', 'y')).rejects.toBeInstanceOf(UnsafeArgumentError);
     expect((await runtime.serverStat('servers/srv1')).status).toBe('UP');
   });
 
   it('gives typed errors: a missing socket, a refused TCP port, an unknown command, a level too low', async () => {
-    await expect(client('/var/lib/ha-lab/haproxy/absent.sock').showInfo()).rejects.toMatchObject({ code: 'SOCKET_ERROR', systemCode: 'ENOENT' });
-    await expect(client('ipv4@127.0.0.1:1', { mode: 'oneshot' }).showInfo()).rejects.toMatchObject({ code: 'SOCKET_ERROR', systemCode: 'ECONNREFUSED' });
-    const unknown = await client().execute(['frobnicate']).catch((error: unknown) => error);
+    await expect(client('/var/lib/ha-lab/haproxy/absent.sock').showInfo()).rejects.toMatchObject({
+      code: 'SOCKET_ERROR',
+      systemCode: 'ENOENT',
+    });
+    await expect(client('ipv4@127.0.0.1:1', { mode: 'oneshot' }).showInfo()).rejects.toMatchObject({
+      code: 'SOCKET_ERROR',
+      systemCode: 'ECONNREFUSED',
+    });
+    const unknown = await client()
+      .execute(['frobnicate'])
+      .catch((error: unknown) => error);
     expect(unknown).toBeInstanceOf(UnknownCommandError);
     expect((unknown as UnknownCommandError).suggestions.length).toBeGreaterThan(3);
     const user = client(lab().userSocket);
@@ -92,7 +129,11 @@ describe('servers', () => {
     const seen: string[] = [];
     const traffic = (async () => {
       while (!stop) {
-        const batch = await Promise.all(Array.from({ length: 6 }, () => get('/slow?ms=150').catch((error: Error) => ({ status: 0, backend: error.message, route: null }))));
+        const batch = await Promise.all(
+          Array.from({ length: 6 }, () =>
+            get('/slow?ms=150').catch((error: Error) => ({ status: 0, backend: error.message, route: null })),
+          ),
+        );
         for (const response of batch) (response.status === 200 ? seen : failures).push(response.backend);
       }
     })();
@@ -137,7 +178,9 @@ describe('servers', () => {
     await expect(runtime.setServerWeight('servers/srv3', 999)).rejects.toThrow(/weight 999 is out of range/);
     await expect(runtime.setServerWeight('servers/srv3', 999)).rejects.toBeInstanceOf(TypeError);
     const port = lab().servers[2]?.port as number;
-    expect(await runtime.setServerAddress('servers/srv3', '127.0.0.1', port)).toMatch(/no need to change|port changed|IP changed/);
+    expect(await runtime.setServerAddress('servers/srv3', '127.0.0.1', port)).toMatch(
+      /no need to change|port changed|IP changed/,
+    );
     await runtime.setServerState('servers/srv3', 'ready');
     await runtime.setServerWeight('servers/srv3', 1);
     await runtime.setEnabled('health', 'servers/srv3', false);
@@ -153,7 +196,9 @@ describe('servers', () => {
     await runtime.setEnabled('health', 'servers/dyn1', true);
     await runtime.setServerState('servers/dyn1', 'ready');
     await runtime.waitForState('servers/dyn1', 'UP', { timeoutMs: 5_000 });
-    await expect(runtime.deleteServer('servers/dyn1')).rejects.toThrow(/Only servers in maintenance mode can be deleted/);
+    await expect(runtime.deleteServer('servers/dyn1')).rejects.toThrow(
+      /Only servers in maintenance mode can be deleted/,
+    );
     await runtime.setServerState('servers/dyn1', 'maint');
     await runtime.deleteServer('servers/dyn1');
     await expect(runtime.serverStat('servers/dyn1')).rejects.toMatchObject({ code: 'NOT_FOUND' });
@@ -187,7 +232,11 @@ describe('maps and tables', () => {
       ['/admin', 'admin'],
     ]);
     expect(version).toBeGreaterThan(0);
-    expect((await runtime.showMap(`#${map?.id}`)).map((entry) => `${entry.key}=${entry.value}`)).toEqual(['/api=api-v2', '/static=cdn', '/admin=admin']);
+    expect((await runtime.showMap(`#${map?.id}`)).map((entry) => `${entry.key}=${entry.value}`)).toEqual([
+      '/api=api-v2',
+      '/static=cdn',
+      '/admin=admin',
+    ]);
     expect((await get('/api/users')).route).toBe('api-v2');
     expect((await get('/admin')).route).toBe('admin');
     await runtime.setMapEntry(`#${map?.id}`, '/admin', 'ops');
@@ -242,7 +291,10 @@ describe('the master CLI', () => {
     const good = `${lab().configPath}.good`;
     await copyFile(lab().configPath, good);
     try {
-      await writeFile(lab().configPath, `${await readFile(good, 'utf8')}\nbackend broken\n    server x 127.0.0.1:notaport\n`);
+      await writeFile(
+        lab().configPath,
+        `${await readFile(good, 'utf8')}\nbackend broken\n    server x 127.0.0.1:notaport\n`,
+      );
       const reload = await master.reload();
       expect(reload.success).toBe(false);
       expect((await get('/')).status).toBe(200);
@@ -264,7 +316,13 @@ describe('ha-haproxy', () => {
     expect(JSON.parse(info.out)).toMatchObject({ Name: 'HAProxy' });
     const stat = capture();
     expect(await runCli(command, ['stat', '--json', '--socket', lab().tcpSocket], stat)).toBe(0);
-    expect((JSON.parse(stat.out) as { svname: string }[]).map((row) => row.svname)).toEqual(['FRONTEND', 'srv1', 'srv2', 'srv3', 'BACKEND']);
+    expect((JSON.parse(stat.out) as { svname: string }[]).map((row) => row.svname)).toEqual([
+      'FRONTEND',
+      'srv1',
+      'srv2',
+      'srv3',
+      'BACKEND',
+    ]);
   });
 
   const bin = fileURLToPath(new URL('../bin/ha-haproxy.js', import.meta.url));
@@ -279,8 +337,20 @@ describe('ha-haproxy', () => {
       await sleep(300);
       // Run as operators run it: through its #! line.
       const { stdout } = await defaultRunner.run(bin, ['stat', '--json', '--socket', lab().adminSocket]);
-      const rows = JSON.parse(stdout) as { pxname: string; svname: string; kind: string; status: string; iid: number }[];
-      expect(rows.map((row) => `${row.pxname}/${row.svname}:${row.kind}`)).toEqual(['web/FRONTEND:frontend', 'servers/srv1:server', 'servers/srv2:server', 'servers/srv3:server', 'servers/BACKEND:backend']);
+      const rows = JSON.parse(stdout) as {
+        pxname: string;
+        svname: string;
+        kind: string;
+        status: string;
+        iid: number;
+      }[];
+      expect(rows.map((row) => `${row.pxname}/${row.svname}:${row.kind}`)).toEqual([
+        'web/FRONTEND:frontend',
+        'servers/srv1:server',
+        'servers/srv2:server',
+        'servers/srv3:server',
+        'servers/BACKEND:backend',
+      ]);
       // Field for field what the library's parser makes of the same answer (counters move between the two reads).
       const parsed = await runtime.showStat();
       rows.forEach((row, i) => expect(Object.keys(row)).toEqual(Object.keys(parsed[i] as object)));
@@ -295,7 +365,9 @@ describe('ha-haproxy', () => {
     const file = `${lab().directory}/versions.txt`;
     await writeFile(file, 'show version\n'.repeat(20_000));
     const script = '"$0" batch "$1" --socket "$2" | head -c 100 > /dev/null';
-    const result = await defaultRunner.run('bash', ['-o', 'pipefail', '-c', script, bin, file, lab().adminSocket], { allowExitCodes: [1, 2] });
+    const result = await defaultRunner.run('bash', ['-o', 'pipefail', '-c', script, bin, file, lab().adminSocket], {
+      allowExitCodes: [1, 2],
+    });
     expect(result.stderr).toBe('');
     expect(result.exitCode).toBe(0);
   });
@@ -320,7 +392,10 @@ describe('ha-haproxy', () => {
 
   it('runs a batch file over one connection and exits 1 when a command failed', async () => {
     const file = `${lab().directory}/batch.txt`;
-    await writeFile(file, '# weights\nset server servers/srv1 weight 1\nset server servers/srv9 weight 1\nshow version\n');
+    await writeFile(
+      file,
+      '# weights\nset server servers/srv1 weight 1\nset server servers/srv9 weight 1\nshow version\n',
+    );
     const io = capture();
     expect(await runCli(command, ['batch', file, '--socket', lab().adminSocket], io)).toBe(1);
     expect(io.out).toMatch(/^ok {3}set server servers\/srv1 weight 1$/m);
@@ -330,7 +405,10 @@ describe('ha-haproxy', () => {
 
   it('uses a profile file, and reports a bad socket or a refusal in one line', async () => {
     const profile = `${lab().directory}/profiles.ini`;
-    await writeFile(profile, `[default]\nsocket = ${lab().adminSocket}\n[user]\nsocket = ${lab().userSocket}\ntimeout = 3s\n`);
+    await writeFile(
+      profile,
+      `[default]\nsocket = ${lab().adminSocket}\n[user]\nsocket = ${lab().userSocket}\ntimeout = 3s\n`,
+    );
     const io = capture();
     expect(await runCli(command, ['exec', 'show version', '--config', profile], io)).toBe(0);
     expect(io.out).toMatch(/^2\.6\./);
@@ -339,11 +417,15 @@ describe('ha-haproxy', () => {
     expect(denied.err).toBe("ha-haproxy: haproxy refused 'set server servers/srv1 state maint': Permission denied\n");
     const missing = capture();
     expect(await runCli(command, ['info', '--socket', '/nonexistent/admin.sock'], missing)).toBe(2);
-    expect(missing.err).toBe("ha-haproxy: /nonexistent/admin.sock: no such socket (is HAProxy running, with a 'stats socket' at this path?)\n");
+    expect(missing.err).toBe(
+      "ha-haproxy: /nonexistent/admin.sock: no such socket (is HAProxy running, with a 'stats socket' at this path?)\n",
+    );
     // Nothing half-written on stdout for a reader of the JSON: only the error, as JSON.
     const missingStat = capture();
     expect(await runCli(command, ['stat', '--json', '--socket', '/nonexistent/admin.sock'], missingStat)).toBe(2);
-    expect(JSON.parse(missingStat.out)).toEqual({ error: { code: 'SOCKET_ERROR', message: missing.err.replace(/^ha-haproxy: /, '').trimEnd() } });
+    expect(JSON.parse(missingStat.out)).toEqual({
+      error: { code: 'SOCKET_ERROR', message: missing.err.replace(/^ha-haproxy: /, '').trimEnd() },
+    });
     expect(missingStat.err).toBe(missing.err);
     const refused = capture();
     expect(await runCli(command, ['exec', 'del server servers/srv1', '--socket', lab().adminSocket], refused)).toBe(1);

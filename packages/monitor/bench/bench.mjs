@@ -11,17 +11,28 @@ import { defaultRunner, formatDuration } from '@ha/core';
 import { freeLoopbackPort, LabCluster, killLabBackend, startHaproxyLab, startLabBackend, teardownLab } from '@ha/lab';
 import { HaproxyRuntime, summarizeStat } from '@ha/haproxy-runtime';
 import { PcsClient } from '@ha/pcs-client';
-import { createCorosyncProbe, createHaproxyProbe, createMonitor, createPacemakerProbe, registerAlertAgent, unregisterAlertAgent } from '../dist/index.js';
+import {
+  createCorosyncProbe,
+  createHaproxyProbe,
+  createMonitor,
+  createPacemakerProbe,
+  registerAlertAgent,
+  unregisterAlertAgent,
+} from '../dist/index.js';
 import { median } from '../../../tools/scripts/bench-kit.mjs';
 
-const option = (flag, fallback) => (process.argv.includes(flag) ? Number(process.argv[process.argv.indexOf(flag) + 1]) : fallback);
+const option = (flag, fallback) =>
+  process.argv.includes(flag) ? Number(process.argv[process.argv.indexOf(flag) + 1]) : fallback;
 const haproxyFaults = option('--haproxy-faults', 7);
 const nodeKills = option('--node-kills', 3);
 const costSeconds = option('--cost-seconds', 120);
 const costOnly = process.argv.includes('--cost-only');
 const bin = fileURLToPath(new URL('../bin/ha-monitor.js', import.meta.url));
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
-const summary = (label, values) => console.log(`  ${label.padEnd(60)} median ${formatDuration(median(values)).padStart(6)}   worst ${formatDuration(Math.max(...values)).padStart(6)}   (n=${values.length})`);
+const summary = (label, values) =>
+  console.log(
+    `  ${label.padEnd(60)} median ${formatDuration(median(values)).padStart(6)}   worst ${formatDuration(Math.max(...values)).padStart(6)}   (n=${values.length})`,
+  );
 
 async function pollUntil(check, timeoutMs, everyMs = 20) {
   const deadline = Date.now() + timeoutMs;
@@ -52,77 +63,132 @@ try {
   const haproxy = await startHaproxyLab({ servers: 3 });
   await cluster.createSeedResources();
   const node1 = cluster.runner('node1');
-  await registerAlertAgent({ agentPath: join(directory, 'alert-agent'), socketPath: join(directory, 'pacemaker.sock'), pcs: new PcsClient({ runner: node1 }) });
+  await registerAlertAgent({
+    agentPath: join(directory, 'alert-agent'),
+    socketPath: join(directory, 'pacemaker.sock'),
+    pcs: new PcsClient({ runner: node1 }),
+  });
 
   // The monitor with its default intervals (Pacemaker 5 s + pushes, Corosync 5 s, HAProxy 500 ms).
-  monitor = createMonitor({ probes: [createPacemakerProbe({ runner: node1, alertSocket: join(directory, 'pacemaker.sock') }), createCorosyncProbe({ runner: node1 }), createHaproxyProbe({ socket: haproxy.adminSocket })] });
+  monitor = createMonitor({
+    probes: [
+      createPacemakerProbe({ runner: node1, alertSocket: join(directory, 'pacemaker.sock') }),
+      createCorosyncProbe({ runner: node1 }),
+      createHaproxyProbe({ socket: haproxy.adminSocket }),
+    ],
+  });
   const seen = [];
   monitor.on('alert', (event) => seen.push({ ...event, at: Date.now() }));
   await monitor.start();
   await sleep(3_000);
-  const eventAfter = (since, status, alertname, match = () => true) => pollUntil(async () => seen.find((event) => event.at >= since && event.status === status && event.alertname === alertname && match(event)), 120_000, 5);
+  const eventAfter = (since, status, alertname, match = () => true) =>
+    pollUntil(
+      async () =>
+        seen.find(
+          (event) => event.at >= since && event.status === status && event.alertname === alertname && match(event),
+        ),
+      120_000,
+      5,
+    );
 
   if (!costOnly) {
     console.log('detection latency');
     // HAProxy: the time HAProxy itself first shows srv2 DOWN (polled every 10 ms on its socket) to the event.
     const runtime = new HaproxyRuntime(haproxy.adminSocket, { mode: 'oneshot' });
-    const srv2State = async () => summarizeStat(await runtime.showStat()).backends[0].servers.find((server) => server.name === 'srv2').decoded.state;
+    const srv2State = async () =>
+      summarizeStat(await runtime.showStat()).backends[0].servers.find((server) => server.name === 'srv2').decoded
+        .state;
     const haproxyLatencies = [];
     for (let i = 0; i < haproxyFaults; i++) {
       const start = Date.now();
       await killLabBackend('srv2');
-      const markedDown = await pollUntil(async () => ((await srv2State()) === 'down' ? Date.now() : undefined), 30_000, 10);
-      const event = await eventAfter(start, 'firing', 'HaproxyServerDown', (candidate) => candidate.labels.server === 'srv2');
+      const markedDown = await pollUntil(
+        async () => ((await srv2State()) === 'down' ? Date.now() : undefined),
+        30_000,
+        10,
+      );
+      const event = await eventAfter(
+        start,
+        'firing',
+        'HaproxyServerDown',
+        (candidate) => candidate.labels.server === 'srv2',
+      );
       haproxyLatencies.push(Math.max(0, event.at - markedDown));
       await startLabBackend('srv2');
       await eventAfter(event.at, 'resolved', 'HaproxyServerDown', (candidate) => candidate.labels.server === 'srv2');
       await sleep(500 + Math.random() * 500); // a fault at a random point of the polling cycle
-  }
-
-  // Pacemaker: kill the node that runs the resources; the CIB (cibadmin on node1, polled every 50 ms) records the node
-  // offline, then the resources started elsewhere. Latency: the CIB's change to the monitor's event.
-  const offlineLatencies = [];
-  const movedLatencies = [];
-  const cibStatus = async () => (await node1.run('cibadmin', ['--query', '--scope', 'status'], { timeoutMs: 10_000 })).stdout;
-  for (let i = 0; i < nodeKills; i++) {
-    const view = await cluster.view('node1');
-    const victim = view.resources.find((resource) => resource.id === 'WebServer').nodes[0];
-    const target = victim === 'node1' ? undefined : victim;
-    if (!target) {
-      // Never kill node1 (the monitor's viewpoint): move the resources away first.
-      await node1.run('pcs', ['resource', 'move', 'VirtualIP', 'node2'], { timeoutMs: 120_000 });
-      await cluster.waitForView('moved to node2', (current) => current.resources.every((resource) => resource.nodes[0] === 'node2'));
-      await node1.run('pcs', ['resource', 'clear', 'VirtualIP'], { timeoutMs: 120_000 });
-      i--;
-      continue;
     }
-    const start = Date.now();
-    await cluster.kill(target);
-    const offlineAt = await pollUntil(async () => (new RegExp(`<node_state [^>]*uname="${target}"[^>]*crmd="offline"`).test(await cibStatus()) ? Date.now() : undefined), 60_000, 50);
-    const offlineEvent = await eventAfter(start, 'firing', 'PacemakerNodeOffline', (event) => event.labels.node === target);
-    offlineLatencies.push(Math.max(0, offlineEvent.at - offlineAt));
-    const movedAt = await pollUntil(async () => {
-      const current = await cluster.view('node1');
-      const web = current.resources.find((resource) => resource.id === 'WebServer');
-      return web.active && web.nodes.length === 1 && web.nodes[0] !== target ? Date.now() : undefined;
-    }, 60_000, 50);
-    const movedEvent = await eventAfter(start, 'firing', 'PacemakerResourceMoved', (event) => event.labels.resource === 'WebServer');
-    movedLatencies.push(Math.max(0, movedEvent.at - movedAt));
-    await cluster.start(target);
-    await eventAfter(offlineEvent.at, 'resolved', 'PacemakerNodeOffline', (event) => event.labels.node === target);
-    await cluster.waitForView('all online', (current) => current.nodes.every((node) => node.online));
-    await sleep(2_000);
-  }
-  summary('HAProxy marks a server DOWN → HaproxyServerDown', haproxyLatencies);
-  summary('the CIB shows a node offline → PacemakerNodeOffline', offlineLatencies);
-  summary('the resource is started elsewhere → PacemakerResourceMoved', movedLatencies);
-  console.log(`  the seed's loop (sleep 60): median 30s, worst 60s after the change; then again every minute`);
+
+    // Pacemaker: kill the node that runs the resources; the CIB (cibadmin on node1, polled every 50 ms) records the node
+    // offline, then the resources started elsewhere. Latency: the CIB's change to the monitor's event.
+    const offlineLatencies = [];
+    const movedLatencies = [];
+    const cibStatus = async () =>
+      (await node1.run('cibadmin', ['--query', '--scope', 'status'], { timeoutMs: 10_000 })).stdout;
+    for (let i = 0; i < nodeKills; i++) {
+      const view = await cluster.view('node1');
+      const victim = view.resources.find((resource) => resource.id === 'WebServer').nodes[0];
+      const target = victim === 'node1' ? undefined : victim;
+      if (!target) {
+        // Never kill node1 (the monitor's viewpoint): move the resources away first.
+        await node1.run('pcs', ['resource', 'move', 'VirtualIP', 'node2'], { timeoutMs: 120_000 });
+        await cluster.waitForView('moved to node2', (current) =>
+          current.resources.every((resource) => resource.nodes[0] === 'node2'),
+        );
+        await node1.run('pcs', ['resource', 'clear', 'VirtualIP'], { timeoutMs: 120_000 });
+        i--;
+        continue;
+      }
+      const start = Date.now();
+      await cluster.kill(target);
+      const offlineAt = await pollUntil(
+        async () =>
+          new RegExp(`<node_state [^>]*uname="${target}"[^>]*crmd="offline"`).test(await cibStatus())
+            ? Date.now()
+            : undefined,
+        60_000,
+        50,
+      );
+      const offlineEvent = await eventAfter(
+        start,
+        'firing',
+        'PacemakerNodeOffline',
+        (event) => event.labels.node === target,
+      );
+      offlineLatencies.push(Math.max(0, offlineEvent.at - offlineAt));
+      const movedAt = await pollUntil(
+        async () => {
+          const current = await cluster.view('node1');
+          const web = current.resources.find((resource) => resource.id === 'WebServer');
+          return web.active && web.nodes.length === 1 && web.nodes[0] !== target ? Date.now() : undefined;
+        },
+        60_000,
+        50,
+      );
+      const movedEvent = await eventAfter(
+        start,
+        'firing',
+        'PacemakerResourceMoved',
+        (event) => event.labels.resource === 'WebServer',
+      );
+      movedLatencies.push(Math.max(0, movedEvent.at - movedAt));
+      await cluster.start(target);
+      await eventAfter(offlineEvent.at, 'resolved', 'PacemakerNodeOffline', (event) => event.labels.node === target);
+      await cluster.waitForView('all online', (current) => current.nodes.every((node) => node.online));
+      await sleep(2_000);
+    }
+    summary('HAProxy marks a server DOWN → HaproxyServerDown', haproxyLatencies);
+    summary('the CIB shows a node offline → PacemakerNodeOffline', offlineLatencies);
+    summary('the resource is started elsewhere → PacemakerResourceMoved', movedLatencies);
+    console.log(`  the seed's loop (sleep 60): median 30s, worst 60s after the change; then again every minute`);
   }
   await monitor.stop();
   monitor = undefined;
 
   // Cost: 1,000 servers behind one more HAProxy (no health checks: the monitor's work, not HAProxy's, is measured).
-  console.log(`cost over ${costSeconds} s: the ha-monitor process, default intervals, 3-node cluster + HAProxy with 1,000 servers, scraped every 15 s`);
+  console.log(
+    `cost over ${costSeconds} s: the ha-monitor process, default intervals, 3-node cluster + HAProxy with 1,000 servers, scraped every 15 s`,
+  );
   const big = join(directory, 'big');
   await defaultRunner.run('mkdir', ['-p', big]);
   let config = `global\n    stats socket ${join(big, 'admin.sock')} mode 600 level admin\n    maxconn 2000\n\ndefaults\n    mode http\n    timeout connect 2s\n    timeout client 10s\n    timeout server 10s\n\n`;
@@ -137,15 +203,25 @@ try {
   const prefix = `nsenter -t ${node1Pid} -a env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin LANG=C.UTF-8`;
   const port = await freeLoopbackPort();
   const iniFile = join(directory, 'cost.ini');
-  await writeFile(iniFile, `[pacemaker]\ncommand_prefix = ${prefix}\nalert_socket = ${join(directory, 'pacemaker.sock')}\n[corosync]\ncommand_prefix = ${prefix}\n[haproxy]\nsocket = ${join(big, 'admin.sock')}\n[drbd]\nenabled = false\n[http]\nlisten = 127.0.0.1:${port}\n[sink.stdout]\nformat = json\n`);
+  await writeFile(
+    iniFile,
+    `[pacemaker]\ncommand_prefix = ${prefix}\nalert_socket = ${join(directory, 'pacemaker.sock')}\n[corosync]\ncommand_prefix = ${prefix}\n[haproxy]\nsocket = ${join(big, 'admin.sock')}\n[drbd]\nenabled = false\n[http]\nlisten = 127.0.0.1:${port}\n[sink.stdout]\nformat = json\n`,
+  );
   // The bin itself, as an operator starts it (its #! line carries the Node options it runs with).
-  const { pid } = await defaultRunner.spawnDetached(bin, ['--config', iniFile], { logFile: join(directory, 'cost.log') });
+  const { pid } = await defaultRunner.spawnDetached(bin, ['--config', iniFile], {
+    logFile: join(directory, 'cost.log'),
+  });
   costPid = pid;
   const ticks = Number((await defaultRunner.run('getconf', ['CLK_TCK'])).stdout.trim());
   const sample = async () => {
     const fields = (await readFile(`/proc/${pid}/stat`, 'utf8')).replace(/^.*\) /, '').split(' ');
     const rss = Number(/VmRSS:\s+(\d+)/.exec(await readFile(`/proc/${pid}/status`, 'utf8'))[1]);
-    return { own: Number(fields[11]) + Number(fields[12]), children: Number(fields[13]) + Number(fields[14]), rssKb: rss, at: performance.now() };
+    return {
+      own: Number(fields[11]) + Number(fields[12]),
+      children: Number(fields[13]) + Number(fields[14]),
+      rssKb: rss,
+      at: performance.now(),
+    };
   };
   await sleep(10_000); // started, first runs done
   const first = await sample();
@@ -159,10 +235,16 @@ try {
   const seconds = (last.at - first.at) / 1000;
   const percent = (ticksUsed) => ((ticksUsed / ticks / seconds) * 100).toFixed(2);
   const status = await fetch(`http://127.0.0.1:${port}/status`).then((response) => response.json());
-  console.log(`  probes: ${status.probes.map((entry) => `${entry.name} ${entry.runs} runs, last ${Math.round(entry.durationMs)} ms`).join('; ')}`);
+  console.log(
+    `  probes: ${status.probes.map((entry) => `${entry.name} ${entry.runs} runs, last ${Math.round(entry.durationMs)} ms`).join('; ')}`,
+  );
   console.log(`  CPU of the monitor process: ${percent(last.own - first.own)} % of one core (target ≤ 2 %)`);
-  console.log(`  CPU of the tools it ran (crm_mon, corosync-cmapctl, corosync-quorumtool, nsenter): ${percent(last.children - first.children)} % of one core`);
-  console.log(`  RSS: ${(last.rssKb / 1024).toFixed(1)} MB now, ${(peakRss / 1024).toFixed(1)} MB at most (target ≤ 100 MB)`);
+  console.log(
+    `  CPU of the tools it ran (crm_mon, corosync-cmapctl, corosync-quorumtool, nsenter): ${percent(last.children - first.children)} % of one core`,
+  );
+  console.log(
+    `  RSS: ${(last.rssKb / 1024).toFixed(1)} MB now, ${(peakRss / 1024).toFixed(1)} MB at most (target ≤ 100 MB)`,
+  );
   await unregisterAlertAgent({ pcs: new PcsClient({ runner: node1 }) }).catch(() => undefined);
 } finally {
   await monitor?.stop();

@@ -43,7 +43,13 @@ function onEvent(event) {
 async function waitForEvent(status, alertname, labels, since, timeoutMs = 90_000) {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
-    const found = events.find((event) => event.seenAt >= since && event.status === status && event.alertname === alertname && Object.entries(labels).every(([key, value]) => event.labels[key] === value));
+    const found = events.find(
+      (event) =>
+        event.seenAt >= since &&
+        event.status === status &&
+        event.alertname === alertname &&
+        Object.entries(labels).every(([key, value]) => event.labels[key] === value),
+    );
     if (found) return found;
     if (Date.now() > deadline) throw new Error(`no ${status} ${alertname} within ${timeoutMs / 1000} s`);
     await new Promise((resolve) => {
@@ -98,8 +104,22 @@ try {
       `[haproxy]\nsocket = ${haproxy.adminSocket}\n\n[drbd]\nenabled = false\n\n` +
       `[http]\nlisten = 127.0.0.1:${port}\n\n[sink.stdout]\nformat = json\n`,
   );
-  say('registering ha-monitor\'s Pacemaker alert agent (pcs alert create …)');
-  await defaultRunner.run(process.execPath, [bin, 'pacemaker-alert', 'install', '--socket', join(directory, 'pacemaker.sock'), '--agent', join(directory, 'alert-agent'), '--command-prefix', prefix], { timeoutMs: 120_000 });
+  say("registering ha-monitor's Pacemaker alert agent (pcs alert create …)");
+  await defaultRunner.run(
+    process.execPath,
+    [
+      bin,
+      'pacemaker-alert',
+      'install',
+      '--socket',
+      join(directory, 'pacemaker.sock'),
+      '--agent',
+      join(directory, 'alert-agent'),
+      '--command-prefix',
+      prefix,
+    ],
+    { timeoutMs: 120_000 },
+  );
 
   say(`starting ha-monitor --config ${config}`);
   monitorProcess = defaultRunner.stream(process.execPath, [bin, '--config', config]);
@@ -107,13 +127,27 @@ try {
     for await (const line of monitorProcess.lines) {
       if (!line.startsWith('{')) continue;
       const event = onEvent(JSON.parse(line));
-      const labels = Object.entries(event.labels).map(([key, value]) => `${key}=${value}`).join(' ');
-      const mark = event.status === 'firing' ? (event.severity === 'critical' ? '🔴' : event.severity === 'warning' ? '🟠' : '🔵') : '🟢';
+      const labels = Object.entries(event.labels)
+        .map(([key, value]) => `${key}=${value}`)
+        .join(' ');
+      const mark =
+        event.status === 'firing'
+          ? event.severity === 'critical'
+            ? '🔴'
+            : event.severity === 'warning'
+              ? '🟠'
+              : '🔵'
+          : '🟢';
       say(`${mark} ${event.status.toUpperCase()} ${event.severity} ${event.alertname} ${labels}: ${event.summary}`);
     }
   })();
   for (;;) {
-    const ok = await fetch(`http://127.0.0.1:${port}/status`).then((response) => response.json()).then((status) => status.probes.every((probe) => probe.ok), () => false);
+    const ok = await fetch(`http://127.0.0.1:${port}/status`)
+      .then((response) => response.json())
+      .then(
+        (status) => status.probes.every((probe) => probe.ok),
+        () => false,
+      );
     if (ok) break;
     await new Promise((resolve) => setTimeout(resolve, 200));
   }
@@ -121,19 +155,48 @@ try {
   await new Promise((resolve) => setTimeout(resolve, 2_000));
 
   const pcs = (...args) => cluster.exec('node1', 'pcs', args, { timeoutMs: 120_000 });
-  await fault('put node2 in standby', 'PacemakerNodeStandby', { node: 'node2' }, () => pcs('node', 'standby', 'node2'), () => pcs('node', 'unstandby', 'node2'));
-  await fault('hard kill of node3 (SIGKILL to the whole node)', 'PacemakerNodeOffline', { node: 'node3' }, () => cluster.kill('node3'), async () => {
-    await cluster.start('node3');
-    await cluster.waitForView('node3 online', (current) => current.nodes.every((node) => node.online));
-  });
-  await fault('HAProxy backend srv1 down (its process killed)', 'HaproxyServerDown', { server: 'srv1' }, () => killLabBackend('srv1'), () => startLabBackend('srv1'));
+  await fault(
+    'put node2 in standby',
+    'PacemakerNodeStandby',
+    { node: 'node2' },
+    () => pcs('node', 'standby', 'node2'),
+    () => pcs('node', 'unstandby', 'node2'),
+  );
+  await fault(
+    'hard kill of node3 (SIGKILL to the whole node)',
+    'PacemakerNodeOffline',
+    { node: 'node3' },
+    () => cluster.kill('node3'),
+    async () => {
+      await cluster.start('node3');
+      await cluster.waitForView('node3 online', (current) => current.nodes.every((node) => node.online));
+    },
+  );
+  await fault(
+    'HAProxy backend srv1 down (its process killed)',
+    'HaproxyServerDown',
+    { server: 'srv1' },
+    () => killLabBackend('srv1'),
+    () => startLabBackend('srv1'),
+  );
   const home = (await cluster.view('node1')).resources.find((resource) => resource.id === 'WebServer')?.nodes[0];
-  await fault(`WebServer fails its monitor on ${home} (its process killed)`, 'PacemakerFailedAction', { resource: 'WebServer' }, () => cluster.exec(home, 'pkill', ['-f', 'socat TCP-LISTEN:80']), () => pcs('resource', 'cleanup', 'WebServer'));
+  await fault(
+    `WebServer fails its monitor on ${home} (its process killed)`,
+    'PacemakerFailedAction',
+    { resource: 'WebServer' },
+    () => cluster.exec(home, 'pkill', ['-f', 'socat TCP-LISTEN:80']),
+    () => pcs('resource', 'cleanup', 'WebServer'),
+  );
 
-  say(bold('detection times (fault injected → alert printed; the seed\'s loop: up to 60 s, and again every minute):'));
-  for (const entry of detections) say(`  ${entry.title.padEnd(50)} ${formatDuration(entry.detected).padStart(7)}   resolve ${formatDuration(entry.resolved).padStart(7)} after the repair`);
+  say(bold("detection times (fault injected → alert printed; the seed's loop: up to 60 s, and again every minute):"));
+  for (const entry of detections)
+    say(
+      `  ${entry.title.padEnd(50)} ${formatDuration(entry.detected).padStart(7)}   resolve ${formatDuration(entry.resolved).padStart(7)} after the repair`,
+    );
   say('  (a node kill is seen when corosync declares the node lost: its token and consensus timeouts, about 8 s here)');
-  await defaultRunner.run(process.execPath, [bin, 'pacemaker-alert', 'remove', '--command-prefix', prefix], { timeoutMs: 120_000 }).catch(() => undefined);
+  await defaultRunner
+    .run(process.execPath, [bin, 'pacemaker-alert', 'remove', '--command-prefix', prefix], { timeoutMs: 120_000 })
+    .catch(() => undefined);
   await cleanUp();
 } catch (error) {
   say(`demo failed: ${error.message}`);

@@ -1,4 +1,12 @@
-import { createPackageCli, defineCliCommand, HaError, printJson, UsageError, type CliIo, parseMaxBytes } from '@ha/core';
+import {
+  createPackageCli,
+  defineCliCommand,
+  HaError,
+  printJson,
+  UsageError,
+  type CliIo,
+  parseMaxBytes,
+} from '@ha/core';
 import { PcsClient } from '@ha/pcs-client';
 import { buildMonitor, loadMonitorConfig, parseMonitorConfig, prefixedRunner } from './config.js';
 import { serveMonitor } from './http.js';
@@ -22,19 +30,26 @@ export function reportOnce(result: OnceResult, io: CliIo, options: { json?: bool
   const failed = result.probes.filter((probe) => !probe.ok);
   if (options.json) printJson(io, result);
   else {
-    for (const probe of result.probes) io.stdout(`${probe.ok ? 'ok    ' : 'FAILED'} ${probe.name}${probe.ok ? ` (${Math.round(probe.durationMs ?? 0)} ms)` : `: ${probe.error ?? ''}`}\n`);
+    for (const probe of result.probes)
+      io.stdout(
+        `${probe.ok ? 'ok    ' : 'FAILED'} ${probe.name}${probe.ok ? ` (${Math.round(probe.durationMs ?? 0)} ms)` : `: ${probe.error ?? ''}`}\n`,
+      );
     for (const condition of result.conditions.filter((entry) => !entry.event)) {
       const labels = Object.entries(condition.labels)
         .map(([key, value]) => `${key}=${value}`)
         .join(' ');
-      io.stdout(`${condition.severity.padEnd(8)} ${condition.alertname}${labels ? ` ${labels}` : ''}: ${condition.summary}\n`);
+      io.stdout(
+        `${condition.severity.padEnd(8)} ${condition.alertname}${labels ? ` ${labels}` : ''}: ${condition.summary}\n`,
+      );
     }
     io.stdout(result.verdict === 'unknown' ? `unknown: could not run ${probeList(failed)}\n` : `${result.verdict}\n`);
   }
-  if (failed.length > 0) io.stderr(`ha-monitor: could not run ${failed.map((probe) => `the ${probe.name} probe: ${probe.error ?? 'unknown error'}`).join('; ')}\n`);
+  if (failed.length > 0)
+    io.stderr(
+      `ha-monitor: could not run ${failed.map((probe) => `the ${probe.name} probe: ${probe.error ?? 'unknown error'}`).join('; ')}\n`,
+    );
   return onceExitCodes[result.verdict];
 }
-
 
 function probeList(probes: readonly ProbeStatus[]): string {
   const names = probes.map((probe) => probe.name);
@@ -46,12 +61,24 @@ const watchCommand = defineCliCommand({
   meta: { name: 'ha-monitor', description: 'Watch the stack; --once: exit 0 healthy, 1 degraded, 2 could not run' },
   args: {
     config: { type: 'string', alias: 'c', valueHint: 'PATH', description: 'INI configuration file' },
-    once: { type: 'boolean', description: 'Run every probe once and print what holds. Exit 0 healthy; 1 degraded (every probe ran, something holds); 2 could not run (a probe failed: "unknown", or an error)' },
+    once: {
+      type: 'boolean',
+      description:
+        'Run every probe once and print what holds. Exit 0 healthy; 1 degraded (every probe ran, something holds); 2 could not run (a probe failed: "unknown", or an error)',
+    },
     json: { type: 'boolean', description: 'With --once: print JSON' },
-    listen: { type: 'string', valueHint: 'HOST:PORT', description: 'HTTP address for /metrics, /healthz, /status (default 127.0.0.1:9664)' },
+    listen: {
+      type: 'string',
+      valueHint: 'HOST:PORT',
+      description: 'HTTP address for /metrics, /healthz, /status (default 127.0.0.1:9664)',
+    },
     stateDir: { type: 'string', valueHint: 'DIR', description: 'Where alert state and undelivered events are kept' },
     haproxySocket: { type: 'string', valueHint: 'PATH', description: "HAProxy's stats socket" },
-    maxBytes: { type: 'string', valueHint: 'N', description: 'Refuse a configuration or state file larger than N bytes (default 16777216)' },
+    maxBytes: {
+      type: 'string',
+      valueHint: 'N',
+      description: 'Refuse a configuration or state file larger than N bytes (default 16777216)',
+    },
     stdout: { type: 'enum', options: ['json', 'text'], description: 'Print alert events on stdout in this format' },
     pacemaker: { type: 'boolean', description: 'Watch Pacemaker (--no-pacemaker: do not)' },
     corosync: { type: 'boolean', description: 'Watch Corosync (--no-corosync: do not)' },
@@ -67,11 +94,18 @@ const watchCommand = defineCliCommand({
     if (args.haproxySocket) set('haproxy', 'socket', args.haproxySocket);
     for (const name of probeNames) if (args[name] !== undefined) set(name, 'enabled', args[name]);
     const maxBytes = parseMaxBytes(args.maxBytes);
-    const config = args.config ? await loadMonitorConfig(args.config, overrides, { maxBytes }) : parseMonitorConfig('', { overrides });
+    const config = args.config
+      ? await loadMonitorConfig(args.config, overrides, { maxBytes })
+      : parseMonitorConfig('', { overrides });
     const built = await buildMonitor(config, { write: io.stdout });
     if (maxBytes !== undefined) built.options.maxStateBytes = maxBytes;
-    if (args.stdout) built.options.sinks = [...(built.options.sinks ?? []).filter((sink) => sink.name !== 'stdout'), createStdoutSink({ format: args.stdout as 'json' | 'text', write: io.stdout })];
-    if (built.options.probes.length === 0) throw new HaError('PRECONDITION_FAILED', `nothing to watch here (${built.decisions.join('; ')})`);
+    if (args.stdout)
+      built.options.sinks = [
+        ...(built.options.sinks ?? []).filter((sink) => sink.name !== 'stdout'),
+        createStdoutSink({ format: args.stdout as 'json' | 'text', write: io.stdout }),
+      ];
+    if (built.options.probes.length === 0)
+      throw new HaError('PRECONDITION_FAILED', `nothing to watch here (${built.decisions.join('; ')})`);
 
     if (args.once) {
       const monitor = createMonitor({ ...built.options, sinks: [] });
@@ -79,7 +113,8 @@ const watchCommand = defineCliCommand({
     }
 
     // Without a configured sink, events go to stdout (one JSON line each).
-    if ((built.options.sinks ?? []).length === 0) built.options.sinks = [createStdoutSink({ format: 'json', write: io.stdout })];
+    if ((built.options.sinks ?? []).length === 0)
+      built.options.sinks = [createStdoutSink({ format: 'json', write: io.stdout })];
     const monitor = createMonitor(built.options);
     monitor.on('warning', (message) => io.stderr(`ha-monitor: warning: ${message}\n`));
     for (const decision of built.decisions) io.stderr(`ha-monitor: ${decision}\n`);
@@ -97,28 +132,46 @@ const watchCommand = defineCliCommand({
     io.stderr('ha-monitor: stopped\n');
     return 0;
   },
-
 });
 
 /** The `ha-monitor` CLI: `command` for tests (`runCli`), `main` for the bin shim. */
 export const { command, main } = createPackageCli({
   name: 'ha-monitor',
-  description: 'Watch Pacemaker, Corosync, HAProxy and DRBD: one alert when something degrades, one when it recovers; metrics on /metrics. Runs until SIGINT/SIGTERM; --once: one evaluation, exit 0 healthy, 1 degraded, 2 could not run (a probe failed, or an error)',
+  description:
+    'Watch Pacemaker, Corosync, HAProxy and DRBD: one alert when something degrades, one when it recovers; metrics on /metrics. Runs until SIGINT/SIGTERM; --once: one evaluation, exit 0 healthy, 1 degraded, 2 could not run (a probe failed, or an error)',
   packageJsonUrl: new URL('../package.json', import.meta.url),
   tools: monitorTools,
   root: watchCommand,
   subCommands: {
     'pacemaker-alert': defineCliCommand({
-      meta: { name: 'pacemaker-alert', description: "Register (install) or remove ha-monitor's Pacemaker alert agent: Pacemaker then pushes every event to the running monitor" },
+      meta: {
+        name: 'pacemaker-alert',
+        description:
+          "Register (install) or remove ha-monitor's Pacemaker alert agent: Pacemaker then pushes every event to the running monitor",
+      },
       args: {
         action: { type: 'positional', valueHint: 'install|remove', description: 'install or remove', required: true },
-        socket: { type: 'string', valueHint: 'PATH', description: "The monitor's socket ([pacemaker] alert_socket), e.g. /run/ha-monitor/pacemaker.sock" },
-        agent: { type: 'string', valueHint: 'PATH', description: 'Where to write the agent launcher (default /var/lib/ha-monitor/alert-agent)' },
+        socket: {
+          type: 'string',
+          valueHint: 'PATH',
+          description: "The monitor's socket ([pacemaker] alert_socket), e.g. /run/ha-monitor/pacemaker.sock",
+        },
+        agent: {
+          type: 'string',
+          valueHint: 'PATH',
+          description: 'Where to write the agent launcher (default /var/lib/ha-monitor/alert-agent)',
+        },
         id: { type: 'string', valueHint: 'ID', description: `The alert id in the CIB (default ${defaultAlertId})` },
-        commandPrefix: { type: 'string', valueHint: 'WORDS', description: 'Run pcs through this (words, e.g. "sudo -n")' },
+        commandPrefix: {
+          type: 'string',
+          valueHint: 'WORDS',
+          description: 'Run pcs through this (words, e.g. "sudo -n")',
+        },
       },
       async run({ args, io }) {
-        const pcs = new PcsClient({ runner: prefixedRunner(args.commandPrefix ? (args.commandPrefix as string).trim().split(/\s+/) : undefined) });
+        const pcs = new PcsClient({
+          runner: prefixedRunner(args.commandPrefix ? (args.commandPrefix as string).trim().split(/\s+/) : undefined),
+        });
         const id = args.id ?? defaultAlertId;
         if (args.action === 'remove') {
           await unregisterAlertAgent({ id, pcs });

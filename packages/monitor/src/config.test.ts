@@ -73,23 +73,48 @@ describe('configuration', () => {
     const config = parseMonitorConfig(full);
     expect(config.haproxy).toMatchObject({ interval: 500, sessions_ratio: 0.8 });
     const built = await buildMonitor(config);
-    expect(built.options.probes.map((probe) => `${probe.name} ${probe.intervalMs}`)).toEqual(['pacemaker 2000', 'haproxy 500']);
-    expect(built.options.sinks?.map((sink) => sink.name)).toEqual(['stdout', 'webhook.ops', 'webhook.dev', 'alertmanager', 'command']);
+    expect(built.options.probes.map((probe) => `${probe.name} ${probe.intervalMs}`)).toEqual([
+      'pacemaker 2000',
+      'haproxy 500',
+    ]);
+    expect(built.options.sinks?.map((sink) => sink.name)).toEqual([
+      'stdout',
+      'webhook.ops',
+      'webhook.dev',
+      'alertmanager',
+      'command',
+    ]);
     expect(built.options.alerts).toMatchObject({
       defaults: { raiseAfterMs: 2000 },
       policies: { PacemakerNodeStandby: { severity: 'warning', remindEveryMs: 3_600_000 } },
       externalLabels: { cluster: 'prod', site: 'east' },
-      silences: [{ id: 'maintenance-window', startsAt: Date.parse('2026-11-25T22:00:00Z'), endsAt: Date.parse('2026-11-25T23:00:00Z'), comment: 'kernel updates' }],
+      silences: [
+        {
+          id: 'maintenance-window',
+          startsAt: Date.parse('2026-11-25T22:00:00Z'),
+          endsAt: Date.parse('2026-11-25T23:00:00Z'),
+          comment: 'kernel updates',
+        },
+      ],
       inhibitRules: [{ equal: ['rack'] }],
     });
     expect(built.options.stateDir).toBe('/var/lib/ha-monitor');
     expect(built.listen).toBe('127.0.0.1:9664');
-    expect(built.decisions).toEqual(['pacemaker: on (configured)', 'corosync: off (enabled = false)', 'haproxy: on (configured)', 'drbd: off (enabled = false)']);
+    expect(built.decisions).toEqual([
+      'pacemaker: on (configured)',
+      'corosync: off (enabled = false)',
+      'haproxy: on (configured)',
+      'drbd: off (enabled = false)',
+    ]);
   });
 
   it('every error names its section and key', () => {
-    expect(() => parseMonitorConfig('[haproxy]\ninterval = soon\n', { file: 'm.ini' })).toThrow("m.ini: [haproxy] interval: 'soon' is not a duration (e.g. 500ms, 5s, 2m, 1h, PT5M)");
-    expect(() => parseMonitorConfig('[haproxy]\nsocket = /x\nintervall = 1s\n')).toThrow("[haproxy]: unknown key 'intervall'");
+    expect(() => parseMonitorConfig('[haproxy]\ninterval = soon\n', { file: 'm.ini' })).toThrow(
+      "m.ini: [haproxy] interval: 'soon' is not a duration (e.g. 500ms, 5s, 2m, 1h, PT5M)",
+    );
+    expect(() => parseMonitorConfig('[haproxy]\nsocket = /x\nintervall = 1s\n')).toThrow(
+      "[haproxy]: unknown key 'intervall'",
+    );
     expect(() => parseMonitorConfig('[sink.webhook]\nsecret = x\n')).toThrow(/\[sink\.webhook\]/);
     expect(() => parseMonitorConfig('[alert.X]\nseverity = loud\n')).toThrow(/^\[alert\.X\] severity: /);
     expect(() => parseMonitorConfig('[pacemaker]\nenabled = maybe\n')).toThrow(/^\[pacemaker\] enabled: /);
@@ -98,7 +123,9 @@ describe('configuration', () => {
   });
 
   it('absent sections are detected from what is installed here; the haproxy socket must exist', async () => {
-    const built = await buildMonitor(parseMonitorConfig('[haproxy]\nenabled = false\n[pacemaker]\nenabled = false\n[corosync]\nenabled = false\n'));
+    const built = await buildMonitor(
+      parseMonitorConfig('[haproxy]\nenabled = false\n[pacemaker]\nenabled = false\n[corosync]\nenabled = false\n'),
+    );
     // drbd-utils is installed but no DRBD module is loaded here: not in use.
     expect(built.decisions).toContain('drbd: off (auto: not found here)');
     expect(built.options.probes).toEqual([]);
@@ -111,8 +138,12 @@ describe('ha-monitor CLI', () => {
     await writeFile(file, '[http]\nlisten = nowhere\n[haproxy]\nsocket = /x\ninterval = 1 parsec\n');
     const result = await run(['--config', file, '--once']);
     expect(result.code).toBe(2);
-    expect(result.err).toBe(`ha-monitor: ${file}: [haproxy] interval: '1 parsec' is not a duration (e.g. 500ms, 5s, 2m, 1h, PT5M)\n`);
-    expect((await run(['--config', join(scratch, 'missing.ini')])).err).toMatch(/^ha-monitor: .*missing\.ini: cannot read/);
+    expect(result.err).toBe(
+      `ha-monitor: ${file}: [haproxy] interval: '1 parsec' is not a duration (e.g. 500ms, 5s, 2m, 1h, PT5M)\n`,
+    );
+    expect((await run(['--config', join(scratch, 'missing.ini')])).err).toMatch(
+      /^ha-monitor: .*missing\.ini: cannot read/,
+    );
   });
 
   it('a configuration file above --max-bytes is refused: one line, exit 2', async () => {
@@ -121,22 +152,43 @@ describe('ha-monitor CLI', () => {
     const result = await run(['--config', file, '--once', '--max-bytes', '100']);
     expect(result).toMatchObject({ code: 2, out: '' });
     expect(result.err).toMatch(/^ha-monitor: .*big\.ini: [\d,]+ bytes is more than the limit of 100 bytes .*\n$/);
-    expect((await run(['--once', '--max-bytes', '1e6'])).err).toBe("ha-monitor: --max-bytes: '1e6' is not a number of bytes (e.g. 16777216, 64MiB)\n");
+    expect((await run(['--once', '--max-bytes', '1e6'])).err).toBe(
+      "ha-monitor: --max-bytes: '1e6' is not a number of bytes (e.g. 16777216, 64MiB)\n",
+    );
   });
 
   it('--once with nothing to watch is an error naming why; a socket that does not answer is exit 2 with the probe failing', async () => {
     const nothing = await run(['--once', '--no-pacemaker', '--no-corosync', '--no-haproxy', '--no-drbd']);
     expect(nothing).toMatchObject({ code: 2 });
     expect(nothing.err).toMatch(/^ha-monitor: nothing to watch here \(pacemaker: off/);
-    const dead = await run(['--once', '--json', '--no-pacemaker', '--no-corosync', '--no-drbd', '--haproxy-socket', join(scratch, 'no.sock')]);
+    const dead = await run([
+      '--once',
+      '--json',
+      '--no-pacemaker',
+      '--no-corosync',
+      '--no-drbd',
+      '--haproxy-socket',
+      join(scratch, 'no.sock'),
+    ]);
     expect(dead.code).toBe(2);
-    const result = JSON.parse(dead.out) as { verdict: string; healthy: boolean; probes: { name: string; ok: boolean; error: string }[] };
+    const result = JSON.parse(dead.out) as {
+      verdict: string;
+      healthy: boolean;
+      probes: { name: string; ok: boolean; error: string }[];
+    };
     expect(result).toMatchObject({ verdict: 'unknown', healthy: false });
     expect(result.probes).toMatchObject([{ name: 'haproxy', ok: false }]);
     expect(result.probes[0]?.error).toMatch(/no\.sock/);
     expect(dead.err).toMatch(/^ha-monitor: could not run the haproxy probe: .*no\.sock.*\n$/);
     // In text too, the last word says what exit 2 says: it could not look, not "degraded".
-    const text = await run(['--once', '--no-pacemaker', '--no-corosync', '--no-drbd', '--haproxy-socket', join(scratch, 'no.sock')]);
+    const text = await run([
+      '--once',
+      '--no-pacemaker',
+      '--no-corosync',
+      '--no-drbd',
+      '--haproxy-socket',
+      join(scratch, 'no.sock'),
+    ]);
     expect(text.code).toBe(2);
     expect(text.out).toMatch(/^FAILED haproxy: .*no\.sock/);
     expect(text.out.endsWith('\nunknown: could not run the haproxy probe\n')).toBe(true);

@@ -3,7 +3,17 @@ import { access } from 'node:fs/promises';
 import { delimiter, join } from 'node:path';
 import { parse as parseIni } from 'ini';
 import { z } from 'zod';
-import { escapeForMessage, createRunner, defaultRunner, ParseError, safeParseDuration, readTextFile, toValidationIssues, ValidationError, type Runner } from '@ha/core';
+import {
+  escapeForMessage,
+  createRunner,
+  defaultRunner,
+  ParseError,
+  safeParseDuration,
+  readTextFile,
+  toValidationIssues,
+  ValidationError,
+  type Runner,
+} from '@ha/core';
 import { defaultSocket } from '@ha/haproxy-runtime';
 import type { AlertPolicy, InhibitRule, Silence } from './engine/alert-engine.js';
 import { parseMatchers } from './engine/matchers.js';
@@ -22,14 +32,22 @@ import { createSyslogSink, type SyslogFacility } from './sinks/syslog.js';
 import { createWebhookSink } from './sinks/webhook.js';
 
 // INI values arrive as strings, or booleans for true/false.
-const flag = z.union([z.boolean(), z.enum(['yes', 'no', 'on', 'off', 'true', 'false', '1', '0'])]).transform((value) => value === true || value === 'yes' || value === 'on' || value === 'true' || value === '1');
+const flag = z
+  .union([z.boolean(), z.enum(['yes', 'no', 'on', 'off', 'true', 'false', '1', '0'])])
+  .transform((value) => value === true || value === 'yes' || value === 'on' || value === 'true' || value === '1');
 const duration = z.string().transform((text, context) => {
   const ms = safeParseDuration(text);
-  if (ms === undefined) context.addIssue({ code: 'custom', message: `'${text}' is not a duration (e.g. 500ms, 5s, 2m, 1h, PT5M)` });
+  if (ms === undefined)
+    context.addIssue({ code: 'custom', message: `'${text}' is not a duration (e.g. 500ms, 5s, 2m, 1h, PT5M)` });
   return ms ?? z.NEVER;
 });
 const ratio = z.coerce.number().gt(0).lte(1);
-const words = z.string().transform((text) => text.trim().split(/\s+/).filter((word) => word.length > 0));
+const words = z.string().transform((text) =>
+  text
+    .trim()
+    .split(/\s+/)
+    .filter((word) => word.length > 0),
+);
 
 const probeSection = {
   /** `false` turns the probe off; `true` runs it even where its tools are not found. Absent: detected. */
@@ -175,9 +193,21 @@ export const monitorConfigSchema = z.strictObject({
   /** `[alert.PacemakerNodeStandby]`: a policy per alertname. */
   alert: z.record(z.string(), policySection).optional(),
   /** `[silence.NAME]`: `match = alertname=X, node=node2`, optional `starts`/`ends` (ISO 8601), `comment`. */
-  silence: z.record(z.string(), z.strictObject({ match: z.string(), starts: z.string().optional(), ends: z.string().optional(), comment: z.string().optional() })).optional(),
+  silence: z
+    .record(
+      z.string(),
+      z.strictObject({
+        match: z.string(),
+        starts: z.string().optional(),
+        ends: z.string().optional(),
+        comment: z.string().optional(),
+      }),
+    )
+    .optional(),
   /** `[inhibit.NAME]`: `source`, `target` (matchers), `equal` (label names). */
-  inhibit: z.record(z.string(), z.strictObject({ source: z.string(), target: z.string(), equal: z.string().optional() })).optional(),
+  inhibit: z
+    .record(z.string(), z.strictObject({ source: z.string(), target: z.string(), equal: z.string().optional() }))
+    .optional(),
 });
 /** A validated `ha-monitor` configuration (see `monitorConfigSchema`): durations in ms, flags as booleans. */
 export type MonitorConfig = z.output<typeof monitorConfigSchema>;
@@ -191,10 +221,16 @@ function where(path: readonly PropertyKey[]): string {
 }
 
 /** Reads an INI text into a validated configuration; errors name the section and key. */
-export function parseMonitorConfig(text: string, options: { file?: string; overrides?: Record<string, Record<string, unknown>> } = {}): MonitorConfig {
+export function parseMonitorConfig(
+  text: string,
+  options: { file?: string; overrides?: Record<string, Record<string, unknown>> } = {},
+): MonitorConfig {
   const raw = parseIni(text) as Record<string, unknown>;
   for (const [section, values] of Object.entries(options.overrides ?? {})) {
-    const target = (raw[section] && typeof raw[section] === 'object' ? raw[section] : (raw[section] = {})) as Record<string, unknown>;
+    const target = (raw[section] && typeof raw[section] === 'object' ? raw[section] : (raw[section] = {})) as Record<
+      string,
+      unknown
+    >;
     Object.assign(target, values);
   }
   const result = monitorConfigSchema.safeParse(raw);
@@ -206,8 +242,12 @@ export function parseMonitorConfig(text: string, options: { file?: string; overr
       issue = { ...inner, path: [...issue.path, ...inner.path] };
     }
     // Keys are the file's own bytes: a binary file must not put raw control bytes on a terminal.
-    const unknownKey = issue.code === 'unrecognized_keys' ? ` '${issue.keys.map((key) => escapeForMessage(key, 80)).join("', '")}'` : '';
-    const message = issue.code === 'unrecognized_keys' ? `unknown key${issue.keys.length > 1 ? 's' : ''}${unknownKey}` : issue.message;
+    const unknownKey =
+      issue.code === 'unrecognized_keys' ? ` '${issue.keys.map((key) => escapeForMessage(key, 80)).join("', '")}'` : '';
+    const message =
+      issue.code === 'unrecognized_keys'
+        ? `unknown key${issue.keys.length > 1 ? 's' : ''}${unknownKey}`
+        : issue.message;
     throw new ValidationError(options.file ?? 'monitor configuration', toValidationIssues(result.error.issues), {
       message: `${options.file ? `${options.file}: ` : ''}${where(issue.path)}: ${message}`,
     });
@@ -219,7 +259,11 @@ export function parseMonitorConfig(text: string, options: { file?: string; overr
  * Reads and validates a configuration file. A file larger than `maxBytes`
  * (default 16 MiB) is refused with `InputTooLargeError` before it is read.
  */
-export async function loadMonitorConfig(path: string, overrides?: Record<string, Record<string, unknown>>, options: { maxBytes?: number | undefined } = {}): Promise<MonitorConfig> {
+export async function loadMonitorConfig(
+  path: string,
+  overrides?: Record<string, Record<string, unknown>>,
+  options: { maxBytes?: number | undefined } = {},
+): Promise<MonitorConfig> {
   const text = await readTextFile(path, { maxBytes: options.maxBytes });
   return parseMonitorConfig(text, { file: path, ...(overrides ? { overrides } : {}) });
 }
@@ -239,13 +283,25 @@ export function parseLabels(text: string): Labels {
 async function onPath(program: string): Promise<boolean> {
   for (const directory of (process.env.PATH ?? '/usr/sbin:/usr/bin:/sbin:/bin').split(delimiter)) {
     if (!directory) continue;
-    if (await access(join(directory, program), constants.X_OK).then(() => true, () => false)) return true;
+    if (
+      await access(join(directory, program), constants.X_OK).then(
+        () => true,
+        () => false,
+      )
+    )
+      return true;
   }
   return false;
 }
 
 /** An alert policy from `[alert.NAME]` (or the defaults in `[monitor]`): only what is written. */
-function policyOf(section: { severity?: AlertPolicy['severity']; raise_after?: number | undefined; resolve_after?: number | undefined; remind_every?: number | undefined; enabled?: boolean | undefined }): AlertPolicy {
+function policyOf(section: {
+  severity?: AlertPolicy['severity'];
+  raise_after?: number | undefined;
+  resolve_after?: number | undefined;
+  remind_every?: number | undefined;
+  enabled?: boolean | undefined;
+}): AlertPolicy {
   return {
     ...(section.severity ? { severity: section.severity } : {}),
     ...(section.raise_after !== undefined ? { raiseAfterMs: section.raise_after } : {}),
@@ -256,15 +312,24 @@ function policyOf(section: { severity?: AlertPolicy['severity']; raise_after?: n
 }
 
 /** A probe section's interval and timeout, as probe options (absent when not written). */
-function timing(section: { interval?: number | undefined; timeout?: number | undefined } | undefined): { intervalMs?: number; timeoutMs?: number } {
-  return { ...(section?.interval !== undefined ? { intervalMs: section.interval } : {}), ...(section?.timeout !== undefined ? { timeoutMs: section.timeout } : {}) };
+function timing(section: { interval?: number | undefined; timeout?: number | undefined } | undefined): {
+  intervalMs?: number;
+  timeoutMs?: number;
+} {
+  return {
+    ...(section?.interval !== undefined ? { intervalMs: section.interval } : {}),
+    ...(section?.timeout !== undefined ? { timeoutMs: section.timeout } : {}),
+  };
 }
 
 /** A runner that runs every command through `prefix` (words: `sudo -n`, `nsenter -t PID -a`); none: this machine's. */
 export function prefixedRunner(prefix: readonly string[] | undefined): Runner {
   if (!prefix || prefix.length === 0) return defaultRunner;
   const [file, ...args] = prefix as [string, ...string[]];
-  return createRunner({ wrap: (program, programArgs) => ({ file, args: [...args, program, ...programArgs] }), label: prefix.join(' ') });
+  return createRunner({
+    wrap: (program, programArgs) => ({ file, args: [...args, program, ...programArgs] }),
+    label: prefix.join(' '),
+  });
 }
 
 /** The monitor's parts built from a configuration: probes, sinks, alert policies, HTTP. */
@@ -282,10 +347,17 @@ export interface BuiltMonitor {
  * runs only where its tools (and its daemon's configuration) are there;
  * `enabled = false` turns one off; `enabled = true` runs it regardless.
  */
-export async function buildMonitor(config: MonitorConfig, options: { write?: (line: string) => void } = {}): Promise<BuiltMonitor> {
+export async function buildMonitor(
+  config: MonitorConfig,
+  options: { write?: (line: string) => void } = {},
+): Promise<BuiltMonitor> {
   const probes: Probe[] = [];
   const decisions: string[] = [];
-  const decide = async (name: string, section: { enabled?: boolean | undefined } | undefined, detect: () => Promise<string | undefined>): Promise<boolean> => {
+  const decide = async (
+    name: string,
+    section: { enabled?: boolean | undefined } | undefined,
+    detect: () => Promise<string | undefined>,
+  ): Promise<boolean> => {
     if (section?.enabled === false) {
       decisions.push(`${name}: off (enabled = false)`);
       return false;
@@ -302,7 +374,11 @@ export async function buildMonitor(config: MonitorConfig, options: { write?: (li
   const corosyncConf = () => existsSync('/etc/corosync/corosync.conf');
 
   const pacemaker = config.pacemaker;
-  if (await decide('pacemaker', pacemaker, async () => ((await onPath('crm_mon')) && corosyncConf() ? 'crm_mon and corosync.conf' : undefined))) {
+  if (
+    await decide('pacemaker', pacemaker, async () =>
+      (await onPath('crm_mon')) && corosyncConf() ? 'crm_mon and corosync.conf' : undefined,
+    )
+  ) {
     probes.push(
       createPacemakerProbe({
         runner: prefixedRunner(pacemaker?.command_prefix),
@@ -312,7 +388,11 @@ export async function buildMonitor(config: MonitorConfig, options: { write?: (li
     );
   }
   const corosync = config.corosync;
-  if (await decide('corosync', corosync, async () => ((await onPath('corosync-cmapctl')) && corosyncConf() ? 'corosync-cmapctl and corosync.conf' : undefined))) {
+  if (
+    await decide('corosync', corosync, async () =>
+      (await onPath('corosync-cmapctl')) && corosyncConf() ? 'corosync-cmapctl and corosync.conf' : undefined,
+    )
+  ) {
     probes.push(createCorosyncProbe({ runner: prefixedRunner(corosync?.command_prefix), ...timing(corosync) }));
   }
   const haproxy = config.haproxy;
@@ -327,7 +407,11 @@ export async function buildMonitor(config: MonitorConfig, options: { write?: (li
     );
   }
   const drbd = config.drbd;
-  if (await decide('drbd', drbd, async () => ((await onPath('drbdsetup')) && drbdInUse() ? 'drbdsetup and /proc/drbd' : undefined))) {
+  if (
+    await decide('drbd', drbd, async () =>
+      (await onPath('drbdsetup')) && drbdInUse() ? 'drbdsetup and /proc/drbd' : undefined,
+    )
+  ) {
     probes.push(
       createDrbdProbe({
         runner: prefixedRunner(drbd?.command_prefix),
@@ -340,24 +424,56 @@ export async function buildMonitor(config: MonitorConfig, options: { write?: (li
 
   const sinks: Sink[] = [];
   const sinkConfig = config.sink ?? {};
-  if (sinkConfig.stdout && sinkConfig.stdout.enabled !== false) sinks.push(createStdoutSink({ format: sinkConfig.stdout.format ?? 'json', ...(options.write ? { write: options.write } : {}) }));
+  if (sinkConfig.stdout && sinkConfig.stdout.enabled !== false)
+    sinks.push(
+      createStdoutSink({
+        format: sinkConfig.stdout.format ?? 'json',
+        ...(options.write ? { write: options.write } : {}),
+      }),
+    );
   const named = <T>(kind: string, value: T | Record<string, T> | undefined, key: string): [string, T][] => {
     if (value === undefined) return [];
     if (typeof value === 'object' && value !== null && key in value) return [[kind, value as T]];
     return Object.entries(value as Record<string, T>).map(([name, entry]) => [`${kind}.${name}`, entry]);
   };
   for (const [name, entry] of named('webhook', sinkConfig.webhook, 'url')) {
-    sinks.push(createWebhookSink({ name, url: entry.url, ...(entry.secret ? { secret: entry.secret } : {}), ...(entry.timeout !== undefined ? { timeoutMs: entry.timeout } : {}) }));
+    sinks.push(
+      createWebhookSink({
+        name,
+        url: entry.url,
+        ...(entry.secret ? { secret: entry.secret } : {}),
+        ...(entry.timeout !== undefined ? { timeoutMs: entry.timeout } : {}),
+      }),
+    );
   }
   for (const [name, entry] of named('alertmanager', sinkConfig.alertmanager, 'url')) {
-    sinks.push(createAlertmanagerSink({ name, url: entry.url, ...(entry.resend !== undefined ? { resendIntervalMs: entry.resend } : {}), ...(entry.timeout !== undefined ? { timeoutMs: entry.timeout } : {}) }));
+    sinks.push(
+      createAlertmanagerSink({
+        name,
+        url: entry.url,
+        ...(entry.resend !== undefined ? { resendIntervalMs: entry.resend } : {}),
+        ...(entry.timeout !== undefined ? { timeoutMs: entry.timeout } : {}),
+      }),
+    );
   }
   for (const [name, entry] of named('command', sinkConfig.command, 'command')) {
-    sinks.push(createCommandSink({ name, command: entry.command, ...(entry.timeout !== undefined ? { timeoutMs: entry.timeout } : {}) }));
+    sinks.push(
+      createCommandSink({
+        name,
+        command: entry.command,
+        ...(entry.timeout !== undefined ? { timeoutMs: entry.timeout } : {}),
+      }),
+    );
   }
   if (sinkConfig.syslog) {
     const { server, facility, tag } = sinkConfig.syslog;
-    sinks.push(createSyslogSink({ ...(server ? { server } : {}), ...(facility ? { facility: facility as SyslogFacility } : {}), ...(tag ? { tag } : {}) }));
+    sinks.push(
+      createSyslogSink({
+        ...(server ? { server } : {}),
+        ...(facility ? { facility: facility as SyslogFacility } : {}),
+        ...(tag ? { tag } : {}),
+      }),
+    );
   }
 
   const monitor = config.monitor ?? {};
@@ -368,15 +484,26 @@ export async function buildMonitor(config: MonitorConfig, options: { write?: (li
   const time = (text: string | undefined, what: string) => {
     if (text === undefined) return undefined;
     const value = Date.parse(text);
-    if (Number.isNaN(value)) throw new ParseError('INVALID_TIME', `${what}: '${text}' is not a date and time (ISO 8601)`);
+    if (Number.isNaN(value))
+      throw new ParseError('INVALID_TIME', `${what}: '${text}' is not a date and time (ISO 8601)`);
     return value;
   };
   const silences: Silence[] = Object.entries(config.silence ?? {}).map(([id, silence]) => {
     const startsAt = time(silence.starts, `[silence.${id}] starts`);
     const endsAt = time(silence.ends, `[silence.${id}] ends`);
-    return { id, matchers: parseMatchers(silence.match), ...(startsAt !== undefined ? { startsAt } : {}), ...(endsAt !== undefined ? { endsAt } : {}), ...(silence.comment ? { comment: silence.comment } : {}) };
+    return {
+      id,
+      matchers: parseMatchers(silence.match),
+      ...(startsAt !== undefined ? { startsAt } : {}),
+      ...(endsAt !== undefined ? { endsAt } : {}),
+      ...(silence.comment ? { comment: silence.comment } : {}),
+    };
   });
-  const inhibitRules: InhibitRule[] = Object.values(config.inhibit ?? {}).map((rule) => ({ source: parseMatchers(rule.source), target: parseMatchers(rule.target), equal: (rule.equal ?? '').split(/[\s,]+/).filter(Boolean) }));
+  const inhibitRules: InhibitRule[] = Object.values(config.inhibit ?? {}).map((rule) => ({
+    source: parseMatchers(rule.source),
+    target: parseMatchers(rule.target),
+    equal: (rule.equal ?? '').split(/[\s,]+/).filter(Boolean),
+  }));
   const defaults = policyOf(monitor);
 
   const http = config.http ?? {};

@@ -39,7 +39,8 @@ export function createRequestHandler(monitor: Monitor): (request: IncomingMessag
 export function parseListen(text: string): { host: string; port: number } {
   const match = /^(?:\[([^\]]+)\]|([^:]+)):(\d{1,5})$/.exec(text.trim());
   const port = Number(match?.[3]);
-  if (!match || port > 65535) throw new ParseError('INVALID_ADDRESS', `'${text}' is not HOST:PORT (e.g. 127.0.0.1:9664)`);
+  if (!match || port > 65535)
+    throw new ParseError('INVALID_ADDRESS', `'${text}' is not HOST:PORT (e.g. 127.0.0.1:9664)`);
   return { host: (match[1] ?? match[2]) as string, port };
 }
 
@@ -48,7 +49,11 @@ export async function serveMonitor(monitor: Monitor, listen = '127.0.0.1:9664'):
   const { host, port } = parseListen(listen);
   const server = createServer(createRequestHandler(monitor));
   await new Promise<void>((resolve, reject) => {
-    server.once('error', (error: NodeJS.ErrnoException) => reject(new HaError('SOCKET_ERROR', `cannot listen on ${listen}: ${error.code ?? error.message}`, { cause: error })));
+    server.once('error', (error: NodeJS.ErrnoException) =>
+      reject(
+        new HaError('SOCKET_ERROR', `cannot listen on ${listen}: ${error.code ?? error.message}`, { cause: error }),
+      ),
+    );
     server.listen(port, host, () => resolve());
   });
   const address = server.address();

@@ -9,7 +9,14 @@ export type { MonitorOptions, MonitorSnapshot, ProbeStatus, OnceResult, OnceVerd
 export { alertEventSchema, severitySchema, labelsSchema, fingerprintOf } from './model.js';
 export type { AlertEvent, Condition, Labels, Severity } from './model.js';
 export { AlertEngine, engineStateSchema } from './engine/alert-engine.js';
-export type { AlertEngineOptions, AlertPolicy, Silence, InhibitRule, ActiveAlert, EngineState } from './engine/alert-engine.js';
+export type {
+  AlertEngineOptions,
+  AlertPolicy,
+  Silence,
+  InhibitRule,
+  ActiveAlert,
+  EngineState,
+} from './engine/alert-engine.js';
 export { parseMatchers, matchesAll, formatMatchers } from './engine/matchers.js';
 export type { Matcher, MatchTarget } from './engine/matchers.js';
 export { defaultPolicies, defaultInhibitRules, maintenanceAlertname } from './engine/defaults.js';
@@ -41,7 +48,13 @@ export { monitorConfigSchema, parseMonitorConfig, loadMonitorConfig, buildMonito
 export type { MonitorConfig, BuiltMonitor } from './config.js';
 export { AlertReceiver, pacemakerAlertSchema } from './pacemaker-alert/receiver.js';
 export type { PacemakerAlert, AlertReceiverHandlers } from './pacemaker-alert/receiver.js';
-export { registerAlertAgent, unregisterAlertAgent, writeAgentLauncher, agentModuleUrl, defaultAlertId } from './pacemaker-alert/register.js';
+export {
+  registerAlertAgent,
+  unregisterAlertAgent,
+  writeAgentLauncher,
+  agentModuleUrl,
+  defaultAlertId,
+} from './pacemaker-alert/register.js';
 export type { RegisterAlertOptions } from './pacemaker-alert/register.js';
 export { forwardAlert } from './pacemaker-alert/agent.js';
 export { monitorTools } from './tools.js';

@@ -6,7 +6,10 @@ export const severitySchema = z.enum(['critical', 'warning', 'info']);
 export type Severity = z.infer<typeof severitySchema>;
 
 /** What identifies an alert besides its name: node, resource, proxy, server, drbd_resource … */
-export const labelsSchema = z.record(z.string().regex(/^[a-zA-Z_][a-zA-Z0-9_]*$/, 'label names are Prometheus names'), z.string());
+export const labelsSchema = z.record(
+  z.string().regex(/^[a-zA-Z_][a-zA-Z0-9_]*$/, 'label names are Prometheus names'),
+  z.string(),
+);
 /** Label name → value (`{ node: 'node2' }`); names are Prometheus names. */
 export type Labels = z.infer<typeof labelsSchema>;
 

@@ -51,7 +51,12 @@ function switchProbe(name: string, options: { intervalMs?: number; timeoutMs?: n
   return probe;
 }
 
-const down: Condition = { alertname: 'HaproxyServerDown', labels: { proxy: 'web', server: 's1' }, severity: 'warning', summary: 'server web/s1 is DOWN' };
+const down: Condition = {
+  alertname: 'HaproxyServerDown',
+  labels: { proxy: 'web', server: 's1' },
+  severity: 'warning',
+  summary: 'server web/s1 is DOWN',
+};
 
 async function until(predicate: () => boolean, timeoutMs = 5_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
@@ -101,15 +106,23 @@ describe('the monitoring loop', () => {
     const hanging = switchProbe('corosync', { timeoutMs: 100 });
     const healthy = switchProbe('haproxy');
     delete (healthy.probe as Partial<Probe>).samples; // haproxy_up below is the failing probes'
-    const monitor = createMonitor({ probes: [failing.probe, hanging.probe, healthy.probe], alerts: { policies: { ProbeFailing: { raiseAfterMs: 0 } } } });
+    const monitor = createMonitor({
+      probes: [failing.probe, hanging.probe, healthy.probe],
+      alerts: { policies: { ProbeFailing: { raiseAfterMs: 0 } } },
+    });
     const seen: AlertEvent[] = [];
     monitor.on('alert', (event) => seen.push(event));
     failing.fail = 'crm_mon: connection refused';
     hanging.hang = true;
     await monitor.start();
     await until(() => seen.length === 2);
-    expect(seen.map((event) => `${event.alertname} ${event.labels.probe}`).sort()).toEqual(['ProbeFailing corosync', 'ProbeFailing pacemaker']);
-    expect(seen.find((event) => event.labels.probe === 'pacemaker')?.summary).toBe('probe pacemaker is failing: crm_mon: connection refused');
+    expect(seen.map((event) => `${event.alertname} ${event.labels.probe}`).sort()).toEqual([
+      'ProbeFailing corosync',
+      'ProbeFailing pacemaker',
+    ]);
+    expect(seen.find((event) => event.labels.probe === 'pacemaker')?.summary).toBe(
+      'probe pacemaker is failing: crm_mon: connection refused',
+    );
     const runs = healthy.runs;
     await until(() => healthy.runs > runs + 3);
     const metrics = await monitor.metrics();
@@ -142,11 +155,22 @@ describe('the monitoring loop', () => {
     source.conditions = [down];
     const monitor = createMonitor({
       probes: [source.probe],
-      rules: [{ name: 'too-many', evaluate: (observations) => ((observations.haproxy as { conditions: number } | undefined)?.conditions ?? 0) > 0 ? [{ alertname: 'Custom', labels: {}, severity: 'critical', summary: 'custom' }] : [] }],
+      rules: [
+        {
+          name: 'too-many',
+          evaluate: (observations) =>
+            ((observations.haproxy as { conditions: number } | undefined)?.conditions ?? 0) > 0
+              ? [{ alertname: 'Custom', labels: {}, severity: 'critical', summary: 'custom' }]
+              : [],
+        },
+      ],
     });
     const result = await monitor.runOnce();
     expect(result.healthy).toBe(false);
-    expect(result.conditions.map((condition) => `${condition.source} ${condition.alertname}`)).toEqual(['haproxy HaproxyServerDown', 'rule:too-many Custom']);
+    expect(result.conditions.map((condition) => `${condition.source} ${condition.alertname}`)).toEqual([
+      'haproxy HaproxyServerDown',
+      'rule:too-many Custom',
+    ]);
   });
 
   it('runOnce: healthy, degraded, or unknown when a probe could not run; --once prints the same word as its exit code says', async () => {
@@ -159,7 +183,13 @@ describe('the monitoring loop', () => {
       const err: string[] = [];
       const io: CliIo = { stdout: (text) => out.push(text), stderr: (text) => err.push(text) };
       const code = reportOnce(result, io);
-      return { verdict: result.verdict, healthy: result.healthy, code, last: out.join('').trimEnd().split('\n').at(-1), err: err.join('') };
+      return {
+        verdict: result.verdict,
+        healthy: result.healthy,
+        code,
+        last: out.join('').trimEnd().split('\n').at(-1),
+        err: err.join(''),
+      };
     };
     expect(await once()).toEqual({ verdict: 'healthy', healthy: true, code: 0, last: 'healthy', err: '' });
     source.conditions = [down];
@@ -197,7 +227,9 @@ describe('the monitoring loop', () => {
     await monitor.start();
     await until(() => source.runs > 0);
     await monitor.stop();
-    expect(warnings).toContain(`${join(stateDir, 'state.json')}: 4,096 bytes is more than the limit of 1,024 bytes (raise it with the maxBytes option (--max-bytes in the CLIs)); starting without it`);
+    expect(warnings).toContain(
+      `${join(stateDir, 'state.json')}: 4,096 bytes is more than the limit of 1,024 bytes (raise it with the maxBytes option (--max-bytes in the CLIs)); starting without it`,
+    );
     expect(warnings).toContain(`sink hook: ${join(stateDir, 'queue-hook.json')}: not a queue file; starting empty`);
   });
 
@@ -212,12 +244,18 @@ describe('the monitoring loop', () => {
       servers.push(await serveMonitor(monitor, '127.0.0.1:0'));
     }
     await until(() => a.runs > 1 && b.runs > 1);
-    const [first, second] = servers as [Awaited<ReturnType<typeof serveMonitor>>, Awaited<ReturnType<typeof serveMonitor>>];
+    const [first, second] = servers as [
+      Awaited<ReturnType<typeof serveMonitor>>,
+      Awaited<ReturnType<typeof serveMonitor>>,
+    ];
     const metrics = await fetch(`${first.url}/metrics`);
     expect(metrics.headers.get('content-type')).toMatch(/^text\/plain; version=0\.0\.4/);
     expect(await metrics.text()).toContain('ha_monitor_probe_up{probe="haproxy"} 1');
     expect(await (await fetch(`${first.url}/healthz`)).text()).toBe('ok\n');
-    const status = (await (await fetch(`${second.url}/status`)).json()) as { healthy: boolean; alerts: { alertname: string }[] };
+    const status = (await (await fetch(`${second.url}/status`)).json()) as {
+      healthy: boolean;
+      alerts: { alertname: string }[];
+    };
     expect(status.healthy).toBe(false);
     expect(status.alerts.map((alert) => alert.alertname)).toEqual(['HaproxyServerDown']);
     expect(((await (await fetch(`${first.url}/status`)).json()) as { alerts: unknown[] }).alerts).toEqual([]);

@@ -152,7 +152,12 @@ export class Monitor {
   private readonly probes = new Map<string, ProbeState>();
   private readonly deliveries: SinkDelivery[];
   private readonly exposition = new MetricsExposition();
-  private readonly listeners: { [K in keyof Listeners]: Set<Listeners[K]> } = { alert: new Set(), warning: new Set(), probe: new Set(), push: new Set() };
+  private readonly listeners: { [K in keyof Listeners]: Set<Listeners[K]> } = {
+    alert: new Set(),
+    warning: new Set(),
+    probe: new Set(),
+    push: new Set(),
+  };
   private readonly clock: () => number;
   private controller: AbortController | undefined;
   private tickTimer: NodeJS.Timeout | undefined;
@@ -170,7 +175,17 @@ export class Monitor {
       names.add(probe.name);
       this.probes.set(probe.name, {
         probe,
-        status: { name: probe.name, ok: undefined, lastRunAt: undefined, durationMs: undefined, error: undefined, runs: 0, failures: 0, consecutiveFailures: 0, intervalMs: probe.intervalMs },
+        status: {
+          name: probe.name,
+          ok: undefined,
+          lastRunAt: undefined,
+          durationMs: undefined,
+          error: undefined,
+          runs: 0,
+          failures: 0,
+          consecutiveFailures: 0,
+          intervalMs: probe.intervalMs,
+        },
         data: undefined,
         hasData: false,
         running: undefined,
@@ -198,8 +213,13 @@ export class Monitor {
       {
         ...alerts,
         policies: { ...defaultPolicies, ...alerts.policies },
-        inhibitRules: [...(alerts.defaultInhibitRules === false ? [] : defaultInhibitRules), ...(alerts.inhibitRules ?? [])],
-        ...(alerts.silenceInMaintenance === false ? {} : { maintenanceAlertname: alerts.maintenanceAlertname ?? maintenanceAlertname }),
+        inhibitRules: [
+          ...(alerts.defaultInhibitRules === false ? [] : defaultInhibitRules),
+          ...(alerts.inhibitRules ?? []),
+        ],
+        ...(alerts.silenceInMaintenance === false
+          ? {}
+          : { maintenanceAlertname: alerts.maintenanceAlertname ?? maintenanceAlertname }),
       },
       state,
     );
@@ -255,7 +275,12 @@ export class Monitor {
     await this.loadState();
     for (const delivery of this.deliveries) await delivery.start();
     // Alerts of probes that are gone from the configuration resolve.
-    this.dispatch(this.engine.retainSources(new Set([...this.probes.keys(), ...(this.options.rules ?? []).map((rule) => `rule:${rule.name}`), 'monitor']), this.clock()));
+    this.dispatch(
+      this.engine.retainSources(
+        new Set([...this.probes.keys(), ...(this.options.rules ?? []).map((rule) => `rule:${rule.name}`), 'monitor']),
+        this.clock(),
+      ),
+    );
     for (const state of this.probes.values()) {
       if (state.probe.watch) {
         this.watchers.push(
@@ -266,10 +291,19 @@ export class Monitor {
                 for (const listener of this.listeners.push) listener({ probe: state.probe.name, reason });
                 this.trigger(state);
               },
-              emit: (conditions) => this.dispatch(this.engine.observe(`${state.probe.name}:push`, conditions.filter((condition) => condition.event), this.clock())),
+              emit: (conditions) =>
+                this.dispatch(
+                  this.engine.observe(
+                    `${state.probe.name}:push`,
+                    conditions.filter((condition) => condition.event),
+                    this.clock(),
+                  ),
+                ),
               warn: (message) => this.warn(`${state.probe.name}: ${message}`),
             })
-            .catch((error: unknown) => this.warn(`${state.probe.name}: push source stopped: ${(error as Error).message}`)),
+            .catch((error: unknown) =>
+              this.warn(`${state.probe.name}: push source stopped: ${(error as Error).message}`),
+            ),
         );
       }
       this.schedule(state, 0);
@@ -278,7 +312,9 @@ export class Monitor {
       const { sink } = delivery;
       if (sink.resend && sink.resendIntervalMs) {
         const timer = setInterval(() => {
-          sink.resend?.(this.engine.firingEvents()).catch((error: unknown) => this.warn(`sink ${sink.name}: re-send: ${(error as Error).message}`));
+          sink
+            .resend?.(this.engine.firingEvents())
+            .catch((error: unknown) => this.warn(`sink ${sink.name}: re-send: ${(error as Error).message}`));
         }, sink.resendIntervalMs);
         this.resendTimers.push(timer);
       }
@@ -315,15 +351,21 @@ export class Monitor {
     await Promise.all(
       [...this.probes.values()].map(async (state) => {
         const result = await this.execute(state);
-        if (result) for (const condition of result.conditions) conditions.push({ ...condition, source: state.probe.name });
+        if (result)
+          for (const condition of result.conditions) conditions.push({ ...condition, source: state.probe.name });
       }),
     );
     for (const rule of this.options.rules ?? []) {
-      for (const condition of rule.evaluate(this.observations())) conditions.push({ ...condition, source: `rule:${rule.name}` });
+      for (const condition of rule.evaluate(this.observations()))
+        conditions.push({ ...condition, source: `rule:${rule.name}` });
     }
     const probes = [...this.probes.values()].map((state) => ({ ...state.status }));
     // A probe that could not run is not a finding about the stack: "could not look" is not "degraded".
-    const verdict: OnceVerdict = probes.some((probe) => !probe.ok) ? 'unknown' : conditions.every((condition) => condition.severity === 'info' || condition.event) ? 'healthy' : 'degraded';
+    const verdict: OnceVerdict = probes.some((probe) => !probe.ok)
+      ? 'unknown'
+      : conditions.every((condition) => condition.severity === 'info' || condition.event)
+        ? 'healthy'
+        : 'degraded';
     return { verdict, healthy: verdict === 'healthy', conditions, probes, observations: this.observations() };
   }
 
@@ -333,10 +375,19 @@ export class Monitor {
     const alerts = this.engine.active(this.clock());
     return {
       running: this.running,
-      healthy: probes.every((probe) => probe.ok !== false) && alerts.every((alert) => alert.state === 'pending' || alert.severity === 'info'),
+      healthy:
+        probes.every((probe) => probe.ok !== false) &&
+        alerts.every((alert) => alert.state === 'pending' || alert.severity === 'info'),
       probes,
       alerts,
-      sinks: this.deliveries.map((delivery) => ({ name: delivery.sink.name, queued: delivery.length, delivered: delivery.delivered, failed: delivery.failed, dropped: delivery.dropped, lastError: delivery.lastError })),
+      sinks: this.deliveries.map((delivery) => ({
+        name: delivery.sink.name,
+        queued: delivery.length,
+        delivered: delivery.delivered,
+        failed: delivery.failed,
+        dropped: delivery.dropped,
+        lastError: delivery.lastError,
+      })),
       observations: this.observations(),
     };
   }
@@ -347,7 +398,12 @@ export class Monitor {
     for (const state of this.probes.values()) {
       const { probe, status } = state;
       samples.push({ name: 'ha_monitor_probe_up', labels: { probe: probe.name }, value: status.ok ? 1 : 0 });
-      if (status.durationMs !== undefined) samples.push({ name: 'ha_monitor_probe_duration_seconds', labels: { probe: probe.name }, value: status.durationMs / 1000 });
+      if (status.durationMs !== undefined)
+        samples.push({
+          name: 'ha_monitor_probe_duration_seconds',
+          labels: { probe: probe.name },
+          value: status.durationMs / 1000,
+        });
       samples.push({ name: 'ha_monitor_probe_runs_total', labels: { probe: probe.name }, value: status.runs });
       samples.push({ name: 'ha_monitor_probe_failures_total', labels: { probe: probe.name }, value: status.failures });
       if (status.ok && state.hasData && probe.samples) samples.push(...probe.samples(state.data as never));
@@ -362,7 +418,11 @@ export class Monitor {
     for (const { labels, value } of counts.values()) samples.push({ name: 'ha_monitor_alerts', labels, value });
     for (const delivery of this.deliveries) {
       const labels = { sink: delivery.sink.name };
-      samples.push({ name: 'ha_monitor_notifications_total', labels, value: delivery.delivered }, { name: 'ha_monitor_notifications_failed_total', labels, value: delivery.failed }, { name: 'ha_monitor_queue_length', labels, value: delivery.length });
+      samples.push(
+        { name: 'ha_monitor_notifications_total', labels, value: delivery.delivered },
+        { name: 'ha_monitor_notifications_failed_total', labels, value: delivery.failed },
+        { name: 'ha_monitor_queue_length', labels, value: delivery.length },
+      );
     }
     return samples;
   }
@@ -468,7 +528,12 @@ export class Monitor {
       status.runs++;
       status.durationMs = performance.now() - started;
       status.lastRunAt = new Date(this.clock()).toISOString();
-      const report = { name: probe.name, ok: status.ok === true, durationMs: status.durationMs, ...(status.error ? { error: status.error } : {}) };
+      const report = {
+        name: probe.name,
+        ok: status.ok === true,
+        durationMs: status.durationMs,
+        ...(status.error ? { error: status.error } : {}),
+      };
       for (const listener of this.listeners.probe) listener(report);
     }
   }
@@ -477,7 +542,12 @@ export class Monitor {
   private monitorConditions(): Condition[] {
     return [...this.probes.values()]
       .filter((state) => state.status.ok === false)
-      .map((state) => ({ alertname: 'ProbeFailing', labels: { probe: state.probe.name }, severity: 'warning' as const, summary: `probe ${state.probe.name} is failing: ${state.status.error ?? 'unknown error'}` }));
+      .map((state) => ({
+        alertname: 'ProbeFailing',
+        labels: { probe: state.probe.name },
+        severity: 'warning' as const,
+        summary: `probe ${state.probe.name} is failing: ${state.status.error ?? 'unknown error'}`,
+      }));
   }
 
   private dispatch(events: AlertEvent[]): void {
@@ -529,7 +599,9 @@ export class Monitor {
     const text = JSON.stringify(this.engine.state());
     if (text === this.savedState) return this.saving;
     this.savedState = text;
-    this.saving = this.saving.then(() => writeFileAtomic(file, text, { mode: 0o600 })).catch((error: unknown) => this.warn(`${file}: ${(error as Error).message}`));
+    this.saving = this.saving
+      .then(() => writeFileAtomic(file, text, { mode: 0o600 }))
+      .catch((error: unknown) => this.warn(`${file}: ${(error as Error).message}`));
     return this.saving;
   }
 }

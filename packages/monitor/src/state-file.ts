@@ -7,7 +7,11 @@ import { readTextFile } from '@ha/core';
  * large is reported through `warn` and also `undefined`: a damaged state file
  * must never keep the monitor from running.
  */
-export async function readStateFile(path: string, maxBytes: number | undefined, warn: (message: string) => void): Promise<string | undefined> {
+export async function readStateFile(
+  path: string,
+  maxBytes: number | undefined,
+  warn: (message: string) => void,
+): Promise<string | undefined> {
   try {
     return await readTextFile(path, { maxBytes });
   } catch (error) {

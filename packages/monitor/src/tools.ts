@@ -5,4 +5,9 @@ import { haproxyRuntimeTools } from '@ha/haproxy-runtime';
 import { pacemakerTools } from '@ha/pcs-client';
 
 /** Every program the monitor's probes read, through the packages that own them. */
-export const monitorTools: readonly ToolSpec[] = [...corosyncTools, ...pacemakerTools, ...haproxyRuntimeTools, ...drbdTools];
+export const monitorTools: readonly ToolSpec[] = [
+  ...corosyncTools,
+  ...pacemakerTools,
+  ...haproxyRuntimeTools,
+  ...drbdTools,
+];

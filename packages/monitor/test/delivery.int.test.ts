@@ -28,7 +28,13 @@ afterAll(async () => {
 });
 
 /** A webhook receiver on loopback: answers 503 while `up` is false, records what it accepts. */
-async function webhook(): Promise<{ url: string; up: boolean; attempts: number; events: AlertEvent[]; close(): Promise<void> }> {
+async function webhook(): Promise<{
+  url: string;
+  up: boolean;
+  attempts: number;
+  events: AlertEvent[];
+  close(): Promise<void>;
+}> {
   const state = { url: '', up: false, attempts: 0, events: [] as AlertEvent[], close: async () => undefined as void };
   const server: Server = createServer((request, response) => {
     let body = '';
@@ -48,10 +54,19 @@ async function webhook(): Promise<{ url: string; up: boolean; attempts: number; 
 
 /** Starts `ha-monitor --config FILE` in the background; returns once /healthz answers. */
 async function startMonitor(config: string, directory: string): Promise<number> {
-  const { pid } = await defaultRunner.spawnDetached(process.execPath, [bin, '--config', config], { logFile: join(directory, 'monitor.log') });
+  const { pid } = await defaultRunner.spawnDetached(process.execPath, [bin, '--config', config], {
+    logFile: join(directory, 'monitor.log'),
+  });
   pids.push(pid);
   const port = /listen = 127\.0\.0\.1:(\d+)/.exec(await readFile(config, 'utf8'))?.[1];
-  await until(async () => (await fetch(`http://127.0.0.1:${port}/healthz`).then((response) => response.ok, () => false)), 20_000);
+  await until(
+    async () =>
+      await fetch(`http://127.0.0.1:${port}/healthz`).then(
+        (response) => response.ok,
+        () => false,
+      ),
+    20_000,
+  );
   return pid;
 }
 
@@ -91,7 +106,10 @@ async function setup(receiver: { url: string }): Promise<{ directory: string; co
   return { directory, config };
 }
 
-const statuses = (events: AlertEvent[], server: string) => events.filter((event) => event.alertname === 'HaproxyServerDown' && event.labels.server === server).map((event) => event.status);
+const statuses = (events: AlertEvent[], server: string) =>
+  events
+    .filter((event) => event.alertname === 'HaproxyServerDown' && event.labels.server === server)
+    .map((event) => event.status);
 
 describe('delivery that survives', () => {
   it('a webhook that is down during a fault gets the alert when it is back, then the resolve', async () => {
@@ -125,7 +143,9 @@ describe('delivery that survives', () => {
     await startLabBackend('srv3');
     await until(() => statuses(receiver.events, 'srv3').length === 2);
     expect(statuses(receiver.events, 'srv3')).toEqual(['firing', 'resolved']);
-    expect(receiver.events.filter((event) => event.alertname === 'HaproxyServerDown').map((event) => event.labels.server)).toEqual(['srv3', 'srv3']);
+    expect(
+      receiver.events.filter((event) => event.alertname === 'HaproxyServerDown').map((event) => event.labels.server),
+    ).toEqual(['srv3', 'srv3']);
     await receiver.close();
   }, 120_000);
 });

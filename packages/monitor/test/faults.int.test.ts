@@ -39,7 +39,13 @@ const pcs = (...args: string[]) => lab().cluster.exec('node1', 'pcs', args, { ti
 const settle = (ms = 4_000) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** Exactly one firing and, after the repair, exactly one resolved, with this severity. */
-async function oneEach(alertname: string, labels: Record<string, string>, severity: string, fault: () => Promise<unknown>, repair: () => Promise<unknown>): Promise<void> {
+async function oneEach(
+  alertname: string,
+  labels: Record<string, string>,
+  severity: string,
+  fault: () => Promise<unknown>,
+  repair: () => Promise<unknown>,
+): Promise<void> {
   const before = log.of(alertname, labels).length;
   await fault();
   const firing = await log.waitFor(alertname, labels, 'firing', 60_000);
@@ -47,7 +53,12 @@ async function oneEach(alertname: string, labels: Record<string, string>, severi
   await repair();
   await log.waitFor(alertname, labels, 'resolved', 90_000);
   await settle();
-  expect(log.of(alertname, labels).slice(before).map((event) => event.status)).toEqual(['firing', 'resolved']);
+  expect(
+    log
+      .of(alertname, labels)
+      .slice(before)
+      .map((event) => event.status),
+  ).toEqual(['firing', 'resolved']);
 }
 
 describe('faults, each one firing and one resolved', () => {
@@ -56,15 +67,27 @@ describe('faults, each one firing and one resolved', () => {
   });
 
   it('node standby (info: on purpose)', async () => {
-    await oneEach('PacemakerNodeStandby', { node: 'node2' }, 'info', () => pcs('node', 'standby', 'node2'), () => pcs('node', 'unstandby', 'node2'));
+    await oneEach(
+      'PacemakerNodeStandby',
+      { node: 'node2' },
+      'info',
+      () => pcs('node', 'standby', 'node2'),
+      () => pcs('node', 'unstandby', 'node2'),
+    );
   }, 120_000);
 
   it('node hard kill (critical), without one more alert per thing on it', async () => {
     const pushesBefore = log.pushes.length;
-    await oneEach('PacemakerNodeOffline', { node: 'node3' }, 'critical', () => lab().cluster.kill('node3'), async () => {
-      await lab().cluster.start('node3');
-      await lab().cluster.waitForView('node3 online', (view) => view.nodes.every((node) => node.online));
-    });
+    await oneEach(
+      'PacemakerNodeOffline',
+      { node: 'node3' },
+      'critical',
+      () => lab().cluster.kill('node3'),
+      async () => {
+        await lab().cluster.start('node3');
+        await lab().cluster.waitForView('node3 online', (view) => view.nodes.every((node) => node.online));
+      },
+    );
     // Pacemaker's alert agent pushed the news (node lost, resource operations) to the monitor.
     expect(log.pushes.slice(pushesBefore).some((push) => /node node3 lost|node3 lost/.test(push.reason))).toBe(true);
     expect(log.of('CorosyncLinkDown', { node: 'node3' })).toEqual([]);
@@ -72,10 +95,16 @@ describe('faults, each one firing and one resolved', () => {
   }, 180_000);
 
   it('network partition of one node (critical)', async () => {
-    await oneEach('PacemakerNodeOffline', { node: 'node2' }, 'critical', () => lab().cluster.partition('node2'), async () => {
-      await lab().cluster.heal('node2');
-      await lab().cluster.waitForView('node2 back', (view) => view.nodes.every((node) => node.online));
-    });
+    await oneEach(
+      'PacemakerNodeOffline',
+      { node: 'node2' },
+      'critical',
+      () => lab().cluster.partition('node2'),
+      async () => {
+        await lab().cluster.heal('node2');
+        await lab().cluster.waitForView('node2 back', (view) => view.nodes.every((node) => node.online));
+      },
+    );
   }, 180_000);
 
   it('resource monitor failure (warning), resolved by a cleanup', async () => {
@@ -91,7 +120,13 @@ describe('faults, each one firing and one resolved', () => {
   }, 180_000);
 
   it('HAProxy server down (warning)', async () => {
-    await oneEach('HaproxyServerDown', { proxy: 'servers', server: 'srv2' }, 'warning', () => killLabBackend('srv2'), () => startLabBackend('srv2'));
+    await oneEach(
+      'HaproxyServerDown',
+      { proxy: 'servers', server: 'srv2' },
+      'warning',
+      () => killLabBackend('srv2'),
+      () => startLabBackend('srv2'),
+    );
   }, 60_000);
 
   it('HAProxy backend fully down (critical)', async () => {
@@ -119,8 +154,25 @@ describe('as a cluster resource (deploy/pacemaker-resource.sh)', () => {
   it('Pacemaker runs exactly one ha-monitor with ocf:heartbeat:anything, and moves it when its node dies', async () => {
     const bin = fileURLToPath(new URL('../bin/ha-monitor.js', import.meta.url));
     const config = join(directory, 'resource.ini');
-    await writeFile(config, '[haproxy]\nenabled = false\n[drbd]\nenabled = false\n[http]\nlisten = 127.0.0.1:9664\n[sink.stdout]\nformat = json\n');
-    await pcs('resource', 'create', 'ha-monitor', 'ocf:heartbeat:anything', `binfile=${bin}`, `cmdline_options=--config ${config}`, 'pidfile=/run/ha-monitor.pid', `logfile=${join(directory, 'resource.log')}`, `errlogfile=${join(directory, 'resource.log')}`, 'op', 'monitor', 'interval=10s', 'timeout=20s');
+    await writeFile(
+      config,
+      '[haproxy]\nenabled = false\n[drbd]\nenabled = false\n[http]\nlisten = 127.0.0.1:9664\n[sink.stdout]\nformat = json\n',
+    );
+    await pcs(
+      'resource',
+      'create',
+      'ha-monitor',
+      'ocf:heartbeat:anything',
+      `binfile=${bin}`,
+      `cmdline_options=--config ${config}`,
+      'pidfile=/run/ha-monitor.pid',
+      `logfile=${join(directory, 'resource.log')}`,
+      `errlogfile=${join(directory, 'resource.log')}`,
+      'op',
+      'monitor',
+      'interval=10s',
+      'timeout=20s',
+    );
     const runningOn = async (not?: string) => {
       const view = await lab().cluster.waitForView('ha-monitor running', (current) => {
         const resource = current.resources.find((entry) => entry.id === 'ha-monitor');

@@ -2,7 +2,17 @@ import { chmod, mkdtemp } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { HaproxyLab, LabCluster } from '@ha/lab';
 import { PcsClient } from '@ha/pcs-client';
-import { createCorosyncProbe, createHaproxyProbe, createMonitor, createPacemakerProbe, registerAlertAgent, type AlertEvent, type Monitor, type MonitorOptions, type Probe } from '../src/index.js';
+import {
+  createCorosyncProbe,
+  createHaproxyProbe,
+  createMonitor,
+  createPacemakerProbe,
+  registerAlertAgent,
+  type AlertEvent,
+  type Monitor,
+  type MonitorOptions,
+  type Probe,
+} from '../src/index.js';
 
 /**
  * A directory for the monitor's state, socket and agent launcher that the lab's
@@ -16,19 +26,37 @@ export async function sharedDirectory(prefix: string): Promise<string> {
 }
 
 /** The probes of a monitor watching the lab from node1: Pacemaker (with pushes), Corosync, HAProxy. */
-export function labProbes(cluster: LabCluster | undefined, haproxy: HaproxyLab | undefined, directory: string, options: { haproxyIntervalMs?: number } = {}): Probe[] {
+export function labProbes(
+  cluster: LabCluster | undefined,
+  haproxy: HaproxyLab | undefined,
+  directory: string,
+  options: { haproxyIntervalMs?: number } = {},
+): Probe[] {
   const probes: Probe[] = [];
   if (cluster) {
     const node1 = cluster.runner('node1');
-    probes.push(createPacemakerProbe({ runner: node1, alertSocket: join(directory, 'pacemaker.sock') }), createCorosyncProbe({ runner: node1 }));
+    probes.push(
+      createPacemakerProbe({ runner: node1, alertSocket: join(directory, 'pacemaker.sock') }),
+      createCorosyncProbe({ runner: node1 }),
+    );
   }
-  if (haproxy) probes.push(createHaproxyProbe({ socket: haproxy.adminSocket, ...(options.haproxyIntervalMs ? { intervalMs: options.haproxyIntervalMs } : {}) }));
+  if (haproxy)
+    probes.push(
+      createHaproxyProbe({
+        socket: haproxy.adminSocket,
+        ...(options.haproxyIntervalMs ? { intervalMs: options.haproxyIntervalMs } : {}),
+      }),
+    );
   return probes;
 }
 
 /** Registers ha-monitor's alert agent in the lab cluster (through pcs on node1). */
 export async function registerLabAgent(cluster: LabCluster, directory: string): Promise<void> {
-  await registerAlertAgent({ agentPath: join(directory, 'alert-agent'), socketPath: join(directory, 'pacemaker.sock'), pcs: new PcsClient({ runner: cluster.runner('node1') }) });
+  await registerAlertAgent({
+    agentPath: join(directory, 'alert-agent'),
+    socketPath: join(directory, 'pacemaker.sock'),
+    pcs: new PcsClient({ runner: cluster.runner('node1') }),
+  });
 }
 
 /** Every alert event of a monitor, with when it was seen, and waits on them. */
@@ -42,15 +70,26 @@ export class EventLog {
   }
 
   of(alertname: string, labels: Record<string, string> = {}): (AlertEvent & { seenAt: number })[] {
-    return this.events.filter((event) => event.alertname === alertname && Object.entries(labels).every(([key, value]) => event.labels[key] === value));
+    return this.events.filter(
+      (event) =>
+        event.alertname === alertname && Object.entries(labels).every(([key, value]) => event.labels[key] === value),
+    );
   }
 
-  async waitFor(alertname: string, labels: Record<string, string>, status: 'firing' | 'resolved', timeoutMs = 60_000): Promise<AlertEvent & { seenAt: number }> {
+  async waitFor(
+    alertname: string,
+    labels: Record<string, string>,
+    status: 'firing' | 'resolved',
+    timeoutMs = 60_000,
+  ): Promise<AlertEvent & { seenAt: number }> {
     const deadline = Date.now() + timeoutMs;
     for (;;) {
       const found = this.of(alertname, labels).find((event) => event.status === status);
       if (found) return found;
-      if (Date.now() > deadline) throw new Error(`no ${status} ${alertname} ${JSON.stringify(labels)} within ${timeoutMs} ms; events: ${this.events.map((event) => `${event.status} ${event.fingerprint}`).join(', ') || 'none'}`);
+      if (Date.now() > deadline)
+        throw new Error(
+          `no ${status} ${alertname} ${JSON.stringify(labels)} within ${timeoutMs} ms; events: ${this.events.map((event) => `${event.status} ${event.fingerprint}`).join(', ') || 'none'}`,
+        );
       await new Promise((resolve) => setTimeout(resolve, 50));
     }
   }
@@ -58,7 +97,9 @@ export class EventLog {
   /** Every fingerprint's events alternate firing/resolved and end resolved (event-like alerts aside). */
   unbalanced(): string[] {
     const byFingerprint = new Map<string, string[]>();
-    for (const event of this.events) if (event.endsAt === undefined || event.status === 'resolved') byFingerprint.set(event.fingerprint, [...(byFingerprint.get(event.fingerprint) ?? []), event.status]);
+    for (const event of this.events)
+      if (event.endsAt === undefined || event.status === 'resolved')
+        byFingerprint.set(event.fingerprint, [...(byFingerprint.get(event.fingerprint) ?? []), event.status]);
     const problems: string[] = [];
     for (const [fingerprint, statuses] of byFingerprint) {
       const alternates = statuses.every((status, index) => status === (index % 2 === 0 ? 'firing' : 'resolved'));

@@ -18,13 +18,20 @@ function generateCib(count) {
   const resources = [];
   for (let i = 0; i < count; i++) {
     const id = `rsc${i}`;
-    resources.push(`<primitive id="${id}" class="ocf" provider="pacemaker" type="Dummy"><operations><op id="${id}-monitor-10s" name="monitor" interval="10s"/></operations></primitive>`);
+    resources.push(
+      `<primitive id="${id}" class="ocf" provider="pacemaker" type="Dummy"><operations><op id="${id}-monitor-10s" name="monitor" interval="10s"/></operations></primitive>`,
+    );
     const k = i % nodes.length;
     const op = (task, interval, call) =>
       `<lrm_rsc_op id="${id}_${task === 'start' ? 'last_0' : `monitor_${interval}`}" operation_key="${id}_${task}_${interval}" operation="${task}" crm-debug-origin="bench" crm_feature_set="3.16.1" transition-key="1:1:0:bench" transition-magic="0:0;1:1:0:bench" exit-reason="" on_node="${nodes[k]}" call-id="${call}" rc-code="0" op-status="0" interval="${interval}" last-rc-change="1700000000" exec-time="10" queue-time="0" op-digest="0"/>`;
-    history[k].push(`<lrm_resource id="${id}" type="Dummy" class="ocf" provider="pacemaker">${op('start', 0, 2 * i + 10)}${op('monitor', 10000, 2 * i + 11)}</lrm_resource>`);
+    history[k].push(
+      `<lrm_resource id="${id}" type="Dummy" class="ocf" provider="pacemaker">${op('start', 0, 2 * i + 10)}${op('monitor', 10000, 2 * i + 11)}</lrm_resource>`,
+    );
   }
-  const states = nodes.map((name, i) => `<node_state id="${i + 1}" uname="${name}" in_ccm="true" crmd="online" crm-debug-origin="bench" join="member" expected="member"><lrm id="${i + 1}"><lrm_resources>${history[i].join('')}</lrm_resources></lrm></node_state>`);
+  const states = nodes.map(
+    (name, i) =>
+      `<node_state id="${i + 1}" uname="${name}" in_ccm="true" crmd="online" crm-debug-origin="bench" join="member" expected="member"><lrm id="${i + 1}"><lrm_resources>${history[i].join('')}</lrm_resources></lrm></node_state>`,
+  );
   return `<cib crm_feature_set="3.16.1" validate-with="pacemaker-3.9" epoch="1" num_updates="0" admin_epoch="0" have-quorum="1" dc-uuid="1"><configuration><crm_config><cluster_property_set id="cib-bootstrap-options"><nvpair id="opt-stonith" name="stonith-enabled" value="false"/></cluster_property_set></crm_config><nodes>${nodes.map((name, i) => `<node id="${i + 1}" uname="${name}"/>`).join('')}</nodes><resources>${resources.join('')}</resources><constraints/></configuration><status>${states.join('')}</status></cib>`;
 }
 
@@ -32,11 +39,19 @@ const directory = await mkdtemp(join(tmpdir(), 'ha-pcs-bench-'));
 try {
   const cib = join(directory, 'cib-5000.xml');
   await writeFile(cib, generateCib(5000));
-  const { stdout: xml } = await defaultRunner.run('crm_mon', ['--one-shot', '--inactive', '--output-as=xml'], { env: { CIB_file: cib } });
+  const { stdout: xml } = await defaultRunner.run('crm_mon', ['--one-shot', '--inactive', '--output-as=xml'], {
+    env: { CIB_file: cib },
+  });
   const parsed = parseClusterStatus(xml);
-  console.log(`1. a status of ${parsed.resources.length} resource instances (${(xml.length / 1e6).toFixed(1)} MB of XML)`);
-  const render = await timeMedian('crm_mon rendering the CIB as XML (CIB_file)', 5, () => defaultRunner.run('crm_mon', ['--one-shot', '--inactive', '--output-as=xml'], { env: { CIB_file: cib } }));
-  const parse = await timeMedian('parseClusterStatus: XML → typed, zod-validated model', 10, async () => parseClusterStatus(xml));
+  console.log(
+    `1. a status of ${parsed.resources.length} resource instances (${(xml.length / 1e6).toFixed(1)} MB of XML)`,
+  );
+  const render = await timeMedian('crm_mon rendering the CIB as XML (CIB_file)', 5, () =>
+    defaultRunner.run('crm_mon', ['--one-shot', '--inactive', '--output-as=xml'], { env: { CIB_file: cib } }),
+  );
+  const parse = await timeMedian('parseClusterStatus: XML → typed, zod-validated model', 10, async () =>
+    parseClusterStatus(xml),
+  );
   targetRatio('parse / crm_mon render', parse, render, 0.25);
 } finally {
   await rm(directory, { recursive: true, force: true });
@@ -51,14 +66,31 @@ if (!process.argv.includes('--no-lab')) {
     const node1 = lab.runner('node1');
     const pcs = new PcsClient({ runner: node1 });
     await pcs.setProperty('stonith-enabled', false);
-    await pcs.createResource({ id: 'VirtualIP', agent: 'ocf:heartbeat:IPaddr2', options: { ip: '10.213.0.100', cidr_netmask: 24 }, operations: [{ action: 'monitor', interval: '10s' }] });
-    await pcs.createResource({ id: 'WebServer', agent: 'ocf:heartbeat:anything', options: { binfile: lab.webServerPath, cmdline_options: '80' }, operations: [{ action: 'monitor', interval: '10s' }] });
+    await pcs.createResource({
+      id: 'VirtualIP',
+      agent: 'ocf:heartbeat:IPaddr2',
+      options: { ip: '10.213.0.100', cidr_netmask: 24 },
+      operations: [{ action: 'monitor', interval: '10s' }],
+    });
+    await pcs.createResource({
+      id: 'WebServer',
+      agent: 'ocf:heartbeat:anything',
+      options: { binfile: lab.webServerPath, cmdline_options: '80' },
+      operations: [{ action: 'monitor', interval: '10s' }],
+    });
     await pcs.addColocation({ resource: 'WebServer', with: 'VirtualIP' });
     await pcs.addOrder({ first: 'VirtualIP', then: 'WebServer' });
-    await pcs.waitFor((status) => status.resources.every((resource) => resource.kind === 'primitive' && resource.active), { stableMs: 1000 });
-    const ours = await timeMedian('ha-pcs status (node, crm_mon, parse, verdict, print)', 15, () => node1.run(process.execPath, [bin, 'status']));
+    await pcs.waitFor(
+      (status) => status.resources.every((resource) => resource.kind === 'primitive' && resource.active),
+      { stableMs: 1000 },
+    );
+    const ours = await timeMedian('ha-pcs status (node, crm_mon, parse, verdict, print)', 15, () =>
+      node1.run(process.execPath, [bin, 'status']),
+    );
     const theirs = await timeMedian('pcs status', 15, () => node1.run('pcs', ['status']));
-    await timeMedian('crm_mon --one-shot --inactive --output-as=xml alone', 15, () => node1.run('crm_mon', ['--one-shot', '--inactive', '--output-as=xml']));
+    await timeMedian('crm_mon --one-shot --inactive --output-as=xml alone', 15, () =>
+      node1.run('crm_mon', ['--one-shot', '--inactive', '--output-as=xml']),
+    );
     targetRatio('ha-pcs status / pcs status', ours, theirs, 0.25);
   } finally {
     await teardownLab();

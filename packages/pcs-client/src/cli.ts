@@ -1,4 +1,14 @@
-import { createPackageCli, defineCliCommand, formatDuration, jsonArg, parseDuration, parseMaxBytes, printJson, UsageError, type CliIo } from '@ha/core';
+import {
+  createPackageCli,
+  defineCliCommand,
+  formatDuration,
+  jsonArg,
+  parseDuration,
+  parseMaxBytes,
+  printJson,
+  UsageError,
+  type CliIo,
+} from '@ha/core';
 import { PcsClient } from './client/pcs-client.js';
 import { locationConstraintsOf } from './status/constraints.js';
 import type { ClusterStatus, ResourceNode } from './status/model.js';
@@ -7,14 +17,29 @@ import { bansOf, evaluateHealth, failCounts, listInstances, nodeProblems, nodesR
 import { pacemakerTools } from './tools.js';
 
 const sourceArgs = {
-  xmlFile: { type: 'string', valueHint: 'PATH', description: 'Read a saved crm_mon or `pcs status xml` output instead of the live cluster' },
-  cibFile: { type: 'string', valueHint: 'PATH', description: 'Render a saved CIB with the real crm_mon (CIB_file=…) instead of the live cluster' },
+  xmlFile: {
+    type: 'string',
+    valueHint: 'PATH',
+    description: 'Read a saved crm_mon or `pcs status xml` output instead of the live cluster',
+  },
+  cibFile: {
+    type: 'string',
+    valueHint: 'PATH',
+    description: 'Render a saved CIB with the real crm_mon (CIB_file=…) instead of the live cluster',
+  },
   pcs: { type: 'boolean', description: 'Ask `pcs status xml` (through pcsd) instead of crm_mon' },
   maxBytes: { type: 'string', valueHint: 'N', description: 'Refuse a status larger than N bytes (default 16777216)' },
 } as const;
-const timeoutArg = { timeout: { type: 'string', valueHint: 'DURATION', description: 'How long to wait, e.g. 90s (default 120s)' } } as const;
+const timeoutArg = {
+  timeout: { type: 'string', valueHint: 'DURATION', description: 'How long to wait, e.g. 90s (default 120s)' },
+} as const;
 
-type SourceFlags = { xmlFile?: string | undefined; cibFile?: string | undefined; pcs?: boolean | undefined; maxBytes?: string | undefined };
+type SourceFlags = {
+  xmlFile?: string | undefined;
+  cibFile?: string | undefined;
+  pcs?: boolean | undefined;
+  maxBytes?: string | undefined;
+};
 
 function sourceOf(args: SourceFlags): StatusSource {
   const chosen = [args.xmlFile !== undefined, args.cibFile !== undefined, args.pcs === true].filter(Boolean).length;
@@ -36,13 +61,20 @@ function timeoutOf(text: string | undefined): number {
 function printSummary(status: ClusterStatus, io: CliIo): void {
   const s = status.summary;
   const dc = s.dc.present ? `DC ${s.dc.name ?? '?'}${s.dc.version ? ` (${s.dc.version})` : ''}` : 'no DC';
-  io.stdout(`cluster: ${dc}, ${s.quorate ? 'quorate' : 'NO QUORUM'}, ${s.nodesConfigured ?? status.nodes.length} nodes, ${s.resourcesConfigured ?? listInstances(status).length} resource instances${s.options.maintenanceMode ? ', MAINTENANCE MODE' : ''}${s.options.stonithEnabled === false ? ', stonith disabled' : ''}\n`);
-  if (s.lastChange) io.stdout(`last change: ${s.lastChange.time}${s.lastChange.user ? ` by ${s.lastChange.user}` : ''}${s.lastChange.client ? ` via ${s.lastChange.client}` : ''}${s.lastChange.origin ? ` on ${s.lastChange.origin}` : ''}\n`);
+  io.stdout(
+    `cluster: ${dc}, ${s.quorate ? 'quorate' : 'NO QUORUM'}, ${s.nodesConfigured ?? status.nodes.length} nodes, ${s.resourcesConfigured ?? listInstances(status).length} resource instances${s.options.maintenanceMode ? ', MAINTENANCE MODE' : ''}${s.options.stonithEnabled === false ? ', stonith disabled' : ''}\n`,
+  );
+  if (s.lastChange)
+    io.stdout(
+      `last change: ${s.lastChange.time}${s.lastChange.user ? ` by ${s.lastChange.user}` : ''}${s.lastChange.client ? ` via ${s.lastChange.client}` : ''}${s.lastChange.origin ? ` on ${s.lastChange.origin}` : ''}\n`,
+    );
   io.stdout('\nnodes:\n');
   for (const node of status.nodes) {
     const problems = nodeProblems(node);
     const state = problems.length === 0 ? 'online' : problems.map((problem) => problem.label).join(', ');
-    io.stdout(`  ${node.name.padEnd(18)} ${state.padEnd(22)} ${node.type}${node.isDc ? ', DC' : ''}, ${node.resourcesRunning} running\n`);
+    io.stdout(
+      `  ${node.name.padEnd(18)} ${state.padEnd(22)} ${node.type}${node.isDc ? ', DC' : ''}, ${node.resourcesRunning} running\n`,
+    );
   }
   io.stdout('\nresources:\n');
   if (status.resources.length === 0) io.stdout('  (none)\n');
@@ -50,24 +82,39 @@ function printSummary(status: ClusterStatus, io: CliIo): void {
   if (status.failures.length > 0) {
     io.stdout('\nfailed actions:\n');
     for (const failure of status.failures) {
-      io.stdout(`  ${failure.resource} ${failure.task ?? ''}${failure.intervalMs ? ` (every ${formatDuration(failure.intervalMs)})` : ''} on ${failure.node}: ${failure.exitStatus} (${failure.exitCode})${failure.exitReason ? `: ${failure.exitReason}` : ''}${failure.lastRcChange ? ` at ${failure.lastRcChange}` : ''}\n`);
+      io.stdout(
+        `  ${failure.resource} ${failure.task ?? ''}${failure.intervalMs ? ` (every ${formatDuration(failure.intervalMs)})` : ''} on ${failure.node}: ${failure.exitStatus} (${failure.exitCode})${failure.exitReason ? `: ${failure.exitReason}` : ''}${failure.lastRcChange ? ` at ${failure.lastRcChange}` : ''}\n`,
+      );
     }
   }
   const verdict = evaluateHealth(status);
-  io.stdout(`\n${verdict.healthy ? 'healthy' : `${verdict.state.toUpperCase()}:\n${verdict.reasons.map((reason) => `  - ${reason.message}`).join('\n')}`}\n`);
+  io.stdout(
+    `\n${verdict.healthy ? 'healthy' : `${verdict.state.toUpperCase()}:\n${verdict.reasons.map((reason) => `  - ${reason.message}`).join('\n')}`}\n`,
+  );
 }
 
 function printResource(resource: ResourceNode, indent: string, io: CliIo): void {
   if (resource.kind === 'primitive') {
     const where = resource.nodes.map((node) => node.name).join(', ');
-    const flags = [resource.failed && 'FAILED', !resource.managed && 'unmanaged', resource.blocked && 'blocked', resource.orphaned && 'orphaned', resource.targetRole && `target-role ${resource.targetRole}`].filter(Boolean);
-    io.stdout(`${indent}${resource.id} (${resource.agent}): ${resource.role}${where ? ` on ${where}` : ''}${flags.length > 0 ? ` [${flags.join(', ')}]` : ''}\n`);
+    const flags = [
+      resource.failed && 'FAILED',
+      !resource.managed && 'unmanaged',
+      resource.blocked && 'blocked',
+      resource.orphaned && 'orphaned',
+      resource.targetRole && `target-role ${resource.targetRole}`,
+    ].filter(Boolean);
+    io.stdout(
+      `${indent}${resource.id} (${resource.agent}): ${resource.role}${where ? ` on ${where}` : ''}${flags.length > 0 ? ` [${flags.join(', ')}]` : ''}\n`,
+    );
   } else if (resource.kind === 'bundle') {
     io.stdout(`${indent}bundle ${resource.id} (${resource.type}: ${resource.image})\n`);
-    for (const replica of resource.replicas) for (const primitive of replica.resources) printResource(primitive, `${indent}  `, io);
+    for (const replica of resource.replicas)
+      for (const primitive of replica.resources) printResource(primitive, `${indent}  `, io);
   } else {
     const label = resource.kind === 'clone' ? (resource.promotable ? 'promotable clone' : 'clone') : 'group';
-    io.stdout(`${indent}${label} ${resource.id}${resource.disabled ? ' [disabled]' : ''}${resource.managed ? '' : ' [unmanaged]'}\n`);
+    io.stdout(
+      `${indent}${label} ${resource.id}${resource.disabled ? ' [disabled]' : ''}${resource.managed ? '' : ' [unmanaged]'}\n`,
+    );
     for (const child of resource.children) printResource(child, `${indent}  `, io);
   }
 }
@@ -102,9 +149,21 @@ export const { command, main } = createPackageCli({
       args: { ...sourceArgs, ...jsonArg },
       async run({ args, io }) {
         const status = await readStatus(args);
-        const instances = listInstances(status).map((instance) => ({ id: instance.id, agent: instance.agent, role: instance.role, nodes: instance.nodes, parents: instance.parents, failed: instance.failed, managed: instance.managed }));
+        const instances = listInstances(status).map((instance) => ({
+          id: instance.id,
+          agent: instance.agent,
+          role: instance.role,
+          nodes: instance.nodes,
+          parents: instance.parents,
+          failed: instance.failed,
+          managed: instance.managed,
+        }));
         if (args.json) printJson(io, instances);
-        else for (const instance of instances) io.stdout(`${[...instance.parents, instance.id].join('/').padEnd(36)} ${instance.role.padEnd(11)} ${instance.nodes.join(',') || '-'}${instance.failed ? ' FAILED' : ''}${instance.managed ? '' : ' unmanaged'}\n`);
+        else
+          for (const instance of instances)
+            io.stdout(
+              `${[...instance.parents, instance.id].join('/').padEnd(36)} ${instance.role.padEnd(11)} ${instance.nodes.join(',') || '-'}${instance.failed ? ' FAILED' : ''}${instance.managed ? '' : ' unmanaged'}\n`,
+            );
         return evaluateHealth(status).healthy ? 0 : 1;
       },
     }),
@@ -116,16 +175,33 @@ export const { command, main } = createPackageCli({
         const counts = failCounts(status);
         if (args.json) printJson(io, { failures: status.failures, failCounts: counts });
         else {
-          for (const failure of status.failures) io.stdout(`${failure.resource} ${failure.task ?? '?'} on ${failure.node}: ${failure.exitStatus} (rc ${failure.exitCode})${failure.exitReason ? `: ${failure.exitReason}` : ''}${failure.lastRcChange ? ` at ${failure.lastRcChange}` : ''}\n`);
-          for (const count of counts) io.stdout(`fail-count ${count.resource} on ${count.node}: ${count.count}${count.lastFailure ? ` (last ${count.lastFailure})` : ''}\n`);
+          for (const failure of status.failures)
+            io.stdout(
+              `${failure.resource} ${failure.task ?? '?'} on ${failure.node}: ${failure.exitStatus} (rc ${failure.exitCode})${failure.exitReason ? `: ${failure.exitReason}` : ''}${failure.lastRcChange ? ` at ${failure.lastRcChange}` : ''}\n`,
+            );
+          for (const count of counts)
+            io.stdout(
+              `fail-count ${count.resource} on ${count.node}: ${count.count}${count.lastFailure ? ` (last ${count.lastFailure})` : ''}\n`,
+            );
           if (status.failures.length === 0 && counts.length === 0) io.stdout('no failures\n');
         }
         return status.failures.length > 0 || counts.length > 0 ? 1 : 0;
       },
     }),
     constraints: defineCliCommand({
-      meta: { name: 'constraints', description: "A resource's location constraints and bans (or every constraint), from the live CIB" },
-      args: { resource: { type: 'positional', valueHint: 'RESOURCE', description: 'Resource id (none: every constraint)', required: false }, ...jsonArg },
+      meta: {
+        name: 'constraints',
+        description: "A resource's location constraints and bans (or every constraint), from the live CIB",
+      },
+      args: {
+        resource: {
+          type: 'positional',
+          valueHint: 'RESOURCE',
+          description: 'Resource id (none: every constraint)',
+          required: false,
+        },
+        ...jsonArg,
+      },
       async run({ args, io }) {
         const client = new PcsClient();
         const constraints = await client.constraints();
@@ -140,20 +216,34 @@ export const { command, main } = createPackageCli({
         const bans = bansOf(status, resource);
         if (args.json) printJson(io, { resource, runsOn: nodesRunning(status, resource), locations, bans });
         else {
-          for (const location of locations) io.stdout(`location ${location.id}: ${location.node ?? '(rules)'} ${location.score ?? ''}${location.fromCli ? ' (left by move/ban: ha-pcs clear)' : ''}\n`);
-          for (const ban of bans) io.stdout(`ban ${ban.id}: not on ${ban.node}${ban.promotedOnly ? ' (promoted role)' : ''}\n`);
+          for (const location of locations)
+            io.stdout(
+              `location ${location.id}: ${location.node ?? '(rules)'} ${location.score ?? ''}${location.fromCli ? ' (left by move/ban: ha-pcs clear)' : ''}\n`,
+            );
+          for (const ban of bans)
+            io.stdout(`ban ${ban.id}: not on ${ban.node}${ban.promotedOnly ? ' (promoted role)' : ''}\n`);
           if (locations.length === 0 && bans.length === 0) io.stdout(`${resource}: no location constraints or bans\n`);
         }
       },
     }),
     failover: defineCliCommand({
-      meta: { name: 'failover', description: 'Put NODE in standby, wait until its resources run elsewhere, and report where each went' },
-      args: { node: { type: 'positional', valueHint: 'NODE', description: 'Node name', required: true }, ...timeoutArg, ...jsonArg },
+      meta: {
+        name: 'failover',
+        description: 'Put NODE in standby, wait until its resources run elsewhere, and report where each went',
+      },
+      args: {
+        node: { type: 'positional', valueHint: 'NODE', description: 'Node name', required: true },
+        ...timeoutArg,
+        ...jsonArg,
+      },
       async run({ args, io }) {
         const report = await new PcsClient().failover(args.node, { timeoutMs: timeoutOf(args.timeout) });
         if (args.json) printJson(io, { node: report.node, moves: report.moves, durationMs: report.durationMs });
         else {
-          for (const move of report.moves) io.stdout(`${move.resource}: ${move.from} → ${move.to.length > 0 ? move.to.join(', ') : move.clone ? '(instance stopped)' : 'STOPPED'}\n`);
+          for (const move of report.moves)
+            io.stdout(
+              `${move.resource}: ${move.from} → ${move.to.length > 0 ? move.to.join(', ') : move.clone ? '(instance stopped)' : 'STOPPED'}\n`,
+            );
           if (report.moves.length === 0) io.stdout(`${report.node}: nothing was running there\n`);
           io.stdout(`${report.node} is in standby (${formatDuration(report.durationMs)})\n`);
         }
@@ -162,14 +252,21 @@ export const { command, main } = createPackageCli({
     }),
     online: defineCliCommand({
       meta: { name: 'online', description: 'Take NODE out of standby and wait until it is online' },
-      args: { node: { type: 'positional', valueHint: 'NODE', description: 'Node name', required: true }, ...timeoutArg },
+      args: {
+        node: { type: 'positional', valueHint: 'NODE', description: 'Node name', required: true },
+        ...timeoutArg,
+      },
       async run({ args, io }) {
         await new PcsClient().online(args.node, { timeoutMs: timeoutOf(args.timeout) });
         io.stdout(`${args.node} is online\n`);
       },
     }),
     wait: defineCliCommand({
-      meta: { name: 'wait', description: 'Wait until a state holds: --resource R --started [--on N | --not-on N] | --stopped; --node N --online | --offline | --standby; --healthy' },
+      meta: {
+        name: 'wait',
+        description:
+          'Wait until a state holds: --resource R --started [--on N | --not-on N] | --stopped; --node N --online | --offline | --standby; --healthy',
+      },
       args: {
         resource: { type: 'string', valueHint: 'ID', description: 'A resource (primitive, group, clone) id' },
         started: { type: 'boolean', description: 'The resource runs' },
@@ -187,13 +284,18 @@ export const { command, main } = createPackageCli({
         const checks: { describe: string; holds: (status: ClusterStatus) => boolean }[] = [];
         if (args.resource !== undefined) {
           const id = args.resource;
-          if (args.stopped) checks.push({ describe: `${id} stopped`, holds: (status) => nodesRunning(status, id).length === 0 });
+          if (args.stopped)
+            checks.push({ describe: `${id} stopped`, holds: (status) => nodesRunning(status, id).length === 0 });
           if (args.started || args.on !== undefined || args.notOn !== undefined) {
             checks.push({
               describe: `${id} started${args.on ? ` on ${args.on}` : ''}${args.notOn ? ` not on ${args.notOn}` : ''}`,
               holds: (status) => {
                 const nodes = nodesRunning(status, id);
-                return nodes.length > 0 && (args.on === undefined || nodes.includes(args.on)) && (args.notOn === undefined || !nodes.includes(args.notOn));
+                return (
+                  nodes.length > 0 &&
+                  (args.on === undefined || nodes.includes(args.on)) &&
+                  (args.notOn === undefined || !nodes.includes(args.notOn))
+                );
               },
             });
           }
@@ -201,15 +303,29 @@ export const { command, main } = createPackageCli({
         if (args.node !== undefined) {
           const name = args.node;
           const node = (status: ClusterStatus) => status.nodes.find((entry) => entry.name === name);
-          if (args.online) checks.push({ describe: `${name} online`, holds: (status) => node(status)?.online === true && node(status)?.standby === false });
-          if (args.offline) checks.push({ describe: `${name} offline`, holds: (status) => node(status)?.online === false });
-          if (args.standby) checks.push({ describe: `${name} in standby`, holds: (status) => node(status)?.standby === true });
+          if (args.online)
+            checks.push({
+              describe: `${name} online`,
+              holds: (status) => node(status)?.online === true && node(status)?.standby === false,
+            });
+          if (args.offline)
+            checks.push({ describe: `${name} offline`, holds: (status) => node(status)?.online === false });
+          if (args.standby)
+            checks.push({ describe: `${name} in standby`, holds: (status) => node(status)?.standby === true });
         }
-        if (args.healthy) checks.push({ describe: 'the cluster healthy', holds: (status) => evaluateHealth(status).healthy });
-        if (checks.length === 0) throw new UsageError('say what to wait for: --resource R --started|--stopped|--on N|--not-on N, --node N --online|--offline|--standby, or --healthy');
+        if (args.healthy)
+          checks.push({ describe: 'the cluster healthy', holds: (status) => evaluateHealth(status).healthy });
+        if (checks.length === 0)
+          throw new UsageError(
+            'say what to wait for: --resource R --started|--stopped|--on N|--not-on N, --node N --online|--offline|--standby, or --healthy',
+          );
         const started = Date.now();
         const description = checks.map((check) => check.describe).join(' and ');
-        await new PcsClient().waitFor((status) => checks.every((check) => check.holds(status)), { timeoutMs: timeoutOf(args.timeout), description, stableMs: 500 });
+        await new PcsClient().waitFor((status) => checks.every((check) => check.holds(status)), {
+          timeoutMs: timeoutOf(args.timeout),
+          description,
+          stableMs: 500,
+        });
         io.stdout(`${description} (after ${formatDuration(Date.now() - started)})\n`);
       },
     }),

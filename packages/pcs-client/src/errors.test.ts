@@ -9,8 +9,9 @@ import { parseClusterStatus } from './status/parse.js';
 
 // Every error this package throws, pinned as data: a field renamed, added or lost shows here first.
 describe('the shape of every error', () => {
-  it('Pacemaker not there: core ServiceUnavailableError for pacemaker, with the exit code and the tool\'s first error', () => {
-    expect(errorShape(thrown(() => parseClusterStatus(fixture('crm_mon/2.1.5/failures/not-connected.xml'))))).toMatchInlineSnapshot(`
+  it("Pacemaker not there: core ServiceUnavailableError for pacemaker, with the exit code and the tool's first error", () => {
+    expect(errorShape(thrown(() => parseClusterStatus(fixture('crm_mon/2.1.5/failures/not-connected.xml')))))
+      .toMatchInlineSnapshot(`
       {
         "code": "SERVICE_UNAVAILABLE",
         "exitCode": 102,
@@ -22,7 +23,11 @@ describe('the shape of every error', () => {
   });
 
   it('a failure a tool reports in its XML: PacemakerToolError', () => {
-    expect(errorShape(thrown(() => parseClusterStatus(fixture('crm_resource/2.1.5/no-such-resource.xml'), { file: 'out.xml' })))).toMatchInlineSnapshot(`
+    expect(
+      errorShape(
+        thrown(() => parseClusterStatus(fixture('crm_resource/2.1.5/no-such-resource.xml'), { file: 'out.xml' })),
+      ),
+    ).toMatchInlineSnapshot(`
       {
         "code": "COMMAND_FAILED",
         "errors": [
@@ -65,7 +70,11 @@ describe('the shape of every error', () => {
         "reason": "EMPTY_INPUT",
       }
     `);
-    expect(errorShape(thrown(() => parseClusterStatus('<pacemaker-result api-version="2.25"><status code="x"/></pacemaker-result>')))).toMatchInlineSnapshot(`
+    expect(
+      errorShape(
+        thrown(() => parseClusterStatus('<pacemaker-result api-version="2.25"><status code="x"/></pacemaker-result>')),
+      ),
+    ).toMatchInlineSnapshot(`
       {
         "code": "PARSE_ERROR",
         "column": 55,
@@ -92,7 +101,8 @@ describe('the shape of every error', () => {
   });
 
   it('a status API version this package cannot vouch for: UnsupportedApiVersionError', () => {
-    expect(errorShape(thrown(() => parseClusterStatus('<pacemaker-result api-version="3.0"/>', { file: 'next.xml' })))).toMatchInlineSnapshot(`
+    expect(errorShape(thrown(() => parseClusterStatus('<pacemaker-result api-version="3.0"/>', { file: 'next.xml' }))))
+      .toMatchInlineSnapshot(`
       {
         "code": "UNSUPPORTED_VERSION",
         "message": "next.xml: unsupported Pacemaker status API version '3.0' (this package reads pacemaker-result 2.x and the legacy crm_mon 1.1 format)",
@@ -102,10 +112,11 @@ describe('the shape of every error', () => {
     `);
   });
 
-  it('pcs refused: PcsCommandError, the runner\'s CommandError with pcs\'s own Error: lines', () => {
+  it("pcs refused: PcsCommandError, the runner's CommandError with pcs's own Error: lines", () => {
     const outcome = recordedResult('pcs', ['resource', 'delete', 'nope'], {
       exitCode: 1,
-      stderr: "Error: Resource 'nope' does not exist.\nError: Errors have occurred, therefore pcs is unable to continue\n",
+      stderr:
+        "Error: Resource 'nope' does not exist.\nError: Errors have occurred, therefore pcs is unable to continue\n",
       durationMs: 412,
     });
     const error = new PcsCommandError(outcome, { cause: new CommandError(outcome) });
@@ -148,7 +159,13 @@ describe('the shape of every error', () => {
         "value": "--force",
       }
     `);
-    expect(errorShape(thrown(() => clusterSetupArgs({ name: 'c', nodes: [{ name: 'a' }], corosyncConfFile: '/tmp/c.conf', start: true })))).toMatchInlineSnapshot(`
+    expect(
+      errorShape(
+        thrown(() =>
+          clusterSetupArgs({ name: 'c', nodes: [{ name: 'a' }], corosyncConfFile: '/tmp/c.conf', start: true }),
+        ),
+      ),
+    ).toMatchInlineSnapshot(`
       {
         "message": "corosyncConfFile (--corosync_conf) only writes the file: start and enable need pcsd",
         "name": "TypeError",

@@ -1,4 +1,12 @@
-import { CommandError, escapeForMessage, HaError, ParseError, ServiceUnavailableError, type CommandOutcome, type HaErrorOptions } from '@ha/core';
+import {
+  CommandError,
+  escapeForMessage,
+  HaError,
+  ParseError,
+  ServiceUnavailableError,
+  type CommandOutcome,
+  type HaErrorOptions,
+} from '@ha/core';
 
 /**
  * Every `reason` a `ParseError` from this package carries: the text is empty
@@ -7,10 +15,16 @@ import { CommandError, escapeForMessage, HaError, ParseError, ServiceUnavailable
  * (`NOT_STATUS_XML`), a status without its `<summary>` (`NO_SUMMARY`), or XML
  * without a `<constraints>` section (`NO_CONSTRAINTS`).
  */
-export type PcsParseReason = 'EMPTY_INPUT' | 'MALFORMED_XML' | 'BAD_STATUS_CODE' | 'NOT_STATUS_XML' | 'NO_SUMMARY' | 'NO_CONSTRAINTS';
+export type PcsParseReason =
+  'EMPTY_INPUT' | 'MALFORMED_XML' | 'BAD_STATUS_CODE' | 'NOT_STATUS_XML' | 'NO_SUMMARY' | 'NO_CONSTRAINTS';
 
 /** A `ParseError` whose reason is one of this package's (the compiler keeps the union closed). */
-export function pcsParseError(reason: PcsParseReason, message: string, position: ConstructorParameters<typeof ParseError>[2], options: HaErrorOptions = {}): ParseError {
+export function pcsParseError(
+  reason: PcsParseReason,
+  message: string,
+  position: ConstructorParameters<typeof ParseError>[2],
+  options: HaErrorOptions = {},
+): ParseError {
   return new ParseError(reason, message, position, options);
 }
 
@@ -31,7 +45,10 @@ export function pacemakerUnavailable(
   const detail = details.find((line) => line.trim().length > 0)?.trim();
   const said = detail === undefined ? '' : ` (${escapeForMessage(detail)})`;
   const state = options.pacemakerdState ? ` [pacemakerd: ${options.pacemakerdState}]` : '';
-  return new ServiceUnavailableError('pacemaker', `the cluster is not available: ${message}${said}${state}`, { exitCode, cause: options.cause });
+  return new ServiceUnavailableError('pacemaker', `the cluster is not available: ${message}${said}${state}`, {
+    exitCode,
+    cause: options.cause,
+  });
 }
 
 /** True for the error `readClusterStatus` throws when Pacemaker is not there (a `ServiceUnavailableError` for `pacemaker`). */
@@ -45,7 +62,10 @@ export class UnsupportedApiVersionError extends HaError {
   readonly version: string;
 
   constructor(where: string, version: string) {
-    super('UNSUPPORTED_VERSION', `${where}: unsupported Pacemaker status API version '${version || '(none)'}' (this package reads pacemaker-result 2.x and the legacy crm_mon 1.1 format)`);
+    super(
+      'UNSUPPORTED_VERSION',
+      `${where}: unsupported Pacemaker status API version '${version || '(none)'}' (this package reads pacemaker-result 2.x and the legacy crm_mon 1.1 format)`,
+    );
     this.version = version;
   }
 }
@@ -94,9 +114,18 @@ export class PacemakerToolError extends HaError implements PacemakerToolReport {
 
   constructor(source: string, report: PacemakerToolReport, options: { cause?: unknown } = {}) {
     // An <error> can span lines (crm_resource: "Resource 'x' not found", then "Error performing operation: …"); its first says what.
-    const first = report.errors.find((error) => error.trim().length > 0)?.trim().split('\n')[0]?.trim();
-    const what = first ?? `${report.tool ?? 'the tool'} reported status ${report.statusCode} (${report.statusMessage || 'no message'})`;
-    const more = report.errors.length > 1 ? ` (and ${report.errors.length - 1} more error${report.errors.length > 2 ? 's' : ''})` : '';
+    const first = report.errors
+      .find((error) => error.trim().length > 0)
+      ?.trim()
+      .split('\n')[0]
+      ?.trim();
+    const what =
+      first ??
+      `${report.tool ?? 'the tool'} reported status ${report.statusCode} (${report.statusMessage || 'no message'})`;
+    const more =
+      report.errors.length > 1
+        ? ` (and ${report.errors.length - 1} more error${report.errors.length > 2 ? 's' : ''})`
+        : '';
     super('COMMAND_FAILED', `${source}: ${escapeForMessage(what)}${more}`, options);
     this.source = source;
     this.tool = report.tool;
@@ -121,6 +150,7 @@ export class PcsCommandError extends CommandError {
       .split('\n')
       .map((line) => /^\s*Error:\s*(.*)$/.exec(line)?.[1]?.trim())
       .filter((line): line is string => line !== undefined && line.length > 0);
-    if (this.pcsErrors.length > 0) this.message = `${outcome.command}: ${this.pcsErrors.map((line) => escapeForMessage(line)).join('; ')}`;
+    if (this.pcsErrors.length > 0)
+      this.message = `${outcome.command}: ${this.pcsErrors.map((line) => escapeForMessage(line)).join('; ')}`;
   }
 }

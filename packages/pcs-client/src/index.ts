@@ -66,8 +66,24 @@ export type { StatusSource, ReadStatusOptions } from './status/read.js';
 export { parseConstraints, locationConstraintsOf, constraintSchema } from './status/constraints.js';
 export type { Constraint } from './status/constraints.js';
 export { PcsClient, isSettled } from './client/pcs-client.js';
-export type { PcsClientOptions, ToolVersions, NodeTarget, WaitOption, WaitForOptions, FailoverReport } from './client/pcs-client.js';
-export { resourceCreateArgs, clusterSetupArgs, optionWords, operationWords, assertId, assertNodeName, scoreWord, dialectOf } from './client/args.js';
+export type {
+  PcsClientOptions,
+  ToolVersions,
+  NodeTarget,
+  WaitOption,
+  WaitForOptions,
+  FailoverReport,
+} from './client/pcs-client.js';
+export {
+  resourceCreateArgs,
+  clusterSetupArgs,
+  optionWords,
+  operationWords,
+  assertId,
+  assertNodeName,
+  scoreWord,
+  dialectOf,
+} from './client/args.js';
 export type { ResourceSpec, OperationSpec, ClusterSetupSpec, OptionValue, PcsDialect } from './client/args.js';
 export { UnsupportedApiVersionError, PacemakerToolError, PcsCommandError } from './errors.js';
 export type { PacemakerToolReport, PcsParseReason } from './errors.js';

@@ -1,8 +1,23 @@
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { CommandError, createRunner, ServiceUnavailableError, ToolNotFoundError, UnsafeArgumentError, type Runner } from '@ha/core';
+import {
+  CommandError,
+  createRunner,
+  ServiceUnavailableError,
+  ToolNotFoundError,
+  UnsafeArgumentError,
+  type Runner,
+} from '@ha/core';
 import { useLabCluster } from '@ha/lab/vitest';
-import { PcsClient, PcsCommandError, evaluateHealth, locationConstraintsOf, nodesRunning, readClusterStatus, type ClusterStatus } from '../src/index.js';
+import {
+  PcsClient,
+  PcsCommandError,
+  evaluateHealth,
+  locationConstraintsOf,
+  nodesRunning,
+  readClusterStatus,
+  type ClusterStatus,
+} from '../src/index.js';
 
 // The seed scenario, end to end through the library, on a real 3-node cluster.
 const lab = useLabCluster({ nodes: 3 });
@@ -24,21 +39,35 @@ async function haPcs(node: string, args: string[]): Promise<{ code: number; stdo
     const result = await lab().exec(node, process.execPath, [bin, ...args], { timeoutMs: 180_000 });
     return { code: result.exitCode, stdout: result.stdout, stderr: result.stderr };
   } catch (error) {
-    if (error instanceof CommandError && error.exitCode !== undefined) return { code: error.exitCode, stdout: error.stdout, stderr: error.stderr };
+    if (error instanceof CommandError && error.exitCode !== undefined)
+      return { code: error.exitCode, stdout: error.stdout, stderr: error.stderr };
     throw error;
   }
 }
 
 describe('the seed scenario through @ha/pcs-client', () => {
   it('knows the versions it drives', async () => {
-    expect(await client().versions()).toEqual({ pcs: expect.stringMatching(/^0\.1[01]\./), pacemaker: expect.stringMatching(/^2\./) });
+    expect(await client().versions()).toEqual({
+      pcs: expect.stringMatching(/^0\.1[01]\./),
+      pacemaker: expect.stringMatching(/^2\./),
+    });
   });
 
   it('creates a VirtualIP and a WebServer, colocated and ordered, and the web answers on the VIP', async () => {
     const pcs = client();
     await pcs.setProperty('stonith-enabled', false);
-    await pcs.createResource({ id: 'VirtualIP', agent: 'ocf:heartbeat:IPaddr2', options: { ip: vip, cidr_netmask: 24 }, operations: [{ action: 'monitor', interval: '10s' }] });
-    await pcs.createResource({ id: 'WebServer', agent: 'ocf:heartbeat:anything', options: { binfile: lab().webServerPath, cmdline_options: '80' }, operations: [{ action: 'monitor', interval: '10s' }] });
+    await pcs.createResource({
+      id: 'VirtualIP',
+      agent: 'ocf:heartbeat:IPaddr2',
+      options: { ip: vip, cidr_netmask: 24 },
+      operations: [{ action: 'monitor', interval: '10s' }],
+    });
+    await pcs.createResource({
+      id: 'WebServer',
+      agent: 'ocf:heartbeat:anything',
+      options: { binfile: lab().webServerPath, cmdline_options: '80' },
+      operations: [{ action: 'monitor', interval: '10s' }],
+    });
     await pcs.addColocation({ resource: 'WebServer', with: 'VirtualIP', score: 'INFINITY' });
     await pcs.addOrder({ first: 'VirtualIP', then: 'WebServer', kind: 'Mandatory' });
     const status = await pcs.waitFor(together(), { ...settle, description: 'VirtualIP and WebServer together' });
@@ -47,7 +76,12 @@ describe('the seed scenario through @ha/pcs-client', () => {
     const constraints = await pcs.constraints();
     expect(constraints).toEqual(
       expect.arrayContaining([
-        expect.objectContaining({ kind: 'colocation', resource: 'WebServer', withResource: 'VirtualIP', score: 1_000_000 }),
+        expect.objectContaining({
+          kind: 'colocation',
+          resource: 'WebServer',
+          withResource: 'VirtualIP',
+          score: 1_000_000,
+        }),
         expect.objectContaining({ kind: 'order', first: 'VirtualIP', then: 'WebServer' }),
       ]),
     );
@@ -57,10 +91,14 @@ describe('the seed scenario through @ha/pcs-client', () => {
   it('ha-pcs status and resources read the live cluster (exit 0 when healthy)', async () => {
     const status = await haPcs('node2', ['status']);
     expect(status.code).toBe(0);
-    expect(status.stdout).toMatch(/^cluster: DC node\d \(2\.[\d.]+-\w+\), quorate, 3 nodes, 2 resource instances, stonith disabled$/m);
+    expect(status.stdout).toMatch(
+      /^cluster: DC node\d \(2\.[\d.]+-\w+\), quorate, 3 nodes, 2 resource instances, stonith disabled$/m,
+    );
     expect(status.stdout).toMatch(/^ {2}VirtualIP \(ocf:heartbeat:IPaddr2\): Started on node\d$/m);
     expect(status.stdout).toMatch(/^healthy$/m);
-    const json = JSON.parse((await haPcs('node2', ['status', '--json'])).stdout) as ClusterStatus & { health: { healthy: boolean } };
+    const json = JSON.parse((await haPcs('node2', ['status', '--json'])).stdout) as ClusterStatus & {
+      health: { healthy: boolean };
+    };
     expect(json.health.healthy).toBe(true);
     expect(json.nodes.map((node) => node.name)).toEqual(['node1', 'node2', 'node3']);
     const viaPcs = await haPcs('node3', ['status', '--pcs']);
@@ -80,7 +118,11 @@ describe('the seed scenario through @ha/pcs-client', () => {
     expect(target).not.toBe(home);
     expect(report.moves.find((move) => move.resource === 'WebServer')?.to).toEqual([target]);
     expect(await lab().httpGet(home, `http://${vip}/`)).toEqual({ status: 200, body: `${target}\n` });
-    expect(evaluateHealth(report.status)).toEqual({ healthy: false, state: 'degraded', reasons: [{ code: 'NODE_STANDBY', message: `node ${home} is standby`, subject: home }] });
+    expect(evaluateHealth(report.status)).toEqual({
+      healthy: false,
+      state: 'degraded',
+      reasons: [{ code: 'NODE_STANDBY', message: `node ${home} is standby`, subject: home }],
+    });
     // Online again, through the CLI.
     const online = await haPcs('node1', ['online', home, '--timeout', '60s']);
     expect(online).toMatchObject({ code: 0, stdout: `${home} is online\n` });
@@ -105,7 +147,9 @@ describe('the seed scenario through @ha/pcs-client', () => {
     const other = lab().nodeNames.find((name) => name !== home) as string;
     await pcs.moveResource('VirtualIP', other, { keepConstraint: true });
     await pcs.waitFor((status) => where(status, 'VirtualIP')[0] === other && together()(status), settle);
-    expect(locationConstraintsOf(await pcs.constraints(), 'VirtualIP').map((constraint) => constraint.fromCli)).toEqual([true]);
+    expect(locationConstraintsOf(await pcs.constraints(), 'VirtualIP').map((constraint) => constraint.fromCli)).toEqual(
+      [true],
+    );
     await pcs.clearResource('VirtualIP');
     expect(locationConstraintsOf(await pcs.constraints(), 'VirtualIP')).toEqual([]);
     await pcs.banResource('VirtualIP', other);
@@ -126,8 +170,16 @@ describe('the seed scenario through @ha/pcs-client', () => {
     const pcs = client();
     const webNode = where(await pcs.status(), 'WebServer')[0] as string;
     await lab().exec(webNode, 'pkill', ['-f', 'socat TCP-LISTEN:80']);
-    const failed = await pcs.waitFor((status) => status.failures.some((failure) => failure.resource === 'WebServer'), { timeoutMs: 60_000, description: 'the failed monitor' });
-    expect(failed.failures[0]).toMatchObject({ resource: 'WebServer', task: 'monitor', node: webNode, intervalMs: 10_000 });
+    const failed = await pcs.waitFor((status) => status.failures.some((failure) => failure.resource === 'WebServer'), {
+      timeoutMs: 60_000,
+      description: 'the failed monitor',
+    });
+    expect(failed.failures[0]).toMatchObject({
+      resource: 'WebServer',
+      task: 'monitor',
+      node: webNode,
+      intervalMs: 10_000,
+    });
     const failures = await haPcs('node1', ['failures']);
     expect(failures.code).toBe(1);
     expect(failures.stdout).toMatch(new RegExp(`^WebServer monitor on ${webNode}: `, 'm'));
@@ -140,7 +192,9 @@ describe('the seed scenario through @ha/pcs-client', () => {
     const pcs = client();
     await pcs.restartResource('WebServer', { waitSeconds: 60 });
     await pcs.disableResource('WebServer', { waitSeconds: 60 });
-    expect(await haPcs('node2', ['wait', '--resource', 'WebServer', '--stopped', '--timeout', '30s'])).toMatchObject({ code: 0 });
+    expect(await haPcs('node2', ['wait', '--resource', 'WebServer', '--stopped', '--timeout', '30s'])).toMatchObject({
+      code: 0,
+    });
     const disabled = await pcs.status();
     expect(evaluateHealth(disabled).healthy).toBe(true);
     await pcs.enableResource('WebServer');
@@ -155,7 +209,10 @@ describe('the seed scenario through @ha/pcs-client', () => {
   it('sets and unsets properties, node maintenance, alerts and a fence device', async () => {
     const pcs = client();
     await pcs.setProperty('maintenance-mode', true);
-    expect(evaluateHealth(await pcs.status()).reasons).toContainEqual({ code: 'MAINTENANCE_MODE', message: 'the cluster is in maintenance mode' });
+    expect(evaluateHealth(await pcs.status()).reasons).toContainEqual({
+      code: 'MAINTENANCE_MODE',
+      message: 'the cluster is in maintenance mode',
+    });
     await pcs.unsetProperty('maintenance-mode');
     await pcs.maintenance('node3');
     expect((await pcs.status()).nodes.find((node) => node.name === 'node3')?.maintenance).toBe(true);
@@ -166,14 +223,21 @@ describe('the seed scenario through @ha/pcs-client', () => {
     expect(alerts.stdout).toMatch(/<alert id="ha_monitor" path="\/usr\/bin\/true"/);
     expect(alerts.stdout).toMatch(/<recipient id="ha_monitor_socket" value="\/run\/ha-monitor.sock"/);
     await pcs.removeAlert('ha_monitor');
-    await pcs.createStonith({ id: 'fence-test', agent: 'fence_dummy', options: { pcmk_host_list: 'node1 node2 node3' }, disabled: true });
+    await pcs.createStonith({
+      id: 'fence-test',
+      agent: 'fence_dummy',
+      options: { pcmk_host_list: 'node1 node2 node3' },
+      disabled: true,
+    });
     expect((await pcs.status()).resources.some((resource) => resource.id === 'fence-test')).toBe(true);
     await pcs.deleteResource('fence-test');
     await pcs.waitFor((status) => together()(status) && evaluateHealth(status).healthy, settle);
   });
 
   it("gives pcs's own message when it refuses, and refuses bad names before anything runs", async () => {
-    const error = await client().enableResource('NoSuchResource').catch((caught: unknown) => caught);
+    const error = await client()
+      .enableResource('NoSuchResource')
+      .catch((caught: unknown) => caught);
     expect(error).toBeInstanceOf(PcsCommandError);
     expect((error as PcsCommandError).pcsErrors.join(' ')).toMatch(/NoSuchResource/);
     const ran: string[] = [];
@@ -190,16 +254,22 @@ describe('the seed scenario through @ha/pcs-client', () => {
       },
     };
     const offline = new PcsClient({ runner: recorder, pcsVersion: '0.11.5' });
-    await expect(offline.createResource({ id: 'bad id', agent: 'ocf:pacemaker:Dummy' })).rejects.toBeInstanceOf(UnsafeArgumentError);
+    await expect(offline.createResource({ id: 'bad id', agent: 'ocf:pacemaker:Dummy' })).rejects.toBeInstanceOf(
+      UnsafeArgumentError,
+    );
     await expect(offline.standby('node1; reboot')).rejects.toBeInstanceOf(UnsafeArgumentError);
-    await expect(offline.addLocation({ resource: 'x', node: '--force', relation: 'prefers' })).rejects.toBeInstanceOf(UnsafeArgumentError);
+    await expect(offline.addLocation({ resource: 'x', node: '--force', relation: 'prefers' })).rejects.toBeInstanceOf(
+      UnsafeArgumentError,
+    );
     expect(ran).toEqual([]);
   });
 
   it('distinct typed errors: a missing crm_mon, a timeout, and a cluster that is not running', async () => {
     const noTools = createRunner({ env: { PATH: '/nonexistent' } });
     await expect(readClusterStatus({ runner: noTools })).rejects.toBeInstanceOf(ToolNotFoundError);
-    const error = (await readClusterStatus({ runner: lab().runner('node1'), timeoutMs: 1 }).catch((caught: unknown) => caught)) as CommandError;
+    const error = (await readClusterStatus({ runner: lab().runner('node1'), timeoutMs: 1 }).catch(
+      (caught: unknown) => caught,
+    )) as CommandError;
     expect(error).toBeInstanceOf(CommandError);
     expect(error.timedOut).toBe(true);
     // This machine itself runs no cluster: crm_mon answers "not connected".
@@ -211,12 +281,18 @@ describe('the seed scenario through @ha/pcs-client', () => {
     const victim = where(before, 'VirtualIP')[0] as string;
     const survivor = lab().nodeNames.find((name) => name !== victim) as string;
     await lab().kill(victim);
-    const after = await client(survivor).waitFor((status) => together(victim)(status) && status.nodes.some((node) => node.name === victim && !node.online), {
-      ...settle,
-      timeoutMs: 90_000,
-      description: 'recovery on a survivor',
+    const after = await client(survivor).waitFor(
+      (status) => together(victim)(status) && status.nodes.some((node) => node.name === victim && !node.online),
+      {
+        ...settle,
+        timeoutMs: 90_000,
+        description: 'recovery on a survivor',
+      },
+    );
+    expect(evaluateHealth(after)).toMatchObject({
+      state: 'degraded',
+      reasons: [{ code: 'NODE_OFFLINE', message: `node ${victim} is offline`, subject: victim }],
     });
-    expect(evaluateHealth(after)).toMatchObject({ state: 'degraded', reasons: [{ code: 'NODE_OFFLINE', message: `node ${victim} is offline`, subject: victim }] });
     const cli = await haPcs(survivor, ['status']);
     expect(cli.code).toBe(1);
     expect(cli.stdout).toMatch(new RegExp(`^ {2}${victim} +offline`, 'm'));
@@ -232,13 +308,25 @@ describe('the seed scenario through @ha/pcs-client', () => {
     const majority = lab().nodeNames.find((name) => name !== cut) as string;
     await lab().partition(cut);
     try {
-      const seen = await client(majority).waitFor((s) => together()(s) && s.nodes.some((node) => node.name === cut && !node.online), { ...settle, timeoutMs: 90_000 });
+      const seen = await client(majority).waitFor(
+        (s) => together()(s) && s.nodes.some((node) => node.name === cut && !node.online),
+        { ...settle, timeoutMs: 90_000 },
+      );
       expect(seen.summary.quorate).toBe(true);
-      const alone = await client(cut).waitFor((s) => !s.summary.quorate, { timeoutMs: 90_000, description: 'the cut node to lose quorum' });
-      expect(evaluateHealth(alone)).toMatchObject({ state: 'no-quorum', reasons: expect.arrayContaining([{ code: 'NO_QUORUM', message: 'quorum is lost' }]) });
+      const alone = await client(cut).waitFor((s) => !s.summary.quorate, {
+        timeoutMs: 90_000,
+        description: 'the cut node to lose quorum',
+      });
+      expect(evaluateHealth(alone)).toMatchObject({
+        state: 'no-quorum',
+        reasons: expect.arrayContaining([{ code: 'NO_QUORUM', message: 'quorum is lost' }]),
+      });
     } finally {
       await lab().heal(cut);
     }
-    await client(majority).waitFor((s) => together()(s) && s.nodes.every((node) => node.online), { ...settle, timeoutMs: 90_000 });
+    await client(majority).waitFor((s) => together()(s) && s.nodes.every((node) => node.online), {
+      ...settle,
+      timeoutMs: 90_000,
+    });
   });
 });

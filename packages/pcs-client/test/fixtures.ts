@@ -22,7 +22,14 @@ export const pacemakerCibs = readdirSync(sharedPath('fixtures', 'pacemaker', 'ct
   .map((name) => ({ name, path: sharedPath('fixtures', 'pacemaker', 'cts-cib', name) }));
 
 /** The states recorded from the lab cluster (crm_mon/2.1.5/STATE.{xml,txt,cib.xml}). */
-export const labStates = ['healthy', 'standby', 'failed-monitor', 'node-killed', 'partitioned', 'partitioned-minority'] as const;
+export const labStates = [
+  'healthy',
+  'standby',
+  'failed-monitor',
+  'node-killed',
+  'partitioned',
+  'partitioned-minority',
+] as const;
 
 /** What `action` throws (it must throw), for assertions on the error itself. */
 export function thrown(action: () => unknown): unknown {

@@ -13,7 +13,9 @@ if (!lab) throw new Error('no lab is up: npx ha-lab up --nodes 3');
 
 async function record(name, from) {
   const runner = lab.runner(from);
-  const xml = await runner.run('crm_mon', ['--one-shot', '--inactive', '--output-as=xml'], { allowExitCodes: [1, 102, 105] });
+  const xml = await runner.run('crm_mon', ['--one-shot', '--inactive', '--output-as=xml'], {
+    allowExitCodes: [1, 102, 105],
+  });
   const text = await runner.run('crm_mon', ['--one-shot', '--inactive'], { allowExitCodes: [1, 102, 105] });
   const cib = await runner.run('cibadmin', ['--query'], { allowExitCodes: [1, 102, 105] });
   await writeFile(new URL(`${name}.xml`, out), xml.stdout);
@@ -34,8 +36,18 @@ const settled = { stableMs: 1500, timeoutMs: 60_000 };
 for (const id of ['WebServer', 'VirtualIP']) await client.deleteResource(id).catch(() => undefined);
 await client.cleanupResource().catch(() => undefined);
 await client.setProperty('stonith-enabled', false);
-await client.createResource({ id: 'VirtualIP', agent: 'ocf:heartbeat:IPaddr2', options: { ip: '10.213.0.100', cidr_netmask: 24 }, operations: [{ action: 'monitor', interval: '10s' }] });
-await client.createResource({ id: 'WebServer', agent: 'ocf:heartbeat:anything', options: { binfile: lab.webServerPath, cmdline_options: '80' }, operations: [{ action: 'monitor', interval: '10s' }] });
+await client.createResource({
+  id: 'VirtualIP',
+  agent: 'ocf:heartbeat:IPaddr2',
+  options: { ip: '10.213.0.100', cidr_netmask: 24 },
+  operations: [{ action: 'monitor', interval: '10s' }],
+});
+await client.createResource({
+  id: 'WebServer',
+  agent: 'ocf:heartbeat:anything',
+  options: { binfile: lab.webServerPath, cmdline_options: '80' },
+  operations: [{ action: 'monitor', interval: '10s' }],
+});
 await client.addColocation({ resource: 'WebServer', with: 'VirtualIP' });
 await client.addOrder({ first: 'VirtualIP', then: 'WebServer' });
 let status = await client.waitFor(seedUp, { ...settled, description: 'the seed resources' });
@@ -45,7 +57,10 @@ await record('healthy', 'node1');
 // Standby: both move together.
 const first = home();
 await client.standby(first);
-status = await client.waitFor((s) => seedUp(s) && !nodesRunning(s, 'VirtualIP').includes(first), { ...settled, description: 'failover' });
+status = await client.waitFor((s) => seedUp(s) && !nodesRunning(s, 'VirtualIP').includes(first), {
+  ...settled,
+  description: 'failover',
+});
 await record('standby', first);
 await client.unstandby(first);
 status = await client.waitFor((s) => seedUp(s) && s.nodes.every((node) => node.online && !node.standby), settled);
@@ -53,7 +68,11 @@ status = await client.waitFor((s) => seedUp(s) && s.nodes.every((node) => node.o
 // A monitor that fails: the web server's process dies under Pacemaker's feet.
 const webNode = nodesRunning(status, 'WebServer')[0];
 await lab.exec(webNode, 'pkill', ['-f', 'socat TCP-LISTEN:80']);
-status = await client.waitFor((s) => s.failures.some((failure) => failure.resource === 'WebServer') && seedUp(s), { ...settled, timeoutMs: 60_000, description: 'a failed monitor' });
+status = await client.waitFor((s) => s.failures.some((failure) => failure.resource === 'WebServer') && seedUp(s), {
+  ...settled,
+  timeoutMs: 60_000,
+  description: 'a failed monitor',
+});
 await record('failed-monitor', webNode);
 await client.cleanupResource('WebServer');
 status = await client.waitFor((s) => s.failures.length === 0 && seedUp(s), settled);
@@ -63,7 +82,10 @@ const victim = home();
 const survivor = lab.nodeNames.find((name) => name !== victim);
 const survivorClient = new PcsClient({ runner: lab.runner(survivor) });
 await lab.kill(victim);
-status = await survivorClient.waitFor((s) => seedUp(s) && s.nodes.some((node) => node.name === victim && !node.online), { ...settled, timeoutMs: 90_000, description: 'recovery' });
+status = await survivorClient.waitFor(
+  (s) => seedUp(s) && s.nodes.some((node) => node.name === victim && !node.online),
+  { ...settled, timeoutMs: 90_000, description: 'recovery' },
+);
 await record('node-killed', survivor);
 await lab.start(victim);
 status = await survivorClient.waitFor((s) => seedUp(s) && s.nodes.every((node) => node.online), settled);
@@ -73,10 +95,26 @@ const cut = lab.nodeNames.find((name) => !nodesRunning(status, 'VirtualIP').incl
 const majority = lab.nodeNames.find((name) => name !== cut);
 await lab.partition(cut);
 const majorityClient = new PcsClient({ runner: lab.runner(majority) });
-status = await majorityClient.waitFor((s) => seedUp(s) && s.nodes.some((node) => node.name === cut && !node.online), { ...settled, timeoutMs: 90_000, description: 'the partition seen' });
+status = await majorityClient.waitFor((s) => seedUp(s) && s.nodes.some((node) => node.name === cut && !node.online), {
+  ...settled,
+  timeoutMs: 90_000,
+  description: 'the partition seen',
+});
 await record('partitioned', majority);
-await new PcsClient({ runner: lab.runner(cut) }).waitFor((s) => !s.summary.quorate, { ...settled, timeoutMs: 90_000, description: 'the cut node without quorum' });
+await new PcsClient({ runner: lab.runner(cut) }).waitFor((s) => !s.summary.quorate, {
+  ...settled,
+  timeoutMs: 90_000,
+  description: 'the cut node without quorum',
+});
 await record('partitioned-minority', cut);
 await lab.heal(cut);
-status = await majorityClient.waitFor((s) => seedUp(s) && s.nodes.every((node) => node.online), { ...settled, timeoutMs: 90_000 });
-console.log('done:', listInstances(status).map((instance) => `${instance.id}@${instance.nodes.join(',')}`).join(' '));
+status = await majorityClient.waitFor((s) => seedUp(s) && s.nodes.every((node) => node.online), {
+  ...settled,
+  timeoutMs: 90_000,
+});
+console.log(
+  'done:',
+  listInstances(status)
+    .map((instance) => `${instance.id}@${instance.nodes.join(',')}`)
+    .join(' '),
+);

@@ -24,7 +24,11 @@ const server = createServer((request, response) => {
   const delay = url.pathname === '/slow' ? Math.min(60_000, Number(url.searchParams.get('ms') ?? '1000')) : 0;
   setTimeout(() => {
     const route = request.headers['x-route'];
-    response.writeHead(200, { 'content-type': 'text/plain', 'x-backend': name, ...(typeof route === 'string' ? { 'x-seen-route': route } : {}) });
+    response.writeHead(200, {
+      'content-type': 'text/plain',
+      'x-backend': name,
+      ...(typeof route === 'string' ? { 'x-seen-route': route } : {}),
+    });
     response.end(`${name}\n`);
   }, delay);
 });

@@ -1,6 +1,21 @@
-import { CommandError, createPackageCli, defaultRunner, defineCliCommand, HaError, UsageError, type CliIo } from '@ha/core';
+import {
+  CommandError,
+  createPackageCli,
+  defaultRunner,
+  defineCliCommand,
+  HaError,
+  UsageError,
+  type CliIo,
+} from '@ha/core';
 import { LabCluster, type LabStatus } from './cluster.js';
-import { killLabBackend, readHaproxyLab, serverStatuses, startHaproxyLab, startLabBackend, stopHaproxyLab } from './haproxy.js';
+import {
+  killLabBackend,
+  readHaproxyLab,
+  serverStatuses,
+  startHaproxyLab,
+  startLabBackend,
+  stopHaproxyLab,
+} from './haproxy.js';
 import { findLabLeftovers } from './leftovers.js';
 import { teardownLab } from './teardown.js';
 import { labTools } from './tools.js';
@@ -14,7 +29,12 @@ async function attached(): Promise<LabCluster> {
   return lab;
 }
 
-function nodeCommand(name: string, description: string, action: (lab: LabCluster, node: string) => Promise<void>, done: string) {
+function nodeCommand(
+  name: string,
+  description: string,
+  action: (lab: LabCluster, node: string) => Promise<void>,
+  done: string,
+) {
   return defineCliCommand({
     meta: { name, description },
     args: nodeArg,
@@ -29,25 +49,39 @@ function nodeCommand(name: string, description: string, action: (lab: LabCluster
 function printStatus(status: LabStatus, io: CliIo): void {
   const view = status.view;
   const summary = view ? `DC ${view.dc ?? 'none'}, ${view.quorate ? 'quorate' : 'no quorum'}` : 'no cluster view';
-  io.stdout(`cluster ${status.clusterName}: ${status.nodes.length} nodes${status.bare ? ' (bare)' : ''}${status.pcsd ? ' with pcsd' : ''}; ${summary}\n`);
+  io.stdout(
+    `cluster ${status.clusterName}: ${status.nodes.length} nodes${status.bare ? ' (bare)' : ''}${status.pcsd ? ' with pcsd' : ''}; ${summary}\n`,
+  );
   for (const node of status.nodes) {
     const seen = view?.nodes.find((entry) => entry.name === node.name);
     const membership = seen ? (seen.online ? (seen.standby ? 'standby' : 'online') : 'offline') : '-';
-    const daemons = [node.corosync && 'corosync', node.pacemaker && 'pacemaker', node.pcsd && 'pcsd'].filter(Boolean).join(',') || '-';
-    io.stdout(`${node.name.padEnd(6)} ${node.address.padEnd(11)} ${(node.running ? 'running' : 'down').padEnd(8)} link ${node.link.padEnd(7)} ${daemons.padEnd(24)} ${membership}\n`);
+    const daemons =
+      [node.corosync && 'corosync', node.pacemaker && 'pacemaker', node.pcsd && 'pcsd'].filter(Boolean).join(',') ||
+      '-';
+    io.stdout(
+      `${node.name.padEnd(6)} ${node.address.padEnd(11)} ${(node.running ? 'running' : 'down').padEnd(8)} link ${node.link.padEnd(7)} ${daemons.padEnd(24)} ${membership}\n`,
+    );
   }
 }
 
 const haproxy = defineCliCommand({
-  meta: { name: 'haproxy', description: 'A real HAProxy with an admin socket in front of small real HTTP backends on loopback' },
+  meta: {
+    name: 'haproxy',
+    description: 'A real HAProxy with an admin socket in front of small real HTTP backends on loopback',
+  },
   subCommands: {
     up: defineCliCommand({
       meta: { name: 'up', description: 'Start the backends and HAProxy; returns when every server is UP' },
       args: { servers: { type: 'string', description: 'Number of backend servers (default 3)' }, ...jsonArg },
       async run({ args, io }) {
-        const lab = await startHaproxyLab({ servers: args.servers === undefined ? 3 : parseCount(args.servers, '--servers') });
+        const lab = await startHaproxyLab({
+          servers: args.servers === undefined ? 3 : parseCount(args.servers, '--servers'),
+        });
         if (args.json) io.stdout(`${JSON.stringify(lab, null, 2)}\n`);
-        else io.stdout(`haproxy up: http://${lab.frontend.address}:${lab.frontend.port}/ → ${lab.servers.length} servers; admin socket ${lab.adminSocket}; master CLI ${lab.masterSocket}\n`);
+        else
+          io.stdout(
+            `haproxy up: http://${lab.frontend.address}:${lab.frontend.port}/ → ${lab.servers.length} servers; admin socket ${lab.adminSocket}; master CLI ${lab.masterSocket}\n`,
+          );
       },
     }),
     down: defineCliCommand({
@@ -81,7 +115,9 @@ const haproxy = defineCliCommand({
         if (!lab) throw new HaError('NOT_FOUND', "the lab's HAProxy is not up (ha-lab haproxy up)");
         const statuses = await serverStatuses(defaultRunner, lab);
         if (args.json) io.stdout(`${JSON.stringify({ ...lab, statuses: Object.fromEntries(statuses) }, null, 2)}\n`);
-        else for (const server of lab.servers) io.stdout(`${server.name} ${server.address}:${server.port} ${statuses.get(server.name) ?? 'unknown'}\n`);
+        else
+          for (const server of lab.servers)
+            io.stdout(`${server.name} ${server.address}:${server.port} ${statuses.get(server.name) ?? 'unknown'}\n`);
       },
     }),
   },
@@ -94,7 +130,10 @@ const cli = createPackageCli({
   tools: labTools,
   subCommands: {
     up: defineCliCommand({
-      meta: { name: 'up', description: 'Boot an N-node cluster; returns when a DC is elected and all nodes are online' },
+      meta: {
+        name: 'up',
+        description: 'Boot an N-node cluster; returns when a DC is elected and all nodes are online',
+      },
       args: {
         nodes: { type: 'string', description: 'Number of nodes, 1 to 5', default: '3' },
         bare: { type: 'boolean', description: 'Boot the node namespaces only, no cluster' },
@@ -102,18 +141,28 @@ const cli = createPackageCli({
         ...jsonArg,
       },
       async run({ args, io }) {
-        const lab = await LabCluster.up({ nodes: parseCount(args.nodes, '--nodes'), bare: args.bare ?? false, pcsd: args.pcsd ?? false });
+        const lab = await LabCluster.up({
+          nodes: parseCount(args.nodes, '--nodes'),
+          bare: args.bare ?? false,
+          pcsd: args.pcsd ?? false,
+        });
         const seconds = (lab.bootMs / 1000).toFixed(1);
-        if (args.json) io.stdout(`${JSON.stringify({ bootMs: Math.round(lab.bootMs), ...(await lab.status()) }, null, 2)}\n`);
+        if (args.json)
+          io.stdout(`${JSON.stringify({ bootMs: Math.round(lab.bootMs), ...(await lab.status()) }, null, 2)}\n`);
         else io.stdout(`lab up: ${lab.nodeNames.length} node(s) ${lab.nodeNames.join(', ')} in ${seconds} s\n`);
       },
     }),
     down: defineCliCommand({
-      meta: { name: 'down', description: 'Tear everything down (also what a crashed run left); exit 1 if anything remains' },
+      meta: {
+        name: 'down',
+        description: 'Tear everything down (also what a crashed run left); exit 1 if anything remains',
+      },
       async run({ io }) {
         const left = await teardownLab();
         for (const item of left) io.stderr(`left behind: ${item}\n`);
-        io.stdout(left.length === 0 ? 'lab down: nothing left behind\n' : `lab down: ${left.length} thing(s) left behind\n`);
+        io.stdout(
+          left.length === 0 ? 'lab down: nothing left behind\n' : `lab down: ${left.length} thing(s) left behind\n`,
+        );
         return left.length === 0 ? 0 : 1;
       },
     }),
@@ -127,7 +176,10 @@ const cli = createPackageCli({
       },
     }),
     exec: defineCliCommand({
-      meta: { name: 'exec', description: 'Run a command inside a node: ha-lab exec NODE -- CMD [ARGS…]; its exit code is passed through' },
+      meta: {
+        name: 'exec',
+        description: 'Run a command inside a node: ha-lab exec NODE -- CMD [ARGS…]; its exit code is passed through',
+      },
       args: nodeArg,
       async run({ args, rawArgs }) {
         const separator = rawArgs.indexOf('--');
@@ -145,9 +197,24 @@ const cli = createPackageCli({
       },
     }),
     kill: nodeCommand('kill', 'Hard-crash a node (SIGKILL to its PID 1)', (lab, node) => lab.kill(node), 'killed'),
-    stop: nodeCommand('stop', 'Stop a node cleanly (pacemaker, then corosync, then the node)', (lab, node) => lab.stop(node), 'stopped'),
-    start: nodeCommand('start', 'Boot a stopped or killed node and wait until it is online', (lab, node) => lab.start(node), 'started'),
-    partition: nodeCommand('partition', "Cut a node's link at the switch", (lab, node) => lab.partition(node), 'partitioned'),
+    stop: nodeCommand(
+      'stop',
+      'Stop a node cleanly (pacemaker, then corosync, then the node)',
+      (lab, node) => lab.stop(node),
+      'stopped',
+    ),
+    start: nodeCommand(
+      'start',
+      'Boot a stopped or killed node and wait until it is online',
+      (lab, node) => lab.start(node),
+      'started',
+    ),
+    partition: nodeCommand(
+      'partition',
+      "Cut a node's link at the switch",
+      (lab, node) => lab.partition(node),
+      'partitioned',
+    ),
     heal: nodeCommand('heal', "Restore a partitioned node's link", (lab, node) => lab.heal(node), 'healed'),
     haproxy,
     leftovers: defineCliCommand({
@@ -169,6 +236,7 @@ export const main = cli.main;
 
 function parseCount(value: string, flag: string): number {
   const count = Number(value);
-  if (!/^\d+$/.test(value) || !Number.isInteger(count)) throw new UsageError(`${flag} takes a whole number, got '${value}'`);
+  if (!/^\d+$/.test(value) || !Number.isInteger(count))
+    throw new UsageError(`${flag} takes a whole number, got '${value}'`);
   return count;
 }

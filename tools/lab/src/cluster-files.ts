@@ -35,7 +35,10 @@ function lookupId(file: string, name: string): number {
  */
 export function renderLabCorosyncConf(nodeCount: number, clusterName: string = labDefaults.clusterName): string {
   const nodes = Array.from({ length: nodeCount }, (_, i) => i + 1)
-    .map((k) => `    node {\n        ring0_addr: ${nodeAddress(k)}\n        name: ${nodeName(k)}\n        nodeid: ${k}\n    }\n`)
+    .map(
+      (k) =>
+        `    node {\n        ring0_addr: ${nodeAddress(k)}\n        name: ${nodeName(k)}\n        nodeid: ${k}\n    }\n`,
+    )
     .join('');
   return (
     `totem {\n    version: 2\n    cluster_name: ${clusterName}\n    transport: knet\n` +
@@ -54,7 +57,10 @@ export function renderLabHosts(nodeCount: number): string {
 }
 
 /** The cluster-wide secrets, made once per lab and shared by all nodes. */
-export async function createClusterKeys(host: Runner, paths: { corosyncKey: string; pacemakerKey: string; seedCib: string }): Promise<void> {
+export async function createClusterKeys(
+  host: Runner,
+  paths: { corosyncKey: string; pacemakerKey: string; seedCib: string },
+): Promise<void> {
   await mkdir(dirname(paths.corosyncKey), { recursive: true, mode: 0o700 });
   await host.run('corosync-keygen', ['-k', paths.corosyncKey]);
   await writeFile(paths.pacemakerKey, randomBytes(4096), { mode: 0o600 });
@@ -66,7 +72,9 @@ export async function createClusterKeys(host: Runner, paths: { corosyncKey: stri
     ['stonith-enabled', 'false'],
   ];
   for (const [name, value] of options) {
-    await host.run('crm_attribute', ['--type', 'crm_config', '--name', name, '--update', value], { env: { CIB_file: paths.seedCib } });
+    await host.run('crm_attribute', ['--type', 'crm_config', '--name', name, '--update', value], {
+      env: { CIB_file: paths.seedCib },
+    });
   }
 }
 
@@ -108,7 +116,9 @@ export async function prepareNodeFiles(paths: NodePaths, options: NodeFilesOptio
   if (options.shadow !== undefined) await writeFileAtomic(paths.shadow, options.shadow, { mode: 0o640 });
   // A bare node is for tests that set the cluster up themselves (pcs cluster setup).
   if (options.bare) return;
-  await writeFileAtomic(`${paths.etcCorosync}/corosync.conf`, renderLabCorosyncConf(options.nodeCount), { mode: 0o644 });
+  await writeFileAtomic(`${paths.etcCorosync}/corosync.conf`, renderLabCorosyncConf(options.nodeCount), {
+    mode: 0o644,
+  });
   await copyFile(options.keys.corosyncKey, `${paths.etcCorosync}/authkey`);
   await chmod(`${paths.etcCorosync}/authkey`, 0o400);
   await copyFile(options.keys.pacemakerKey, `${paths.etcPacemaker}/authkey`);

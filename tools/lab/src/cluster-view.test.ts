@@ -13,7 +13,10 @@ describe('parseClusterView', () => {
     expect(view.dc).toBe('cluster02');
     expect(view.quorate).toBe(true);
     expect(view.nodes.map((node) => [node.name, node.online])).toContainEqual(['cluster01', true]);
-    expect(view.resources.find((resource) => resource.id === 'Fencing')).toMatchObject({ role: 'Started', nodes: ['cluster01'] });
+    expect(view.resources.find((resource) => resource.id === 'Fencing')).toMatchObject({
+      role: 'Started',
+      nodes: ['cluster01'],
+    });
     // Primitives inside groups and clones are found too.
     expect(view.resources.filter((resource) => resource.id === 'ping').length).toBeGreaterThan(1);
   });

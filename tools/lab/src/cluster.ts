@@ -1,6 +1,14 @@
 import { chmod, copyFile, mkdir, rm } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
-import { CommandError, defaultRunner, HaError, UsageError, type CommandResult, type Runner, type RunOptions } from '@ha/core';
+import {
+  CommandError,
+  defaultRunner,
+  HaError,
+  UsageError,
+  type CommandResult,
+  type Runner,
+  type RunOptions,
+} from '@ha/core';
 import { createClusterKeys, prepareNodeFiles, readClusterAccount, renderShadowWithPassword } from './cluster-files.js';
 import { parseClusterView, type LabClusterView } from './cluster-view.js';
 import { defaultStateRoot, labDefaults, labPaths, nodeAddress, nodeName, switchPort } from './layout.js';
@@ -91,11 +99,16 @@ export class LabCluster {
     const paths = labPaths(stateRoot);
     const existing = await LabCluster.attach(stateRoot, host);
     if (existing && (await existing.runningNodes()).length > 0) {
-      throw new HaError('PRECONDITION_FAILED', `a lab is already up (state in ${paths.cluster}); run 'ha-lab down' first`);
+      throw new HaError(
+        'PRECONDITION_FAILED',
+        `a lab is already up (state in ${paths.cluster}); run 'ha-lab down' first`,
+      );
     }
     await teardownCluster(stateRoot, host);
 
-    const keepPaths = [...new Set([...(options.keepPaths ?? []), ...(repositoryRoot.startsWith('/tmp/') ? [repositoryRoot] : [])])];
+    const keepPaths = [
+      ...new Set([...(options.keepPaths ?? []), ...(repositoryRoot.startsWith('/tmp/') ? [repositoryRoot] : [])]),
+    ];
     const state: ClusterState = {
       version: 1,
       clusterName: labDefaults.clusterName,
@@ -105,7 +118,11 @@ export class LabCluster {
       bare: options.bare ?? false,
       pcsd: options.pcsd ?? false,
       keepPaths,
-      nodes: Array.from({ length: options.nodes }, (_, i) => ({ name: nodeName(i + 1), index: i + 1, address: nodeAddress(i + 1) })),
+      nodes: Array.from({ length: options.nodes }, (_, i) => ({
+        name: nodeName(i + 1),
+        index: i + 1,
+        address: nodeAddress(i + 1),
+      })),
     };
     await mkdir(paths.bin, { recursive: true, mode: 0o755 });
     // Written first, so that a run that dies from here on is found and removed.
@@ -143,7 +160,10 @@ export class LabCluster {
   }
 
   /** The lab recorded in `stateRoot`, or undefined when there is none. */
-  static async attach(stateRoot: string = defaultStateRoot, host: Runner = defaultRunner): Promise<LabCluster | undefined> {
+  static async attach(
+    stateRoot: string = defaultStateRoot,
+    host: Runner = defaultRunner,
+  ): Promise<LabCluster | undefined> {
     const state = await readClusterState(labPaths(stateRoot).clusterState);
     return state ? new LabCluster(state, stateRoot, host) : undefined;
   }
@@ -167,7 +187,11 @@ export class LabCluster {
    * An HTTP GET made from inside `node` (the host has no route into the lab):
    * the status and body, or the error's message.
    */
-  async httpGet(node: string, url: string, timeoutMs = 3_000): Promise<{ status: number; body: string } | { error: string }> {
+  async httpGet(
+    node: string,
+    url: string,
+    timeoutMs = 3_000,
+  ): Promise<{ status: number; body: string } | { error: string }> {
     const script = `fetch(process.argv[1], { signal: AbortSignal.timeout(${Math.round(timeoutMs)}) }).then(async (r) => console.log(JSON.stringify({ status: r.status, body: await r.text() })), (e) => console.log(JSON.stringify({ error: String(e.cause?.code ?? e.message) })))`;
     const { stdout } = await this.exec(node, process.execPath, ['-e', script, url], { timeoutMs: timeoutMs + 5_000 });
     return JSON.parse(stdout) as { status: number; body: string } | { error: string };
@@ -191,7 +215,9 @@ export class LabCluster {
   async view(from?: string): Promise<LabClusterView> {
     const node = from ?? (await this.runningNodes())[0]?.name;
     if (node === undefined) throw new HaError('PRECONDITION_FAILED', 'no lab node is running');
-    const { stdout } = await this.exec(node, 'crm_mon', ['--one-shot', '--inactive', '--output-as=xml'], { timeoutMs: 15_000 });
+    const { stdout } = await this.exec(node, 'crm_mon', ['--one-shot', '--inactive', '--output-as=xml'], {
+      timeoutMs: 15_000,
+    });
     return parseClusterView(stdout);
   }
 
@@ -199,12 +225,21 @@ export class LabCluster {
    * Polls the cluster view until `predicate` holds. Transient crm_mon failures
    * (a node still joining) count as "not yet".
    */
-  async waitForView(what: string, predicate: (view: LabClusterView) => boolean, options: { timeoutMs?: number; from?: string } = {}): Promise<LabClusterView> {
-    return waitFor(what, options.timeoutMs ?? 60_000, () =>
-      untilCommandSucceeds(async () => {
-        const view = await this.view(options.from);
-        return predicate(view) ? view : undefined;
-      }), 250);
+  async waitForView(
+    what: string,
+    predicate: (view: LabClusterView) => boolean,
+    options: { timeoutMs?: number; from?: string } = {},
+  ): Promise<LabClusterView> {
+    return waitFor(
+      what,
+      options.timeoutMs ?? 60_000,
+      () =>
+        untilCommandSucceeds(async () => {
+          const view = await this.view(options.from);
+          return predicate(view) ? view : undefined;
+        }),
+      250,
+    );
   }
 
   /**
@@ -217,8 +252,28 @@ export class LabCluster {
     const vip = options.vip ?? '10.213.0.100';
     const pcs = (args: string[]) => this.exec(from, 'pcs', args, { timeoutMs: 120_000 });
     await pcs(['property', 'set', 'stonith-enabled=false']);
-    await pcs(['resource', 'create', 'VirtualIP', 'ocf:heartbeat:IPaddr2', `ip=${vip}`, 'cidr_netmask=24', 'op', 'monitor', 'interval=10s']);
-    await pcs(['resource', 'create', 'WebServer', 'ocf:heartbeat:anything', `binfile=${this.webServerPath}`, 'cmdline_options=80', 'op', 'monitor', 'interval=10s']);
+    await pcs([
+      'resource',
+      'create',
+      'VirtualIP',
+      'ocf:heartbeat:IPaddr2',
+      `ip=${vip}`,
+      'cidr_netmask=24',
+      'op',
+      'monitor',
+      'interval=10s',
+    ]);
+    await pcs([
+      'resource',
+      'create',
+      'WebServer',
+      'ocf:heartbeat:anything',
+      `binfile=${this.webServerPath}`,
+      'cmdline_options=80',
+      'op',
+      'monitor',
+      'interval=10s',
+    ]);
     await pcs(['constraint', 'colocation', 'add', 'WebServer', 'with', 'VirtualIP', 'INFINITY']);
     await pcs(['constraint', 'order', 'VirtualIP', 'then', 'WebServer']);
     return this.waitForView('VirtualIP and WebServer started together', (view) => {
@@ -272,10 +327,34 @@ export class LabCluster {
         const running = node.pid !== undefined && isNodeInit(node.name, node.pid);
         const port = await this.network.portIsUp(switchPort(node.index)).catch(() => undefined);
         const link = port === undefined ? 'absent' : port ? 'up' : 'down';
-        if (!running) return { name: node.name, address: node.address, running, pid: undefined, corosync: false, pacemaker: false, pcsd: false, link };
-        const active = await this.exec(node.name, 'systemctl', ['is-active', 'corosync', 'pacemaker', 'pcsd'], { allowExitCodes: [3] });
-        const [corosync, pacemaker, pcsd] = active.stdout.trim().split('\n').map((line) => line === 'active');
-        return { name: node.name, address: node.address, running, pid: node.pid, corosync: !!corosync, pacemaker: !!pacemaker, pcsd: !!pcsd, link };
+        if (!running)
+          return {
+            name: node.name,
+            address: node.address,
+            running,
+            pid: undefined,
+            corosync: false,
+            pacemaker: false,
+            pcsd: false,
+            link,
+          };
+        const active = await this.exec(node.name, 'systemctl', ['is-active', 'corosync', 'pacemaker', 'pcsd'], {
+          allowExitCodes: [3],
+        });
+        const [corosync, pacemaker, pcsd] = active.stdout
+          .trim()
+          .split('\n')
+          .map((line) => line === 'active');
+        return {
+          name: node.name,
+          address: node.address,
+          running,
+          pid: node.pid,
+          corosync: !!corosync,
+          pacemaker: !!pacemaker,
+          pcsd: !!pcsd,
+          link,
+        };
       }),
     );
     const viewer = nodes.find((node) => node.pacemaker);
@@ -314,7 +393,9 @@ export class LabCluster {
   private async bootNamespace(node: NodeState): Promise<void> {
     const port = switchPort(node.index);
     // A crashed node's veth goes away with its namespace, asynchronously.
-    await waitFor(`${port} to disappear`, 5_000, async () => ((await this.network.portIsUp(port)) === undefined ? true : undefined));
+    await waitFor(`${port} to disappear`, 5_000, async () =>
+      (await this.network.portIsUp(port)) === undefined ? true : undefined,
+    );
     const pid = await bootNode(this.host, {
       name: node.name,
       paths: this.paths.node(node.name),
@@ -333,11 +414,16 @@ export class LabCluster {
       await Promise.all(names.map((name) => this.exec(name, 'systemctl', ['start', 'pcsd'])));
       await Promise.all(
         names.map((name) =>
-          waitFor(`pcsd on ${name}`, 30_000, () =>
-            untilCommandSucceeds(async () => {
-              const { stdout } = await this.exec(name, 'ss', ['-Hltn', 'sport = :2224']);
-              return stdout.trim().length > 0 ? true : undefined;
-            }), 200),
+          waitFor(
+            `pcsd on ${name}`,
+            30_000,
+            () =>
+              untilCommandSucceeds(async () => {
+                const { stdout } = await this.exec(name, 'ss', ['-Hltn', 'sport = :2224']);
+                return stdout.trim().length > 0 ? true : undefined;
+              }),
+            200,
+          ),
         ),
       );
     }
@@ -346,22 +432,32 @@ export class LabCluster {
     const expectedVotes = this.state.nodeCount === nodes.length ? nodes.length : undefined;
     await Promise.all(
       names.map((name) =>
-        waitFor(`corosync quorum on ${name}`, 30_000, () =>
-          untilCommandSucceeds(async () => {
-            const { stdout } = await this.exec(name, 'corosync-quorumtool', ['-s'], { allowExitCodes: [1, 2] });
-            const votes = Number(/Total votes:\s+(\d+)/.exec(stdout)?.[1] ?? 0);
-            const quorate = /Quorate:\s+Yes/.test(stdout);
-            return quorate && (expectedVotes === undefined || votes >= expectedVotes) ? true : undefined;
-          }), 200),
+        waitFor(
+          `corosync quorum on ${name}`,
+          30_000,
+          () =>
+            untilCommandSucceeds(async () => {
+              const { stdout } = await this.exec(name, 'corosync-quorumtool', ['-s'], { allowExitCodes: [1, 2] });
+              const votes = Number(/Total votes:\s+(\d+)/.exec(stdout)?.[1] ?? 0);
+              const quorate = /Quorate:\s+Yes/.test(stdout);
+              return quorate && (expectedVotes === undefined || votes >= expectedVotes) ? true : undefined;
+            }),
+          200,
+        ),
       ),
     );
     await Promise.all(names.map((name) => this.exec(name, 'systemctl', ['start', 'pacemaker'])));
     await Promise.all(
       names.map((name) =>
-        this.waitForView(`${name} online with a DC`, (view) => view.dc !== undefined && names.every((n) => view.nodes.some((node) => node.name === n && node.online)), {
-          timeoutMs: 90_000,
-          from: name,
-        }),
+        this.waitForView(
+          `${name} online with a DC`,
+          (view) =>
+            view.dc !== undefined && names.every((n) => view.nodes.some((node) => node.name === n && node.online)),
+          {
+            timeoutMs: 90_000,
+            from: name,
+          },
+        ),
       ),
     );
   }
@@ -372,7 +468,10 @@ export class LabCluster {
  * crashed run): every node init is killed, the switch namespace deleted, the
  * state folder removed. Returns what is still left (empty when clean).
  */
-export async function teardownCluster(stateRoot: string = defaultStateRoot, host: Runner = defaultRunner): Promise<void> {
+export async function teardownCluster(
+  stateRoot: string = defaultStateRoot,
+  host: Runner = defaultRunner,
+): Promise<void> {
   const paths = labPaths(stateRoot);
   const state = await readClusterState(paths.clusterState).catch(() => undefined);
   const inits = new Map<number, string>();

@@ -2,7 +2,15 @@ import { existsSync, readFileSync } from 'node:fs';
 import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { fileURLToPath } from 'node:url';
-import { CommandError, defaultRunner, HaError, parseWithSchema, UsageError, writeFileAtomic, type Runner } from '@ha/core';
+import {
+  CommandError,
+  defaultRunner,
+  HaError,
+  parseWithSchema,
+  UsageError,
+  writeFileAtomic,
+  type Runner,
+} from '@ha/core';
 import { z } from 'zod';
 import { defaultStateRoot, labPaths } from './layout.js';
 import { isAlive, processesMentioning, sendSignal } from './proc.js';
@@ -75,16 +83,23 @@ const backendScript = fileURLToPath(new URL('../dist/backend-server.js', import.
  * admin stats socket, master CLI) in front of them, frontend `web` →
  * backend `servers`, round robin, health-checked. Returns when every server is UP.
  */
-export async function startHaproxyLab(options: HaproxyLabOptions = {}, host: Runner = defaultRunner): Promise<HaproxyLab> {
+export async function startHaproxyLab(
+  options: HaproxyLabOptions = {},
+  host: Runner = defaultRunner,
+): Promise<HaproxyLab> {
   const count = options.servers ?? 3;
-  if (!Number.isInteger(count) || count < 1 || count > 50) throw new UsageError('--servers must be a whole number from 1 to 50');
+  if (!Number.isInteger(count) || count < 1 || count > 50)
+    throw new UsageError('--servers must be a whole number from 1 to 50');
   const stateRoot = options.stateRoot ?? defaultStateRoot;
-  if (await readHaproxyLab(stateRoot)) throw new HaError('PRECONDITION_FAILED', "the lab's HAProxy is already up; run 'ha-lab haproxy down' first");
+  if (await readHaproxyLab(stateRoot))
+    throw new HaError('PRECONDITION_FAILED', "the lab's HAProxy is already up; run 'ha-lab haproxy down' first");
   await stopHaproxyLab(stateRoot);
   const directory = labPaths(stateRoot).haproxy;
   await mkdir(directory, { recursive: true, mode: 0o755 });
   try {
-    const servers = await Promise.all(Array.from({ length: count }, (_, i) => startBackendProcess(host, directory, `srv${i + 1}`, 0)));
+    const servers = await Promise.all(
+      Array.from({ length: count }, (_, i) => startBackendProcess(host, directory, `srv${i + 1}`, 0)),
+    );
     const lab: Omit<HaproxyLab, 'masterPid'> = {
       version: 1,
       directory,
@@ -103,22 +118,38 @@ export async function startHaproxyLab(options: HaproxyLabOptions = {}, host: Run
     await writeFile(lab.configPath, renderLabHaproxyConfig(lab));
     await host.run('haproxy', ['-c', '-q', '-f', lab.configPath]);
     // -D: the master daemonizes; its output must not hold a pipe of ours open.
-    await host.run('haproxy', ['-W', '-D', '-S', `${lab.masterSocket},mode,600`, '-p', lab.pidFile, '-f', lab.configPath], { stdio: 'ignore' });
+    await host.run(
+      'haproxy',
+      ['-W', '-D', '-S', `${lab.masterSocket},mode,600`, '-p', lab.pidFile, '-f', lab.configPath],
+      { stdio: 'ignore' },
+    );
     // The daemonized master writes its pid file a moment after its parent exits: an empty read
     // would be 0, and signalling "PID 0" means our own process group.
-    const masterPid = await waitFor('HAProxy to write its pid file', 5_000, () => {
-      const pid = Number(existsSync(lab.pidFile) ? readFileSync(lab.pidFile, 'utf8').trim() : '');
-      return Number.isSafeInteger(pid) && pid > 1 ? pid : undefined;
-    }, 20);
+    const masterPid = await waitFor(
+      'HAProxy to write its pid file',
+      5_000,
+      () => {
+        const pid = Number(existsSync(lab.pidFile) ? readFileSync(lab.pidFile, 'utf8').trim() : '');
+        return Number.isSafeInteger(pid) && pid > 1 ? pid : undefined;
+      },
+      20,
+    );
     const state: HaproxyLab = { ...lab, masterPid };
     await writeFileAtomic(`${directory}/state.json`, `${JSON.stringify(state, null, 2)}\n`);
-    await waitFor('every lab server UP', 20_000, async () => {
-      const statuses = await serverStatuses(host, state).catch((error: unknown) => {
-        if (error instanceof CommandError) return undefined;
-        throw error;
-      });
-      return statuses !== undefined && state.servers.every((server) => statuses.get(server.name) === 'UP') ? true : undefined;
-    }, 200);
+    await waitFor(
+      'every lab server UP',
+      20_000,
+      async () => {
+        const statuses = await serverStatuses(host, state).catch((error: unknown) => {
+          if (error instanceof CommandError) return undefined;
+          throw error;
+        });
+        return statuses !== undefined && state.servers.every((server) => statuses.get(server.name) === 'UP')
+          ? true
+          : undefined;
+      },
+      200,
+    );
     return state;
   } catch (error) {
     await stopHaproxyLab(stateRoot).catch(() => undefined);
@@ -166,12 +197,19 @@ export async function killLabBackend(name: string, stateRoot: string = defaultSt
 }
 
 /** Starts a killed backend server again on its port; returns its new PID. */
-export async function startLabBackend(name: string, stateRoot: string = defaultStateRoot, host: Runner = defaultRunner): Promise<number> {
+export async function startLabBackend(
+  name: string,
+  stateRoot: string = defaultStateRoot,
+  host: Runner = defaultRunner,
+): Promise<number> {
   const lab = await requireHaproxyLab(stateRoot);
   const server = findServer(lab, name);
   if (isAlive(server.pid)) return server.pid;
   const { pid } = await startBackendProcess(host, lab.directory, name, server.port);
-  const state: HaproxyLab = { ...lab, servers: lab.servers.map((entry) => (entry.name === name ? { ...entry, pid } : entry)) };
+  const state: HaproxyLab = {
+    ...lab,
+    servers: lab.servers.map((entry) => (entry.name === name ? { ...entry, pid } : entry)),
+  };
   await writeFileAtomic(`${lab.directory}/state.json`, `${JSON.stringify(state, null, 2)}\n`);
   return pid;
 }
@@ -184,15 +222,27 @@ async function requireHaproxyLab(stateRoot: string): Promise<HaproxyLab> {
 
 function findServer(lab: HaproxyLab, name: string): HaproxyLab['servers'][number] {
   const server = lab.servers.find((entry) => entry.name === name);
-  if (!server) throw new UsageError(`no lab backend server '${name}' (there are ${lab.servers.map((entry) => entry.name).join(', ')})`);
+  if (!server)
+    throw new UsageError(
+      `no lab backend server '${name}' (there are ${lab.servers.map((entry) => entry.name).join(', ')})`,
+    );
   return server;
 }
 
 // One backend process; port 0 lets it pick a free one, which it reports in its ready file.
-async function startBackendProcess(host: Runner, directory: string, name: string, port: number): Promise<{ name: string; port: number; pid: number }> {
+async function startBackendProcess(
+  host: Runner,
+  directory: string,
+  name: string,
+  port: number,
+): Promise<{ name: string; port: number; pid: number }> {
   const readyFile = `${directory}/backend-${name}.json`;
   await rm(readyFile, { force: true });
-  await host.spawnDetached(process.execPath, [backendScript, '--name', name, '--port', String(port), '--ready', readyFile], { logFile: `${directory}/backends.log` });
+  await host.spawnDetached(
+    process.execPath,
+    [backendScript, '--name', name, '--port', String(port), '--ready', readyFile],
+    { logFile: `${directory}/backends.log` },
+  );
   const ready = await waitFor(`lab HTTP backend ${name}`, 10_000, async () => {
     try {
       return JSON.parse(await readFile(readyFile, 'utf8')) as { pid: number; port: number };
@@ -205,7 +255,10 @@ async function startBackendProcess(host: Runner, directory: string, name: string
 
 /** `show stat` through the admin socket (with the real socat), as server name → status. */
 export async function serverStatuses(host: Runner, lab: HaproxyLab): Promise<Map<string, string>> {
-  const { stdout } = await host.run('socat', ['-t', '2', 'stdio', `UNIX-CONNECT:${lab.adminSocket}`], { input: 'show stat\n', timeoutMs: 5_000 });
+  const { stdout } = await host.run('socat', ['-t', '2', 'stdio', `UNIX-CONNECT:${lab.adminSocket}`], {
+    input: 'show stat\n',
+    timeoutMs: 5_000,
+  });
   const [header, ...rows] = stdout.split('\n').filter((line) => line.length > 0);
   const columns = (header ?? '').replace(/^# /, '').split(',');
   const proxy = columns.indexOf('pxname');
@@ -215,14 +268,17 @@ export async function serverStatuses(host: Runner, lab: HaproxyLab): Promise<Map
   for (const row of rows) {
     const cells = row.split(',');
     // The BACKEND row sums up the proxy; only servers are wanted.
-    if (cells[proxy] === lab.backend && cells[name] !== 'BACKEND') statuses.set(cells[name] as string, cells[status] as string);
+    if (cells[proxy] === lab.backend && cells[name] !== 'BACKEND')
+      statuses.set(cells[name] as string, cells[status] as string);
   }
   return statuses;
 }
 
 /** The lab's haproxy.cfg. */
 export function renderLabHaproxyConfig(lab: Omit<HaproxyLab, 'masterPid'>): string {
-  const servers = lab.servers.map((server) => `    server ${server.name} ${server.address}:${server.port} check inter 500ms fall 2 rise 1\n`).join('');
+  const servers = lab.servers
+    .map((server) => `    server ${server.name} ${server.address}:${server.port} check inter 500ms fall 2 rise 1\n`)
+    .join('');
   return (
     `global\n` +
     `    stats socket ${lab.adminSocket} mode 600 level admin expose-fd listeners\n` +
@@ -246,7 +302,9 @@ export function freeLoopbackPort(): Promise<number> {
     server.once('error', reject);
     server.listen(0, '127.0.0.1', () => {
       const address = server.address();
-      server.close(() => (typeof address === 'object' && address !== null ? resolve(address.port) : reject(new Error('no port'))));
+      server.close(() =>
+        typeof address === 'object' && address !== null ? resolve(address.port) : reject(new Error('no port')),
+      );
     });
   });
 }

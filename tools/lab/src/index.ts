@@ -7,7 +7,17 @@ export type { LabUpOptions, LabStatus, LabNodeStatus } from './cluster.js';
 export { parseClusterView } from './cluster-view.js';
 export type { LabClusterView } from './cluster-view.js';
 export { renderLabCorosyncConf, renderLabHosts } from './cluster-files.js';
-export { startHaproxyLab, stopHaproxyLab, readHaproxyLab, killLabBackend, startLabBackend, serverStatuses, renderLabHaproxyConfig, haproxyLabSchema, freeLoopbackPort } from './haproxy.js';
+export {
+  startHaproxyLab,
+  stopHaproxyLab,
+  readHaproxyLab,
+  killLabBackend,
+  startLabBackend,
+  serverStatuses,
+  renderLabHaproxyConfig,
+  haproxyLabSchema,
+  freeLoopbackPort,
+} from './haproxy.js';
 export type { HaproxyLab, HaproxyLabOptions } from './haproxy.js';
 export { findLabLeftovers } from './leftovers.js';
 export { teardownLab } from './teardown.js';

@@ -23,7 +23,8 @@ export async function findLabLeftovers(host: Runner, stateRoot: string = default
     const comm = readProcFile(pid, 'comm').trim();
     const argv = readCommandLine(pid).join(' ');
     if (clusterDaemons.test(comm)) found.push(`process ${comm} (PID ${pid})`);
-    else if (argv.includes(stateRoot) && pid !== process.pid) found.push(`process ${comm} (PID ${pid}): ${argv.slice(0, 120)}`);
+    else if (argv.includes(stateRoot) && pid !== process.pid)
+      found.push(`process ${comm} (PID ${pid}): ${argv.slice(0, 120)}`);
   }
   for (const line of readProcFile('self', 'mountinfo').split('\n')) {
     if (line.includes(stateRoot) || line.includes(`/run/netns/${labDefaults.switchNamespace}`)) {

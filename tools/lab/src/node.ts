@@ -29,14 +29,30 @@ export async function bootNode(host: Runner, options: BootNodeOptions): Promise<
   await rm(options.paths.ready, { force: true });
   const unshare = await host.spawnDetached(
     'unshare',
-    ['--net', '--mount', '--pid', '--uts', '--ipc', '--fork', '--propagation', 'private', '--mount-proc',
-      'bash', options.initScript, options.name, options.paths.dir, options.systemctlStub, ...options.keepPaths],
+    [
+      '--net',
+      '--mount',
+      '--pid',
+      '--uts',
+      '--ipc',
+      '--fork',
+      '--propagation',
+      'private',
+      '--mount-proc',
+      'bash',
+      options.initScript,
+      options.name,
+      options.paths.dir,
+      options.systemctlStub,
+      ...options.keepPaths,
+    ],
     { logFile: options.paths.initLog },
   );
   // nsenter must target unshare's child (the node's PID 1): unshare itself is still in the host's PID namespace.
   const pid = await waitFor(`${options.name}: init process`, 10_000, () => childOf(unshare.pid));
   await waitFor(`${options.name}: private mounts`, 15_000, () => {
-    if (!isAlive(pid)) throw new HaError('PRECONDITION_FAILED', `${options.name}: node init exited; see ${options.paths.initLog}`);
+    if (!isAlive(pid))
+      throw new HaError('PRECONDITION_FAILED', `${options.name}: node init exited; see ${options.paths.initLog}`);
     return existsSync(options.paths.ready) ? true : undefined;
   });
   return pid;
@@ -54,7 +70,10 @@ export function createNodeRunner(name: string, pid: number): Runner {
     label: name,
     wrap: (file, args) => {
       assertNodeProcess(name, pid);
-      return { file: 'nsenter', args: ['-t', String(pid), '-a', `--wd=${workingDirectoryIn(pid)}`, '--', file, ...args] };
+      return {
+        file: 'nsenter',
+        args: ['-t', String(pid), '-a', `--wd=${workingDirectoryIn(pid)}`, '--', file, ...args],
+      };
     },
   });
 }
@@ -65,7 +84,10 @@ export function assertNodeProcess(name: string, pid: number): void {
     throw new HaError('PRECONDITION_FAILED', `${name} is not running (no node init at PID ${pid})`);
   }
   if (readNamespace(pid, 'net') === readNamespace('self', 'net')) {
-    throw new HaError('PRECONDITION_FAILED', `${name}: PID ${pid} shares this process's network namespace; refusing to run there`);
+    throw new HaError(
+      'PRECONDITION_FAILED',
+      `${name}: PID ${pid} shares this process's network namespace; refusing to run there`,
+    );
   }
 }
 

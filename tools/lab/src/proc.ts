@@ -43,7 +43,8 @@ export function processesMentioning(text: string): number[] {
  * process: 0 and negative numbers (process groups, everything) and PID 1 are refused.
  */
 export function sendSignal(pid: number, signal: NodeJS.Signals): void {
-  if (!Number.isSafeInteger(pid) || pid <= 1) throw new RangeError(`refusing to signal PID ${pid}: not one process of the lab`);
+  if (!Number.isSafeInteger(pid) || pid <= 1)
+    throw new RangeError(`refusing to signal PID ${pid}: not one process of the lab`);
   try {
     process.kill(pid, signal);
   } catch (error) {

@@ -13,7 +13,10 @@ const repositoryRoot = fileURLToPath(new URL('../../..', import.meta.url));
 export function sharedPath(...segments: string[]): string {
   const root = process.env.HA_SHARED_DIR ?? resolve(repositoryRoot, 'test', 'shared');
   if (!existsSync(root)) {
-    throw new HaError('NOT_FOUND', `shared test inputs not found at ${root} (set HA_SHARED_DIR, or restore test/shared)`);
+    throw new HaError(
+      'NOT_FOUND',
+      `shared test inputs not found at ${root} (set HA_SHARED_DIR, or restore test/shared)`,
+    );
   }
   return join(root, ...segments);
 }

@@ -11,16 +11,24 @@ import { waitFor } from './wait.js';
  * whatever state a crashed run left it in, and returns what is still there
  * after a short grace period (empty when the machine is clean).
  */
-export async function teardownLab(stateRoot: string = defaultStateRoot, host: Runner = defaultRunner): Promise<string[]> {
+export async function teardownLab(
+  stateRoot: string = defaultStateRoot,
+  host: Runner = defaultRunner,
+): Promise<string[]> {
   await stopHaproxyLab(stateRoot);
   await teardownCluster(stateRoot, host);
   await rmdir(stateRoot).catch(() => undefined);
   // unshare parents and daemons linger for a second or two after their node dies.
   try {
-    return await waitFor('the lab to be gone', 10_000, async () => {
-      const left = await findLabLeftovers(host, stateRoot);
-      return left.length === 0 ? left : undefined;
-    }, 200);
+    return await waitFor(
+      'the lab to be gone',
+      10_000,
+      async () => {
+        const left = await findLabLeftovers(host, stateRoot);
+        return left.length === 0 ? left : undefined;
+      },
+      200,
+    );
   } catch {
     return findLabLeftovers(host, stateRoot);
   }

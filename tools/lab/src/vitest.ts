@@ -18,7 +18,10 @@ export function useLabHaproxy(options: HaproxyLabOptions = {}): () => HaproxyLab
 }
 
 /** A cluster and the lab's HAProxy together (one teardown for both: each alone would remove the other). */
-export function useLabStack(options: { cluster: LabUpOptions; haproxy?: HaproxyLabOptions }): () => { cluster: LabCluster; haproxy: HaproxyLab } {
+export function useLabStack(options: {
+  cluster: LabUpOptions;
+  haproxy?: HaproxyLabOptions;
+}): () => { cluster: LabCluster; haproxy: HaproxyLab } {
   return useLab(
     'the lab cluster and HAProxy',
     async () => {

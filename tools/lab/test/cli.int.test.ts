@@ -1,6 +1,6 @@
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { CommandError} from '@ha/core';
+import type { CommandError } from '@ha/core';
 import { defaultRunner } from '@ha/core';
 import { findLabLeftovers, teardownLab, waitFor } from '../src/index.js';
 
@@ -16,7 +16,10 @@ afterAll(async () => {
 describe('ha-lab', () => {
   it('boots one node, reports it, runs commands in it and tears down', async () => {
     const up = await haLab('up', '--nodes', '1', '--json');
-    const booted = JSON.parse(up.stdout) as { bootMs: number; nodes: { name: string; running: boolean; pacemaker: boolean }[] };
+    const booted = JSON.parse(up.stdout) as {
+      bootMs: number;
+      nodes: { name: string; running: boolean; pacemaker: boolean }[];
+    };
     expect(booted.nodes).toMatchObject([{ name: 'node1', running: true, pacemaker: true }]);
 
     const status = JSON.parse((await haLab('status', '--json')).stdout) as { view: { dc: string } };
@@ -38,7 +41,9 @@ describe('ha-lab', () => {
   it('finds and removes what an `up` killed in mid-boot left behind', async () => {
     const booting = await defaultRunner.spawnDetached(process.execPath, [bin, 'up', '--nodes', '2']);
     // Wait until the nodes' namespaces exist, then crash the CLI before the cluster is up.
-    await waitFor('nodes to start booting', 20_000, async () => ((await findLabLeftovers(defaultRunner)).some((item) => item.startsWith('node init')) ? true : undefined));
+    await waitFor('nodes to start booting', 20_000, async () =>
+      (await findLabLeftovers(defaultRunner)).some((item) => item.startsWith('node init')) ? true : undefined,
+    );
     process.kill(booting.pid, 'SIGKILL');
     expect((await findLabLeftovers(defaultRunner)).length).toBeGreaterThan(0);
     expect((await haLab('down')).stdout).toBe('lab down: nothing left behind\n');

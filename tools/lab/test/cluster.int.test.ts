@@ -25,8 +25,12 @@ describe('the lab cluster', () => {
   it('gives every node its own hostname, address and private directories', async () => {
     for (const [index, name] of lab().nodeNames.entries()) {
       expect((await lab().exec(name, 'hostname')).stdout.trim()).toBe(name);
-      expect((await lab().exec(name, 'ip', ['-o', '-4', 'address', 'show', 'eth0'])).stdout).toContain(`10.213.0.${index + 1}/24`);
-      expect((await lab().exec(name, 'stat', ['-c', '%U:%G', '/var/lib/pacemaker/cib'])).stdout.trim()).toBe('hacluster:haclient');
+      expect((await lab().exec(name, 'ip', ['-o', '-4', 'address', 'show', 'eth0'])).stdout).toContain(
+        `10.213.0.${index + 1}/24`,
+      );
+      expect((await lab().exec(name, 'stat', ['-c', '%U:%G', '/var/lib/pacemaker/cib'])).stdout.trim()).toBe(
+        'hacluster:haclient',
+      );
       // The stub, not the host's systemctl, answers inside a node.
       expect((await lab().exec(name, 'systemctl', ['is-active', 'pacemaker'])).stdout.trim()).toBe('active');
     }
@@ -41,8 +45,18 @@ describe('the lab cluster', () => {
   });
 
   it('moves a resource off a node put in standby', async () => {
-    await lab().exec('node1', 'pcs', ['resource', 'create', 'dummy', 'ocf:heartbeat:Dummy', 'op', 'monitor', 'interval=5s']);
-    await lab().waitForView('dummy started', (view) => view.resources.some((r) => r.id === 'dummy' && r.role === 'Started'));
+    await lab().exec('node1', 'pcs', [
+      'resource',
+      'create',
+      'dummy',
+      'ocf:heartbeat:Dummy',
+      'op',
+      'monitor',
+      'interval=5s',
+    ]);
+    await lab().waitForView('dummy started', (view) =>
+      view.resources.some((r) => r.id === 'dummy' && r.role === 'Started'),
+    );
     const [first] = await where('dummy');
     expect(first).toBeDefined();
     await lab().exec('node1', 'pcs', ['node', 'standby', first as string]);
@@ -61,17 +75,26 @@ describe('the lab cluster', () => {
     expect(() => lab().runner(victim as string)).toThrow(HaError);
     const view = await lab().waitForView(
       'failover after a crash',
-      (v) => v.nodes.some((n) => n.name === victim && !n.online) && v.resources.some((r) => r.id === 'dummy' && r.role === 'Started' && r.nodes.length === 1 && r.nodes[0] !== victim),
+      (v) =>
+        v.nodes.some((n) => n.name === victim && !n.online) &&
+        v.resources.some(
+          (r) => r.id === 'dummy' && r.role === 'Started' && r.nodes.length === 1 && r.nodes[0] !== victim,
+        ),
       { from: survivor, timeoutMs: 60_000 },
     );
     expect(view.quorate).toBe(true);
     await lab().start(victim as string);
-    await lab().waitForView('all three online again', (v) => v.nodes.every((n) => n.online), { from: victim as string });
+    await lab().waitForView('all three online again', (v) => v.nodes.every((n) => n.online), {
+      from: victim as string,
+    });
   });
 
   it('partitions a node away and heals it', async () => {
     await lab().partition('node3');
-    await lab().waitForView('node3 cut off', (v) => v.nodes.some((n) => n.name === 'node3' && !n.online), { from: 'node1', timeoutMs: 60_000 });
+    await lab().waitForView('node3 cut off', (v) => v.nodes.some((n) => n.name === 'node3' && !n.online), {
+      from: 'node1',
+      timeoutMs: 60_000,
+    });
     const alone = await lab().exec('node3', 'corosync-quorumtool', ['-s'], { allowExitCodes: [1, 2] });
     expect(alone.stdout).toMatch(/Quorate:\s+No/);
     expect((await lab().status()).nodes.find((n) => n.name === 'node3')?.link).toBe('down');
@@ -82,8 +105,14 @@ describe('the lab cluster', () => {
   it('stops a node cleanly and starts it again', async () => {
     await lab().stop('node2');
     const status = await lab().status();
-    expect(status.nodes.find((n) => n.name === 'node2')).toMatchObject({ running: false, corosync: false, pacemaker: false });
-    await lab().waitForView('node2 left', (v) => v.nodes.some((n) => n.name === 'node2' && !n.online), { from: 'node1' });
+    expect(status.nodes.find((n) => n.name === 'node2')).toMatchObject({
+      running: false,
+      corosync: false,
+      pacemaker: false,
+    });
+    await lab().waitForView('node2 left', (v) => v.nodes.some((n) => n.name === 'node2' && !n.online), {
+      from: 'node1',
+    });
     await lab().start('node2');
     await lab().waitForView('node2 back', (v) => v.nodes.every((n) => n.online), { from: 'node1' });
   });

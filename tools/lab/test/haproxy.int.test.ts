@@ -12,7 +12,9 @@ async function get(): Promise<string> {
 }
 
 async function admin(command: string, socket = lab().adminSocket): Promise<string> {
-  const { stdout } = await defaultRunner.run('socat', ['-t', '2', 'stdio', `UNIX-CONNECT:${socket}`], { input: `${command}\n` });
+  const { stdout } = await defaultRunner.run('socat', ['-t', '2', 'stdio', `UNIX-CONNECT:${socket}`], {
+    input: `${command}\n`,
+  });
   return stdout;
 }
 

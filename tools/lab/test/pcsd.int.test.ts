@@ -18,13 +18,34 @@ const lab = useLabCluster({ nodes: 2, bare: true, pcsd: true });
 
 describe("the seed's pcs flow in the lab", () => {
   it('authenticates, sets up, starts and enables a cluster through pcsd, without touching the host', async () => {
-    const auth = await lab().exec('node1', 'pcs', ['host', 'auth', 'node1', 'node2', '-u', 'hacluster', '-p', labDefaults.hostPassword]);
+    const auth = await lab().exec('node1', 'pcs', [
+      'host',
+      'auth',
+      'node1',
+      'node2',
+      '-u',
+      'hacluster',
+      '-p',
+      labDefaults.hostPassword,
+    ]);
     // pcs reports on stderr.
     expect(auth.stderr).toMatch(/node1: Authorized/);
-    await lab().exec('node1', 'pcs', ['cluster', 'setup', 'seed', 'node1', 'addr=10.213.0.1', 'node2', 'addr=10.213.0.2']);
+    await lab().exec('node1', 'pcs', [
+      'cluster',
+      'setup',
+      'seed',
+      'node1',
+      'addr=10.213.0.1',
+      'node2',
+      'addr=10.213.0.2',
+    ]);
     await lab().exec('node1', 'pcs', ['cluster', 'start', '--all', '--wait=90'], { timeoutMs: 120_000 });
     await lab().exec('node1', 'pcs', ['cluster', 'enable', '--all']);
-    const view = await lab().waitForView('both nodes online', (v) => v.dc !== undefined && v.nodes.length === 2 && v.nodes.every((n) => n.online), { timeoutMs: 90_000 });
+    const view = await lab().waitForView(
+      'both nodes online',
+      (v) => v.dc !== undefined && v.nodes.length === 2 && v.nodes.every((n) => n.online),
+      { timeoutMs: 90_000 },
+    );
     expect(view.quorate).toBe(true);
     const conf = await lab().exec('node2', 'cat', ['/etc/corosync/corosync.conf']);
     expect(conf.stdout).toContain('cluster_name: seed');

@@ -3,7 +3,12 @@ import { HaError } from '../errors/ha-error.js';
 import { defineCliCommand, describeError, runCli, type CliIo } from './cli.js';
 
 function capture(): CliIo & { out: string; err: string } {
-  const io = { out: '', err: '', stdout: (text: string) => void (io.out += text), stderr: (text: string) => void (io.err += text) };
+  const io = {
+    out: '',
+    err: '',
+    stdout: (text: string) => void (io.out += text),
+    stderr: (text: string) => void (io.err += text),
+  };
   return io;
 }
 
@@ -12,14 +17,20 @@ const tree = defineCliCommand({
   subCommands: {
     greet: defineCliCommand({
       meta: { name: 'greet', description: 'Say hello' },
-      args: { name: { type: 'positional', description: 'Who', required: true }, loud: { type: 'boolean', description: 'Shout' } },
+      args: {
+        name: { type: 'positional', description: 'Who', required: true },
+        loud: { type: 'boolean', description: 'Shout' },
+      },
       run({ args, io }) {
         io.stdout(`${args.loud ? 'HELLO' : 'hello'} ${args.name}\n`);
       },
     }),
     fail: defineCliCommand({
       meta: { name: 'fail', description: 'Fail' },
-      args: { kind: { type: 'string', description: 'ha or plain' }, json: { type: 'boolean', description: 'Answer in JSON' } },
+      args: {
+        kind: { type: 'string', description: 'ha or plain' },
+        json: { type: 'boolean', description: 'Answer in JSON' },
+      },
       run({ args }) {
         if (args.kind === 'ha') throw new HaError('NOT_FOUND', 'no such node:\nnode9');
         throw new TypeError('boom');
@@ -88,12 +99,17 @@ describe('runCli', () => {
     expect(root.out).toContain('Usage: ha-x COMMAND');
     expect(root.out).toMatch(/apply +Apply a change/);
     // The kebab-case flags the help shows are the ones that work.
-    expect(await runCli(cli, ['apply', 'f', '--dry-run', '--no-real-check', '--haproxy-socket', '/s'], capture())).toBe(0);
+    expect(await runCli(cli, ['apply', 'f', '--dry-run', '--no-real-check', '--haproxy-socket', '/s'], capture())).toBe(
+      0,
+    );
   });
 
   it('says so when asked for a version it does not have', async () => {
     const io = capture();
-    const bare = defineCliCommand({ meta: { name: 'ha-bare', description: 'No version' }, subCommands: { x: defineCliCommand({ meta: { name: 'x', description: 'X' }, run: () => 0 }) } });
+    const bare = defineCliCommand({
+      meta: { name: 'ha-bare', description: 'No version' },
+      subCommands: { x: defineCliCommand({ meta: { name: 'x', description: 'X' }, run: () => 0 }) },
+    });
     expect(await runCli(bare, ['--version'], io)).toBe(2);
     expect(io.err).toBe('ha-bare: ha-bare has no version (see ha-bare --help)\n');
   });
@@ -155,7 +171,8 @@ describe('--max-bytes', () => {
     expect(parseMaxBytes('1048576')).toBe(1048576);
     expect(parseMaxBytes('64MiB')).toBe(64 * 1024 * 1024);
     expect(parseMaxBytes('1 GB')).toBe(1e9);
-    for (const bad of ['', 'lots', '-1', '1.5MB', '9'.repeat(20)]) expect(() => parseMaxBytes(bad), bad).toThrow(/--max-bytes: .* is not a number of bytes/);
+    for (const bad of ['', 'lots', '-1', '1.5MB', '9'.repeat(20)])
+      expect(() => parseMaxBytes(bad), bad).toThrow(/--max-bytes: .* is not a number of bytes/);
   });
 });
 

@@ -73,7 +73,12 @@ export async function runCli(root: CliCommand<any>, argv: readonly string[], io:
       io.stdout(renderHelp(command, path));
       return 0;
     }
-    if (command.subCommands && !command.run && firstPositional(ownArgs) === undefined && !ownArgs.includes('--version')) {
+    if (
+      command.subCommands &&
+      !command.run &&
+      firstPositional(ownArgs) === undefined &&
+      !ownArgs.includes('--version')
+    ) {
       io.stderr(renderHelp(command, path));
       io.stderr(`${name}: no command given\n`);
       return 2;
@@ -108,9 +113,15 @@ function errorCode(error: unknown): string {
 }
 
 /** `runCli` with the output kept as text: the exit code, stdout and stderr (for tests, and callers that want the words). */
-export async function runCliCaptured(root: CliCommand<any>, argv: readonly string[]): Promise<{ code: number; out: string; err: string }> {
+export async function runCliCaptured(
+  root: CliCommand<any>,
+  argv: readonly string[],
+): Promise<{ code: number; out: string; err: string }> {
   const captured = { out: '', err: '' };
-  const code = await runCli(root, argv, { stdout: (text) => void (captured.out += text), stderr: (text) => void (captured.err += text) });
+  const code = await runCli(root, argv, {
+    stdout: (text) => void (captured.out += text),
+    stderr: (text) => void (captured.err += text),
+  });
   return { code, ...captured };
 }
 
@@ -142,7 +153,10 @@ function singleLine(text: string): string {
   return escapeForMessage(text.replace(/\s*\n\s*/g, ' | ').trim(), 4000);
 }
 
-function resolveSubcommand(root: CliCommand<any>, argv: string[]): { command: CliCommand<any>; path: string[]; rest: string[] } {
+function resolveSubcommand(
+  root: CliCommand<any>,
+  argv: string[],
+): { command: CliCommand<any>; path: string[]; rest: string[] } {
   let command = root;
   const path = [root.meta.name];
   let rest = argv;
@@ -150,11 +164,13 @@ function resolveSubcommand(root: CliCommand<any>, argv: string[]): { command: Cl
     const subCommands = command.subCommands;
     if (!subCommands) return { command, path, rest };
     const index = positionalIndex(command, rest);
-    if (index === -1 || rest.indexOf('--') !== -1 && rest.indexOf('--') < index) return { command, path, rest };
+    if (index === -1 || (rest.indexOf('--') !== -1 && rest.indexOf('--') < index)) return { command, path, rest };
     const next = subCommands[rest[index] as string];
     if (!next) {
       // A command with a run of its own takes the word only if it declares a positional argument.
-      const takesPositional = Object.values(command.args ?? {}).some((definition) => (definition as ArgDef).type === 'positional');
+      const takesPositional = Object.values(command.args ?? {}).some(
+        (definition) => (definition as ArgDef).type === 'positional',
+      );
       if (command.run && takesPositional) return { command, path, rest };
       throw new UsageError(`unknown command '${rest[index]}' (see ${root.meta.name} --help)`);
     }
@@ -170,7 +186,8 @@ function positionalIndex(command: CliCommand<any>, args: readonly string[]): num
   for (const [key, definition] of Object.entries(command.args ?? {}) as [string, ArgDef][]) {
     if (definition.type !== 'string' && definition.type !== 'enum') continue;
     valued.add(`--${key}`).add(`--${toKebabCase(key)}`);
-    for (const alias of [(definition as { alias?: string | string[] }).alias ?? []].flat()) valued.add(alias.length === 1 ? `-${alias}` : `--${alias}`);
+    for (const alias of [(definition as { alias?: string | string[] }).alias ?? []].flat())
+      valued.add(alias.length === 1 ? `-${alias}` : `--${alias}`);
   }
   for (let i = 0; i < args.length; i++) {
     const arg = args[i] as string;
@@ -190,7 +207,8 @@ function parseCommandArgs(command: CliCommand<any>, rest: string[]): ParsedArgs<
   for (const [key, definition] of Object.entries(definitions) as [string, ArgDef][]) {
     known.add(key);
     known.add(toKebabCase(key));
-    const aliases = definition.type === 'positional' ? [] : [(definition as { alias?: string | string[] }).alias ?? []].flat();
+    const aliases =
+      definition.type === 'positional' ? [] : [(definition as { alias?: string | string[] }).alias ?? []].flat();
     for (const alias of aliases) known.add(alias);
   }
   // Everything after `--` belongs to the command (ha-lab exec NODE -- CMD ...).

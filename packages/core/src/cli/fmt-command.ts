@@ -18,7 +18,10 @@ export function createFmtCommand<Document>(options: {
   format: (document: Document) => string;
 }): CliCommand<any> {
   return defineCliCommand({
-    meta: { name: 'fmt', description: 'Print the file in canonical layout (--check: exit 1 if it is not; --write: rewrite it in place)' },
+    meta: {
+      name: 'fmt',
+      description: 'Print the file in canonical layout (--check: exit 1 if it is not; --write: rewrite it in place)',
+    },
     args: {
       file: { type: 'positional', description: options.fileDescription, required: true },
       check: { type: 'boolean', description: 'Only report whether the file is formatted' },

@@ -8,7 +8,11 @@ export const jsonArg = { json: { type: 'boolean', description: 'Print JSON' } } 
  * HAProxy's byte totals pass 2^53) instead of the TypeError `JSON.stringify` throws.
  */
 export function toJson(value: unknown, indent?: number): string {
-  return JSON.stringify(value, (_key, entry: unknown) => (typeof entry === 'bigint' ? entry.toString() : entry), indent);
+  return JSON.stringify(
+    value,
+    (_key, entry: unknown) => (typeof entry === 'bigint' ? entry.toString() : entry),
+    indent,
+  );
 }
 
 /** Prints a value as indented JSON and a newline: what every `--json` answer is. */

@@ -13,7 +13,19 @@ export const maxBytesArg = {
   },
 } as const;
 
-const units: Record<string, number> = { '': 1, b: 1, k: 1e3, kb: 1e3, kib: 1024, m: 1e6, mb: 1e6, mib: 1024 ** 2, g: 1e9, gb: 1e9, gib: 1024 ** 3 };
+const units: Record<string, number> = {
+  '': 1,
+  b: 1,
+  k: 1e3,
+  kb: 1e3,
+  kib: 1024,
+  m: 1e6,
+  mb: 1e6,
+  mib: 1024 ** 2,
+  g: 1e9,
+  gb: 1e9,
+  gib: 1024 ** 3,
+};
 
 /** The value of `--max-bytes` as a number of bytes (`undefined` when not given); a `UsageError` for anything else. */
 export function parseMaxBytes(value: string | undefined): number | undefined {
@@ -21,6 +33,7 @@ export function parseMaxBytes(value: string | undefined): number | undefined {
   const match = /^\s*(\d+)\s*([a-z]*)\s*$/i.exec(value);
   const unit = match === null ? undefined : units[(match[2] as string).toLowerCase()];
   const bytes = match === null || unit === undefined ? Number.NaN : Number(match[1]) * unit;
-  if (!Number.isSafeInteger(bytes)) throw new UsageError(`--max-bytes: '${value}' is not a number of bytes (e.g. 16777216, 64MiB)`);
+  if (!Number.isSafeInteger(bytes))
+    throw new UsageError(`--max-bytes: '${value}' is not a number of bytes (e.g. 16777216, 64MiB)`);
   return bytes;
 }

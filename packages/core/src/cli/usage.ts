@@ -12,7 +12,10 @@ export function renderHelp(command: CliCommand<any>, path: readonly string[]): s
   const options = entries.filter(([, definition]) => definition.type !== 'positional');
   const subCommands = Object.entries(command.subCommands ?? {});
   const lines: string[] = [];
-  lines.push(`${command.meta.description}${command.meta.version === undefined ? '' : ` (${path[0]} ${command.meta.version})`}`, '');
+  lines.push(
+    `${command.meta.description}${command.meta.version === undefined ? '' : ` (${path[0]} ${command.meta.version})`}`,
+    '',
+  );
 
   const usage = [...path];
   if (subCommands.length > 0 && !command.run) usage.push('COMMAND');
@@ -25,9 +28,14 @@ export function renderHelp(command: CliCommand<any>, path: readonly string[]): s
 
   if (positionals.length > 0) {
     lines.push('', 'Arguments:');
-    lines.push(...table(positionals.map(([name, definition]) => [positionalHint(name, definition), describe(definition)])));
+    lines.push(
+      ...table(positionals.map(([name, definition]) => [positionalHint(name, definition), describe(definition)])),
+    );
   }
-  const optionRows: [string, string][] = options.map(([name, definition]) => [optionSignature(name, definition), describe(definition)]);
+  const optionRows: [string, string][] = options.map(([name, definition]) => [
+    optionSignature(name, definition),
+    describe(definition),
+  ]);
   optionRows.push(['-h, --help', 'Show this help']);
   if (command.meta.version !== undefined) optionRows.push(['--version', 'Show the version']);
   lines.push('', 'Options:', ...table(optionRows));
@@ -49,21 +57,27 @@ function positionalHint(name: string, definition: ArgDef): string {
 }
 
 function optionSignature(name: string, definition: ArgDef): string {
-  const aliases = [(definition as { alias?: string | string[] }).alias ?? []].flat().map((alias) => (alias.length === 1 ? `-${alias}` : `--${toKebabCase(alias)}`));
+  const aliases = [(definition as { alias?: string | string[] }).alias ?? []]
+    .flat()
+    .map((alias) => (alias.length === 1 ? `-${alias}` : `--${toKebabCase(alias)}`));
   const flag = `--${toKebabCase(name)}`;
   if (definition.type === 'boolean') {
     // A flag on by default is turned off with --no-…: show that form.
     const shown = definition.default === true ? `--no-${toKebabCase(name)}` : flag;
     return [...aliases, shown].join(', ');
   }
-  const hint = definition.type === 'enum' ? (definition.options ?? []).join('|') : (definition.valueHint ?? toKebabCase(name).toUpperCase().replace(/-/g, '_'));
+  const hint =
+    definition.type === 'enum'
+      ? (definition.options ?? []).join('|')
+      : (definition.valueHint ?? toKebabCase(name).toUpperCase().replace(/-/g, '_'));
   return `${[...aliases, flag].join(', ')} ${hint}`;
 }
 
 function describe(definition: ArgDef): string {
   const parts = [definition.description ?? ''];
   if (definition.type === 'boolean' && definition.default === true) parts.push('(on by default)');
-  else if (definition.default !== undefined && definition.default !== false) parts.push(`(default: ${String(definition.default)})`);
+  else if (definition.default !== undefined && definition.default !== false)
+    parts.push(`(default: ${String(definition.default)})`);
   if (definition.required === true && definition.type !== 'positional') parts.push('(required)');
   return parts.filter((part) => part !== '').join(' ');
 }
@@ -74,5 +88,11 @@ function firstSentence(text: string): string {
 
 function table(rows: readonly [string, string][]): string[] {
   const width = Math.min(36, Math.max(...rows.map(([left]) => left.length)));
-  return rows.map(([left, right]) => (right === '' ? `  ${left}` : left.length > width ? `  ${left}\n  ${' '.repeat(width)}  ${right}` : `  ${left.padEnd(width)}  ${right}`));
+  return rows.map(([left, right]) =>
+    right === ''
+      ? `  ${left}`
+      : left.length > width
+        ? `  ${left}\n  ${' '.repeat(width)}  ${right}`
+        : `  ${left.padEnd(width)}  ${right}`,
+  );
 }

@@ -36,7 +36,13 @@ describe('diagnostics', () => {
       expect.unreachable();
     } catch (error) {
       expect(error).toBeInstanceOf(ParseError);
-      expect(error).toMatchObject({ code: 'PARSE_ERROR', reason: 'BAD_NUMBER', file: '/etc/haproxy/haproxy.cfg', line: 2, column: 10 });
+      expect(error).toMatchObject({
+        code: 'PARSE_ERROR',
+        reason: 'BAD_NUMBER',
+        file: '/etc/haproxy/haproxy.cfg',
+        line: 2,
+        column: 10,
+      });
       expect((error as Error).message).toBe("/etc/haproxy/haproxy.cfg:2:10: 'abc' is not a number");
     }
   });

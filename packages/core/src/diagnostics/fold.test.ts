@@ -4,7 +4,14 @@ import type { Diagnostic } from './diagnostic.js';
 import { DiagnosticCollector, foldDiagnostics } from './fold.js';
 
 function finding(code: string, line: number): Diagnostic {
-  return { code, severity: 'warning', message: `${code} at ${line}`, range: { start: line, end: line + 1 }, line, column: 1 };
+  return {
+    code,
+    severity: 'warning',
+    message: `${code} at ${line}`,
+    range: { start: line, end: line + 1 },
+    line,
+    column: 1,
+  };
 }
 
 describe('folding repeated findings', () => {
@@ -13,7 +20,12 @@ describe('folding repeated findings', () => {
     for (let line = 1; line <= 5; line++) collector.push(finding('A', line));
     collector.push(finding('B', 6));
     expect(collector.total).toBe(6);
-    expect(collector.diagnostics().map((d) => d.message)).toEqual(['A at 1', 'A at 2', 'and 3 more like it (A)', 'B at 6']);
+    expect(collector.diagnostics().map((d) => d.message)).toEqual([
+      'A at 1',
+      'A at 2',
+      'and 3 more like it (A)',
+      'B at 6',
+    ]);
     expect(collector.diagnostics()[2]).toMatchObject({ code: 'A', folded: 3, line: 2 });
   });
 
@@ -53,7 +65,11 @@ describe('folding repeated findings', () => {
     collector.push(finding('X', 1));
     collector.push(finding('X', 2));
     collector.push({ ...finding('X', 3), severity: 'error' });
-    expect(collector.diagnostics().map((d) => `${d.severity} ${d.message}`)).toEqual(['warning X at 1', 'warning and 1 more like it (X)', 'error X at 3']);
+    expect(collector.diagnostics().map((d) => `${d.severity} ${d.message}`)).toEqual([
+      'warning X at 1',
+      'warning and 1 more like it (X)',
+      'error X at 3',
+    ]);
     expect(collector.keeps('X', 'warning')).toBe(false);
     expect(collector.keeps('Y', 'warning')).toBe(true);
     collector.count('X', 'warning', 1000);
@@ -81,7 +97,9 @@ describe('DiagnosticCollector.report', () => {
     collector.report('X', message, { start: 6, end: 7 }, 'error');
     collector.report('X', message, { start: 8, end: 9 });
     expect(built).toBe(2);
-    expect(collector.diagnostics().map(({ line, column, message: words, folded }) => ({ line, column, words, folded }))).toEqual([
+    expect(
+      collector.diagnostics().map(({ line, column, message: words, folded }) => ({ line, column, words, folded })),
+    ).toEqual([
       { line: 2, column: 1, words: 'message 1', folded: undefined },
       { line: 3, column: 2, words: 'message 2', folded: undefined },
       { line: 3, column: 2, words: 'and 1 more like it (X)', folded: 1 },

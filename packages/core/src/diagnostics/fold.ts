@@ -27,10 +27,16 @@ export class DiagnosticCollector<Code extends string = string> {
    * that is only pushed ready-made diagnostics needs neither.
    */
   constructor(
-    options: { keepPerCode?: number | undefined; text?: string | undefined; file?: string | undefined; breaks?: LineCounterOptions['breaks'] } = {},
+    options: {
+      keepPerCode?: number | undefined;
+      text?: string | undefined;
+      file?: string | undefined;
+      breaks?: LineCounterOptions['breaks'];
+    } = {},
   ) {
     const keep = options.keepPerCode ?? DEFAULT_KEEP_PER_CODE;
-    if (!Number.isSafeInteger(keep) || keep < 1) throw new TypeError(`keepPerCode must be a whole number ≥ 1, not ${String(keep)}`);
+    if (!Number.isSafeInteger(keep) || keep < 1)
+      throw new TypeError(`keepPerCode must be a whole number ≥ 1, not ${String(keep)}`);
     this.#keepPerCode = keep;
     this.#text = options.text;
     this.#file = options.file;
@@ -47,7 +53,8 @@ export class DiagnosticCollector<Code extends string = string> {
       this.count(code, severity);
       return;
     }
-    if (this.#text === undefined) throw new TypeError('report() needs the collector to be made with the text its ranges point into');
+    if (this.#text === undefined)
+      throw new TypeError('report() needs the collector to be made with the text its ranges point into');
     this.#lines ??= new LineCounter(this.#text, this.#breaks === undefined ? {} : { breaks: this.#breaks });
     const { line, column } = this.#lines.linePosition(range.start);
     const text = typeof message === 'function' ? message() : message;
@@ -85,7 +92,8 @@ export class DiagnosticCollector<Code extends string = string> {
   count(code: Code, severity: Severity, times = 1): void {
     const key = foldKey(code, severity);
     const before = this.#counts.get(key) ?? 0;
-    if (before < this.#keepPerCode) throw new RangeError(`count(${code}): only findings past the first ${this.#keepPerCode} may be counted unbuilt`);
+    if (before < this.#keepPerCode)
+      throw new RangeError(`count(${code}): only findings past the first ${this.#keepPerCode} may be counted unbuilt`);
     this.#counts.set(key, before + times);
     if (severity === 'error') this.#errors += times;
   }
@@ -118,7 +126,10 @@ export class DiagnosticCollector<Code extends string = string> {
 }
 
 /** Folds a finished list the way `DiagnosticCollector` folds as it goes. */
-export function foldDiagnostics<Code extends string>(diagnostics: readonly Diagnostic<Code>[], options: { keepPerCode?: number | undefined } = {}): Diagnostic<Code>[] {
+export function foldDiagnostics<Code extends string>(
+  diagnostics: readonly Diagnostic<Code>[],
+  options: { keepPerCode?: number | undefined } = {},
+): Diagnostic<Code>[] {
   // Already folded findings are passed through as they are.
   if (diagnostics.some((diagnostic) => diagnostic.folded !== undefined)) return [...diagnostics];
   const collector = new DiagnosticCollector<Code>(options);

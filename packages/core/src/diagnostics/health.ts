@@ -32,6 +32,8 @@ export function evaluateHealthFindings<State extends string, Code extends string
   return {
     healthy: findings.length === 0,
     state: states[worst] as State,
-    reasons: findings.map(({ code, message, subject }) => (subject === undefined ? { code, message } : { code, message, subject })),
+    reasons: findings.map(({ code, message, subject }) =>
+      subject === undefined ? { code, message } : { code, message, subject },
+    ),
   };
 }

@@ -72,9 +72,13 @@ describe('ConfigRejectedError', () => {
   });
 
   it('says the previous file was restored once rolled back, keeping stage and detail', () => {
-    const error = new ConfigRejectedError('/etc/haproxy/haproxy.cfg', 'reload', [], { detail: 'the master refused the reload' }).withRollback();
+    const error = new ConfigRejectedError('/etc/haproxy/haproxy.cfg', 'reload', [], {
+      detail: 'the master refused the reload',
+    }).withRollback();
     expect(error).toMatchObject({ stage: 'reload', rolledBack: true, detail: 'the master refused the reload' });
-    expect(error.message).toMatchInlineSnapshot(`"/etc/haproxy/haproxy.cfg: the master refused the reload (previous file restored)"`);
+    expect(error.message).toMatchInlineSnapshot(
+      `"/etc/haproxy/haproxy.cfg: the master refused the reload (previous file restored)"`,
+    );
   });
 });
 

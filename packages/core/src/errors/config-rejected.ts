@@ -59,13 +59,20 @@ export class ConfigRejectedError<Code extends string = string> extends HaError {
   }
 }
 
-function rejectionMessage(path: string, stage: ConfigStage, findings: readonly Diagnostic[], options: { rolledBack?: boolean; detail?: string }): string {
+function rejectionMessage(
+  path: string,
+  stage: ConfigStage,
+  findings: readonly Diagnostic[],
+  options: { rolledBack?: boolean; detail?: string },
+): string {
   const first = findings[0];
   // A folded finding stands for `folded` others and is not one itself.
   const more = findings.reduce((count, finding) => count + (finding.folded ?? 1), 0) - 1;
   const outcome = options.rolledBack ? 'previous file restored' : 'not written';
   const extra = more > 0 ? `; ${more.toLocaleString('en-US')} more finding${more === 1 ? '' : 's'}` : '';
   // FILE:LINE:COL first, as every finding is printed; and say what became of the file.
-  const head = first ? `${formatPosition({ ...first, file: first.file ?? path })}: ${first.message}` : `${path}: ${options.detail ?? `refused at the ${stage} step`}`;
+  const head = first
+    ? `${formatPosition({ ...first, file: first.file ?? path })}: ${first.message}`
+    : `${path}: ${options.detail ?? `refused at the ${stage} step`}`;
   return `${head} (${outcome}${extra})`;
 }

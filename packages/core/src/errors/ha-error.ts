@@ -82,7 +82,12 @@ export class ParseError<Reason extends string = string> extends HaError {
   /** The message without its position: for a caller that re-raises it with more words. */
   readonly detail: string;
 
-  constructor(reason: Reason, message: string, position: SourcePosition | { file?: string | undefined } = {}, options: HaErrorOptions = {}) {
+  constructor(
+    reason: Reason,
+    message: string,
+    position: SourcePosition | { file?: string | undefined } = {},
+    options: HaErrorOptions = {},
+  ) {
     const placed = 'line' in position ? position : undefined;
     const where = placed ? formatPosition(placed) : position.file;
     super('PARSE_ERROR', where === undefined ? message : `${where}: ${message}`, options);
@@ -116,7 +121,11 @@ export class ValidationError extends HaError {
     const first = issues[0];
     const where = first && first.path.length > 0 ? ` at ${first.path.join('.')}` : '';
     const more = issues.length > 1 ? ` (and ${issues.length - 1} more)` : '';
-    super('VALIDATION_ERROR', options.message ?? `invalid ${subject}${where}: ${first?.message ?? 'unknown problem'}${more}`, options);
+    super(
+      'VALIDATION_ERROR',
+      options.message ?? `invalid ${subject}${where}: ${first?.message ?? 'unknown problem'}${more}`,
+      options,
+    );
     this.subject = subject;
     this.issues = issues;
   }
@@ -173,7 +182,11 @@ export class InputTooLargeError extends HaError {
 
   constructor(source: string, size: number, limit: number, options: HaErrorOptions & { hint?: string } = {}) {
     const hint = options.hint ?? 'raise it with the maxBytes option (--max-bytes in the CLIs)';
-    super('INPUT_TOO_LARGE', `${source}: ${size.toLocaleString('en-US')} bytes is more than the limit of ${limit.toLocaleString('en-US')} bytes (${hint})`, options);
+    super(
+      'INPUT_TOO_LARGE',
+      `${source}: ${size.toLocaleString('en-US')} bytes is more than the limit of ${limit.toLocaleString('en-US')} bytes (${hint})`,
+      options,
+    );
     this.source = source;
     this.size = size;
     this.limit = limit;

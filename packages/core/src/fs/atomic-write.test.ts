@@ -64,7 +64,9 @@ describe('installFile', () => {
 
   it('leaves the file untouched when the real tool rejects the candidate', async () => {
     const path = await fileWith('echo old\n');
-    await expect(installFile(path, 'if then fi (\n', { validate: shellSyntaxCheck })).rejects.toMatchObject({ code: 'COMMAND_FAILED' });
+    await expect(installFile(path, 'if then fi (\n', { validate: shellSyntaxCheck })).rejects.toMatchObject({
+      code: 'COMMAND_FAILED',
+    });
     expect(await readFile(path, 'utf8')).toBe('echo old\n');
     expect((await readdir(scratch)).filter((name) => name.includes('.tmp-'))).toEqual([]);
   });
@@ -94,7 +96,10 @@ describe('installFile', () => {
     }).catch((e: unknown) => e);
     expect(error).toMatchObject({ stage: 'activate', rolledBack: true });
     expect(seen).toEqual(['echo old\n|confirm failed']);
-    await installFile(path, 'echo newer\n', { activate: async () => undefined, onRollback: async () => void seen.push('called') });
+    await installFile(path, 'echo newer\n', {
+      activate: async () => undefined,
+      onRollback: async () => void seen.push('called'),
+    });
     expect(seen).toHaveLength(1);
   });
 
@@ -129,7 +134,10 @@ describe('stale reads and locks', () => {
     expect(await readFile(path, 'utf8')).toBe('someone else\n');
     await installFile(path, 'mine\n', { expectedSha256: sha256('someone else\n') });
     expect(await readFile(path, 'utf8')).toBe('mine\n');
-    await expect(installFile(join(scratch, 'new.cfg'), 'x', { expectedSha256: readHash })).rejects.toMatchObject({ code: 'CONFIG_REJECTED', stage: 'stale' });
+    await expect(installFile(join(scratch, 'new.cfg'), 'x', { expectedSha256: readHash })).rejects.toMatchObject({
+      code: 'CONFIG_REJECTED',
+      stage: 'stale',
+    });
     await installFile(join(scratch, 'new.cfg'), 'x', { expectedSha256: null });
   });
 
@@ -152,6 +160,8 @@ describe('stale reads and locks', () => {
     await writeFile(`${path}.lock`, '999999999\n');
     expect(await withFileLock(path, async () => 'taken over')).toBe('taken over');
     await writeFile(`${path}.lock`, `${process.pid}\n`);
-    await expect(withFileLock(path, async () => 'never', { timeoutMs: 100 })).rejects.toMatchObject({ code: 'TIMEOUT' });
+    await expect(withFileLock(path, async () => 'never', { timeoutMs: 100 })).rejects.toMatchObject({
+      code: 'TIMEOUT',
+    });
   });
 });

@@ -20,7 +20,11 @@ export interface FileAttributes {
  * Writes `path` so that a reader sees the old or the new content, never a mix:
  * temp file in the same directory, fsync, rename, fsync of the directory.
  */
-export async function writeFileAtomic(path: string, data: string | Uint8Array, attributes: FileAttributes = {}): Promise<void> {
+export async function writeFileAtomic(
+  path: string,
+  data: string | Uint8Array,
+  attributes: FileAttributes = {},
+): Promise<void> {
   // A replaced file keeps its mode, owner and group unless told otherwise (a 0640 root:haclient file stays so).
   const temp = await writeTemp(path, data, { ...(await attributesOf(path)), ...pickAttributes(attributes) });
   await commitTemp(temp, path);
@@ -83,7 +87,11 @@ export function sha256(data: string | Uint8Array): string {
  * validate it, back up the current file, rename into place, activate, and roll
  * back if activation fails.
  */
-export async function installFile(path: string, data: string | Uint8Array, options: InstallOptions = {}): Promise<InstallResult> {
+export async function installFile(
+  path: string,
+  data: string | Uint8Array,
+  options: InstallOptions = {},
+): Promise<InstallResult> {
   if (!options.lock) return installUnlocked(path, data, options);
   let locked = false;
   try {
@@ -104,13 +112,19 @@ export async function installFile(path: string, data: string | Uint8Array, optio
   }
 }
 
-async function installUnlocked(path: string, data: string | Uint8Array, options: InstallOptions): Promise<InstallResult> {
+async function installUnlocked(
+  path: string,
+  data: string | Uint8Array,
+  options: InstallOptions,
+): Promise<InstallResult> {
   const previous = await readIfExists(path);
   if (options.expectedSha256 !== undefined) {
     const actual = previous === undefined ? null : sha256(previous);
     if (actual !== options.expectedSha256) {
       const what = previous === undefined ? 'is gone' : options.expectedSha256 === null ? 'was created' : 'has changed';
-      throw new ConfigRejectedError(path, 'stale', [], { detail: `${what} since it was read; read it again and redo the change` });
+      throw new ConfigRejectedError(path, 'stale', [], {
+        detail: `${what} since it was read; read it again and redo the change`,
+      });
     }
   }
   const next = typeof data === 'string' ? Buffer.from(data) : Buffer.from(data);
@@ -146,7 +160,11 @@ async function installUnlocked(path: string, data: string | Uint8Array, options:
       await rollback();
       await options.onRollback?.(path, error);
       if (error instanceof ConfigRejectedError) throw error.withRollback();
-      throw new ConfigRejectedError(path, 'activate', [], { rolledBack: true, detail: `activation failed: ${errorMessage(error)}`, cause: error });
+      throw new ConfigRejectedError(path, 'activate', [], {
+        rolledBack: true,
+        detail: `activation failed: ${errorMessage(error)}`,
+        cause: error,
+      });
     }
   }
   return { path, changed: true, backupPath: savedBackup, rollback };
@@ -155,7 +173,11 @@ async function installUnlocked(path: string, data: string | Uint8Array, options:
 async function writeTemp(path: string, data: string | Uint8Array, attributes: FileAttributes): Promise<string> {
   const temp = join(dirname(path), `.${basename(path)}.tmp-${process.pid}-${randomBytes(4).toString('hex')}`);
   try {
-    const handle = await open(temp, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL, attributes.mode ?? 0o644);
+    const handle = await open(
+      temp,
+      constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL,
+      attributes.mode ?? 0o644,
+    );
     try {
       await handle.writeFile(data);
       await handle.sync();

@@ -29,14 +29,21 @@ export async function withFileLock<T>(path: string, work: () => Promise<T>, opti
       }
       break;
     } catch (error) {
-      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw new HaError('WRITE_FAILED', `${lockPath}: cannot create lock: ${(error as Error).message}`, { cause: error });
+      if ((error as NodeJS.ErrnoException).code !== 'EEXIST')
+        throw new HaError('WRITE_FAILED', `${lockPath}: cannot create lock: ${(error as Error).message}`, {
+          cause: error,
+        });
       const owner = Number((await readFile(lockPath, 'utf8').catch(() => '')).trim());
       if (owner > 0 && !isRunning(owner)) {
         // Its owner is gone: a crashed installer. Take it over (another waiter may win the race; then we wait).
         await unlink(lockPath).catch(() => undefined);
         continue;
       }
-      if (Date.now() >= deadline) throw new HaError('TIMEOUT', `${path}: locked by process ${owner || '?'} (${lockPath}) for longer than ${options.timeoutMs ?? 30_000} ms`);
+      if (Date.now() >= deadline)
+        throw new HaError(
+          'TIMEOUT',
+          `${path}: locked by process ${owner || '?'} (${lockPath}) for longer than ${options.timeoutMs ?? 30_000} ms`,
+        );
       await sleep(50);
     }
   }

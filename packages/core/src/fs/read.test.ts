@@ -26,7 +26,9 @@ describe('readTextFile', () => {
     const error = await readTextFile(file, { maxBytes: 1024 }).catch((caught: unknown) => caught);
     expect(error).toBeInstanceOf(InputTooLargeError);
     expect(error).toMatchObject({ code: 'INPUT_TOO_LARGE', source: file, size: 2048, limit: 1024 });
-    expect((error as Error).message).toBe(`${file}: 2,048 bytes is more than the limit of 1,024 bytes (raise it with the maxBytes option (--max-bytes in the CLIs))`);
+    expect((error as Error).message).toBe(
+      `${file}: 2,048 bytes is more than the limit of 1,024 bytes (raise it with the maxBytes option (--max-bytes in the CLIs))`,
+    );
     expect(await readTextFile(file, { maxBytes: 2048 })).toHaveLength(2048);
   });
 

@@ -29,7 +29,10 @@ export async function readTextFile(path: string, options: ReadTextFileOptions = 
  * this read passes as `expectedSha256`. It is the bytes' hash, not the decoded
  * text's, so a file that is not valid UTF-8 is not taken for a changed one.
  */
-export async function readTextFileWithHash(path: string, options: ReadTextFileOptions = {}): Promise<{ text: string; sha256: string }> {
+export async function readTextFileWithHash(
+  path: string,
+  options: ReadTextFileOptions = {},
+): Promise<{ text: string; sha256: string }> {
   const { text, bytes } = await readFileBytes(path, options);
   return { text, sha256: createHash('sha256').update(bytes).digest('hex') };
 }
@@ -63,7 +66,11 @@ async function readFileBytes(path: string, options: ReadTextFileOptions): Promis
   } catch (error) {
     if (error instanceof InputTooLargeError) throw error;
     const code = (error as NodeJS.ErrnoException).code;
-    throw new HaError('NOT_FOUND', `${path}: cannot read${code === 'EISDIR' ? ': it is a directory' : `: ${(error as Error).message}`}`, { cause: error });
+    throw new HaError(
+      'NOT_FOUND',
+      `${path}: cannot read${code === 'EISDIR' ? ': it is a directory' : `: ${(error as Error).message}`}`,
+      { cause: error },
+    );
   } finally {
     await handle?.close();
   }
@@ -76,12 +83,18 @@ async function readFileBytes(path: string, options: ReadTextFileOptions): Promis
 export function assertInputSize(input: string | Uint8Array, source: string, maxBytes?: number | undefined): void {
   const limit = checkLimit(maxBytes);
   // A string's UTF-8 size is at most 3 bytes per UTF-16 unit; count exactly only near the limit.
-  const size = typeof input === 'string' ? (input.length * 3 <= limit ? input.length : Buffer.byteLength(input)) : input.byteLength;
+  const size =
+    typeof input === 'string'
+      ? input.length * 3 <= limit
+        ? input.length
+        : Buffer.byteLength(input)
+      : input.byteLength;
   if (size > limit) throw new InputTooLargeError(source, size, limit);
 }
 
 function checkLimit(maxBytes: number | undefined): number {
   const limit = maxBytes ?? DEFAULT_MAX_INPUT_BYTES;
-  if (!Number.isSafeInteger(limit) || limit < 0) throw new TypeError(`maxBytes must be a whole number of bytes ≥ 0, not ${String(maxBytes)}`);
+  if (!Number.isSafeInteger(limit) || limit < 0)
+    throw new TypeError(`maxBytes must be a whole number of bytes ≥ 0, not ${String(maxBytes)}`);
   return limit;
 }

@@ -30,7 +30,9 @@ describe('the line a CommandError shows', () => {
   it("is drbdadm's own complaint, not modinfo's missing module", async () => {
     const file = join(dir, 'empty.res');
     await writeFile(file, '\n');
-    const error = (await runner.run('drbdadm', ['-c', file, 'up', 'all']).catch((caught: unknown) => caught)) as CommandError;
+    const error = (await runner
+      .run('drbdadm', ['-c', file, 'up', 'all'])
+      .catch((caught: unknown) => caught)) as CommandError;
     expect(error).toBeInstanceOf(CommandError);
     expect(error.message).toMatch(/: no resources defined!$/);
     expect(error.stderr).toContain('modinfo');
@@ -47,19 +49,35 @@ describe('the line a CommandError shows', () => {
       '</pacemaker-result>',
     ].join('\n');
     expect(pickFailureLine('', xml)).toBe('Could not connect to the CIB: No such device or address');
-    expect(pickFailureLine('', '<pacemaker-result><status code="105" message="No such object &amp; more"/></pacemaker-result>')).toBe('No such object & more');
+    expect(
+      pickFailureLine(
+        '',
+        '<pacemaker-result><status code="105" message="No such object &amp; more"/></pacemaker-result>',
+      ),
+    ).toBe('No such object & more');
   });
 
   it("skips pcs's closing line for the error before it", () => {
-    expect(pickFailureLine('Error: unable to find resource \'web\'\nError: Errors have occurred, therefore pcs is unable to continue\n', '')).toBe("Error: unable to find resource 'web'");
+    expect(
+      pickFailureLine(
+        "Error: unable to find resource 'web'\nError: Errors have occurred, therefore pcs is unable to continue\n",
+        '',
+      ),
+    ).toBe("Error: unable to find resource 'web'");
   });
 
   it("skips cibadmin's closing line for the cause before it", () => {
-    expect(pickFailureLine('Could not connect to the CIB: Transport endpoint is not connected\nInit failed, could not perform requested operations\n', '')).toBe('Could not connect to the CIB: Transport endpoint is not connected');
+    expect(
+      pickFailureLine(
+        'Could not connect to the CIB: Transport endpoint is not connected\nInit failed, could not perform requested operations\n',
+        '',
+      ),
+    ).toBe('Could not connect to the CIB: Transport endpoint is not connected');
   });
 
   it("skips drbdadm's closing line for the cause before it", () => {
-    const stderr = "open(/dev/sdb1) failed: No such file or directory\nCommand 'drbdmeta 0 v09 /dev/sdb1 internal create-md 1 --force' terminated with exit code 20\n";
+    const stderr =
+      "open(/dev/sdb1) failed: No such file or directory\nCommand 'drbdmeta 0 v09 /dev/sdb1 internal create-md 1 --force' terminated with exit code 20\n";
     expect(pickFailureLine(stderr, '')).toBe('open(/dev/sdb1) failed: No such file or directory');
   });
 

@@ -30,7 +30,10 @@ function pickFrom(text: string): string | undefined {
   if (text.trim() === '') return undefined;
   const xml = xmlError(text);
   if (xml !== undefined) return xml;
-  const lines = text.split('\n').map((line) => line.trim()).filter((line) => line.length > 0 && !noise.some((pattern) => pattern.test(line)));
+  const lines = text
+    .split('\n')
+    .map((line) => line.trim())
+    .filter((line) => line.length > 0 && !noise.some((pattern) => pattern.test(line)));
   // haproxy -c: the first `[ALERT]` is the cause; later ones are its consequences ("Fatal errors found").
   const alert = lines.find((line) => line.startsWith('[ALERT]'));
   if (alert !== undefined) return alert;
@@ -50,11 +53,16 @@ function xmlError(text: string): string | undefined {
 }
 
 function decodeXmlText(text: string): string {
-  return text.replace(/&(lt|gt|amp|quot|apos|#(\d+)|#x([0-9a-f]+));/gi, (whole, name: string, decimal?: string, hex?: string) => {
-    if (decimal !== undefined) return String.fromCodePoint(Number(decimal));
-    if (hex !== undefined) return String.fromCodePoint(Number.parseInt(hex, 16));
-    return ({ lt: '<', gt: '>', amp: '&', quot: '"', apos: "'" } as Record<string, string>)[name.toLowerCase()] ?? whole;
-  });
+  return text.replace(
+    /&(lt|gt|amp|quot|apos|#(\d+)|#x([0-9a-f]+));/gi,
+    (whole, name: string, decimal?: string, hex?: string) => {
+      if (decimal !== undefined) return String.fromCodePoint(Number(decimal));
+      if (hex !== undefined) return String.fromCodePoint(Number.parseInt(hex, 16));
+      return (
+        ({ lt: '<', gt: '>', amp: '&', quot: '"', apos: "'" } as Record<string, string>)[name.toLowerCase()] ?? whole
+      );
+    },
+  );
 }
 
 /**
@@ -63,9 +71,11 @@ function decodeXmlText(text: string): string {
  */
 export function escapeForMessage(text: string, maxLength = 300): string {
   // eslint-disable-next-line no-control-regex
-  const escaped = text.replace(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f\ufffd\u2028\u2029]/g, (c) => {
-    const code = c.charCodeAt(0);
-    return code <= 0xff ? `\\x${code.toString(16).padStart(2, '0')}` : `\\u${code.toString(16).padStart(4, '0')}`;
-  }).replace(/\t/g, ' ');
+  const escaped = text
+    .replace(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f\ufffd\u2028\u2029]/g, (c) => {
+      const code = c.charCodeAt(0);
+      return code <= 0xff ? `\\x${code.toString(16).padStart(2, '0')}` : `\\u${code.toString(16).padStart(4, '0')}`;
+    })
+    .replace(/\t/g, ' ');
   return escaped.length > maxLength ? `${escaped.slice(0, maxLength)}…` : escaped;
 }

@@ -20,10 +20,19 @@ describe('run', () => {
   });
 
   it('maps a non-zero exit to CommandError with command, arguments, code and stderr', async () => {
-    const failure = await defaultRunner.run('sh', ['-c', 'echo out; echo "bad thing" >&2; exit 3']).catch((error: unknown) => error);
+    const failure = await defaultRunner
+      .run('sh', ['-c', 'echo out; echo "bad thing" >&2; exit 3'])
+      .catch((error: unknown) => error);
     expect(failure).toBeInstanceOf(CommandError);
     const error = failure as CommandError;
-    expect(error).toMatchObject({ code: 'COMMAND_FAILED', file: 'sh', exitCode: 3, stdout: 'out\n', stderr: 'bad thing\n', timedOut: false });
+    expect(error).toMatchObject({
+      code: 'COMMAND_FAILED',
+      file: 'sh',
+      exitCode: 3,
+      stdout: 'out\n',
+      stderr: 'bad thing\n',
+      timedOut: false,
+    });
     expect(error.args).toEqual(['-c', 'echo out; echo "bad thing" >&2; exit 3']);
     expect(error.message).toContain('exited with code 3: bad thing');
   });
@@ -34,7 +43,9 @@ describe('run', () => {
   });
 
   it('kills a command that outlives its timeout and says so', async () => {
-    const error = (await defaultRunner.run('sleep', ['10'], { timeoutMs: 150 }).catch((e: unknown) => e)) as CommandError;
+    const error = (await defaultRunner
+      .run('sleep', ['10'], { timeoutMs: 150 })
+      .catch((e: unknown) => e)) as CommandError;
     expect(error).toBeInstanceOf(CommandError);
     expect(error.code).toBe('COMMAND_TIMED_OUT');
     expect(error.timedOut).toBe(true);
@@ -56,12 +67,17 @@ describe('run', () => {
 
   it('feeds input and honours a clean environment', async () => {
     const runner = createRunner({ cleanEnv: true, env: { PATH: process.env.PATH, ONLY: 'this' } });
-    const result = await runner.run('sh', ['-c', 'cat; env | grep -c ^ONLY=; env | grep -c ^HOME= || true'], { input: 'typed\n' });
+    const result = await runner.run('sh', ['-c', 'cat; env | grep -c ^ONLY=; env | grep -c ^HOME= || true'], {
+      input: 'typed\n',
+    });
     expect(result.stdout).toBe('typed\n1\n0\n');
   });
 
   it('wraps every command and labels it in errors', async () => {
-    const runner = createRunner({ label: 'box', wrap: (file, args) => ({ file: 'env', args: ['WRAPPED=1', file, ...args] }) });
+    const runner = createRunner({
+      label: 'box',
+      wrap: (file, args) => ({ file: 'env', args: ['WRAPPED=1', file, ...args] }),
+    });
     expect((await runner.run('sh', ['-c', 'echo $WRAPPED'])).stdout).toBe('1\n');
     const error = (await runner.run('sh', ['-c', 'exit 4']).catch((e: unknown) => e)) as CommandError;
     expect(error.command).toBe(`[box] sh -c 'exit 4'`);
@@ -75,7 +91,8 @@ describe('spawnDetached', () => {
     const daemon = await defaultRunner.spawnDetached('sh', ['-c', 'echo started; exec sleep 30'], { logFile: log });
     try {
       expect(daemon.pid).toBeGreaterThan(0);
-      for (let i = 0; i < 50 && !(await readFile(log, 'utf8').catch(() => '')).includes('started'); i++) await sleep(20);
+      for (let i = 0; i < 50 && !(await readFile(log, 'utf8').catch(() => '')).includes('started'); i++)
+        await sleep(20);
       expect(await readFile(log, 'utf8')).toBe('started\n');
       expect(() => process.kill(daemon.pid, 0)).not.toThrow();
     } finally {
@@ -97,7 +114,10 @@ describe('formatCommand', () => {
 
 describe('stream', () => {
   it('hands a long-running command its output a line at a time, and stops it', async () => {
-    const process = defaultRunner.stream('sh', ['-c', 'i=0; while true; do echo "line $i"; i=$((i+1)); sleep 0.02; done']);
+    const process = defaultRunner.stream('sh', [
+      '-c',
+      'i=0; while true; do echo "line $i"; i=$((i+1)); sleep 0.02; done',
+    ]);
     const seen: string[] = [];
     for await (const line of process.lines) {
       seen.push(line);

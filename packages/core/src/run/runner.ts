@@ -113,7 +113,19 @@ export interface RunnerOptions {
 const defaultTimeoutMs = 60_000;
 
 /** What an execa result says, in the shape of our errors. */
-function outcomeOf(file: string, args: readonly string[], shown: string, result: { exitCode?: number | undefined; signal?: string | undefined; stdout?: unknown; stderr?: unknown; durationMs: number }, timedOut: boolean): CommandOutcome {
+function outcomeOf(
+  file: string,
+  args: readonly string[],
+  shown: string,
+  result: {
+    exitCode?: number | undefined;
+    signal?: string | undefined;
+    stdout?: unknown;
+    stderr?: unknown;
+    durationMs: number;
+  },
+  timedOut: boolean,
+): CommandOutcome {
   return {
     file,
     args: [...args],
@@ -168,7 +180,9 @@ export function createRunner(defaults: RunnerOptions = {}): Runner {
       const result = await execa(realFile, realArgs, execaOptions);
       const outcome = outcomeOf(file, args, shown, result, result.timedOut);
       assertFound(outcome, realFile, defaults.wrap !== undefined, result.cause);
-      const accepted = outcome.exitCode === 0 || (outcome.exitCode !== undefined && (options.allowExitCodes ?? []).includes(outcome.exitCode));
+      const accepted =
+        outcome.exitCode === 0 ||
+        (outcome.exitCode !== undefined && (options.allowExitCodes ?? []).includes(outcome.exitCode));
       if (!accepted || outcome.timedOut) {
         throw new CommandError(outcome, { cause: result.cause });
       }
@@ -180,14 +194,25 @@ export function createRunner(defaults: RunnerOptions = {}): Runner {
       let stopped = false;
       // Boxed: an execa subprocess is itself a promise, which `await` would unwrap.
       const child = loadExeca().then(({ execa }) => ({
-        subprocess: execa(realFile, realArgs, { ...environment(options), ...(options.cwd === undefined ? {} : { cwd: options.cwd }), reject: false, stdin: 'ignore', stdout: 'pipe', stderr: 'pipe', buffer: { stdout: false, stderr: true }, stripFinalNewline: false, forceKillAfterDelay: 2_000 }),
+        subprocess: execa(realFile, realArgs, {
+          ...environment(options),
+          ...(options.cwd === undefined ? {} : { cwd: options.cwd }),
+          reject: false,
+          stdin: 'ignore',
+          stdout: 'pipe',
+          stderr: 'pipe',
+          buffer: { stdout: false, stderr: true },
+          stripFinalNewline: false,
+          forceKillAfterDelay: 2_000,
+        }),
       }));
       // A reader that stops early (a break, a throw) ends the command: marked as ours before the
       // command sees its pipe close, so that is not reported as a failure.
       const lines: AsyncIterable<string> = {
         [Symbol.asyncIterator]() {
           let inner: AsyncIterator<unknown> | undefined;
-          const open = async () => (inner ??= (await child).subprocess.iterable({ from: 'stdout' })[Symbol.asyncIterator]());
+          const open = async () =>
+            (inner ??= (await child).subprocess.iterable({ from: 'stdout' })[Symbol.asyncIterator]());
           return {
             async next(): Promise<IteratorResult<string>> {
               const result = await (await open()).next();
@@ -249,10 +274,21 @@ export function createRunner(defaults: RunnerOptions = {}): Runner {
         );
         if (spawnError !== undefined || child.pid === undefined) {
           await child;
-          if (isSpawnNotFound(spawnError)) throw new ToolNotFoundError(realFile, [...args], shown, { cause: spawnError });
+          if (isSpawnNotFound(spawnError))
+            throw new ToolNotFoundError(realFile, [...args], shown, { cause: spawnError });
           const message = spawnError instanceof Error ? spawnError.message : String(spawnError);
           throw new CommandError(
-            { file, args: [...args], command: shown, exitCode: undefined, signal: undefined, stdout: '', stderr: message, timedOut: false, durationMs: 0 },
+            {
+              file,
+              args: [...args],
+              command: shown,
+              exitCode: undefined,
+              signal: undefined,
+              stdout: '',
+              stderr: message,
+              timedOut: false,
+              durationMs: 0,
+            },
             { cause: spawnError },
           );
         }
@@ -306,10 +342,17 @@ function quoteForDisplay(word: string): string {
 }
 
 function isSpawnNotFound(cause: unknown): boolean {
-  return typeof cause === 'object' && cause !== null && (cause as { code?: unknown }).code === 'ENOENT' && (cause as { syscall?: unknown }).syscall?.toString().startsWith('spawn') === true;
+  return (
+    typeof cause === 'object' &&
+    cause !== null &&
+    (cause as { code?: unknown }).code === 'ENOENT' &&
+    (cause as { syscall?: unknown }).syscall?.toString().startsWith('spawn') === true
+  );
 }
 
 // Behind a wrapper (nsenter, env) a missing program is exit 126/127 with a message, not ENOENT.
 function isWrappedNotFound(outcome: CommandOutcome): boolean {
-  return (outcome.exitCode === 127 || outcome.exitCode === 126) && /No such file or directory|not found/.test(outcome.stderr);
+  return (
+    (outcome.exitCode === 127 || outcome.exitCode === 126) && /No such file or directory|not found/.test(outcome.stderr)
+  );
 }

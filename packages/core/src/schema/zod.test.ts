@@ -7,11 +7,18 @@ const schema = z.object({ nodes: z.array(z.object({ name: z.string(), id: z.numb
 
 describe('zod helpers', () => {
   it('returns the parsed data', () => {
-    expect(parseWithSchema(schema, { nodes: [{ name: 'node1', id: 1 }] }, 'node list')).toEqual({ nodes: [{ name: 'node1', id: 1 }] });
+    expect(parseWithSchema(schema, { nodes: [{ name: 'node1', id: 1 }] }, 'node list')).toEqual({
+      nodes: [{ name: 'node1', id: 1 }],
+    });
   });
 
   it('throws a ValidationError naming the subject and the path', () => {
-    const bad = { nodes: [{ name: 'node1', id: 1 }, { name: 'node2', id: -2 }] };
+    const bad = {
+      nodes: [
+        { name: 'node1', id: 1 },
+        { name: 'node2', id: -2 },
+      ],
+    };
     expect(() => parseWithSchema(schema, bad, 'node list')).toThrow(ValidationError);
     const result = safeParseWithSchema(schema, bad, 'node list');
     expect(result.success).toBe(false);

@@ -24,10 +24,17 @@ export function parseWithSchema<S extends z.ZodType>(schema: S, data: unknown, s
 }
 
 /** Validates `data` without throwing. */
-export function safeParseWithSchema<S extends z.ZodType>(schema: S, data: unknown, subject: string): SafeResult<z.output<S>> {
+export function safeParseWithSchema<S extends z.ZodType>(
+  schema: S,
+  data: unknown,
+  subject: string,
+): SafeResult<z.output<S>> {
   const result = schema.safeParse(data);
   if (result.success) return { success: true, data: result.data };
-  return { success: false, error: new ValidationError(subject, toValidationIssues(result.error.issues), { cause: result.error }) };
+  return {
+    success: false,
+    error: new ValidationError(subject, toValidationIssues(result.error.issues), { cause: result.error }),
+  };
 }
 
 /** zod's issues in ha-toolkit's shape (paths of strings and numbers only). */

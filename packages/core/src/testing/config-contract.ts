@@ -59,7 +59,9 @@ export function describeConfigContract<Document>(subject: ConfigPackageSubject<D
 
     it(`round-trips all ${subject.corpus.length} corpus files byte for byte`, () => {
       expect(subject.corpus.length).toBeGreaterThan(0);
-      const differing = subject.corpus.filter((file) => subject.serialize(subject.safeParse(file.text, { file: file.name }).document) !== file.text);
+      const differing = subject.corpus.filter(
+        (file) => subject.serialize(subject.safeParse(file.text, { file: file.name }).document) !== file.text,
+      );
       expect(differing.map((file) => file.name)).toEqual([]);
     });
 
@@ -71,7 +73,11 @@ export function describeConfigContract<Document>(subject: ConfigPackageSubject<D
         insert: fc.oneof(
           fc.string({ maxLength: 8 }),
           // Runs of the grammar's own characters (`{\n}`, `:\r`, `;;`) reach the states a single character does not.
-          fc.string({ unit: fc.constantFrom(...subject.syntaxCharacters.split(''), '\n', '\r', ' '), minLength: 1, maxLength: 8 }),
+          fc.string({
+            unit: fc.constantFrom(...subject.syntaxCharacters.split(''), '\n', '\r', ' '),
+            minLength: 1,
+            maxLength: 8,
+          }),
           fc.constantFrom('\n', '\r\n', '\0', '\\', '"'),
         ),
       });
@@ -92,7 +98,9 @@ export function describeConfigContract<Document>(subject: ConfigPackageSubject<D
     });
 
     it('formats idempotently: the format of a formatted file is itself', () => {
-      const clean = subject.corpus.filter((file) => !subject.safeParse(file.text).diagnostics.some((d) => d.severity === 'error'));
+      const clean = subject.corpus.filter(
+        (file) => !subject.safeParse(file.text).diagnostics.some((d) => d.severity === 'error'),
+      );
       const unstable = clean.filter((file) => {
         const once = subject.format(subject.parse(file.text));
         return subject.format(subject.parse(once)) !== once;
@@ -103,7 +111,9 @@ export function describeConfigContract<Document>(subject: ConfigPackageSubject<D
     it('refuses an invalid document with ConfigRejectedError and its findings, and leaves the file untouched', async () => {
       const path = join(scratch, `invalid-${subject.fileName}`);
       await writeFile(path, subject.valid);
-      const error = await subject.writeConfig(path, subject.parse(subject.invalid), { backupPath: false }).catch((caught: unknown) => caught);
+      const error = await subject
+        .writeConfig(path, subject.parse(subject.invalid), { backupPath: false })
+        .catch((caught: unknown) => caught);
       expect(error).toBeInstanceOf(ConfigRejectedError);
       const rejected = error as ConfigRejectedError;
       expect(['validate', 'check']).toContain(rejected.stage);
@@ -119,11 +129,16 @@ export function describeConfigContract<Document>(subject: ConfigPackageSubject<D
       const readHash = sha256(subject.valid);
       // Someone else changed the file after we read it.
       await writeFile(path, subject.validOther);
-      const error = await subject.writeConfig(path, subject.valid, { expectedSha256: readHash, backupPath: false }).catch((caught: unknown) => caught);
+      const error = await subject
+        .writeConfig(path, subject.valid, { expectedSha256: readHash, backupPath: false })
+        .catch((caught: unknown) => caught);
       expect(error).toBeInstanceOf(ConfigRejectedError);
       expect(error).toMatchObject({ stage: 'stale', findings: [], rolledBack: false });
       expect(await readFile(path, 'utf8')).toBe(subject.validOther);
-      const written = await subject.writeConfig(path, subject.valid, { expectedSha256: sha256(subject.validOther), backupPath: false });
+      const written = await subject.writeConfig(path, subject.valid, {
+        expectedSha256: sha256(subject.validOther),
+        backupPath: false,
+      });
       expect(written.changed).toBe(true);
       expect(await readFile(path, 'utf8')).toBe(subject.valid);
     });

@@ -10,7 +10,8 @@ export function errorShape(error: unknown): Record<string, unknown> {
     const value = (error as unknown as Record<string, unknown>)[key];
     shape[key] = key === 'cause' && value instanceof Error ? `${value.name}: ${value.message}` : value;
   }
-  if (error.cause !== undefined && !('cause' in shape)) shape['cause'] = error.cause instanceof Error ? `${error.cause.name}: ${error.cause.message}` : error.cause;
+  if (error.cause !== undefined && !('cause' in shape))
+    shape['cause'] = error.cause instanceof Error ? `${error.cause.name}: ${error.cause.message}` : error.cause;
   return shape;
 }
 

@@ -42,7 +42,9 @@ describe('parseDuration', () => {
     expect(() => parseDuration('-5s')).toThrow(ParseError);
     expect(() => parseDuration('')).toThrow(ParseError);
     expect(safeParseDuration('soon')).toBeUndefined();
-    expect(() => parseDuration('soon', { what: 'interval' })).toThrowErrorMatchingInlineSnapshot(`[ParseError: interval: 'soon' is not a duration (e.g. 500ms, 5s, 2m, 1h, PT5M)]`);
+    expect(() => parseDuration('soon', { what: 'interval' })).toThrowErrorMatchingInlineSnapshot(
+      `[ParseError: interval: 'soon' is not a duration (e.g. 500ms, 5s, 2m, 1h, PT5M)]`,
+    );
   });
 });
 
@@ -56,7 +58,19 @@ describe('formatDuration', () => {
 });
 
 describe('safeParseDuration agrees with the grammar written as a regex', () => {
-  const units: Record<string, number> = { us: 0.001, usec: 0.001, ms: 1, msec: 1, s: 1e3, sec: 1e3, m: 6e4, min: 6e4, h: 36e5, hr: 36e5, d: 864e5 };
+  const units: Record<string, number> = {
+    us: 0.001,
+    usec: 0.001,
+    ms: 1,
+    msec: 1,
+    s: 1e3,
+    sec: 1e3,
+    m: 6e4,
+    min: 6e4,
+    h: 36e5,
+    hr: 36e5,
+    d: 864e5,
+  };
   const reference = (text: string): number | undefined => {
     const match = /^\s*(\d+(?:\.\d+)?)\s*([a-z]*)\s*$/i.exec(text);
     if (!match) return undefined;
@@ -64,7 +78,27 @@ describe('safeParseDuration agrees with the grammar written as a regex', () => {
     return factor === undefined ? undefined : Number(match[1]) * factor;
   };
   it('on random texts of digits, units, dots and blanks', () => {
-    const unit = fc.constantFrom('1', '0', '9', '.', ' ', '\t', 's', 'm', 'S', 'ms', 'min', 'sec', 'h', 'hr', 'd', 'us', 'x', '-', '+');
+    const unit = fc.constantFrom(
+      '1',
+      '0',
+      '9',
+      '.',
+      ' ',
+      '\t',
+      's',
+      'm',
+      'S',
+      'ms',
+      'min',
+      'sec',
+      'h',
+      'hr',
+      'd',
+      'us',
+      'x',
+      '-',
+      '+',
+    );
     fc.assert(
       fc.property(fc.array(unit, { maxLength: 8 }), (parts) => {
         const text = parts.join('');

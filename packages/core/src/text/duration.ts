@@ -16,7 +16,8 @@ const unitMs: Record<string, number> = {
 };
 
 // ISO 8601 durations as Pacemaker takes them (PT5M, P1DT2H, PT0.5S); like Pacemaker, a year is 365 days and a month 30.
-const iso = /^\s*P(?:(\d+(?:\.\d+)?)Y)?(?:(\d+(?:\.\d+)?)M)?(?:(\d+(?:\.\d+)?)W)?(?:(\d+(?:\.\d+)?)D)?(?:T(?:(\d+(?:\.\d+)?)H)?(?:(\d+(?:\.\d+)?)M)?(?:(\d+(?:\.\d+)?)S)?)?\s*$/i;
+const iso =
+  /^\s*P(?:(\d+(?:\.\d+)?)Y)?(?:(\d+(?:\.\d+)?)M)?(?:(\d+(?:\.\d+)?)W)?(?:(\d+(?:\.\d+)?)D)?(?:T(?:(\d+(?:\.\d+)?)H)?(?:(\d+(?:\.\d+)?)M)?(?:(\d+(?:\.\d+)?)S)?)?\s*$/i;
 
 /** Options of `parseDuration`. */
 export interface DurationOptions {
@@ -37,7 +38,13 @@ export function safeParseDuration(text: string, options: DurationOptions = {}): 
   const parts = iso.exec(text);
   if (!parts || parts.slice(1).every((part) => part === undefined)) return undefined;
   const [years, months, weeks, days, hours, minutes, seconds] = parts.slice(1).map((part) => Number(part ?? 0)) as [
-    number, number, number, number, number, number, number,
+    number,
+    number,
+    number,
+    number,
+    number,
+    number,
+    number,
   ];
   return (((years * 365 + months * 30 + weeks * 7 + days) * 24 + hours) * 60 + minutes) * 60_000 + seconds * 1_000;
 }
@@ -78,7 +85,10 @@ function plainDuration(text: string, defaultUnit: string): number | undefined | 
 export function parseDuration(text: string, options: DurationOptions = {}): number {
   const ms = safeParseDuration(text, options);
   if (ms === undefined) {
-    throw new ParseError('INVALID_DURATION', `${options.what ?? 'duration'}: '${text}' is not a duration (e.g. 500ms, 5s, 2m, 1h, PT5M)`);
+    throw new ParseError(
+      'INVALID_DURATION',
+      `${options.what ?? 'duration'}: '${text}' is not a duration (e.g. 500ms, 5s, 2m, 1h, PT5M)`,
+    );
   }
   return ms;
 }

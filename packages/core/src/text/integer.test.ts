@@ -12,9 +12,12 @@ describe('parseInteger', () => {
   });
 
   it('refuses fractions, hex, exponents, empties and values out of range', () => {
-    for (const text of ['1.5', '0x10', '1e3', '', ' ', '12abc', 'Infinity', '9007199254740993']) expect(safeParseInteger(text)).toBeUndefined();
+    for (const text of ['1.5', '0x10', '1e3', '', ' ', '12abc', 'Infinity', '9007199254740993'])
+      expect(safeParseInteger(text)).toBeUndefined();
     expect(safeParseInteger('257', { max: 256 })).toBeUndefined();
-    expect(() => parseInteger('-1', { what: 'weight', min: 0, max: 256 })).toThrowErrorMatchingInlineSnapshot(`[ParseError: weight: '-1' is not a whole number from 0 to 256]`);
+    expect(() => parseInteger('-1', { what: 'weight', min: 0, max: 256 })).toThrowErrorMatchingInlineSnapshot(
+      `[ParseError: weight: '-1' is not a whole number from 0 to 256]`,
+    );
     expect(() => parseInteger('x')).toThrow(ParseError);
   });
 

@@ -38,8 +38,14 @@ export function safeParseInteger(text: string, options: IntegerOptions = {}): nu
 export function parseInteger(text: string, options: IntegerOptions = {}): number {
   const value = safeParseInteger(text, options);
   if (value === undefined) {
-    const range = options.min === undefined && options.max === undefined ? '' : ` from ${options.min ?? '…'} to ${options.max ?? '…'}`;
-    throw new ParseError('INVALID_INTEGER', `${options.what ?? 'value'}: '${escapeForMessage(text, 60)}' is not a whole number${range}`);
+    const range =
+      options.min === undefined && options.max === undefined
+        ? ''
+        : ` from ${options.min ?? '…'} to ${options.max ?? '…'}`;
+    throw new ParseError(
+      'INVALID_INTEGER',
+      `${options.what ?? 'value'}: '${escapeForMessage(text, 60)}' is not a whole number${range}`,
+    );
   }
   return value;
 }

@@ -44,18 +44,28 @@ describe('LineCounter scans lazily and agrees with a full scan', () => {
 
   it('gives every offset the line and column of a full scan, asked in any order, for both kinds of line break', () => {
     fc.assert(
-      fc.property(fc.string({ unit: fc.constantFrom('a', 'b', '\n', '\r', ' '), maxLength: 60 }), fc.array(fc.nat({ max: 70 })), fc.boolean(), (text, offsets, lfOnly) => {
-        const starts = naive(text, lfOnly);
-        const lines = new LineCounter(text, lfOnly ? { breaks: 'lf' } : {});
-        for (const offset of offsets) {
-          const target = Math.min(offset, text.length);
-          let line = 0;
-          while (line + 1 < starts.length && (starts[line + 1] as number) <= target) line++;
-          expect(lines.linePosition(offset)).toEqual({ line: line + 1, column: target - (starts[line] as number) + 1 });
-        }
-        expect(lines.lineStarts).toEqual(starts);
-        expect(new LineCounter(text, lfOnly ? { breaks: 'lf' } : {}).offsetOf({ line: starts.length, column: 1 })).toBe(starts.at(-1));
-      }),
+      fc.property(
+        fc.string({ unit: fc.constantFrom('a', 'b', '\n', '\r', ' '), maxLength: 60 }),
+        fc.array(fc.nat({ max: 70 })),
+        fc.boolean(),
+        (text, offsets, lfOnly) => {
+          const starts = naive(text, lfOnly);
+          const lines = new LineCounter(text, lfOnly ? { breaks: 'lf' } : {});
+          for (const offset of offsets) {
+            const target = Math.min(offset, text.length);
+            let line = 0;
+            while (line + 1 < starts.length && (starts[line + 1] as number) <= target) line++;
+            expect(lines.linePosition(offset)).toEqual({
+              line: line + 1,
+              column: target - (starts[line] as number) + 1,
+            });
+          }
+          expect(lines.lineStarts).toEqual(starts);
+          expect(
+            new LineCounter(text, lfOnly ? { breaks: 'lf' } : {}).offsetOf({ line: starts.length, column: 1 }),
+          ).toBe(starts.at(-1));
+        },
+      ),
     );
   });
 

@@ -3,8 +3,18 @@ import { detectToolVersion, parseToolVersion } from './tool-version.js';
 
 describe('tool versions', () => {
   it('finds the version in real outputs', () => {
-    expect(parseToolVersion("Corosync Cluster Engine, version '3.1.7'\nCopyright (c) 2006-2021 Red Hat, Inc.\n", /version '([^']+)'/)).toBe('3.1.7');
-    expect(parseToolVersion('HAProxy version 2.6.12-1+deb12u4 2026/10/17 - https://haproxy.org/\n', /HAProxy version ([0-9]\S*)/)).toBe('2.6.12-1+deb12u4');
+    expect(
+      parseToolVersion(
+        "Corosync Cluster Engine, version '3.1.7'\nCopyright (c) 2006-2021 Red Hat, Inc.\n",
+        /version '([^']+)'/,
+      ),
+    ).toBe('3.1.7');
+    expect(
+      parseToolVersion(
+        'HAProxy version 2.6.12-1+deb12u4 2026/10/17 - https://haproxy.org/\n',
+        /HAProxy version ([0-9]\S*)/,
+      ),
+    ).toBe('2.6.12-1+deb12u4');
     expect(parseToolVersion('nothing here', /v(\d+)/)).toBeUndefined();
   });
 

@@ -16,7 +16,9 @@ export function createToolsCommand(specs: readonly ToolSpec[]): CliCommand<any> 
       if (args.json) io.stdout(`${JSON.stringify(versions, null, 2)}\n`);
       else {
         for (const tool of versions) {
-          const state = !tool.found ? 'not installed' : (tool.version ?? `installed (${tool.error ?? 'version unknown'})`);
+          const state = !tool.found
+            ? 'not installed'
+            : (tool.version ?? `installed (${tool.error ?? 'version unknown'})`);
           io.stdout(`${tool.name.padEnd(14)} ${tool.file.padEnd(16)} ${state}\n`);
         }
       }

@@ -6,7 +6,10 @@ import { generate, type GenerateOptions } from './generate.js';
 
 const pcs = (name: string) => readFileSync(new URL(`../../test/fixtures/pcs-0.11.5/${name}`, import.meta.url), 'utf8');
 const nodes = (count: number, links = 1) =>
-  Array.from({ length: count }, (_, i) => ({ name: `node${i + 1}`, addresses: Array.from({ length: links }, (_, link) => `10.213.${link}.${i + 1}`) }));
+  Array.from({ length: count }, (_, i) => ({
+    name: `node${i + 1}`,
+    addresses: Array.from({ length: links }, (_, link) => `10.213.${link}.${i + 1}`),
+  }));
 
 describe('generate writes what pcs cluster setup writes', () => {
   const cases: [string, Omit<GenerateOptions, 'clusterUuid'>][] = [
@@ -46,7 +49,16 @@ describe('generate writes what pcs cluster setup writes', () => {
   it.each([
     [{ clusterName: 'has space', nodes: nodes(2) }, /cluster name/],
     [{ clusterName: 'x', nodes: [] }, /at least one node/],
-    [{ clusterName: 'x', nodes: [{ name: 'a', addresses: ['1.1.1.1'] }, { name: 'b', addresses: ['1.1.1.2', '2.2.2.2'] }] }, /one per link/],
+    [
+      {
+        clusterName: 'x',
+        nodes: [
+          { name: 'a', addresses: ['1.1.1.1'] },
+          { name: 'b', addresses: ['1.1.1.2', '2.2.2.2'] },
+        ],
+      },
+      /one per link/,
+    ],
     [{ clusterName: 'x', nodes: nodes(2, 2), transport: 'udpu' as const }, /exactly one link/],
     [{ clusterName: 'x', nodes: [{ name: 'a{', addresses: ['1.1.1.1'] }] }, /node name/],
   ])('refuses %j', (options, message) => {
@@ -54,7 +66,9 @@ describe('generate writes what pcs cluster setup writes', () => {
   });
 
   it('refuses a name that would be spliced into the file with an UnsafeArgumentError, a bad shape with a TypeError', () => {
-    expect(() => generate({ clusterName: 'a b', nodes: nodes(1) })).toThrow(expect.objectContaining({ name: 'UnsafeArgumentError', code: 'UNSAFE_ARGUMENT', value: 'a b' }));
+    expect(() => generate({ clusterName: 'a b', nodes: nodes(1) })).toThrow(
+      expect.objectContaining({ name: 'UnsafeArgumentError', code: 'UNSAFE_ARGUMENT', value: 'a b' }),
+    );
     expect(() => generate({ clusterName: 'x', nodes: [] })).toThrow(TypeError);
   });
 });

@@ -54,25 +54,38 @@ export function generate(options: GenerateOptions): string {
   // Every option defaulted here, once (an option given as undefined takes its default too).
   const { clusterName, nodes } = options;
   const transport = options.transport ?? 'knet';
-  const crypto = options.crypto === false || transport !== 'knet' ? undefined : { cipher: 'aes256', hash: 'sha256', ...withoutUndefined(options.crypto ?? {}) };
+  const crypto =
+    options.crypto === false || transport !== 'knet'
+      ? undefined
+      : { cipher: 'aes256', hash: 'sha256', ...withoutUndefined(options.crypto ?? {}) };
   const clusterUuid = options.clusterUuid ?? randomUUID().replace(/-/g, '');
   // pcs sets two_node for exactly two nodes, unless told otherwise.
   const quorum = { ...(nodes.length === 2 ? { two_node: 1 } : {}), ...options.quorum };
-  if (!/^[^\s:{}#]+$/.test(clusterName)) throw new UnsafeArgumentError(`invalid cluster name '${clusterName}'`, clusterName);
+  if (!/^[^\s:{}#]+$/.test(clusterName))
+    throw new UnsafeArgumentError(`invalid cluster name '${clusterName}'`, clusterName);
   if (nodes.length === 0) throw new TypeError('a cluster needs at least one node');
   const linkCount = nodes[0]?.addresses.length ?? 0;
   for (const node of nodes) {
     if (!/^[^\s:{}#]+$/.test(node.name)) throw new UnsafeArgumentError(`invalid node name '${node.name}'`, node.name);
     if (node.addresses.length === 0) throw new TypeError(`node ${node.name} has no address`);
     if (node.addresses.length !== linkCount) {
-      throw new TypeError(`node ${node.name} has ${node.addresses.length} address(es), the first node ${linkCount}: every node needs one per link`);
+      throw new TypeError(
+        `node ${node.name} has ${node.addresses.length} address(es), the first node ${linkCount}: every node needs one per link`,
+      );
     }
-    for (const address of node.addresses) if (!/^[^\s{}#]+$/.test(address)) throw new UnsafeArgumentError(`invalid address '${address}' of node ${node.name}`, address);
+    for (const address of node.addresses)
+      if (!/^[^\s{}#]+$/.test(address))
+        throw new UnsafeArgumentError(`invalid address '${address}' of node ${node.name}`, address);
   }
   if (transport !== 'knet' && linkCount > 1) throw new TypeError(`${transport} supports exactly one link`);
   if (linkCount > 8) throw new TypeError('knet supports at most 8 links');
 
-  const lines: string[] = ['totem {', `${indent}version: 2`, `${indent}cluster_name: ${clusterName}`, `${indent}transport: ${transport}`];
+  const lines: string[] = [
+    'totem {',
+    `${indent}version: 2`,
+    `${indent}cluster_name: ${clusterName}`,
+    `${indent}transport: ${transport}`,
+  ];
   for (const [key, value] of sorted(options.totem)) lines.push(`${indent}${key}: ${value}`);
   if (crypto) {
     lines.push(`${indent}crypto_cipher: ${crypto.cipher}`, `${indent}crypto_hash: ${crypto.hash}`);
@@ -81,18 +94,37 @@ export function generate(options: GenerateOptions): string {
   if (clusterUuid !== false) lines.push(`${indent}cluster_uuid: ${clusterUuid}`);
   for (const [link, linkOptions] of Object.entries(options.links ?? {}).sort(([a], [b]) => Number(a) - Number(b))) {
     const entries = sorted({ ...linkOptions, [transport === 'knet' ? 'linknumber' : 'ringnumber']: Number(link) });
-    lines.push('', `${indent}interface {`, ...entries.map(([key, value]) => `${indent}${indent}${key}: ${value}`), `${indent}}`);
+    lines.push(
+      '',
+      `${indent}interface {`,
+      ...entries.map(([key, value]) => `${indent}${indent}${key}: ${value}`),
+      `${indent}}`,
+    );
   }
   lines.push('}', '', 'nodelist {');
   nodes.forEach((node, i) => {
     if (i > 0) lines.push('');
     lines.push(`${indent}node {`);
     node.addresses.forEach((address, link) => lines.push(`${indent}${indent}ring${link}_addr: ${address}`));
-    lines.push(`${indent}${indent}name: ${node.name}`, `${indent}${indent}nodeid: ${node.nodeid ?? i + 1}`, `${indent}}`);
+    lines.push(
+      `${indent}${indent}name: ${node.name}`,
+      `${indent}${indent}nodeid: ${node.nodeid ?? i + 1}`,
+      `${indent}}`,
+    );
   });
   lines.push('}', '', 'quorum {', `${indent}provider: corosync_votequorum`);
   for (const [key, value] of sorted(quorum)) lines.push(`${indent}${key}: ${value}`);
-  lines.push('}', '', 'logging {', `${indent}to_logfile: yes`, `${indent}logfile: /var/log/corosync/corosync.log`, `${indent}to_syslog: yes`, `${indent}timestamp: on`, '}', '');
+  lines.push(
+    '}',
+    '',
+    'logging {',
+    `${indent}to_logfile: yes`,
+    `${indent}logfile: /var/log/corosync/corosync.log`,
+    `${indent}to_syslog: yes`,
+    `${indent}timestamp: on`,
+    '}',
+    '',
+  );
   return lines.join('\n');
 }
 

@@ -5,7 +5,16 @@ import { toConfig } from '../model/config.js';
 import { parse } from '../parse/cst.js';
 import { serialize } from '../print/serialize.js';
 import { validate } from '../validate/rules.js';
-import { addLink, addNode, migrateToKnet, removeNode, removeOption, renameNode, setOption, setQuorum } from './edits.js';
+import {
+  addLink,
+  addNode,
+  migrateToKnet,
+  removeNode,
+  removeOption,
+  renameNode,
+  setOption,
+  setQuorum,
+} from './edits.js';
 
 const fixture = (path: string) => readFileSync(new URL(`../../test/fixtures/${path}`, import.meta.url), 'utf8');
 // pcs writes a random cluster_uuid; compare files with it fixed.
@@ -63,7 +72,14 @@ describe('edits keep everything else', () => {
     const document = parse(commented);
     addNode(document, { name: 'web3', addresses: ['192.168.10.3', 'fd00:10::3'] });
     const config = toConfig(document);
-    expect(config.nodes.at(-1)).toMatchObject({ name: 'web3', nodeid: 3, links: [{ link: 0, address: '192.168.10.3' }, { link: 1, address: 'fd00:10::3' }] });
+    expect(config.nodes.at(-1)).toMatchObject({
+      name: 'web3',
+      nodeid: 3,
+      links: [
+        { link: 0, address: '192.168.10.3' },
+        { link: 1, address: 'fd00:10::3' },
+      ],
+    });
     expect(config.quorum.twoNode).toBeUndefined();
     const text = serialize(document);
     expect(text).toContain('\t\tring1_addr: fd00:10::3\n\t\tname: web3\n\t\tnodeid: 3\n\t}\n}');
@@ -165,8 +181,15 @@ describe('migrateToKnet', () => {
     const document = parse(fixture('conf/corosync2-udpu.conf'));
     migrateToKnet(document);
     const config = toConfig(document);
-    expect(config.totem).toMatchObject({ transport: 'knet', cryptoCipher: 'aes256', cryptoHash: 'sha256', secauth: undefined });
-    expect(config.totem.interfaces).toEqual([{ linknumber: 0, ringnumber: undefined, options: { linknumber: '0', mcastport: '5405' } }]);
+    expect(config.totem).toMatchObject({
+      transport: 'knet',
+      cryptoCipher: 'aes256',
+      cryptoHash: 'sha256',
+      secauth: undefined,
+    });
+    expect(config.totem.interfaces).toEqual([
+      { linknumber: 0, ringnumber: undefined, options: { linknumber: '0', mcastport: '5405' } },
+    ]);
     expect(config.nodes.map((node) => node.nodeid)).toEqual([1, 2]);
     expect(validate(document).filter((finding) => finding.severity === 'error')).toEqual([]);
     expect(serialize(document)).toContain('# corosync 2 style: udpu, secauth, interface with ringnumber\n');

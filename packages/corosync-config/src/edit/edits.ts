@@ -62,12 +62,17 @@ export function addNode(document: CorosyncDocument, node: NewNode): void {
   if (node.addresses.length === 0) throw new TypeError(`node ${node.name}: at least one address is needed`);
   const existing = nodeSections(document);
   const used = existing.map((section) => toNode(section));
-  if (used.some((entry) => entry.name === node.name)) throw new HaError('PRECONDITION_FAILED', `a node named '${node.name}' already exists`);
+  if (used.some((entry) => entry.name === node.name))
+    throw new HaError('PRECONDITION_FAILED', `a node named '${node.name}' already exists`);
   const nodeid = node.nodeid ?? lowestFree(used.map((entry) => entry.nodeid ?? 0));
-  if (used.some((entry) => entry.nodeid === nodeid)) throw new HaError('PRECONDITION_FAILED', `nodeid ${nodeid} is already in use`);
+  if (used.some((entry) => entry.nodeid === nodeid))
+    throw new HaError('PRECONDITION_FAILED', `nodeid ${nodeid} is already in use`);
   const linksInUse = new Set(used.flatMap((entry) => entry.links.map((link) => link.link)));
   if (used.length > 0 && linksInUse.size !== node.addresses.length) {
-    throw new HaError('PRECONDITION_FAILED', `node ${node.name} has ${node.addresses.length} address(es) but the cluster uses ${linksInUse.size} link(s)`);
+    throw new HaError(
+      'PRECONDITION_FAILED',
+      `node ${node.name} has ${node.addresses.length} address(es) but the cluster uses ${linksInUse.size} link(s)`,
+    );
   }
   for (const address of node.addresses) assertValue('ring_addr', address);
   assertValue('name', node.name);
@@ -79,7 +84,9 @@ export function addNode(document: CorosyncDocument, node: NewNode): void {
   const innerIndent = sample ? childIndent(document, sample, depth + 1) : indent + document.indentUnit;
   const like = sample?.children.find((child): child is CstPair => child.type === 'pair');
   const links = [...linksInUse].sort((a, b) => a - b);
-  node.addresses.forEach((address, i) => section.children.push(newPair(document, innerIndent, `ring${links[i] ?? i}_addr`, address, like)));
+  node.addresses.forEach((address, i) =>
+    section.children.push(newPair(document, innerIndent, `ring${links[i] ?? i}_addr`, address, like)),
+  );
   section.children.push(newPair(document, innerIndent, 'name', node.name, like));
   section.children.push(newPair(document, innerIndent, 'nodeid', String(nodeid), like));
 
@@ -88,7 +95,9 @@ export function addNode(document: CorosyncDocument, node: NewNode): void {
   // pcs separates node blocks with a blank line; follow the file's habit.
   const separated = sample !== undefined && container[container.indexOf(existing[0] as CstNode) + 1]?.type === 'trivia';
   const insertAt = lastNode === -1 ? container.length : lastNode + 1;
-  const inserted: CstNode[] = separated ? [{ type: 'trivia', line: newLine(document, 'blank', '') }, section] : [section];
+  const inserted: CstNode[] = separated
+    ? [{ type: 'trivia', line: newLine(document, 'blank', '') }, section]
+    : [section];
   container.splice(insertAt, 0, ...inserted);
   adjustTwoNode(document);
 }
@@ -110,7 +119,8 @@ export function removeNode(document: CorosyncDocument, name: string): void {
 export function renameNode(document: CorosyncDocument, from: string, to: string): void {
   assertValue('name', to);
   const nodes = nodeSections(document);
-  if (nodes.some((entry) => toNode(entry).name === to)) throw new HaError('PRECONDITION_FAILED', `a node named '${to}' already exists`);
+  if (nodes.some((entry) => toNode(entry).name === to))
+    throw new HaError('PRECONDITION_FAILED', `a node named '${to}' already exists`);
   const section = nodes.find((entry) => toNode(entry).name === from);
   const pair = section ? pairsNamed(section.children, 'name').at(-1) : undefined;
   if (!pair) throw new HaError('NOT_FOUND', `no node named '${from}'`);
@@ -132,19 +142,31 @@ export function addLink(document: CorosyncDocument, link: NewLink): number {
   const nodes = nodeSections(document).map((section) => ({ section, node: toNode(section) }));
   const inUse = new Set(nodes.flatMap(({ node }) => node.links.map((entry) => entry.link)));
   const linknumber = link.linknumber ?? lowestFree([...inUse], 0);
-  if (linknumber < 0 || linknumber > 7) throw new TypeError(`link number ${linknumber} is out of range (knet links are 0 to 7)`);
+  if (linknumber < 0 || linknumber > 7)
+    throw new TypeError(`link number ${linknumber} is out of range (knet links are 0 to 7)`);
   if (inUse.has(linknumber)) throw new HaError('PRECONDITION_FAILED', `link ${linknumber} already exists`);
   for (const { node } of nodes) {
     if (node.name === undefined || link.addresses[node.name] === undefined) {
-      throw new HaError('PRECONDITION_FAILED', `no address given for node ${node.name ?? `with nodeid ${node.nodeid}`} on link ${linknumber}`);
+      throw new HaError(
+        'PRECONDITION_FAILED',
+        `no address given for node ${node.name ?? `with nodeid ${node.nodeid}`} on link ${linknumber}`,
+      );
     }
   }
   for (const { section, node } of nodes) {
     const address = link.addresses[node.name as string] as string;
     assertValue('ring_addr', address);
-    const rings = section.children.filter((child): child is CstPair => child.type === 'pair' && /^ring\d+_addr$/.test(child.key));
+    const rings = section.children.filter(
+      (child): child is CstPair => child.type === 'pair' && /^ring\d+_addr$/.test(child.key),
+    );
     const last = rings.at(-1);
-    const pair = newPair(document, last ? leadingBlank(last.line.text) : childIndent(document, section, 2), `ring${linknumber}_addr`, address, last);
+    const pair = newPair(
+      document,
+      last ? leadingBlank(last.line.text) : childIndent(document, section, 2),
+      `ring${linknumber}_addr`,
+      address,
+      last,
+    );
     section.children.splice(last ? section.children.indexOf(last) + 1 : 0, 0, pair);
   }
   if (link.options && Object.keys(link.options).length > 0) {
@@ -203,7 +225,10 @@ export function migrateToKnet(document: CorosyncDocument): void {
   const totem = findSection(document, 'totem');
   const nodes = nodeSections(document);
   if (nodes.length === 0) {
-    throw new HaError('PRECONDITION_FAILED', 'knet needs a nodelist with every node and its addresses; this file has none (multicast without a nodelist)');
+    throw new HaError(
+      'PRECONDITION_FAILED',
+      'knet needs a nodelist with every node and its addresses; this file has none (multicast without a nodelist)',
+    );
   }
   setOption(document, 'totem.transport', 'knet');
   if (totem) {
@@ -214,16 +239,28 @@ export function migrateToKnet(document: CorosyncDocument): void {
     }
     const rrpMode = pairsNamed(totem.children, 'rrp_mode').at(-1)?.value;
     if (rrpMode !== undefined && rrpMode !== 'none') setOption(document, 'totem.link_mode', 'passive');
-    removeWhere(totem.children, (node) => node.type === 'pair' && ['secauth', 'rrp_mode', 'threads'].includes(node.key));
+    removeWhere(
+      totem.children,
+      (node) => node.type === 'pair' && ['secauth', 'rrp_mode', 'threads'].includes(node.key),
+    );
     for (const iface of sectionsNamed(totem.children, 'interface')) {
       for (const pair of pairsNamed(iface.children, 'ringnumber')) {
         pair.key = 'linknumber';
         pair.line = { ...pair.line, text: pair.line.text.replace('ringnumber', 'linknumber') };
       }
       // Multicast and bind addresses mean nothing to knet: addresses come from the nodelist.
-      removeWhere(iface.children, (node) => node.type === 'pair' && ['bindnetaddr', 'mcastaddr', 'broadcast', 'ttl'].includes(node.key));
+      removeWhere(
+        iface.children,
+        (node) => node.type === 'pair' && ['bindnetaddr', 'mcastaddr', 'broadcast', 'ttl'].includes(node.key),
+      );
     }
-    removeWhere(totem.children, (node) => node.type === 'section' && node.name === 'interface' && !node.children.some((child) => child.type === 'pair' && child.key !== 'linknumber'));
+    removeWhere(
+      totem.children,
+      (node) =>
+        node.type === 'section' &&
+        node.name === 'interface' &&
+        !node.children.some((child) => child.type === 'pair' && child.key !== 'linknumber'),
+    );
   }
   const ids = nodes.map((section) => integer(pairsNamed(section.children, 'nodeid').at(-1)?.value) ?? 0);
   for (const section of nodes) {
@@ -249,7 +286,10 @@ function nodeSections(document: CorosyncDocument): CstSection[] {
   return nodelist ? sectionsNamed(nodelist.children, 'node') : [];
 }
 
-function ensureSection(document: CorosyncDocument, path: string): { container: CstNode[]; section: CstSection | undefined; depth: number } {
+function ensureSection(
+  document: CorosyncDocument,
+  path: string,
+): { container: CstNode[]; section: CstSection | undefined; depth: number } {
   if (path === '') return { container: document.children, section: undefined, depth: 0 };
   let container = document.children;
   let section: CstSection | undefined;
@@ -280,13 +320,22 @@ function splitPath(path: string): { sectionPath: string; key: string } {
 // A value corosync would read differently from what was meant is refused, not written.
 function assertValue(key: string, value: string): void {
   if (/[\r\n\0{}:]/.test(key) || key.trim() !== key || key === '') {
-    throw new UnsafeArgumentError(`refusing to write the key '${key.replace(/[\r\n\0]/g, '?')}': keys cannot be empty or contain ':', braces or line breaks`, key);
+    throw new UnsafeArgumentError(
+      `refusing to write the key '${key.replace(/[\r\n\0]/g, '?')}': keys cannot be empty or contain ':', braces or line breaks`,
+      key,
+    );
   }
   if (/[\r\n\0]/.test(value)) {
-    throw new UnsafeArgumentError(`refusing to write '${key}: ${value.replace(/[\r\n\0]/g, '?')}': values cannot contain line breaks`, value);
+    throw new UnsafeArgumentError(
+      `refusing to write '${key}: ${value.replace(/[\r\n\0]/g, '?')}': values cannot contain line breaks`,
+      value,
+    );
   }
   if (value.includes('{')) {
-    throw new UnsafeArgumentError(`refusing to write '${key}: ${value}': corosync would read a brace in a value as a section`, value);
+    throw new UnsafeArgumentError(
+      `refusing to write '${key}: ${value}': corosync would read a brace in a value as a section`,
+      value,
+    );
   }
 }
 

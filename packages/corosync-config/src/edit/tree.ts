@@ -46,15 +46,34 @@ export function newLine(document: CorosyncDocument, kind: CstLine['kind'], text:
 }
 
 /** A new `key: value` line, written the way the file's other pairs are (`key: value` when there are none). */
-export function newPair(document: CorosyncDocument, indent: string, key: string, value: string, like?: CstPair): CstPair {
+export function newPair(
+  document: CorosyncDocument,
+  indent: string,
+  key: string,
+  value: string,
+  like?: CstPair,
+): CstPair {
   const separator = like ? like.line.text.slice(like.line.text.indexOf(':'), like.valueStart) : ': ';
   const text = `${indent}${key}${separator.length > 0 ? separator : ': '}${value}`;
-  return { type: 'pair', line: newLine(document, 'pair', text), key, value, valueStart: text.length - value.length, valueEnd: text.length };
+  return {
+    type: 'pair',
+    line: newLine(document, 'pair', text),
+    key,
+    value,
+    valueStart: text.length - value.length,
+    valueEnd: text.length,
+  };
 }
 
 /** A new, empty section `name { }` at `indent`. */
 export function newSection(document: CorosyncDocument, indent: string, name: string): CstSection {
-  return { type: 'section', name, open: newLine(document, 'open', `${indent}${name} {`), children: [], close: newLine(document, 'close', `${indent}}`) };
+  return {
+    type: 'section',
+    name,
+    open: newLine(document, 'open', `${indent}${name} {`),
+    children: [],
+    close: newLine(document, 'close', `${indent}}`),
+  };
 }
 
 /** Replaces a pair's value in place, keeping its indentation, key and separator. */
@@ -68,6 +87,11 @@ export function setPairValue(pair: CstPair, value: string): void {
 /** Inserts after the last non-trivia child (so trailing comments and blank lines stay last). */
 export function appendChild(container: Container, node: CstNode): void {
   let index = container.length;
-  while (index > 0 && container[index - 1]?.type === 'trivia' && (container[index - 1] as { line: CstLine }).line.kind === 'blank') index--;
+  while (
+    index > 0 &&
+    container[index - 1]?.type === 'trivia' &&
+    (container[index - 1] as { line: CstLine }).line.kind === 'blank'
+  )
+    index--;
   container.splice(index, 0, node);
 }

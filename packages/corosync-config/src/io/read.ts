@@ -19,7 +19,10 @@ export interface ReadConfigOptions {
  * setOption(read.document, 'totem.token', 5000);
  * await writeConfig(read.path, read.document, { expectedSha256: read.sha256 });
  */
-export async function readConfig(path: string, options: ReadConfigOptions = {}): Promise<ReadConfigResult<CorosyncDocument>> {
+export async function readConfig(
+  path: string,
+  options: ReadConfigOptions = {},
+): Promise<ReadConfigResult<CorosyncDocument>> {
   // The hash of the bytes, as `writeConfig` compares them: a file that is not valid UTF-8 is not taken for a changed one.
   const { text, sha256 } = await readTextFileWithHash(path, { maxBytes: options.maxBytes });
   const file = { path, text, sha256, document: parse(text, { file: path }) };

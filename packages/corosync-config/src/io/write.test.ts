@@ -98,7 +98,9 @@ describe('a refused write', () => {
     expect(rejected).toMatchObject({ code: 'CONFIG_REJECTED', stage: 'validate', path: file, rolledBack: false });
     const placed = rejected.findings.map((finding) => `${finding.line}:${finding.column} ${finding.code}`);
     expect(placed).toEqual(['9:16 TIMING_CONFLICT', '26:21 DUPLICATE_ADDRESS']);
-    expect(rejected.message).toBe(`${file}:9:16: consensus (1000 ms) must be at least 1.2 × token (6000 ms) (not written; 1 more finding)`);
+    expect(rejected.message).toBe(
+      `${file}:9:16: consensus (1000 ms) must be at least 1.2 × token (6000 ms) (not written; 1 more finding)`,
+    );
     expect(await readFile(file, 'utf8')).toBe(before);
   });
 
@@ -111,8 +113,16 @@ describe('a refused write', () => {
     // Someone else changes the file in between.
     const theirs = `${read.text}# changed by someone else\n`;
     await writeFile(file, theirs);
-    const error = await writeConfig(file, read.document, { check: false, expectedSha256: read.sha256 }).catch((caught: unknown) => caught);
-    expect(errorShape(error)).toMatchObject({ name: 'ConfigRejectedError', code: 'CONFIG_REJECTED', stage: 'stale', findings: [], rolledBack: false });
+    const error = await writeConfig(file, read.document, { check: false, expectedSha256: read.sha256 }).catch(
+      (caught: unknown) => caught,
+    );
+    expect(errorShape(error)).toMatchObject({
+      name: 'ConfigRejectedError',
+      code: 'CONFIG_REJECTED',
+      stage: 'stale',
+      findings: [],
+      rolledBack: false,
+    });
     expect(await readFile(file, 'utf8')).toBe(theirs);
   });
 
@@ -130,7 +140,9 @@ describe('a refused write', () => {
     const text = `${await readFile(file, 'utf8')}# ours\n`;
     // A lock held by a live process (this one).
     await writeFile(`${file}.lock`, `${process.pid}\n`);
-    const error = await writeConfig(file, text, { check: false, lock: { timeoutMs: 100 } }).catch((caught: unknown) => caught);
+    const error = await writeConfig(file, text, { check: false, lock: { timeoutMs: 100 } }).catch(
+      (caught: unknown) => caught,
+    );
     expect(error).toMatchObject({ code: 'CONFIG_REJECTED', stage: 'lock', findings: [] });
     const waiting = writeConfig(file, text, { check: false });
     await new Promise((resolve) => setTimeout(resolve, 200));
@@ -142,7 +154,9 @@ describe('a refused write', () => {
 
   it('pins the shape of a refusal by our rules', async () => {
     const file = join(scratch, 'shape.conf');
-    const error = await writeConfig(file, twoNodes.replace('nodeid: 2', 'nodeid: 1')).catch((caught: unknown) => caught);
+    const error = await writeConfig(file, twoNodes.replace('nodeid: 2', 'nodeid: 1')).catch(
+      (caught: unknown) => caught,
+    );
     expect(shapeOf(error)).toMatchInlineSnapshot(`
       {
         "code": "CONFIG_REJECTED",
@@ -192,8 +206,11 @@ describe('the real check', () => {
   it("runs corosync -t on the candidate beside the file when the file is this host's, and refuses with stage check", async () => {
     const file = join(scratch, 'checked.conf');
     const calls: string[] = [];
-    const refusal = 'Dec 01 12:15:18.898 error   [MAIN  ] Could not open /etc/corosync/authkey: No such file or directory\n';
-    const error = await writeConfig(file, twoNodes, { runner: host('a', refusal, 8, calls), backupPath: false }).catch((caught: unknown) => caught);
+    const refusal =
+      'Dec 01 12:15:18.898 error   [MAIN  ] Could not open /etc/corosync/authkey: No such file or directory\n';
+    const error = await writeConfig(file, twoNodes, { runner: host('a', refusal, 8, calls), backupPath: false }).catch(
+      (caught: unknown) => caught,
+    );
     expect(calls.at(-1)).toMatch(new RegExp(`^corosync -t -c ${scratch}/\\.checked\\.conf\\.tmp-`));
     expect(shapeOf(error)).toMatchInlineSnapshot(`
       {
@@ -229,7 +246,9 @@ describe('the real check', () => {
     expect((await writeConfig(file, twoNodes, { runner: host('elsewhere', '', 8, calls) })).changed).toBe(true);
     expect(calls.some((call) => call.startsWith('corosync'))).toBe(false);
     const told: string[] = [];
-    expect((await writeConfig(file, `${twoNodes}# again\n`, { runner: host('a', '', 8, told), check: false })).changed).toBe(true);
+    expect(
+      (await writeConfig(file, `${twoNodes}# again\n`, { runner: host('a', '', 8, told), check: false })).changed,
+    ).toBe(true);
     expect(told).toEqual([]);
   });
 });

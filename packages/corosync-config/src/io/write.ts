@@ -27,7 +27,11 @@ export type WriteConfigOptions = ConfigWriteOptions;
  * addNode(read.document, { name: 'node3', addresses: ['10.0.0.3'] });
  * await writeConfig(path, read.document, { expectedSha256: read.sha256 });
  */
-export async function writeConfig(path: string, input: CorosyncDocument | string, options: WriteConfigOptions = {}): Promise<InstallResult> {
+export async function writeConfig(
+  path: string,
+  input: CorosyncDocument | string,
+  options: WriteConfigOptions = {},
+): Promise<InstallResult> {
   // Defaulted once, here (an option given as undefined takes its default too).
   const check = options.check ?? true;
   const runner = options.runner ?? defaultRunner;
@@ -48,7 +52,10 @@ export async function writeConfig(path: string, input: CorosyncDocument | string
       if (!check || !namesHost(ours.nodeNames, ours.nodeAddresses, await localIdentity(runner))) return;
       // The candidate sits beside the target: a folder the runner (a lab node, say) sees too.
       const real = await runCorosyncCheck(candidate, ours.text, { runner, file: path });
-      if (!real.valid) throw new ConfigRejectedError(path, 'check', onlyErrors(real.findings), { detail: 'corosync -t refused the file' });
+      if (!real.valid)
+        throw new ConfigRejectedError(path, 'check', onlyErrors(real.findings), {
+          detail: 'corosync -t refused the file',
+        });
     },
   });
 }

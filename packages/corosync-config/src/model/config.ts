@@ -234,7 +234,12 @@ export function toNode(section: CstSection): CorosyncNode {
     }
   }
   links.sort((a, b) => a.link - b.link);
-  return { name: lastValue(section.children, 'name'), nodeid: integer(lastValue(section.children, 'nodeid')), links, options: optionsOf(section.children) };
+  return {
+    name: lastValue(section.children, 'name'),
+    nodeid: integer(lastValue(section.children, 'nodeid')),
+    links,
+    options: optionsOf(section.children),
+  };
 }
 
 /** corosync's integers (decimal, as its strtoll reads a whole value), through core's one integer parser; undefined when absent. */

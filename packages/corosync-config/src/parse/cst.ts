@@ -140,7 +140,12 @@ export function safeParse(text: string, options: ParseOptions = {}): CorosyncPar
     },
     findings,
   );
-  const document: CorosyncDocument = { file, children: root, eol: crlf > lf ? '\r\n' : '\n', indentUnit: detectIndentUnit(root) };
+  const document: CorosyncDocument = {
+    file,
+    children: root,
+    eol: crlf > lf ? '\r\n' : '\n',
+    indentUnit: detectIndentUnit(root),
+  };
   return { document, diagnostics: findings.diagnostics() };
 }
 

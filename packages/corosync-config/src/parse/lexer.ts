@@ -31,7 +31,7 @@ export interface SyntaxHandler {
 export function lex(text: string, handler: SyntaxHandler, findings?: DiagnosticCollector<CorosyncCode>): void {
   const lexer = new Lexer(text, handler, findings);
   // Split on `\n` as corosync's fgets does, a `\r` before it going with the line ending.
-  for (let start = 0; start < text.length; ) {
+  for (let start = 0; start < text.length;) {
     const newline = text.indexOf('\n', start);
     const stop = newline === -1 ? text.length : newline;
     const crlf = stop > start && newline !== -1 && text.charCodeAt(stop - 1) === 13;
@@ -81,7 +81,13 @@ class Lexer {
     if (this.#findings) {
       if (this.#nextNul !== -1 && this.#nextNul < start) this.#nextNul = source.indexOf('\0', start);
       const nul = this.#nextNul;
-      if (nul !== -1 && nul < lineEnd) this.#problem('BINARY_CONTENT', 'the line contains a NUL byte; corosync stops reading the line there', nul, nul + 1);
+      if (nul !== -1 && nul < lineEnd)
+        this.#problem(
+          'BINARY_CONTENT',
+          'the line contains a NUL byte; corosync stops reading the line there',
+          nul,
+          nul + 1,
+        );
       if (lineEnd - start > surelyShortLength) {
         const bytes = Buffer.byteLength(source.slice(start, lineEnd));
         const message = () => `the line is ${bytes} bytes long; corosync reads at most ${maxLineBytes}`;
@@ -115,14 +121,21 @@ class Lexer {
     if (brace !== -1) {
       let nameEnd = brace;
       // corosync drops blanks, colons and braces before the `{` (`totem: {`).
-      while (nameEnd > first && (source.charCodeAt(nameEnd - 1) === 58 || isWhitespace(source.charCodeAt(nameEnd - 1)))) nameEnd--;
+      while (nameEnd > first && (source.charCodeAt(nameEnd - 1) === 58 || isWhitespace(source.charCodeAt(nameEnd - 1))))
+        nameEnd--;
       if (nameEnd === first) {
         this.#problem('MISSING_SECTION_NAME', "missing section name before opening brace '{'", brace, brace + 1);
         return handler.trivia({ kind: 'invalid', offset, text, eol });
       }
       let after = brace + 1;
       while (after < end && isBlank(source.charCodeAt(after))) after++;
-      if (after < end) this.#problem('TEXT_AFTER_OPEN_BRACE', () => `unexpected '${source.slice(after, end)}' after opening brace '{'`, after, end);
+      if (after < end)
+        this.#problem(
+          'TEXT_AFTER_OPEN_BRACE',
+          () => `unexpected '${source.slice(after, end)}' after opening brace '{'`,
+          after,
+          end,
+        );
       const name = source.slice(first, nameEnd);
       const open: CstLine = { kind: 'open', offset, text, eol };
       this.#open.push({ name, line: open });
@@ -140,14 +153,27 @@ class Lexer {
       let valueStart = colon + 1;
       while (valueStart < end && isBlank(source.charCodeAt(valueStart))) valueStart++;
       if (this.#findings && hasOddQuotes(source, valueStart, end)) {
-        this.#problem('UNTERMINATED_QUOTE', 'the value has an unterminated quote; corosync takes quotes literally', valueStart, end, 'warning');
+        this.#problem(
+          'UNTERMINATED_QUOTE',
+          'the value has an unterminated quote; corosync takes quotes literally',
+          valueStart,
+          end,
+          'warning',
+        );
       }
       const line: CstLine = { kind: 'pair', offset, text, eol };
-      return handler.pair(line, source.slice(first, keyEnd), source.slice(valueStart, end), valueStart - start, end - start);
+      return handler.pair(
+        line,
+        source.slice(first, keyEnd),
+        source.slice(valueStart, end),
+        valueStart - start,
+        end - start,
+      );
     }
 
     if (closing !== -1) {
-      if (end - first !== 1) this.#problem('TEXT_AROUND_CLOSE_BRACE', "unexpected text before or after closing brace '}'", first, end);
+      if (end - first !== 1)
+        this.#problem('TEXT_AROUND_CLOSE_BRACE', "unexpected text before or after closing brace '}'", first, end);
       if (this.#open.pop() === undefined) {
         this.#problem('UNEXPECTED_CLOSE_BRACE', "closing brace '}' outside any section", closing, closing + 1);
         return handler.trivia({ kind: 'invalid', offset, text, eol });
@@ -155,20 +181,36 @@ class Lexer {
       return handler.close({ kind: 'close', offset, text, eol });
     }
 
-    this.#problem('NOT_A_STATEMENT', 'the line is neither a section, a closing brace nor a key: value pair', first, end);
+    this.#problem(
+      'NOT_A_STATEMENT',
+      'the line is neither a section, a closing brace nor a key: value pair',
+      first,
+      end,
+    );
     return handler.trivia({ kind: 'invalid', offset, text, eol });
   }
 
   /** The end of the input: every section still open lacks its `}`. */
   end(): void {
     for (const { name, line } of this.#open) {
-      this.#problem('MISSING_CLOSE_BRACE', () => `section '${name}' is not closed`, line.offset, line.offset + line.text.length);
+      this.#problem(
+        'MISSING_CLOSE_BRACE',
+        () => `section '${name}' is not closed`,
+        line.offset,
+        line.offset + line.text.length,
+      );
     }
     this.#open.length = 0;
   }
 
   // `start` and `end` are offsets into the text.
-  #problem(code: CorosyncCode, message: string | (() => string), start: number, end: number, severity: Severity = 'error'): void {
+  #problem(
+    code: CorosyncCode,
+    message: string | (() => string),
+    start: number,
+    end: number,
+    severity: Severity = 'error',
+  ): void {
     this.#findings?.report(code, message, { start, end }, severity);
   }
 }

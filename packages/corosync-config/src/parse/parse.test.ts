@@ -21,8 +21,14 @@ describe('lossless round trip', () => {
 
   it('reads keys and values the way corosync does (first colon splits, the value keeps the rest)', () => {
     const document = parse('nodelist {\n node {\n  ring0_addr: fd00::1\n  name:n1\n }\n}\n');
-    const node = (document.children[0] as Extract<CstNode, { type: 'section' }>).children[0] as Extract<CstNode, { type: 'section' }>;
-    expect(node.children.map((child) => child.type === 'pair' && `${child.key}=${child.value}`)).toEqual(['ring0_addr=fd00::1', 'name=n1']);
+    const node = (document.children[0] as Extract<CstNode, { type: 'section' }>).children[0] as Extract<
+      CstNode,
+      { type: 'section' }
+    >;
+    expect(node.children.map((child) => child.type === 'pair' && `${child.key}=${child.value}`)).toEqual([
+      'ring0_addr=fd00::1',
+      'name=n1',
+    ]);
   });
 });
 
@@ -41,7 +47,9 @@ describe('bad input gives findings with line and column, never a crash', () => {
     const { document, diagnostics } = safeParse(text, { file: 'corosync.conf' });
     expect(serialize(document)).toBe(text);
     if (line === 0) return;
-    expect(diagnostics).toContainEqual(expect.objectContaining({ code, line, column, file: 'corosync.conf', severity: 'error' }));
+    expect(diagnostics).toContainEqual(
+      expect.objectContaining({ code, line, column, file: 'corosync.conf', severity: 'error' }),
+    );
     expect(() => parse(text, { file: 'corosync.conf' })).toThrow(ParseError);
   });
 
@@ -57,7 +65,9 @@ describe('bad input gives findings with line and column, never a crash', () => {
   it('warns about an unterminated quote, which corosync takes literally', () => {
     const text = 'totem {\n cluster_name: "web\n}\n';
     expect(() => parse(text)).not.toThrow();
-    expect(safeParse(text).diagnostics).toEqual([expect.objectContaining({ code: 'UNTERMINATED_QUOTE', severity: 'warning', line: 2, column: 16 })]);
+    expect(safeParse(text).diagnostics).toEqual([
+      expect.objectContaining({ code: 'UNTERMINATED_QUOTE', severity: 'warning', line: 2, column: 16 }),
+    ]);
   });
 
   it('throws a ParseError naming file, line and column', () => {
@@ -98,19 +108,39 @@ const word = fc.stringMatching(/^[a-z_][a-z0-9_.]{0,11}$/);
 const value = fc.stringMatching(/^[A-Za-z0-9_./@:-][A-Za-z0-9_./@:" -]{0,15}$/).map((v) => v.trimEnd());
 const indentation = fc.constantFrom('', ' ', '  ', '\t', '    ', '\t\t', ' \u00a0');
 const eol = fc.constantFrom('\n', '\r\n');
-type Item = { kind: 'pair'; key: string; value: string } | { kind: 'comment'; text: string } | { kind: 'blank' } | { kind: 'section'; name: string; items: Item[] };
+type Item =
+  | { kind: 'pair'; key: string; value: string }
+  | { kind: 'comment'; text: string }
+  | { kind: 'blank' }
+  | { kind: 'section'; name: string; items: Item[] };
 const item: fc.Memo<Item> = fc.memo((depth) =>
   depth <= 1
     ? fc.oneof(
         fc.record({ kind: fc.constant('pair' as const), key: word, value }),
-        fc.record({ kind: fc.constant('comment' as const), text: fc.string({ maxLength: 20 }).map((t) => t.replace(/[\r\n]/g, '')) }),
+        fc.record({
+          kind: fc.constant('comment' as const),
+          text: fc.string({ maxLength: 20 }).map((t) => t.replace(/[\r\n]/g, '')),
+        }),
         fc.constant({ kind: 'blank' as const }),
       )
     : fc.oneof(
         { weight: 3, arbitrary: fc.record({ kind: fc.constant('pair' as const), key: word, value }) },
-        { weight: 1, arbitrary: fc.record({ kind: fc.constant('comment' as const), text: fc.string({ maxLength: 20 }).map((t) => t.replace(/[\r\n]/g, '')) }) },
+        {
+          weight: 1,
+          arbitrary: fc.record({
+            kind: fc.constant('comment' as const),
+            text: fc.string({ maxLength: 20 }).map((t) => t.replace(/[\r\n]/g, '')),
+          }),
+        },
         { weight: 1, arbitrary: fc.constant({ kind: 'blank' as const }) },
-        { weight: 2, arbitrary: fc.record({ kind: fc.constant('section' as const), name: word, items: fc.array(item(depth - 1), { maxLength: 5 }) }) },
+        {
+          weight: 2,
+          arbitrary: fc.record({
+            kind: fc.constant('section' as const),
+            name: word,
+            items: fc.array(item(depth - 1), { maxLength: 5 }),
+          }),
+        },
       ),
 );
 const render = (items: Item[], indents: string[], eols: string[], counter = { i: 0 }): string =>
@@ -125,20 +155,37 @@ const render = (items: Item[], indents: string[], eols: string[], counter = { i:
     })
     .join('');
 const collect = (nodes: CstNode[]): unknown[] =>
-  nodes.flatMap((node) => (node.type === 'pair' ? [[node.key, node.value]] : node.type === 'section' ? [[node.name, collect(node.children)]] : []));
+  nodes.flatMap((node) =>
+    node.type === 'pair'
+      ? [[node.key, node.value]]
+      : node.type === 'section'
+        ? [[node.name, collect(node.children)]]
+        : [],
+  );
 const expected = (items: Item[]): unknown[] =>
-  items.flatMap((entry) => (entry.kind === 'pair' ? [[entry.key, entry.value.replace(/^[ \t\u00a0]+/, '')]] : entry.kind === 'section' ? [[entry.name, expected(entry.items)]] : []));
+  items.flatMap((entry) =>
+    entry.kind === 'pair'
+      ? [[entry.key, entry.value.replace(/^[ \t\u00a0]+/, '')]]
+      : entry.kind === 'section'
+        ? [[entry.name, expected(entry.items)]]
+        : [],
+  );
 
 describe('properties', () => {
   it('round-trips generated configs and reads back their structure', () => {
     fc.assert(
-      fc.property(fc.array(item(4), { maxLength: 8 }), fc.array(indentation, { minLength: 1, maxLength: 4 }), fc.array(eol, { minLength: 1, maxLength: 3 }), (items, indents, eols) => {
-        const text = render(items, indents, eols);
-        const { document, diagnostics } = safeParse(text);
-        expect(serialize(document)).toBe(text);
-        expect(diagnostics.filter((d) => d.severity === 'error')).toEqual([]);
-        expect(collect(document.children)).toEqual(expected(items));
-      }),
+      fc.property(
+        fc.array(item(4), { maxLength: 8 }),
+        fc.array(indentation, { minLength: 1, maxLength: 4 }),
+        fc.array(eol, { minLength: 1, maxLength: 3 }),
+        (items, indents, eols) => {
+          const text = render(items, indents, eols);
+          const { document, diagnostics } = safeParse(text);
+          expect(serialize(document)).toBe(text);
+          expect(diagnostics.filter((d) => d.severity === 'error')).toEqual([]);
+          expect(collect(document.children)).toEqual(expected(items));
+        },
+      ),
       { numRuns: 300 },
     );
   });

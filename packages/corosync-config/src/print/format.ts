@@ -7,7 +7,8 @@ import type { CorosyncDocument, CstNode } from '../parse/cst.js';
  */
 export function format(document: CorosyncDocument, indentUnit = '    '): string {
   const out: string[] = [];
-  const blankAllowed = () => out.length > 0 && out[out.length - 1] !== '' && !(out[out.length - 1] as string).endsWith('{');
+  const blankAllowed = () =>
+    out.length > 0 && out[out.length - 1] !== '' && !(out[out.length - 1] as string).endsWith('{');
   const visit = (nodes: CstNode[], depth: number) => {
     const indent = indentUnit.repeat(depth);
     for (const node of nodes) {

@@ -16,7 +16,9 @@ const states = ['healthy', 'degraded', 'no-quorum'] as const satisfies readonly 
  * @example
  * const { healthy, state, reasons } = evaluateCorosyncHealth(status);
  */
-export function evaluateCorosyncHealth(status: Pick<CorosyncStatus, 'links' | 'members'> & { quorum: QuorumStatus }): CorosyncHealth {
+export function evaluateCorosyncHealth(
+  status: Pick<CorosyncStatus, 'links' | 'members'> & { quorum: QuorumStatus },
+): CorosyncHealth {
   const findings: (HealthReason<CorosyncHealthCode> & { state: CorosyncHealthState })[] = [];
   for (const link of status.links) {
     if (link.local || (link.connected && link.enabled)) continue;
@@ -33,7 +35,12 @@ export function evaluateCorosyncHealth(status: Pick<CorosyncStatus, 'links' | 'm
     findings.push(
       member.status === 'left'
         ? { state: 'degraded', code: 'MEMBER_LEFT', message: `${subject} has left the membership`, subject }
-        : { state: 'degraded', code: 'MEMBER_NOT_JOINED', message: `${subject} is ${member.status}, not joined`, subject },
+        : {
+            state: 'degraded',
+            code: 'MEMBER_NOT_JOINED',
+            message: `${subject} is ${member.status}, not joined`,
+            subject,
+          },
     );
   }
   const { quorum } = status;

@@ -27,7 +27,10 @@ describe('corosync-cfgtool -s, in every shape', () => {
     });
     const cut = parseCfgtoolStatus(fixture('corosync-3.1.7/partition-node1-cfgtool-s.txt'));
     expect(cut.links[0]?.faulty).toBe(true);
-    expect(cut.links[0]?.peers.find((peer) => peer.nodeid === 3)).toMatchObject({ state: 'disconnected', connected: false });
+    expect(cut.links[0]?.peers.find((peer) => peer.nodeid === 3)).toMatchObject({
+      state: 'disconnected',
+      connected: false,
+    });
   });
 
   it('corosync 3.0: link enabled/connected flags, by nodeid and by node index', () => {
@@ -47,19 +50,35 @@ describe('corosync-cfgtool -s, in every shape', () => {
     const ring = parseCfgtoolStatus(fixture('corosync-2.4/cfgtool-s.txt'));
     expect(ring.links).toEqual([
       { link: 0, address: '192.168.122.11', peers: [], ringStatus: 'ring 0 active with no faults', faulty: false },
-      { link: 1, address: '10.0.0.11', peers: [], ringStatus: 'Marking ringid 1 interface 10.0.0.11 FAULTY', faulty: true },
+      {
+        link: 1,
+        address: '10.0.0.11',
+        peers: [],
+        ringStatus: 'Marking ringid 1 interface 10.0.0.11 FAULTY',
+        faulty: true,
+      },
     ]);
   });
 
   it('refuses output that is not cfgtool status with a ParseError naming the source (no line: the whole text is wrong), binary bytes escaped', () => {
-    const error = catchError(() => parseCfgtoolStatus('Could not initialize corosync configuration API error 2\n', { file: 'corosync-cfgtool -s' }));
+    const error = catchError(() =>
+      parseCfgtoolStatus('Could not initialize corosync configuration API error 2\n', { file: 'corosync-cfgtool -s' }),
+    );
     expect(error).toBeInstanceOf(ParseError);
-    expect(error).toMatchObject({ code: 'PARSE_ERROR', reason: 'NOT_CFGTOOL_OUTPUT', file: 'corosync-cfgtool -s', line: undefined, column: undefined });
+    expect(error).toMatchObject({
+      code: 'PARSE_ERROR',
+      reason: 'NOT_CFGTOOL_OUTPUT',
+      file: 'corosync-cfgtool -s',
+      line: undefined,
+      column: undefined,
+    });
     expect(error.message).toBe(
       "corosync-cfgtool -s: not corosync-cfgtool -s output (no 'Local node ID' nor 'LINK ID' line): " +
         "'Could not initialize corosync configuration API error 2\\n'",
     );
-    expect(catchError(() => parseCfgtoolStatus('\u0000\u0007junk')).message).toBe("not corosync-cfgtool -s output (no 'Local node ID' nor 'LINK ID' line): '\\x00\\x07junk'");
+    expect(catchError(() => parseCfgtoolStatus('\u0000\u0007junk')).message).toBe(
+      "not corosync-cfgtool -s output (no 'Local node ID' nor 'LINK ID' line): '\\x00\\x07junk'",
+    );
   });
 });
 
@@ -87,13 +106,30 @@ describe('corosync-quorumtool -s', () => {
 
   it('reads a partitioned node that lost quorum, with activity blocked', () => {
     const alone = parseQuorumtoolStatus(fixture('corosync-3.1.7/partition-node3-quorumtool-s.txt'));
-    expect(alone).toMatchObject({ quorate: false, totalVotes: 1, quorum: 2, activityBlocked: true, flags: [], ringId: '3.15' });
+    expect(alone).toMatchObject({
+      quorate: false,
+      totalVotes: 1,
+      quorum: 2,
+      activityBlocked: true,
+      flags: [],
+      ringId: '3.15',
+    });
     expect(alone.members).toEqual([{ nodeid: 3, votes: 1, name: 'node3', local: true }]);
   });
 
   it('reads the Qdevice column and corosync 2 ring ids and flags', () => {
-    expect(parseQuorumtoolStatus(fixture('corosync-3.1.7/quorumtool-s-p.txt')).members[0]).toEqual({ nodeid: 1, votes: 1, qdevice: 'NR', name: 'node1', local: true });
-    expect(parseQuorumtoolStatus(fixture('corosync-2.4/quorumtool-s.txt'))).toMatchObject({ ringId: '1/8', flags: ['2Node', 'Quorate', 'WaitForAll'], quorum: 1 });
+    expect(parseQuorumtoolStatus(fixture('corosync-3.1.7/quorumtool-s-p.txt')).members[0]).toEqual({
+      nodeid: 1,
+      votes: 1,
+      qdevice: 'NR',
+      name: 'node1',
+      local: true,
+    });
+    expect(parseQuorumtoolStatus(fixture('corosync-2.4/quorumtool-s.txt'))).toMatchObject({
+      ringId: '1/8',
+      flags: ['2Node', 'Quorate', 'WaitForAll'],
+      quorum: 1,
+    });
   });
 });
 

@@ -10,7 +10,9 @@ export interface StatusParseOptions {
 // The start of a text that is not what it should be, safe to print.
 function preview(text: string): string {
   const start = text.slice(0, 80);
-  return start.trim() === '' ? '(empty)' : `'${escapeForMessage(start.replace(/\r?\n/g, '\\n'))}${text.length > 80 ? '…' : ''}'`;
+  return start.trim() === ''
+    ? '(empty)'
+    : `'${escapeForMessage(start.replace(/\r?\n/g, '\\n'))}${text.length > 80 ? '…' : ''}'`;
 }
 
 /** One node's state on one link, as the local node sees it. */
@@ -88,7 +90,11 @@ export function parseCfgtoolStatus(text: string, options: StatusParseOptions = {
     if (link.ringStatus === undefined) link.faulty = link.peers.some((peer) => !peer.connected || !peer.enabled);
   }
   if (status.localNodeId === undefined && status.links.length === 0) {
-    throw new ParseError('NOT_CFGTOOL_OUTPUT', `not corosync-cfgtool -s output (no 'Local node ID' nor 'LINK ID' line): ${preview(text)}`, { file: options.file });
+    throw new ParseError(
+      'NOT_CFGTOOL_OUTPUT',
+      `not corosync-cfgtool -s output (no 'Local node ID' nor 'LINK ID' line): ${preview(text)}`,
+      { file: options.file },
+    );
   }
   return status;
 }
@@ -101,7 +107,12 @@ function peerFrom(id: { nodeid?: number; index?: number }, detail: string): z.in
     return { ...id, state: connected ? 'connected' : 'disconnected', connected, enabled };
   }
   const state = detail.replace(/\s*\(not enabled\)\s*$/, '').trim();
-  return { ...id, state, connected: state === 'localhost' || state === 'connected', enabled: !/not enabled/.test(detail) };
+  return {
+    ...id,
+    state,
+    connected: state === 'localhost' || state === 'connected',
+    enabled: !/not enabled/.test(detail),
+  };
 }
 
 /** `corosync-quorumtool -s` as `parseQuorumtoolStatus` reads it. */
@@ -150,21 +161,27 @@ export type QuorumStatus = z.infer<typeof quorumStatusSchema>;
 
 /** Reads `corosync-quorumtool -s` (with or without the Qdevice column). */
 export function parseQuorumtoolStatus(text: string, options: StatusParseOptions = {}): QuorumStatus {
-  const field = (name: string) => new RegExp(`^${name}:[ \\t]*(.*?)[ \\t]*$`, "m").exec(text)?.[1];
+  const field = (name: string) => new RegExp(`^${name}:[ \\t]*(.*?)[ \\t]*$`, 'm').exec(text)?.[1];
   const number = (name: string) => {
     const value = field(name);
     return value !== undefined && /^\d+/.test(value) ? Number(/^\d+/.exec(value)?.[0]) : undefined;
   };
   const quorate = field('Quorate');
   if (quorate === undefined) {
-    throw new ParseError('NOT_QUORUMTOOL_OUTPUT', `not corosync-quorumtool -s output (no 'Quorate:' line): ${preview(text)}`, { file: options.file });
+    throw new ParseError(
+      'NOT_QUORUMTOOL_OUTPUT',
+      `not corosync-quorumtool -s output (no 'Quorate:' line): ${preview(text)}`,
+      { file: options.file },
+    );
   }
   const members: QuorumStatus['members'] = [];
   const table = text.split(/^Membership information\s*$/m)[1] ?? '';
   const header = table.split('\n').find((line) => /Nodeid\s+Votes/.test(line)) ?? '';
   const hasQdevice = /Qdevice/.test(header);
   for (const line of table.split('\n')) {
-    const match = hasQdevice ? /^\s*(\d+|0x[0-9a-f]+)\s+(\d+)\s+(\S+)\s+(.+?)\s*$/i.exec(line) : /^\s*(\d+|0x[0-9a-f]+)\s+(\d+)\s+(.+?)\s*$/i.exec(line);
+    const match = hasQdevice
+      ? /^\s*(\d+|0x[0-9a-f]+)\s+(\d+)\s+(\S+)\s+(.+?)\s*$/i.exec(line)
+      : /^\s*(\d+|0x[0-9a-f]+)\s+(\d+)\s+(.+?)\s*$/i.exec(line);
     if (!match) continue;
     const nameField = (hasQdevice ? match[4] : match[3]) as string;
     members.push({

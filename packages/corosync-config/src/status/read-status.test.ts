@@ -6,7 +6,8 @@ import { errorShape } from '@ha/core/testing';
 import { evaluateCorosyncHealth } from './health.js';
 import { readCorosyncStatus } from './read-status.js';
 
-const fixture = (name: string) => readFileSync(new URL(`../../test/fixtures/corosync-3.1.7/${name}`, import.meta.url), 'utf8');
+const fixture = (name: string) =>
+  readFileSync(new URL(`../../test/fixtures/corosync-3.1.7/${name}`, import.meta.url), 'utf8');
 const outcome = (file: string, args: readonly string[], stdout: string, exitCode = 0): CommandResult =>
   recordedResult(file, args, { stdout, exitCode });
 
@@ -91,7 +92,11 @@ describe('evaluateCorosyncHealth', () => {
 
   it('is healthy with every link up, every member joined and quorum, ignoring the local node’s own entries', () => {
     const members = [{ nodeid: 2, name: 'node2', status: 'joined', addresses: ['10.0.0.2'] }];
-    const health = evaluateCorosyncHealth({ links: [link, { ...link, nodeid: 1, local: true, connected: false }], members, quorum });
+    const health = evaluateCorosyncHealth({
+      links: [link, { ...link, nodeid: 1, local: true, connected: false }],
+      members,
+      quorum,
+    });
     expect(health).toEqual({ healthy: true, state: 'healthy', reasons: [] });
   });
 });

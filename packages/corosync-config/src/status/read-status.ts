@@ -1,6 +1,12 @@
 import { CommandError, defaultRunner, ServiceUnavailableError, type Runner } from '@ha/core';
 import { evaluateCorosyncHealth, type CorosyncHealth } from './health.js';
-import { parseCfgtoolStatus, parseCmapctl, parseQuorumtoolStatus, type CmapEntry, type QuorumStatus } from './parse-status.js';
+import {
+  parseCfgtoolStatus,
+  parseCmapctl,
+  parseQuorumtoolStatus,
+  type CmapEntry,
+  type QuorumStatus,
+} from './parse-status.js';
 
 /** One link between the local node and a peer. */
 export interface LinkState {
@@ -68,7 +74,10 @@ export async function readCorosyncStatus(runner: Runner = defaultRunner): Promis
     runner.run('corosync-cmapctl', ['-m', 'stats', 'stats.knet.node'], { timeoutMs: 10_000 }).catch(() => undefined),
   ]).catch((error: unknown) => {
     if (error instanceof CommandError && /CS_ERR_LIBRARY|Cannot initialize/i.test(error.stderr)) {
-      throw new ServiceUnavailableError('corosync', 'corosync is not running on this node (its IPC is not reachable)', { exitCode: error.exitCode, cause: error });
+      throw new ServiceUnavailableError('corosync', 'corosync is not running on this node (its IPC is not reachable)', {
+        exitCode: error.exitCode,
+        cause: error,
+      });
     }
     throw error;
   });
@@ -82,11 +91,30 @@ export async function readCorosyncStatus(runner: Runner = defaultRunner): Promis
   if (transport === 'knet' && statsText) {
     links = knetLinks(parseCmapctl(statsText.stdout), names, localNodeId);
   } else {
-    const ring = parseCfgtoolStatus((await runner.run('corosync-cfgtool', ['-s'], { timeoutMs: 10_000, allowExitCodes: [1] })).stdout, { file: 'corosync-cfgtool -s' });
+    const ring = parseCfgtoolStatus(
+      (await runner.run('corosync-cfgtool', ['-s'], { timeoutMs: 10_000, allowExitCodes: [1] })).stdout,
+      { file: 'corosync-cfgtool -s' },
+    );
     links = ring.links.flatMap((link) =>
       link.peers.length > 0
-        ? link.peers.map((peer) => ({ nodeid: peer.nodeid ?? -1, name: names.get(peer.nodeid ?? -1), link: link.link, enabled: peer.enabled, connected: peer.connected, local: peer.state === 'localhost' }))
-        : [{ nodeid: localNodeId ?? -1, name: names.get(localNodeId ?? -1), link: link.link, enabled: true, connected: !link.faulty, local: true }],
+        ? link.peers.map((peer) => ({
+            nodeid: peer.nodeid ?? -1,
+            name: names.get(peer.nodeid ?? -1),
+            link: link.link,
+            enabled: peer.enabled,
+            connected: peer.connected,
+            local: peer.state === 'localhost',
+          }))
+        : [
+            {
+              nodeid: localNodeId ?? -1,
+              name: names.get(localNodeId ?? -1),
+              link: link.link,
+              enabled: true,
+              connected: !link.faulty,
+              local: true,
+            },
+          ],
     );
   }
 
@@ -105,11 +133,16 @@ function nodeNames(cmap: Map<string, CmapEntry>): Map<number, string> {
     byIndex.set(match[1] as string, node);
   }
   const names = new Map<number, string>();
-  for (const node of byIndex.values()) if (node.id !== undefined && node.name !== undefined) names.set(node.id, node.name);
+  for (const node of byIndex.values())
+    if (node.id !== undefined && node.name !== undefined) names.set(node.id, node.name);
   return names;
 }
 
-function knetLinks(stats: Map<string, CmapEntry>, names: Map<number, string>, localNodeId: number | undefined): LinkState[] {
+function knetLinks(
+  stats: Map<string, CmapEntry>,
+  names: Map<number, string>,
+  localNodeId: number | undefined,
+): LinkState[] {
   const links = new Map<string, LinkState>();
   for (const [key, entry] of stats) {
     const match = /^stats\.knet\.node(\d+)\.link(\d+)\.(connected|enabled)$/.exec(key);
@@ -117,7 +150,14 @@ function knetLinks(stats: Map<string, CmapEntry>, names: Map<number, string>, lo
     const nodeid = Number(match[1]);
     const link = Number(match[2]);
     const id = `${nodeid}/${link}`;
-    const state = links.get(id) ?? { nodeid, name: names.get(nodeid), link, enabled: false, connected: false, local: nodeid === localNodeId };
+    const state = links.get(id) ?? {
+      nodeid,
+      name: names.get(nodeid),
+      link,
+      enabled: false,
+      connected: false,
+      local: nodeid === localNodeId,
+    };
     state[match[3] as 'connected' | 'enabled'] = entry.value === '1';
     links.set(id, state);
   }

@@ -15,7 +15,17 @@ function corosyncAnswering(stdout: string, exitCode: number): Runner & { checked
     checked,
     run: async (file, args) => {
       checked.push(`${file} ${args.join(' ')}`);
-      const result: CommandResult = { file, args, command: file, exitCode, signal: undefined, stdout, stderr: '', timedOut: false, durationMs: 1 };
+      const result: CommandResult = {
+        file,
+        args,
+        command: file,
+        exitCode,
+        signal: undefined,
+        stdout,
+        stderr: '',
+        timedOut: false,
+        durationMs: 1,
+      };
       if (exitCode !== 0) throw new CommandError(result);
       return result;
     },
@@ -41,13 +51,25 @@ describe('mapCorosyncOutput', () => {
       },
     ]);
     expect(mapCorosyncOutput(duplicateNodeid, text, '/tmp/check.conf', undefined, 8)).toEqual([
-      expect.objectContaining({ message: 'corosync: Nodeid 1 appears twice in corosync.conf', file: '/tmp/check.conf', line: 1, column: 1 }),
+      expect.objectContaining({
+        message: 'corosync: Nodeid 1 appears twice in corosync.conf',
+        file: '/tmp/check.conf',
+        line: 1,
+        column: 1,
+      }),
     ]);
   });
 
   it('makes a refusal it cannot read an error of its own, in the words corosync used', () => {
-    expect(mapCorosyncOutput('Could not open /etc/corosync/authkey\n', 'x', '/tmp/check.conf', 'corosync.conf', 8)).toEqual([
-      expect.objectContaining({ code: 'CONFIG_CHECK_FAILED', message: 'corosync: Could not open /etc/corosync/authkey', line: 1, column: 1 }),
+    expect(
+      mapCorosyncOutput('Could not open /etc/corosync/authkey\n', 'x', '/tmp/check.conf', 'corosync.conf', 8),
+    ).toEqual([
+      expect.objectContaining({
+        code: 'CONFIG_CHECK_FAILED',
+        message: 'corosync: Could not open /etc/corosync/authkey',
+        line: 1,
+        column: 1,
+      }),
     ]);
     expect(mapCorosyncOutput('', 'x', '/tmp/check.conf', 'corosync.conf', 0)).toEqual([]);
   });
@@ -55,10 +77,19 @@ describe('mapCorosyncOutput', () => {
 
 describe('checkWithCorosync', () => {
   it('returns the one CheckResult shape: valid, findings and the output', async () => {
-    const refused = await checkWithCorosync('totem {\n version: 2\n', { runner: corosyncAnswering(duplicateNodeid, 8), file: 'corosync.conf' });
-    expect(refused).toEqual({ valid: false, findings: [expect.objectContaining({ code: 'CONFIG_CHECK_FAILED', line: 1 })], output: duplicateNodeid });
+    const refused = await checkWithCorosync('totem {\n version: 2\n', {
+      runner: corosyncAnswering(duplicateNodeid, 8),
+      file: 'corosync.conf',
+    });
+    expect(refused).toEqual({
+      valid: false,
+      findings: [expect.objectContaining({ code: 'CONFIG_CHECK_FAILED', line: 1 })],
+      output: duplicateNodeid,
+    });
     const runner = corosyncAnswering('', 0);
     expect(await checkWithCorosync('totem {\n}\n', { runner })).toEqual({ valid: true, findings: [], output: '' });
-    expect(runner.checked).toEqual([expect.stringMatching(/^corosync -t -c \/.+\/\.corosync-check-\d+-[0-9a-f]{8}\.conf$/)]);
+    expect(runner.checked).toEqual([
+      expect.stringMatching(/^corosync -t -c \/.+\/\.corosync-check-\d+-[0-9a-f]{8}\.conf$/),
+    ]);
   });
 });

@@ -2,7 +2,14 @@ import { randomBytes } from 'node:crypto';
 import { rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { CommandError, DiagnosticCollector, defaultRunner, pickFailureLine, type CheckResult, type Runner } from '@ha/core';
+import {
+  CommandError,
+  DiagnosticCollector,
+  defaultRunner,
+  pickFailureLine,
+  type CheckResult,
+  type Runner,
+} from '@ha/core';
 import type { CorosyncCode, CorosyncDiagnostic } from '../codes.js';
 import type { CorosyncConfig } from '../model/config.js';
 import type { CorosyncDocument } from '../parse/cst.js';
@@ -29,10 +36,16 @@ export interface CorosyncCheckOptions {
  * @example
  * const { valid, findings } = await checkWithCorosync(document);
  */
-export async function checkWithCorosync(input: CorosyncDocument | string, options: CorosyncCheckOptions = {}): Promise<CheckResult<CorosyncCode>> {
+export async function checkWithCorosync(
+  input: CorosyncDocument | string,
+  options: CorosyncCheckOptions = {},
+): Promise<CheckResult<CorosyncCode>> {
   const text = typeof input === 'string' ? input : serialize(input);
   const file = options.file ?? (typeof input === 'string' ? undefined : input.file);
-  const path = join(options.tempDirectory ?? tmpdir(), `.corosync-check-${process.pid}-${randomBytes(4).toString('hex')}.conf`);
+  const path = join(
+    options.tempDirectory ?? tmpdir(),
+    `.corosync-check-${process.pid}-${randomBytes(4).toString('hex')}.conf`,
+  );
   await writeFile(path, text, { mode: 0o600 });
   try {
     return await runCorosyncCheck(path, text, { runner: options.runner ?? defaultRunner, file: file ?? path });
@@ -42,7 +55,11 @@ export async function checkWithCorosync(input: CorosyncDocument | string, option
 }
 
 /** `corosync -t` on a file already written (`path`, holding `text`); findings name `file`. */
-export async function runCorosyncCheck(path: string, text: string, options: { runner: Runner; file: string }): Promise<CheckResult<CorosyncCode>> {
+export async function runCorosyncCheck(
+  path: string,
+  text: string,
+  options: { runner: Runner; file: string },
+): Promise<CheckResult<CorosyncCode>> {
   let output: string;
   let exitCode: number;
   try {
@@ -65,7 +82,13 @@ export async function runCorosyncCheck(path: string, text: string, options: { ru
  * exit code of a refusal and no error we could map, corosync's failure line
  * is the one error (at 1:1).
  */
-export function mapCorosyncOutput(output: string, text: string, checkedPath: string, file?: string, exitCode = 0): CorosyncDiagnostic[] {
+export function mapCorosyncOutput(
+  output: string,
+  text: string,
+  checkedPath: string,
+  file?: string,
+  exitCode = 0,
+): CorosyncDiagnostic[] {
   const findings = new DiagnosticCollector<CorosyncCode>({ text, file: file ?? checkedPath, breaks: 'lf' });
   for (const raw of output.split('\n')) {
     const line = raw.trim();
@@ -77,18 +100,30 @@ export function mapCorosyncOutput(output: string, text: string, checkedPath: str
     }
     const logged = /\b(error|warning)\s+\[\w+\s*\]\s+(.*)$/.exec(line);
     if (logged && !/Corosync Cluster Engine exiting/.test(logged[2] as string)) {
-      findings.report('CONFIG_CHECK_FAILED', `corosync: ${logged[2]}`, { start: 0, end: 1 }, logged[1] === 'error' ? 'error' : 'warning');
+      findings.report(
+        'CONFIG_CHECK_FAILED',
+        `corosync: ${logged[2]}`,
+        { start: 0, end: 1 },
+        logged[1] === 'error' ? 'error' : 'warning',
+      );
     }
   }
   if (exitCode !== 0 && !findings.hasErrors) {
-    findings.report('CONFIG_CHECK_FAILED', `corosync: ${pickFailureLine(output, '') ?? `it exited with code ${exitCode}`}`, { start: 0, end: 1 });
+    findings.report(
+      'CONFIG_CHECK_FAILED',
+      `corosync: ${pickFailureLine(output, '') ?? `it exited with code ${exitCode}`}`,
+      { start: 0, end: 1 },
+    );
   }
   return findings.diagnostics();
 }
 
 /** The host names and addresses of the machine `runner` runs on. */
 export async function localIdentity(runner: Runner = defaultRunner): Promise<HostIdentity> {
-  const [hostname, addresses] = await Promise.all([runner.run('hostname', []), runner.run('ip', ['-o', 'address', 'show'])]);
+  const [hostname, addresses] = await Promise.all([
+    runner.run('hostname', []),
+    runner.run('ip', ['-o', 'address', 'show']),
+  ]);
   const name = hostname.stdout.trim();
   return {
     hostnames: [name, name.split('.')[0] as string],
@@ -114,6 +149,13 @@ export function belongsToHost(config: CorosyncConfig, identity: HostIdentity): b
 }
 
 /** True when a node of the file is this host, by the names and addresses of its nodes (`checkConfig` collects them). */
-export function namesHost(nodeNames: ReadonlySet<string>, nodeAddresses: ReadonlySet<string>, identity: HostIdentity): boolean {
-  return identity.hostnames.some((name) => nodeNames.has(name) || nodeAddresses.has(name)) || identity.addresses.some((address) => nodeAddresses.has(address));
+export function namesHost(
+  nodeNames: ReadonlySet<string>,
+  nodeAddresses: ReadonlySet<string>,
+  identity: HostIdentity,
+): boolean {
+  return (
+    identity.hostnames.some((name) => nodeNames.has(name) || nodeAddresses.has(name)) ||
+    identity.addresses.some((address) => nodeAddresses.has(address))
+  );
 }

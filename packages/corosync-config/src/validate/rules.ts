@@ -9,7 +9,16 @@ import { childScope, scopeOf, type KeyRule, type Scope } from './tables.js';
 
 const repeatable = new Set(['node', 'interface', 'logger_subsys']);
 // The last value of these decides cluster-wide checks (transport, crypto, timings, quorum).
-const totemFacts = new Set(['transport', 'cluster_name', 'crypto_cipher', 'crypto_hash', 'token', 'consensus', 'join', 'version']);
+const totemFacts = new Set([
+  'transport',
+  'cluster_name',
+  'crypto_cipher',
+  'crypto_hash',
+  'token',
+  'consensus',
+  'join',
+  'version',
+]);
 const quorumFacts = new Set(['two_node', 'last_man_standing', 'wait_for_all']);
 // The scopes whose place in the cluster's structure the rules know.
 const root = scopeOf('');
@@ -71,7 +80,9 @@ export function checkConfig(input: CorosyncDocument | string, options: ValidateO
   lex(text, rules, findings);
   rules.end();
   // In file order; where two findings share a position the syntax one comes first (it says why the rest may be off).
-  const ordered = findings.diagnostics().sort((a, b) => a.range.start - b.range.start || Number(syntaxCodes.has(b.code)) - Number(syntaxCodes.has(a.code)));
+  const ordered = findings
+    .diagnostics()
+    .sort((a, b) => a.range.start - b.range.start || Number(syntaxCodes.has(b.code)) - Number(syntaxCodes.has(a.code)));
   return { findings: ordered, text, nodeNames: rules.names, nodeAddresses: rules.addresses };
 }
 
@@ -135,7 +146,9 @@ class Pending {
 class Rules implements SyntaxHandler {
   readonly #findings: DiagnosticCollector<CorosyncCode>;
   readonly #keepPerCode: number;
-  readonly #stack: Frame[] = [{ scope: root, checked: true, seenKeys: undefined, seenSections: undefined, node: undefined, link: undefined }];
+  readonly #stack: Frame[] = [
+    { scope: root, checked: true, seenKeys: undefined, seenSections: undefined, node: undefined, link: undefined },
+  ];
   #hasLines = false;
   #first: CstLine | undefined;
   #totem: CstLine | undefined;
@@ -185,7 +198,13 @@ class Rules implements SyntaxHandler {
 
   // Without a column, a finding points at the line's first non-blank character (the key or section name).
   // A message can be given as a function: a finding past the kept ones is only counted, its words never made.
-  #report(code: CorosyncCode, severity: Severity, message: string | (() => string), line: CstLine, column?: number): void {
+  #report(
+    code: CorosyncCode,
+    severity: Severity,
+    message: string | (() => string),
+    line: CstLine,
+    column?: number,
+  ): void {
     // Past the kept ones a finding is only counted: its range is not worth working out either.
     if (!this.#findings.keeps(code, severity)) return this.#findings.count(code, severity);
     this.#findings.report(code, message, lineRange(line, column), severity);
@@ -209,13 +228,26 @@ class Rules implements SyntaxHandler {
     if (parent.checked) {
       const allowed = parent.scope.sections;
       const where = parent.scope === root ? '' : ` in '${parent.scope.path}'`;
-      if (parent.scope === root && scope.legacy) this.#report('UNKNOWN_SECTION', 'warning', () => `section '${name}' is from corosync 1/2; corosync 3 ignores it`, line);
-      else if (allowed && !allowed.has(name)) this.#report('UNKNOWN_SECTION', 'warning', () => `unknown section '${name}'${where}`, line);
+      if (parent.scope === root && scope.legacy)
+        this.#report(
+          'UNKNOWN_SECTION',
+          'warning',
+          () => `section '${name}' is from corosync 1/2; corosync 3 ignores it`,
+          line,
+        );
+      else if (allowed && !allowed.has(name))
+        this.#report('UNKNOWN_SECTION', 'warning', () => `unknown section '${name}'${where}`, line);
       // Duplicates are tracked among known names only: an unknown one has its warning already,
       // and memory stays bounded by the tables instead of growing with the file.
       if (allowed?.has(name) && !repeatable.has(name)) {
         parent.seenSections ??= new Set();
-        if (parent.seenSections.has(name)) this.#report('DUPLICATE_KEY', 'warning', () => `section '${scope.path}' appears more than once; corosync merges them`, line);
+        if (parent.seenSections.has(name))
+          this.#report(
+            'DUPLICATE_KEY',
+            'warning',
+            () => `section '${scope.path}' appears more than once; corosync merges them`,
+            line,
+          );
         else parent.seenSections.add(name);
       }
       checked = !allowed || allowed.has(name);
@@ -233,7 +265,13 @@ class Rules implements SyntaxHandler {
       node = { line, name: undefined, nodeid: undefined, links: 0 };
     } else if (scope === interfaceScope) {
       link = { linknumber: undefined, ringnumber: undefined };
-      if (++this.#interfaces === 2) this.#defer(this.#secondInterface, line, undefined, (transport) => `transport ${transport} supports exactly one interface`);
+      if (++this.#interfaces === 2)
+        this.#defer(
+          this.#secondInterface,
+          line,
+          undefined,
+          (transport) => `transport ${transport} supports exactly one interface`,
+        );
     }
     this.#stack.push({ scope, checked, seenKeys: undefined, seenSections: undefined, node, link });
   }
@@ -246,11 +284,22 @@ class Rules implements SyntaxHandler {
     if (frame.checked && scope.keys) {
       if (rule) {
         frame.seenKeys ??= new Set();
-        if (frame.seenKeys.has(key)) this.#report('DUPLICATE_KEY', 'warning', () => `'${fullKey(scope, key)}' is set more than once; the last value (${value}) wins`, line);
+        if (frame.seenKeys.has(key))
+          this.#report(
+            'DUPLICATE_KEY',
+            'warning',
+            () => `'${fullKey(scope, key)}' is set more than once; the last value (${value}) wins`,
+            line,
+          );
         else frame.seenKeys.add(key);
         this.#checkValue(line, key, value, valueStart, scope, rule);
       } else if (!(scope === heuristicsScope && key.startsWith('exec_'))) {
-        this.#report('UNKNOWN_KEY', 'warning', () => `unknown key '${key}'${scope === root ? '' : ` in '${scope.path}'`}; corosync ignores it`, line);
+        this.#report(
+          'UNKNOWN_KEY',
+          'warning',
+          () => `unknown key '${key}'${scope === root ? '' : ` in '${scope.path}'`}; corosync ignores it`,
+          line,
+        );
       }
     }
     if (scope === root) this.#first ??= line;
@@ -261,10 +310,16 @@ class Rules implements SyntaxHandler {
       if (quorumFacts.has(key)) this.#quorumPairs.set(key, { line, key, value, valueStart });
     } else if (scope === interfaceScope) {
       if (key === 'mcastaddr') this.#multicast = true;
-      else if (key === 'linknumber' || key === 'ringnumber') (frame.link as LinkState)[key] = { line, key, value, valueStart };
+      else if (key === 'linknumber' || key === 'ringnumber')
+        (frame.link as LinkState)[key] = { line, key, value, valueStart };
     }
     if ((scope === totemScope || scope === interfaceScope) && key.startsWith('knet_')) {
-      this.#defer(this.#knetOnly, line, undefined, (transport) => `'${key}' only applies to transport knet, not ${transport}`);
+      this.#defer(
+        this.#knetOnly,
+        line,
+        undefined,
+        (transport) => `'${key}' only applies to transport knet, not ${transport}`,
+      );
     }
   }
 
@@ -281,31 +336,59 @@ class Rules implements SyntaxHandler {
     if (link > 7) return this.#report('LINK_OUT_OF_RANGE', 'error', () => `'${key}': links are numbered 0 to 7`, line);
     node.links |= 1 << link;
     this.#links |= 1 << link;
-    if (this.addresses.has(value)) this.#report('DUPLICATE_ADDRESS', 'error', () => `address ${value} is used twice`, line, valueStart);
+    if (this.addresses.has(value))
+      this.#report('DUPLICATE_ADDRESS', 'error', () => `address ${value} is used twice`, line, valueStart);
     else this.addresses.add(value);
     const family = isIP(value);
     const bit = family === 4 ? 1 : family === 6 ? 2 : 0;
     const seen = this.#families[link] as number;
     if (bit !== 0 && (seen & bit) === 0) {
       this.#families[link] = seen | bit;
-      if (seen !== 0) this.#report('MIXED_ADDRESS_FAMILY', 'error', () => `link ${link} mixes IPv4 and IPv6 addresses`, line, valueStart);
+      if (seen !== 0)
+        this.#report(
+          'MIXED_ADDRESS_FAMILY',
+          'error',
+          () => `link ${link} mixes IPv4 and IPv6 addresses`,
+          line,
+          valueStart,
+        );
     }
   }
 
   #closeNode(node: NodeState): void {
     const { name, nodeid } = node;
     if (!name) this.#report('MISSING_NODE_NAME', 'warning', 'node has no name; pcs and Pacemaker need one', node.line);
-    else if (this.names.has(name.value)) this.#report('DUPLICATE_NODE_NAME', 'error', () => `node name '${name.value}' is used twice`, name.line, name.valueStart);
+    else if (this.names.has(name.value))
+      this.#report(
+        'DUPLICATE_NODE_NAME',
+        'error',
+        () => `node name '${name.value}' is used twice`,
+        name.line,
+        name.valueStart,
+      );
     else this.names.add(name.value);
     if (!nodeid) {
       const label = name ? `node ${name.value}` : 'node';
-      this.#defer(this.#missingNodeid, node.line, undefined, () => `${label} has no nodeid; knet needs one on every node`);
+      this.#defer(
+        this.#missingNodeid,
+        node.line,
+        undefined,
+        () => `${label} has no nodeid; knet needs one on every node`,
+      );
     } else {
       const id = integer(nodeid.value);
       const { line, valueStart } = nodeid;
-      if (id !== undefined && this.#ids.has(id)) this.#report('DUPLICATE_NODEID', 'error', () => `nodeid ${id} is used twice`, line, valueStart);
+      if (id !== undefined && this.#ids.has(id))
+        this.#report('DUPLICATE_NODEID', 'error', () => `nodeid ${id} is used twice`, line, valueStart);
       else if (id !== undefined) this.#ids.add(id);
-      if (id !== undefined && (id < 1 || id > 0xffffffff)) this.#report('INVALID_NUMBER', 'error', () => `nodeid ${id} is out of range (1 to 4294967295)`, line, valueStart);
+      if (id !== undefined && (id < 1 || id > 0xffffffff))
+        this.#report(
+          'INVALID_NUMBER',
+          'error',
+          () => `nodeid ${id} is out of range (1 to 4294967295)`,
+          line,
+          valueStart,
+        );
     }
     // Which links a node lacks is known only at the end; nodes with the same links share the answer.
     let group = this.#nodesByLinks.get(node.links);
@@ -313,7 +396,8 @@ class Rules implements SyntaxHandler {
       group = { count: 0, first: [] };
       this.#nodesByLinks.set(node.links, group);
     }
-    if (group.first.length < this.#keepPerCode) group.first.push({ index: this.#nodeCount, links: node.links, name: name?.value, range: lineRange(node.line) });
+    if (group.first.length < this.#keepPerCode)
+      group.first.push({ index: this.#nodeCount, links: node.links, name: name?.value, range: lineRange(node.line) });
     group.count++;
     if (this.#nodeCount++ === 0) this.#firstNodeLinks = node.links;
   }
@@ -332,18 +416,48 @@ class Rules implements SyntaxHandler {
 
   #checkValue(line: CstLine, key: string, value: string, valueStart: number, scope: Scope, rule: KeyRule): void {
     if (rule.integer && integer(value) === undefined) {
-      this.#report('INVALID_NUMBER', 'error', () => `'${fullKey(scope, key)}' must be a whole number, not '${value}'`, line, valueStart);
+      this.#report(
+        'INVALID_NUMBER',
+        'error',
+        () => `'${fullKey(scope, key)}' must be a whole number, not '${value}'`,
+        line,
+        valueStart,
+      );
     } else if (rule.flag && value !== '0' && value !== '1') {
-      this.#report('INVALID_BOOLEAN', 'error', () => `'${fullKey(scope, key)}' must be 0 or 1, not '${value}'`, line, valueStart);
+      this.#report(
+        'INVALID_BOOLEAN',
+        'error',
+        () => `'${fullKey(scope, key)}' must be 0 or 1, not '${value}'`,
+        line,
+        valueStart,
+      );
     } else if (rule.yesNo && boolean(value) === undefined) {
-      this.#report('INVALID_BOOLEAN', 'error', () => `'${fullKey(scope, key)}' must be yes/no or on/off, not '${value}'`, line, valueStart);
+      this.#report(
+        'INVALID_BOOLEAN',
+        'error',
+        () => `'${fullKey(scope, key)}' must be yes/no or on/off, not '${value}'`,
+        line,
+        valueStart,
+      );
     }
     const allowed = rule.values;
     if (allowed && !allowed.includes(value)) {
-      this.#report('INVALID_VALUE', 'error', () => `'${fullKey(scope, key)}' must be one of ${allowed.join(', ')}, not '${value}'`, line, valueStart);
+      this.#report(
+        'INVALID_VALUE',
+        'error',
+        () => `'${fullKey(scope, key)}' must be one of ${allowed.join(', ')}, not '${value}'`,
+        line,
+        valueStart,
+      );
     }
     if (scope === quorumScope && key === 'provider' && value !== 'corosync_votequorum') {
-      this.#report('QUORUM_PROVIDER', 'error', () => `quorum provider '${value}' does not exist in corosync 3 (use corosync_votequorum)`, line, valueStart);
+      this.#report(
+        'QUORUM_PROVIDER',
+        'error',
+        () => `quorum provider '${value}' does not exist in corosync 3 (use corosync_votequorum)`,
+        line,
+        valueStart,
+      );
     }
   }
 
@@ -353,7 +467,10 @@ class Rules implements SyntaxHandler {
     const totem = this.#totem;
     const findings = this.#findings;
     if (!first) {
-      findings.report('NO_NODES', 'the file has no sections: no totem, no nodelist, nothing for corosync to run', { start: 0, end: this.#hasLines ? 1 : 0 });
+      findings.report('NO_NODES', 'the file has no sections: no totem, no nodelist, nothing for corosync to run', {
+        start: 0,
+        end: this.#hasLines ? 1 : 0,
+      });
       return;
     }
     const totemPair = (key: string) => this.#totemPairs.get(key);
@@ -369,32 +486,52 @@ class Rules implements SyntaxHandler {
       [this.#secondInterface, !knet],
     ] as const) {
       if (!applies) continue;
-      for (const { line, column, message } of pending.items) report(pending.code, 'error', message(transport), line, column);
+      for (const { line, column, message } of pending.items)
+        report(pending.code, 'error', message(transport), line, column);
       this.#count(pending.code, pending.count - pending.items.length);
     }
 
     // Every group of nodes without all the links: its first few in file order, the others counted.
     const lacking = [...this.#nodesByLinks].filter(([links]) => links !== this.#links);
-    const shown = lacking.flatMap(([, group]) => group.first).sort((a, b) => a.index - b.index).slice(0, this.#keepPerCode);
+    const shown = lacking
+      .flatMap(([, group]) => group.first)
+      .sort((a, b) => a.index - b.index)
+      .slice(0, this.#keepPerCode);
     for (const node of shown) {
       const missing = linkNumbers(this.#links & ~node.links);
-      findings.report('MISSING_LINK_ADDRESS', `${node.name ?? 'a node'} has no address for link ${missing.join(', ')} (ring${missing[0]}_addr)`, node.range);
+      findings.report(
+        'MISSING_LINK_ADDRESS',
+        `${node.name ?? 'a node'} has no address for link ${missing.join(', ')} (ring${missing[0]}_addr)`,
+        node.range,
+      );
     }
     this.#count('MISSING_LINK_ADDRESS', lacking.reduce((total, [, group]) => total + group.count, 0) - shown.length);
 
     if (!totem) report('MISSING_TOTEM', 'warning', "no 'totem' section: every totem setting takes its default", first);
-    else if (!totemPair('cluster_name')) report('MISSING_CLUSTER_NAME', 'warning', "'totem.cluster_name' is not set; pcs and Pacemaker tools expect it", totem);
+    else if (!totemPair('cluster_name'))
+      report(
+        'MISSING_CLUSTER_NAME',
+        'warning',
+        "'totem.cluster_name' is not set; pcs and Pacemaker tools expect it",
+        totem,
+      );
 
     const nodeCount = this.#nodeCount;
     if (nodeCount === 0 && transport !== 'udp') {
       const at = this.#nodelist ?? totem ?? first;
-      const hint = this.#multicast ? ' (this looks like a corosync 2 multicast file: set transport: udp, or add a nodelist)' : '';
+      const hint = this.#multicast
+        ? ' (this looks like a corosync 2 multicast file: set transport: udp, or add a nodelist)'
+        : '';
       report('NO_NODES', 'error', `transport ${transport} needs a nodelist with every node${hint}`, at);
     }
     const links = linkNumbers(this.#links).length;
     const firstNode = this.#nodesByLinks.get(this.#firstNodeLinks)?.first[0];
     if (!knet && links > 1 && firstNode) {
-      findings.report('TOO_MANY_LINKS', `transport ${transport} supports exactly one link; the nodes have ${links}`, firstNode.range);
+      findings.report(
+        'TOO_MANY_LINKS',
+        `transport ${transport} supports exactly one link; the nodes have ${links}`,
+        firstNode.range,
+      );
     }
 
     if (totem) {
@@ -403,35 +540,82 @@ class Rules implements SyntaxHandler {
       if (!knet) {
         for (const entry of [cipher, hash]) {
           if (entry && entry.value !== 'none') {
-            report('CRYPTO_NEEDS_KNET', 'error', `'${entry.key}: ${entry.value}': corosync 3 encrypts only with transport knet`, entry.line, entry.valueStart);
+            report(
+              'CRYPTO_NEEDS_KNET',
+              'error',
+              `'${entry.key}: ${entry.value}': corosync 3 encrypts only with transport knet`,
+              entry.line,
+              entry.valueStart,
+            );
           }
         }
       } else if (cipher && cipher.value !== 'none' && (!hash || hash.value === 'none')) {
-        report('CRYPTO_INCOMPLETE', 'error', `crypto_cipher ${cipher.value} needs a crypto_hash other than none`, cipher.line);
+        report(
+          'CRYPTO_INCOMPLETE',
+          'error',
+          `crypto_cipher ${cipher.value} needs a crypto_hash other than none`,
+          cipher.line,
+        );
       }
       const token = integer(totemPair('token')?.value);
       const consensusPair = totemPair('consensus');
       const consensus = integer(consensusPair?.value);
       if (token !== undefined && consensus !== undefined && consensusPair && consensus < 1.2 * token) {
-        report('TIMING_CONFLICT', 'error', `consensus (${consensus} ms) must be at least 1.2 × token (${Math.ceil(1.2 * token)} ms)`, consensusPair.line, consensusPair.valueStart);
+        report(
+          'TIMING_CONFLICT',
+          'error',
+          `consensus (${consensus} ms) must be at least 1.2 × token (${Math.ceil(1.2 * token)} ms)`,
+          consensusPair.line,
+          consensusPair.valueStart,
+        );
       }
       const join = totemPair('join');
       if (join && consensus !== undefined && (integer(join.value) ?? 0) >= consensus) {
-        report('TIMING_CONFLICT', 'warning', `join (${join.value} ms) should be well below consensus (${consensus} ms)`, join.line, join.valueStart);
+        report(
+          'TIMING_CONFLICT',
+          'warning',
+          `join (${join.value} ms) should be well below consensus (${consensus} ms)`,
+          join.line,
+          join.valueStart,
+        );
       }
       const version = totemPair('version');
-      if (version && version.value !== '2') report('INVALID_VALUE', 'error', `totem version must be 2, not ${version.value}`, version.line, version.valueStart);
+      if (version && version.value !== '2')
+        report(
+          'INVALID_VALUE',
+          'error',
+          `totem version must be 2, not ${version.value}`,
+          version.line,
+          version.valueStart,
+        );
     }
 
     if (this.#hasQuorum) {
       const twoNode = this.#quorumPairs.get('two_node');
       if (twoNode?.value === '1') {
-        if (nodeCount !== 2 && nodeCount > 0) report('TWO_NODE_NODE_COUNT', 'error', `two_node: 1 needs exactly two nodes; the nodelist has ${nodeCount}`, twoNode.line);
-        if (this.#quorumDevice) report('TWO_NODE_WITH_QDEVICE', 'error', 'two_node cannot be used together with a quorum device', twoNode.line);
+        if (nodeCount !== 2 && nodeCount > 0)
+          report(
+            'TWO_NODE_NODE_COUNT',
+            'error',
+            `two_node: 1 needs exactly two nodes; the nodelist has ${nodeCount}`,
+            twoNode.line,
+          );
+        if (this.#quorumDevice)
+          report(
+            'TWO_NODE_WITH_QDEVICE',
+            'error',
+            'two_node cannot be used together with a quorum device',
+            twoNode.line,
+          );
       }
       const lms = this.#quorumPairs.get('last_man_standing');
       if (lms?.value === '1' && this.#quorumPairs.get('wait_for_all')?.value !== '1') {
-        report('LAST_MAN_STANDING_WITHOUT_WAIT_FOR_ALL', 'warning', 'last_man_standing without wait_for_all can let a restarted minority become quorate (votequorum(5))', lms.line);
+        report(
+          'LAST_MAN_STANDING_WITHOUT_WAIT_FOR_ALL',
+          'warning',
+          'last_man_standing without wait_for_all can let a restarted minority become quorate (votequorum(5))',
+          lms.line,
+        );
       }
     }
   }
@@ -439,7 +623,8 @@ class Rules implements SyntaxHandler {
 
 /** The link number of a `ringN_addr` key, else undefined. */
 function ringLink(key: string): number | undefined {
-  if (key.length < 10 || key.charCodeAt(0) !== 114 /* r */ || !key.startsWith('ring') || !key.endsWith('_addr')) return undefined;
+  if (key.length < 10 || key.charCodeAt(0) !== 114 /* r */ || !key.startsWith('ring') || !key.endsWith('_addr'))
+    return undefined;
   let link = 0;
   for (let i = 4; i < key.length - 5; i++) {
     const code = key.charCodeAt(i);
@@ -456,7 +641,8 @@ class NodeIdSet {
   readonly #others = new Set<number>();
 
   has(id: number): boolean {
-    if (Number.isInteger(id) && id >= 0 && id < NodeIdSet.#bitmapLimit) return ((this.#bits[id >> 3] ?? 0) & (1 << (id & 7))) !== 0;
+    if (Number.isInteger(id) && id >= 0 && id < NodeIdSet.#bitmapLimit)
+      return ((this.#bits[id >> 3] ?? 0) & (1 << (id & 7))) !== 0;
     return this.#others.has(id);
   }
 

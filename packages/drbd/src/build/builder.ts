@@ -27,7 +27,13 @@ export interface NodeSpec {
 /** What to do after a split brain, by how many primaries there were (`after-sb-0pri` …). */
 export interface SplitBrainPolicy {
   /** `after-sb-0pri`: neither node was primary. */
-  zeroPrimaries?: 'disconnect' | 'discard-younger-primary' | 'discard-older-primary' | 'discard-zero-changes' | 'discard-least-changes' | 'discard-node-NODE';
+  zeroPrimaries?:
+    | 'disconnect'
+    | 'discard-younger-primary'
+    | 'discard-older-primary'
+    | 'discard-zero-changes'
+    | 'discard-least-changes'
+    | 'discard-node-NODE';
   /** `after-sb-1pri`: one node was primary. */
   onePrimary?: 'disconnect' | 'consensus' | 'violently-as0p' | 'discard-secondary' | 'call-pri-lost-after-sb';
   /** `after-sb-2pri`: both were. */
@@ -77,8 +83,14 @@ function volumeLines(volume: VolumeSpec, indent: string): string[] {
   return lines;
 }
 
-function section(name: string, entries: Record<string, string | number | undefined> | undefined, indent: string): string[] {
-  const list = Object.entries(entries ?? {}).filter((entry): entry is [string, string | number] => entry[1] !== undefined);
+function section(
+  name: string,
+  entries: Record<string, string | number | undefined> | undefined,
+  indent: string,
+): string[] {
+  const list = Object.entries(entries ?? {}).filter(
+    (entry): entry is [string, string | number] => entry[1] !== undefined,
+  );
   if (list.length === 0) return [];
   return [`${indent}${name} {`, ...list.map(([key, value]) => `${indent}\t${key} ${quote(value)};`), `${indent}}`];
 }
@@ -95,7 +107,11 @@ function section(name: string, entries: Record<string, string | number | undefin
 export function buildResource(spec: ResourceSpec): string {
   if (!/^[A-Za-z0-9_.-]+$/.test(spec.name)) throw new TypeError(`'${spec.name}' is not a resource name`);
   if (spec.nodes.length === 0) throw new TypeError('a resource needs its nodes');
-  const volumes: VolumeSpec[] = spec.volumes ? [...spec.volumes] : spec.device !== undefined && spec.disk !== undefined ? [{ device: spec.device, disk: spec.disk, metaDisk: spec.metaDisk }] : [];
+  const volumes: VolumeSpec[] = spec.volumes
+    ? [...spec.volumes]
+    : spec.device !== undefined && spec.disk !== undefined
+      ? [{ device: spec.device, disk: spec.disk, metaDisk: spec.metaDisk }]
+      : [];
   const mesh = spec.mesh ?? spec.nodes.length > 2;
   const lines: string[] = [];
   if (spec.disableIpVerification) lines.push('global {', '\tdisable-ip-verification;', '}', '');
@@ -114,7 +130,12 @@ export function buildResource(spec: ResourceSpec): string {
     'after-sb-2pri': spec.splitBrain?.twoPrimaries,
     ...spec.net,
   };
-  lines.push(...section('options', spec.options, '\t'), ...section('net', net, '\t'), ...section('disk', spec.diskOptions, '\t'), ...section('handlers', spec.handlers, '\t'));
+  lines.push(
+    ...section('options', spec.options, '\t'),
+    ...section('net', net, '\t'),
+    ...section('disk', spec.diskOptions, '\t'),
+    ...section('handlers', spec.handlers, '\t'),
+  );
   const usedIds = new Set(spec.nodes.map((node) => node.nodeId).filter((id): id is number => id !== undefined));
   let nextId = 0;
   for (const node of spec.nodes) {
@@ -126,9 +147,15 @@ export function buildResource(spec: ResourceSpec): string {
       usedIds.add(nodeId);
     }
     const address = node.address.trim();
-    if (!/^((ipv4|ipv6)\s+)?(\[[^\]]+\]|[^\s:]+):\d+$/.test(address)) throw new TypeError(`'${node.address}' is not ADDRESS:PORT`);
-    lines.push(`\ton ${node.name} {`, `\t\tnode-id   ${nodeId};`, `\t\taddress   ${address.includes('[') && !address.startsWith('ipv6') ? `ipv6 ${address}` : address};`);
-    for (const [index, volume] of (node.volumes ?? []).entries()) lines.push(`\t\tvolume ${volume.number ?? index} {`, ...volumeLines(volume, '\t\t\t'), '\t\t}');
+    if (!/^((ipv4|ipv6)\s+)?(\[[^\]]+\]|[^\s:]+):\d+$/.test(address))
+      throw new TypeError(`'${node.address}' is not ADDRESS:PORT`);
+    lines.push(
+      `\ton ${node.name} {`,
+      `\t\tnode-id   ${nodeId};`,
+      `\t\taddress   ${address.includes('[') && !address.startsWith('ipv6') ? `ipv6 ${address}` : address};`,
+    );
+    for (const [index, volume] of (node.volumes ?? []).entries())
+      lines.push(`\t\tvolume ${volume.number ?? index} {`, ...volumeLines(volume, '\t\t\t'), '\t\t}');
     lines.push('\t}');
   }
   if (mesh) lines.push('\tconnection-mesh {', `\t\thosts ${spec.nodes.map((node) => node.name).join(' ')};`, '\t}');

@@ -34,7 +34,22 @@ export interface DrbdadmResult {
 }
 
 /** The verbs `Drbdadm` speaks. */
-export type DrbdadmVerb = 'create-md' | 'up' | 'down' | 'adjust' | 'primary' | 'secondary' | 'connect' | 'disconnect' | 'invalidate' | 'resize' | 'verify' | 'pause-sync' | 'resume-sync' | 'attach' | 'detach';
+export type DrbdadmVerb =
+  | 'create-md'
+  | 'up'
+  | 'down'
+  | 'adjust'
+  | 'primary'
+  | 'secondary'
+  | 'connect'
+  | 'disconnect'
+  | 'invalidate'
+  | 'resize'
+  | 'verify'
+  | 'pause-sync'
+  | 'resume-sync'
+  | 'attach'
+  | 'detach';
 
 /**
  * A typed client of `drbdadm`. Every operation has a dry run (`drbdadm -d`)
@@ -59,8 +74,19 @@ export class Drbdadm {
   }
 
   /** Writes DRBD's metadata on the backing disk (`--force`: no question asked). */
-  async createMd(resource: string, options: { force?: boolean; maxPeers?: number; dryRun?: boolean } = {}): Promise<DrbdadmResult> {
-    return this.run('create-md', resource, [...(options.force ? ['--force'] : []), ...(options.maxPeers !== undefined ? [`--max-peers=${integer(options.maxPeers)}`] : [])], options.dryRun);
+  async createMd(
+    resource: string,
+    options: { force?: boolean; maxPeers?: number; dryRun?: boolean } = {},
+  ): Promise<DrbdadmResult> {
+    return this.run(
+      'create-md',
+      resource,
+      [
+        ...(options.force ? ['--force'] : []),
+        ...(options.maxPeers !== undefined ? [`--max-peers=${integer(options.maxPeers)}`] : []),
+      ],
+      options.dryRun,
+    );
   }
 
   /** Brings a resource up: creates it in the kernel, attaches its disks, connects to its peers. */
@@ -89,8 +115,16 @@ export class Drbdadm {
   }
 
   /** `discardMyData`: after a split brain, this node's changes are thrown away. */
-  async connect(resource: string, options: { peer?: string; discardMyData?: boolean; dryRun?: boolean } = {}): Promise<DrbdadmResult> {
-    return this.run('connect', options.peer ? `${resource}:${name(options.peer)}` : resource, options.discardMyData ? ['--discard-my-data'] : [], options.dryRun);
+  async connect(
+    resource: string,
+    options: { peer?: string; discardMyData?: boolean; dryRun?: boolean } = {},
+  ): Promise<DrbdadmResult> {
+    return this.run(
+      'connect',
+      options.peer ? `${resource}:${name(options.peer)}` : resource,
+      options.discardMyData ? ['--discard-my-data'] : [],
+      options.dryRun,
+    );
   }
 
   /** Disconnects from the peers (or from one `peer`); the resource stays up, StandAlone. */
@@ -105,7 +139,8 @@ export class Drbdadm {
 
   /** Grows the device to its backing disks (after they grew), or to `size` (`10G`). */
   async resize(resource: string, options: { size?: string; dryRun?: boolean } = {}): Promise<DrbdadmResult> {
-    if (options.size !== undefined && !/^\d+[kKmMgGtT]?$/.test(options.size)) throw new UnsafeArgumentError(`'${options.size}' is not a size (e.g. 10G)`, options.size);
+    if (options.size !== undefined && !/^\d+[kKmMgGtT]?$/.test(options.size))
+      throw new UnsafeArgumentError(`'${options.size}' is not a size (e.g. 10G)`, options.size);
     return this.run('resize', resource, options.size ? [`--size=${options.size}`] : [], options.dryRun);
   }
 
@@ -125,7 +160,12 @@ export class Drbdadm {
   }
 
   /** Any verb, for what the typed methods above do not cover. */
-  async run(verb: DrbdadmVerb, resource: string, extra: readonly string[] = [], dryRun = false): Promise<DrbdadmResult> {
+  async run(
+    verb: DrbdadmVerb,
+    resource: string,
+    extra: readonly string[] = [],
+    dryRun = false,
+  ): Promise<DrbdadmResult> {
     const [resourceName, peer] = resource.split(':');
     name(resourceName as string);
     if (peer !== undefined) name(peer);
@@ -146,7 +186,11 @@ export function parsePlannedCommands(text: string): PlannedCommand[] {
   for (const line of text.split('\n')) {
     const words = shellWords(line.trim());
     const [program, ...args] = words;
-    if (program === undefined || !/^(drbdsetup(-8[34])?|drbdmeta|drbdadm(-8[34])?|drbd-proxy-ctl)$/.test(program.replace(/^.*\//, ''))) continue;
+    if (
+      program === undefined ||
+      !/^(drbdsetup(-8[34])?|drbdmeta|drbdadm(-8[34])?|drbd-proxy-ctl)$/.test(program.replace(/^.*\//, ''))
+    )
+      continue;
     commands.push({ program: program.replace(/^.*\//, ''), args });
   }
   return commands;
@@ -178,11 +222,13 @@ function shellWords(line: string): string[] {
 }
 
 function name(value: string): string {
-  if (!/^[A-Za-z0-9_.+][A-Za-z0-9_.+-]*$/.test(value)) throw new UnsafeArgumentError(`'${value}' is not a resource or host name`, value);
+  if (!/^[A-Za-z0-9_.+][A-Za-z0-9_.+-]*$/.test(value))
+    throw new UnsafeArgumentError(`'${value}' is not a resource or host name`, value);
   return value;
 }
 
 function integer(value: number): number {
-  if (!Number.isInteger(value) || value < 1) throw new UnsafeArgumentError(`${value} is not a positive whole number`, String(value));
+  if (!Number.isInteger(value) || value < 1)
+    throw new UnsafeArgumentError(`${value} is not a positive whole number`, String(value));
   return value;
 }

@@ -10,7 +10,10 @@ import { encodeWord } from '../parse/lexer.js';
 
 /** The `resource NAME { }` block, or undefined when the document has none of that name. */
 export function findResource(document: DrbdDocument, name: string): CstBlock | undefined {
-  return document.children.find((node): node is CstBlock => node.type === 'block' && node.words[0]?.value === 'resource' && node.words[1]?.value === name);
+  return document.children.find(
+    (node): node is CstBlock =>
+      node.type === 'block' && node.words[0]?.value === 'resource' && node.words[1]?.value === name,
+  );
 }
 
 /** The `resource NAME { }` block; an `HaError` with code `NOT_FOUND` when the document has none of that name. */
@@ -30,7 +33,11 @@ function word(value: string, leading: string): CstWord {
 }
 
 function statementOf(values: readonly string[], indent: string, eol: string): CstStatement {
-  return { type: 'statement', words: values.map((value, index) => word(value, index === 0 ? `${eol}${indent}` : ' ')), semicolon: token(';', '') };
+  return {
+    type: 'statement',
+    words: values.map((value, index) => word(value, index === 0 ? `${eol}${indent}` : ' ')),
+    semicolon: token(';', ''),
+  };
 }
 
 // The indentation children of `block` use (else the block's own plus one unit).
@@ -57,21 +64,37 @@ function insertChild(block: CstBlock, node: CstNode): void {
  * `section` is undefined: the existing statement's values are replaced (its
  * layout kept); otherwise the statement (and, if needed, the section) is added.
  */
-export function setResourceOption(document: DrbdDocument, resource: string, section: 'net' | 'disk' | 'options' | 'startup' | 'handlers' | undefined, name: string, values: readonly string[]): void {
+export function setResourceOption(
+  document: DrbdDocument,
+  resource: string,
+  section: 'net' | 'disk' | 'options' | 'startup' | 'handlers' | undefined,
+  name: string,
+  values: readonly string[],
+): void {
   if (!/^[a-z][a-z0-9-]*$/.test(name)) throw new TypeError(`'${name}' is not an option name`);
   const eol = document.eol;
   const resourceBlock = requireResource(document, resource);
   let target = resourceBlock;
   if (section !== undefined) {
-    let found = resourceBlock.children.find((child): child is CstBlock => child.type === 'block' && child.words[0]?.value === section);
+    let found = resourceBlock.children.find(
+      (child): child is CstBlock => child.type === 'block' && child.words[0]?.value === section,
+    );
     if (!found) {
       const indent = childIndent(resourceBlock, document);
-      found = { type: 'block', words: [word(section, `${eol}${indent}`)], open: token('{', ' '), children: [], close: token('}', `${eol}${indent}`) };
+      found = {
+        type: 'block',
+        words: [word(section, `${eol}${indent}`)],
+        open: token('{', ' '),
+        children: [],
+        close: token('}', `${eol}${indent}`),
+      };
       insertChild(resourceBlock, found);
     }
     target = found;
   }
-  const existing = target.children.find((child): child is CstStatement => child.type === 'statement' && child.words[0]?.value === name);
+  const existing = target.children.find(
+    (child): child is CstStatement => child.type === 'statement' && child.words[0]?.value === name,
+  );
   if (existing) {
     const first = existing.words[0] as CstWord;
     const separator = existing.words[1]?.leading ?? ' ';
@@ -82,10 +105,21 @@ export function setResourceOption(document: DrbdDocument, resource: string, sect
 }
 
 /** Adds `on NAME { node-id N; address ADDR; }` to a resource. */
-export function addHost(document: DrbdDocument, resource: string, host: { name: string; address: string; nodeId?: number }): void {
+export function addHost(
+  document: DrbdDocument,
+  resource: string,
+  host: { name: string; address: string; nodeId?: number },
+): void {
   if (!/^[A-Za-z0-9_.-]+$/.test(host.name)) throw new TypeError(`'${host.name}' is not a host name`);
   const block = requireResource(document, resource);
-  if (block.children.some((child) => child.type === 'block' && child.words[0]?.value === 'on' && child.words.some((entry) => entry.value === host.name))) {
+  if (
+    block.children.some(
+      (child) =>
+        child.type === 'block' &&
+        child.words[0]?.value === 'on' &&
+        child.words.some((entry) => entry.value === host.name),
+    )
+  ) {
     throw new HaError('PRECONDITION_FAILED', `resource '${resource}' already has a host '${host.name}'`);
   }
   const eol = document.eol;
@@ -94,8 +128,16 @@ export function addHost(document: DrbdDocument, resource: string, host: { name: 
   const children: CstNode[] = [];
   if (host.nodeId !== undefined) children.push(statementOf(['node-id', String(host.nodeId)], inner, eol));
   children.push(statementOf(['address', ...host.address.trim().split(/\s+/)], inner, eol));
-  const lastHost = [...block.children].reverse().find((child) => child.type === 'block' && child.words[0]?.value === 'on');
-  const node: CstBlock = { type: 'block', words: [word('on', `${eol}${indent}`), word(host.name, ' ')], open: token('{', ' '), children, close: token('}', `${eol}${indent}`) };
+  const lastHost = [...block.children]
+    .reverse()
+    .find((child) => child.type === 'block' && child.words[0]?.value === 'on');
+  const node: CstBlock = {
+    type: 'block',
+    words: [word('on', `${eol}${indent}`), word(host.name, ' ')],
+    open: token('{', ' '),
+    children,
+    close: token('}', `${eol}${indent}`),
+  };
   const at = lastHost ? block.children.indexOf(lastHost) + 1 : block.children.length;
   block.children.splice(at, 0, node);
 }
@@ -103,7 +145,12 @@ export function addHost(document: DrbdDocument, resource: string, host: { name: 
 /** Removes a host (`on NAME { }`) from a resource, with the comments just before it. */
 export function removeHost(document: DrbdDocument, resource: string, name: string): void {
   const block = requireResource(document, resource);
-  const index = block.children.findIndex((child) => child.type === 'block' && child.words[0]?.value === 'on' && child.words.slice(1).some((entry) => entry.value === name));
+  const index = block.children.findIndex(
+    (child) =>
+      child.type === 'block' &&
+      child.words[0]?.value === 'on' &&
+      child.words.slice(1).some((entry) => entry.value === name),
+  );
   if (index === -1) throw new HaError('NOT_FOUND', `resource '${resource}' has no host '${name}'`);
   block.children.splice(index, 1);
 }

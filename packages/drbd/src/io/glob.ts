@@ -55,7 +55,8 @@ export async function expandGlob(pattern: string, directory: string): Promise<st
       }
       const names = await readdir(base).catch(() => [] as string[]);
       const matcher = segmentPattern(segment);
-      for (const name of names) if ((segment.startsWith('.') || !name.startsWith('.')) && matcher.test(name)) next.push(join(base, name));
+      for (const name of names)
+        if ((segment.startsWith('.') || !name.startsWith('.')) && matcher.test(name)) next.push(join(base, name));
     }
     // Only directories lead further; at the end, only files are included.
     const kept: string[] = [];

@@ -24,8 +24,11 @@ beforeAll(async () => {
   root = await mkdtemp(join(tmpdir(), 'ha-drbd-include-'));
   await mkdir(join(root, 'etc', 'drbd.d', 'deeper'), { recursive: true });
   conf = join(root, 'etc', 'drbd.conf');
-  await writeFile(conf, 'global { usage-count no; disable-ip-verification; }\ninclude "drbd.d/global_common.conf";\n' +
-      'include "drbd.d/*.res";\ninclude "drbd.d/none-yet-*.res";\n');
+  await writeFile(
+    conf,
+    'global { usage-count no; disable-ip-verification; }\ninclude "drbd.d/global_common.conf";\n' +
+      'include "drbd.d/*.res";\ninclude "drbd.d/none-yet-*.res";\n',
+  );
   await writeFile(join(root, 'etc', 'drbd.d', 'global_common.conf'), 'common { net { protocol C; } }\n');
   // Nested: relative to the including file's own directory, as drbdadm reads it.
   await writeFile(join(root, 'etc', 'drbd.d', 'r0.res'), `include "deeper/r1.inc";\n${resource('r0', 0, 7789)}`);
@@ -35,15 +38,29 @@ beforeAll(async () => {
 afterAll(() => rm(root, { recursive: true, force: true }));
 
 describe('readConfig: includes as drbdadm reads them', () => {
-  it('reads what a relative include names from the including file\'s directory, not the current one', async () => {
+  it("reads what a relative include names from the including file's directory, not the current one", async () => {
     expect(process.cwd()).not.toBe(join(root, 'etc'));
     const result = await readConfig(conf);
-    expect(result.files.map((file) => relative(root, file.path))).toEqual(['etc/drbd.conf', 'etc/drbd.d/global_common.conf', 'etc/drbd.d/r0.res', 'etc/drbd.d/deeper/r1.inc']);
+    expect(result.files.map((file) => relative(root, file.path))).toEqual([
+      'etc/drbd.conf',
+      'etc/drbd.d/global_common.conf',
+      'etc/drbd.d/r0.res',
+      'etc/drbd.d/deeper/r1.inc',
+    ]);
     expect(result.findings).toEqual([]);
     // The named file first, as core's ReadConfigResult: its path, text, hash and document.
-    expect(result).toMatchObject({ path: conf, text: await readFile(conf, 'utf8'), sha256: sha256(await readFile(conf, 'utf8')), document: result.files[0]?.document });
-    expect(result.files.every((file) => file.document.file === file.path && file.sha256 === sha256(file.text))).toBe(true);
-    expect(toConfig(documentsOf(result)).resources.map((entry) => [entry.name, relative(root, entry.file ?? '')])).toEqual([
+    expect(result).toMatchObject({
+      path: conf,
+      text: await readFile(conf, 'utf8'),
+      sha256: sha256(await readFile(conf, 'utf8')),
+      document: result.files[0]?.document,
+    });
+    expect(result.files.every((file) => file.document.file === file.path && file.sha256 === sha256(file.text))).toBe(
+      true,
+    );
+    expect(
+      toConfig(documentsOf(result)).resources.map((entry) => [entry.name, relative(root, entry.file ?? '')]),
+    ).toEqual([
       ['r0', 'etc/drbd.d/r0.res'],
       ['r1', 'etc/drbd.d/deeper/r1.inc'],
     ]);
@@ -59,9 +76,13 @@ describe('readConfig: includes as drbdadm reads them', () => {
     await writeFile(file, 'include "drbd.d/none-*.res";\ninclude "drbd.d/gone.res";\n');
     const { files, findings } = await readConfig(file);
     expect(files).toHaveLength(1);
-    expect(findings.map(formatDiagnostic)).toEqual([`${file}:2:9: error INCLUDE_NOT_FOUND: include 'drbd.d/gone.res': ${join(root, 'etc', 'drbd.d', 'gone.res')} is not a file (drbdadm: "Failed to open include file")`]);
+    expect(findings.map(formatDiagnostic)).toEqual([
+      `${file}:2:9: error INCLUDE_NOT_FOUND: include 'drbd.d/gone.res': ${join(root, 'etc', 'drbd.d', 'gone.res')} is not a file (drbdadm: "Failed to open include file")`,
+    ]);
     const real = await checkFileWithDrbdadm(file);
-    expect(real.findings.map(formatDiagnostic)).toEqual([`${file}:2:1: error DRBDADM_ERROR: drbdadm: Failed to open include file 'drbd.d/gone.res'.`]);
+    expect(real.findings.map(formatDiagnostic)).toEqual([
+      `${file}:2:1: error DRBDADM_ERROR: drbdadm: Failed to open include file 'drbd.d/gone.res'.`,
+    ]);
   });
 
   it('a file included twice, or in a loop, is read once (as drbdadm does)', async () => {
@@ -69,7 +90,11 @@ describe('readConfig: includes as drbdadm reads them', () => {
     await writeFile(file, 'include "loop.conf";\ninclude "drbd.d/r0.res";\ninclude "./drbd.d/r0.res";\n');
     await symlink(join(root, 'etc', 'drbd.d', 'r0.res'), join(root, 'etc', 'r0-link.res'));
     await writeFile(join(root, 'etc', 'twice.conf'), 'include "drbd.d/r0.res";\ninclude "r0-link.res";\n');
-    expect((await readConfig(file)).files.map((entry) => relative(root, entry.path))).toEqual(['etc/loop.conf', 'etc/drbd.d/r0.res', 'etc/drbd.d/deeper/r1.inc']);
+    expect((await readConfig(file)).files.map((entry) => relative(root, entry.path))).toEqual([
+      'etc/loop.conf',
+      'etc/drbd.d/r0.res',
+      'etc/drbd.d/deeper/r1.inc',
+    ]);
     expect((await readConfig(join(root, 'etc', 'twice.conf'))).files).toHaveLength(3);
   });
 
@@ -80,7 +105,16 @@ describe('readConfig: includes as drbdadm reads them', () => {
     await writeFile(join(dir, 'd', 'a.res'), resource('ra', 5, 7801));
     await writeFile(join(dir, 'd', 'b.res'), resource('rb', 5, 7802));
     const result = await readConfig(join(dir, 'drbd.conf'));
-    expect(validate(documentsOf(result), { host: 'a' }).map((finding) => `${relative(dir, finding.file ?? '')}:${finding.line} ${finding.code}`)).toEqual(['d/b.res:2 DUPLICATE_MINOR', 'd/b.res:2 DUPLICATE_DEVICE', 'd/b.res:2 DUPLICATE_MINOR', 'd/b.res:2 DUPLICATE_DEVICE']);
+    expect(
+      validate(documentsOf(result), { host: 'a' }).map(
+        (finding) => `${relative(dir, finding.file ?? '')}:${finding.line} ${finding.code}`,
+      ),
+    ).toEqual([
+      'd/b.res:2 DUPLICATE_MINOR',
+      'd/b.res:2 DUPLICATE_DEVICE',
+      'd/b.res:2 DUPLICATE_MINOR',
+      'd/b.res:2 DUPLICATE_DEVICE',
+    ]);
   });
 
   it('every file read has the size limit', async () => {
@@ -88,7 +122,11 @@ describe('readConfig: includes as drbdadm reads them', () => {
     // The main file is small; an included one is not.
     const tiny = join(root, 'etc', 'tiny.conf');
     await writeFile(tiny, 'include "drbd.d/r0.res";\n');
-    await expect(readConfig(tiny, { maxBytes: 100 })).rejects.toMatchObject({ code: 'INPUT_TOO_LARGE', source: join(root, 'etc', 'drbd.d', 'r0.res'), limit: 100 });
+    await expect(readConfig(tiny, { maxBytes: 100 })).rejects.toMatchObject({
+      code: 'INPUT_TOO_LARGE',
+      source: join(root, 'etc', 'drbd.d', 'r0.res'),
+      limit: 100,
+    });
   });
 
   it('a syntax error in the named file or in one it includes is a ParseError naming that file', async () => {
@@ -101,8 +139,10 @@ describe('readConfig: includes as drbdadm reads them', () => {
     expect(error).toMatchObject({ reason: 'MISSING_CLOSE_BRACE', file: join(dir, 'bad.res'), line: 1, column: 1 });
   });
 
-  it('checkWithDrbdadm on a document in memory reads its includes from its own file\'s directory', async () => {
-    const document = parse('global { disable-ip-verification; }\ninclude "drbd.d/*.res";\n', { file: join(root, 'etc', 'in-memory.conf') });
+  it("checkWithDrbdadm on a document in memory reads its includes from its own file's directory", async () => {
+    const document = parse('global { disable-ip-verification; }\ninclude "drbd.d/*.res";\n', {
+      file: join(root, 'etc', 'in-memory.conf'),
+    });
     const result = await checkWithDrbdadm(document, { env: { __DRBD_NODE__: 'a' } });
     expect(result).toMatchObject({ valid: true, findings: [] });
     expect(result.output).toMatch(/^resource r0 \{/m);
@@ -136,13 +176,21 @@ describe('ha-drbd validate and show with includes', () => {
     await writeFile(missing, 'include "drbd.d/gone.res";\n');
     const bad = await runCliCaptured(command, ['validate', missing, '--host', 'a']);
     // One finding: ours, not drbdadm's second word on the same include.
-    expect(bad).toMatchObject({ code: 1, out: `${missing}:1:9: error INCLUDE_NOT_FOUND: include 'drbd.d/gone.res': ${join(root, 'etc', 'drbd.d', 'gone.res')} is not a file (drbdadm: "Failed to open include file")\n` });
+    expect(bad).toMatchObject({
+      code: 1,
+      out: `${missing}:1:9: error INCLUDE_NOT_FOUND: include 'drbd.d/gone.res': ${join(root, 'etc', 'drbd.d', 'gone.res')} is not a file (drbdadm: "Failed to open include file")\n`,
+    });
   });
 
-  it.runIf(existsSync('/etc/drbd.conf'))("this machine's own /etc/drbd.conf (include \"drbd.d/*.res\") is read without an include error", async () => {
-    const result = await runCliCaptured(command, ['validate', '/etc/drbd.conf', '--json']);
-    expect(result.code).not.toBe(2);
-    const { findings } = JSON.parse(result.out) as { findings: { code: string }[] };
-    expect(findings.filter((finding) => finding.code === 'INCLUDE_NOT_FOUND' || finding.code === 'DRBDADM_ERROR')).toEqual([]);
-  });
+  it.runIf(existsSync('/etc/drbd.conf'))(
+    'this machine\'s own /etc/drbd.conf (include "drbd.d/*.res") is read without an include error',
+    async () => {
+      const result = await runCliCaptured(command, ['validate', '/etc/drbd.conf', '--json']);
+      expect(result.code).not.toBe(2);
+      const { findings } = JSON.parse(result.out) as { findings: { code: string }[] };
+      expect(
+        findings.filter((finding) => finding.code === 'INCLUDE_NOT_FOUND' || finding.code === 'DRBDADM_ERROR'),
+      ).toEqual([]);
+    },
+  );
 });

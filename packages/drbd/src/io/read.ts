@@ -58,7 +58,11 @@ export async function readConfig(path: string, options: ReadConfigOptions = {}):
   return { ...(files[0] as ConfigFile<DrbdDocument>), files, findings };
 }
 
-async function resolveInclude(document: DrbdDocument, statement: CstStatement, findings: DrbdDiagnostic[]): Promise<string[]> {
+async function resolveInclude(
+  document: DrbdDocument,
+  statement: CstStatement,
+  findings: DrbdDiagnostic[],
+): Promise<string[]> {
   const word = statement.words[1] as CstStatement['words'][number];
   const pattern = word.value;
   const file = document.file as string;

@@ -13,12 +13,14 @@ const scratch = await mkdtemp(join(tmpdir(), 'ha-drbd-write-'));
 afterAll(() => rm(scratch, { recursive: true, force: true }));
 
 // The error as data, its scratch directory named the same on every run.
-const shapeOf = (error: unknown) => JSON.parse(JSON.stringify(errorShape(error)).split(scratch).join('<scratch>')) as unknown;
+const shapeOf = (error: unknown) =>
+  JSON.parse(JSON.stringify(errorShape(error)).split(scratch).join('<scratch>')) as unknown;
 
-const seed = '# the seed\nglobal { disable-ip-verification; }\nresource drbd0 {\n' +
-      '  device /dev/drbd0; disk /dev/sdb1; meta-disk internal;\n' +
-      '  on node1 { node-id 0; address 10.213.0.1:7789; }  # first\n' +
-      '  on node2 { node-id 1; address 10.213.0.2:7789; }\n}\n';
+const seed =
+  '# the seed\nglobal { disable-ip-verification; }\nresource drbd0 {\n' +
+  '  device /dev/drbd0; disk /dev/sdb1; meta-disk internal;\n' +
+  '  on node1 { node-id 0; address 10.213.0.1:7789; }  # first\n' +
+  '  on node2 { node-id 1; address 10.213.0.2:7789; }\n}\n';
 
 describe('writeConfig', () => {
   it('an edit checked by the real drbdadm lands atomically, with a backup, comments kept', async () => {
@@ -39,9 +41,17 @@ describe('writeConfig', () => {
   it('refuses what drbdadm refuses (stage check), what only our parser or rules see (stage validate), and a stale read; the file is untouched', async () => {
     const path = join(scratch, 'refused.res');
     await writeFile(path, seed);
-    const byDrbdadm = await refusal(writeConfig(path, seed.replace('meta-disk internal;', 'meta-disk internal; bogus-keyword 1;')));
+    const byDrbdadm = await refusal(
+      writeConfig(path, seed.replace('meta-disk internal;', 'meta-disk internal; bogus-keyword 1;')),
+    );
     expect(byDrbdadm).toBeInstanceOf(ConfigRejectedError);
-    expect(byDrbdadm).toMatchObject({ code: 'CONFIG_REJECTED', stage: 'check', path, rolledBack: false, findings: [{ code: 'DRBDADM_ERROR', severity: 'error', file: path, line: 4 }] });
+    expect(byDrbdadm).toMatchObject({
+      code: 'CONFIG_REJECTED',
+      stage: 'check',
+      path,
+      rolledBack: false,
+      findings: [{ code: 'DRBDADM_ERROR', severity: 'error', file: path, line: 4 }],
+    });
     const byParser = await refusal(writeConfig(path, seed.replace(/\}\n$/, '')));
     expect(shapeOf(byParser)).toMatchInlineSnapshot(`
       {
@@ -67,18 +77,29 @@ describe('writeConfig', () => {
         "stage": "validate",
       }
     `);
-    const byRules = await refusal(writeConfig(path, seed.replace('address 10.213.0.2:7789', 'address 10.213.0.2:99999'), { check: false }));
+    const byRules = await refusal(
+      writeConfig(path, seed.replace('address 10.213.0.2:7789', 'address 10.213.0.2:99999'), { check: false }),
+    );
     expect(byRules).toMatchObject({ stage: 'validate', findings: [{ code: 'BAD_PORT', line: 6, column: 3 }] });
-    const stale = await refusal(writeConfig(path, seed.replace('node1', 'nodeA'), { expectedSha256: sha256('something else') }));
+    const stale = await refusal(
+      writeConfig(path, seed.replace('node1', 'nodeA'), { expectedSha256: sha256('something else') }),
+    );
     expect(stale).toMatchObject({ code: 'CONFIG_REJECTED', stage: 'stale', findings: [] });
     expect(await readFile(path, 'utf8')).toBe(seed);
-    expect((await readdir(scratch)).filter((name) => name.startsWith('refused.res.') || name.startsWith('.refused.res'))).toEqual([]);
+    expect(
+      (await readdir(scratch)).filter((name) => name.startsWith('refused.res.') || name.startsWith('.refused.res')),
+    ).toEqual([]);
   });
 
   it("drbdadm's refusal keeps its words: the finding names the file, not the candidate beside it", async () => {
     const path = join(scratch, 'named.res');
     await writeFile(path, seed);
-    const error = await refusal(writeConfig(path, parse(seed.replace('disk /dev/sdb1;', 'disk /dev/sdb1; net { no-such-option yes; }'), { file: path })));
+    const error = await refusal(
+      writeConfig(
+        path,
+        parse(seed.replace('disk /dev/sdb1;', 'disk /dev/sdb1; net { no-such-option yes; }'), { file: path }),
+      ),
+    );
     expect(shapeOf(error)).toMatchInlineSnapshot(`
       {
         "code": "CONFIG_REJECTED",

@@ -27,7 +27,11 @@ export interface WriteConfigOptions extends ConfigWriteOptions {
  * await writeConfig(path, document, { expectedSha256: sha256 });
  * ```
  */
-export async function writeConfig(path: string, content: DrbdDocument | string, options: WriteConfigOptions = {}): Promise<InstallResult> {
+export async function writeConfig(
+  path: string,
+  content: DrbdDocument | string,
+  options: WriteConfigOptions = {},
+): Promise<InstallResult> {
   const { check = true, runner = defaultRunner, expectedSha256, backupPath, lock = true, env } = options;
   const text = typeof content === 'string' ? content : serialize(content);
   const refusals = validate(text, { file: path }).filter((finding) => finding.severity === 'error');
@@ -42,7 +46,10 @@ export async function writeConfig(path: string, content: DrbdDocument | string, 
           if (result.valid) return;
           // drbdadm read the candidate beside the file: its findings are about the file.
           const findings = aboutFile(result.findings, candidate, path, text);
-          const detail = findings.length === 0 ? `drbdadm refused it: ${result.output.split(candidate).join(path).trim()}` : undefined;
+          const detail =
+            findings.length === 0
+              ? `drbdadm refused it: ${result.output.split(candidate).join(path).trim()}`
+              : undefined;
           throw new ConfigRejectedError<DrbdCode>(path, 'check', findings, { detail });
         }
       : undefined,

@@ -1,6 +1,13 @@
 import { parseWithSchema } from '@ha/core';
 import { z } from 'zod';
-import { positionIn, wordsOf, type CstBlock, type CstNode, type CstStatement, type DrbdDocument } from '../parse/cst.js';
+import {
+  positionIn,
+  wordsOf,
+  type CstBlock,
+  type CstNode,
+  type CstStatement,
+  type DrbdDocument,
+} from '../parse/cst.js';
 
 /** `address [ipv4|ipv6|ssocks|sdp|sci] HOST:PORT`. */
 export const addressSchema = z.object({
@@ -223,24 +230,40 @@ function options(block: CstBlock | undefined): DrbdOptions {
 }
 
 function childBlock(parent: CstBlock | undefined, keyword: string): CstBlock | undefined {
-  return parent?.children.find((child): child is CstBlock => child.type === 'block' && child.words[0]?.value === keyword);
+  return parent?.children.find(
+    (child): child is CstBlock => child.type === 'block' && child.words[0]?.value === keyword,
+  );
 }
 
 function statement(parent: CstBlock, keyword: string): string[] | undefined {
-  const found = parent.children.find((child): child is CstStatement => child.type === 'statement' && child.words[0]?.value === keyword);
+  const found = parent.children.find(
+    (child): child is CstStatement => child.type === 'statement' && child.words[0]?.value === keyword,
+  );
   return found ? wordsOf(found).slice(1) : undefined;
 }
 
 const volumeKeywords = new Set(['device', 'disk', 'meta-disk', 'flexible-meta-disk']);
 
-function toVolume(block: CstBlock, number: number, explicit: boolean, at: (node: CstNode) => Place): DrbdVolume | undefined {
+function toVolume(
+  block: CstBlock,
+  number: number,
+  explicit: boolean,
+  at: (node: CstNode) => Place,
+): DrbdVolume | undefined {
   const device = statement(block, 'device');
   const disk = statement(block, 'disk');
   const metaDisk = statement(block, 'meta-disk') ?? statement(block, 'flexible-meta-disk');
   if (!explicit && device === undefined && disk === undefined && metaDisk === undefined) return undefined;
   // An implicit volume is where its first statement is, not where the enclosing block starts.
-  const first = explicit ? undefined : block.children.find((child) => child.type === 'statement' && volumeKeywords.has(child.words[0]?.value ?? ''));
-  const volume: DrbdVolume = { number, explicit, diskOptions: options(childBlock(block, 'disk')), ...at(first ?? block) };
+  const first = explicit
+    ? undefined
+    : block.children.find((child) => child.type === 'statement' && volumeKeywords.has(child.words[0]?.value ?? ''));
+  const volume: DrbdVolume = {
+    number,
+    explicit,
+    diskOptions: options(childBlock(block, 'disk')),
+    ...at(first ?? block),
+  };
   if (device) {
     const minorAt = device.indexOf('minor');
     const path = device[0] !== 'minor' ? device[0] : undefined;
@@ -253,9 +276,19 @@ function toVolume(block: CstBlock, number: number, explicit: boolean, at: (node:
     // The index follows the device: `/dev/sdc1 [0]`, `/dev/sdc1 0` or `/dev/sdc1[0]`.
     const attached = /^(.*)\[(\d+)\]$/.exec(metaDisk[0]);
     const path = attached ? (attached[1] as string) : metaDisk[0];
-    const index = attached ? Number(attached[2]) : metaDisk[1] !== undefined ? Number(metaDisk[1].replace(/[[\]]/g, '')) : undefined;
+    const index = attached
+      ? Number(attached[2])
+      : metaDisk[1] !== undefined
+        ? Number(metaDisk[1].replace(/[[\]]/g, ''))
+        : undefined;
     volume.metaDisk =
-      metaDisk[0] === 'internal' ? { kind: 'internal' } : { kind: flexible ? 'flexible' : 'external', path, index: index !== undefined && Number.isInteger(index) ? index : undefined };
+      metaDisk[0] === 'internal'
+        ? { kind: 'internal' }
+        : {
+            kind: flexible ? 'flexible' : 'external',
+            path,
+            index: index !== undefined && Number.isInteger(index) ? index : undefined,
+          };
   }
   return volume;
 }
@@ -278,12 +311,25 @@ function toVolumes(block: CstBlock, at: (node: CstNode) => Place): DrbdVolume[] 
   return volumes;
 }
 
-function toConnectionHost(words: readonly string[]): { name: string; address?: DrbdAddress; port?: number; viaProxy: boolean } {
+function toConnectionHost(words: readonly string[]): {
+  name: string;
+  address?: DrbdAddress;
+  port?: number;
+  viaProxy: boolean;
+} {
   const addressAt = words.indexOf('address');
   const portAt = words.indexOf('port');
-  const address = addressAt === -1 ? undefined : parseDrbdAddress(words.slice(addressAt + 1, addressAt + 3).filter((word) => word !== 'port' && word !== 'via'));
+  const address =
+    addressAt === -1
+      ? undefined
+      : parseDrbdAddress(words.slice(addressAt + 1, addressAt + 3).filter((word) => word !== 'port' && word !== 'via'));
   const port = portAt === -1 ? undefined : Number(words[portAt + 1]);
-  return { name: words[1] ?? '', address, port: port !== undefined && Number.isInteger(port) ? port : undefined, viaProxy: words.includes('via') };
+  return {
+    name: words[1] ?? '',
+    address,
+    port: port !== undefined && Number.isInteger(port) ? port : undefined,
+    viaProxy: words.includes('via'),
+  };
 }
 
 function toResource(block: CstBlock, at: (node: CstNode) => Place, file: string | undefined): DrbdResource {
@@ -322,11 +368,20 @@ function toResource(block: CstBlock, at: (node: CstNode) => Place, file: string 
       });
       if (keyword === 'stacked-on-top-of') resource.stackedOn.push(...words);
     } else if (keyword === 'connection') {
-      const hostsOf = (block: CstBlock) => block.children.filter((entry) => entry.words[0]?.value === 'host').map((entry) => toConnectionHost(wordsOf(entry)));
+      const hostsOf = (block: CstBlock) =>
+        block.children
+          .filter((entry) => entry.words[0]?.value === 'host')
+          .map((entry) => toConnectionHost(wordsOf(entry)));
       const paths = child.children
         .filter((entry): entry is CstBlock => entry.type === 'block' && entry.words[0]?.value === 'path')
         .map((path) => hostsOf(path).map(({ viaProxy: _viaProxy, ...host }) => host));
-      resource.connections.push({ name: child.words[1]?.value, hosts: hostsOf(child), paths, net: options(childBlock(child, 'net')), ...at(child) });
+      resource.connections.push({
+        name: child.words[1]?.value,
+        hosts: hostsOf(child),
+        paths,
+        net: options(childBlock(child, 'net')),
+        ...at(child),
+      });
     } else if (keyword === 'connection-mesh') {
       resource.mesh = { hosts: statement(child, 'hosts') ?? [], net: options(childBlock(child, 'net')) };
     }
@@ -357,7 +412,12 @@ export function toConfig(documents: DrbdDocument | readonly DrbdDocument[]): Drb
  */
 export function collectConfig(documents: DrbdDocument | readonly DrbdDocument[]): DrbdConfig {
   const list: readonly DrbdDocument[] = Array.isArray(documents) ? documents : [documents as DrbdDocument];
-  const config: DrbdConfig = { global: {}, common: { net: {}, disk: {}, options: {}, startup: {}, handlers: {} }, resources: [], includes: [] };
+  const config: DrbdConfig = {
+    global: {},
+    common: { net: {}, disk: {}, options: {}, startup: {}, handlers: {} },
+    resources: [],
+    includes: [],
+  };
   for (const document of list) {
     const at = (node: CstNode): Place => {
       const offset = (node.words[0] ?? (node.type === 'block' ? node.open : undefined))?.offset ?? -1;
@@ -371,7 +431,8 @@ export function collectConfig(documents: DrbdDocument | readonly DrbdDocument[])
       }
       if (keyword === 'global') Object.assign(config.global, options(node));
       else if (keyword === 'common') {
-        for (const section of ['net', 'disk', 'options', 'startup', 'handlers'] as const) Object.assign(config.common[section], options(childBlock(node, section)));
+        for (const section of ['net', 'disk', 'options', 'startup', 'handlers'] as const)
+          Object.assign(config.common[section], options(childBlock(node, section)));
       } else if (keyword === 'resource') config.resources.push(toResource(node, at, document.file));
     }
   }

@@ -102,9 +102,21 @@ export function safeParse(text: string, options: ParseOptions = {}): DrbdParseRe
   const { file } = options;
   const lexer = new Lexer(text);
   const collector = new DiagnosticCollector<DrbdCode>({ text, file });
-  const report = (code: DrbdCode, message: string | (() => string), start: number, length = 1, severity: 'error' | 'warning' = 'error') =>
-    collector.report(code, message, { start, end: start + length }, severity);
-  const document: DrbdDocument = { file, source: text, children: [], trailing: '', eol: text.includes('\r\n') ? '\r\n' : '\n', indentUnit: '\t' };
+  const report = (
+    code: DrbdCode,
+    message: string | (() => string),
+    start: number,
+    length = 1,
+    severity: 'error' | 'warning' = 'error',
+  ) => collector.report(code, message, { start, end: start + length }, severity);
+  const document: DrbdDocument = {
+    file,
+    source: text,
+    children: [],
+    trailing: '',
+    eol: text.includes('\r\n') ? '\r\n' : '\n',
+    indentUnit: '\t',
+  };
   const stack: CstBlock[] = [];
   const into = () => (stack.length > 0 ? (stack[stack.length - 1] as CstBlock).children : document.children);
   // The words of the statement being read. One array, reused: each node gets an exact-size copy
@@ -146,7 +158,13 @@ export function safeParse(text: string, options: ParseOptions = {}): DrbdParseRe
     }
     if (token.kind === 'open') {
       if (pending.length === 0) report('MISSING_SECTION_NAME', "a '{' without a section keyword before it", offset);
-      const block: CstBlock = { type: 'block', words: takeWords(), open: { leading, text: '{', offset }, children: [], close: undefined };
+      const block: CstBlock = {
+        type: 'block',
+        words: takeWords(),
+        open: { leading, text: '{', offset },
+        children: [],
+        close: undefined,
+      };
       into().push(block);
       const first = block.words[0];
       if (first?.value === 'skip') {
@@ -170,7 +188,11 @@ export function safeParse(text: string, options: ParseOptions = {}): DrbdParseRe
     if (!block) {
       report('UNEXPECTED_CLOSE_BRACE', "a '}' without a section to close", offset);
       // Kept as a statement of its own (with an empty `;`) so that nothing is lost.
-      document.children.push({ type: 'statement', words: [{ leading, text: '}', offset, value: '}', quoted: false }], semicolon: { leading: '', text: '', offset: offset + 1 } });
+      document.children.push({
+        type: 'statement',
+        words: [{ leading, text: '}', offset, value: '}', quoted: false }],
+        semicolon: { leading: '', text: '', offset: offset + 1 },
+      });
       continue;
     }
     block.close = { leading, text: '}', offset };
@@ -181,7 +203,8 @@ export function safeParse(text: string, options: ParseOptions = {}): DrbdParseRe
   flushWords('the file ended', text.length);
   for (const block of stack) {
     const first = block.words[0];
-    const message = () => `'${block.words.map((word) => word.value).join(' ')}' is never closed (missing '}'; drbdadm would not notice)`;
+    const message = () =>
+      `'${block.words.map((word) => word.value).join(' ')}' is never closed (missing '}'; drbdadm would not notice)`;
     report('MISSING_CLOSE_BRACE', message, first?.offset ?? block.open.offset, first?.text.length ?? 1);
   }
   let best = 0;

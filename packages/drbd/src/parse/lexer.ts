@@ -119,7 +119,15 @@ export class Lexer {
       position += 2;
     }
     this.position = position;
-    return { kind: 'word', leading, text: text.slice(start, position), offset: start, value: parts.join(''), quoted: true, unterminated: !closed };
+    return {
+      kind: 'word',
+      leading,
+      text: text.slice(start, position),
+      offset: start,
+      value: parts.join(''),
+      quoted: true,
+      unterminated: !closed,
+    };
   }
 
   private intern(leading: string): string {

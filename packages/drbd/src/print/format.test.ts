@@ -7,7 +7,8 @@ import { format } from './format.js';
 // Every token's text in order, and the comments: what formatting must never change.
 function tokensOf(document: DrbdDocument): string[] {
   const texts: string[] = [];
-  const comments = (leading: string) => texts.push(...(leading.match(/#[^\n]*/g) ?? []).map((comment) => comment.trimEnd()));
+  const comments = (leading: string) =>
+    texts.push(...(leading.match(/#[^\n]*/g) ?? []).map((comment) => comment.trimEnd()));
   const visit = (node: CstNode) => {
     for (const word of node.words) {
       comments(word.leading);
@@ -70,11 +71,15 @@ describe('format: the layout drbdadm dump prints', () => {
   });
 
   it('a comment inside a statement ends its line: the rest follows one level in', () => {
-    expect(format(parse('resource r0 {\n  device /dev/drbd0 # the device\n  minor 0;\n}\n'))).toBe('resource r0 {\n    device /dev/drbd0 # the device\n        minor 0;\n}\n');
+    expect(format(parse('resource r0 {\n  device /dev/drbd0 # the device\n  minor 0;\n}\n'))).toBe(
+      'resource r0 {\n    device /dev/drbd0 # the device\n        minor 0;\n}\n',
+    );
   });
 
   it('keeps a skip block as written, CRLF line endings, and prints nothing for an empty file', () => {
-    expect(format(parse('skip {\n   anything { at all }\n}\nresource r0 { }\n'))).toBe('skip {\n   anything { at all }\n}\n\nresource r0 {\n}\n');
+    expect(format(parse('skip {\n   anything { at all }\n}\nresource r0 { }\n'))).toBe(
+      'skip {\n   anything { at all }\n}\n\nresource r0 {\n}\n',
+    );
     expect(format(parse('global {\r\n\tusage-count no;\r\n}\r\n'))).toBe('global {\r\n    usage-count no;\r\n}\r\n');
     expect(format(parse(''))).toBe('');
     expect(format(parse('\n\n# only a comment\n\n'))).toBe('# only a comment\n');
@@ -92,12 +97,19 @@ describe('format: the layout drbdadm dump prints', () => {
   });
 
   it('is idempotent and keeps every token of generated files (property)', () => {
-    const word = fc.oneof(fc.stringMatching(/^[a-z0-9_./:-]{1,8}$/), fc.string({ maxLength: 6 }).map((text) => `"${text.replace(/["\\\n]/g, '')}"`));
+    const word = fc.oneof(
+      fc.stringMatching(/^[a-z0-9_./:-]{1,8}$/),
+      fc.string({ maxLength: 6 }).map((text) => `"${text.replace(/["\\\n]/g, '')}"`),
+    );
     const gap = fc.constantFrom(' ', '\n', '\n\n\n', '\t', ' # c\n', '\n# own\n', '\r\n');
-    const statement = fc.tuple(fc.array(word, { minLength: 1, maxLength: 4 }), gap).map(([words, space]) => `${words.join(space.includes('#') ? ' ' : space)};`);
+    const statement = fc
+      .tuple(fc.array(word, { minLength: 1, maxLength: 4 }), gap)
+      .map(([words, space]) => `${words.join(space.includes('#') ? ' ' : space)};`);
     const tree: fc.Arbitrary<string> = fc.letrec((tie) => ({
       node: fc.oneof({ depthSize: 'small' }, statement, tie('block')),
-      block: fc.tuple(fc.array(word, { minLength: 1, maxLength: 2 }), fc.array(tie('node'), { maxLength: 3 }), gap).map(([head, body, space]) => `${head.join(' ')} {${space}${body.join(space)}${space}}`),
+      block: fc
+        .tuple(fc.array(word, { minLength: 1, maxLength: 2 }), fc.array(tie('node'), { maxLength: 3 }), gap)
+        .map(([head, body, space]) => `${head.join(' ')} {${space}${body.join(space)}${space}}`),
     })).block as fc.Arbitrary<string>;
     fc.assert(
       fc.property(fc.array(tree, { maxLength: 3 }), gap, (blocks, space) => {

@@ -45,7 +45,8 @@ class Layout {
   comments(leading: string, depth: number): number {
     const { comments, newlinesAfter } = splitTrivia(leading);
     for (const comment of comments) {
-      if (comment.newlinesBefore === 0 && this.current !== undefined && !this.closed) this.current += ` ${comment.text}`;
+      if (comment.newlinesBefore === 0 && this.current !== undefined && !this.closed)
+        this.current += ` ${comment.text}`;
       else this.startLine(depth, comment.newlinesBefore >= 2, comment.text);
       this.closed = true;
     }
@@ -91,7 +92,8 @@ class Layout {
   private startLine(depth: number, blank: boolean, text: string): void {
     this.endLine();
     // At most one blank line in a row, none at the top of the file nor just inside a `{`.
-    if ((blank || this.blankNext) && this.lines.length > 0 && !this.afterOpen && this.lines.at(-1) !== '') this.lines.push('');
+    if ((blank || this.blankNext) && this.lines.length > 0 && !this.afterOpen && this.lines.at(-1) !== '')
+      this.lines.push('');
     this.current = `${indentUnit.repeat(depth)}${text}`;
     this.closed = false;
     this.afterOpen = false;

@@ -22,7 +22,9 @@ describe('drbdsetup events2', () => {
       else if (item.type === 'initialized') timeline.push(`initialized: ${evaluateDrbdHealth(item.status).state}`);
       else if (item.event.verb !== 'exists') {
         const health = evaluateDrbdHealth(item.status);
-        timeline.push(`${item.event.verb} ${item.event.object}: ${health.state}${health.resources[0]?.percentInSync !== undefined ? ` ${health.resources[0].percentInSync}%` : ''}`);
+        timeline.push(
+          `${item.event.verb} ${item.event.object}: ${health.state}${health.resources[0]?.percentInSync !== undefined ? ` ${health.resources[0].percentInSync}%` : ''}`,
+        );
       }
     }
     expect(timeline).toEqual([
@@ -49,19 +51,52 @@ describe('drbdsetup events2', () => {
       role: 'Primary',
       splitBrain: true,
       devices: [{ volume: 0, minor: 0, diskState: 'UpToDate', quorum: true, size: 1048412, written: 331776 }],
-      connections: [{ name: 'node2', peerNodeId: 1, connectionState: 'StandAlone', paths: [{ thisHost: { address: '10.213.0.1', port: 7789, family: 'ipv4' }, remoteHost: { address: '10.213.0.2', port: 7789 }, established: true }], peerDevices: [{ replicationState: 'Off', peerDiskState: 'DUnknown', outOfSync: 0 }] }],
+      connections: [
+        {
+          name: 'node2',
+          peerNodeId: 1,
+          connectionState: 'StandAlone',
+          paths: [
+            {
+              thisHost: { address: '10.213.0.1', port: 7789, family: 'ipv4' },
+              remoteHost: { address: '10.213.0.2', port: 7789 },
+              established: true,
+            },
+          ],
+          peerDevices: [{ replicationState: 'Off', peerDiskState: 'DUnknown', outOfSync: 0 }],
+        },
+      ],
     });
   });
 
   it('parses lines with and without timestamps; the end of the initial dump is no event', () => {
-    expect(parseEvents2Line('change device name:r0 volume:0 minor:0 disk:Diskless client:no')).toEqual({ verb: 'change', object: 'device', resource: 'r0', fields: { name: 'r0', volume: '0', minor: '0', disk: 'Diskless', client: 'no' } });
-    expect(parseEvents2Line('2026-11-25T10:00:00.000001+00:00 destroy resource name:r0')).toMatchObject({ timestamp: '2026-11-25T10:00:00.000001+00:00', verb: 'destroy', object: 'resource' });
+    expect(parseEvents2Line('change device name:r0 volume:0 minor:0 disk:Diskless client:no')).toEqual({
+      verb: 'change',
+      object: 'device',
+      resource: 'r0',
+      fields: { name: 'r0', volume: '0', minor: '0', disk: 'Diskless', client: 'no' },
+    });
+    expect(parseEvents2Line('2026-11-25T10:00:00.000001+00:00 destroy resource name:r0')).toMatchObject({
+      timestamp: '2026-11-25T10:00:00.000001+00:00',
+      verb: 'destroy',
+      object: 'resource',
+    });
     expect(parseEvents2Line('exists -')).toBeUndefined();
     expect(parseEvents2Line('change device volume:0')).toMatchObject({ type: 'warning', message: 'no resource name' });
-    expect(parseEvents2Line('change device name:r0 oops', 7)).toMatchObject({ type: 'warning', lineNumber: 7, message: "'oops' is not key:value" });
+    expect(parseEvents2Line('change device name:r0 oops', 7)).toMatchObject({
+      type: 'warning',
+      lineNumber: 7,
+      message: "'oops' is not key:value",
+    });
     // A number that is not one would have been a NaN in the state.
-    expect(parseEvents2Line('change device name:r0 volume:zero disk:UpToDate')).toMatchObject({ type: 'warning', message: "volume: expects a number, got 'zero'" });
-    expect(parseEvents2Line('change peer-device name:r0 peer-node-id:1 volume:0 done:5%')).toMatchObject({ type: 'warning', message: "done: expects a number, got '5%'" });
+    expect(parseEvents2Line('change device name:r0 volume:zero disk:UpToDate')).toMatchObject({
+      type: 'warning',
+      message: "volume: expects a number, got 'zero'",
+    });
+    expect(parseEvents2Line('change peer-device name:r0 peer-node-id:1 volume:0 done:5%')).toMatchObject({
+      type: 'warning',
+      message: "done: expects a number, got '5%'",
+    });
   });
 
   it('a split brain clears when the connection is back; rename and destroy follow the resource', () => {
@@ -100,7 +135,35 @@ describe('drbdsetup events2', () => {
   it('any line gives an event, a warning or nothing, never a throw; the stream goes on', async () => {
     const line = fc.oneof(
       fc.string(),
-      fc.tuple(fc.constantFrom('exists', 'create', 'change', 'destroy', 'call', 'response', 'rename', 'bogus'), fc.constantFrom('resource', 'device', 'connection', 'peer-device', 'path', 'helper', '-'), fc.array(fc.tuple(fc.constantFrom('name', 'volume', 'peer-node-id', 'conn-name', 'disk', 'connection', 'replication', 'done', 'eta', 'helper', 'suspended', 'new_name', 'local', 'peer', 'size'), fc.string({ maxLength: 8 }).filter((value) => !/\s/.test(value))), { maxLength: 6 })).map(([verb, object, fields]) => [verb, object, ...fields.map(([key, value]) => `${key}:${value}`)].join(' ')),
+      fc
+        .tuple(
+          fc.constantFrom('exists', 'create', 'change', 'destroy', 'call', 'response', 'rename', 'bogus'),
+          fc.constantFrom('resource', 'device', 'connection', 'peer-device', 'path', 'helper', '-'),
+          fc.array(
+            fc.tuple(
+              fc.constantFrom(
+                'name',
+                'volume',
+                'peer-node-id',
+                'conn-name',
+                'disk',
+                'connection',
+                'replication',
+                'done',
+                'eta',
+                'helper',
+                'suspended',
+                'new_name',
+                'local',
+                'peer',
+                'size',
+              ),
+              fc.string({ maxLength: 8 }).filter((value) => !/\s/.test(value)),
+            ),
+            { maxLength: 6 },
+          ),
+        )
+        .map(([verb, object, fields]) => [verb, object, ...fields.map(([key, value]) => `${key}:${value}`)].join(' ')),
     );
     await fc.assert(
       fc.asyncProperty(fc.array(line, { maxLength: 30 }), async (lines) => {
@@ -144,26 +207,56 @@ describe('the live path on this machine (no DRBD kernel module)', () => {
     expect(cause).toBeInstanceOf(CommandError);
     expect(cause.command).toMatch(/^drbdsetup events2 --now --timestamps --statistics/);
     expect(cause.stderr).toMatch(/Failed to modprobe drbd/);
-    expect((error as Error).message).toMatch(/^DRBD is not available here: the drbd kernel module is not loaded \(drbdsetup events2 .* exited with code 20: modprobe: FATAL: Module drbd not found/);
+    expect((error as Error).message).toMatch(
+      /^DRBD is not available here: the drbd kernel module is not loaded \(drbdsetup events2 .* exited with code 20: modprobe: FATAL: Module drbd not found/,
+    );
     expect((error as Error).message).not.toContain('\n');
   });
 
-  it('drbdUnavailableFrom: only drbdsetup\'s own signs of a missing module make DRBD unavailable', () => {
-    const failure = (file: string, exitCode: number, stderr: string) => new CommandError({ file, args: [], command: file, exitCode, signal: undefined, stdout: '', stderr, timedOut: false, durationMs: 1 });
+  it("drbdUnavailableFrom: only drbdsetup's own signs of a missing module make DRBD unavailable", () => {
+    const failure = (file: string, exitCode: number, stderr: string) =>
+      new CommandError({
+        file,
+        args: [],
+        command: file,
+        exitCode,
+        signal: undefined,
+        stdout: '',
+        stderr,
+        timedOut: false,
+        durationMs: 1,
+      });
     // drbdadm prints this on every run without the module, a dry run that works included.
-    expect(drbdUnavailableFrom(failure('drbdadm', 1, 'modinfo: ERROR: Module drbd not found.\nno resources defined!\n'))).toBeUndefined();
-    expect(drbdUnavailableFrom(failure('drbdadm', 1, "Command 'drbdsetup new-resource r0 0' terminated with exit code 20\n"))).toBeInstanceOf(ServiceUnavailableError);
+    expect(
+      drbdUnavailableFrom(failure('drbdadm', 1, 'modinfo: ERROR: Module drbd not found.\nno resources defined!\n')),
+    ).toBeUndefined();
+    expect(
+      drbdUnavailableFrom(
+        failure('drbdadm', 1, "Command 'drbdsetup new-resource r0 0' terminated with exit code 20\n"),
+      ),
+    ).toBeInstanceOf(ServiceUnavailableError);
     expect(drbdUnavailableFrom(failure('drbdsetup', 20, ''))).toBeInstanceOf(ServiceUnavailableError);
     expect(drbdUnavailableFrom(failure('drbdsetup', 10, 'r0: No such resource\n'))).toBeUndefined();
     // drbdmeta's exit 20 is its own (a disk it cannot open), not the module's.
-    expect(drbdUnavailableFrom(failure('drbdadm', 20, "open(/dev/sdb1) failed: No such file or directory\nCommand 'drbdmeta 0 v09 /dev/sdb1 internal create-md 1 --force' terminated with exit code 20\n"))).toBeUndefined();
+    expect(
+      drbdUnavailableFrom(
+        failure(
+          'drbdadm',
+          20,
+          "open(/dev/sdb1) failed: No such file or directory\nCommand 'drbdmeta 0 v09 /dev/sdb1 internal create-md 1 --force' terminated with exit code 20\n",
+        ),
+      ),
+    ).toBeUndefined();
     expect(drbdUnavailableFrom(new Error('other'))).toBeUndefined();
   });
 
   it('watchEvents2 stops its process when aborted', async () => {
     // A stand-in for drbdsetup that prints the initial state and then waits, as events2 does.
     const script = 'echo "exists resource name:r0 role:Primary"; echo "exists -"; exec sleep 30';
-    const runner: Runner = { ...defaultRunner, stream: (_file, _args, options) => defaultRunner.stream('sh', ['-c', script], options) };
+    const runner: Runner = {
+      ...defaultRunner,
+      stream: (_file, _args, options) => defaultRunner.stream('sh', ['-c', script], options),
+    };
     const controller = new AbortController();
     const seen: string[] = [];
     const started = Date.now();

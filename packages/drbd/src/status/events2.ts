@@ -1,6 +1,14 @@
 import { assertInputSize, defaultRunner, escapeForMessage, parseWithSchema, type Runner } from '@ha/core';
 import { drbdUnavailableFrom, statusParseError } from '../errors.js';
-import { drbdStatusSchema, type ConnectionStatus, type DeviceStatus, type DrbdStatus, type DrbdStatusParseOptions, type PeerDeviceStatus, type ResourceStatus } from './model.js';
+import {
+  drbdStatusSchema,
+  type ConnectionStatus,
+  type DeviceStatus,
+  type DrbdStatus,
+  type DrbdStatusParseOptions,
+  type PeerDeviceStatus,
+  type ResourceStatus,
+} from './model.js';
 import { forEachLine } from './lines.js';
 import { parseCounter } from './text.js';
 
@@ -52,7 +60,10 @@ const numericFields = new Map<string, RegExp>([
  * that is not an event.
  */
 export function parseEvents2Line(line: string, lineNumber = 0): Events2Event | Events2Warning | undefined {
-  const words = line.trim().split(/\s+/).filter((word) => word.length > 0);
+  const words = line
+    .trim()
+    .split(/\s+/)
+    .filter((word) => word.length > 0);
   if (words.length === 0) return undefined;
   let timestamp: string | undefined;
   if (/^\d{4}-\d{2}-\d{2}T/.test(words[0] as string)) timestamp = words.shift();
@@ -64,10 +75,17 @@ export function parseEvents2Line(line: string, lineNumber = 0): Events2Event | E
   const fields: Record<string, string> = {};
   for (const word of rest) {
     const colon = word.indexOf(':');
-    if (colon <= 0) return { type: 'warning', line, lineNumber, message: `'${escapeForMessage(word, 60)}' is not key:value` };
+    if (colon <= 0)
+      return { type: 'warning', line, lineNumber, message: `'${escapeForMessage(word, 60)}' is not key:value` };
     const key = word.slice(0, colon);
     const value = word.slice(colon + 1);
-    if (numericFields.get(key)?.test(value) === false) return { type: 'warning', line, lineNumber, message: `${escapeForMessage(key, 30)}: expects a number, got '${escapeForMessage(value, 60)}'` };
+    if (numericFields.get(key)?.test(value) === false)
+      return {
+        type: 'warning',
+        line,
+        lineNumber,
+        message: `${escapeForMessage(key, 30)}: expects a number, got '${escapeForMessage(value, 60)}'`,
+      };
     fields[key] = value;
   }
   if (fields.name === undefined) return { type: 'warning', line, lineNumber, message: 'no resource name' };
@@ -138,7 +156,15 @@ export class Events2Tracker {
       setIfDefined(device, 'client', yesNo(fields.client));
       setIfDefined(device, 'open', yesNo(fields.open));
       setIfDefined(device, 'quorum', yesNo(fields.quorum));
-      for (const [key, name] of [['size', 'size'], ['read', 'read'], ['written', 'written'], ['al-writes', 'alWrites'], ['bm-writes', 'bmWrites'], ['upper-pending', 'upperPending'], ['lower-pending', 'lowerPending']] as const) {
+      for (const [key, name] of [
+        ['size', 'size'],
+        ['read', 'read'],
+        ['written', 'written'],
+        ['al-writes', 'alWrites'],
+        ['bm-writes', 'bmWrites'],
+        ['upper-pending', 'upperPending'],
+        ['lower-pending', 'lowerPending'],
+      ] as const) {
         setIfDefined(device, name, parseCounter(fields[key]));
       }
       return;
@@ -151,7 +177,14 @@ export class Events2Tracker {
     }
     let connection = resource.connections.find((entry) => entry.name === connectionName);
     if (!connection) {
-      connection = { name: connectionName, connectionState: 'Unknown', peerRole: 'Unknown', paths: [], peerDevices: [], extra: {} } as ConnectionStatus;
+      connection = {
+        name: connectionName,
+        connectionState: 'Unknown',
+        peerRole: 'Unknown',
+        paths: [],
+        peerDevices: [],
+        extra: {},
+      } as ConnectionStatus;
       if (peerId !== undefined) connection.peerNodeId = Number(peerId);
       resource.connections.push(connection);
     }
@@ -173,8 +206,15 @@ export class Events2Tracker {
         return { address: match?.[2] ?? value, port: match?.[3] ? Number(match[3]) : undefined, family: match?.[1] };
       };
       // Only what the event says: merged over what an earlier event said of the same path.
-      const path = { ...(local ? { thisHost: split(local) } : {}), ...(peer ? { remoteHost: split(peer) } : {}), ...(fields.established ? { established: fields.established === 'yes' } : {}) };
-      const existing = connection.paths.findIndex((entry) => entry.thisHost?.address === path.thisHost?.address && entry.remoteHost?.address === path.remoteHost?.address);
+      const path = {
+        ...(local ? { thisHost: split(local) } : {}),
+        ...(peer ? { remoteHost: split(peer) } : {}),
+        ...(fields.established ? { established: fields.established === 'yes' } : {}),
+      };
+      const existing = connection.paths.findIndex(
+        (entry) =>
+          entry.thisHost?.address === path.thisHost?.address && entry.remoteHost?.address === path.remoteHost?.address,
+      );
       if (event.verb === 'destroy') {
         if (existing !== -1) connection.paths.splice(existing, 1);
       } else if (existing === -1) connection.paths.push(path);
@@ -196,12 +236,21 @@ export class Events2Tracker {
     setIfDefined(peer, 'peerDiskState', fields['peer-disk']);
     setIfDefined(peer, 'peerClient', yesNo(fields['peer-client']));
     setIfDefined(peer, 'resyncSuspended', fields['resync-suspended']);
-    for (const [key, name] of [['received', 'received'], ['sent', 'sent'], ['out-of-sync', 'outOfSync'], ['pending', 'pending'], ['unacked', 'unacked']] as const) {
+    for (const [key, name] of [
+      ['received', 'received'],
+      ['sent', 'sent'],
+      ['out-of-sync', 'outOfSync'],
+      ['pending', 'pending'],
+      ['unacked', 'unacked'],
+    ] as const) {
       setIfDefined(peer, name, parseCounter(fields[key]));
     }
     if (fields.done !== undefined) peer.percentInSync = Number(fields.done);
     if (fields.eta !== undefined && /^\d+$/.test(fields.eta)) peer.etaSeconds = Number(fields.eta);
-    if (fields.replication !== undefined && !['SyncSource', 'SyncTarget', 'PausedSyncS', 'PausedSyncT', 'VerifyS', 'VerifyT'].includes(fields.replication)) {
+    if (
+      fields.replication !== undefined &&
+      !['SyncSource', 'SyncTarget', 'PausedSyncS', 'PausedSyncT', 'VerifyS', 'VerifyT'].includes(fields.replication)
+    ) {
       delete peer.etaSeconds;
     }
   }
@@ -214,7 +263,15 @@ export class Events2Tracker {
   private resource(name: string): ResourceStatus {
     let resource = this.resources.get(name);
     if (!resource) {
-      resource = { name, role: 'Unknown', suspendedReasons: [], devices: [], connections: [], splitBrain: false, extra: {} };
+      resource = {
+        name,
+        role: 'Unknown',
+        suspendedReasons: [],
+        devices: [],
+        connections: [],
+        splitBrain: false,
+        extra: {},
+      };
       this.resources.set(name, resource);
     }
     return resource;
@@ -253,7 +310,10 @@ const endOfDump = /^\s*(\S+\s+)?exists\s+-\s*$/;
  * a saved capture to its end state, `parseEvents2Text` replays it without
  * the copies). Garbage lines give a warning and the stream goes on.
  */
-export async function* parseEvents2Stream(lines: AsyncIterable<string> | Iterable<string>, tracker: Events2Tracker = new Events2Tracker()): AsyncGenerator<Events2Item> {
+export async function* parseEvents2Stream(
+  lines: AsyncIterable<string> | Iterable<string>,
+  tracker: Events2Tracker = new Events2Tracker(),
+): AsyncGenerator<Events2Item> {
   let lineNumber = 0;
   for await (const line of lines) {
     lineNumber++;
@@ -289,7 +349,12 @@ export function parseEvents2Text(text: string, options: DrbdStatusParseOptions =
     }
     const parsed = parseEvents2Line(line, lineNumber);
     if (parsed === undefined) return;
-    if ('type' in parsed) throw statusParseError('BAD_EVENT', `not drbdsetup events2 output: ${parsed.message}`, { file: options.file, line: lineNumber, column: 1 });
+    if ('type' in parsed)
+      throw statusParseError('BAD_EVENT', `not drbdsetup events2 output: ${parsed.message}`, {
+        file: options.file,
+        line: lineNumber,
+        column: 1,
+      });
     tracker.apply(parsed);
   });
   return parseWithSchema(drbdStatusSchema, tracker.status(), options.file ?? 'drbdsetup events2');

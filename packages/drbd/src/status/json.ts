@@ -1,6 +1,15 @@
 import { assertInputSize, escapeForMessage, LineCounter, parseWithSchema, toJson, type ParseError } from '@ha/core';
 import { statusParseError } from '../errors.js';
-import { drbdStatusSchema, type ConnectionStatus, type Counter, type DeviceStatus, type DrbdStatus, type DrbdStatusParseOptions, type PeerDeviceStatus, type ResourceStatus } from './model.js';
+import {
+  drbdStatusSchema,
+  type ConnectionStatus,
+  type Counter,
+  type DeviceStatus,
+  type DrbdStatus,
+  type DrbdStatusParseOptions,
+  type PeerDeviceStatus,
+  type ResourceStatus,
+} from './model.js';
 
 const bigMarker = '\u0000bigint:';
 
@@ -19,20 +28,31 @@ export function parseJsonPrecise(text: string, options: { file?: string | undefi
   // One pass with one replace: the output is built once, not a character at a time.
   const out = text.replace(literalPattern, (literal) =>
     // The marker is written as a JSON escape: a raw control character is not allowed in a JSON string.
-    literal.length >= 16 && /^-?\d{16,}$/.test(literal) && !Number.isSafeInteger(Number(literal)) ? `"\\u0000bigint:${literal}"` : literal,
+    literal.length >= 16 && /^-?\d{16,}$/.test(literal) && !Number.isSafeInteger(Number(literal))
+      ? `"\\u0000bigint:${literal}"`
+      : literal,
   );
   return parseJson(out, text, options, true);
 }
 
 function parseJson(out: string, text: string, options: { file?: string | undefined }, marked: boolean): unknown {
   try {
-    return marked ? JSON.parse(out, (_key, value: unknown) => (typeof value === 'string' && value.startsWith(bigMarker) ? BigInt(value.slice(bigMarker.length)) : value)) : JSON.parse(out);
+    return marked
+      ? JSON.parse(out, (_key, value: unknown) =>
+          typeof value === 'string' && value.startsWith(bigMarker) ? BigInt(value.slice(bigMarker.length)) : value,
+        )
+      : JSON.parse(out);
   } catch (error) {
     // Positions in the rewritten text differ slightly; report where the original text ran out or broke.
     const position = Number(/position (\d+)/.exec((error as Error).message)?.[1] ?? text.length);
     const { line, column } = new LineCounter(text).linePosition(Math.min(position, text.length));
     // V8's message may quote the text: escaped, so a binary file prints no raw bytes.
-    throw statusParseError('BAD_JSON', `not valid JSON: ${escapeForMessage((error as Error).message)}`, { file: options.file, line, column }, { cause: error });
+    throw statusParseError(
+      'BAD_JSON',
+      `not valid JSON: ${escapeForMessage((error as Error).message)}`,
+      { file: options.file, line, column },
+      { cause: error },
+    );
   }
 }
 
@@ -66,7 +86,10 @@ class Fields {
     if (!Array.isArray(value)) throw this.missing(name, 'an array', value);
     return value.map((entry: unknown, index) => {
       const path = `${this.path}.${name}[${index}]`;
-      if (entry === null || typeof entry !== 'object' || Array.isArray(entry)) throw statusParseError('BAD_STATUS', `not drbdsetup status --json: ${path} is not an object`, { file: this.file });
+      if (entry === null || typeof entry !== 'object' || Array.isArray(entry))
+        throw statusParseError('BAD_STATUS', `not drbdsetup status --json: ${path} is not an object`, {
+          file: this.file,
+        });
       return { value: entry as JsonObject, path };
     });
   }
@@ -78,7 +101,11 @@ class Fields {
 
   number(name: string): number | undefined {
     const value = this.take(name);
-    return typeof value === 'number' ? value : typeof value === 'string' && value.trim() !== '' && Number.isFinite(Number(value)) ? Number(value) : undefined;
+    return typeof value === 'number'
+      ? value
+      : typeof value === 'string' && value.trim() !== '' && Number.isFinite(Number(value))
+        ? Number(value)
+        : undefined;
   }
 
   counter(name: string): Counter | undefined {
@@ -93,7 +120,9 @@ class Fields {
 
   array(name: string): JsonObject[] {
     const value = this.take(name);
-    return Array.isArray(value) ? value.filter((entry): entry is JsonObject => typeof entry === 'object' && entry !== null) : [];
+    return Array.isArray(value)
+      ? value.filter((entry): entry is JsonObject => typeof entry === 'object' && entry !== null)
+      : [];
   }
 
   extra(): Record<string, string | number | boolean | bigint | null> {
@@ -101,7 +130,10 @@ class Fields {
     for (const key in this.object) {
       if (this.used.has(key)) continue;
       const value = this.object[key];
-      rest[key] = typeof value === 'object' && value !== null ? toJson(value) : (value as string | number | boolean | bigint | null);
+      rest[key] =
+        typeof value === 'object' && value !== null
+          ? toJson(value)
+          : (value as string | number | boolean | bigint | null);
     }
     return rest;
   }
@@ -113,7 +145,11 @@ class Fields {
 
   private missing(name: string, expected: string, value: unknown): ParseError {
     const got = value === undefined ? 'it is missing' : `got ${escapeForMessage(toJson(value) ?? String(value), 60)}`;
-    return statusParseError('BAD_STATUS', `not drbdsetup status --json: ${this.path}."${name}" should be ${expected} (${got})`, { file: this.file });
+    return statusParseError(
+      'BAD_STATUS',
+      `not drbdsetup status --json: ${this.path}."${name}" should be ${expected} (${got})`,
+      { file: this.file },
+    );
   }
 }
 
@@ -141,11 +177,17 @@ export function parseDrbdsetupJson(text: string, options: DrbdStatusParseOptions
   const file = options.file;
   assertInputSize(text, file ?? 'the drbdsetup status --json text', options.maxBytes);
   const data = parseJsonPrecise(text, { file });
-  if (!Array.isArray(data)) throw statusParseError('BAD_STATUS', 'not drbdsetup status --json: expected a JSON array of resources', { file });
+  if (!Array.isArray(data))
+    throw statusParseError('BAD_STATUS', 'not drbdsetup status --json: expected a JSON array of resources', { file });
   const resources: ResourceStatus[] = data.map((entry: unknown, index) => {
-    if (entry === null || typeof entry !== 'object' || Array.isArray(entry)) throw statusParseError('BAD_STATUS', `not drbdsetup status --json: resources[${index}] is not an object`, { file });
+    if (entry === null || typeof entry !== 'object' || Array.isArray(entry))
+      throw statusParseError('BAD_STATUS', `not drbdsetup status --json: resources[${index}] is not an object`, {
+        file,
+      });
     const resource = new Fields(entry as JsonObject, `resources[${index}]`, file);
-    const suspendedReasons = ['user', 'no-data', 'fencing', 'quorum'].filter((reason) => resource.boolean(`suspended-${reason}`) === true);
+    const suspendedReasons = ['user', 'no-data', 'fencing', 'quorum'].filter(
+      (reason) => resource.boolean(`suspended-${reason}`) === true,
+    );
     return defined({
       name: resource.requiredString('name'),
       nodeId: resource.number('node-id'),
@@ -186,9 +228,17 @@ export function parseDrbdsetupJson(text: string, options: DrbdStatusParseOptions
             const host = (value: unknown) => {
               if (typeof value !== 'object' || value === null) return undefined;
               const object = value as JsonObject;
-              return defined({ address: String(object.address ?? ''), port: typeof object.port === 'number' ? object.port : undefined, family: typeof object.family === 'string' ? object.family : undefined });
+              return defined({
+                address: String(object.address ?? ''),
+                port: typeof object.port === 'number' ? object.port : undefined,
+                family: typeof object.family === 'string' ? object.family : undefined,
+              });
             };
-            return defined({ thisHost: host(path.this_host), remoteHost: host(path.remote_host), established: typeof path.established === 'boolean' ? path.established : undefined });
+            return defined({
+              thisHost: host(path.this_host),
+              remoteHost: host(path.remote_host),
+              established: typeof path.established === 'boolean' ? path.established : undefined,
+            });
           }),
           peerDevices: fields.requiredArray('peer_devices').map(({ value: peer, path }): PeerDeviceStatus => {
             const device = new Fields(peer, path, file);

@@ -10,7 +10,10 @@ export function forEachLine(text: string, visit: (line: string, number: number) 
     const end = text.indexOf('\n', start);
     const stop = end === -1 ? text.length : end;
     number++;
-    visit(text.charCodeAt(stop - 1) === 13 && stop > start ? text.slice(start, stop - 1) : text.slice(start, stop), number);
+    visit(
+      text.charCodeAt(stop - 1) === 13 && stop > start ? text.slice(start, stop - 1) : text.slice(start, stop),
+      number,
+    );
     if (end === -1) break;
     start = end + 1;
   }

@@ -175,7 +175,19 @@ export const drbdStatusSchema = z.object({
 export type DrbdStatus = z.infer<typeof drbdStatusSchema>;
 
 /** Replication states in which a resync moves data. */
-export const syncingStates: ReadonlySet<string> = new Set(['SyncSource', 'SyncTarget', 'PausedSyncS', 'PausedSyncT', 'WFBitMapS', 'WFBitMapT', 'WFSyncUUID', 'StartingSyncS', 'StartingSyncT', 'VerifyS', 'VerifyT']);
+export const syncingStates: ReadonlySet<string> = new Set([
+  'SyncSource',
+  'SyncTarget',
+  'PausedSyncS',
+  'PausedSyncT',
+  'WFBitMapS',
+  'WFBitMapT',
+  'WFSyncUUID',
+  'StartingSyncS',
+  'StartingSyncT',
+  'VerifyS',
+  'VerifyT',
+]);
 
 /**
  * The roles DRBD reports for a resource or a connected peer. (`Unknown` is
@@ -185,13 +197,53 @@ export const syncingStates: ReadonlySet<string> = new Set(['SyncSource', 'SyncTa
 export const drbdRoles: ReadonlySet<string> = new Set(['Primary', 'Secondary']);
 
 /** The disk states DRBD 8.4 and 9 report, local (`disk`) and of a peer (`peer-disk`). */
-export const diskStates: ReadonlySet<string> = new Set(['Diskless', 'Attaching', 'Detaching', 'Failed', 'Negotiating', 'Inconsistent', 'Outdated', 'DUnknown', 'Consistent', 'UpToDate']);
+export const diskStates: ReadonlySet<string> = new Set([
+  'Diskless',
+  'Attaching',
+  'Detaching',
+  'Failed',
+  'Negotiating',
+  'Inconsistent',
+  'Outdated',
+  'DUnknown',
+  'Consistent',
+  'UpToDate',
+]);
 
 /** The connection states DRBD 9 reports (and DRBD 8.4's `WFConnection`, `WFReportParams`). */
-export const connectionStates: ReadonlySet<string> = new Set(['StandAlone', 'Disconnecting', 'Unconnected', 'Timeout', 'BrokenPipe', 'NetworkFailure', 'ProtocolError', 'TearDown', 'Connecting', 'Connected', 'WFConnection', 'WFReportParams']);
+export const connectionStates: ReadonlySet<string> = new Set([
+  'StandAlone',
+  'Disconnecting',
+  'Unconnected',
+  'Timeout',
+  'BrokenPipe',
+  'NetworkFailure',
+  'ProtocolError',
+  'TearDown',
+  'Connecting',
+  'Connected',
+  'WFConnection',
+  'WFReportParams',
+]);
 
 /** The replication states of a peer device DRBD reports (`Established` in steady state). */
-export const replicationStates: ReadonlySet<string> = new Set(['Off', 'Established', 'StartingSyncS', 'StartingSyncT', 'WFBitMapS', 'WFBitMapT', 'WFSyncUUID', 'SyncSource', 'SyncTarget', 'VerifyS', 'VerifyT', 'PausedSyncS', 'PausedSyncT', 'Ahead', 'Behind']);
+export const replicationStates: ReadonlySet<string> = new Set([
+  'Off',
+  'Established',
+  'StartingSyncS',
+  'StartingSyncT',
+  'WFBitMapS',
+  'WFBitMapT',
+  'WFSyncUUID',
+  'SyncSource',
+  'SyncTarget',
+  'VerifyS',
+  'VerifyT',
+  'PausedSyncS',
+  'PausedSyncT',
+  'Ahead',
+  'Behind',
+]);
 
 /** Options of the status parsers (`parseDrbdStatusText`, `parseDrbdsetupJson`, `parseDrbdadmStatus`, `parseProcDrbd`, `parseEvents2Text`). */
 export interface DrbdStatusParseOptions {

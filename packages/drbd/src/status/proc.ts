@@ -5,7 +5,18 @@ import { forEachLine } from './lines.js';
 import { parseCounter } from './text.js';
 
 // DRBD 8.4's cs: field mixes connection and replication states: these say the peer is not connected.
-const unconnectedStates = new Set(['StandAlone', 'Disconnecting', 'Unconnected', 'Timeout', 'BrokenPipe', 'NetworkFailure', 'ProtocolError', 'TearDown', 'WFConnection', 'WFReportParams']);
+const unconnectedStates = new Set([
+  'StandAlone',
+  'Disconnecting',
+  'Unconnected',
+  'Timeout',
+  'BrokenPipe',
+  'NetworkFailure',
+  'ProtocolError',
+  'TearDown',
+  'WFConnection',
+  'WFReportParams',
+]);
 
 // The header lines of /proc/drbd (`version: 8.4.11 (api:1/proto:86-101)`, `srcversion: …`, 8.3's `GIT-hash: …`).
 const headerPattern = /^(version|srcversion|GIT-hash):/;
@@ -37,7 +48,9 @@ export function parseProcDrbd(text: string, options: DrbdStatusParseOptions = {}
         current = undefined;
         return;
       }
-      const pairs = new Map([...(head[3] as string).matchAll(/(\w+):(\S+)/g)].map((match) => [match[1] as string, match[2] as string]));
+      const pairs = new Map(
+        [...(head[3] as string).matchAll(/(\w+):(\S+)/g)].map((match) => [match[1] as string, match[2] as string]),
+      );
       // 8.4 writes ro:Primary/Secondary; 8.3 wrote st: for the same.
       const [role, peerRole] = (pairs.get('ro') ?? pairs.get('st') ?? 'Unknown/Unknown').split('/');
       const [disk, peerDisk] = (pairs.get('ds') ?? 'DUnknown/DUnknown').split('/');
@@ -54,7 +67,14 @@ export function parseProcDrbd(text: string, options: DrbdStatusParseOptions = {}
             connectionState: connected ? 'Connected' : cs,
             peerRole: peerRole ?? 'Unknown',
             paths: [],
-            peerDevices: [{ volume: 0, replicationState: connected ? (cs === 'Connected' ? 'Established' : cs) : 'Off', peerDiskState: peerDisk ?? 'DUnknown', extra: {} }],
+            peerDevices: [
+              {
+                volume: 0,
+                replicationState: connected ? (cs === 'Connected' ? 'Established' : cs) : 'Off',
+                peerDiskState: peerDisk ?? 'DUnknown',
+                extra: {},
+              },
+            ],
             extra: protocol ? { protocol } : {},
           },
         ],
@@ -66,14 +86,29 @@ export function parseProcDrbd(text: string, options: DrbdStatusParseOptions = {}
     }
     const at = { file: options.file, line: number, column: 1 };
     if (!seenDevice && headerPattern.test(line)) return;
-    if (!/^\s/.test(line)) throw statusParseError('BAD_STATUS', `not /proc/drbd: '${escapeForMessage(line, 60)}' is neither a header nor a device line (' N: cs:…')`, at);
-    if (!detailPattern.test(line)) throw statusParseError('BAD_STATUS', `not /proc/drbd: '${escapeForMessage(line.trim(), 60)}' is not a device's detail line`, at);
+    if (!/^\s/.test(line))
+      throw statusParseError(
+        'BAD_STATUS',
+        `not /proc/drbd: '${escapeForMessage(line, 60)}' is neither a header nor a device line (' N: cs:…')`,
+        at,
+      );
+    if (!detailPattern.test(line))
+      throw statusParseError(
+        'BAD_STATUS',
+        `not /proc/drbd: '${escapeForMessage(line.trim(), 60)}' is not a device's detail line`,
+        at,
+      );
     if (!seenDevice) throw statusParseError('BAD_STATUS', 'not /proc/drbd: a detail line before any device', at);
     // The details of an unconfigured minor: nothing to read.
     if (!current) return;
     const device = current.devices[0] as ResourceStatus['devices'][number];
     const peer = current.connections[0]?.peerDevices[0] as ResourceStatus['connections'][number]['peerDevices'][number];
-    const counters = new Map([...line.matchAll(/\b(ns|nr|dw|dr|al|bm|lo|pe|ua|ap|ep|wo|oos):(\S+)/g)].map((match) => [match[1] as string, match[2] as string]));
+    const counters = new Map(
+      [...line.matchAll(/\b(ns|nr|dw|dr|al|bm|lo|pe|ua|ap|ep|wo|oos):(\S+)/g)].map((match) => [
+        match[1] as string,
+        match[2] as string,
+      ]),
+    );
     if (counters.size > 0) {
       const set = <T extends object>(target: T, key: keyof T, value: unknown) => {
         if (value !== undefined) (target as Record<string, unknown>)[key as string] = value;
@@ -90,7 +125,11 @@ export function parseProcDrbd(text: string, options: DrbdStatusParseOptions = {}
       set(device, 'upperPending', parseCounter(counters.get('ap')));
       set(peer, 'outOfSync', parseCounter(counters.get('oos')));
       if (counters.has('ep')) device.extra.ep = counters.get('ep') as string;
-      if (counters.has('wo')) current.writeOrdering = ({ b: 'barrier', f: 'flush', d: 'drain', n: 'none' } as Record<string, string>)[counters.get('wo') as string] ?? (counters.get('wo') as string);
+      if (counters.has('wo'))
+        current.writeOrdering =
+          ({ b: 'barrier', f: 'flush', d: 'drain', n: 'none' } as Record<string, string>)[
+            counters.get('wo') as string
+          ] ?? (counters.get('wo') as string);
     }
     const synced = /sync'ed:\s*([\d.]+)%/.exec(line);
     if (synced) peer.percentInSync = Number(synced[1]);

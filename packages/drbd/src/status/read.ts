@@ -24,7 +24,11 @@ export interface ReadDrbdStatusOptions {
 export async function readDrbdStatus(options: ReadDrbdStatusOptions = {}): Promise<DrbdStatus> {
   const { runner = defaultRunner, resource } = options;
   try {
-    const { stdout } = await runner.run('drbdsetup', ['status', ...(resource ? [resource] : []), '--json', '--statistics'], { timeoutMs: 15_000 });
+    const { stdout } = await runner.run(
+      'drbdsetup',
+      ['status', ...(resource ? [resource] : []), '--json', '--statistics'],
+      { timeoutMs: 15_000 },
+    );
     return parseDrbdsetupJson(stdout, { file: 'drbdsetup status --json' });
   } catch (error) {
     if (error instanceof CommandError && !error.timedOut) {
@@ -39,7 +43,8 @@ export async function readDrbdStatus(options: ReadDrbdStatusOptions = {}): Promi
 /** The formats `parseDrbdStatusText` recognises, by their first line. */
 type StatusFormat = 'drbdsetup-json' | 'proc-drbd' | 'events2' | 'drbdadm-status';
 
-const events2Line = /^(?:\S+\s+)?(?:exists|create|change|destroy|call|response|rename)\s+(?:resource|device|connection|peer-device|path|helper|-)(?:\s|$)/;
+const events2Line =
+  /^(?:\S+\s+)?(?:exists|create|change|destroy|call|response|rename)\s+(?:resource|device|connection|peer-device|path|helper|-)(?:\s|$)/;
 
 function formatOf(text: string): StatusFormat | undefined {
   const start = text.search(/\S/);
@@ -72,7 +77,11 @@ export function parseDrbdStatusText(text: string, options: DrbdStatusParseOption
   const parse = { ...options, maxBytes: Number.MAX_SAFE_INTEGER };
   switch (format) {
     case undefined:
-      throw statusParseError('BAD_STATUS', 'not a DRBD status: the text is empty (expected drbdsetup status --json, drbdadm status, /proc/drbd or drbdsetup events2 output)', { file: options.file });
+      throw statusParseError(
+        'BAD_STATUS',
+        'not a DRBD status: the text is empty (expected drbdsetup status --json, drbdadm status, /proc/drbd or drbdsetup events2 output)',
+        { file: options.file },
+      );
     case 'drbdsetup-json':
       return parseDrbdsetupJson(text, parse);
     case 'proc-drbd':
@@ -88,7 +97,10 @@ export function parseDrbdStatusText(text: string, options: DrbdStatusParseOption
  * `parseDrbdStatusText` of a file, refused before it is read when it is
  * larger than `maxBytes` (default 16 MiB; `InputTooLargeError`).
  */
-export async function readDrbdStatusFile(path: string, options: { maxBytes?: number | undefined } = {}): Promise<DrbdStatus> {
+export async function readDrbdStatusFile(
+  path: string,
+  options: { maxBytes?: number | undefined } = {},
+): Promise<DrbdStatus> {
   const text = await readTextFile(path, { maxBytes: options.maxBytes });
   return parseDrbdStatusText(text, { file: path, maxBytes: options.maxBytes });
 }

@@ -1,7 +1,16 @@
 import { assertInputSize, escapeForMessage, parseWithSchema } from '@ha/core';
 import { statusParseError } from '../errors.js';
 import { forEachLine } from './lines.js';
-import { drbdStatusSchema, type ConnectionStatus, type Counter, type DeviceStatus, type DrbdStatus, type DrbdStatusParseOptions, type PeerDeviceStatus, type ResourceStatus } from './model.js';
+import {
+  drbdStatusSchema,
+  type ConnectionStatus,
+  type Counter,
+  type DeviceStatus,
+  type DrbdStatus,
+  type DrbdStatusParseOptions,
+  type PeerDeviceStatus,
+  type ResourceStatus,
+} from './model.js';
 
 /** A decimal counter, exact beyond 2^53 (as a bigint); undefined for anything that is not a whole number. */
 export function parseCounter(text: string | undefined): Counter | undefined {
@@ -27,9 +36,36 @@ function defined<T extends object>(object: T): T {
   return result as T;
 }
 
-const deviceKeys = new Set(['volume', 'minor', 'disk', 'client', 'open', 'quorum', 'size', 'read', 'written', 'al-writes', 'bm-writes', 'upper-pending', 'lower-pending']);
+const deviceKeys = new Set([
+  'volume',
+  'minor',
+  'disk',
+  'client',
+  'open',
+  'quorum',
+  'size',
+  'read',
+  'written',
+  'al-writes',
+  'bm-writes',
+  'upper-pending',
+  'lower-pending',
+]);
 const connectionKeys = new Set(['node-id', 'connection', 'role', 'congested', 'ap-in-flight', 'rs-in-flight']);
-const peerKeys = new Set(['volume', 'replication', 'peer-disk', 'peer-client', 'resync-suspended', 'received', 'sent', 'out-of-sync', 'pending', 'unacked', 'done', 'eta']);
+const peerKeys = new Set([
+  'volume',
+  'replication',
+  'peer-disk',
+  'peer-client',
+  'resync-suspended',
+  'received',
+  'sent',
+  'out-of-sync',
+  'pending',
+  'unacked',
+  'done',
+  'eta',
+]);
 const resourceKeys = new Set(['node-id', 'role', 'suspended', 'write-ordering']);
 
 const wordPattern = /\S+/g;
@@ -46,7 +82,22 @@ const numericKeys = new Map<string, RegExp>([
   ['node-id', wholeNumber],
   ['eta', wholeNumber],
   ['done', /^\d+(?:\.\d+)?$/],
-  ...['size', 'read', 'written', 'al-writes', 'bm-writes', 'upper-pending', 'lower-pending', 'ap-in-flight', 'rs-in-flight', 'received', 'sent', 'out-of-sync', 'pending', 'unacked'].map((key) => [key, counter] as [string, RegExp]),
+  ...[
+    'size',
+    'read',
+    'written',
+    'al-writes',
+    'bm-writes',
+    'upper-pending',
+    'lower-pending',
+    'ap-in-flight',
+    'rs-in-flight',
+    'received',
+    'sent',
+    'out-of-sync',
+    'pending',
+    'unacked',
+  ].map((key) => [key, counter] as [string, RegExp]),
 ]);
 
 /** One line of the text: its words with their columns. */
@@ -68,7 +119,8 @@ interface Line {
  */
 export function parseDrbdadmStatus(text: string, options: DrbdStatusParseOptions = {}): DrbdStatus {
   assertInputSize(text, options.file ?? 'the drbdadm status text', options.maxBytes);
-  const fail = (message: string, line: number, column: number) => statusParseError('BAD_STATUS', `not drbdadm status output: ${message}`, { file: options.file, line, column });
+  const fail = (message: string, line: number, column: number) =>
+    statusParseError('BAD_STATUS', `not drbdadm status output: ${message}`, { file: options.file, line, column });
   const resources: ResourceStatus[] = [];
   let resource: ResourceStatus | undefined;
   let connection: ConnectionStatus | undefined;
@@ -82,21 +134,24 @@ export function parseDrbdadmStatus(text: string, options: DrbdStatusParseOptions
       const match = pairPattern.exec(word.text);
       if (!match) throw fail(`expected key:value, got '${escapeForMessage(word.text, 60)}'`, line.number, word.column);
       const [, key, value] = match as unknown as [string, string, string];
-      if (numericKeys.get(key)?.test(value) === false) throw fail(`${key}: expects a number, got '${escapeForMessage(value, 60)}'`, line.number, word.column);
+      if (numericKeys.get(key)?.test(value) === false)
+        throw fail(`${key}: expects a number, got '${escapeForMessage(value, 60)}'`, line.number, word.column);
       pairs.set(key, value);
     }
     return pairs;
   };
   const name = (line: Line, what: string): string => {
     const first = line.words[0] as Line['words'][number];
-    if (first.text.includes(':')) throw fail(`expected ${what} name, got '${escapeForMessage(first.text, 60)}'`, line.number, first.column);
+    if (first.text.includes(':'))
+      throw fail(`expected ${what} name, got '${escapeForMessage(first.text, 60)}'`, line.number, first.column);
     return first.text;
   };
 
   forEachLine(text, (content, number) => {
     const words: Line['words'] = [];
     wordPattern.lastIndex = 0;
-    for (let match = wordPattern.exec(content); match !== null; match = wordPattern.exec(content)) words.push({ text: match[0], column: match.index + 1 });
+    for (let match = wordPattern.exec(content); match !== null; match = wordPattern.exec(content))
+      words.push({ text: match[0], column: match.index + 1 });
     const first = words[0];
     if (first === undefined) return;
     const indent = first.column - 1;
@@ -110,7 +165,12 @@ export function parseDrbdadmStatus(text: string, options: DrbdStatusParseOptions
     if (indent === 0) {
       const resourceName = name(line, 'a resource');
       const pairs = pairsOf(line, 1);
-      if (!pairs.has('role')) throw fail(`resource '${escapeForMessage(resourceName, 60)}' has no role: (drbdadm status prints NAME role:ROLE)`, number, 1);
+      if (!pairs.has('role'))
+        throw fail(
+          `resource '${escapeForMessage(resourceName, 60)}' has no role: (drbdadm status prints NAME role:ROLE)`,
+          number,
+          1,
+        );
       const suspended = pairs.get('suspended');
       resource = defined({
         name: resourceName,
@@ -149,7 +209,8 @@ export function parseDrbdadmStatus(text: string, options: DrbdStatusParseOptions
     if (indent === 2) {
       const peerName = name(line, 'a peer');
       const pairs = pairsOf(line, 1);
-      if (!pairs.has('role') && !pairs.has('connection')) throw fail(`peer '${escapeForMessage(peerName, 60)}' has neither role: nor connection:`, number, indent + 1);
+      if (!pairs.has('role') && !pairs.has('connection'))
+        throw fail(`peer '${escapeForMessage(peerName, 60)}' has neither role: nor connection:`, number, indent + 1);
       connection = defined({
         peerNodeId: pairs.has('node-id') ? Number(pairs.get('node-id')) : undefined,
         name: peerName,
@@ -167,10 +228,12 @@ export function parseDrbdadmStatus(text: string, options: DrbdStatusParseOptions
       previous = undefined;
       return;
     }
-    if (indent !== 4) throw fail(`unexpected indentation (${indent} spaces; drbdadm status indents by 2)`, number, indent + 1);
+    if (indent !== 4)
+      throw fail(`unexpected indentation (${indent} spaces; drbdadm status indents by 2)`, number, indent + 1);
     if (!connection) throw fail('a peer device line outside a connection', number, indent + 1);
     const pairs = pairsOf(line, 0);
-    if (!pairs.has('peer-disk') && !pairs.has('replication')) throw fail('a peer device line without peer-disk: or replication:', number, indent + 1);
+    if (!pairs.has('peer-disk') && !pairs.has('replication'))
+      throw fail('a peer device line without peer-disk: or replication:', number, indent + 1);
     const current = connection;
     const peer = readPeer(pairs, current);
     current.peerDevices.push(peer);

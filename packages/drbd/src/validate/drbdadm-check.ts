@@ -30,10 +30,16 @@ export interface DrbdadmCheckOptions {
  * const { valid, findings } = await checkFileWithDrbdadm('/etc/drbd.conf');
  * ```
  */
-export async function checkFileWithDrbdadm(path: string, options: DrbdadmCheckOptions = {}): Promise<CheckResult<DrbdCode>> {
+export async function checkFileWithDrbdadm(
+  path: string,
+  options: DrbdadmCheckOptions = {},
+): Promise<CheckResult<DrbdCode>> {
   const { runner = defaultRunner, env = {} } = options;
   try {
-    const result = await runner.run('drbdadm', ['-c', path, 'dump'], { env: { ...drbdadmEnvironment, ...env }, timeoutMs: 30_000 });
+    const result = await runner.run('drbdadm', ['-c', path, 'dump'], {
+      env: { ...drbdadmEnvironment, ...env },
+      timeoutMs: 30_000,
+    });
     return { valid: true, findings: [], output: `${result.stdout}${result.stderr}` };
   } catch (error) {
     if (!(error instanceof CommandError) || error.exitCode === undefined || error.timedOut) throw error;
@@ -53,7 +59,10 @@ export async function checkFileWithDrbdadm(path: string, options: DrbdadmCheckOp
  * if (!result.valid) for (const finding of result.findings) console.log(formatDiagnostic(finding));
  * ```
  */
-export async function checkWithDrbdadm(input: DrbdDocument | string, options: DrbdadmCheckOptions = {}): Promise<CheckResult<DrbdCode>> {
+export async function checkWithDrbdadm(
+  input: DrbdDocument | string,
+  options: DrbdadmCheckOptions = {},
+): Promise<CheckResult<DrbdCode>> {
   const document = typeof input === 'string' ? safeParse(input, { file: options.file }).document : input;
   const directory = await mkdtemp(join(tmpdir(), 'ha-drbd-check-'));
   try {
@@ -61,7 +70,11 @@ export async function checkWithDrbdadm(input: DrbdDocument | string, options: Dr
     await writeFile(path, serialize(withIncludesFrom(document)));
     const result = await checkFileWithDrbdadm(path, options);
     const name = document.file ?? 'resource.res';
-    return { ...result, findings: aboutFile(result.findings, path, name, serialize(document)), output: result.output.split(path).join(name) };
+    return {
+      ...result,
+      findings: aboutFile(result.findings, path, name, serialize(document)),
+      output: result.output.split(path).join(name),
+    };
   } finally {
     await rm(directory, { recursive: true, force: true });
   }
@@ -76,7 +89,14 @@ function withIncludesFrom(document: DrbdDocument): DrbdDocument {
   if (/[*?[\\"\n]/.test(directory)) return document;
   const children = document.children.map((node): CstNode => {
     const [keyword, pattern, ...rest] = node.words;
-    if (node.type !== 'statement' || keyword?.value !== 'include' || pattern === undefined || isAbsolute(pattern.value) || /["\\\n]/.test(pattern.value)) return node;
+    if (
+      node.type !== 'statement' ||
+      keyword?.value !== 'include' ||
+      pattern === undefined ||
+      isAbsolute(pattern.value) ||
+      /["\\\n]/.test(pattern.value)
+    )
+      return node;
     const absolute = join(directory, pattern.value);
     return { ...node, words: [keyword, { ...pattern, text: `"${absolute}"`, value: absolute, quoted: true }, ...rest] };
   });
@@ -87,7 +107,12 @@ function withIncludesFrom(document: DrbdDocument): DrbdDocument {
  * drbdadm's findings about a copy (`copy`) made of a file, made about the file itself: named `file`, and,
  * for the lines of `text` (the copy's content), with the range of offsets where the line starts.
  */
-export function aboutFile(findings: readonly DrbdDiagnostic[], copy: string, file: string, text: string): DrbdDiagnostic[] {
+export function aboutFile(
+  findings: readonly DrbdDiagnostic[],
+  copy: string,
+  file: string,
+  text: string,
+): DrbdDiagnostic[] {
   let lines: LineCounter | undefined;
   return findings.map((finding) => {
     if (finding.file !== copy) return finding;
@@ -107,12 +132,32 @@ export function mapDrbdadmOutput(stderr: string, defaultFile?: string): DrbdDiag
     if (!match) continue;
     // A message can continue on the next, indented line ("but got '}' (TK 125)").
     let message = match[3] as string;
-    while (i + 1 < lines.length && /^\s+\S/.test(lines[i + 1] as string)) message += ` ${(lines[++i] as string).trim()}`;
-    findings.push({ code: 'DRBDADM_ERROR', severity: 'error', message: `drbdadm: ${message.replace(/,\s*$/, '')}`, file: match[1] ?? defaultFile, line: Number(match[2]), column: 1, range: { start: 0, end: 0 } });
+    while (i + 1 < lines.length && /^\s+\S/.test(lines[i + 1] as string))
+      message += ` ${(lines[++i] as string).trim()}`;
+    findings.push({
+      code: 'DRBDADM_ERROR',
+      severity: 'error',
+      message: `drbdadm: ${message.replace(/,\s*$/, '')}`,
+      file: match[1] ?? defaultFile,
+      line: Number(match[2]),
+      column: 1,
+      range: { start: 0, end: 0 },
+    });
   }
   if (findings.length === 0) {
-    const text = lines.map((line) => line.trim()).filter((line) => line.length > 0 && !/PRETENDING|__DRBD_NODE__|modprobe|modinfo/.test(line));
-    if (text.length > 0) findings.push({ code: 'DRBDADM_ERROR', severity: 'error', message: `drbdadm: ${text.join(' ')}`, file: defaultFile, line: 1, column: 1, range: { start: 0, end: 0 } });
+    const text = lines
+      .map((line) => line.trim())
+      .filter((line) => line.length > 0 && !/PRETENDING|__DRBD_NODE__|modprobe|modinfo/.test(line));
+    if (text.length > 0)
+      findings.push({
+        code: 'DRBDADM_ERROR',
+        severity: 'error',
+        message: `drbdadm: ${text.join(' ')}`,
+        file: defaultFile,
+        line: 1,
+        column: 1,
+        range: { start: 0, end: 0 },
+      });
   }
   return findings;
 }

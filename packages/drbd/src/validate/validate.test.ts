@@ -6,12 +6,18 @@ import { parse, safeParse } from '../parse/cst.js';
 import { checkWithDrbdadm, mapDrbdadmOutput } from './drbdadm-check.js';
 import { validate } from './rules.js';
 
-const findings = (text: string, host?: string) => validate(parse(text, { file: 'r.res' }), { host }).map(formatDiagnostic);
+const findings = (text: string, host?: string) =>
+  validate(parse(text, { file: 'r.res' }), { host }).map(formatDiagnostic);
 
 describe('semantic checks', () => {
   it('a good two-node resource has no finding', () => {
-    expect(findings('resource r0 {\n device /dev/drbd0; disk /dev/sdb1; meta-disk internal;\n' +
-      ' on a { address 10.0.0.1:7789; }\n on b { address 10.0.0.2:7789; }\n}\n', 'a')).toEqual([]);
+    expect(
+      findings(
+        'resource r0 {\n device /dev/drbd0; disk /dev/sdb1; meta-disk internal;\n' +
+          ' on a { address 10.0.0.1:7789; }\n on b { address 10.0.0.2:7789; }\n}\n',
+        'a',
+      ),
+    ).toEqual([]);
   });
 
   it('duplicate minors, devices, ports and node-ids; missing node-ids where DRBD 9 needs them', () => {
@@ -71,7 +77,8 @@ describe('semantic checks', () => {
   });
 
   it('a mesh with hosts of two families', () => {
-    const text = 'resource r0 {\n device minor 1; disk none;\n on a { node-id 0; address 10.0.0.1:7789; }\n' +
+    const text =
+      'resource r0 {\n device minor 1; disk none;\n on a { node-id 0; address 10.0.0.1:7789; }\n' +
       ' on b { node-id 1; address ipv6 [fd00::2]:7789; }\n on c { node-id 2; address 10.0.0.3:7789; }\n' +
       ' connection-mesh { hosts a b c q; }\n}\n';
     expect(findings(text)).toEqual([
@@ -80,14 +87,24 @@ describe('semantic checks', () => {
   });
 
   it("a finding's range starts where its line and column are, in a text or a document", () => {
-    const text = 'resource r0 {\n  device /dev/drbd0; disk /dev/sdb1; meta-disk internal;\n  on a { address 10.0.0.1:7789; }\n  on b { }\n}\n';
+    const text =
+      'resource r0 {\n  device /dev/drbd0; disk /dev/sdb1; meta-disk internal;\n  on a { address 10.0.0.1:7789; }\n  on b { }\n}\n';
     const [finding] = validate(text, { file: 'r.res', host: 'a' });
-    expect(finding).toMatchObject({ code: 'MISSING_ADDRESS', file: 'r.res', line: 4, column: 3, range: { start: text.indexOf('on b') } });
+    expect(finding).toMatchObject({
+      code: 'MISSING_ADDRESS',
+      file: 'r.res',
+      line: 4,
+      column: 3,
+      range: { start: text.indexOf('on b') },
+    });
     expect(validate(parse(text, { file: 'r.res' }), { host: 'a' })).toEqual([finding]);
   });
 
   it('an edited document is checked as it prints: a finding about what an edit added has its line', () => {
-    const document = parse('resource r0 {\n  device /dev/drbd0; disk /dev/sdb1; meta-disk internal;\n  on a { address 10.0.0.1:7789; }\n  on b { address 10.0.0.2:7789; }\n}\n', { file: 'r.res' });
+    const document = parse(
+      'resource r0 {\n  device /dev/drbd0; disk /dev/sdb1; meta-disk internal;\n  on a { address 10.0.0.1:7789; }\n  on b { address 10.0.0.2:7789; }\n}\n',
+      { file: 'r.res' },
+    );
     addHost(document, 'r0', { name: 'c', address: 'web.example:7789' });
     expect(validate(document, { host: 'a' }).map(formatDiagnostic)).toEqual([
       // Three hosts now: DRBD 9 wants a node-id on each.
@@ -99,13 +116,16 @@ describe('semantic checks', () => {
   });
 
   it('syntax errors come first, and checks stop there', () => {
-    expect(validate('resource r0 {\n on a { address 10.0.0.1:7789; }\n', { file: 'r.res' }).map(formatDiagnostic)).toEqual([
+    expect(
+      validate('resource r0 {\n on a { address 10.0.0.1:7789; }\n', { file: 'r.res' }).map(formatDiagnostic),
+    ).toEqual([
       "r.res:1:1: error MISSING_CLOSE_BRACE: 'resource r0' is never closed (missing '}'; drbdadm would not notice)",
     ]);
   });
 
   it('runs on the whole corpus without throwing', () => {
-    for (const { name, text } of corpusFiles) if (!name.endsWith('.txt')) expect(() => validate(safeParse(text, { file: name }).document), name).not.toThrow();
+    for (const { name, text } of corpusFiles)
+      if (!name.endsWith('.txt')) expect(() => validate(safeParse(text, { file: name }).document), name).not.toThrow();
   });
 });
 
@@ -114,7 +134,9 @@ describe('the real drbdadm dump', () => {
     const result = await checkWithDrbdadm('resource r1 {\n  on a { address 1.2.3.4:7789 \n}\n', { file: 'r1.res' });
     expect(result.valid).toBe(false);
     expect(Object.keys(result).sort()).toEqual(['findings', 'output', 'valid']);
-    expect(result.findings.map(formatDiagnostic)).toEqual(["r1.res:3:1: error DRBDADM_ERROR: drbdadm: Parse error: ';' expected, but got '}' (TK 125)"]);
+    expect(result.findings.map(formatDiagnostic)).toEqual([
+      "r1.res:3:1: error DRBDADM_ERROR: drbdadm: Parse error: ';' expected, but got '}' (TK 125)",
+    ]);
   });
 
   it('accepts every corpus resource file our parser accepts', async () => {
@@ -131,6 +153,8 @@ describe('the real drbdadm dump', () => {
   }, 60_000);
 
   it('reads messages without a line number too', () => {
-    expect(mapDrbdadmOutput('   found __DRBD_NODE__ in environment\nno resources defined!\n', 'x.res').map(formatDiagnostic)).toEqual(['x.res:1:1: error DRBDADM_ERROR: drbdadm: no resources defined!']);
+    expect(
+      mapDrbdadmOutput('   found __DRBD_NODE__ in environment\nno resources defined!\n', 'x.res').map(formatDiagnostic),
+    ).toEqual(['x.res:1:1: error DRBDADM_ERROR: drbdadm: no resources defined!']);
   });
 });

@@ -1,7 +1,13 @@
 import { parse, type HaproxyDocument } from '../parse/cst.js';
 import { encodeWord } from '../parse/lexer.js';
 import { logWords, type LogTarget } from './log-target.js';
-import { serverOptionWords, timeText, type ServerDefinition, type ServerOptionsDefinition, type TimeValue } from './server-options.js';
+import {
+  serverOptionWords,
+  timeText,
+  type ServerDefinition,
+  type ServerOptionsDefinition,
+  type TimeValue,
+} from './server-options.js';
 
 /** The `stats socket` of a generated global section (the Runtime API). */
 export interface StatsSocketDefinition {
@@ -38,7 +44,18 @@ export interface GlobalDefinition {
 }
 
 /** The timeouts a proxy section takes, by name. */
-export type TimeoutName = 'connect' | 'client' | 'server' | 'queue' | 'http-request' | 'http-keep-alive' | 'tunnel' | 'check' | 'tarpit' | 'client-fin' | 'server-fin';
+export type TimeoutName =
+  | 'connect'
+  | 'client'
+  | 'server'
+  | 'queue'
+  | 'http-request'
+  | 'http-keep-alive'
+  | 'tunnel'
+  | 'check'
+  | 'tarpit'
+  | 'client-fin'
+  | 'server-fin';
 
 /** A generated `defaults` section. */
 export interface DefaultsDefinition {
@@ -186,7 +203,14 @@ export class ConfigBuilder {
     if (definition.daemon) lines.push(['daemon']);
     if (definition.statsSocket) {
       const socket = definition.statsSocket;
-      lines.push(['stats', 'socket', socket.path, ...(socket.mode ? ['mode', socket.mode] : []), ...(socket.level ? ['level', socket.level] : []), ...(socket.exposeFdListeners ? ['expose-fd', 'listeners'] : [])]);
+      lines.push([
+        'stats',
+        'socket',
+        socket.path,
+        ...(socket.mode ? ['mode', socket.mode] : []),
+        ...(socket.level ? ['level', socket.level] : []),
+        ...(socket.exposeFdListeners ? ['expose-fd', 'listeners'] : []),
+      ]);
     }
     if (definition.statsTimeout !== undefined) lines.push(['stats', 'timeout', timeText(definition.statsTimeout)]);
     lines.push(...(definition.directives ?? []).map((words) => [...words]));
@@ -205,9 +229,17 @@ export class ConfigBuilder {
     for (const target of logs) lines.push(['log', ...logWords(target)]);
     for (const option of definition.options ?? []) lines.push(['option', ...option.split(/\s+/)]);
     if (definition.retries !== undefined) lines.push(['retries', definition.retries]);
-    for (const [name, value] of Object.entries(definition.timeouts ?? {})) if (value !== undefined) lines.push(['timeout', name, timeText(value)]);
+    for (const [name, value] of Object.entries(definition.timeouts ?? {}))
+      if (value !== undefined) lines.push(['timeout', name, timeText(value)]);
     lines.push(...(definition.directives ?? []).map((words) => [...words]));
-    return this.section(['defaults', ...(definition.name ? [definition.name] : []), ...(definition.from ? ['from', definition.from] : [])], lines);
+    return this.section(
+      [
+        'defaults',
+        ...(definition.name ? [definition.name] : []),
+        ...(definition.from ? ['from', definition.from] : []),
+      ],
+      lines,
+    );
   }
 
   /**
@@ -225,7 +257,15 @@ export class ConfigBuilder {
     const lines: Words[] = [];
     for (const bind of definition.binds) {
       if (typeof bind === 'string') lines.push(['bind', bind]);
-      else lines.push(['bind', bind.address, ...(bind.ssl ? ['ssl'] : []), ...(bind.crt ? ['crt', bind.crt] : []), ...(bind.alpn ? ['alpn', bind.alpn] : []), ...(bind.options ?? [])]);
+      else
+        lines.push([
+          'bind',
+          bind.address,
+          ...(bind.ssl ? ['ssl'] : []),
+          ...(bind.crt ? ['crt', bind.crt] : []),
+          ...(bind.alpn ? ['alpn', bind.alpn] : []),
+          ...(bind.options ?? []),
+        ]);
     }
     if (definition.mode) lines.push(['mode', definition.mode]);
     if (definition.maxconn !== undefined) lines.push(['maxconn', definition.maxconn]);
@@ -233,8 +273,14 @@ export class ConfigBuilder {
     for (const acl of definition.acls ?? []) lines.push(['acl', acl.name, acl.criterion, ...(acl.args ?? [])]);
     for (const rule of definition.httpRequest ?? []) lines.push(['http-request', ...rule]);
     for (const route of definition.useBackends ?? []) {
-      if (route.if !== undefined && route.unless !== undefined) throw new TypeError(`use_backend ${route.backend}: 'if' or 'unless', not both`);
-      const condition = route.if !== undefined ? ['if', ...route.if.split(/\s+/)] : route.unless !== undefined ? ['unless', ...route.unless.split(/\s+/)] : [];
+      if (route.if !== undefined && route.unless !== undefined)
+        throw new TypeError(`use_backend ${route.backend}: 'if' or 'unless', not both`);
+      const condition =
+        route.if !== undefined
+          ? ['if', ...route.if.split(/\s+/)]
+          : route.unless !== undefined
+            ? ['unless', ...route.unless.split(/\s+/)]
+            : [];
       lines.push(['use_backend', route.backend, ...condition]);
     }
     if (definition.defaultBackend) lines.push(['default_backend', definition.defaultBackend]);
@@ -253,7 +299,10 @@ export class ConfigBuilder {
    * })
    */
   backend(name: string, definition: BackendDefinition = {}): this {
-    return this.section(['backend', name, ...(definition.from ? ['from', definition.from] : [])], backendLines(definition));
+    return this.section(
+      ['backend', name, ...(definition.from ? ['from', definition.from] : [])],
+      backendLines(definition),
+    );
   }
 
   /**
@@ -264,7 +313,10 @@ export class ConfigBuilder {
   listen(name: string, definition: ListenDefinition): this {
     const front = new ConfigBuilder().frontend(name, definition).sections[0]?.lines ?? [];
     // The frontend part wrote mode, options and directives already.
-    return this.section(['listen', name], [...front, ...backendLines({ ...definition, mode: undefined, options: undefined, directives: undefined })]);
+    return this.section(
+      ['listen', name],
+      [...front, ...backendLines({ ...definition, mode: undefined, options: undefined, directives: undefined })],
+    );
   }
 
   /**
@@ -284,7 +336,11 @@ export class ConfigBuilder {
    */
   toString(): string {
     const render = (words: Words) => words.map((word) => encodeWord(String(word))).join(' ');
-    return this.sections.map((section) => [render(section.header), ...section.lines.map((words) => `    ${render(words)}`)].join('\n')).join('\n\n') + '\n';
+    return (
+      this.sections
+        .map((section) => [render(section.header), ...section.lines.map((words) => `    ${render(words)}`)].join('\n'))
+        .join('\n\n') + '\n'
+    );
   }
 
   /**
@@ -302,10 +358,12 @@ function backendLines(definition: BackendDefinition): Words[] {
   if (definition.mode) lines.push(['mode', definition.mode]);
   if (definition.balance) lines.push(['balance', ...definition.balance.split(/\s+/)]);
   for (const option of definition.options ?? []) lines.push(['option', ...option.split(/\s+/)]);
-  if (definition.httpCheck) lines.push(['option', 'httpchk', definition.httpCheck.method ?? 'GET', definition.httpCheck.uri]);
+  if (definition.httpCheck)
+    lines.push(['option', 'httpchk', definition.httpCheck.method ?? 'GET', definition.httpCheck.uri]);
   if (definition.cookie) lines.push(['cookie', ...definition.cookie.split(/\s+/)]);
   if (definition.defaultServer) lines.push(['default-server', ...serverOptionWords(definition.defaultServer)]);
   lines.push(...(definition.directives ?? []).map((words) => [...words]));
-  for (const server of definition.servers ?? []) lines.push(['server', server.name, server.address, ...serverOptionWords(server)]);
+  for (const server of definition.servers ?? [])
+    lines.push(['server', server.name, server.address, ...serverOptionWords(server)]);
   return lines;
 }

@@ -79,8 +79,10 @@ export function hasServerOptions(definition: object): boolean {
 export function serverOptionWords(server: ServerOptionsDefinition): string[] {
   const words: string[] = [];
   const flag = (on: boolean | undefined, word: string) => on && words.push(word);
-  const valued = (value: string | number | undefined, word: string) => value !== undefined && words.push(word, String(value));
-  const timed = (value: TimeValue | undefined, word: string) => value !== undefined && words.push(word, timeText(value));
+  const valued = (value: string | number | undefined, word: string) =>
+    value !== undefined && words.push(word, String(value));
+  const timed = (value: TimeValue | undefined, word: string) =>
+    value !== undefined && words.push(word, timeText(value));
   flag(server.check, 'check');
   timed(server.inter, 'inter');
   timed(server.fastinter, 'fastinter');

@@ -44,22 +44,31 @@ function changedLines(before: string, after: string): { removed: string[]; added
 }
 
 describe('edits change only the lines they must', () => {
-  it('adds a server after the last one, in the file\'s own indentation', () => {
+  it("adds a server after the last one, in the file's own indentation", () => {
     const document = parse(seed);
     addServer(document, 'servers', { name: 'web3', address: '192.168.1.12:80', options: ['check'] });
-    expect(changedLines(seed, serialize(document))).toEqual({ removed: [], added: ['\tserver web3 192.168.1.12:80 check'] });
+    expect(changedLines(seed, serialize(document))).toEqual({
+      removed: [],
+      added: ['\tserver web3 192.168.1.12:80 check'],
+    });
   });
 
   it('removes a server and nothing else (the comment above the other stays)', () => {
     const document = parse(seed);
     removeServer(document, 'servers', 'web1');
-    expect(changedLines(seed, serialize(document))).toEqual({ removed: ['\tserver web1 192.168.1.10:80 check   # first'], added: [] });
+    expect(changedLines(seed, serialize(document))).toEqual({
+      removed: ['\tserver web1 192.168.1.10:80 check   # first'],
+      added: [],
+    });
   });
 
   it('changes a server in place, keeping its indentation, its address and its trailing comment', () => {
     const document = parse(seed);
     setServer(document, 'servers', 'web1', { options: ['check', 'inter', '2s', 'weight', '50'] });
-    expect(changedLines(seed, serialize(document))).toEqual({ removed: ['\tserver web1 192.168.1.10:80 check   # first'], added: ['\tserver web1 192.168.1.10:80 check inter 2s weight 50   # first'] });
+    expect(changedLines(seed, serialize(document))).toEqual({
+      removed: ['\tserver web1 192.168.1.10:80 check   # first'],
+      added: ['\tserver web1 192.168.1.10:80 check inter 2s weight 50   # first'],
+    });
     setServer(document, 'servers', 'web2', { address: '192.168.1.21:8080' });
     expect(serialize(document)).toContain('\tserver web2 192.168.1.21:8080 check\n');
   });
@@ -68,26 +77,45 @@ describe('edits change only the lines they must', () => {
     const document = parse(seed);
     setDirective(document, { kind: 'defaults' }, ['timeout', 'connect', '3s'], { match: ['timeout', 'connect'] });
     setDirective(document, { kind: 'global' }, ['maxconn', '4000']);
-    setDirective(document, { kind: 'backend', name: 'servers' }, ['option', 'httpchk', 'GET', '/health'], { match: ['option', 'httpchk'] });
+    setDirective(document, { kind: 'backend', name: 'servers' }, ['option', 'httpchk', 'GET', '/health'], {
+      match: ['option', 'httpchk'],
+    });
     const after = serialize(document).split('\n');
     const before = seed.split('\n');
     // Two lines rewritten in place (comment kept), one added at the end of the backend; nothing else moved.
     expect(after.length).toBe(before.length + 1);
-    expect(after.filter((line, i) => line !== before[i]).slice(0, 2)).toEqual(['\tmaxconn 4000   # keep this comment', '\ttimeout connect 3s']);
+    expect(after.filter((line, i) => line !== before[i]).slice(0, 2)).toEqual([
+      '\tmaxconn 4000   # keep this comment',
+      '\ttimeout connect 3s',
+    ]);
     expect(after.slice(-2)).toEqual(['\toption httpchk GET /health', '']);
-    expect(after.slice(0, -2).filter((line) => !before.includes(line))).toEqual(['\tmaxconn 4000   # keep this comment', '\ttimeout connect 3s']);
+    expect(after.slice(0, -2).filter((line) => !before.includes(line))).toEqual([
+      '\tmaxconn 4000   # keep this comment',
+      '\ttimeout connect 3s',
+    ]);
     expect(removeDirective(document, { kind: 'backend', name: 'servers' }, ['unknown-directive'])).toBe(1);
   });
 
   it('adds a backend and routes a path to it, before the default', () => {
     const document = parse(seed);
-    addBackend(document, 'api', { balance: 'leastconn', servers: [{ name: 'api1', address: '10.0.2.1:8080', options: ['check'] }] });
+    addBackend(document, 'api', {
+      balance: 'leastconn',
+      servers: [{ name: 'api1', address: '10.0.2.1:8080', options: ['check'] }],
+    });
     routePath(document, 'web', '/api', 'api');
     const text = serialize(document);
-    expect(text).toContain('frontend web\n\tbind *:80\n\tacl path_api path_beg /api\n\tuse_backend api if path_api\n\tdefault_backend servers\n');
-    expect(text.endsWith('\tunknown-directive keep me\n\nbackend api\n\tbalance leastconn\n\tserver api1 10.0.2.1:8080 check\n')).toBe(true);
+    expect(text).toContain(
+      'frontend web\n\tbind *:80\n\tacl path_api path_beg /api\n\tuse_backend api if path_api\n\tdefault_backend servers\n',
+    );
+    expect(
+      text.endsWith(
+        '\tunknown-directive keep me\n\nbackend api\n\tbalance leastconn\n\tserver api1 10.0.2.1:8080 check\n',
+      ),
+    ).toBe(true);
     const config = toConfig(parse(text));
-    expect(config.frontends[0]?.useBackends).toEqual([expect.objectContaining({ backend: 'api', condition: expect.objectContaining({ acls: ['path_api'] }) })]);
+    expect(config.frontends[0]?.useBackends).toEqual([
+      expect.objectContaining({ backend: 'api', condition: expect.objectContaining({ acls: ['path_api'] }) }),
+    ]);
   });
 
   it('keeps CRLF line endings in what it writes, and quotes what needs quoting', () => {
@@ -109,8 +137,11 @@ describe('edits change only the lines they must', () => {
   it('edits real configurations without touching anything else', () => {
     for (const { name, text } of corpusFiles) {
       const { document, diagnostics } = safeParse(text, { file: name });
-      const hasServer = (section: CstSection) => section.lines.some((line) => line.kind === 'directive' && line.values[0] === 'server');
-      const backend = document.sections.find((section) => section.kind === 'backend' && section.name !== undefined && hasServer(section));
+      const hasServer = (section: CstSection) =>
+        section.lines.some((line) => line.kind === 'directive' && line.values[0] === 'server');
+      const backend = document.sections.find(
+        (section) => section.kind === 'backend' && section.name !== undefined && hasServer(section),
+      );
       if (!backend?.name || diagnostics.length > 0) continue;
       addServer(document, backend.name, { name: 'ha_toolkit_added', address: '127.0.0.1:1' });
       const { removed, added } = changedLines(text, serialize(document));

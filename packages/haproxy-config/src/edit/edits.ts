@@ -1,7 +1,12 @@
 import { HaError } from '@ha/core';
 import { CstLine, type CstSection, type HaproxyDocument } from '../parse/cst.js';
 import { encodeWord } from '../parse/lexer.js';
-import { hasServerOptions, serverOptionWords, type ServerDefinition, type ServerOptionsDefinition } from '../build/server-options.js';
+import {
+  hasServerOptions,
+  serverOptionWords,
+  type ServerDefinition,
+  type ServerOptionsDefinition,
+} from '../build/server-options.js';
 
 /**
  * Edits of a parsed document. Each changes only the lines it must: new lines
@@ -26,7 +31,8 @@ export function findSection(document: HaproxyDocument, kind: string, name?: stri
  */
 export function requireSection(document: HaproxyDocument, kind: string, name?: string): CstSection {
   const section = findSection(document, kind, name);
-  if (!section) throw new HaError('NOT_FOUND', `no ${kind}${name === undefined ? '' : ` '${name}'`} section${inFile(document)}`);
+  if (!section)
+    throw new HaError('NOT_FOUND', `no ${kind}${name === undefined ? '' : ` '${name}'`} section${inFile(document)}`);
   return section;
 }
 
@@ -40,7 +46,12 @@ export function requireBackend(document: HaproxyDocument, name: string): CstSect
   return requireProxy(document, name, ['backend', 'listen'], 'backend');
 }
 
-function requireProxy(document: HaproxyDocument, name: string, kinds: readonly string[], what = kinds.join(' or ')): CstSection {
+function requireProxy(
+  document: HaproxyDocument,
+  name: string,
+  kinds: readonly string[],
+  what = kinds.join(' or '),
+): CstSection {
   const section = document.sections.find((entry) => kinds.includes(entry.kind) && entry.name === name);
   if (!section) throw new HaError('NOT_FOUND', `no ${what} named '${name}'${inFile(document)}`);
   return section;
@@ -67,7 +78,9 @@ function rawWords(line: CstLine, from: number, to?: number): RawWord[] {
 }
 
 function indentOf(section: CstSection, document: HaproxyDocument, like?: (line: CstLine) => boolean): string {
-  const sample = section.lines.find((line) => line.kind === 'directive' && (!like || like(line))) ?? section.lines.find((line) => line.kind === 'directive');
+  const sample =
+    section.lines.find((line) => line.kind === 'directive' && (!like || like(line))) ??
+    section.lines.find((line) => line.kind === 'directive');
   if (!sample) return document.indentUnit;
   const first = sample.words[0];
   return first ? sample.text.slice(0, first.start) : document.indentUnit;
@@ -115,7 +128,8 @@ function rewrite(line: CstLine, words: readonly (string | RawWord)[]): void {
 export type ServerSpec = ServerDefinition;
 
 function assertServerName(name: string): void {
-  if (!/^[A-Za-z0-9_.:-]+$/.test(name)) throw new TypeError(`'${name}' is not a server name (letters, digits, '_', '.', ':', '-')`);
+  if (!/^[A-Za-z0-9_.:-]+$/.test(name))
+    throw new TypeError(`'${name}' is not a server name (letters, digits, '_', '.', ':', '-')`);
 }
 
 /**
@@ -128,11 +142,18 @@ function assertServerName(name: string): void {
 export function addServer(document: HaproxyDocument, backend: string, server: ServerSpec): CstLine {
   assertServerName(server.name);
   const section = requireBackend(document, backend);
-  if (section.lines.some((line) => line.kind === 'directive' && line.values[0] === 'server' && line.values[1] === server.name)) {
+  if (
+    section.lines.some(
+      (line) => line.kind === 'directive' && line.values[0] === 'server' && line.values[1] === server.name,
+    )
+  ) {
     throw new HaError('PRECONDITION_FAILED', `backend '${backend}' already has a server named '${server.name}'`);
   }
   const isServer = (line: CstLine) => line.kind === 'directive' && line.values[0] === 'server';
-  const line = newLine(`${indentOf(section, document, isServer)}${renderWords(['server', server.name, server.address, ...serverOptionWords(server)])}`, document);
+  const line = newLine(
+    `${indentOf(section, document, isServer)}${renderWords(['server', server.name, server.address, ...serverOptionWords(server)])}`,
+    document,
+  );
   insertAfter(section, line, isServer);
   return line;
 }
@@ -144,7 +165,9 @@ export function addServer(document: HaproxyDocument, backend: string, server: Se
  */
 export function removeServer(document: HaproxyDocument, backend: string, name: string): void {
   const section = requireBackend(document, backend);
-  const index = section.lines.findIndex((line) => line.kind === 'directive' && line.values[0] === 'server' && line.values[1] === name);
+  const index = section.lines.findIndex(
+    (line) => line.kind === 'directive' && line.values[0] === 'server' && line.values[1] === name,
+  );
   if (index === -1) throw new HaError('NOT_FOUND', `backend '${backend}' has no server named '${name}'`);
   section.lines.splice(index, 1);
 }
@@ -155,12 +178,23 @@ export function removeServer(document: HaproxyDocument, backend: string, name: s
  * `options`). New options replace all the old ones; without any, the old ones
  * stay. Its indentation and trailing comment stay.
  */
-export function setServer(document: HaproxyDocument, backend: string, name: string, change: { address?: string } & ServerOptionsDefinition): void {
+export function setServer(
+  document: HaproxyDocument,
+  backend: string,
+  name: string,
+  change: { address?: string } & ServerOptionsDefinition,
+): void {
   const section = requireBackend(document, backend);
-  const line = section.lines.find((entry) => entry.kind === 'directive' && entry.values[0] === 'server' && entry.values[1] === name);
+  const line = section.lines.find(
+    (entry) => entry.kind === 'directive' && entry.values[0] === 'server' && entry.values[1] === name,
+  );
   if (!line) throw new HaError('NOT_FOUND', `backend '${backend}' has no server named '${name}'`);
   const { address, ...options } = change;
-  rewrite(line, [...rawWords(line, 0, 2), ...(address === undefined ? rawWords(line, 2, 3) : [address]), ...(hasServerOptions(options) ? serverOptionWords(options) : rawWords(line, 3))]);
+  rewrite(line, [
+    ...rawWords(line, 0, 2),
+    ...(address === undefined ? rawWords(line, 2, 3) : [address]),
+    ...(hasServerOptions(options) ? serverOptionWords(options) : rawWords(line, 3)),
+  ]);
 }
 
 /** Where `setDirective` acts: a section by kind and name. */
@@ -176,10 +210,17 @@ export interface SectionRef {
  * the keyword alone, e.g. `['timeout', 'connect']`) is rewritten with
  * `words`; when there is none, the line is added after the section's last directive.
  */
-export function setDirective(document: HaproxyDocument, where: SectionRef, words: readonly string[], options: { match?: readonly string[] } = {}): CstLine {
+export function setDirective(
+  document: HaproxyDocument,
+  where: SectionRef,
+  words: readonly string[],
+  options: { match?: readonly string[] } = {},
+): CstLine {
   const section = requireSection(document, where.kind, where.kind === 'global' ? undefined : where.name);
   const match = options.match ?? words.slice(0, 1);
-  const existing = section.lines.find((line) => line.kind === 'directive' && match.every((word, i) => line.values[i] === word));
+  const existing = section.lines.find(
+    (line) => line.kind === 'directive' && match.every((word, i) => line.values[i] === word),
+  );
   if (existing) {
     rewrite(existing, words);
     return existing;
@@ -193,17 +234,26 @@ export function setDirective(document: HaproxyDocument, where: SectionRef, words
 export function removeDirective(document: HaproxyDocument, where: SectionRef, match: readonly string[]): number {
   const section = requireSection(document, where.kind, where.name);
   const before = section.lines.length;
-  section.lines = section.lines.filter((line) => !(line.kind === 'directive' && match.every((word, i) => line.values[i] === word)));
+  section.lines = section.lines.filter(
+    (line) => !(line.kind === 'directive' && match.every((word, i) => line.values[i] === word)),
+  );
   return before - section.lines.length;
 }
 
 /** Appends a new section (`backend NAME` and its directives as words) at the end of the document. */
-export function addSection(document: HaproxyDocument, kind: string, name: string | undefined, directives: readonly (readonly string[])[]): CstSection {
+export function addSection(
+  document: HaproxyDocument,
+  kind: string,
+  name: string | undefined,
+  directives: readonly (readonly string[])[],
+): CstSection {
   if (name !== undefined && document.sections.some((section) => section.kind === kind && section.name === name)) {
     throw new HaError('PRECONDITION_FAILED', `a ${kind} named '${name}' already exists`);
   }
   const lastSection = document.sections[document.sections.length - 1];
-  const lastLine = lastSection ? (lastSection.lines[lastSection.lines.length - 1] ?? lastSection.header) : document.preamble[document.preamble.length - 1];
+  const lastLine = lastSection
+    ? (lastSection.lines[lastSection.lines.length - 1] ?? lastSection.header)
+    : document.preamble[document.preamble.length - 1];
   // One blank line between sections, as most files have.
   if (lastLine && lastLine.text.trim() !== '' && lastSection) lastSection.lines.push(newLine('', document, 'blank'));
   const header = newLine(renderWords(name === undefined ? [kind] : [kind, name]), document, 'section');
@@ -245,14 +295,29 @@ export function addBackend(document: HaproxyDocument, name: string, spec: Backen
  * `acl NAME path_beg PREFIX` and a `use_backend BACKEND if NAME`, placed
  * after the frontend's other ACLs and routing rules (so before its default).
  */
-export function routePath(document: HaproxyDocument, frontend: string, prefix: string, backend: string, options: { aclName?: string } = {}): void {
+export function routePath(
+  document: HaproxyDocument,
+  frontend: string,
+  prefix: string,
+  backend: string,
+  options: { aclName?: string } = {},
+): void {
   const section = requireProxy(document, frontend, ['frontend', 'listen']);
   requireBackend(document, backend);
   if (!prefix.startsWith('/')) throw new TypeError(`path prefix '${prefix}' must start with '/'`);
   const aclName = options.aclName ?? `path_${backend}`.replace(/[^A-Za-z0-9_.-]/g, '_');
   const indent = indentOf(section, document);
   const isAcl = (line: CstLine) => line.kind === 'directive' && line.values[0] === 'acl';
-  const isRoute = (line: CstLine) => line.kind === 'directive' && (line.values[0] === 'use_backend' || line.values[0] === 'acl' || line.values[0] === 'bind' || line.values[0] === 'mode');
-  insertAfter(section, newLine(`${indent}${renderWords(['acl', aclName, 'path_beg', prefix])}`, document), (line) => isAcl(line) || (line.kind === 'directive' && ['bind', 'mode'].includes(line.values[0] as string)));
+  const isRoute = (line: CstLine) =>
+    line.kind === 'directive' &&
+    (line.values[0] === 'use_backend' ||
+      line.values[0] === 'acl' ||
+      line.values[0] === 'bind' ||
+      line.values[0] === 'mode');
+  insertAfter(
+    section,
+    newLine(`${indent}${renderWords(['acl', aclName, 'path_beg', prefix])}`, document),
+    (line) => isAcl(line) || (line.kind === 'directive' && ['bind', 'mode'].includes(line.values[0] as string)),
+  );
   insertAfter(section, newLine(`${indent}${renderWords(['use_backend', backend, 'if', aclName])}`, document), isRoute);
 }

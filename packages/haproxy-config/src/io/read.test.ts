@@ -28,10 +28,19 @@ describe('readConfig', () => {
     await writeFile(join(directory, 'README'), 'not a config\n');
     await writeFile(join(directory, 'B-upper.cfg'), 'userlist u\n');
     const read = await readConfig(directory);
-    expect(read.files.map((file) => file.path.slice(directory.length + 1))).toEqual(['10-front.cfg', '20-backends.cfg', 'B-upper.cfg']);
+    expect(read.files.map((file) => file.path.slice(directory.length + 1))).toEqual([
+      '10-front.cfg',
+      '20-backends.cfg',
+      'B-upper.cfg',
+    ]);
     expect(read.path).toBe(join(directory, '10-front.cfg'));
     const both = await readConfig([join(directory, 'B-upper.cfg'), directory]);
-    expect(both.files.map((file) => file.path.slice(directory.length + 1))).toEqual(['B-upper.cfg', '10-front.cfg', '20-backends.cfg', 'B-upper.cfg']);
+    expect(both.files.map((file) => file.path.slice(directory.length + 1))).toEqual([
+      'B-upper.cfg',
+      '10-front.cfg',
+      '20-backends.cfg',
+      'B-upper.cfg',
+    ]);
   });
 
   it('throws a ParseError for a syntax error in any file, NOT_FOUND for a missing path or an empty directory, and refuses too much', async () => {
@@ -42,11 +51,18 @@ describe('readConfig', () => {
     expect(error).toMatchObject({ reason: 'UNTERMINATED_QUOTE', file: broken, line: 2, column: 9 });
     await expect(readConfig(join(scratch, 'missing.cfg'))).rejects.toMatchObject({ code: 'NOT_FOUND' });
     await mkdir(join(scratch, 'empty'));
-    await expect(readConfig(join(scratch, 'empty'))).rejects.toMatchObject({ code: 'NOT_FOUND', message: expect.stringMatching(/no \*\.cfg file/) });
+    await expect(readConfig(join(scratch, 'empty'))).rejects.toMatchObject({
+      code: 'NOT_FOUND',
+      message: expect.stringMatching(/no \*\.cfg file/),
+    });
     await expect(readConfig(broken, { maxBytes: 10 })).rejects.toMatchObject({ code: 'INPUT_TOO_LARGE' });
     const many = join(scratch, 'many');
     await mkdir(many);
-    for (const name of ['a.cfg', 'b.cfg', 'c.cfg']) await writeFile(join(many, name), `${'# filler\n'.repeat(10)}global\n`);
-    await expect(readConfig(many, { maxBytes: 200 })).rejects.toMatchObject({ code: 'INPUT_TOO_LARGE', message: expect.stringMatching(/3 files together/) });
+    for (const name of ['a.cfg', 'b.cfg', 'c.cfg'])
+      await writeFile(join(many, name), `${'# filler\n'.repeat(10)}global\n`);
+    await expect(readConfig(many, { maxBytes: 200 })).rejects.toMatchObject({
+      code: 'INPUT_TOO_LARGE',
+      message: expect.stringMatching(/3 files together/),
+    });
   });
 });

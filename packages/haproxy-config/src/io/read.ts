@@ -1,6 +1,14 @@
 import { readdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
-import { DEFAULT_MAX_INPUT_BYTES, HaError, InputTooLargeError, readTextFileWithHash, throwOnErrors, type ConfigFile, type ReadConfigResult } from '@ha/core';
+import {
+  DEFAULT_MAX_INPUT_BYTES,
+  HaError,
+  InputTooLargeError,
+  readTextFileWithHash,
+  throwOnErrors,
+  type ConfigFile,
+  type ReadConfigResult,
+} from '@ha/core';
 import { safeParse, type HaproxyDocument, type ParseOptions } from '../parse/cst.js';
 
 /** Options of `readConfig`: `parse`'s (but the file, which is each file's own), and a size limit. */
@@ -21,7 +29,10 @@ export interface ReadConfigOptions extends Omit<ParseOptions, 'file'> {
  * @example const { document, sha256 } = await readConfig('/etc/haproxy/haproxy.cfg')
  * @example const { files } = await readConfig(['/etc/haproxy/haproxy.cfg', '/etc/haproxy/conf.d'])
  */
-export async function readConfig(paths: string | readonly string[], options: ReadConfigOptions = {}): Promise<ReadConfigResult<HaproxyDocument>> {
+export async function readConfig(
+  paths: string | readonly string[],
+  options: ReadConfigOptions = {},
+): Promise<ReadConfigResult<HaproxyDocument>> {
   const { maxBytes = DEFAULT_MAX_INPUT_BYTES, ...parseOptions } = options;
   const list = typeof paths === 'string' ? [paths] : paths;
   const names = await configFiles(list);
@@ -32,7 +43,8 @@ export async function readConfig(paths: string | readonly string[], options: Rea
     const { text, sha256 } = await readTextFileWithHash(file, { maxBytes });
     total += Buffer.byteLength(text);
     // Many files under the limit each can still be too much together.
-    if (total > maxBytes) throw new InputTooLargeError(`${list.join(', ')} (${names.length} files together)`, total, maxBytes);
+    if (total > maxBytes)
+      throw new InputTooLargeError(`${list.join(', ')} (${names.length} files together)`, total, maxBytes);
     const { document, diagnostics } = safeParse(text, { ...parseOptions, file });
     throwOnErrors(diagnostics);
     files.push({ path: file, text, sha256, document });
@@ -56,7 +68,9 @@ export async function configFiles(paths: readonly string[]): Promise<string[]> {
       files.push(path);
       continue;
     }
-    const names = (await readdir(path, { withFileTypes: true })).filter((entry) => entry.isFile() && entry.name.endsWith('.cfg')).map((entry) => entry.name);
+    const names = (await readdir(path, { withFileTypes: true }))
+      .filter((entry) => entry.isFile() && entry.name.endsWith('.cfg'))
+      .map((entry) => entry.name);
     names.sort((a, b) => Buffer.compare(Buffer.from(a), Buffer.from(b)));
     files.push(...names.map((name) => join(path, name)));
   }

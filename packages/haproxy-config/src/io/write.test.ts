@@ -30,19 +30,29 @@ const failure = (promise: Promise<unknown>) =>
 describe('writeConfig refuses with a ConfigRejectedError that says where, and leaves the file as it was', () => {
   it('validate: our own rules, before anything is touched, with their findings', async () => {
     const path = await seedFile('rules.cfg');
-    const error = await failure(writeConfig(path, `${seed}frontend fe\n    bind 127.0.0.1:18401\n    default_backend ghost\n`));
+    const error = await failure(
+      writeConfig(path, `${seed}frontend fe\n    bind 127.0.0.1:18401\n    default_backend ghost\n`),
+    );
     expect(error).toBeInstanceOf(ConfigRejectedError);
-    expect(error).toMatchObject({ stage: 'validate', rolledBack: false, findings: [{ code: 'UNKNOWN_BACKEND', file: path, line: 11, column: 21 }] });
+    expect(error).toMatchObject({
+      stage: 'validate',
+      rolledBack: false,
+      findings: [{ code: 'UNKNOWN_BACKEND', file: path, line: 11, column: 21 }],
+    });
     expect(await readFile(path, 'utf8')).toBe(seed);
   });
 
   it('check: haproxy -c refuses what our rules let through (validate: false), its findings on the error; or cannot run at all', async () => {
     const path = await seedFile('refused.cfg');
-    const refused = await failure(writeConfig(path, `${seed}backend b\n    server s 127.0.0.1:notaport\n`, { validate: false }));
+    const refused = await failure(
+      writeConfig(path, `${seed}backend b\n    server s 127.0.0.1:notaport\n`, { validate: false }),
+    );
     expect(refused).toMatchObject({ stage: 'check', code: 'CONFIG_REJECTED', rolledBack: false });
     expect(refused?.findings[0]).toMatchObject({ file: path, line: 10, code: 'HAPROXY_ALERT', severity: 'error' });
     expect(refused?.findings.every((finding) => finding.severity === 'error')).toBe(true);
-    const missing = await writeConfig(path, `${seed}# new\n`, { checkOptions: { haproxy: join(scratch, 'no-such-haproxy') } }).catch((caught: unknown) => caught);
+    const missing = await writeConfig(path, `${seed}# new\n`, {
+      checkOptions: { haproxy: join(scratch, 'no-such-haproxy') },
+    }).catch((caught: unknown) => caught);
     expect(missing).toBeInstanceOf(ToolNotFoundError);
     expect(await readFile(path, 'utf8')).toBe(seed);
   });
@@ -60,13 +70,18 @@ describe('writeConfig refuses with a ConfigRejectedError that says where, and le
 
   it('lock: another writer holds the file longer than the lock timeout (the lock is taken by default)', async () => {
     const path = await seedFile('locked.cfg');
-    const error = await withFileLock(path, () => failure(writeConfig(path, `${seed}# new\n`, { check: false, lock: { timeoutMs: 200 } })));
+    const error = await withFileLock(path, () =>
+      failure(writeConfig(path, `${seed}# new\n`, { check: false, lock: { timeoutMs: 200 } })),
+    );
     expect(error).toMatchObject({ stage: 'lock', rolledBack: false });
     expect(await readFile(path, 'utf8')).toBe(seed);
   });
 
   it('an I/O failure is no refusal: WRITE_FAILED', async () => {
-    const error = await writeConfig(join(scratch, 'no-such-directory', 'haproxy.cfg'), seed, { check: false, lock: false }).catch((caught: unknown) => caught);
+    const error = await writeConfig(join(scratch, 'no-such-directory', 'haproxy.cfg'), seed, {
+      check: false,
+      lock: false,
+    }).catch((caught: unknown) => caught);
     expect(error).not.toBeInstanceOf(ConfigRejectedError);
     expect(error).toMatchObject({ code: 'WRITE_FAILED' });
   });
@@ -88,7 +103,10 @@ describe('writeConfig refuses with a ConfigRejectedError that says where, and le
     await writeFile(join(directory, '20-backend.cfg'), 'backend be\n    server s 127.0.0.1:18404\n');
     const frontend = `${seed}frontend fe\n    bind 127.0.0.1:18405\n    default_backend be\n`;
     // Alone, the frontend names a backend that is not there.
-    expect(await failure(writeConfig(main, frontend))).toMatchObject({ stage: 'validate', findings: [{ code: 'UNKNOWN_BACKEND' }] });
+    expect(await failure(writeConfig(main, frontend))).toMatchObject({
+      stage: 'validate',
+      findings: [{ code: 'UNKNOWN_BACKEND' }],
+    });
     expect(await writeConfig(main, frontend, { checkWith: [main, directory] })).toMatchObject({ changed: true });
     await expect(writeConfig(main, frontend, { checkWith: [directory] })).rejects.toThrow(TypeError);
   });
@@ -98,11 +116,25 @@ describe('install is writeConfig, then reload and confirm under the lock, rolled
   it('reloads and confirms a change, and reports what it did', async () => {
     const path = await seedFile('install.cfg');
     const calls: string[] = [];
-    const report = await install(path, `${seed}# new\n`, { check: false, reload: async (file) => void calls.push(`reload ${file}`), confirm: async () => void calls.push('confirm') });
-    expect(report).toEqual({ path, changed: true, backupPath: `${path}.bak`, checked: false, reloaded: true, reload: undefined, sha256: sha256(`${seed}# new\n`) });
+    const report = await install(path, `${seed}# new\n`, {
+      check: false,
+      reload: async (file) => void calls.push(`reload ${file}`),
+      confirm: async () => void calls.push('confirm'),
+    });
+    expect(report).toEqual({
+      path,
+      changed: true,
+      backupPath: `${path}.bak`,
+      checked: false,
+      reloaded: true,
+      reload: undefined,
+      sha256: sha256(`${seed}# new\n`),
+    });
     expect(calls).toEqual([`reload ${path}`, 'confirm']);
     // Nothing to write: nothing to reload.
-    expect(await install(path, `${seed}# new\n`, { check: false, reload: async () => void calls.push('again') })).toMatchObject({ changed: false, reloaded: false });
+    expect(
+      await install(path, `${seed}# new\n`, { check: false, reload: async () => void calls.push('again') }),
+    ).toMatchObject({ changed: false, reloaded: false });
     expect(calls).toHaveLength(2);
   });
 
@@ -114,7 +146,9 @@ describe('install is writeConfig, then reload and confirm under the lock, rolled
     const error = await failure(install(path, `${seed}# new\n`, { check: false, reload }));
     expect(error).toBeInstanceOf(ConfigRejectedError);
     expect(error).toMatchObject({ stage: 'reload', rolledBack: true, findings: [] });
-    expect(error?.message).toMatch(/reload\.cfg: the reload failed: the reload was refused \(previous file restored\)$/);
+    expect(error?.message).toMatch(
+      /reload\.cfg: the reload failed: the reload was refused \(previous file restored\)$/,
+    );
     expect(await readFile(path, 'utf8')).toBe(seed);
   });
 
@@ -127,7 +161,9 @@ describe('install is writeConfig, then reload and confirm under the lock, rolled
     };
     const error = await failure(install(path, `${seed}# new\n`, { check: false, reload, confirm }));
     expect(error).toMatchObject({ stage: 'confirm', rolledBack: true });
-    expect(error?.message).toMatch(/the new configuration did not serve: the smoke test failed; the previous file is reloaded \(previous file restored\)$/);
+    expect(error?.message).toMatch(
+      /the new configuration did not serve: the smoke test failed; the previous file is reloaded \(previous file restored\)$/,
+    );
     expect(loaded).toEqual([`${seed}# new\n`, seed]);
     expect(await readFile(path, 'utf8')).toBe(seed);
   });

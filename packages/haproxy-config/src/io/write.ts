@@ -52,12 +52,17 @@ export interface WriteConfigOptions extends ConfigWriteOptions {
  *
  * @example await writeConfig('/etc/haproxy/haproxy.cfg', document, { expectedSha256: read.sha256 })
  */
-export async function writeConfig(path: string, input: HaproxyDocument | string, options: WriteConfigOptions = {}): Promise<InstallResult> {
+export async function writeConfig(
+  path: string,
+  input: HaproxyDocument | string,
+  options: WriteConfigOptions = {},
+): Promise<InstallResult> {
   const text = typeof input === 'string' ? input : serialize(input);
   const runner = options.runner ?? defaultRunner;
   const check = options.check ?? true;
   const paths = options.checkWith ?? [path];
-  if (!paths.includes(path)) throw new TypeError(`checkWith must name ${path} among its paths (it is checked in its place)`);
+  if (!paths.includes(path))
+    throw new TypeError(`checkWith must name ${path} among its paths (it is checked in its place)`);
   if (options.validate ?? true) {
     const errors = validate(await splitDocuments(paths, path, text)).filter((finding) => finding.severity === 'error');
     if (errors.length > 0) throw new ConfigRejectedError(path, 'validate', errors);
@@ -66,7 +71,9 @@ export async function writeConfig(path: string, input: HaproxyDocument | string,
     lock: options.lock ?? true,
     expectedSha256: options.expectedSha256,
     backupPath: options.backupPath,
-    validate: check ? (candidate) => checkCandidate(path, candidate, paths, { ...options.checkOptions, runner }) : undefined,
+    validate: check
+      ? (candidate) => checkCandidate(path, candidate, paths, { ...options.checkOptions, runner })
+      : undefined,
     activate: options.activate,
     onRollback: options.onRollback,
   });
@@ -77,20 +84,31 @@ async function splitDocuments(paths: readonly string[], path: string, text: stri
   const documents: HaproxyDocument[] = [];
   for (const entry of paths) {
     if (entry === path) documents.push(safeParse(text, { file: path }).document);
-    else for (const file of await configFiles([entry])) documents.push(safeParse(await readTextFile(file), { file }).document);
+    else
+      for (const file of await configFiles([entry]))
+        documents.push(safeParse(await readTextFile(file), { file }).document);
   }
   return documents;
 }
 
-async function checkCandidate(path: string, candidate: string, paths: readonly string[], options: HaproxyCheckOptions): Promise<void> {
+async function checkCandidate(
+  path: string,
+  candidate: string,
+  paths: readonly string[],
+  options: HaproxyCheckOptions,
+): Promise<void> {
   const result = await checkFilesWithHaproxy(
     paths.map((file) => (file === path ? candidate : file)),
     options,
   );
   if (result.valid) return;
   // haproxy named the candidate; the caller knows the file by its own name.
-  const findings = result.findings.filter((finding) => finding.severity === 'error').map((finding) => (finding.file === candidate ? { ...finding, file: path } : finding));
-  throw new ConfigRejectedError(path, 'check', findings, { detail: findings.length === 0 ? 'haproxy -c refused the new configuration' : undefined });
+  const findings = result.findings
+    .filter((finding) => finding.severity === 'error')
+    .map((finding) => (finding.file === candidate ? { ...finding, file: path } : finding));
+  throw new ConfigRejectedError(path, 'check', findings, {
+    detail: findings.length === 0 ? 'haproxy -c refused the new configuration' : undefined,
+  });
 }
 
 /** How to make HAProxy load the new file. */
@@ -147,11 +165,16 @@ export interface InstallReport {
  *
  * @example await install('/etc/haproxy/haproxy.cfg', document, { expectedSha256: read.sha256, reload: { masterSocket: '/run/haproxy-master.sock' } })
  */
-export async function install(path: string, input: HaproxyDocument | string, options: InstallConfigOptions = {}): Promise<InstallReport> {
+export async function install(
+  path: string,
+  input: HaproxyDocument | string,
+  options: InstallConfigOptions = {},
+): Promise<InstallReport> {
   const text = typeof input === 'string' ? input : serialize(input);
   const runner = options.runner ?? defaultRunner;
   const method = options.reload;
-  if (method !== undefined && typeof method !== 'function' && 'command' in method && method.command.length === 0) throw new TypeError('reload.command is empty');
+  if (method !== undefined && typeof method !== 'function' && 'command' in method && method.command.length === 0)
+    throw new TypeError('reload.command is empty');
   const reload = () => reloadWith(method, path, runner);
   let reloadResult: ReloadResult | undefined;
   let reloaded = false;
@@ -159,13 +182,19 @@ export async function install(path: string, input: HaproxyDocument | string, opt
     try {
       reloadResult = await reload();
     } catch (error) {
-      throw new ConfigRejectedError(path, 'reload', [], { detail: `the reload failed: ${messageOf(error)}`, cause: error });
+      throw new ConfigRejectedError(path, 'reload', [], {
+        detail: `the reload failed: ${messageOf(error)}`,
+        cause: error,
+      });
     }
     reloaded = method !== undefined;
     try {
       await options.confirm?.();
     } catch (error) {
-      throw new ConfigRejectedError(path, 'confirm', [], { detail: `the new configuration did not serve: ${messageOf(error)}`, cause: error });
+      throw new ConfigRejectedError(path, 'confirm', [], {
+        detail: `the new configuration did not serve: ${messageOf(error)}`,
+        cause: error,
+      });
     }
   };
   // After a failed confirmation HAProxy runs the new file: once the previous one is back, load it again, still under the lock.
@@ -176,18 +205,36 @@ export async function install(path: string, input: HaproxyDocument | string, opt
       () => true,
       () => false,
     );
-    outcome = restored ? 'the previous file is reloaded' : 'reloading the previous file failed too: HAProxy runs the new one';
+    outcome = restored
+      ? 'the previous file is reloaded'
+      : 'reloading the previous file failed too: HAProxy runs the new one';
   };
   try {
     const result = await writeConfig(path, text, { ...options, runner, activate, onRollback });
-    return { path, changed: result.changed, backupPath: result.backupPath, checked: result.changed && (options.check ?? true), reloaded, reload: reloadResult, sha256: sha256(text) };
+    return {
+      path,
+      changed: result.changed,
+      backupPath: result.backupPath,
+      checked: result.changed && (options.check ?? true),
+      reloaded,
+      reload: reloadResult,
+      sha256: sha256(text),
+    };
   } catch (error) {
     if (!(error instanceof ConfigRejectedError && error.stage === 'confirm' && outcome !== undefined)) throw error;
-    throw new ConfigRejectedError(path, 'confirm', [], { rolledBack: true, detail: `${error.detail ?? 'the confirmation failed'}; ${outcome}`, cause: error.cause });
+    throw new ConfigRejectedError(path, 'confirm', [], {
+      rolledBack: true,
+      detail: `${error.detail ?? 'the confirmation failed'}; ${outcome}`,
+      cause: error.cause,
+    });
   }
 }
 
-async function reloadWith(method: ReloadMethod | undefined, path: string, runner: Runner): Promise<ReloadResult | undefined> {
+async function reloadWith(
+  method: ReloadMethod | undefined,
+  path: string,
+  runner: Runner,
+): Promise<ReloadResult | undefined> {
   if (method === undefined) return undefined;
   if (typeof method === 'function') {
     await method(path);
@@ -197,7 +244,10 @@ async function reloadWith(method: ReloadMethod | undefined, path: string, runner
     const result = await new HaproxyMaster(method.masterSocket).reload();
     if (!result.success) {
       const failed = result.after.find((entry) => entry.type === 'master')?.failedReloads ?? '?';
-      throw new HaError('COMMAND_FAILED', `HAProxy refused the reload (master: ${failed} failed reload(s)); the old workers still serve`);
+      throw new HaError(
+        'COMMAND_FAILED',
+        `HAProxy refused the reload (master: ${failed} failed reload(s)); the old workers still serve`,
+      );
     }
     return result;
   }

@@ -34,13 +34,24 @@ export interface ToConfigOptions {
  *
  * @example const config = toConfig(document); config.backends.map((backend) => backend.name)
  */
-export function toConfig(documents: HaproxyDocument | readonly HaproxyDocument[], options: ToConfigOptions = {}): HaproxyConfig {
+export function toConfig(
+  documents: HaproxyDocument | readonly HaproxyDocument[],
+  options: ToConfigOptions = {},
+): HaproxyConfig {
   const validate = options.validate ?? true;
   const list = Array.isArray(documents) ? documents : [documents as HaproxyDocument];
-  const config: HaproxyConfig = { global: emptyGlobal(), defaults: [], frontends: [], backends: [], listens: [], sections: [] };
+  const config: HaproxyConfig = {
+    global: emptyGlobal(),
+    defaults: [],
+    frontends: [],
+    backends: [],
+    listens: [],
+    sections: [],
+  };
   let lastDefaults: number | undefined;
   const inherit = (proxy: ProxySection): ProxySection => {
-    const named = proxy.from === undefined ? undefined : config.defaults.findIndex((entry) => entry.name === proxy.from);
+    const named =
+      proxy.from === undefined ? undefined : config.defaults.findIndex((entry) => entry.name === proxy.from);
     const index = named === undefined ? lastDefaults : named === -1 ? undefined : named;
     if (index !== undefined) proxy.inherits = index;
     return proxy;
@@ -57,10 +68,20 @@ export function toConfig(documents: HaproxyDocument | readonly HaproxyDocument[]
       } else if (section.kind === 'frontend') config.frontends.push(inherit(toProxySection(section, at)));
       else if (section.kind === 'backend') config.backends.push(inherit(toProxySection(section, at)));
       else if (section.kind === 'listen') config.listens.push(inherit(toProxySection(section, at)));
-      else config.sections.push({ kind: section.kind, known: section.known, name: section.name, directives: directivesOf(section, at), file: section.file, line: at(section.header) });
+      else
+        config.sections.push({
+          kind: section.kind,
+          known: section.known,
+          name: section.name,
+          directives: directivesOf(section, at),
+          file: section.file,
+          line: at(section.header),
+        });
     }
   }
-  return validate ? (parseWithSchema(haproxyConfigSchema, config, 'haproxy configuration model') as HaproxyConfig) : config;
+  return validate
+    ? (parseWithSchema(haproxyConfigSchema, config, 'haproxy configuration model') as HaproxyConfig)
+    : config;
 }
 
 /** The 1-based line of a CST line in the text its document was parsed from; 0 for one an edit wrote. */
@@ -125,7 +146,11 @@ function addGlobal(section: CstSection, global: GlobalSettings, at: LineNumbers)
       case 'stats':
         if (first === 'socket' && second !== undefined) {
           const { level, mode, ...rest } = parseSettings(directive.args.slice(2), socketValueOptions);
-          const socket: GlobalSettings['statsSockets'][number] = { address: parseAddress(second), options: rest, line: directive.line };
+          const socket: GlobalSettings['statsSockets'][number] = {
+            address: parseAddress(second),
+            options: rest,
+            line: directive.line,
+          };
           if (typeof level === 'string') socket.level = level;
           if (typeof mode === 'string') socket.mode = mode;
           global.statsSockets.push(socket);
@@ -134,7 +159,8 @@ function addGlobal(section: CstSection, global: GlobalSettings, at: LineNumbers)
         }
         break;
       default:
-        if (directive.keyword.startsWith('tune.') && first !== undefined) global.tune[directive.keyword.slice(5)] = directive.args.join(' ');
+        if (directive.keyword.startsWith('tune.') && first !== undefined)
+          global.tune[directive.keyword.slice(5)] = directive.args.join(' ');
     }
   }
 }
@@ -186,7 +212,8 @@ function toProxySection(section: CstSection, at: LineNumbers): ProxySection {
         if (args[0] === 'httpchk') proxy.httpCheck = toHttpCheck(args.slice(1));
         break;
       case 'no':
-        if (args[0] === 'option' && args[1] !== undefined) proxy.options.push({ name: args[1], enabled: false, args: args.slice(2) });
+        if (args[0] === 'option' && args[1] !== undefined)
+          proxy.options.push({ name: args[1], enabled: false, args: args.slice(2) });
         break;
       case 'log':
         proxy.logs.push(args);
@@ -201,10 +228,12 @@ function toProxySection(section: CstSection, at: LineNumbers): ProxySection {
         if (args[0] !== undefined) proxy.binds.push(toBind(args, number));
         break;
       case 'acl':
-        if (args.length >= 2) proxy.acls.push({ name: args[0] as string, criterion: args[1] as string, args: args.slice(2), line: number });
+        if (args.length >= 2)
+          proxy.acls.push({ name: args[0] as string, criterion: args[1] as string, args: args.slice(2), line: number });
         break;
       case 'use_backend':
-        if (args[0] !== undefined) proxy.useBackends.push(withCondition<UseBackend>({ backend: args[0], line: number }, args.slice(1)));
+        if (args[0] !== undefined)
+          proxy.useBackends.push(withCondition<UseBackend>({ backend: args[0], line: number }, args.slice(1)));
         break;
       case 'default_backend':
         proxy.defaultBackend = args[0];
@@ -244,7 +273,10 @@ function toHttpCheck(args: readonly string[]): NonNullable<ProxySection['httpChe
 function toRule(args: readonly string[], line: number): Rule {
   const split = args.findIndex((word) => word === 'if' || word === 'unless');
   const action = split === -1 ? args : args.slice(0, split);
-  return withCondition<Rule>({ action: action[0] ?? '', args: action.slice(1), line }, split === -1 ? [] : args.slice(split));
+  return withCondition<Rule>(
+    { action: action[0] ?? '', args: action.slice(1), line },
+    split === -1 ? [] : args.slice(split),
+  );
 }
 
 // Sets `condition` from words that start with `if` or `unless` (none: the target stays as it is).
@@ -260,7 +292,11 @@ const operators = new Set(['!', '||', 'or', '{', '}']);
  * A proxy's setting as HAProxy applies it: its own, else the one of the
  * defaults it inherits from (and theirs): `effective(config, proxy, (p) => p.mode)`.
  */
-export function effective<T>(config: HaproxyConfig, proxy: ProxySection, pick: (proxy: ProxySection) => T | undefined): T | undefined {
+export function effective<T>(
+  config: HaproxyConfig,
+  proxy: ProxySection,
+  pick: (proxy: ProxySection) => T | undefined,
+): T | undefined {
   let current: ProxySection | undefined = proxy;
   for (let depth = 0; current && depth < 10; depth++) {
     const value = pick(current);
@@ -311,7 +347,10 @@ function parseSettings(words: readonly string[], valued: ReadonlySet<string>): R
   for (let i = 0; i < words.length; i++) {
     const name = words[i] as string;
     if (valued.has(name) && i + 1 < words.length) {
-      options[name] = options[name] !== undefined && typeof options[name] === 'string' ? `${options[name]} ${words[i + 1]}` : (words[i + 1] as string);
+      options[name] =
+        options[name] !== undefined && typeof options[name] === 'string'
+          ? `${options[name]} ${words[i + 1]}`
+          : (words[i + 1] as string);
       i++;
     } else options[name] = true;
   }
@@ -321,10 +360,17 @@ function parseSettings(words: readonly string[], valued: ReadonlySet<string>): R
 function toBind(args: readonly string[], line: number): Bind {
   const certificates: string[] = [];
   const rest = args.slice(1);
-  for (let i = 0; i < rest.length; i++) if (rest[i] === 'crt' && rest[i + 1] !== undefined) certificates.push(rest[i + 1] as string);
+  for (let i = 0; i < rest.length; i++)
+    if (rest[i] === 'crt' && rest[i + 1] !== undefined) certificates.push(rest[i + 1] as string);
   const options = parseSettings(rest, bindValueOptions);
   // A bind line can list several addresses separated by commas; the model keeps the first.
-  const bind: Bind = { address: parseAddress((args[0] as string).split(',')[0] as string), ssl: options.ssl === true, certificates, options, line };
+  const bind: Bind = {
+    address: parseAddress((args[0] as string).split(',')[0] as string),
+    ssl: options.ssl === true,
+    certificates,
+    options,
+    line,
+  };
   if (typeof options.alpn === 'string') bind.alpn = options.alpn;
   return bind;
 }
@@ -333,7 +379,15 @@ function toBind(args: readonly string[], line: number): Bind {
 const serverValueOptions = new Set([...serverSettings].filter(([, takesValue]) => takesValue).map(([name]) => name));
 
 function toServerOptions(words: readonly string[], from = 0): ServerOptions {
-  const options: ServerOptions = { check: false, backup: false, disabled: false, ssl: false, agentCheck: false, sendProxy: false, options: {} };
+  const options: ServerOptions = {
+    check: false,
+    backup: false,
+    disabled: false,
+    ssl: false,
+    agentCheck: false,
+    sendProxy: false,
+    options: {},
+  };
   applyServerOptions(options, words, from);
   return options;
 }
@@ -425,7 +479,18 @@ function applyServerOptions(options: ServerOptions, words: readonly string[], fr
 }
 
 function toServer(values: readonly string[], line: number): Server {
-  const server = { name: values[1] as string, address: parseAddress(values[2] as string), check: false, backup: false, disabled: false, ssl: false, agentCheck: false, sendProxy: false, options: {}, line } as Server;
+  const server = {
+    name: values[1] as string,
+    address: parseAddress(values[2] as string),
+    check: false,
+    backup: false,
+    disabled: false,
+    ssl: false,
+    agentCheck: false,
+    sendProxy: false,
+    options: {},
+    line,
+  } as Server;
   applyServerOptions(server, values, 3);
   return server;
 }
@@ -436,7 +501,14 @@ export function parseAddress(raw: string): Address {
   const at = raw.indexOf('@');
   const family = at > 0 && /^[a-z0-9+-]+$/.test(raw.slice(0, at)) ? raw.slice(0, at) : undefined;
   const body = family === undefined ? raw : raw.slice(at + 1);
-  if (family === 'unix' || family === 'abns' || family === 'abnsz' || family === 'fd' || family === 'sockpair' || (family === undefined && body.startsWith('/'))) {
+  if (
+    family === 'unix' ||
+    family === 'abns' ||
+    family === 'abnsz' ||
+    family === 'fd' ||
+    family === 'sockpair' ||
+    (family === undefined && body.startsWith('/'))
+  ) {
     return { host: body, family: family ?? 'unix', hasVariables, raw };
   }
   let host = body;
@@ -478,7 +550,9 @@ const haproxyTimePattern = /^\d+(?:us|ms|s|m|h|d)?$/;
  * it, once HAProxy's grammar (narrower than core's) says it is one.
  */
 export function parseHaproxyTime(text: string | undefined): number | undefined {
-  return text !== undefined && haproxyTimePattern.test(text) ? safeParseDuration(text, { defaultUnit: 'ms' }) : undefined;
+  return text !== undefined && haproxyTimePattern.test(text)
+    ? safeParseDuration(text, { defaultUnit: 'ms' })
+    : undefined;
 }
 
 function integer(text: string | undefined): number | undefined {

@@ -60,17 +60,39 @@ describe('the typed view', () => {
   const config = toConfig(parse(rich, { file: 'rich.cfg' }));
 
   it('global: limits, logs, stats sockets with level and mode, tune settings; the rest as words', () => {
-    expect(config.global).toMatchObject({ maxconn: 50000, nbthread: 4, daemon: true, statsTimeoutMs: 120_000, logs: [['/dev/log', 'local0', 'info']], tune: { bufsize: '32768' } });
+    expect(config.global).toMatchObject({
+      maxconn: 50000,
+      nbthread: 4,
+      daemon: true,
+      statsTimeoutMs: 120_000,
+      logs: [['/dev/log', 'local0', 'info']],
+      tune: { bufsize: '32768' },
+    });
     expect(config.global.statsSockets).toEqual([
-      { address: expect.objectContaining({ host: '/run/haproxy/admin.sock', family: 'unix' }), level: 'admin', mode: '660', options: { 'expose-fd': 'listeners' }, line: 6 },
-      { address: expect.objectContaining({ host: '127.0.0.1', port: 9999, family: 'ipv4' }), level: 'operator', options: {}, line: 7 },
+      {
+        address: expect.objectContaining({ host: '/run/haproxy/admin.sock', family: 'unix' }),
+        level: 'admin',
+        mode: '660',
+        options: { 'expose-fd': 'listeners' },
+        line: 6,
+      },
+      {
+        address: expect.objectContaining({ host: '127.0.0.1', port: 9999, family: 'ipv4' }),
+        level: 'operator',
+        options: {},
+        line: 7,
+      },
     ]);
     expect(config.global.directives.map((directive) => directive.keyword)).toContain('ssl-default-bind-ciphers');
   });
 
   it('defaults: mode, timeouts in ms, options; what it cannot read stays as words', () => {
     const [base] = config.defaults;
-    expect(base).toMatchObject({ name: 'base', mode: 'http', timeouts: { connect: 5000, client: 30000, server: 60000 } });
+    expect(base).toMatchObject({
+      name: 'base',
+      mode: 'http',
+      timeouts: { connect: 5000, client: 30000, server: 60000 },
+    });
     expect(base?.options).toEqual([
       { name: 'httplog', enabled: true, args: [] },
       { name: 'redispatch', enabled: false, args: [] },
@@ -83,7 +105,9 @@ describe('the typed view', () => {
     expect(www?.from).toBe('base');
     expect(www?.inherits).toBe(0);
     expect(effective(config, www!, (proxy) => proxy.mode)).toBe('http');
-    expect(www?.binds.map((bind) => [bind.address.host, bind.address.port, bind.ssl, bind.certificates, bind.alpn])).toEqual([
+    expect(
+      www?.binds.map((bind) => [bind.address.host, bind.address.port, bind.ssl, bind.certificates, bind.alpn]),
+    ).toEqual([
       ['', 80, false, [], undefined],
       ['::', 443, true, ['/etc/ssl/site.pem'], 'h2,http/1.1'],
     ]);
@@ -91,7 +115,11 @@ describe('the typed view', () => {
       ['is_api', 'path_beg', ['/api']],
       ['is_static', 'path_end', ['.css', '.js']],
     ]);
-    expect(www?.httpRequest[0]).toMatchObject({ action: 'deny', args: [], condition: { kind: 'if', acls: ['is_api'], anonymous: [['src', '10.0.0.0/8']] } });
+    expect(www?.httpRequest[0]).toMatchObject({
+      action: 'deny',
+      args: [],
+      condition: { kind: 'if', acls: ['is_api'], anonymous: [['src', '10.0.0.0/8']] },
+    });
     expect(www?.useBackends.map((route) => [route.backend, route.condition?.kind, route.condition?.acls])).toEqual([
       ['api', 'if', ['is_api']],
       ['static', 'unless', ['is_static']],
@@ -106,19 +134,47 @@ describe('the typed view', () => {
     expect(web?.httpCheck).toEqual({ method: 'GET', uri: '/health', version: 'HTTP/1.1' });
     expect(web?.defaultServer).toMatchObject({ interMs: 3000, fall: 3, rise: 2, check: false });
     const [w1, w2, w3] = web?.servers ?? [];
-    expect(w1).toMatchObject({ name: 'w1', address: { host: '10.0.1.1', port: 8080 }, check: true, weight: 100, maxconn: 500, cookie: 'w1', backup: false, options: {} });
+    expect(w1).toMatchObject({
+      name: 'w1',
+      address: { host: '10.0.1.1', port: 8080 },
+      check: true,
+      weight: 100,
+      maxconn: 500,
+      cookie: 'w1',
+      backup: false,
+      options: {},
+    });
     expect(w2).toMatchObject({ backup: true, disabled: true, onMarkedDown: 'shutdown-sessions' });
-    expect(w3).toMatchObject({ address: { host: 'web3.internal', port: 8080 }, resolvers: 'dns', initAddr: 'last,libc,none', ssl: true, verify: 'none', sni: 'str(web3)' });
-    expect(config.listens[0]?.servers[0]).toMatchObject({ track: 'web/w1', agentCheck: true, options: { 'agent-port': '9001' } });
+    expect(w3).toMatchObject({
+      address: { host: 'web3.internal', port: 8080 },
+      resolvers: 'dns',
+      initAddr: 'last,libc,none',
+      ssl: true,
+      verify: 'none',
+      sni: 'str(web3)',
+    });
+    expect(config.listens[0]?.servers[0]).toMatchObject({
+      track: 'web/w1',
+      agentCheck: true,
+      options: { 'agent-port': '9001' },
+    });
     expect(web?.directives.map((directive) => directive.keyword)).toEqual(['server-state-file-name']);
   });
 
   it('other sections keep their directives', () => {
-    expect(config.sections).toEqual([expect.objectContaining({ kind: 'resolvers', name: 'dns', known: true, directives: [{ keyword: 'nameserver', args: ['ns1', '10.0.0.53:53'], line: 51 }] })]);
+    expect(config.sections).toEqual([
+      expect.objectContaining({
+        kind: 'resolvers',
+        name: 'dns',
+        known: true,
+        directives: [{ keyword: 'nameserver', args: ['ns1', '10.0.0.53:53'], line: 51 }],
+      }),
+    ]);
   });
 
   it('builds a view of every corpus file', () => {
-    for (const { name, text } of corpusFiles) expect(() => toConfig(safeParse(text, { file: name }).document), name).not.toThrow();
+    for (const { name, text } of corpusFiles)
+      expect(() => toConfig(safeParse(text, { file: name }).document), name).not.toThrow();
   });
 });
 

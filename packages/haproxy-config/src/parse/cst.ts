@@ -26,7 +26,14 @@ export class CstLine {
   private lexed: LexedLine | undefined;
   private cachedValues: string[] | undefined;
 
-  constructor(text: string, eol: string, offset: number, kind: CstLineKind = 'blank', conditions: readonly string[] = noConditions, lexed?: LexedLine) {
+  constructor(
+    text: string,
+    eol: string,
+    offset: number,
+    kind: CstLineKind = 'blank',
+    conditions: readonly string[] = noConditions,
+    lexed?: LexedLine,
+  ) {
     this.source = text;
     this.eol = eol;
     this.offset = offset;
@@ -204,8 +211,16 @@ export function safeParse(text: string, options: ParseOptions = {}): SafeParseRe
     if (specialCharacters.test(content)) {
       lexed = lexLine(content);
       const { nul, unterminatedQuote: quote } = lexed;
-      if (nul !== -1) collector.report('BINARY_CONTENT', 'the line contains a NUL byte; HAProxy stops reading the line there', { start: at + nul, end: at + nul + 1 });
-      if (quote !== -1) collector.report('UNTERMINATED_QUOTE', `unterminated ${content[quote] === '"' ? 'double' : 'single'} quote`, { start: at + quote, end: end });
+      if (nul !== -1)
+        collector.report('BINARY_CONTENT', 'the line contains a NUL byte; HAProxy stops reading the line there', {
+          start: at + nul,
+          end: at + nul + 1,
+        });
+      if (quote !== -1)
+        collector.report('UNTERMINATED_QUOTE', `unterminated ${content[quote] === '"' ? 'double' : 'single'} quote`, {
+          start: at + quote,
+          end: end,
+        });
       first = lexed.words[0];
     } else {
       first = lexFirstWord(content);
@@ -231,8 +246,13 @@ export function safeParse(text: string, options: ParseOptions = {}): SafeParseRe
         blocks.pop();
       } else {
         const top = blocks[blocks.length - 1] as (typeof blocks)[number];
-        if (top.word === '.else') collector.report('UNMATCHED_CONDITIONAL', `'${keyword}' after '.else'`, wordRange(at, first));
-        blocks[blocks.length - 1] = { ...top, word: keyword, condition: keyword === '.else' ? `!(${top.condition})` : condition };
+        if (top.word === '.else')
+          collector.report('UNMATCHED_CONDITIONAL', `'${keyword}' after '.else'`, wordRange(at, first));
+        blocks[blocks.length - 1] = {
+          ...top,
+          word: keyword,
+          condition: keyword === '.else' ? `!(${top.condition})` : condition,
+        };
       }
       line.conditions = conditions;
       conditions = blocks.map((block) => block.condition);
@@ -251,7 +271,12 @@ export function safeParse(text: string, options: ParseOptions = {}): SafeParseRe
     else if (current && !indented && bodyIndented && isUnknownSectionWord(current.kind, keyword, line)) {
       // An unindented, unknown word in a file whose sections indent their directives: a section of a kind we do not know.
       kind = keyword;
-      collector.report('UNKNOWN_SECTION', `unknown section '${keyword}' (kept as it is)`, wordRange(at, first), 'warning');
+      collector.report(
+        'UNKNOWN_SECTION',
+        `unknown section '${keyword}' (kept as it is)`,
+        wordRange(at, first),
+        'warning',
+      );
     }
     if (kind !== undefined) {
       line.kind = 'section';
@@ -278,7 +303,10 @@ export function safeParse(text: string, options: ParseOptions = {}): SafeParseRe
     current.lines.push(line);
   }
   for (const block of blocks) {
-    collector.report('UNTERMINATED_CONDITIONAL', `'${block.word}' block opened here has no '.endif'`, { start: block.offset, end: block.offset + '.if'.length });
+    collector.report('UNTERMINATED_CONDITIONAL', `'${block.word}' block opened here has no '.endif'`, {
+      start: block.offset,
+      end: block.offset + '.if'.length,
+    });
   }
   const diagnostics = collector.diagnostics();
   parseRecords.set(document, { diagnostics, sections: options.sections });
@@ -300,7 +328,12 @@ function wordRange(at: number, word: CstWord): SourceRange {
 
 // A short line whose first word no section knows: the header of a section kind we do not know.
 function isUnknownSectionWord(kind: string, keyword: string, line: CstLine): boolean {
-  return line.values.length <= 2 && /^[a-z][a-z0-9-]*$/.test(keyword) && !isKnownKeyword(kind, keyword) && !isAnyKeyword(keyword);
+  return (
+    line.values.length <= 2 &&
+    /^[a-z][a-z0-9-]*$/.test(keyword) &&
+    !isKnownKeyword(kind, keyword) &&
+    !isAnyKeyword(keyword)
+  );
 }
 
 /**
@@ -324,4 +357,3 @@ export function* allLines(document: HaproxyDocument): Generator<CstLine> {
     yield* section.lines;
   }
 }
-

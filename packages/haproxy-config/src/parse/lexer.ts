@@ -224,4 +224,3 @@ export function encodeWord(value: string, options: { allowVariables?: boolean } 
   }
   return `"${body}"`;
 }
-

@@ -10,20 +10,44 @@ import { lexLine, lexValues } from './lexer.js';
 describe('lossless round trip', () => {
   it(`prints all ${corpusFiles.length} corpus files back byte for byte`, () => {
     expect(corpusFiles.length).toBe(309);
-    for (const { name, text } of corpusFiles) expect(serialize(safeParse(text, { file: name }).document), name).toBe(text);
+    for (const { name, text } of corpusFiles)
+      expect(serialize(safeParse(text, { file: name }).document), name).toBe(text);
   });
 
   it('keeps CRLF endings, a missing final newline, tabs, trailing blanks and comments everywhere', () => {
-    const text = 'global\r\n\tmaxconn 100   # limit\r\n  \r\n# top comment\r\nbackend b\t# trailing\r\n    server s1 10.0.0.1:80 check\t';
+    const text =
+      'global\r\n\tmaxconn 100   # limit\r\n  \r\n# top comment\r\nbackend b\t# trailing\r\n    server s1 10.0.0.1:80 check\t';
     const document = parse(text);
     expect(serialize(document)).toBe(text);
     expect(document.eol).toBe('\r\n');
-    expect(document.sections.map((section) => `${section.kind}:${section.name ?? ''}`)).toEqual(['global:', 'backend:b']);
+    expect(document.sections.map((section) => `${section.kind}:${section.name ?? ''}`)).toEqual([
+      'global:',
+      'backend:b',
+    ]);
     expect(document.sections[1]?.lines[0]?.values).toEqual(['server', 's1', '10.0.0.1:80', 'check']);
   });
 
   it('reads every section kind, named defaults and from', () => {
-    const kinds = ['global', 'defaults base', 'defaults strict from base', 'frontend fe from base', 'backend be', 'listen li', 'peers p', 'resolvers dns', 'userlist users', 'mailers m', 'program api', 'http-errors errs', 'ring r', 'cache c', 'fcgi-app php', 'log-forward lf', 'crt-store certs', 'traces'];
+    const kinds = [
+      'global',
+      'defaults base',
+      'defaults strict from base',
+      'frontend fe from base',
+      'backend be',
+      'listen li',
+      'peers p',
+      'resolvers dns',
+      'userlist users',
+      'mailers m',
+      'program api',
+      'http-errors errs',
+      'ring r',
+      'cache c',
+      'fcgi-app php',
+      'log-forward lf',
+      'crt-store certs',
+      'traces',
+    ];
     const document = parse(kinds.join('\n') + '\n');
     expect(document.sections.map((section) => [section.kind, section.name, section.from])).toEqual([
       ['global', undefined, undefined],
@@ -51,14 +75,20 @@ describe('lossless round trip', () => {
   it('keeps a section it does not know, with a warning, and accepts declared ones', () => {
     const text = 'frontend fe\n    bind :80\n\nquantum-tunnel qt\n    entangle yes\n';
     const { document, diagnostics } = safeParse(text);
-    expect(document.sections.map((section) => `${section.kind}:${section.known}`)).toEqual(['frontend:true', 'quantum-tunnel:false']);
-    expect(diagnostics).toEqual([expect.objectContaining({ code: 'UNKNOWN_SECTION', severity: 'warning', line: 4, column: 1 })]);
+    expect(document.sections.map((section) => `${section.kind}:${section.known}`)).toEqual([
+      'frontend:true',
+      'quantum-tunnel:false',
+    ]);
+    expect(diagnostics).toEqual([
+      expect.objectContaining({ code: 'UNKNOWN_SECTION', severity: 'warning', line: 4, column: 1 }),
+    ]);
     expect(serialize(document)).toBe(text);
     expect(safeParse(text, { sections: ['quantum-tunnel'] }).diagnostics).toEqual([]);
   });
 
   it('keeps conditional blocks and messages, and knows which lines they guard', () => {
-    const text = '.if defined(LOCAL)\nglobal\n    .notice "local build"\n    maxconn 10\n.elif streq("$ENV",prod)\n    maxconn 100\n.else\n    maxconn 1\n.endif\n';
+    const text =
+      '.if defined(LOCAL)\nglobal\n    .notice "local build"\n    maxconn 10\n.elif streq("$ENV",prod)\n    maxconn 100\n.else\n    maxconn 1\n.endif\n';
     const document = parse(text);
     expect(serialize(document)).toBe(text);
     const lines = document.sections[0]?.lines ?? [];
@@ -74,9 +104,21 @@ describe('lossless round trip', () => {
   });
 
   it('reads words as HAProxy does: quotes, escapes, comments, inline ACL braces', () => {
-    const document = parse('frontend fe\n    http-request set-header X-Msg "hello world \\"x\\"" if { path_beg /a\\ b } # route\n    acl odd path \'#not a comment\' a\\#b\n');
+    const document = parse(
+      'frontend fe\n    http-request set-header X-Msg "hello world \\"x\\"" if { path_beg /a\\ b } # route\n    acl odd path \'#not a comment\' a\\#b\n',
+    );
     const [rule, acl] = document.sections[0]?.lines ?? [];
-    expect(rule?.values).toEqual(['http-request', 'set-header', 'X-Msg', 'hello world "x"', 'if', '{', 'path_beg', '/a b', '}']);
+    expect(rule?.values).toEqual([
+      'http-request',
+      'set-header',
+      'X-Msg',
+      'hello world "x"',
+      'if',
+      '{',
+      'path_beg',
+      '/a b',
+      '}',
+    ]);
     expect(rule?.commentStart).toBe(rule?.text.indexOf('# route'));
     expect(acl?.values).toEqual(['acl', 'odd', 'path', '#not a comment', 'a#b']);
   });
@@ -93,11 +135,20 @@ describe('syntax errors: typed, with file, line and column', () => {
   };
 
   it('an unterminated quote', () => {
-    expect(error('global\n    log "127.0.0.1 local0\n')).toMatchObject({ reason: 'UNTERMINATED_QUOTE', file: 'haproxy.cfg', line: 2, column: 9 });
+    expect(error('global\n    log "127.0.0.1 local0\n')).toMatchObject({
+      reason: 'UNTERMINATED_QUOTE',
+      file: 'haproxy.cfg',
+      line: 2,
+      column: 9,
+    });
   });
 
   it('a directive before any section', () => {
-    expect(error('# hi\nmaxconn 100\nglobal\n')).toMatchObject({ reason: 'DIRECTIVE_OUTSIDE_SECTION', line: 2, column: 1 });
+    expect(error('# hi\nmaxconn 100\nglobal\n')).toMatchObject({
+      reason: 'DIRECTIVE_OUTSIDE_SECTION',
+      line: 2,
+      column: 1,
+    });
   });
 
   it('.if without .endif, and .endif without .if', () => {
@@ -125,7 +176,12 @@ describe('positions are offsets', () => {
     const { document } = safeParse(text);
     const lines = new LineCounter(document.source);
     expect(document.source).toBe(text);
-    expect([...allLines(document)].map((line) => [lines.linePosition(line.offset).line, text.slice(line.offset, line.offset + line.text.length)])).toEqual([
+    expect(
+      [...allLines(document)].map((line) => [
+        lines.linePosition(line.offset).line,
+        text.slice(line.offset, line.offset + line.text.length),
+      ]),
+    ).toEqual([
       [1, 'global'],
       [2, '    maxconn 1'],
       [3, ''],
@@ -137,12 +193,22 @@ describe('positions are offsets', () => {
   });
 
   it('counts lines as HAProxy does: a lone carriage return is a blank within a line, not a line break', () => {
-    expect(() => parse('global\n    # a\rb\n    log "x\n')).toThrow(expect.objectContaining({ reason: 'UNTERMINATED_QUOTE', line: 3, column: 9 }));
+    expect(() => parse('global\n    # a\rb\n    log "x\n')).toThrow(
+      expect.objectContaining({ reason: 'UNTERMINATED_QUOTE', line: 3, column: 9 }),
+    );
   });
 });
 
 describe('one tokeniser', () => {
-  const lineText = fc.array(fc.oneof(fc.constantFrom(' ', '\t', '\r', '#', '"', "'", '\\', '$', '{', '}', 'a', 'bc', '\0'), fc.string({ maxLength: 4 })), { maxLength: 12 }).map((parts) => parts.join(''));
+  const lineText = fc
+    .array(
+      fc.oneof(
+        fc.constantFrom(' ', '\t', '\r', '#', '"', "'", '\\', '$', '{', '}', 'a', 'bc', '\0'),
+        fc.string({ maxLength: 4 }),
+      ),
+      { maxLength: 12 },
+    )
+    .map((parts) => parts.join(''));
 
   it('lexValues is lexLine without the places; a first-word lex reads the same first word (property)', () => {
     fc.assert(
@@ -157,17 +223,38 @@ describe('one tokeniser', () => {
 });
 
 describe('generated configurations round-trip (property)', () => {
-  const word = fc.oneof(fc.stringMatching(/^[a-z0-9_.:/-]{1,10}$/), fc.string({ maxLength: 8 }).map((text) => `"${text.replace(/["\\]/g, '')}"`), fc.constant("'single q'"), fc.constant('a\\ b'));
-  const directive = fc.tuple(fc.constantFrom('    ', '\t', '  '), fc.array(word, { minLength: 1, maxLength: 5 }), fc.option(fc.constant(' # note'))).map(([indent, words, comment]) => `${indent}${words.join(' ')}${comment ?? ''}`);
-  const section = fc.tuple(fc.constantFrom('global', 'defaults', 'frontend fe', 'backend be', 'listen l', 'userlist u'), fc.array(fc.oneof(directive, fc.constant(''), fc.constant('# comment')), { maxLength: 6 })).map(([header, lines]) => [header, ...lines].join('\n'));
+  const word = fc.oneof(
+    fc.stringMatching(/^[a-z0-9_.:/-]{1,10}$/),
+    fc.string({ maxLength: 8 }).map((text) => `"${text.replace(/["\\]/g, '')}"`),
+    fc.constant("'single q'"),
+    fc.constant('a\\ b'),
+  );
+  const directive = fc
+    .tuple(
+      fc.constantFrom('    ', '\t', '  '),
+      fc.array(word, { minLength: 1, maxLength: 5 }),
+      fc.option(fc.constant(' # note')),
+    )
+    .map(([indent, words, comment]) => `${indent}${words.join(' ')}${comment ?? ''}`);
+  const section = fc
+    .tuple(
+      fc.constantFrom('global', 'defaults', 'frontend fe', 'backend be', 'listen l', 'userlist u'),
+      fc.array(fc.oneof(directive, fc.constant(''), fc.constant('# comment')), { maxLength: 6 }),
+    )
+    .map(([header, lines]) => [header, ...lines].join('\n'));
   it('serialize(parse(x)) === x for any mix of sections, words, quotes, comments and line endings', () => {
     fc.assert(
-      fc.property(fc.array(section, { minLength: 1, maxLength: 5 }), fc.constantFrom('\n', '\r\n'), fc.boolean(), (sections, eol, finalEol) => {
-        const text = sections.join(eol).split('\n').join(eol) + (finalEol ? eol : '');
-        const { document } = safeParse(text);
-        expect(serialize(document)).toBe(text);
-        expect(document.sections.length).toBe(sections.length);
-      }),
+      fc.property(
+        fc.array(section, { minLength: 1, maxLength: 5 }),
+        fc.constantFrom('\n', '\r\n'),
+        fc.boolean(),
+        (sections, eol, finalEol) => {
+          const text = sections.join(eol).split('\n').join(eol) + (finalEol ? eol : '');
+          const { document } = safeParse(text);
+          expect(serialize(document)).toBe(text);
+          expect(document.sections.length).toBe(sections.length);
+        },
+      ),
       { numRuns: 300 },
     );
   });

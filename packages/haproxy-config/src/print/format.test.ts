@@ -9,8 +9,11 @@ import { format } from './format.js';
 describe('format', () => {
   it('lays a file out canonically, keeping every comment and word as written', () => {
     const messy =
-      '# top\n\n\nglobal   # g\n  maxconn    100\n\t\tlog "127.0.0.1:514"   local0  \n' + 'backend  be\n# inside\n      server s1 10.0.0.1:80    check   # first\n\n\n\n';
-    expect(format(parse(messy))).toBe('# top\n\nglobal  # g\n    maxconn 100\n    log "127.0.0.1:514" local0\n\nbackend be\n    # inside\n    server s1 10.0.0.1:80 check  # first\n');
+      '# top\n\n\nglobal   # g\n  maxconn    100\n\t\tlog "127.0.0.1:514"   local0  \n' +
+      'backend  be\n# inside\n      server s1 10.0.0.1:80    check   # first\n\n\n\n';
+    expect(format(parse(messy))).toBe(
+      '# top\n\nglobal  # g\n    maxconn 100\n    log "127.0.0.1:514" local0\n\nbackend be\n    # inside\n    server s1 10.0.0.1:80 check  # first\n',
+    );
   });
 
   it('is idempotent, and changes no meaning, on the whole corpus', () => {
@@ -19,7 +22,12 @@ describe('format', () => {
       if (diagnostics.some((finding) => finding.severity === 'error')) continue;
       const once = format(document);
       expect(format(safeParse(once).document), name).toBe(once);
-      expect(JSON.stringify(toConfig(safeParse(once, { file: name }).document, { validate: false }), (key, value) => (key === 'line' ? undefined : value)), name).toBe(
+      expect(
+        JSON.stringify(toConfig(safeParse(once, { file: name }).document, { validate: false }), (key, value) =>
+          key === 'line' ? undefined : value,
+        ),
+        name,
+      ).toBe(
         JSON.stringify(toConfig(document, { validate: false }), (key, value) => (key === 'line' ? undefined : value)),
       );
     }
@@ -33,12 +41,15 @@ describe('format', () => {
 describe('words', () => {
   it('any value, encoded, lexes back to itself (property)', () => {
     fc.assert(
-      fc.property(fc.string({ minLength: 1, maxLength: 20 }).filter((value) => !value.includes('\0') && !value.includes('\r')), (value) => {
-        const { words, commentStart, unterminatedQuote } = lexLine(`    ${encodeWord(value)}`);
-        expect(unterminatedQuote).toBe(-1);
-        expect(commentStart).toBe(-1);
-        expect(words.map((word) => word.value)).toEqual([value]);
-      }),
+      fc.property(
+        fc.string({ minLength: 1, maxLength: 20 }).filter((value) => !value.includes('\0') && !value.includes('\r')),
+        (value) => {
+          const { words, commentStart, unterminatedQuote } = lexLine(`    ${encodeWord(value)}`);
+          expect(unterminatedQuote).toBe(-1);
+          expect(commentStart).toBe(-1);
+          expect(words.map((word) => word.value)).toEqual([value]);
+        },
+      ),
       { numRuns: 500 },
     );
   });

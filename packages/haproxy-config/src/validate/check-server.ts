@@ -27,7 +27,11 @@ export interface ServerContext {
 }
 
 /** What `check`, `ssl`, `verify` … end up as for a server: its default-server words, then its own from `from` on. */
-export function serverState(inherited: readonly string[], own: readonly string[], from = 0): { check: boolean; agent: boolean; ssl: boolean; verify: string | undefined; caFile: boolean } {
+export function serverState(
+  inherited: readonly string[],
+  own: readonly string[],
+  from = 0,
+): { check: boolean; agent: boolean; ssl: boolean; verify: string | undefined; caFile: boolean } {
   const state = { check: false, agent: false, ssl: false, verify: undefined as string | undefined, caFile: false };
   const read = (words: readonly string[], start: number) => {
     for (let i = start; i < words.length; i++) {
@@ -53,7 +57,12 @@ export function serverState(inherited: readonly string[], own: readonly string[]
  * the name and address, every option word, the values HAProxy refuses,
  * and TLS verification without a CA (HAProxy refuses to start then).
  */
-export function checkServerLine(values: readonly string[], line: CstLine, context: ServerContext, report: WordReporter): void {
+export function checkServerLine(
+  values: readonly string[],
+  line: CstLine,
+  context: ServerContext,
+  report: WordReporter,
+): void {
   let first = 1;
   if (context.isServer) {
     const name = values[1];
@@ -63,7 +72,13 @@ export function checkServerLine(values: readonly string[], line: CstLine, contex
       return;
     }
     const previous = context.names.get(name);
-    if (previous) report(line, 1, 'DUPLICATE_SERVER', () => `server '${name}' is already defined on line ${context.lineOf(previous)}`);
+    if (previous)
+      report(
+        line,
+        1,
+        'DUPLICATE_SERVER',
+        () => `server '${name}' is already defined on line ${context.lineOf(previous)}`,
+      );
     else context.names.set(name, line);
     checkServerAddress(raw, line, report);
     first = 3;
@@ -87,16 +102,40 @@ export function checkServerLine(values: readonly string[], line: CstLine, contex
       continue;
     }
     i++;
-    if (context.isServer && checkOptions.has(option) && !state.check) report(line, i - 1, 'CHECK_OPTION_WITHOUT_CHECK', `'${option}' has no effect: this server has no 'check'`, 'warning');
+    if (context.isServer && checkOptions.has(option) && !state.check)
+      report(
+        line,
+        i - 1,
+        'CHECK_OPTION_WITHOUT_CHECK',
+        `'${option}' has no effect: this server has no 'check'`,
+        'warning',
+      );
     if (isDeferred(value)) continue;
     checkServerValue(option, value, line, i, context, report);
   }
-  if (context.isServer && state.ssl && (state.verify ?? (context.verifyNoneByDefault ? 'none' : 'required')) === 'required' && !state.caFile) {
-    report(line, values.indexOf('ssl') === -1 ? 1 : values.indexOf('ssl'), 'MISSING_VALUE', "a TLS server's certificate is verified by default: give 'ca-file FILE', or 'verify none' to trust it unverified");
+  if (
+    context.isServer &&
+    state.ssl &&
+    (state.verify ?? (context.verifyNoneByDefault ? 'none' : 'required')) === 'required' &&
+    !state.caFile
+  ) {
+    report(
+      line,
+      values.indexOf('ssl') === -1 ? 1 : values.indexOf('ssl'),
+      'MISSING_VALUE',
+      "a TLS server's certificate is verified by default: give 'ca-file FILE', or 'verify none' to trust it unverified",
+    );
   }
 }
 
-function checkServerValue(option: string, value: string, line: CstLine, at: number, context: ServerContext, report: WordReporter): void {
+function checkServerValue(
+  option: string,
+  value: string,
+  line: CstLine,
+  at: number,
+  context: ServerContext,
+  report: WordReporter,
+): void {
   switch (option) {
     case 'inter':
     case 'fastinter':
@@ -108,31 +147,38 @@ function checkServerValue(option: string, value: string, line: CstLine, at: numb
       break;
     case 'fall':
     case 'rise':
-      if (safeParseInteger(value, { min: 1 }) === undefined) report(line, at, 'BAD_NUMBER', `${option} '${value}' must be a whole number of at least 1`);
+      if (safeParseInteger(value, { min: 1 }) === undefined)
+        report(line, at, 'BAD_NUMBER', `${option} '${value}' must be a whole number of at least 1`);
       break;
     case 'weight':
-      if (safeParseInteger(value, { min: 0, max: 256 }) === undefined) report(line, at, 'BAD_NUMBER', `weight '${value}' is out of range (0 to 256)`);
+      if (safeParseInteger(value, { min: 0, max: 256 }) === undefined)
+        report(line, at, 'BAD_NUMBER', `weight '${value}' is out of range (0 to 256)`);
       break;
     case 'id':
-      if (safeParseInteger(value, { min: 1 }) === undefined) report(line, at, 'BAD_NUMBER', `id '${value}' must be a whole number of at least 1`);
+      if (safeParseInteger(value, { min: 1 }) === undefined)
+        report(line, at, 'BAD_NUMBER', `id '${value}' must be a whole number of at least 1`);
       break;
     case 'maxconn':
     case 'maxqueue':
       checkLenientNumber(value, line, at, option, report);
       break;
     case 'verify':
-      if (value !== 'none' && value !== 'required') report(line, at, 'BAD_VALUE', `verify '${value}': 'none' or 'required'`);
+      if (value !== 'none' && value !== 'required')
+        report(line, at, 'BAD_VALUE', `verify '${value}': 'none' or 'required'`);
       break;
     case 'init-addr':
       for (const method of value.split(',')) {
-        if (!initAddrMethods.has(method) && parseAddress(method).port === undefined && !/^[0-9a-fA-F.:]+$/.test(method)) report(line, at, 'BAD_VALUE', `init-addr '${method}': 'last', 'libc', 'none' or an IP address`);
+        if (!initAddrMethods.has(method) && parseAddress(method).port === undefined && !/^[0-9a-fA-F.:]+$/.test(method))
+          report(line, at, 'BAD_VALUE', `init-addr '${method}': 'last', 'libc', 'none' or an IP address`);
       }
       break;
     case 'on-marked-down':
-      if (value !== 'shutdown-sessions') report(line, at, 'BAD_VALUE', `on-marked-down '${value}': only 'shutdown-sessions'`);
+      if (value !== 'shutdown-sessions')
+        report(line, at, 'BAD_VALUE', `on-marked-down '${value}': only 'shutdown-sessions'`);
       break;
     case 'on-marked-up':
-      if (value !== 'shutdown-backup-sessions') report(line, at, 'BAD_VALUE', `on-marked-up '${value}': only 'shutdown-backup-sessions'`);
+      if (value !== 'shutdown-backup-sessions')
+        report(line, at, 'BAD_VALUE', `on-marked-up '${value}': only 'shutdown-backup-sessions'`);
       break;
     case 'resolvers':
       if (!context.resolvers.has(value)) report(line, at, 'UNKNOWN_RESOLVERS', `no resolvers section named '${value}'`);
@@ -141,7 +187,13 @@ function checkServerValue(option: string, value: string, line: CstLine, at: numb
       if (context.isServer) {
         const verdict = context.tracked(value);
         if (verdict === 'missing') report(line, at, 'UNKNOWN_SERVER', `no server '${value}' to track`);
-        else if (verdict === 'unchecked') report(line, at, 'UNKNOWN_SERVER', `server '${value}' cannot be tracked: it has no 'check' nor 'agent-check'`);
+        else if (verdict === 'unchecked')
+          report(
+            line,
+            at,
+            'UNKNOWN_SERVER',
+            `server '${value}' cannot be tracked: it has no 'check' nor 'agent-check'`,
+          );
       }
       break;
   }
@@ -151,7 +203,14 @@ function checkServerAddress(raw: string, line: CstLine, report: WordReporter): v
   const address = parseAddress(raw);
   if (address.hasVariables || address.family === 'unix') return;
   const portText = raw.slice(raw.lastIndexOf(':') + 1);
-  if (address.port !== undefined && (address.port > 65535 || (address.portEnd ?? 0) > 65535)) report(line, 2, 'BAD_PORT', `port ${address.port} is out of range (1 to 65535)`);
-  else if (address.port === undefined && raw.includes(':') && !address.host.includes(':') && !/^[+-]?\d*$/.test(portText)) report(line, 2, 'BAD_PORT', `'${portText}' is not a port`);
+  if (address.port !== undefined && (address.port > 65535 || (address.portEnd ?? 0) > 65535))
+    report(line, 2, 'BAD_PORT', `port ${address.port} is out of range (1 to 65535)`);
+  else if (
+    address.port === undefined &&
+    raw.includes(':') &&
+    !address.host.includes(':') &&
+    !/^[+-]?\d*$/.test(portText)
+  )
+    report(line, 2, 'BAD_PORT', `'${portText}' is not a port`);
   else if (!isPlausibleHost(address.host)) report(line, 2, 'BAD_ADDRESS', `'${address.host}' is not an address`);
 }

@@ -10,7 +10,13 @@ import { balanceAlgorithms, bindSettings, proxyModes, timeoutNames } from '../se
  * missing): the collector's `report(code, message, range, severity)` with the
  * word's range.
  */
-export type WordReporter = (line: CstLine, wordIndex: number, code: HaproxyCode, message: string | (() => string), severity?: Severity) => void;
+export type WordReporter = (
+  line: CstLine,
+  wordIndex: number,
+  code: HaproxyCode,
+  message: string | (() => string),
+  severity?: Severity,
+) => void;
 
 // HAProxy keeps times in a signed 32-bit count of milliseconds.
 const maxTimeMs = 2_147_483_647;
@@ -27,7 +33,14 @@ export function isDeferred(value: string): boolean {
  * Checks a time as HAProxy reads it: digits and a unit, within its 32-bit
  * millisecond range; `positive` when 0 is refused too. True when it is good.
  */
-export function checkTime(value: string | undefined, line: CstLine, at: number, what: string, report: WordReporter, options: { positive?: boolean } = {}): boolean {
+export function checkTime(
+  value: string | undefined,
+  line: CstLine,
+  at: number,
+  what: string,
+  report: WordReporter,
+  options: { positive?: boolean } = {},
+): boolean {
   if (value === undefined) {
     report(line, at - 1, 'MISSING_VALUE', `${what} needs a time (e.g. 10s, 500ms)`);
     return false;
@@ -35,7 +48,8 @@ export function checkTime(value: string | undefined, line: CstLine, at: number, 
   if (isDeferred(value)) return true;
   const ms = parseHaproxyTime(value);
   if (ms === undefined) report(line, at, 'BAD_TIME', `'${value}' is not a time for ${what} (e.g. 10s, 500ms)`);
-  else if (ms > maxTimeMs) report(line, at, 'BAD_TIME', `${what} '${value}' is too long: HAProxy's limit is 2147483647 ms (about 24.8 days)`);
+  else if (ms > maxTimeMs)
+    report(line, at, 'BAD_TIME', `${what} '${value}' is too long: HAProxy's limit is 2147483647 ms (about 24.8 days)`);
   else if (options.positive && ms === 0) report(line, at, 'BAD_TIME', `${what} must be more than 0`);
   else return true;
   return false;
@@ -45,7 +59,13 @@ export function checkTime(value: string | undefined, line: CstLine, at: number, 
  * A whole number where HAProxy reads one with `atol` (it takes `abc` as 0
  * without a word): a warning, as HAProxy starts anyway.
  */
-export function checkLenientNumber(value: string | undefined, line: CstLine, at: number, what: string, report: WordReporter): void {
+export function checkLenientNumber(
+  value: string | undefined,
+  line: CstLine,
+  at: number,
+  what: string,
+  report: WordReporter,
+): void {
   if (value !== undefined && !isDeferred(value) && safeParseInteger(value, { min: 0 }) === undefined) {
     report(line, at, 'BAD_NUMBER', `${what} '${value}' is not a whole number (HAProxy reads it as 0)`, 'warning');
   }
@@ -57,18 +77,25 @@ export function checkLenientNumber(value: string | undefined, line: CstLine, at:
  */
 export function checkLog(values: readonly string[], line: CstLine, inGlobal: boolean, report: WordReporter): void {
   if (values[1] === 'global') {
-    if (inGlobal) report(line, 1, 'BAD_VALUE', "'log global' is for proxy sections: the global section names its own targets");
+    if (inGlobal)
+      report(line, 1, 'BAD_VALUE', "'log global' is for proxy sections: the global section names its own targets");
     else if (values.length > 2) report(line, 2, 'BAD_VALUE', "'log global' takes nothing after it");
     return;
   }
   if (values.length < 3) {
-    report(line, values.length > 1 ? 1 : 0, 'MISSING_VALUE', "log needs an address and a facility, e.g. 'log /dev/log local0'");
+    report(
+      line,
+      values.length > 1 ? 1 : 0,
+      'MISSING_VALUE',
+      "log needs an address and a facility, e.g. 'log /dev/log local0'",
+    );
     return;
   }
   const target = values[1] as string;
   if (!isDeferred(target)) {
     const address = parseAddress(target);
-    if (address.port !== undefined && address.port > 65535) report(line, 1, 'BAD_PORT', `port ${address.port} is out of range (1 to 65535)`);
+    if (address.port !== undefined && address.port > 65535)
+      report(line, 1, 'BAD_PORT', `port ${address.port} is out of range (1 to 65535)`);
   }
   let i = 2;
   for (; i < values.length; i += 2) {
@@ -80,8 +107,10 @@ export function checkLog(values: readonly string[], line: CstLine, inGlobal: boo
       return;
     }
     if (isDeferred(value)) continue;
-    if (word === 'len' && safeParseInteger(value, { min: 80, max: 65535 }) === undefined) report(line, i + 1, 'BAD_VALUE', `log length '${value}' must be between 80 and 65535`);
-    if (word === 'format' && !formats.has(value)) report(line, i + 1, 'BAD_VALUE', `unknown log format '${value}' (${[...formats].join(', ')})`);
+    if (word === 'len' && safeParseInteger(value, { min: 80, max: 65535 }) === undefined)
+      report(line, i + 1, 'BAD_VALUE', `log length '${value}' must be between 80 and 65535`);
+    if (word === 'format' && !formats.has(value))
+      report(line, i + 1, 'BAD_VALUE', `unknown log format '${value}' (${[...formats].join(', ')})`);
   }
   const [facility, level, minLevel, extra] = values.slice(i);
   if (facility === undefined) {
@@ -89,9 +118,14 @@ export function checkLog(values: readonly string[], line: CstLine, inGlobal: boo
     return;
   }
   if (isDeferred(facility)) return;
-  if (!facilities.has(facility)) report(line, i, 'BAD_VALUE', `unknown log facility '${facility}' (local0 to local7, daemon, user …)`);
-  for (const [offset, value] of [[1, level], [2, minLevel]] as const) {
-    if (value !== undefined && !isDeferred(value) && !levels.has(value)) report(line, i + offset, 'BAD_VALUE', `unknown log level '${value}' (${logLevels.join(', ')})`);
+  if (!facilities.has(facility))
+    report(line, i, 'BAD_VALUE', `unknown log facility '${facility}' (local0 to local7, daemon, user …)`);
+  for (const [offset, value] of [
+    [1, level],
+    [2, minLevel],
+  ] as const) {
+    if (value !== undefined && !isDeferred(value) && !levels.has(value))
+      report(line, i + offset, 'BAD_VALUE', `unknown log level '${value}' (${logLevels.join(', ')})`);
   }
   if (extra !== undefined) report(line, i + 3, 'BAD_VALUE', `log: unexpected '${extra}' after the levels`);
 }
@@ -114,7 +148,8 @@ export function checkTimeout(values: readonly string[], line: CstLine, report: W
 export function checkMode(values: readonly string[], line: CstLine, report: WordReporter): void {
   const mode = values[1];
   if (mode === undefined) report(line, 0, 'MISSING_VALUE', `mode needs a value (${[...proxyModes].join(', ')})`);
-  else if (!isDeferred(mode) && !proxyModes.has(mode)) report(line, 1, 'BAD_VALUE', `unknown mode '${mode}' (${[...proxyModes].join(', ')})`);
+  else if (!isDeferred(mode) && !proxyModes.has(mode))
+    report(line, 1, 'BAD_VALUE', `unknown mode '${mode}' (${[...proxyModes].join(', ')})`);
 }
 
 /** `balance ALGORITHM [ARGS]`. */
@@ -126,7 +161,8 @@ export function checkBalance(values: readonly string[], line: CstLine, report: W
   }
   // hdr(name), rdp-cookie(name), random(2): the name of the algorithm is before the parenthesis.
   const name = algorithm.replace(/\(.*$/, '');
-  if (!isDeferred(algorithm) && !balanceAlgorithms.has(name)) report(line, 1, 'BAD_VALUE', `unknown balance algorithm '${algorithm}' (${[...balanceAlgorithms].join(', ')})`);
+  if (!isDeferred(algorithm) && !balanceAlgorithms.has(name))
+    report(line, 1, 'BAD_VALUE', `unknown balance algorithm '${algorithm}' (${[...balanceAlgorithms].join(', ')})`);
 }
 
 /**
@@ -151,7 +187,8 @@ export function checkBindSettings(values: readonly string[], line: CstLine, repo
     if (values[i + 1] === undefined) report(line, i, 'MISSING_VALUE', `bind: '${word}' needs a value`);
     i++;
   }
-  if (ssl !== -1 && !certificate) report(line, ssl, 'MISSING_VALUE', "bind: 'ssl' needs a certificate ('crt FILE' or 'crt-list FILE')");
+  if (ssl !== -1 && !certificate)
+    report(line, ssl, 'MISSING_VALUE', "bind: 'ssl' needs a certificate ('crt FILE' or 'crt-list FILE')");
 }
 
 /** A host as a bind or server line may name it: empty, `*`, an IPv4 or IPv6 address, or a DNS name. */

@@ -29,7 +29,10 @@ export interface HaproxyCheckOptions {
  *
  * @example const { valid, findings } = await checkFilesWithHaproxy(['/etc/haproxy/haproxy.cfg'])
  */
-export async function checkFilesWithHaproxy(files: readonly string[], options: HaproxyCheckOptions = {}): Promise<CheckResult<HaproxyCode>> {
+export async function checkFilesWithHaproxy(
+  files: readonly string[],
+  options: HaproxyCheckOptions = {},
+): Promise<CheckResult<HaproxyCode>> {
   const runner = options.runner ?? defaultRunner;
   const haproxy = options.haproxy ?? 'haproxy';
   const timeoutMs = options.timeoutMs ?? 60_000;
@@ -58,12 +61,18 @@ export async function checkFilesWithHaproxy(files: readonly string[], options: H
  *
  * @example const { valid, findings } = await checkWithHaproxy(document)
  */
-export async function checkWithHaproxy(input: HaproxyDocument | string | readonly HaproxyDocument[], options: HaproxyCheckOptions = {}): Promise<CheckResult<HaproxyCode>> {
+export async function checkWithHaproxy(
+  input: HaproxyDocument | string | readonly HaproxyDocument[],
+  options: HaproxyCheckOptions = {},
+): Promise<CheckResult<HaproxyCode>> {
   const file = options.file ?? 'haproxy.cfg';
   const texts =
     typeof input === 'string'
       ? [{ file, text: input }]
-      : (Array.isArray(input) ? input : [input as HaproxyDocument]).map((document) => ({ file: document.file ?? file, text: serialize(document) }));
+      : (Array.isArray(input) ? input : [input as HaproxyDocument]).map((document) => ({
+          file: document.file ?? file,
+          text: serialize(document),
+        }));
   const directory = await mkdtemp(join(tmpdir(), 'ha-haproxy-check-'));
   try {
     const names = new Map<string, string>();
@@ -73,8 +82,14 @@ export async function checkWithHaproxy(input: HaproxyDocument | string | readonl
       names.set(path, entry.file);
     }
     const result = await checkFilesWithHaproxy([...names.keys()], options);
-    const findings = result.findings.map((finding) => (finding.file === undefined ? finding : { ...finding, file: names.get(finding.file) ?? finding.file }));
-    return { ...result, findings, output: [...names].reduce((text, [temp, real]) => text.split(temp).join(real), result.output) };
+    const findings = result.findings.map((finding) =>
+      finding.file === undefined ? finding : { ...finding, file: names.get(finding.file) ?? finding.file },
+    );
+    return {
+      ...result,
+      findings,
+      output: [...names].reduce((text, [temp, real]) => text.split(temp).join(real), result.output),
+    };
   } finally {
     await rm(directory, { recursive: true, force: true });
   }
@@ -90,8 +105,17 @@ export function mapHaproxyOutput(output: string, defaultFile?: string): HaproxyD
   const findings: HaproxyDiagnostic[] = [];
   for (const raw of output.split('\n')) {
     if (/has no error but will not start \(no listener\)/.test(raw)) {
-      const message = 'haproxy -c: the configuration has no error but HAProxy will not start: nothing listens (no listener)';
-      findings.push({ code: 'HAPROXY_WARNING', severity: 'warning', message, file: defaultFile, line: 1, column: 1, range: { start: 0, end: 0 } });
+      const message =
+        'haproxy -c: the configuration has no error but HAProxy will not start: nothing listens (no listener)';
+      findings.push({
+        code: 'HAPROXY_WARNING',
+        severity: 'warning',
+        message,
+        file: defaultFile,
+        line: 1,
+        column: 1,
+        range: { start: 0, end: 0 },
+      });
       continue;
     }
     const head = /^\[(ALERT|WARNING)\]\s*(?:\(\d+\)\s*)?:\s*(?:config\s*:\s*)?(.*)$/.exec(raw.trim());

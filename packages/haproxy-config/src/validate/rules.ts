@@ -2,7 +2,14 @@ import { DEFAULT_KEEP_PER_CODE, DiagnosticCollector, safeParseInteger, type Seve
 import type { HaproxyCode, HaproxyDiagnostic } from '../codes.js';
 import { isKnownKeyword, isRemovedKeyword, misplacement, proxyKinds } from '../keywords.js';
 import { parseAddress, parseCondition } from '../model/config.js';
-import { parseRecordOf, safeParse, type CstLine, type CstSection, type HaproxyDocument, type SafeParseResult } from '../parse/cst.js';
+import {
+  parseRecordOf,
+  safeParse,
+  type CstLine,
+  type CstSection,
+  type HaproxyDocument,
+  type SafeParseResult,
+} from '../parse/cst.js';
 import { serialize } from '../print/serialize.js';
 import { proxyOptionNames } from '../settings.js';
 import { checkServerLine, serverState } from './check-server.js';
@@ -21,12 +28,58 @@ import {
 
 // ACLs HAProxy predefines: usable in any condition without an `acl` line.
 const predefinedAcls = new Set([
-  'FALSE', 'HTTP', 'HTTP_1.0', 'HTTP_1.1', 'HTTP_2.0', 'HTTP_3.0', 'HTTP_CONTENT', 'HTTP_URL_ABS', 'HTTP_URL_SLASH', 'HTTP_URL_STAR', 'LOCALHOST',
-  'METH_CONNECT', 'METH_DELETE', 'METH_GET', 'METH_HEAD', 'METH_OPTIONS', 'METH_POST', 'METH_PUT', 'METH_TRACE', 'RDP_COOKIE', 'REQ_CONTENT', 'TRUE', 'WAIT_END',
+  'FALSE',
+  'HTTP',
+  'HTTP_1.0',
+  'HTTP_1.1',
+  'HTTP_2.0',
+  'HTTP_3.0',
+  'HTTP_CONTENT',
+  'HTTP_URL_ABS',
+  'HTTP_URL_SLASH',
+  'HTTP_URL_STAR',
+  'LOCALHOST',
+  'METH_CONNECT',
+  'METH_DELETE',
+  'METH_GET',
+  'METH_HEAD',
+  'METH_OPTIONS',
+  'METH_POST',
+  'METH_PUT',
+  'METH_TRACE',
+  'RDP_COOKIE',
+  'REQ_CONTENT',
+  'TRUE',
+  'WAIT_END',
 ]);
-const namedKinds = new Set(['frontend', 'backend', 'listen', 'peers', 'resolvers', 'userlist', 'mailers', 'program', 'http-errors', 'ring', 'cache', 'fcgi-app', 'log-forward']);
+const namedKinds = new Set([
+  'frontend',
+  'backend',
+  'listen',
+  'peers',
+  'resolvers',
+  'userlist',
+  'mailers',
+  'program',
+  'http-errors',
+  'ring',
+  'cache',
+  'fcgi-app',
+  'log-forward',
+]);
 // Keywords whose rules take an `if`/`unless` condition somewhere after their action.
-const ruleKeywords = new Set(['http-request', 'http-response', 'tcp-request', 'tcp-response', 'http-after-response', 'redirect', 'use-server', 'monitor', 'stats', 'block']);
+const ruleKeywords = new Set([
+  'http-request',
+  'http-response',
+  'tcp-request',
+  'tcp-response',
+  'http-after-response',
+  'redirect',
+  'use-server',
+  'monitor',
+  'stats',
+  'block',
+]);
 
 const summaryKeywords = ['mode', 'timeout', 'acl'];
 const listenerKeywords = ['bind', 'dgram-bind', 'stats'];
@@ -64,24 +117,52 @@ interface Located {
  *
  * @example const errors = validate(document).filter((finding) => finding.severity === 'error')
  */
-export function validate(input: HaproxyDocument | string | readonly HaproxyDocument[], options: ValidateOptions = {}): HaproxyDiagnostic[] {
+export function validate(
+  input: HaproxyDocument | string | readonly HaproxyDocument[],
+  options: ValidateOptions = {},
+): HaproxyDiagnostic[] {
   const keepPerCode = options.keepPerCode ?? DEFAULT_KEEP_PER_CODE;
-  const parsed = typeof input === 'string' ? [safeParse(input, { file: options.file })] : (Array.isArray(input) ? input : [input as HaproxyDocument]).map(asItPrints);
+  const parsed =
+    typeof input === 'string'
+      ? [safeParse(input, { file: options.file })]
+      : (Array.isArray(input) ? input : [input as HaproxyDocument]).map(asItPrints);
   const list = parsed.map((entry) => entry.document);
-  const collectors = new Map(list.map((document) => [document, new DiagnosticCollector<HaproxyCode>({ text: document.source, file: document.file, keepPerCode, breaks: 'lf' })]));
+  const collectors = new Map(
+    list.map((document) => [
+      document,
+      new DiagnosticCollector<HaproxyCode>({ text: document.source, file: document.file, keepPerCode, breaks: 'lf' }),
+    ]),
+  );
   const collectorOf = (document: HaproxyDocument) => collectors.get(document) as DiagnosticCollector<HaproxyCode>;
-  const lineOf = (document: HaproxyDocument, line: CstLine) => collectorOf(document).lineCounter.linePosition(line.offset).line;
-  const report = (document: HaproxyDocument, line: CstLine, wordIndex: number, code: HaproxyCode, message: string | (() => string), severity: Severity = 'error') => {
+  const lineOf = (document: HaproxyDocument, line: CstLine) =>
+    collectorOf(document).lineCounter.linePosition(line.offset).line;
+  const report = (
+    document: HaproxyDocument,
+    line: CstLine,
+    wordIndex: number,
+    code: HaproxyCode,
+    message: string | (() => string),
+    severity: Severity = 'error',
+  ) => {
     const collector = collectorOf(document);
     // A finding that would only be counted needs no range (nor the line's words).
     if (!collector.keeps(code, severity)) return collector.count(code, severity);
     const word = line.words[wordIndex] ?? line.words[0];
     const start = line.offset + (word?.start ?? 0);
-    collector.report(code, message, { start, end: start + Math.max(1, (word?.end ?? 1) - (word?.start ?? 0)) }, severity);
+    collector.report(
+      code,
+      message,
+      { start, end: start + Math.max(1, (word?.end ?? 1) - (word?.start ?? 0)) },
+      severity,
+    );
   };
-  const reporterFor = (document: HaproxyDocument): WordReporter => (line, wordIndex, code, message, severity) => report(document, line, wordIndex, code, message, severity);
+  const reporterFor =
+    (document: HaproxyDocument): WordReporter =>
+    (line, wordIndex, code, message, severity) =>
+      report(document, line, wordIndex, code, message, severity);
   // Where another section is, for a message: FILE:LINE, or `line N` in a text from no file.
-  const placeOf = (other: Located) => `${other.document.file ?? 'line '}${other.document.file ? ':' : ''}${lineOf(other.document, other.section.header)}`;
+  const placeOf = (other: Located) =>
+    `${other.document.file ?? 'line '}${other.document.file ? ':' : ''}${lineOf(other.document, other.section.header)}`;
 
   // HAProxy refuses a file whose last line has no line feed ("file might have been truncated").
   for (const document of list) {
@@ -89,18 +170,25 @@ export function validate(input: HaproxyDocument | string | readonly HaproxyDocum
     const last = lastSection ? (lastSection.lines.at(-1) ?? lastSection.header) : document.preamble.at(-1);
     if (last && last.eol === '' && last.text.length > 0) {
       const end = last.offset + last.text.length;
-      collectorOf(document).report('MISSING_FINAL_NEWLINE', 'the last line has no line feed: HAProxy refuses the file (it may have been truncated)', { start: end, end });
+      collectorOf(document).report(
+        'MISSING_FINAL_NEWLINE',
+        'the last line has no line feed: HAProxy refuses the file (it may have been truncated)',
+        { start: end, end },
+      );
     }
   }
 
-  const sections: Located[] = list.flatMap((document) => document.sections.map((section: CstSection) => ({ section, document })));
+  const sections: Located[] = list.flatMap((document) =>
+    document.sections.map((section: CstSection) => ({ section, document })),
+  );
   const byKind = (kinds: readonly string[]) => sections.filter((entry) => kinds.includes(entry.section.kind));
 
   // Names: missing and duplicated.
   const seen = new Map<string, Located>();
   for (const entry of sections) {
     const { section, document } = entry;
-    if (namedKinds.has(section.kind) && section.name === undefined) report(document, section.header, 0, 'MISSING_NAME', `a ${section.kind} section needs a name`);
+    if (namedKinds.has(section.kind) && section.name === undefined)
+      report(document, section.header, 0, 'MISSING_NAME', `a ${section.kind} section needs a name`);
     if (section.name === undefined) continue;
     // A frontend and a backend may share a name; a listen is both.
     const groups = section.kind === 'listen' ? ['frontend', 'backend'] : [section.kind];
@@ -109,7 +197,13 @@ export function validate(input: HaproxyDocument | string | readonly HaproxyDocum
       const other = seen.get(key);
       if (other) {
         const code = proxyKinds.has(section.kind) ? 'DUPLICATE_PROXY' : 'DUPLICATE_SECTION';
-        report(document, section.header, 1, code, () => `${section.kind} '${section.name}' has the same name as the ${other.section.kind} at ${placeOf(other)}`);
+        report(
+          document,
+          section.header,
+          1,
+          code,
+          () => `${section.kind} '${section.name}' has the same name as the ${other.section.kind} at ${placeOf(other)}`,
+        );
         break;
       }
       seen.set(key, entry);
@@ -119,29 +213,47 @@ export function validate(input: HaproxyDocument | string | readonly HaproxyDocum
   checkListeners(list, sections, collectors);
 
   const backends = new Map(byKind(['backend', 'listen']).map((entry) => [entry.section.name ?? '', entry]));
-  const defaultsByName = new Map(byKind(['defaults']).filter((entry) => entry.section.name !== undefined).map((entry) => [entry.section.name as string, entry]));
+  const defaultsByName = new Map(
+    byKind(['defaults'])
+      .filter((entry) => entry.section.name !== undefined)
+      .map((entry) => [entry.section.name as string, entry]),
+  );
   const userlists = new Set(byKind(['userlist']).map((entry) => entry.section.name));
   const resolvers = new Set(byKind(['resolvers']).map((entry) => entry.section.name));
   const peers = new Set(byKind(['peers']).map((entry) => entry.section.name));
   const globalLines = byKind(['global']).flatMap((entry) => entry.section.lines);
-  const verifyNoneByDefault = globalLines.some((line) => line.kind === 'directive' && line.peekValues().join(' ') === 'ssl-server-verify none');
+  const verifyNoneByDefault = globalLines.some(
+    (line) => line.kind === 'directive' && line.peekValues().join(' ') === 'ssl-server-verify none',
+  );
 
   // What each proxy inherits: its `from`, else the last defaults section before it.
   const inherited = new Map<CstSection, CstSection | undefined>();
   let lastDefaults: CstSection | undefined;
   for (const { section, document } of sections) {
     if (!proxyKinds.has(section.kind)) continue;
-    if (section.from !== undefined && !defaultsByName.has(section.from)) report(document, section.header, 3, 'UNKNOWN_DEFAULTS', `no defaults section named '${section.from}'`);
-    inherited.set(section, section.from !== undefined ? defaultsByName.get(section.from)?.section : section.kind === 'defaults' ? undefined : lastDefaults);
+    if (section.from !== undefined && !defaultsByName.has(section.from))
+      report(document, section.header, 3, 'UNKNOWN_DEFAULTS', `no defaults section named '${section.from}'`);
+    inherited.set(
+      section,
+      section.from !== undefined
+        ? defaultsByName.get(section.from)?.section
+        : section.kind === 'defaults'
+          ? undefined
+          : lastDefaults,
+    );
     if (section.kind === 'defaults') lastDefaults = section;
   }
   const chain = (section: CstSection): CstSection[] => {
     const sectionsUp: CstSection[] = [];
-    for (let current = inherited.get(section); current && sectionsUp.length < 10; current = inherited.get(current)) sectionsUp.unshift(current);
+    for (let current = inherited.get(section); current && sectionsUp.length < 10; current = inherited.get(current))
+      sectionsUp.unshift(current);
     return sectionsUp;
   };
   // What one pass over a section tells: its last `mode`, its timeouts, its ACL names (read once per section).
-  const summaries = new Map<CstSection, { mode: string | undefined; timeouts: Map<string, string>; acls: Set<string> }>();
+  const summaries = new Map<
+    CstSection,
+    { mode: string | undefined; timeouts: Map<string, string>; acls: Set<string> }
+  >();
   const summaryOf = (section: CstSection) => {
     let summary = summaries.get(section);
     if (summary) return summary;
@@ -158,15 +270,23 @@ export function validate(input: HaproxyDocument | string | readonly HaproxyDocum
     return summary;
   };
   // A setting as the section applies it: its own, else its defaults' (and theirs).
-  const inheritedSetting = <T>(section: CstSection, pick: (summary: ReturnType<typeof summaryOf>) => T | undefined): T | undefined => {
-    for (let current: CstSection | undefined = section, depth = 0; current && depth < 10; current = inherited.get(current), depth++) {
+  const inheritedSetting = <T>(
+    section: CstSection,
+    pick: (summary: ReturnType<typeof summaryOf>) => T | undefined,
+  ): T | undefined => {
+    for (
+      let current: CstSection | undefined = section, depth = 0;
+      current && depth < 10;
+      current = inherited.get(current), depth++
+    ) {
       const value = pick(summaryOf(current));
       if (value !== undefined) return value;
     }
     return undefined;
   };
   const modeOf = (section: CstSection) => inheritedSetting(section, (summary) => summary.mode) ?? 'tcp';
-  const timeoutOf = (section: CstSection, name: string) => inheritedSetting(section, (summary) => summary.timeouts.get(name));
+  const timeoutOf = (section: CstSection, name: string) =>
+    inheritedSetting(section, (summary) => summary.timeouts.get(name));
   // The option words of a defaults section's default-server lines, in order (once per section).
   const defaultServerCache = new Map<CstSection, string[]>();
   const defaultServerWords = (section: CstSection): string[] => {
@@ -174,7 +294,8 @@ export function validate(input: HaproxyDocument | string | readonly HaproxyDocum
     if (!words) {
       words = [];
       for (const line of section.lines) {
-        const values = line.kind === 'directive' && startsWithAny(line.text, ['default-server']) ? line.peekValues() : [];
+        const values =
+          line.kind === 'directive' && startsWithAny(line.text, ['default-server']) ? line.peekValues() : [];
         if (values[0] === 'default-server') words.push(...values.slice(1));
       }
       defaultServerCache.set(section, words);
@@ -220,7 +341,9 @@ export function validate(input: HaproxyDocument | string | readonly HaproxyDocum
     const serverWords = inheritedServerWords(section);
     const tracked = (target: string): 'missing' | 'unchecked' | 'ok' => {
       const slash = target.indexOf('/');
-      const checked = checkedServersOf(slash === -1 ? (section.name ?? '') : target.slice(0, slash))?.get(slash === -1 ? target : target.slice(slash + 1));
+      const checked = checkedServersOf(slash === -1 ? (section.name ?? '') : target.slice(0, slash))?.get(
+        slash === -1 ? target : target.slice(slash + 1),
+      );
       return checked === undefined ? 'missing' : checked ? 'ok' : 'unchecked';
     };
     for (const line of section.lines) {
@@ -238,8 +361,19 @@ export function validate(input: HaproxyDocument | string | readonly HaproxyDocum
       }
       const misplaced = misplacement(keyword, kind, section.name !== undefined);
       if (misplaced !== undefined) {
-        const where = kind === 'defaults' ? `${section.name === undefined ? 'an anonymous' : 'a'} defaults section` : `a ${kind} section`;
-        at(line, 0, 'MISPLACED_KEYWORD', misplaced === 'error' ? `'${keyword}' is not allowed in ${where}: HAProxy refuses it` : `'${keyword}' has no effect in ${where}: HAProxy ignores it`, misplaced);
+        const where =
+          kind === 'defaults'
+            ? `${section.name === undefined ? 'an anonymous' : 'a'} defaults section`
+            : `a ${kind} section`;
+        at(
+          line,
+          0,
+          'MISPLACED_KEYWORD',
+          misplaced === 'error'
+            ? `'${keyword}' is not allowed in ${where}: HAProxy refuses it`
+            : `'${keyword}' has no effect in ${where}: HAProxy ignores it`,
+          misplaced,
+        );
         continue;
       }
       switch (keyword) {
@@ -259,7 +393,8 @@ export function validate(input: HaproxyDocument | string | readonly HaproxyDocum
         case 'no': {
           const name = keyword === 'no' ? (values[1] === 'option' ? values[2] : undefined) : values[1];
           // Option names hardly change between versions (2.6 to 3.4 added two): an unknown one is a typo HAProxy refuses.
-          if (name !== undefined && !isDeferred(name) && !proxyOptionNames.has(name)) at(line, values.indexOf(name), 'UNKNOWN_OPTION', `unknown option '${name}': HAProxy refuses it`);
+          if (name !== undefined && !isDeferred(name) && !proxyOptionNames.has(name))
+            at(line, values.indexOf(name), 'UNKNOWN_OPTION', `unknown option '${name}': HAProxy refuses it`);
           break;
         }
         case 'maxconn':
@@ -270,22 +405,31 @@ export function validate(input: HaproxyDocument | string | readonly HaproxyDocum
         case 'default_backend':
         case 'use_backend': {
           const target = values[1];
-          if (target !== undefined && !/[%$]/.test(target) && !backends.has(target)) at(line, 1, 'UNKNOWN_BACKEND', `no backend named '${target}'`);
+          if (target !== undefined && !/[%$]/.test(target) && !backends.has(target))
+            at(line, 1, 'UNKNOWN_BACKEND', `no backend named '${target}'`);
           checkCondition(values, 2, line, acls, at);
           if (target !== undefined && backends.has(target) && modeOf(section) === 'http') {
             const backend = backends.get(target) as Located;
-            if (modeOf(backend.section) === 'tcp') at(line, 1, 'MODE_MISMATCH', `${kind} '${section.name ?? ''}' is in http mode but backend '${target}' is in tcp mode`);
+            if (modeOf(backend.section) === 'tcp')
+              at(
+                line,
+                1,
+                'MODE_MISMATCH',
+                `${kind} '${section.name ?? ''}' is in http mode but backend '${target}' is in tcp mode`,
+              );
           }
           break;
         }
         case 'acl': {
           const userlist = /http_auth(?:_group)?\(([^)]+)\)/.exec(values.slice(2).join(' '))?.[1];
-          if (userlist !== undefined && !userlists.has(userlist)) at(line, 2, 'UNKNOWN_USERLIST', `no userlist named '${userlist}'`);
+          if (userlist !== undefined && !userlists.has(userlist))
+            at(line, 2, 'UNKNOWN_USERLIST', `no userlist named '${userlist}'`);
           break;
         }
         case 'stick-table': {
           const index = values.indexOf('peers');
-          if (index !== -1 && values[index + 1] !== undefined && !peers.has(values[index + 1])) at(line, index + 1, 'UNKNOWN_PEERS', `no peers section named '${values[index + 1]}'`);
+          if (index !== -1 && values[index + 1] !== undefined && !peers.has(values[index + 1]))
+            at(line, index + 1, 'UNKNOWN_PEERS', `no peers section named '${values[index + 1]}'`);
           break;
         }
         case 'bind':
@@ -294,7 +438,20 @@ export function validate(input: HaproxyDocument | string | readonly HaproxyDocum
           break;
         case 'server':
         case 'default-server':
-          checkServerLine(values, line, { isServer: keyword === 'server', inherited: serverWords, resolvers, verifyNoneByDefault, tracked, names: serverNames, lineOf: serverLineOf }, at);
+          checkServerLine(
+            values,
+            line,
+            {
+              isServer: keyword === 'server',
+              inherited: serverWords,
+              resolvers,
+              verifyNoneByDefault,
+              tracked,
+              names: serverNames,
+              lineOf: serverLineOf,
+            },
+            at,
+          );
           // Later servers of this section get this line's options as defaults.
           if (keyword === 'default-server') serverWords.push(...values.slice(1));
           break;
@@ -307,7 +464,8 @@ export function validate(input: HaproxyDocument | string | readonly HaproxyDocum
       if (keyword === 'http-request') {
         for (const [index, word] of values.entries()) {
           const userlist = /^http_auth(?:_group)?\(([^)]+)\)$/.exec(word)?.[1];
-          if (userlist !== undefined && !userlists.has(userlist)) at(line, index, 'UNKNOWN_USERLIST', `no userlist named '${userlist}'`);
+          if (userlist !== undefined && !userlists.has(userlist))
+            at(line, index, 'UNKNOWN_USERLIST', `no userlist named '${userlist}'`);
         }
       }
     }
@@ -318,7 +476,14 @@ export function validate(input: HaproxyDocument | string | readonly HaproxyDocum
       const missing = needed.filter((name) => timeoutOf(section, name) === undefined);
       if (missing.length > 0 && (mode === 'http' || mode === 'tcp')) {
         const names = missing.map((name) => `timeout ${name}`).join(', ');
-        report(document, section.header, 0, 'MISSING_TIMEOUT', `${kind} '${section.name ?? ''}' has no ${names} (here or in its defaults): connections may hang for ever`, 'warning');
+        report(
+          document,
+          section.header,
+          0,
+          'MISSING_TIMEOUT',
+          `${kind} '${section.name ?? ''}' has no ${names} (here or in its defaults): connections may hang for ever`,
+          'warning',
+        );
       }
     }
   }
@@ -361,7 +526,12 @@ function checkOtherSection(section: CstSection, at: WordReporter): void {
     else if (keyword === 'nbthread') {
       const value = values[1];
       if (value === undefined || (!isDeferred(value) && safeParseInteger(value, { min: 1 }) === undefined)) {
-        at(line, value === undefined ? 0 : 1, 'BAD_NUMBER', `nbthread ${value === undefined ? 'needs a number' : `'${value}' must be a whole number of at least 1`}`);
+        at(
+          line,
+          value === undefined ? 0 : 1,
+          'BAD_NUMBER',
+          `nbthread ${value === undefined ? 'needs a number' : `'${value}' must be a whole number of at least 1`}`,
+        );
       }
     } else if (keyword === 'stats' && values[1] === 'timeout') checkTime(values[2], line, 2, 'stats timeout', at);
     else if (keyword === 'stats' && values[1] === 'socket') checkStatsSocket(values, line, at);
@@ -374,7 +544,11 @@ function checkStatsSocket(values: readonly string[], line: CstLine, at: WordRepo
     return;
   }
   const level = values.indexOf('level', 3);
-  if (level !== -1 && values[level + 1] !== undefined && !['user', 'operator', 'admin'].includes(values[level + 1] as string)) {
+  if (
+    level !== -1 &&
+    values[level + 1] !== undefined &&
+    !['user', 'operator', 'admin'].includes(values[level + 1] as string)
+  ) {
     at(line, level + 1, 'BAD_VALUE', `stats socket level '${values[level + 1]}': 'user', 'operator' or 'admin'`);
   }
   const mode = values.indexOf('mode', 3);
@@ -385,7 +559,11 @@ function checkStatsSocket(values: readonly string[], line: CstLine, at: WordRepo
 
 // HAProxy will not start without anything to listen on: a bind of a frontend, listen, peers or
 // log-forward section, or a stats socket. `haproxy -c` then exits 2 ("no listener").
-function checkListeners(list: readonly HaproxyDocument[], sections: readonly Located[], collectors: ReadonlyMap<HaproxyDocument, DiagnosticCollector<HaproxyCode>>): void {
+function checkListeners(
+  list: readonly HaproxyDocument[],
+  sections: readonly Located[],
+  collectors: ReadonlyMap<HaproxyDocument, DiagnosticCollector<HaproxyCode>>,
+): void {
   const first = list[0];
   if (first === undefined) return;
   const listens = sections.some(({ section }) =>
@@ -393,21 +571,36 @@ function checkListeners(list: readonly HaproxyDocument[], sections: readonly Loc
       if (line.kind !== 'directive' || !startsWithAny(line.text, listenerKeywords)) return false;
       const [keyword, first] = line.peekValues();
       if (section.kind === 'global') return keyword === 'stats' && first === 'socket';
-      return (keyword === 'bind' || keyword === 'dgram-bind') && section.kind !== 'backend' && section.kind !== 'defaults';
+      return (
+        (keyword === 'bind' || keyword === 'dgram-bind') && section.kind !== 'backend' && section.kind !== 'defaults'
+      );
     }),
   );
   if (!listens) {
-    const message = "nothing listens (no bind in a frontend or listen section, no stats socket): HAProxy will not start ('haproxy -c' exits 2)";
+    const message =
+      "nothing listens (no bind in a frontend or listen section, no stats socket): HAProxy will not start ('haproxy -c' exits 2)";
     collectors.get(first)?.report('NO_LISTENER', message, { start: 0, end: 0 }, 'warning');
   }
 }
 
-function checkCondition(values: readonly string[], at: number, line: CstLine, acls: ReadonlySet<string>, report: WordReporter): void {
+function checkCondition(
+  values: readonly string[],
+  at: number,
+  line: CstLine,
+  acls: ReadonlySet<string>,
+  report: WordReporter,
+): void {
   const kind = values[at];
   if (kind !== 'if' && kind !== 'unless') return;
   const condition = parseCondition(kind, values.slice(at + 1));
   for (const name of condition.acls) {
-    if (!acls.has(name) && !predefinedAcls.has(name) && !name.includes('$')) report(line, values.indexOf(name) === -1 ? values.indexOf(`!${name}`) : values.indexOf(name), 'UNKNOWN_ACL', `no acl named '${name}' in this section`);
+    if (!acls.has(name) && !predefinedAcls.has(name) && !name.includes('$'))
+      report(
+        line,
+        values.indexOf(name) === -1 ? values.indexOf(`!${name}`) : values.indexOf(name),
+        'UNKNOWN_ACL',
+        `no acl named '${name}' in this section`,
+      );
   }
 }
 
@@ -420,29 +613,61 @@ interface BindLine {
 /** The addresses bound so far: `family|host|port` → the first line binding it. */
 type Binds = Map<string, BindLine>;
 
-function checkBind(raw: string, where: BindLine, binds: Binds, report: WordReporter, lineOf: (document: HaproxyDocument, line: CstLine) => number): void {
+function checkBind(
+  raw: string,
+  where: BindLine,
+  binds: Binds,
+  report: WordReporter,
+  lineOf: (document: HaproxyDocument, line: CstLine) => number,
+): void {
   const { line, section } = where;
   for (const part of raw.split(',')) {
     const address = parseAddress(part);
-    if (address.hasVariables || address.family === 'unix' || address.family === 'fd' || address.family === 'sockpair' || address.family === 'abns' || address.family === 'abnsz') continue;
+    if (
+      address.hasVariables ||
+      address.family === 'unix' ||
+      address.family === 'fd' ||
+      address.family === 'sockpair' ||
+      address.family === 'abns' ||
+      address.family === 'abnsz'
+    )
+      continue;
     if (address.port === undefined) {
       report(line, 1, 'BAD_PORT', `bind '${part}' needs a port (or a port range)`);
       continue;
     }
-    if (address.port < 1 || address.port > 65535 || (address.portEnd !== undefined && (address.portEnd < address.port || address.portEnd > 65535))) {
-      report(line, 1, 'BAD_PORT', `port ${address.port}${address.portEnd !== undefined ? `-${address.portEnd}` : ''} is out of range (1 to 65535)`);
+    if (
+      address.port < 1 ||
+      address.port > 65535 ||
+      (address.portEnd !== undefined && (address.portEnd < address.port || address.portEnd > 65535))
+    ) {
+      report(
+        line,
+        1,
+        'BAD_PORT',
+        `port ${address.port}${address.portEnd !== undefined ? `-${address.portEnd}` : ''} is out of range (1 to 65535)`,
+      );
       continue;
     }
     if (!isPlausibleHost(address.host)) {
       report(line, 1, 'BAD_ADDRESS', `'${address.host}' is not an address`);
       continue;
     }
-    const host = address.host === '' || address.host === '*' || address.host === '0.0.0.0' || address.host === '::' ? '*' : address.host;
+    const host =
+      address.host === '' || address.host === '*' || address.host === '0.0.0.0' || address.host === '::'
+        ? '*'
+        : address.host;
     const key = `${address.family ?? ''}|${host}|${address.port}`;
     const other = binds.get(key);
     if (other && other.section !== section) {
-      const place = () => `${other.document.file ?? 'line'}${other.document.file ? ':' : ' '}${lineOf(other.document, other.line)}`;
-      report(line, 1, 'BIND_CONFLICT', () => `${part} is also bound by ${other.section.kind} '${other.section.name ?? ''}' (${place()})`);
+      const place = () =>
+        `${other.document.file ?? 'line'}${other.document.file ? ':' : ' '}${lineOf(other.document, other.line)}`;
+      report(
+        line,
+        1,
+        'BIND_CONFLICT',
+        () => `${part} is also bound by ${other.section.kind} '${other.section.name ?? ''}' (${place()})`,
+      );
     } else if (!other) binds.set(key, where);
   }
 }

@@ -8,7 +8,11 @@ describe('parseServerStatus', () => {
     expect(parseServerStatus('UP')).toEqual({ state: 'up', transitional: false, reason: undefined });
     expect(parseServerStatus('UP 1/3')).toMatchObject({ state: 'up', transitional: true });
     expect(parseServerStatus('DOWN 1/2')).toMatchObject({ state: 'down', transitional: true });
-    expect(parseServerStatus('MAINT (via be/s1)')).toEqual({ state: 'maint', transitional: false, reason: 'via be/s1' });
+    expect(parseServerStatus('MAINT (via be/s1)')).toEqual({
+      state: 'maint',
+      transitional: false,
+      reason: 'via be/s1',
+    });
     expect(parseServerStatus('MAINT (resolution)')).toMatchObject({ state: 'maint', reason: 'resolution' });
     expect(parseServerStatus('DRAIN')).toMatchObject({ state: 'drain' });
     expect(parseServerStatus('NOLB')).toMatchObject({ state: 'nolb' });
@@ -36,7 +40,9 @@ describe('summarizeStat', () => {
   });
 
   it('reports a backend with no server up and a frontend that is not open', () => {
-    const rows = parseStatCsv('# pxname,svname,type,status,scur,slim\nfe,FRONTEND,0,FULL,100,100\nbe,s1,2,MAINT,0,\nbe,BACKEND,1,DOWN,0,10\n');
+    const rows = parseStatCsv(
+      '# pxname,svname,type,status,scur,slim\nfe,FRONTEND,0,FULL,100,100\nbe,s1,2,MAINT,0,\nbe,BACKEND,1,DOWN,0,10\n',
+    );
     expect(summarizeStat(rows).health).toEqual({
       healthy: false,
       state: 'down',
@@ -48,7 +54,9 @@ describe('summarizeStat', () => {
   });
 
   it('is healthy when only decisions (MAINT, DRAIN) stand out', () => {
-    const rows = parseStatCsv('# pxname,svname,type,status\nfe,FRONTEND,0,OPEN\nbe,s1,2,MAINT\nbe,s2,2,DRAIN\nbe,s3,2,UP\nbe,BACKEND,1,UP\n');
+    const rows = parseStatCsv(
+      '# pxname,svname,type,status\nfe,FRONTEND,0,OPEN\nbe,s1,2,MAINT\nbe,s2,2,DRAIN\nbe,s3,2,UP\nbe,BACKEND,1,UP\n',
+    );
     expect(summarizeStat(rows).health).toEqual({ healthy: true, state: 'healthy', reasons: [] });
   });
 });

@@ -21,13 +21,19 @@ export function parseServerStatus(status: string | undefined): ServerStatus {
   const transitional = /\d+\/\d+/.test(text);
   const head = text.split(/\s+/)[0]?.toUpperCase() ?? '';
   const state: ServerStateName =
-    head === 'UP' ? 'up'
-    : head === 'DOWN' ? 'down'
-    : head === 'MAINT' ? 'maint'
-    : head === 'DRAIN' ? 'drain'
-    : head === 'NOLB' ? 'nolb'
-    : text.toLowerCase() === 'no check' ? 'no-check'
-    : 'unknown';
+    head === 'UP'
+      ? 'up'
+      : head === 'DOWN'
+        ? 'down'
+        : head === 'MAINT'
+          ? 'maint'
+          : head === 'DRAIN'
+            ? 'drain'
+            : head === 'NOLB'
+              ? 'nolb'
+              : text.toLowerCase() === 'no check'
+                ? 'no-check'
+                : 'unknown';
   return { state, transitional, reason };
 }
 
@@ -153,7 +159,13 @@ export function summarizeStat(rows: readonly StatRow[]): StatOverview {
   };
   for (const row of rows) {
     if (row.kind === 'frontend') {
-      frontends.push({ name: row.pxname, status: row.status ?? 'unknown', mode: row.mode, sessions: row.scur ?? 0, sessionLimit: row.slim });
+      frontends.push({
+        name: row.pxname,
+        status: row.status ?? 'unknown',
+        mode: row.mode,
+        sessions: row.scur ?? 0,
+        sessionLimit: row.slim,
+      });
     } else if (row.kind === 'backend') {
       Object.assign(backendOf(row.pxname), {
         status: row.status ?? 'unknown',
@@ -191,18 +203,33 @@ function evaluateHaproxyHealth(overview: Pick<StatOverview, 'frontends' | 'backe
   const findings: Finding[] = [];
   for (const frontend of overview.frontends) {
     if (frontend.status !== 'OPEN') {
-      findings.push({ state: 'down', code: 'FRONTEND_NOT_OPEN', subject: frontend.name, message: `frontend ${frontend.name} is ${frontend.status}` });
+      findings.push({
+        state: 'down',
+        code: 'FRONTEND_NOT_OPEN',
+        subject: frontend.name,
+        message: `frontend ${frontend.name} is ${frontend.status}`,
+      });
     }
   }
   for (const backend of overview.backends) {
     if (backend.status.startsWith('DOWN')) {
-      findings.push({ state: 'down', code: 'BACKEND_NO_SERVER_UP', subject: backend.name, message: `backend ${backend.name} is DOWN (no server up)` });
+      findings.push({
+        state: 'down',
+        code: 'BACKEND_NO_SERVER_UP',
+        subject: backend.name,
+        message: `backend ${backend.name} is DOWN (no server up)`,
+      });
     }
     for (const server of backend.servers) {
       if (server.decoded.state !== 'down') continue;
       const name = `${backend.name}/${server.name}`;
       const check = server.checkStatus ? ` (${server.checkStatus})` : '';
-      findings.push({ state: 'degraded', code: 'SERVER_DOWN', subject: name, message: `server ${name} is ${server.status}${check}` });
+      findings.push({
+        state: 'degraded',
+        code: 'SERVER_DOWN',
+        subject: name,
+        message: `server ${name} is ${server.status}${check}`,
+      });
     }
   }
   return evaluateHealthFindings(haproxyHealthStates, findings);

@@ -56,9 +56,11 @@ export function parseColonLines(text: string): Record<string, string> {
 export function parseInfo(text: string): HaproxyInfo {
   const raw = parseColonLines(text);
   const typed: Record<string, string | number> = {};
-  for (const [key, value] of Object.entries(raw)) typed[key] = value !== '' && /^-?\d+(\.\d+)?$/.test(value) ? Number(value) : value;
+  for (const [key, value] of Object.entries(raw))
+    typed[key] = value !== '' && /^-?\d+(\.\d+)?$/.test(value) ? Number(value) : value;
   // Versions look numeric only by accident ("2.6"); keep them text.
-  for (const key of ['Version', 'Release_date', 'Name', 'node', 'description']) if (raw[key] !== undefined) typed[key] = raw[key];
+  for (const key of ['Version', 'Release_date', 'Name', 'node', 'description'])
+    if (raw[key] !== undefined) typed[key] = raw[key];
   return parseAnswerFields(infoSchema, typed, 'show info', 'NOT_INFO_OUTPUT');
 }
 
@@ -107,7 +109,10 @@ export function parseServersState(text: string): ServerState[] {
   const lines = text.split('\n');
   const headerIndex = lines.findIndex((line) => line.startsWith('# '));
   if (headerIndex === -1) {
-    throw runtimeParseError('NO_HEADER', `show servers state: no '# be_id be_name …' header: ${JSON.stringify(text.slice(0, 60))}`);
+    throw runtimeParseError(
+      'NO_HEADER',
+      `show servers state: no '# be_id be_name …' header: ${JSON.stringify(text.slice(0, 60))}`,
+    );
   }
   const columns = (lines[headerIndex] as string).slice(2).split(' ');
   const rows: ServerState[] = [];
@@ -120,7 +125,9 @@ export function parseServersState(text: string): ServerState[] {
       const cell = cells[i] ?? '';
       row[column] = /^-?\d+$/.test(cell) && column !== 'srv_name' && column !== 'be_name' ? Number(cell) : cell;
     });
-    rows.push(parseAnswerFields(serverStateSchema, row, 'show servers state row', 'BAD_ROW', { line: index + 1, column: 1 }));
+    rows.push(
+      parseAnswerFields(serverStateSchema, row, 'show servers state row', 'BAD_ROW', { line: index + 1, column: 1 }),
+    );
   }
   return rows;
 }
@@ -165,10 +172,15 @@ export function parseProc(text: string): HaproxyProcess[] {
       version: match[6],
       old: section === 'old',
     };
-    processes.push(parseAnswerFields(processSchema, fields, 'show proc row', 'BAD_ROW', { line: index + 1, column: 1 }));
+    processes.push(
+      parseAnswerFields(processSchema, fields, 'show proc row', 'BAD_ROW', { line: index + 1, column: 1 }),
+    );
   }
   if (!processes.some((process) => process.type === 'master')) {
-    throw runtimeParseError('NO_MASTER', `not the master CLI's show proc (no master line): ${JSON.stringify(text.slice(0, 60))}`);
+    throw runtimeParseError(
+      'NO_MASTER',
+      `not the master CLI's show proc (no master line): ${JSON.stringify(text.slice(0, 60))}`,
+    );
   }
   return processes;
 }
@@ -200,7 +212,14 @@ export function parseMapList(text: string): MapDescriptor[] {
         const found = new RegExp(`${name}=(\\d+)`).exec(line)?.[1];
         return found === undefined ? undefined : Number(found);
       };
-      return { id: Number(match[1]), file: match[2] || undefined, description: (match[3] ?? '').trim(), currentVersion: number('curr_ver'), nextVersion: number('next_ver'), entries: number('entry_cnt') };
+      return {
+        id: Number(match[1]),
+        file: match[2] || undefined,
+        description: (match[3] ?? '').trim(),
+        currentVersion: number('curr_ver'),
+        nextVersion: number('next_ver'),
+        entries: number('entry_cnt'),
+      };
     });
 }
 
@@ -253,7 +272,9 @@ export function parseTableEntries(text: string): { key: string; data: Record<str
     .split('\n')
     .filter((line) => /^0x[0-9a-f]+: /.test(line))
     .map((line) => {
-      const fields = Object.fromEntries([...line.matchAll(/(\S+)=(\S*)/g)].map((match) => [match[1] as string, match[2] as string]));
+      const fields = Object.fromEntries(
+        [...line.matchAll(/(\S+)=(\S*)/g)].map((match) => [match[1] as string, match[2] as string]),
+      );
       const { key = '', ...data } = fields;
       return { key, data };
     });

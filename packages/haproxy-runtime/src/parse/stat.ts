@@ -3,18 +3,126 @@ import { runtimeParseError } from '../errors.js';
 import { parseAnswerFields } from './answer.js';
 
 // Columns of `show stat` as HAProxy's management guide documents them (2.6 and later), by type.
-const textColumns = ['pxname', 'svname', 'status', 'tracked', 'check_status', 'last_chk', 'last_agt', 'agent_status', 'check_desc', 'agent_desc', 'addr', 'cookie', 'mode', 'algo', 'proto'] as const;
+const textColumns = [
+  'pxname',
+  'svname',
+  'status',
+  'tracked',
+  'check_status',
+  'last_chk',
+  'last_agt',
+  'agent_status',
+  'check_desc',
+  'agent_desc',
+  'addr',
+  'cookie',
+  'mode',
+  'algo',
+  'proto',
+] as const;
 const numberColumns = [
-  'qcur', 'qmax', 'scur', 'smax', 'slim', 'stot', 'bin', 'bout', 'dreq', 'dresp', 'ereq', 'econ', 'eresp', 'wretr', 'wredis',
-  'weight', 'act', 'bck', 'chkfail', 'chkdown', 'lastchg', 'downtime', 'qlimit', 'pid', 'iid', 'sid', 'throttle', 'lbtot',
-  'type', 'rate', 'rate_lim', 'rate_max', 'check_code', 'check_duration', 'hrsp_1xx', 'hrsp_2xx', 'hrsp_3xx', 'hrsp_4xx',
-  'hrsp_5xx', 'hrsp_other', 'hanafail', 'req_rate', 'req_rate_max', 'req_tot', 'cli_abrt', 'srv_abrt', 'comp_in', 'comp_out',
-  'comp_byp', 'comp_rsp', 'lastsess', 'qtime', 'ctime', 'rtime', 'ttime', 'agent_code', 'agent_duration', 'check_rise',
-  'check_fall', 'check_health', 'agent_rise', 'agent_fall', 'agent_health', 'conn_rate', 'conn_rate_max', 'conn_tot',
-  'intercepted', 'dcon', 'dses', 'wrew', 'connect', 'reuse', 'cache_lookups', 'cache_hits', 'srv_icur', 'src_ilim',
-  'qtime_max', 'ctime_max', 'rtime_max', 'ttime_max', 'eint', 'idle_conn_cur', 'safe_conn_cur', 'used_conn_cur',
-  'need_conn_est', 'uweight', 'agg_server_status', 'agg_server_check_status', 'agg_check_status', 'srid', 'sess_other',
-  'h1sess', 'h2sess', 'h3sess', 'req_other', 'h1req', 'h2req', 'h3req', 'priv_idle_cur', 'reqbin', 'reqbout', 'resbin',
+  'qcur',
+  'qmax',
+  'scur',
+  'smax',
+  'slim',
+  'stot',
+  'bin',
+  'bout',
+  'dreq',
+  'dresp',
+  'ereq',
+  'econ',
+  'eresp',
+  'wretr',
+  'wredis',
+  'weight',
+  'act',
+  'bck',
+  'chkfail',
+  'chkdown',
+  'lastchg',
+  'downtime',
+  'qlimit',
+  'pid',
+  'iid',
+  'sid',
+  'throttle',
+  'lbtot',
+  'type',
+  'rate',
+  'rate_lim',
+  'rate_max',
+  'check_code',
+  'check_duration',
+  'hrsp_1xx',
+  'hrsp_2xx',
+  'hrsp_3xx',
+  'hrsp_4xx',
+  'hrsp_5xx',
+  'hrsp_other',
+  'hanafail',
+  'req_rate',
+  'req_rate_max',
+  'req_tot',
+  'cli_abrt',
+  'srv_abrt',
+  'comp_in',
+  'comp_out',
+  'comp_byp',
+  'comp_rsp',
+  'lastsess',
+  'qtime',
+  'ctime',
+  'rtime',
+  'ttime',
+  'agent_code',
+  'agent_duration',
+  'check_rise',
+  'check_fall',
+  'check_health',
+  'agent_rise',
+  'agent_fall',
+  'agent_health',
+  'conn_rate',
+  'conn_rate_max',
+  'conn_tot',
+  'intercepted',
+  'dcon',
+  'dses',
+  'wrew',
+  'connect',
+  'reuse',
+  'cache_lookups',
+  'cache_hits',
+  'srv_icur',
+  'src_ilim',
+  'qtime_max',
+  'ctime_max',
+  'rtime_max',
+  'ttime_max',
+  'eint',
+  'idle_conn_cur',
+  'safe_conn_cur',
+  'used_conn_cur',
+  'need_conn_est',
+  'uweight',
+  'agg_server_status',
+  'agg_server_check_status',
+  'agg_check_status',
+  'srid',
+  'sess_other',
+  'h1sess',
+  'h2sess',
+  'h3sess',
+  'req_other',
+  'h1req',
+  'h2req',
+  'h3req',
+  'priv_idle_cur',
+  'reqbin',
+  'reqbout',
+  'resbin',
   'resbout',
 ] as const;
 
@@ -45,7 +153,10 @@ export type StatRow = TextFields &
     modules: Record<string, number | string>;
   };
 
-const columnType = new Map<string, 'text' | 'number'>([...textColumns.map((c) => [c, 'text'] as const), ...numberColumns.map((c) => [c, 'number'] as const)]);
+const columnType = new Map<string, 'text' | 'number'>([
+  ...textColumns.map((c) => [c, 'text'] as const),
+  ...numberColumns.map((c) => [c, 'number'] as const),
+]);
 
 /**
  * Schema of the header line: the columns HAProxy says it prints, pxname and
@@ -69,11 +180,17 @@ export interface ColumnPlan {
  */
 export function readStatHeader(text: string): { plan: ColumnPlan[]; bodyStart: number } {
   if (!text.startsWith('#')) {
-    throw runtimeParseError('NOT_STAT_OUTPUT', `not show stat output (no '# pxname,…' header): ${JSON.stringify(text.slice(0, 60))}`);
+    throw runtimeParseError(
+      'NOT_STAT_OUTPUT',
+      `not show stat output (no '# pxname,…' header): ${JSON.stringify(text.slice(0, 60))}`,
+    );
   }
   const newline = text.indexOf('\n');
   const headerLine = (newline === -1 ? text : text.slice(0, newline)).replace(/^# ?/, '').replace(/,$/, '');
-  const columns = parseAnswerFields(headerSchema, headerLine.split(','), 'show stat header', 'BAD_STAT_HEADER', { line: 1, column: 1 });
+  const columns = parseAnswerFields(headerSchema, headerLine.split(','), 'show stat header', 'BAD_STAT_HEADER', {
+    line: 1,
+    column: 1,
+  });
   const marker = columns.indexOf('-');
   const plan: ColumnPlan[] = columns.map((name, i) => ({
     name,
@@ -83,7 +200,11 @@ export function readStatHeader(text: string): { plan: ColumnPlan[]; bodyStart: n
 }
 
 /** Calls `visit` with every non-empty line of rows after the header, and its 1-based line number. */
-export function forEachStatLine(text: string, bodyStart: number, visit: (line: string, lineNumber: number) => void): void {
+export function forEachStatLine(
+  text: string,
+  bodyStart: number,
+  visit: (line: string, lineNumber: number) => void,
+): void {
   let start = bodyStart;
   let lineNumber = 2;
   while (start < text.length) {
@@ -102,7 +223,8 @@ export function forEachStatLine(text: string, bodyStart: number, visit: (line: s
 export function forEachCell(line: string, columns: number, visit: (index: number, cell: string) => void): void {
   if (line.includes('"')) {
     const cells = splitQuoted(line);
-    for (let i = 0; i < columns && i < cells.length; i++) if ((cells[i] as string).length > 0) visit(i, cells[i] as string);
+    for (let i = 0; i < columns && i < cells.length; i++)
+      if ((cells[i] as string).length > 0) visit(i, cells[i] as string);
     return;
   }
   let start = 0;
@@ -119,7 +241,10 @@ export function forEachCell(line: string, columns: number, visit: (index: number
 export function readNumberCell(name: string, cell: string, lineNumber: number): number {
   const value = Number(cell);
   if (Number.isNaN(value)) {
-    throw runtimeParseError('NOT_A_NUMBER', `show stat: column ${name} is not a number: '${cell}'`, { line: lineNumber, column: 1 });
+    throw runtimeParseError('NOT_A_NUMBER', `show stat: column ${name} is not a number: '${cell}'`, {
+      line: lineNumber,
+      column: 1,
+    });
   }
   return value;
 }
@@ -172,7 +297,11 @@ function readRow(line: string, lineNumber: number, plan: readonly ColumnPlan[], 
   return finishRow(row, extra, modules);
 }
 
-function finishRow(row: Record<string, unknown>, extra: Record<string, string> | undefined, modules: Record<string, number | string> | undefined): StatRow {
+function finishRow(
+  row: Record<string, unknown>,
+  extra: Record<string, string> | undefined,
+  modules: Record<string, number | string> | undefined,
+): StatRow {
   row.kind = statRowKind(row.type as number | undefined);
   row.extra = extra ?? {};
   row.modules = modules ?? {};
@@ -250,7 +379,11 @@ export function parseStatTyped(text: string): TypedStatField[] {
     if (line.length === 0) continue;
     const match = /^([A-Z])\.(\d+)\.(\d+)\.(\d+)\.([^.:]+)\.(\d+):([A-Za-z]*):([a-z0-9]+):(.*)$/.exec(line);
     if (!match) {
-      throw runtimeParseError('NOT_A_FIELD_LINE', `show stat typed: not a field line: ${JSON.stringify(line.slice(0, 80))}`, { line: index + 1, column: 1 });
+      throw runtimeParseError(
+        'NOT_A_FIELD_LINE',
+        `show stat typed: not a field line: ${JSON.stringify(line.slice(0, 80))}`,
+        { line: index + 1, column: 1 },
+      );
     }
     const type = match[8] as string;
     const raw = match[9] as string;

@@ -13,7 +13,9 @@ const closeBrace = 0x7d;
 const encoder = new TextEncoder();
 const decoder = new TextDecoder();
 // What follows a row's columns, by the kind its `type` says.
-const kindTails = ['frontend', 'backend', 'server', 'listener'].map((kind) => encoder.encode(`,"kind":"${kind}","extra":{`));
+const kindTails = ['frontend', 'backend', 'server', 'listener'].map((kind) =>
+  encoder.encode(`,"kind":"${kind}","extra":{`),
+);
 const modulesOpening = encoder.encode('},"modules":{');
 const emptyBytes = new Uint8Array(0);
 // Column kinds, as `ColumnPlan['type']` says them, by number for the hot loop.
@@ -95,7 +97,10 @@ export class StatJsonByteEncoder {
   /** Bytes of the answer, as they arrive. */
   push(bytes: Uint8Array): void {
     // A plain Uint8Array view of a Buffer: one kind of array in the hot loops, and slice() that copies.
-    const chunk = Object.getPrototypeOf(bytes) === Uint8Array.prototype ? bytes : new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.length);
+    const chunk =
+      Object.getPrototypeOf(bytes) === Uint8Array.prototype
+        ? bytes
+        : new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.length);
     let start = 0;
     if (this.carry.length > 0) {
       // Only the cut line is joined; the rest of the chunk is read where it is.
@@ -373,7 +378,9 @@ export class StatJsonByteEncoder {
     if (column < 0 || column >= cells) return 2;
     const from = start + (cellStarts[column] as number);
     const digit = (data[from] as number) - zero;
-    return (cellStarts[column + 1] as number) - (cellStarts[column] as number) === 2 && digit >= 0 && digit <= 3 ? digit : 2;
+    return (cellStarts[column + 1] as number) - (cellStarts[column] as number) === 2 && digit >= 0 && digit <= 3
+      ? digit
+      : 2;
   }
 
   // The kind, then the extra cells (strings) and the module cells (numbers), each object's first key without its comma.
@@ -390,10 +397,12 @@ export class StatJsonByteEncoder {
         length = copyKey(this.keyWords, this.keyPlaces, column, view, length, first);
         first = false;
         if (pass === extraType) out[length++] = quote;
-        for (let k = deferred[d + 1] as number, to = deferred[d + 2] as number; k < to; k++) out[length++] = data[k] as number;
+        for (let k = deferred[d + 1] as number, to = deferred[d + 2] as number; k < to; k++)
+          out[length++] = data[k] as number;
         if (pass === extraType) out[length++] = quote;
       }
-      if (pass === extraType) for (let k = 0; k < modulesOpening.length; k++) out[length++] = modulesOpening[k] as number;
+      if (pass === extraType)
+        for (let k = 0; k < modulesOpening.length; k++) out[length++] = modulesOpening[k] as number;
     }
     out[length++] = closeBrace;
     out[length++] = closeBrace;
@@ -413,11 +422,19 @@ export class StatJsonByteEncoder {
 // Writes a column's key four bytes at a time; up to three bytes past its end are written too, and
 // overwritten next. The first key of an object goes without its comma: it is written over the `{`
 // before it, which is put back.
-function copyKey(words: Uint32Array, places: Int32Array, column: number, view: DataView, at: number, first: boolean): number {
+function copyKey(
+  words: Uint32Array,
+  places: Int32Array,
+  column: number,
+  view: DataView,
+  at: number,
+  first: boolean,
+): number {
   const from = first ? at - 1 : at;
   const word = places[2 * column] as number;
   const size = places[2 * column + 1] as number;
-  for (let w = word, to = word + ((size + 3) >> 2), position = from; w < to; w++, position += 4) view.setUint32(position, words[w] as number, true);
+  for (let w = word, to = word + ((size + 3) >> 2), position = from; w < to; w++, position += 4)
+    view.setUint32(position, words[w] as number, true);
   if (first) view.setUint8(from, openBrace);
   return from + size;
 }

@@ -1,4 +1,12 @@
-import { forEachStatLine, readModuleCell, readNumberCell, readStatHeader, splitQuoted, statRowKind, type ColumnPlan } from '../parse/stat.js';
+import {
+  forEachStatLine,
+  readModuleCell,
+  readNumberCell,
+  readStatHeader,
+  splitQuoted,
+  statRowKind,
+  type ColumnPlan,
+} from '../parse/stat.js';
 
 /**
  * `show stat` CSV straight to JSON, a row a string, without building the row

@@ -39,5 +39,7 @@ export function parseSocketAddress(spec: string): SocketAddress {
 
 /** The address as errors show it: the path, `127.0.0.1:9999`, `[::1]:9999`. */
 export function formatSocketAddress(address: SocketAddress): string {
-  return address.kind === 'unix' ? address.path : `${address.host.includes(':') ? `[${address.host}]` : address.host}:${address.port}`;
+  return address.kind === 'unix'
+    ? address.path
+    : `${address.host.includes(':') ? `[${address.host}]` : address.host}:${address.port}`;
 }

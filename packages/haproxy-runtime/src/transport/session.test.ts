@@ -38,7 +38,9 @@ describe('deadlines against a peer that never answers', () => {
   it('a one-shot request times out instead of waiting for ever', async () => {
     const peer = await silentPeer('oneshot.sock');
     const started = performance.now();
-    const error = await requestOnce({ kind: 'unix', path: peer.path }, 'show proc', { timeoutMs: 200 }).catch((e: unknown) => e);
+    const error = await requestOnce({ kind: 'unix', path: peer.path }, 'show proc', { timeoutMs: 200 }).catch(
+      (e: unknown) => e,
+    );
     expect(error).toBeInstanceOf(HaError);
     expect(error).toMatchObject({ code: 'TIMEOUT' });
     expect(performance.now() - started).toBeLessThan(2_000);

@@ -81,7 +81,8 @@ export class RuntimeSession implements AsyncDisposable {
    * order; a command whose answer never comes gets its error in its place.
    */
   async sendMany(requests: readonly ({ line: string } & RequestOptions)[]): Promise<(string | Error)[]> {
-    if (this.closed) throw new HaError('PRECONDITION_FAILED', `${formatSocketAddress(this.address)}: session is closed`);
+    if (this.closed)
+      throw new HaError('PRECONDITION_FAILED', `${formatSocketAddress(this.address)}: session is closed`);
     // Batches are written one after the other: answers come back in the order lines were written,
     // so a batch must not interleave its lines with another's.
     const turn = this.writing.then(() => this.write(requests));
@@ -95,8 +96,11 @@ export class RuntimeSession implements AsyncDisposable {
 
   private async write(requests: readonly ({ line: string } & RequestOptions)[]): Promise<Promise<string>[]> {
     let socket = await this.ensureConnected();
-    if (this.verifyAfterMs >= 0 && Date.now() - this.lastVerified >= this.verifyAfterMs) socket = await this.ensureCurrentProcess(socket);
-    const answers = requests.map((request) => this.expect(request.line, request.timeoutMs ?? this.timeoutMs, request.payload !== undefined));
+    if (this.verifyAfterMs >= 0 && Date.now() - this.lastVerified >= this.verifyAfterMs)
+      socket = await this.ensureCurrentProcess(socket);
+    const answers = requests.map((request) =>
+      this.expect(request.line, request.timeoutMs ?? this.timeoutMs, request.payload !== undefined),
+    );
     // Rejections are read by the caller; keep them from counting as unhandled meanwhile.
     for (const answer of answers) answer.catch(() => undefined);
     this.armWatchdog();
@@ -112,7 +116,11 @@ export class RuntimeSession implements AsyncDisposable {
       }
       if (chunk.length > 0) socket.write(chunk);
     } catch (error) {
-      this.failAll(new SocketError(formatSocketAddress(this.address), `write failed: ${(error as Error).message}`, { cause: error }));
+      this.failAll(
+        new SocketError(formatSocketAddress(this.address), `write failed: ${(error as Error).message}`, {
+          cause: error,
+        }),
+      );
     }
     return answers;
   }
@@ -157,7 +165,11 @@ export class RuntimeSession implements AsyncDisposable {
         this.lastVerified = Date.now();
         return current;
       }
-      if (Date.now() >= deadline) throw new SocketError(formatSocketAddress(this.address), 'only a stopping HAProxy process answers (a reload that never finished?)');
+      if (Date.now() >= deadline)
+        throw new SocketError(
+          formatSocketAddress(this.address),
+          'only a stopping HAProxy process answers (a reload that never finished?)',
+        );
       this.socket = undefined;
       current.destroy();
       await sleep(50);
@@ -184,7 +196,12 @@ export class RuntimeSession implements AsyncDisposable {
         return socket;
       } catch (error) {
         const code = (error as SocketError).systemCode;
-        if (!(error instanceof SocketError) || !['ENOENT', 'ECONNREFUSED'].includes(code ?? '') || Date.now() >= deadline) throw error;
+        if (
+          !(error instanceof SocketError) ||
+          !['ENOENT', 'ECONNREFUSED'].includes(code ?? '') ||
+          Date.now() >= deadline
+        )
+          throw error;
         await sleep(100);
       }
     }
@@ -196,12 +213,19 @@ export class RuntimeSession implements AsyncDisposable {
     this.buffer = '';
     this.socket = socket;
     // The answer to "prompt" itself is the first prompt; it is awaited like any other answer.
-    const ready = new Promise<string>((resolve, reject) => this.waiting.pushFront({ line: 'prompt', resolve, reject, timeoutMs: this.connectTimeoutMs, hasPayload: false }));
+    const ready = new Promise<string>((resolve, reject) =>
+      this.waiting.pushFront({ line: 'prompt', resolve, reject, timeoutMs: this.connectTimeoutMs, hasPayload: false }),
+    );
     socket.on('data', (text: string) => this.receive(text));
     socket.on('error', (error: NodeJS.ErrnoException) => this.failAll(describeSocketError(this.address, error)));
     socket.on('close', () => {
       if (this.socket === socket) this.socket = undefined;
-      this.failAll(new SocketError(formatSocketAddress(this.address), 'HAProxy closed the connection before answering (reload or stats timeout?)'));
+      this.failAll(
+        new SocketError(
+          formatSocketAddress(this.address),
+          'HAProxy closed the connection before answering (reload or stats timeout?)',
+        ),
+      );
     });
     socket.write('prompt\n');
     this.armWatchdog();
@@ -241,7 +265,10 @@ export class RuntimeSession implements AsyncDisposable {
     if (!head) return;
     this.watchdog = setTimeout(() => {
       // The stream is out of step once an answer is missing: drop the connection, fail what waits.
-      const error = new HaError('TIMEOUT', `${formatSocketAddress(this.address)}: no answer to '${head.line}' within ${head.timeoutMs} ms`);
+      const error = new HaError(
+        'TIMEOUT',
+        `${formatSocketAddress(this.address)}: no answer to '${head.line}' within ${head.timeoutMs} ms`,
+      );
       this.failAll(error);
       this.socket?.destroy();
     }, head.timeoutMs);

@@ -6,10 +6,17 @@ import { formatSocketAddress, type SocketAddress } from './address.js';
 /** Opens a connection with a deadline; failures become `SocketError`s that say what is wrong. */
 export function connectSocket(address: SocketAddress, timeoutMs: number): Promise<Socket> {
   return new Promise((resolve, reject) => {
-    const socket = address.kind === 'unix' ? createConnection({ path: address.path }) : createConnection({ host: address.host, port: address.port });
+    const socket =
+      address.kind === 'unix'
+        ? createConnection({ path: address.path })
+        : createConnection({ host: address.host, port: address.port });
     const timer = setTimeout(() => {
       socket.destroy();
-      reject(new SocketError(formatSocketAddress(address), `no connection within ${timeoutMs} ms`, { systemCode: 'ETIMEDOUT' }));
+      reject(
+        new SocketError(formatSocketAddress(address), `no connection within ${timeoutMs} ms`, {
+          systemCode: 'ETIMEDOUT',
+        }),
+      );
     }, timeoutMs);
     const onError = (error: NodeJS.ErrnoException) => {
       clearTimeout(timer);
@@ -34,8 +41,16 @@ export function connectSocket(address: SocketAddress, timeoutMs: number): Promis
 export function describeSocketError(address: SocketAddress, error: NodeJS.ErrnoException): SocketError {
   const where = formatSocketAddress(address);
   const code = error.code ?? 'EUNKNOWN';
-  const notSocket = address.kind === 'unix' && (code === 'ECONNREFUSED' || code === 'ENOTSOCK') ? describeNonSocket(address.path) : undefined;
-  if (notSocket !== undefined) return new SocketError(where, `${notSocket}, not a socket (HAProxy creates its 'stats socket' itself: is this the right path?)`, { systemCode: 'ENOTSOCK', cause: error });
+  const notSocket =
+    address.kind === 'unix' && (code === 'ECONNREFUSED' || code === 'ENOTSOCK')
+      ? describeNonSocket(address.path)
+      : undefined;
+  if (notSocket !== undefined)
+    return new SocketError(
+      where,
+      `${notSocket}, not a socket (HAProxy creates its 'stats socket' itself: is this the right path?)`,
+      { systemCode: 'ENOTSOCK', cause: error },
+    );
   const messages: Record<string, string> = {
     ENOENT: "no such socket (is HAProxy running, with a 'stats socket' at this path?)",
     ECONNREFUSED:
@@ -81,7 +96,11 @@ export function frameRequest(line: string, payload: string | undefined): string 
  * closes. The connection is closed in every case, also on timeout, because the
  * master CLI in particular has few slots and leaks those of hung clients.
  */
-export async function requestOnce(address: SocketAddress, line: string, options: RequestOptions & { timeoutMs: number }): Promise<string> {
+export async function requestOnce(
+  address: SocketAddress,
+  line: string,
+  options: RequestOptions & { timeoutMs: number },
+): Promise<string> {
   const chunks: Buffer[] = [];
   await requestChunks(address, line, options, (chunk) => chunks.push(chunk));
   return trimAnswerEnd(Buffer.concat(chunks).toString('utf8'));
@@ -93,7 +112,12 @@ export function trimAnswerEnd(answer: string): string {
 }
 
 /** `requestOnce` chunk by chunk as the bytes arrive. */
-export async function requestChunks(address: SocketAddress, line: string, options: RequestOptions & { timeoutMs: number }, onChunk: (chunk: Buffer) => void): Promise<void> {
+export async function requestChunks(
+  address: SocketAddress,
+  line: string,
+  options: RequestOptions & { timeoutMs: number },
+  onChunk: (chunk: Buffer) => void,
+): Promise<void> {
   const socket = await connectSocket(address, options.timeoutMs);
   return new Promise<void>((resolve, reject) => {
     let failed = false;
@@ -104,7 +128,16 @@ export async function requestChunks(address: SocketAddress, line: string, option
       socket.destroy();
       reject(error);
     };
-    const timer = setTimeout(() => fail(new HaError('TIMEOUT', `${formatSocketAddress(address)}: no complete answer to '${line}' within ${options.timeoutMs} ms`)), options.timeoutMs);
+    const timer = setTimeout(
+      () =>
+        fail(
+          new HaError(
+            'TIMEOUT',
+            `${formatSocketAddress(address)}: no complete answer to '${line}' within ${options.timeoutMs} ms`,
+          ),
+        ),
+      options.timeoutMs,
+    );
     socket.on('data', (chunk: Buffer) => {
       if (failed) return;
       try {

@@ -1,5 +1,13 @@
 import { z } from 'zod';
-import { fingerprintOf, labelsSchema, severitySchema, type AlertEvent, type Condition, type Labels, type Severity } from '../model.js';
+import {
+  fingerprintOf,
+  labelsSchema,
+  severitySchema,
+  type AlertEvent,
+  type Condition,
+  type Labels,
+  type Severity,
+} from '../model.js';
 import { matchesAll, type Matcher, type MatchTarget } from './matchers.js';
 
 /** How one kind of alert (by alertname) is raised, resolved and repeated. */
@@ -141,7 +149,9 @@ export interface ActiveAlert {
  */
 export class AlertEngine {
   private readonly entries = new Map<string, Entry>();
-  private readonly options: Required<Omit<AlertEngineOptions, 'maintenanceAlertname'>> & { maintenanceAlertname: string | undefined };
+  private readonly options: Required<Omit<AlertEngineOptions, 'maintenanceAlertname'>> & {
+    maintenanceAlertname: string | undefined;
+  };
 
   constructor(options: AlertEngineOptions = {}, state?: EngineState) {
     this.options = {
@@ -193,7 +203,20 @@ export class AlertEngine {
         if (condition.annotations) entry.annotations = condition.annotations;
         delete entry.absentSince;
       } else {
-        this.entries.set(fingerprint, { fingerprint, source, alertname: condition.alertname, labels, severity, summary: condition.summary, ...(condition.annotations ? { annotations: condition.annotations } : {}), phase: 'pending', since: now, present: true, notified: false, observedAt: now });
+        this.entries.set(fingerprint, {
+          fingerprint,
+          source,
+          alertname: condition.alertname,
+          labels,
+          severity,
+          summary: condition.summary,
+          ...(condition.annotations ? { annotations: condition.annotations } : {}),
+          phase: 'pending',
+          since: now,
+          present: true,
+          notified: false,
+          observedAt: now,
+        });
       }
     }
     for (const entry of this.entries.values()) {
@@ -233,8 +256,12 @@ export class AlertEngine {
         continue;
       }
       if (this.held(entry, now)) continue;
-      if (!entry.notified) events.push(this.send(entry, now, 'firing')); // a silence or an inhibition ended
-      else if ((policy.remindEveryMs ?? 0) > 0 && now - (entry.lastSentAt ?? entry.since) >= (policy.remindEveryMs as number)) {
+      if (!entry.notified)
+        events.push(this.send(entry, now, 'firing')); // a silence or an inhibition ended
+      else if (
+        (policy.remindEveryMs ?? 0) > 0 &&
+        now - (entry.lastSentAt ?? entry.since) >= (policy.remindEveryMs as number)
+      ) {
         events.push({ ...this.send(entry, now, 'firing'), reminder: true });
       }
     }
@@ -250,8 +277,10 @@ export class AlertEngine {
     for (const entry of this.entries.values()) {
       const policy = this.policyOf(entry.alertname);
       if (entry.phase === 'pending' && entry.present) consider(entry.since + (policy.raiseAfterMs ?? 0));
-      if (entry.phase === 'firing' && !entry.present) consider((entry.absentSince ?? now) + (policy.resolveAfterMs ?? 0));
-      if (entry.phase === 'firing' && entry.notified && (policy.remindEveryMs ?? 0) > 0) consider((entry.lastSentAt ?? entry.since) + (policy.remindEveryMs as number));
+      if (entry.phase === 'firing' && !entry.present)
+        consider((entry.absentSince ?? now) + (policy.resolveAfterMs ?? 0));
+      if (entry.phase === 'firing' && entry.notified && (policy.remindEveryMs ?? 0) > 0)
+        consider((entry.lastSentAt ?? entry.since) + (policy.remindEveryMs as number));
     }
     for (const silence of this.options.silences) {
       if (silence.startsAt !== undefined) consider(silence.startsAt);
@@ -277,7 +306,9 @@ export class AlertEngine {
 
   /** The firing alerts that were sent, as events (for sinks that re-send active alerts, like Alertmanager). */
   firingEvents(): AlertEvent[] {
-    return [...this.entries.values()].filter((entry) => entry.phase === 'firing' && entry.notified && entry.present).map((entry) => this.event(entry, 'firing'));
+    return [...this.entries.values()]
+      .filter((entry) => entry.phase === 'firing' && entry.notified && entry.present)
+      .map((entry) => this.event(entry, 'firing'));
   }
 
   /** Everything needed to pick up after a restart. */
@@ -320,8 +351,18 @@ export class AlertEngine {
 
   private silenced(target: MatchTarget, now: number): boolean {
     const maintenance = this.options.maintenanceAlertname;
-    if (maintenance && target.alertname !== maintenance && [...this.entries.values()].some((entry) => entry.alertname === maintenance && entry.present)) return true;
-    return this.options.silences.some((silence) => (silence.startsAt === undefined || now >= silence.startsAt) && (silence.endsAt === undefined || now < silence.endsAt) && matchesAll(silence.matchers, target));
+    if (
+      maintenance &&
+      target.alertname !== maintenance &&
+      [...this.entries.values()].some((entry) => entry.alertname === maintenance && entry.present)
+    )
+      return true;
+    return this.options.silences.some(
+      (silence) =>
+        (silence.startsAt === undefined || now >= silence.startsAt) &&
+        (silence.endsAt === undefined || now < silence.endsAt) &&
+        matchesAll(silence.matchers, target),
+    );
   }
 
   /**
@@ -352,7 +393,11 @@ export class AlertEngine {
       for (const other of this.entries.values()) {
         if (other === entry || !other.present) continue;
         const source = this.targetOf(other);
-        if (matchesAll(rule.source, source) && rule.equal.every((name) => (source[name] ?? '') === (target[name] ?? ''))) return true;
+        if (
+          matchesAll(rule.source, source) &&
+          rule.equal.every((name) => (source[name] ?? '') === (target[name] ?? ''))
+        )
+          return true;
       }
     }
     return false;

@@ -27,11 +27,31 @@ export const defaultPolicies: Record<string, AlertPolicy> = {
  * Pacemaker's quorum alert covers corosync's.
  */
 export const defaultInhibitRules: InhibitRule[] = [
-  { source: parseMatchers('alertname=PacemakerNodeOffline'), target: parseMatchers('alertname=~"(Pacemaker|Corosync).*", alertname!=PacemakerNodeOffline'), equal: ['node'] },
-  { source: parseMatchers('alertname=PacemakerNodeOffline'), target: parseMatchers('alertname=PacemakerResourceStopped'), equal: [] },
-  { source: parseMatchers('alertname=HaproxyBackendDown'), target: parseMatchers('alertname=HaproxyServerDown'), equal: ['proxy'] },
-  { source: parseMatchers('alertname=PacemakerQuorumLost'), target: parseMatchers('alertname=CorosyncQuorumLost'), equal: [] },
-  { source: parseMatchers('alertname=PacemakerNoDC'), target: parseMatchers('alertname=~"PacemakerQuorumLost|CorosyncQuorumLost"'), equal: [] },
+  {
+    source: parseMatchers('alertname=PacemakerNodeOffline'),
+    target: parseMatchers('alertname=~"(Pacemaker|Corosync).*", alertname!=PacemakerNodeOffline'),
+    equal: ['node'],
+  },
+  {
+    source: parseMatchers('alertname=PacemakerNodeOffline'),
+    target: parseMatchers('alertname=PacemakerResourceStopped'),
+    equal: [],
+  },
+  {
+    source: parseMatchers('alertname=HaproxyBackendDown'),
+    target: parseMatchers('alertname=HaproxyServerDown'),
+    equal: ['proxy'],
+  },
+  {
+    source: parseMatchers('alertname=PacemakerQuorumLost'),
+    target: parseMatchers('alertname=CorosyncQuorumLost'),
+    equal: [],
+  },
+  {
+    source: parseMatchers('alertname=PacemakerNoDC'),
+    target: parseMatchers('alertname=~"PacemakerQuorumLost|CorosyncQuorumLost"'),
+    equal: [],
+  },
 ];
 
 /** While it is present, everything else is silenced (unless configured otherwise). */

@@ -26,7 +26,11 @@ export function parseMatchers(text: string): Matcher[] {
   const matchers: Matcher[] = [];
   for (const part of splitTopLevel(text)) {
     const match = /^\s*([a-zA-Z_][a-zA-Z0-9_]*)\s*(=~|!~|!=|=)\s*(.*?)\s*$/.exec(part);
-    if (!match) throw new ParseError('INVALID_MATCHER', `'${part.trim()}' is not a matcher (name=value, name!=value, name=~regex, name!~regex)`);
+    if (!match)
+      throw new ParseError(
+        'INVALID_MATCHER',
+        `'${part.trim()}' is not a matcher (name=value, name!=value, name=~regex, name!~regex)`,
+      );
     const [, name, operator, raw] = match as unknown as [string, string, string, string];
     const value = /^".*"$/.test(raw) ? (JSON.parse(raw) as string) : raw;
     const regex = operator === '=~' || operator === '!~';
@@ -69,6 +73,7 @@ export function matchesAll(matchers: readonly Matcher[], target: MatchTarget): b
 
 /** `name="value"` words of a matcher, for display. */
 export function formatMatchers(matchers: readonly Matcher[]): string {
-  const operator = (matcher: Matcher) => (matcher.negative ? (matcher.regex ? '!~' : '!=') : matcher.regex ? '=~' : '=');
+  const operator = (matcher: Matcher) =>
+    matcher.negative ? (matcher.regex ? '!~' : '!=') : matcher.regex ? '=~' : '=';
   return matchers.map((matcher) => `${matcher.name}${operator(matcher)}${JSON.stringify(matcher.value)}`).join(', ');
 }

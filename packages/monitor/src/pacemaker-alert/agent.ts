@@ -9,9 +9,13 @@ import { connect } from 'node:net';
  */
 export async function forwardAlert(env: NodeJS.ProcessEnv, options: { timeoutMs?: number } = {}): Promise<void> {
   const socket = env.CRM_alert_recipient;
-  if (!socket || !socket.startsWith('/')) throw new Error('CRM_alert_recipient must be the absolute path of the monitor\'s socket (pcs alert recipient add ALERT value=/path/to.sock)');
+  if (!socket || !socket.startsWith('/'))
+    throw new Error(
+      "CRM_alert_recipient must be the absolute path of the monitor's socket (pcs alert recipient add ALERT value=/path/to.sock)",
+    );
   const fields: Record<string, string> = {};
-  for (const [key, value] of Object.entries(env)) if (key.startsWith('CRM_alert_') && value !== undefined) fields[key.slice('CRM_alert_'.length)] = value;
+  for (const [key, value] of Object.entries(env))
+    if (key.startsWith('CRM_alert_') && value !== undefined) fields[key.slice('CRM_alert_'.length)] = value;
   const line = `${JSON.stringify(fields)}\n`;
   await new Promise<void>((resolve, reject) => {
     const connection = connect(socket);

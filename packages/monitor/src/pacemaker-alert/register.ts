@@ -8,9 +8,17 @@ import { PcsClient, PcsCommandError } from '@ha/pcs-client';
 /** The agent module Pacemaker's launcher imports: this package's compiled agent (found from here, or from the bundled CLI beside it). */
 export function agentModuleUrl(): string {
   // Beside this module (dist), beside the bundled CLI (dist/cli.bundle.js), or from the sources (tests) to the build.
-  const candidates = [new URL('./agent.js', import.meta.url), new URL('./pacemaker-alert/agent.js', import.meta.url), new URL('../../dist/pacemaker-alert/agent.js', import.meta.url)];
+  const candidates = [
+    new URL('./agent.js', import.meta.url),
+    new URL('./pacemaker-alert/agent.js', import.meta.url),
+    new URL('../../dist/pacemaker-alert/agent.js', import.meta.url),
+  ];
   const found = candidates.find((candidate) => existsSync(fileURLToPath(candidate)));
-  if (!found) throw new HaError('NOT_FOUND', 'the compiled alert agent (dist/pacemaker-alert/agent.js) is missing: build @ha/monitor');
+  if (!found)
+    throw new HaError(
+      'NOT_FOUND',
+      'the compiled alert agent (dist/pacemaker-alert/agent.js) is missing: build @ha/monitor',
+    );
   return found.href;
 }
 
@@ -19,10 +27,17 @@ export function agentModuleUrl(): string {
  * this Node.js by absolute path. Pacemaker runs alert agents with a minimal
  * PATH, where `env node` may find no Node at all.
  */
-export async function writeAgentLauncher(path: string, options: { nodePath?: string; moduleUrl?: string } = {}): Promise<void> {
+export async function writeAgentLauncher(
+  path: string,
+  options: { nodePath?: string; moduleUrl?: string } = {},
+): Promise<void> {
   const node = options.nodePath ?? process.execPath;
   if (!path.startsWith('/')) throw new UnsafeArgumentError(`the agent path '${path}' must be absolute`, path);
-  if (/\s/.test(node) || node.length > 120) throw new HaError('PRECONDITION_FAILED', `cannot name ${node} on a #! line (spaces, or longer than 120 characters)`);
+  if (/\s/.test(node) || node.length > 120)
+    throw new HaError(
+      'PRECONDITION_FAILED',
+      `cannot name ${node} on a #! line (spaces, or longer than 120 characters)`,
+    );
   const launcher = `#!${node}\n// ha-monitor's Pacemaker alert agent (written by ha-monitor pacemaker-alert install).\nimport(${JSON.stringify(options.moduleUrl ?? agentModuleUrl())}).then((agent) => agent.main());\n`;
   await mkdir(dirname(path), { recursive: true, mode: 0o755 });
   await writeFile(path, launcher, { mode: 0o755 });
@@ -54,10 +69,15 @@ export interface RegisterAlertOptions {
 export async function registerAlertAgent(options: RegisterAlertOptions): Promise<void> {
   const id = options.id ?? defaultAlertId;
   const pcs = options.pcs ?? new PcsClient();
-  if (!options.socketPath.startsWith('/')) throw new UnsafeArgumentError(`the socket path '${options.socketPath}' must be absolute`, options.socketPath);
+  if (!options.socketPath.startsWith('/'))
+    throw new UnsafeArgumentError(`the socket path '${options.socketPath}' must be absolute`, options.socketPath);
   if (options.writeLauncher !== false) await writeAgentLauncher(options.agentPath);
   await unregisterAlertAgent({ id, pcs });
-  await pcs.createAlert({ id, path: options.agentPath, description: 'ha-monitor: forwards events to the running monitor' });
+  await pcs.createAlert({
+    id,
+    path: options.agentPath,
+    description: 'ha-monitor: forwards events to the running monitor',
+  });
   await pcs.addAlertRecipient({ alert: id, value: options.socketPath, id: `${id}-socket` });
 }
 
@@ -67,6 +87,7 @@ export async function unregisterAlertAgent(options: { id?: string; pcs?: PcsClie
   try {
     await pcs.removeAlert(options.id ?? defaultAlertId);
   } catch (error) {
-    if (!(error instanceof PcsCommandError && /does not exist|not found|unable to find/i.test(error.message))) throw error;
+    if (!(error instanceof PcsCommandError && /does not exist|not found|unable to find/i.test(error.message)))
+      throw error;
   }
 }

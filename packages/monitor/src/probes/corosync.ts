@@ -8,17 +8,32 @@ import type { Probe } from './probe.js';
 export function corosyncConditions(status: CorosyncStatus): Condition[] {
   const conditions: Condition[] = [];
   if (!status.quorum.quorate) {
-    conditions.push({ alertname: 'CorosyncQuorumLost', labels: {}, severity: 'critical', summary: `corosync has no quorum: ${status.quorum.totalVotes ?? '?'} of ${status.quorum.expectedVotes ?? '?'} votes, ${status.quorum.quorum ?? '?'} needed` });
+    conditions.push({
+      alertname: 'CorosyncQuorumLost',
+      labels: {},
+      severity: 'critical',
+      summary: `corosync has no quorum: ${status.quorum.totalVotes ?? '?'} of ${status.quorum.expectedVotes ?? '?'} votes, ${status.quorum.quorum ?? '?'} needed`,
+    });
   }
   for (const link of status.links) {
     if (link.local || (link.connected && link.enabled)) continue;
     const node = link.name ?? `nodeid-${link.nodeid}`;
-    conditions.push({ alertname: 'CorosyncLinkDown', labels: { node, link: String(link.link) }, severity: 'warning', summary: `corosync link ${link.link} to ${node} is ${link.enabled ? 'down' : 'disabled'}` });
+    conditions.push({
+      alertname: 'CorosyncLinkDown',
+      labels: { node, link: String(link.link) },
+      severity: 'warning',
+      summary: `corosync link ${link.link} to ${node} is ${link.enabled ? 'down' : 'disabled'}`,
+    });
   }
   for (const member of status.members) {
     if (member.status === 'joined') continue;
     const node = member.name ?? `nodeid-${member.nodeid}`;
-    conditions.push({ alertname: 'CorosyncMemberLeft', labels: { node }, severity: 'warning', summary: `${node} has ${member.status === 'left' ? 'left the corosync membership' : member.status}` });
+    conditions.push({
+      alertname: 'CorosyncMemberLeft',
+      labels: { node },
+      severity: 'warning',
+      summary: `${node} has ${member.status === 'left' ? 'left the corosync membership' : member.status}`,
+    });
   }
   return conditions;
 }
@@ -32,15 +47,33 @@ export function corosyncSamples(status: CorosyncStatus): MetricSample[] {
     ['total_votes', status.quorum.totalVotes],
     ['quorum', status.quorum.quorum],
   ];
-  for (const [type, value] of votes) if (value !== undefined) samples.push({ name: 'ha_cluster_corosync_quorum_votes', labels: { type }, value });
+  for (const [type, value] of votes)
+    if (value !== undefined) samples.push({ name: 'ha_cluster_corosync_quorum_votes', labels: { type }, value });
   const down = status.links.filter((link) => !link.local && (!link.connected || !link.enabled));
   samples.push({ name: 'ha_cluster_corosync_ring_errors', value: down.length });
   for (const link of status.links) {
     if (link.local) continue;
-    samples.push({ name: 'ha_cluster_corosync_rings', labels: { ring_id: String(link.link), node_id: String(link.nodeid), node: link.name ?? '', number: String(link.link) }, value: link.connected && link.enabled ? 1 : 0 });
+    samples.push({
+      name: 'ha_cluster_corosync_rings',
+      labels: {
+        ring_id: String(link.link),
+        node_id: String(link.nodeid),
+        node: link.name ?? '',
+        number: String(link.link),
+      },
+      value: link.connected && link.enabled ? 1 : 0,
+    });
   }
   for (const member of status.members) {
-    samples.push({ name: 'ha_cluster_corosync_member_votes', labels: { node_id: String(member.nodeid), node: member.name ?? '', local: String(member.nodeid === status.localNodeId) }, value: member.status === 'joined' ? 1 : 0 });
+    samples.push({
+      name: 'ha_cluster_corosync_member_votes',
+      labels: {
+        node_id: String(member.nodeid),
+        node: member.name ?? '',
+        local: String(member.nodeid === status.localNodeId),
+      },
+      value: member.status === 'joined' ? 1 : 0,
+    });
   }
   return samples;
 }

@@ -21,28 +21,66 @@ export type SyncMemory = Record<
  * connected, a disk not UpToDate outside a resync, a resync that stopped
  * moving for `stallAfterMs`. Pure (time is passed in).
  */
-export function drbdConditions(status: DrbdStatus, memory: SyncMemory, now: number, options: { stallAfterMs?: number } = {}): { conditions: Condition[]; memory: SyncMemory } {
+export function drbdConditions(
+  status: DrbdStatus,
+  memory: SyncMemory,
+  now: number,
+  options: { stallAfterMs?: number } = {},
+): { conditions: Condition[]; memory: SyncMemory } {
   const stallAfterMs = options.stallAfterMs ?? 60_000;
   const conditions: Condition[] = [];
   const next: SyncMemory = {};
   for (const resource of status.resources) {
     const name = resource.name;
-    if (resource.splitBrain) conditions.push({ alertname: 'DrbdSplitBrain', labels: { resource: name }, severity: 'critical', summary: `DRBD resource ${name}: split brain; choose a victim and reconnect it with --discard-my-data` });
-    const noQuorum = resource.suspendedReasons.includes('quorum') || resource.devices.some((device) => device.quorum === false);
-    if (noQuorum) conditions.push({ alertname: 'DrbdNoQuorum', labels: { resource: name }, severity: 'critical', summary: `DRBD resource ${name} has no quorum${resource.suspended ? ': I/O is suspended' : ''}` });
+    if (resource.splitBrain)
+      conditions.push({
+        alertname: 'DrbdSplitBrain',
+        labels: { resource: name },
+        severity: 'critical',
+        summary: `DRBD resource ${name}: split brain; choose a victim and reconnect it with --discard-my-data`,
+      });
+    const noQuorum =
+      resource.suspendedReasons.includes('quorum') || resource.devices.some((device) => device.quorum === false);
+    if (noQuorum)
+      conditions.push({
+        alertname: 'DrbdNoQuorum',
+        labels: { resource: name },
+        severity: 'critical',
+        summary: `DRBD resource ${name} has no quorum${resource.suspended ? ': I/O is suspended' : ''}`,
+      });
     for (const device of resource.devices) {
       const volume = String(device.volume);
       if ((device.diskState === 'Diskless' && !device.client) || device.diskState === 'Failed') {
-        conditions.push({ alertname: 'DrbdDiskless', labels: { resource: name, volume }, severity: 'critical', summary: `DRBD ${name}/${volume}: the local disk is ${device.diskState === 'Failed' ? 'failed' : 'gone (Diskless)'}` });
+        conditions.push({
+          alertname: 'DrbdDiskless',
+          labels: { resource: name, volume },
+          severity: 'critical',
+          summary: `DRBD ${name}/${volume}: the local disk is ${device.diskState === 'Failed' ? 'failed' : 'gone (Diskless)'}`,
+        });
       } else if (['Outdated', 'Inconsistent', 'DUnknown', 'Consistent'].includes(device.diskState)) {
-        const syncing = resource.connections.some((connection) => connection.peerDevices.some((peer) => peer.volume === device.volume && syncingStates.has(peer.replicationState)));
-        if (!syncing) conditions.push({ alertname: 'DrbdDegraded', labels: { resource: name, volume }, severity: 'warning', summary: `DRBD ${name}/${volume}: the local disk is ${device.diskState}` });
+        const syncing = resource.connections.some((connection) =>
+          connection.peerDevices.some(
+            (peer) => peer.volume === device.volume && syncingStates.has(peer.replicationState),
+          ),
+        );
+        if (!syncing)
+          conditions.push({
+            alertname: 'DrbdDegraded',
+            labels: { resource: name, volume },
+            severity: 'warning',
+            summary: `DRBD ${name}/${volume}: the local disk is ${device.diskState}`,
+          });
       }
     }
     for (const connection of resource.connections) {
       const peer = connection.name;
       if (connection.connectionState !== 'Connected') {
-        conditions.push({ alertname: 'DrbdDisconnected', labels: { resource: name, peer }, severity: connection.connectionState === 'StandAlone' ? 'critical' : 'warning', summary: `DRBD ${name}: connection to ${peer} is ${connection.connectionState}` });
+        conditions.push({
+          alertname: 'DrbdDisconnected',
+          labels: { resource: name, peer },
+          severity: connection.connectionState === 'StandAlone' ? 'critical' : 'warning',
+          summary: `DRBD ${name}: connection to ${peer} is ${connection.connectionState}`,
+        });
         continue;
       }
       for (const device of connection.peerDevices) {
@@ -52,11 +90,26 @@ export function drbdConditions(status: DrbdStatus, memory: SyncMemory, now: numb
           const percent = device.percentInSync ?? 0;
           const before = memory[key];
           next[key] = before && percent <= before.percent ? before : { percent, since: now };
-          if (before && percent <= before.percent && now - before.since >= stallAfterMs && !device.resyncSuspended?.match(/user/)) {
-            conditions.push({ alertname: 'DrbdSyncStalled', labels: { resource: name, peer, volume }, severity: 'warning', summary: `DRBD ${name}/${volume}: the resync with ${peer} has not moved from ${percent}% for ${Math.round((now - before.since) / 1000)} s` });
+          if (
+            before &&
+            percent <= before.percent &&
+            now - before.since >= stallAfterMs &&
+            !device.resyncSuspended?.match(/user/)
+          ) {
+            conditions.push({
+              alertname: 'DrbdSyncStalled',
+              labels: { resource: name, peer, volume },
+              severity: 'warning',
+              summary: `DRBD ${name}/${volume}: the resync with ${peer} has not moved from ${percent}% for ${Math.round((now - before.since) / 1000)} s`,
+            });
           }
         } else if (device.peerDiskState !== 'UpToDate' && !(device.peerDiskState === 'Diskless' && device.peerClient)) {
-          conditions.push({ alertname: 'DrbdDegraded', labels: { resource: name, volume, peer }, severity: 'warning', summary: `DRBD ${name}/${volume}: ${peer}'s disk is ${device.peerDiskState}` });
+          conditions.push({
+            alertname: 'DrbdDegraded',
+            labels: { resource: name, volume, peer },
+            severity: 'warning',
+            summary: `DRBD ${name}/${volume}: ${peer}'s disk is ${device.peerDiskState}`,
+          });
         }
       }
     }
@@ -75,21 +128,43 @@ export function drbdSamples(status: DrbdStatus): MetricSample[] {
   for (const resource of status.resources) {
     for (const device of resource.devices) {
       const labels = { resource: resource.name, volume: String(device.volume) };
-      samples.push({ name: 'ha_cluster_drbd_resources', labels: { ...labels, role: resource.role.toLowerCase(), disk_state: device.diskState.toLowerCase() }, value: 1 });
+      samples.push({
+        name: 'ha_cluster_drbd_resources',
+        labels: { ...labels, role: resource.role.toLowerCase(), disk_state: device.diskState.toLowerCase() },
+        value: 1,
+      });
       push('ha_cluster_drbd_written', labels, device.written);
       push('ha_cluster_drbd_read', labels, device.read);
       push('ha_cluster_drbd_al_writes', labels, device.alWrites);
       push('ha_cluster_drbd_bm_writes', labels, device.bmWrites);
       push('ha_cluster_drbd_upper_pending', labels, device.upperPending);
       push('ha_cluster_drbd_lower_pending', labels, device.lowerPending);
-      if (device.quorum !== undefined) samples.push({ name: 'ha_cluster_drbd_quorum', labels, value: device.quorum ? 1 : 0 });
+      if (device.quorum !== undefined)
+        samples.push({ name: 'ha_cluster_drbd_quorum', labels, value: device.quorum ? 1 : 0 });
       if (resource.splitBrain) samples.push({ name: 'ha_cluster_drbd_split_brain', labels, value: 1 });
     }
     for (const connection of resource.connections) {
       for (const device of connection.peerDevices) {
-        const labels = { resource: resource.name, peer_node_id: String(connection.peerNodeId ?? connection.name), volume: String(device.volume) };
-        samples.push({ name: 'ha_cluster_drbd_connections', labels: { ...labels, peer_role: connection.peerRole.toLowerCase(), peer_disk_state: device.peerDiskState.toLowerCase() }, value: 1 });
-        push('ha_cluster_drbd_connections_sync', labels, device.percentInSync ?? (device.replicationState === 'Established' && device.peerDiskState === 'UpToDate' ? 100 : undefined));
+        const labels = {
+          resource: resource.name,
+          peer_node_id: String(connection.peerNodeId ?? connection.name),
+          volume: String(device.volume),
+        };
+        samples.push({
+          name: 'ha_cluster_drbd_connections',
+          labels: {
+            ...labels,
+            peer_role: connection.peerRole.toLowerCase(),
+            peer_disk_state: device.peerDiskState.toLowerCase(),
+          },
+          value: 1,
+        });
+        push(
+          'ha_cluster_drbd_connections_sync',
+          labels,
+          device.percentInSync ??
+            (device.replicationState === 'Established' && device.peerDiskState === 'UpToDate' ? 100 : undefined),
+        );
         push('ha_cluster_drbd_connections_received', labels, device.received);
         push('ha_cluster_drbd_connections_sent', labels, device.sent);
         push('ha_cluster_drbd_connections_pending', labels, device.pending);
@@ -136,7 +211,11 @@ export function createDrbdProbe(options: DrbdProbeOptions = {}): Probe<DrbdStatu
     async check({ now }) {
       const status = await readDrbdStatus({ runner });
       for (const resource of status.resources) {
-        if (resource.connections.length > 0 && resource.connections.every((connection) => connection.connectionState === 'Connected')) splitBrains.delete(resource.name);
+        if (
+          resource.connections.length > 0 &&
+          resource.connections.every((connection) => connection.connectionState === 'Connected')
+        )
+          splitBrains.delete(resource.name);
         if (splitBrains.has(resource.name)) resource.splitBrain = true;
       }
       const result = drbdConditions(status, memory, now, options);
@@ -152,10 +231,13 @@ export function createDrbdProbe(options: DrbdProbeOptions = {}): Probe<DrbdStatu
             while (!context.signal.aborted) {
               try {
                 for await (const item of watchEvents2({ runner, signal: context.signal })) {
-                  if (item.type === 'warning') context.warn(`drbdsetup events2 line ${item.lineNumber}: ${item.message}`);
+                  if (item.type === 'warning')
+                    context.warn(`drbdsetup events2 line ${item.lineNumber}: ${item.message}`);
                   else if (item.type === 'event') {
-                    for (const resource of item.status.resources) if (resource.splitBrain) splitBrains.add(resource.name);
-                    if (item.event.verb !== 'exists') context.trigger(`drbd ${item.event.verb} ${item.event.object} ${item.event.resource}`);
+                    for (const resource of item.status.resources)
+                      if (resource.splitBrain) splitBrains.add(resource.name);
+                    if (item.event.verb !== 'exists')
+                      context.trigger(`drbd ${item.event.verb} ${item.event.object} ${item.event.resource}`);
                   }
                 }
               } catch (error) {

@@ -18,36 +18,84 @@ export interface HaproxyRuleOptions {
 export function haproxyConditions(overview: StatOverview, options: HaproxyRuleOptions = {}): Condition[] {
   const ratio = options.sessionsRatio ?? 0.9;
   const conditions: Condition[] = [];
-  const nearLimit = (sessions: number, limit: number | undefined) => limit !== undefined && limit > 0 && sessions >= ratio * limit;
+  const nearLimit = (sessions: number, limit: number | undefined) =>
+    limit !== undefined && limit > 0 && sessions >= ratio * limit;
   for (const frontend of overview.frontends) {
-    if (frontend.status !== 'OPEN') conditions.push({ alertname: 'HaproxyFrontendNotOpen', labels: { proxy: frontend.name }, severity: 'critical', summary: `frontend ${frontend.name} is ${frontend.status}` });
+    if (frontend.status !== 'OPEN')
+      conditions.push({
+        alertname: 'HaproxyFrontendNotOpen',
+        labels: { proxy: frontend.name },
+        severity: 'critical',
+        summary: `frontend ${frontend.name} is ${frontend.status}`,
+      });
     if (nearLimit(frontend.sessions, frontend.sessionLimit)) {
-      conditions.push({ alertname: 'HaproxySessionsNearLimit', labels: { proxy: frontend.name }, severity: 'warning', summary: `frontend ${frontend.name} has ${frontend.sessions} of ${frontend.sessionLimit} sessions` });
+      conditions.push({
+        alertname: 'HaproxySessionsNearLimit',
+        labels: { proxy: frontend.name },
+        severity: 'warning',
+        summary: `frontend ${frontend.name} has ${frontend.sessions} of ${frontend.sessionLimit} sessions`,
+      });
     }
   }
   for (const backend of overview.backends) {
     if (backend.status.startsWith('DOWN')) {
-      conditions.push({ alertname: 'HaproxyBackendDown', labels: { proxy: backend.name }, severity: 'critical', summary: `backend ${backend.name} has no server up` });
+      conditions.push({
+        alertname: 'HaproxyBackendDown',
+        labels: { proxy: backend.name },
+        severity: 'critical',
+        summary: `backend ${backend.name} has no server up`,
+      });
     }
     if (nearLimit(backend.sessions, backend.sessionLimit)) {
-      conditions.push({ alertname: 'HaproxySessionsNearLimit', labels: { proxy: backend.name }, severity: 'warning', summary: `backend ${backend.name} has ${backend.sessions} of ${backend.sessionLimit} sessions` });
+      conditions.push({
+        alertname: 'HaproxySessionsNearLimit',
+        labels: { proxy: backend.name },
+        severity: 'warning',
+        summary: `backend ${backend.name} has ${backend.sessions} of ${backend.sessionLimit} sessions`,
+      });
     }
     const queued = backend.queued + backend.servers.reduce((sum, server) => sum + server.queued, 0);
-    if (queued > 0) conditions.push({ alertname: 'HaproxyQueueing', labels: { proxy: backend.name }, severity: 'warning', summary: `backend ${backend.name} has ${queued} request(s) waiting in queues` });
+    if (queued > 0)
+      conditions.push({
+        alertname: 'HaproxyQueueing',
+        labels: { proxy: backend.name },
+        severity: 'warning',
+        summary: `backend ${backend.name} has ${queued} request(s) waiting in queues`,
+      });
     for (const server of backend.servers) {
       const labels = { proxy: backend.name, server: server.name };
       const name = `${backend.name}/${server.name}`;
       const state = server.decoded.state;
       if (state === 'down') {
-        conditions.push({ alertname: 'HaproxyServerDown', labels, severity: 'warning', summary: `server ${name} is DOWN${server.checkStatus ? ` (${server.checkStatus})` : ''}` });
+        conditions.push({
+          alertname: 'HaproxyServerDown',
+          labels,
+          severity: 'warning',
+          summary: `server ${name} is DOWN${server.checkStatus ? ` (${server.checkStatus})` : ''}`,
+        });
       } else if (state === 'maint') {
         const forced = server.decoded.reason !== undefined;
-        conditions.push({ alertname: 'HaproxyServerMaintenance', labels, severity: forced ? 'warning' : 'info', summary: `server ${name} is in MAINT${forced ? ` (${server.decoded.reason})` : ''}` });
+        conditions.push({
+          alertname: 'HaproxyServerMaintenance',
+          labels,
+          severity: forced ? 'warning' : 'info',
+          summary: `server ${name} is in MAINT${forced ? ` (${server.decoded.reason})` : ''}`,
+        });
       } else if (state === 'drain') {
-        conditions.push({ alertname: 'HaproxyServerDrain', labels, severity: 'info', summary: `server ${name} is draining` });
+        conditions.push({
+          alertname: 'HaproxyServerDrain',
+          labels,
+          severity: 'info',
+          summary: `server ${name} is draining`,
+        });
       }
       if (nearLimit(server.sessions, server.sessionLimit)) {
-        conditions.push({ alertname: 'HaproxySessionsNearLimit', labels, severity: 'warning', summary: `server ${name} has ${server.sessions} of ${server.sessionLimit} sessions` });
+        conditions.push({
+          alertname: 'HaproxySessionsNearLimit',
+          labels,
+          severity: 'warning',
+          summary: `server ${name} has ${server.sessions} of ${server.sessionLimit} sessions`,
+        });
       }
     }
   }
@@ -64,14 +112,24 @@ export function haproxySamples(overview: StatOverview): MetricSample[] {
   };
   for (const frontend of overview.frontends) {
     const proxy = { proxy: frontend.name };
-    for (const state of ['UP', 'DOWN']) samples.push({ name: 'haproxy_frontend_status', labels: { ...proxy, state }, value: (frontend.status === 'OPEN') === (state === 'UP') ? 1 : 0 });
+    for (const state of ['UP', 'DOWN'])
+      samples.push({
+        name: 'haproxy_frontend_status',
+        labels: { ...proxy, state },
+        value: (frontend.status === 'OPEN') === (state === 'UP') ? 1 : 0,
+      });
     samples.push({ name: 'haproxy_frontend_current_sessions', labels: proxy, value: frontend.sessions });
     limit('haproxy_frontend_limit_sessions', proxy, frontend.sessionLimit);
   }
   for (const backend of overview.backends) {
     const proxy = { proxy: backend.name };
     const up = !backend.status.startsWith('DOWN');
-    for (const state of ['UP', 'DOWN']) samples.push({ name: 'haproxy_backend_status', labels: { ...proxy, state }, value: up === (state === 'UP') ? 1 : 0 });
+    for (const state of ['UP', 'DOWN'])
+      samples.push({
+        name: 'haproxy_backend_status',
+        labels: { ...proxy, state },
+        value: up === (state === 'UP') ? 1 : 0,
+      });
     samples.push({ name: 'haproxy_backend_current_sessions', labels: proxy, value: backend.sessions });
     limit('haproxy_backend_limit_sessions', proxy, backend.sessionLimit);
     samples.push({ name: 'haproxy_backend_current_queue', labels: proxy, value: backend.queued });
@@ -80,12 +138,18 @@ export function haproxySamples(overview: StatOverview): MetricSample[] {
     for (const server of backend.servers) {
       const labels = { proxy: backend.name, server: server.name };
       const current = server.decoded.state === 'no-check' ? 'UP' : server.decoded.state.toUpperCase();
-      for (const state of serverStates) samples.push({ name: 'haproxy_server_status', labels: { ...labels, state }, value: current === state ? 1 : 0 });
+      for (const state of serverStates)
+        samples.push({ name: 'haproxy_server_status', labels: { ...labels, state }, value: current === state ? 1 : 0 });
       samples.push({ name: 'haproxy_server_current_sessions', labels, value: server.sessions });
       limit('haproxy_server_limit_sessions', labels, server.sessionLimit);
       samples.push({ name: 'haproxy_server_current_queue', labels, value: server.queued });
       limit('haproxy_server_weight', labels, server.weight);
-      if (server.checkStatus) samples.push({ name: 'haproxy_server_check_status', labels: { ...labels, state: server.checkStatus.replace(/^\*/, '') }, value: 1 });
+      if (server.checkStatus)
+        samples.push({
+          name: 'haproxy_server_check_status',
+          labels: { ...labels, state: server.checkStatus.replace(/^\*/, '') },
+          value: 1,
+        });
     }
   }
   return samples;

@@ -1,5 +1,12 @@
 import { defaultRunner, type Runner } from '@ha/core';
-import { failCounts, listInstances, readClusterStatus, stoppedThatShouldRun, type ClusterStatus, type ResourceNode } from '@ha/pcs-client';
+import {
+  failCounts,
+  listInstances,
+  readClusterStatus,
+  stoppedThatShouldRun,
+  type ClusterStatus,
+  type ResourceNode,
+} from '@ha/pcs-client';
 import type { Condition } from '../model.js';
 import type { MetricSample } from '../metrics/catalog.js';
 import { AlertReceiver } from '../pacemaker-alert/receiver.js';
@@ -31,13 +38,40 @@ function collectionIds(resources: readonly ResourceNode[]): Set<string> {
  * since the previous status (a failover, a DC change, fencing). Pure.
  * Maintenance-aware: a node in standby or maintenance on purpose is `info`.
  */
-export function pacemakerConditions(status: ClusterStatus, previous?: PacemakerMemory): { conditions: Condition[]; memory: PacemakerMemory } {
+export function pacemakerConditions(
+  status: ClusterStatus,
+  previous?: PacemakerMemory,
+): { conditions: Condition[]; memory: PacemakerMemory } {
   const conditions: Condition[] = [];
   const { summary } = status;
-  if (!summary.dc.present) conditions.push({ alertname: 'PacemakerNoDC', labels: {}, severity: 'critical', summary: 'no DC is elected: the cluster cannot make decisions' });
-  else if (!summary.quorate) conditions.push({ alertname: 'PacemakerQuorumLost', labels: {}, severity: 'critical', summary: `this partition (DC ${summary.dc.name ?? '?'}) has no quorum` });
-  if (summary.options.maintenanceMode) conditions.push({ alertname: 'PacemakerMaintenanceMode', labels: {}, severity: 'info', summary: 'the cluster is in maintenance mode: Pacemaker manages nothing' });
-  if (summary.options.stopAllResources) conditions.push({ alertname: 'PacemakerStopAllResources', labels: {}, severity: 'warning', summary: 'stop-all-resources is set: every resource is stopped' });
+  if (!summary.dc.present)
+    conditions.push({
+      alertname: 'PacemakerNoDC',
+      labels: {},
+      severity: 'critical',
+      summary: 'no DC is elected: the cluster cannot make decisions',
+    });
+  else if (!summary.quorate)
+    conditions.push({
+      alertname: 'PacemakerQuorumLost',
+      labels: {},
+      severity: 'critical',
+      summary: `this partition (DC ${summary.dc.name ?? '?'}) has no quorum`,
+    });
+  if (summary.options.maintenanceMode)
+    conditions.push({
+      alertname: 'PacemakerMaintenanceMode',
+      labels: {},
+      severity: 'info',
+      summary: 'the cluster is in maintenance mode: Pacemaker manages nothing',
+    });
+  if (summary.options.stopAllResources)
+    conditions.push({
+      alertname: 'PacemakerStopAllResources',
+      labels: {},
+      severity: 'warning',
+      summary: 'stop-all-resources is set: every resource is stopped',
+    });
 
   const locations = new Map<string, string[]>();
   const collections = collectionIds(status.resources);
@@ -49,7 +83,9 @@ export function pacemakerConditions(status: ClusterStatus, previous?: PacemakerM
 
   for (const node of status.nodes) {
     if (node.type !== 'member' && !node.expectedUp && !node.online) continue; // a remote/guest node whose resource is stopped on purpose
-    const ran = Object.entries(previous?.locations ?? {}).filter(([, nodes]) => nodes.includes(node.name)).map(([resource]) => resource);
+    const ran = Object.entries(previous?.locations ?? {})
+      .filter(([, nodes]) => nodes.includes(node.name))
+      .map(([resource]) => resource);
     if (!node.online && !node.pending) {
       conditions.push({
         alertname: 'PacemakerNodeOffline',
@@ -60,16 +96,46 @@ export function pacemakerConditions(status: ClusterStatus, previous?: PacemakerM
         ...(ran.length > 0 ? { annotations: { resources: ran.join(',') } } : {}),
       });
     }
-    if (node.unclean) conditions.push({ alertname: 'PacemakerNodeUnclean', labels: { node: node.name }, severity: 'critical', summary: `node ${node.name} is unclean: it must be fenced before its resources can move` });
+    if (node.unclean)
+      conditions.push({
+        alertname: 'PacemakerNodeUnclean',
+        labels: { node: node.name },
+        severity: 'critical',
+        summary: `node ${node.name} is unclean: it must be fenced before its resources can move`,
+      });
     if (node.standby) {
-      conditions.push({ alertname: 'PacemakerNodeStandby', labels: { node: node.name }, severity: node.standbyOnFail ? 'warning' : 'info', summary: node.standbyOnFail ? `node ${node.name} was put in standby after a failure (on-fail=standby)` : `node ${node.name} is in standby` });
+      conditions.push({
+        alertname: 'PacemakerNodeStandby',
+        labels: { node: node.name },
+        severity: node.standbyOnFail ? 'warning' : 'info',
+        summary: node.standbyOnFail
+          ? `node ${node.name} was put in standby after a failure (on-fail=standby)`
+          : `node ${node.name} is in standby`,
+      });
     }
-    if (node.maintenance && !summary.options.maintenanceMode) conditions.push({ alertname: 'PacemakerNodeMaintenance', labels: { node: node.name }, severity: 'info', summary: `node ${node.name} is in maintenance: its resources are not managed` });
-    if (node.shutdown && node.online) conditions.push({ alertname: 'PacemakerNodeShuttingDown', labels: { node: node.name }, severity: 'info', summary: `node ${node.name} is shutting down` });
+    if (node.maintenance && !summary.options.maintenanceMode)
+      conditions.push({
+        alertname: 'PacemakerNodeMaintenance',
+        labels: { node: node.name },
+        severity: 'info',
+        summary: `node ${node.name} is in maintenance: its resources are not managed`,
+      });
+    if (node.shutdown && node.online)
+      conditions.push({
+        alertname: 'PacemakerNodeShuttingDown',
+        labels: { node: node.name },
+        severity: 'info',
+        summary: `node ${node.name} is shutting down`,
+      });
   }
 
   for (const stopped of stoppedThatShouldRun(status)) {
-    conditions.push({ alertname: 'PacemakerResourceStopped', labels: { resource: stopped.id }, severity: 'critical', summary: `resource ${stopped.id}${stopped.top !== stopped.id ? ` (in ${stopped.top})` : ''} is ${stopped.reason === 'stopped' ? 'stopped but should run' : stopped.reason}` });
+    conditions.push({
+      alertname: 'PacemakerResourceStopped',
+      labels: { resource: stopped.id },
+      severity: 'critical',
+      summary: `resource ${stopped.id}${stopped.top !== stopped.id ? ` (in ${stopped.top})` : ''} is ${stopped.reason === 'stopped' ? 'stopped but should run' : stopped.reason}`,
+    });
   }
   const seenFailed = new Set<string>();
   for (const instance of instances) {
@@ -78,14 +144,33 @@ export function pacemakerConditions(status: ClusterStatus, previous?: PacemakerM
         const key = `${instance.id}@${node}`;
         if (seenFailed.has(key)) continue;
         seenFailed.add(key);
-        conditions.push({ alertname: 'PacemakerResourceFailed', labels: { resource: instance.id, ...(node ? { node } : {}) }, severity: 'critical', summary: `resource ${instance.id} is FAILED${node ? ` on ${node}` : ''}` });
+        conditions.push({
+          alertname: 'PacemakerResourceFailed',
+          labels: { resource: instance.id, ...(node ? { node } : {}) },
+          severity: 'critical',
+          summary: `resource ${instance.id} is FAILED${node ? ` on ${node}` : ''}`,
+        });
       }
     }
     if (!instance.managed && !summary.options.maintenanceMode && !instance.resource.maintenance) {
-      conditions.push({ alertname: 'PacemakerResourceUnmanaged', labels: { resource: instance.id }, severity: 'info', summary: `resource ${instance.id} is unmanaged` });
+      conditions.push({
+        alertname: 'PacemakerResourceUnmanaged',
+        labels: { resource: instance.id },
+        severity: 'info',
+        summary: `resource ${instance.id} is unmanaged`,
+      });
     }
-    if (instance.nodes.length > 1 && instance.role !== 'Migrating' && !instance.parents.some((parent) => collections.has(parent))) {
-      conditions.push({ alertname: 'PacemakerResourceMultiActive', labels: { resource: instance.id }, severity: 'critical', summary: `resource ${instance.id} is active on ${instance.nodes.length} nodes (${instance.nodes.join(', ')})` });
+    if (
+      instance.nodes.length > 1 &&
+      instance.role !== 'Migrating' &&
+      !instance.parents.some((parent) => collections.has(parent))
+    ) {
+      conditions.push({
+        alertname: 'PacemakerResourceMultiActive',
+        labels: { resource: instance.id },
+        severity: 'critical',
+        summary: `resource ${instance.id} is active on ${instance.nodes.length} nodes (${instance.nodes.join(', ')})`,
+      });
     }
   }
   const failures = new Map<string, Condition>();
@@ -104,11 +189,22 @@ export function pacemakerConditions(status: ClusterStatus, previous?: PacemakerM
   conditions.push(...failures.values());
 
   // One-off events, against what the previous run saw.
-  const memory: PacemakerMemory = { locations: { ...(previous?.locations ?? {}) }, dc: summary.dc.present ? summary.dc.name : previous?.dc, fencing: [] };
+  const memory: PacemakerMemory = {
+    locations: { ...(previous?.locations ?? {}) },
+    dc: summary.dc.present ? summary.dc.name : previous?.dc,
+    fencing: [],
+  };
   for (const [resource, nodes] of locations) {
     const before = previous?.locations[resource];
     if (before && before.join(',') !== nodes.join(',')) {
-      conditions.push({ alertname: 'PacemakerResourceMoved', labels: { resource }, severity: 'info', summary: `resource ${resource} moved from ${before.join(', ')} to ${nodes.join(', ')}`, event: true, annotations: { from: before.join(','), to: nodes.join(',') } });
+      conditions.push({
+        alertname: 'PacemakerResourceMoved',
+        labels: { resource },
+        severity: 'info',
+        summary: `resource ${resource} moved from ${before.join(', ')} to ${nodes.join(', ')}`,
+        event: true,
+        annotations: { from: before.join(','), to: nodes.join(',') },
+      });
     }
     memory.locations[resource] = nodes;
   }
@@ -116,7 +212,14 @@ export function pacemakerConditions(status: ClusterStatus, previous?: PacemakerM
   const known = new Set(instances.map((instance) => instance.id));
   for (const resource of Object.keys(memory.locations)) if (!known.has(resource)) delete memory.locations[resource];
   if (previous?.dc && summary.dc.present && summary.dc.name && summary.dc.name !== previous.dc) {
-    conditions.push({ alertname: 'PacemakerDCChanged', labels: {}, severity: 'info', summary: `the DC moved from ${previous.dc} to ${summary.dc.name}`, event: true, annotations: { from: previous.dc, to: summary.dc.name } });
+    conditions.push({
+      alertname: 'PacemakerDCChanged',
+      labels: {},
+      severity: 'info',
+      summary: `the DC moved from ${previous.dc} to ${summary.dc.name}`,
+      event: true,
+      annotations: { from: previous.dc, to: summary.dc.name },
+    });
   }
   for (const fence of status.fenceHistory) {
     const key = `${fence.target}|${fence.action}|${fence.completed ?? ''}|${fence.status}`;
@@ -149,32 +252,76 @@ export function pacemakerSamples(status: ClusterStatus): MetricSample[] {
       ['expected_up', node.expectedUp],
       ['dc', node.isDc],
     ];
-    for (const [flag, on] of flags) if (on) samples.push({ name: 'ha_cluster_pacemaker_nodes', labels: { node: node.name, type: node.type, status: flag }, value: 1 });
+    for (const [flag, on] of flags)
+      if (on)
+        samples.push({
+          name: 'ha_cluster_pacemaker_nodes',
+          labels: { node: node.name, type: node.type, status: flag },
+          value: 1,
+        });
   }
   const instances = listInstances(status);
   const clones = collectionIds(status.resources);
   for (const instance of instances) {
-    const statuses = [instance.active && 'active', instance.resource.orphaned && 'orphaned', instance.resource.blocked && 'blocked', instance.failed && 'failed', instance.resource.failureIgnored && 'failure_ignored'].filter((entry): entry is string => typeof entry === 'string');
+    const statuses = [
+      instance.active && 'active',
+      instance.resource.orphaned && 'orphaned',
+      instance.resource.blocked && 'blocked',
+      instance.failed && 'failed',
+      instance.resource.failureIgnored && 'failure_ignored',
+    ].filter((entry): entry is string => typeof entry === 'string');
     const group = instance.parents.find((parent) => !clones.has(parent)) ?? '';
     const clone = instance.parents.find((parent) => clones.has(parent)) ?? '';
     for (const node of instance.nodes.length > 0 ? instance.nodes : ['']) {
       for (const state of statuses.length > 0 ? statuses : ['stopped']) {
-        samples.push({ name: 'ha_cluster_pacemaker_resources', labels: { node, resource: instance.id, role: instance.role.toLowerCase(), managed: String(instance.managed), status: state, agent: instance.agent, group, clone }, value: 1 });
+        samples.push({
+          name: 'ha_cluster_pacemaker_resources',
+          labels: {
+            node,
+            resource: instance.id,
+            role: instance.role.toLowerCase(),
+            managed: String(instance.managed),
+            status: state,
+            agent: instance.agent,
+            group,
+            clone,
+          },
+          value: 1,
+        });
       }
     }
   }
-  if (status.summary.options.stonithEnabled !== undefined) samples.push({ name: 'ha_cluster_pacemaker_stonith_enabled', value: status.summary.options.stonithEnabled ? 1 : 0 });
+  if (status.summary.options.stonithEnabled !== undefined)
+    samples.push({
+      name: 'ha_cluster_pacemaker_stonith_enabled',
+      value: status.summary.options.stonithEnabled ? 1 : 0,
+    });
   for (const entry of failCounts(status)) {
-    samples.push({ name: 'ha_cluster_pacemaker_fail_count', labels: { node: entry.node, resource: entry.resource }, value: entry.count >= 1_000_000 ? Number.POSITIVE_INFINITY : entry.count });
+    samples.push({
+      name: 'ha_cluster_pacemaker_fail_count',
+      labels: { node: entry.node, resource: entry.resource },
+      value: entry.count >= 1_000_000 ? Number.POSITIVE_INFINITY : entry.count,
+    });
   }
   for (const history of status.nodeHistory) {
     for (const resource of history.resources) {
-      if (resource.migrationThreshold !== undefined) samples.push({ name: 'ha_cluster_pacemaker_migration_threshold', labels: { node: history.node, resource: resource.id }, value: resource.migrationThreshold });
+      if (resource.migrationThreshold !== undefined)
+        samples.push({
+          name: 'ha_cluster_pacemaker_migration_threshold',
+          labels: { node: history.node, resource: resource.id },
+          value: resource.migrationThreshold,
+        });
     }
   }
   const lastChange = status.summary.lastChange?.time ? Date.parse(status.summary.lastChange.time) : Number.NaN;
-  if (Number.isFinite(lastChange)) samples.push({ name: 'ha_cluster_pacemaker_config_last_change', value: Math.floor(lastChange / 1000) });
-  for (const ban of status.bans) samples.push({ name: 'ha_cluster_pacemaker_location_constraints', labels: { constraint: ban.id, node: ban.node, resource: ban.resource, role: ban.promotedOnly ? 'promoted' : '' }, value: ban.weight });
+  if (Number.isFinite(lastChange))
+    samples.push({ name: 'ha_cluster_pacemaker_config_last_change', value: Math.floor(lastChange / 1000) });
+  for (const ban of status.bans)
+    samples.push({
+      name: 'ha_cluster_pacemaker_location_constraints',
+      labels: { constraint: ban.id, node: ban.node, resource: ban.resource, role: ban.promotedOnly ? 'promoted' : '' },
+      value: ban.weight,
+    });
   return samples;
 }
 
@@ -213,7 +360,10 @@ export function createPacemakerProbe(options: PacemakerProbeOptions = {}): Probe
       ? {
           async watch(context) {
             receiver = new AlertReceiver(options.alertSocket as string, {
-              onAlert: (alert) => context.trigger(`pacemaker alert: ${alert.kind}${alert.node ? ` ${alert.node}` : ''}${alert.rsc ? ` ${alert.rsc}` : ''}${alert.task ? ` ${alert.task}` : ''}${alert.desc ? ` ${alert.desc}` : ''}`),
+              onAlert: (alert) =>
+                context.trigger(
+                  `pacemaker alert: ${alert.kind}${alert.node ? ` ${alert.node}` : ''}${alert.rsc ? ` ${alert.rsc}` : ''}${alert.task ? ` ${alert.task}` : ''}${alert.desc ? ` ${alert.desc}` : ''}`,
+                ),
               onWarning: (message) => context.warn(message),
             });
             await receiver.listen();

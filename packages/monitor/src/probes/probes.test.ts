@@ -13,11 +13,25 @@ import { haproxyConditions, haproxySamples } from './haproxy.js';
 import { pacemakerConditions, pacemakerSamples } from './pacemaker.js';
 
 // Recorded from the lab by @ha/pcs-client (crm_mon 2.1.5), Pacemaker's own test outputs, and the other packages' fixtures.
-const lab = (name: string) => parseClusterStatus(readFileSync(new URL(`../../../pcs-client/test/fixtures/crm_mon/2.1.5/${name}.xml`, import.meta.url), 'utf8'));
-const upstream = (name: string) => parseClusterStatus(readFileSync(sharedPath('fixtures', 'pacemaker', 'crm_mon-3.x', name), 'utf8'));
-const drbd = (name: string) => parseDrbdStatusText(readFileSync(new URL(`../../../drbd/test/fixtures/${name}`, import.meta.url), 'utf8'));
-const haproxy = (name: string) => summarizeStat(parseStatCsv(readFileSync(new URL(`../../../haproxy-runtime/test/fixtures/haproxy/2.6.12/${name}`, import.meta.url), 'utf8')));
-const brief = (conditions: Condition[]) => conditions.map((condition) => `${condition.severity} ${condition.alertname}${JSON.stringify(condition.labels)}${condition.event ? ' (event)' : ''}`);
+const lab = (name: string) =>
+  parseClusterStatus(
+    readFileSync(new URL(`../../../pcs-client/test/fixtures/crm_mon/2.1.5/${name}.xml`, import.meta.url), 'utf8'),
+  );
+const upstream = (name: string) =>
+  parseClusterStatus(readFileSync(sharedPath('fixtures', 'pacemaker', 'crm_mon-3.x', name), 'utf8'));
+const drbd = (name: string) =>
+  parseDrbdStatusText(readFileSync(new URL(`../../../drbd/test/fixtures/${name}`, import.meta.url), 'utf8'));
+const haproxy = (name: string) =>
+  summarizeStat(
+    parseStatCsv(
+      readFileSync(new URL(`../../../haproxy-runtime/test/fixtures/haproxy/2.6.12/${name}`, import.meta.url), 'utf8'),
+    ),
+  );
+const brief = (conditions: Condition[]) =>
+  conditions.map(
+    (condition) =>
+      `${condition.severity} ${condition.alertname}${JSON.stringify(condition.labels)}${condition.event ? ' (event)' : ''}`,
+  );
 
 describe('Pacemaker rules', () => {
   it('a healthy cluster has no condition', () => {
@@ -27,21 +41,33 @@ describe('Pacemaker rules', () => {
   it('standby is info (on purpose), and the resources that left the node are moves', () => {
     const before = pacemakerConditions(lab('healthy'));
     const { conditions } = pacemakerConditions(lab('standby'), before.memory);
-    expect(brief(conditions)).toEqual(['info PacemakerNodeStandby{"node":"node1"}', 'info PacemakerResourceMoved{"resource":"VirtualIP"} (event)', 'info PacemakerResourceMoved{"resource":"WebServer"} (event)']);
+    expect(brief(conditions)).toEqual([
+      'info PacemakerNodeStandby{"node":"node1"}',
+      'info PacemakerResourceMoved{"resource":"VirtualIP"} (event)',
+      'info PacemakerResourceMoved{"resource":"WebServer"} (event)',
+    ]);
     expect(conditions[1]?.summary).toBe('resource VirtualIP moved from node1 to node2');
   });
 
   it('a killed node is critical and names what it ran; the failover that follows is an event', () => {
     const healthy = pacemakerConditions(lab('failed-monitor'));
     const { conditions } = pacemakerConditions(lab('node-killed'), healthy.memory);
-    expect(brief(conditions.filter((condition) => !condition.event))).toEqual(['critical PacemakerNodeOffline{"node":"node2"}']);
+    expect(brief(conditions.filter((condition) => !condition.event))).toEqual([
+      'critical PacemakerNodeOffline{"node":"node2"}',
+    ]);
     expect(conditions[0]?.summary).toBe('node node2 is offline (it ran VirtualIP, WebServer)');
-    expect(conditions.filter((condition) => condition.event).map((condition) => condition.summary)).toEqual(['resource VirtualIP moved from node2 to node1', 'resource WebServer moved from node2 to node1', 'the DC moved from node2 to node1']);
+    expect(conditions.filter((condition) => condition.event).map((condition) => condition.summary)).toEqual([
+      'resource VirtualIP moved from node2 to node1',
+      'resource WebServer moved from node2 to node1',
+      'the DC moved from node2 to node1',
+    ]);
   });
 
   it('a failed monitor is a failed action (warning) until cleanup', () => {
     const { conditions } = pacemakerConditions(lab('failed-monitor'));
-    expect(brief(conditions)).toEqual(['warning PacemakerFailedAction{"resource":"WebServer","node":"node2","operation":"monitor"}']);
+    expect(brief(conditions)).toEqual([
+      'warning PacemakerFailedAction{"resource":"WebServer","node":"node2","operation":"monitor"}',
+    ]);
     expect(conditions[0]?.summary).toMatch(/^monitor of WebServer on node2 failed: error/);
   });
 
@@ -54,20 +80,41 @@ describe('Pacemaker rules', () => {
       'critical PacemakerResourceStopped{"resource":"VirtualIP"}',
       'critical PacemakerResourceStopped{"resource":"WebServer"}',
     ]);
-    expect(brief(pacemakerConditions(lab('partitioned')).conditions)).toEqual(['critical PacemakerNodeOffline{"node":"node2"}']);
+    expect(brief(pacemakerConditions(lab('partitioned')).conditions)).toEqual([
+      'critical PacemakerNodeOffline{"node":"node2"}',
+    ]);
   });
 
   it("a DC change is an event; Pacemaker's own outputs: cluster and node maintenance", () => {
     const first = pacemakerConditions(lab('failed-monitor')); // DC node2
-    expect(brief(pacemakerConditions(lab('node-killed'), first.memory).conditions.filter((condition) => condition.alertname === 'PacemakerDCChanged'))).toEqual(['info PacemakerDCChanged{} (event)']);
-    expect(brief(pacemakerConditions(upstream('28-output-of-all-resources-with-maintenance-mode-enabled-xml.xml')).conditions).filter((line) => !line.includes('FailedAction'))).toEqual(['info PacemakerMaintenanceMode{}']);
+    expect(
+      brief(
+        pacemakerConditions(lab('node-killed'), first.memory).conditions.filter(
+          (condition) => condition.alertname === 'PacemakerDCChanged',
+        ),
+      ),
+    ).toEqual(['info PacemakerDCChanged{} (event)']);
+    expect(
+      brief(
+        pacemakerConditions(upstream('28-output-of-all-resources-with-maintenance-mode-enabled-xml.xml')).conditions,
+      ).filter((line) => !line.includes('FailedAction')),
+    ).toEqual(['info PacemakerMaintenanceMode{}']);
     // A node in maintenance is info, and the resources it leaves unmanaged are its story, not alerts of their own.
-    expect(brief(pacemakerConditions(upstream('29-output-of-all-resources-with-maintenance-enabled-for-a-node-.xml')).conditions)).toEqual(['info PacemakerNodeMaintenance{"node":"cluster02"}', 'info PacemakerNodeMaintenance{"node":"httpd-bundle-1"}']);
+    expect(
+      brief(
+        pacemakerConditions(upstream('29-output-of-all-resources-with-maintenance-enabled-for-a-node-.xml')).conditions,
+      ),
+    ).toEqual([
+      'info PacemakerNodeMaintenance{"node":"cluster02"}',
+      'info PacemakerNodeMaintenance{"node":"httpd-bundle-1"}',
+    ]);
   });
 
   it('every Pacemaker test output gives conditions and metric samples without throwing, within the catalog', async () => {
     const exposition = new MetricsExposition();
-    for (const name of readdirSync(sharedPath('fixtures', 'pacemaker', 'crm_mon-3.x')).filter((file) => file.endsWith('.xml'))) {
+    for (const name of readdirSync(sharedPath('fixtures', 'pacemaker', 'crm_mon-3.x')).filter((file) =>
+      file.endsWith('.xml'),
+    )) {
       const status = upstream(name);
       pacemakerConditions(status, pacemakerConditions(status).memory);
       const samples = pacemakerSamples(status);
@@ -79,7 +126,9 @@ describe('Pacemaker rules', () => {
   it('ha_cluster_exporter series for nodes and resources', async () => {
     const text = await new MetricsExposition().render(pacemakerSamples(lab('failed-monitor')));
     expect(text).toContain('ha_cluster_pacemaker_nodes{node="node2",type="member",status="dc"} 1');
-    expect(text).toContain('ha_cluster_pacemaker_resources{node="node2",resource="WebServer",role="started",managed="true",status="active",agent="ocf:heartbeat:anything",group="",clone=""} 1');
+    expect(text).toContain(
+      'ha_cluster_pacemaker_resources{node="node2",resource="WebServer",role="started",managed="true",status="active",agent="ocf:heartbeat:anything",group="",clone=""} 1',
+    );
     expect(text).toContain('ha_cluster_pacemaker_fail_count{node="node2",resource="WebServer"} 1');
     // No gauge named *_total: promtool check metrics rejects one.
     expect(text).not.toMatch(/^# TYPE \w+_total gauge$/m);
@@ -89,7 +138,10 @@ describe('Pacemaker rules', () => {
 describe('HAProxy rules', () => {
   it('a recorded answer (srv2 draining, srv3 down) and its exporter series', async () => {
     const overview = haproxy('show-stat.csv');
-    expect(brief(haproxyConditions(overview))).toEqual(['info HaproxyServerDrain{"proxy":"servers","server":"srv2"}', 'warning HaproxyServerDown{"proxy":"servers","server":"srv3"}']);
+    expect(brief(haproxyConditions(overview))).toEqual([
+      'info HaproxyServerDrain{"proxy":"servers","server":"srv2"}',
+      'warning HaproxyServerDown{"proxy":"servers","server":"srv3"}',
+    ]);
     const text = await new MetricsExposition().render(haproxySamples(overview));
     expect(text).toMatch(/haproxy_server_status\{proxy="servers",server="srv1",state="UP"\} 1/);
     expect(text).toMatch(/haproxy_server_status\{proxy="servers",server="srv1",state="DOWN"\} 0/);
@@ -131,8 +183,23 @@ describe('DRBD rules', () => {
     ['drbd-9/status-sync-source.json', []],
     ['drbd-9/status-standalone.json', ['critical DrbdDisconnected{"resource":"r0","peer":"node2"}']],
     ['drbd-9/status-diskless.json', ['critical DrbdDiskless{"resource":"r0","volume":"0"}']],
-    ['drbd-9/status-no-quorum.json', ['critical DrbdNoQuorum{"resource":"data"}', 'warning DrbdDisconnected{"resource":"data","peer":"node2"}', 'warning DrbdDisconnected{"resource":"data","peer":"node3"}']],
-    ['drbd-9/status-inconsistent-outdated.json', ['warning DrbdDegraded{"resource":"r0","volume":"0"}', 'warning DrbdDisconnected{"resource":"r0","peer":"node1"}', 'warning DrbdDegraded{"resource":"r1","volume":"0"}', 'warning DrbdDisconnected{"resource":"r1","peer":"node1"}']],
+    [
+      'drbd-9/status-no-quorum.json',
+      [
+        'critical DrbdNoQuorum{"resource":"data"}',
+        'warning DrbdDisconnected{"resource":"data","peer":"node2"}',
+        'warning DrbdDisconnected{"resource":"data","peer":"node3"}',
+      ],
+    ],
+    [
+      'drbd-9/status-inconsistent-outdated.json',
+      [
+        'warning DrbdDegraded{"resource":"r0","volume":"0"}',
+        'warning DrbdDisconnected{"resource":"r0","peer":"node1"}',
+        'warning DrbdDegraded{"resource":"r1","volume":"0"}',
+        'warning DrbdDisconnected{"resource":"r1","peer":"node1"}',
+      ],
+    ],
   ])('%s', (file, expected) => {
     expect(brief(drbdConditions(drbd(file), {}, 0).conditions)).toEqual(expected);
   });
@@ -145,12 +212,16 @@ describe('DRBD rules', () => {
     let memory = drbdConditions(syncing, {}, 0).memory;
     memory = drbdConditions(syncing, memory, 30_000).memory;
     expect(drbdConditions(syncing, memory, 59_000).conditions).toEqual([]);
-    expect(brief(drbdConditions(syncing, memory, 60_000).conditions)).toEqual(['warning DrbdSyncStalled{"resource":"r0","peer":"node2","volume":"0"}']);
+    expect(brief(drbdConditions(syncing, memory, 60_000).conditions)).toEqual([
+      'warning DrbdSyncStalled{"resource":"r0","peer":"node2","volume":"0"}',
+    ]);
   });
 
   it('ha_cluster_exporter DRBD series, with counters beyond 2^53 as numbers', async () => {
     const text = await new MetricsExposition().render(drbdSamples(drbd('drbd-9/status-sync-source.json')));
-    expect(text).toContain('ha_cluster_drbd_resources{resource="r0",volume="0",role="primary",disk_state="uptodate"} 1');
+    expect(text).toContain(
+      'ha_cluster_drbd_resources{resource="r0",volume="0",role="primary",disk_state="uptodate"} 1',
+    );
     expect(text).toContain('ha_cluster_drbd_connections_sync{resource="r0",peer_node_id="1",volume="0"} 42.7');
     await new MetricsExposition().render(drbdSamples(drbd('drbd-9/status-u64-underflow.json')));
   });
@@ -170,10 +241,23 @@ describe('Corosync rules', () => {
         { nodeid: 1, name: 'node1', status: 'joined', addresses: [] },
         { nodeid: 3, name: 'node3', status: 'left', addresses: [] },
       ],
-      quorum: { quorate: false, expectedVotes: 3, highestExpected: 3, totalVotes: 1, quorum: 2, activityBlocked: true, flags: [], members: [] },
+      quorum: {
+        quorate: false,
+        expectedVotes: 3,
+        highestExpected: 3,
+        totalVotes: 1,
+        quorum: 2,
+        activityBlocked: true,
+        flags: [],
+        members: [],
+      },
       health: { healthy: false, state: 'no-quorum' as const, reasons: [] },
     };
-    expect(brief(corosyncConditions(status))).toEqual(['critical CorosyncQuorumLost{}', 'warning CorosyncLinkDown{"node":"node3","link":"0"}', 'warning CorosyncMemberLeft{"node":"node3"}']);
+    expect(brief(corosyncConditions(status))).toEqual([
+      'critical CorosyncQuorumLost{}',
+      'warning CorosyncLinkDown{"node":"node3","link":"0"}',
+      'warning CorosyncMemberLeft{"node":"node3"}',
+    ]);
     const samples = corosyncSamples(status);
     expect(samples).toContainEqual({ name: 'ha_cluster_corosync_ring_errors', value: 1 });
     expect(samples).toContainEqual({ name: 'ha_cluster_corosync_quorate', value: 0 });

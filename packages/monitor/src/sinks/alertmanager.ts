@@ -19,11 +19,22 @@ export function toAlertmanagerAlert(event: AlertEvent, now: number, holdMs: numb
  * its clients; a resolve carries `endsAt`. Every node's monitor sends the same
  * labels, so Alertmanager de-duplicates them.
  */
-export function createAlertmanagerSink(options: { url: string; resendIntervalMs?: number; timeoutMs?: number; name?: string }): Sink {
+export function createAlertmanagerSink(options: {
+  url: string;
+  resendIntervalMs?: number;
+  timeoutMs?: number;
+  name?: string;
+}): Sink {
   const base = httpUrl(options.url, 'alertmanager');
   const endpoint = new URL('api/v2/alerts', base.href.endsWith('/') ? base : new URL(`${base.href}/`));
   const resendIntervalMs = options.resendIntervalMs ?? 60_000;
-  const post = (events: AlertEvent[]) => postJson(endpoint, JSON.stringify(events.map((event) => toAlertmanagerAlert(event, Date.now(), 4 * resendIntervalMs))), {}, options.timeoutMs ?? 10_000);
+  const post = (events: AlertEvent[]) =>
+    postJson(
+      endpoint,
+      JSON.stringify(events.map((event) => toAlertmanagerAlert(event, Date.now(), 4 * resendIntervalMs))),
+      {},
+      options.timeoutMs ?? 10_000,
+    );
   return {
     name: options.name ?? 'alertmanager',
     resendIntervalMs,

@@ -22,14 +22,23 @@ export function alertEnvironment(event: AlertEvent): Record<string, string> {
  * `HA_ALERT_*` variables and as JSON on standard input. A non-zero exit or a
  * timeout is a failed delivery, tried again later.
  */
-export function createCommandSink(options: { command: readonly string[]; runner?: Runner; timeoutMs?: number; name?: string }): Sink {
+export function createCommandSink(options: {
+  command: readonly string[];
+  runner?: Runner;
+  timeoutMs?: number;
+  name?: string;
+}): Sink {
   const [file, ...args] = options.command;
   if (file === undefined || file === '') throw new TypeError('the command sink needs a program');
   const runner = options.runner ?? defaultRunner;
   return {
     name: options.name ?? 'command',
     async send(event) {
-      await runner.run(file, args, { env: alertEnvironment(event), input: `${JSON.stringify(event)}\n`, timeoutMs: options.timeoutMs ?? 30_000 });
+      await runner.run(file, args, {
+        env: alertEnvironment(event),
+        input: `${JSON.stringify(event)}\n`,
+        timeoutMs: options.timeoutMs ?? 30_000,
+      });
     },
   };
 }

@@ -68,14 +68,18 @@ export class SinkDelivery {
   }
 
   private get file(): string | undefined {
-    return this.options.stateDir && this.sink.durable !== false ? join(this.options.stateDir, `queue-${this.sink.name.replace(/[^A-Za-z0-9_.-]/g, '_')}.json`) : undefined;
+    return this.options.stateDir && this.sink.durable !== false
+      ? join(this.options.stateDir, `queue-${this.sink.name.replace(/[^A-Za-z0-9_.-]/g, '_')}.json`)
+      : undefined;
   }
 
   /** Loads what a previous run left undelivered, and starts delivering. */
   async start(): Promise<void> {
     const file = this.file;
     if (file) {
-      const text = await readStateFile(file, this.options.maxBytes, (message) => this.options.onError?.(this.sink.name, new Error(message)));
+      const text = await readStateFile(file, this.options.maxBytes, (message) =>
+        this.options.onError?.(this.sink.name, new Error(message)),
+      );
       if (text !== undefined) {
         // A damaged queue (a crash mid-write of another tool, a hand edit) is reported, never fatal.
         const parsed = parseJson(text, queueFileSchema);
@@ -146,7 +150,9 @@ export class SinkDelivery {
     const file = this.file;
     if (!file) return Promise.resolve();
     const snapshot = JSON.stringify({ version: 1, events: this.queue });
-    this.persisting = this.persisting.then(() => writeFileAtomic(file, snapshot, { mode: 0o600 })).catch((error: unknown) => this.options.onError?.(this.sink.name, error));
+    this.persisting = this.persisting
+      .then(() => writeFileAtomic(file, snapshot, { mode: 0o600 }))
+      .catch((error: unknown) => this.options.onError?.(this.sink.name, error));
     return this.persisting;
   }
 }

@@ -25,6 +25,7 @@ export function formatEventText(event: AlertEvent): string {
   const labels = Object.entries(event.labels)
     .map(([key, value]) => `${key}=${value}`)
     .join(' ');
-  const when = event.status === 'resolved' ? ` (${event.startsAt} → ${event.endsAt ?? ''})` : ` (since ${event.startsAt})`;
+  const when =
+    event.status === 'resolved' ? ` (${event.startsAt} → ${event.endsAt ?? ''})` : ` (since ${event.startsAt})`;
   return `${event.status === 'firing' ? (event.reminder ? 'REMINDER' : 'FIRING') : 'RESOLVED'} ${event.severity} ${event.alertname}${labels ? ` ${labels}` : ''}: ${event.summary}${when}`;
 }

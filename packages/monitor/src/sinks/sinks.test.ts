@@ -28,7 +28,11 @@ const event = (status: 'firing' | 'resolved', server = 's1'): AlertEvent => ({
 });
 
 /** A real HTTP receiver on loopback that records requests and answers with `status()`. */
-async function receiver(status: () => number = () => 200): Promise<{ url: string; requests: { headers: IncomingMessage['headers']; body: string; path: string }[]; server: Server }> {
+async function receiver(status: () => number = () => 200): Promise<{
+  url: string;
+  requests: { headers: IncomingMessage['headers']; body: string; path: string }[];
+  server: Server;
+}> {
   const requests: { headers: IncomingMessage['headers']; body: string; path: string }[] = [];
   const server = createServer((request, response) => {
     let body = '';
@@ -55,7 +59,9 @@ describe('sinks', () => {
     await createStdoutSink({ write: (line) => lines.push(line) }).send(event('firing'));
     await createStdoutSink({ format: 'text', write: (line) => lines.push(line) }).send(event('resolved'));
     expect(JSON.parse(lines[0] as string)).toEqual(event('firing'));
-    expect(lines[1]).toBe('RESOLVED warning HaproxyServerDown proxy=web server=s1: server web/s1 is DOWN (2026-11-25T10:00:00.000Z → 2026-11-25T10:05:00.000Z)\n');
+    expect(lines[1]).toBe(
+      'RESOLVED warning HaproxyServerDown proxy=web server=s1: server web/s1 is DOWN (2026-11-25T10:00:00.000Z → 2026-11-25T10:05:00.000Z)\n',
+    );
   });
 
   it('webhook: a JSON POST, signed with HMAC-SHA256 over timestamp and body; a non-2xx answer is a failure', async () => {
@@ -79,21 +85,40 @@ describe('sinks', () => {
     await sink.send(event('resolved'));
     await sink.resend?.([event('firing', 's1'), event('firing', 's2')]);
     expect(am.requests.map((request) => request.path)).toEqual(['/api/v2/alerts', '/api/v2/alerts']);
-    expect(JSON.parse(am.requests[0]?.body ?? '')).toEqual([{ labels: { proxy: 'web', server: 's1', alertname: 'HaproxyServerDown', severity: 'warning' }, annotations: { summary: 'server web/s1 is DOWN' }, startsAt: '2026-11-25T10:00:00.000Z', endsAt: '2026-11-25T10:05:00.000Z' }]);
+    expect(JSON.parse(am.requests[0]?.body ?? '')).toEqual([
+      {
+        labels: { proxy: 'web', server: 's1', alertname: 'HaproxyServerDown', severity: 'warning' },
+        annotations: { summary: 'server web/s1 is DOWN' },
+        startsAt: '2026-11-25T10:00:00.000Z',
+        endsAt: '2026-11-25T10:05:00.000Z',
+      },
+    ]);
     expect(JSON.parse(am.requests[1]?.body ?? '')).toHaveLength(2);
-    expect(toAlertmanagerAlert(event('firing'), Date.parse('2026-11-25T11:00:00Z'), 120_000).endsAt).toBe('2026-11-25T11:02:00.000Z');
+    expect(toAlertmanagerAlert(event('firing'), Date.parse('2026-11-25T11:00:00Z'), 120_000).endsAt).toBe(
+      '2026-11-25T11:02:00.000Z',
+    );
   });
 
   it('command: the event in HA_ALERT_* and as JSON on stdin; a failing program is a failed delivery', async () => {
     const out = join(scratch, 'command-out');
     const script = join(scratch, 'send_alert');
-    await writeFile(script, `#!/bin/sh\n{ echo "$HA_ALERT_STATUS $HA_ALERT_NAME $HA_ALERT_LABEL_SERVER"; cat; } > '${out}'\n`, { mode: 0o755 });
+    await writeFile(
+      script,
+      `#!/bin/sh\n{ echo "$HA_ALERT_STATUS $HA_ALERT_NAME $HA_ALERT_LABEL_SERVER"; cat; } > '${out}'\n`,
+      { mode: 0o755 },
+    );
     await createCommandSink({ command: [script] }).send(event('firing'));
     const [first, json] = (await readFile(out, 'utf8')).split('\n');
     expect(first).toBe('firing HaproxyServerDown s1');
     expect(JSON.parse(json as string)).toEqual(event('firing'));
-    expect(alertEnvironment(event('resolved'))).toMatchObject({ HA_ALERT_ENDS_AT: '2026-11-25T10:05:00.000Z', HA_ALERT_LABEL_PROXY: 'web' });
-    await expect(createCommandSink({ command: ['false'] }).send(event('firing'))).rejects.toMatchObject({ code: 'COMMAND_FAILED', exitCode: 1 });
+    expect(alertEnvironment(event('resolved'))).toMatchObject({
+      HA_ALERT_ENDS_AT: '2026-11-25T10:05:00.000Z',
+      HA_ALERT_LABEL_PROXY: 'web',
+    });
+    await expect(createCommandSink({ command: ['false'] }).send(event('firing'))).rejects.toMatchObject({
+      code: 'COMMAND_FAILED',
+      exitCode: 1,
+    });
   });
 
   it('syslog: RFC 5424 over UDP to a real socket; locally through logger', async () => {
@@ -104,7 +129,9 @@ describe('sinks', () => {
     await createSyslogSink({ server: `udp://127.0.0.1:${port}`, facility: 'local0' }).send(event('firing'));
     const message = await received;
     socket.close();
-    expect(message).toMatch(/^<132>1 \S+ \S+ ha-monitor \d+ HaproxyServerDown - FIRING warning HaproxyServerDown proxy=web server=s1/);
+    expect(message).toMatch(
+      /^<132>1 \S+ \S+ ha-monitor \d+ HaproxyServerDown - FIRING warning HaproxyServerDown proxy=web server=s1/,
+    );
     expect(rfc5424(event('resolved'), 'daemon', 'x')).toMatch(/^<29>1 /);
     await createSyslogSink().send(event('firing')); // the system's logger: must not fail
     expect(() => createSyslogSink({ server: 'tcp://x:1' })).toThrow(/udp:\/\/HOST:PORT/);
@@ -134,7 +161,10 @@ describe('durable delivery', () => {
     const again = new SinkDelivery(sink, { stateDir, initialBackoffMs: 50 });
     await again.start();
     await waitUntil(() => hook.requests.length === 2);
-    expect(hook.requests.map((request) => (JSON.parse(request.body) as { event: AlertEvent }).event.status)).toEqual(['firing', 'resolved']);
+    expect(hook.requests.map((request) => (JSON.parse(request.body) as { event: AlertEvent }).event.status)).toEqual([
+      'firing',
+      'resolved',
+    ]);
     await waitUntil(() => again.length === 0);
     await again.stop();
     expect(JSON.parse(await readFile(join(stateDir, 'queue-webhook.json'), 'utf8')).events).toEqual([]);

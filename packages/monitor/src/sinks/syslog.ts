@@ -4,7 +4,32 @@ import { defaultRunner, ParseError, type Runner } from '@ha/core';
 import type { AlertEvent, Severity } from '../model.js';
 import { formatEventText, type Sink } from './sink.js';
 
-const facilities = ['kern', 'user', 'mail', 'daemon', 'auth', 'syslog', 'lpr', 'news', 'uucp', 'cron', 'authpriv', 'ftp', 'ntp', 'audit', 'alert', 'clock', 'local0', 'local1', 'local2', 'local3', 'local4', 'local5', 'local6', 'local7'] as const;
+const facilities = [
+  'kern',
+  'user',
+  'mail',
+  'daemon',
+  'auth',
+  'syslog',
+  'lpr',
+  'news',
+  'uucp',
+  'cron',
+  'authpriv',
+  'ftp',
+  'ntp',
+  'audit',
+  'alert',
+  'clock',
+  'local0',
+  'local1',
+  'local2',
+  'local3',
+  'local4',
+  'local5',
+  'local6',
+  'local7',
+] as const;
 /** A syslog facility name (`daemon`, `local0` …). */
 export type SyslogFacility = (typeof facilities)[number];
 
@@ -52,7 +77,11 @@ export function createSyslogSink(options: SyslogSinkOptions = {}): Sink {
     name: options.name ?? 'syslog',
     async send(event) {
       if (!remote) {
-        await runner.run('logger', ['--tag', tag, '--priority', `${facility}.${syslogLevel(event)}`, '--', formatEventText(event)], { timeoutMs: 10_000 });
+        await runner.run(
+          'logger',
+          ['--tag', tag, '--priority', `${facility}.${syslogLevel(event)}`, '--', formatEventText(event)],
+          { timeoutMs: 10_000 },
+        );
         return;
       }
       const target = remote;

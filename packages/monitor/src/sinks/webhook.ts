@@ -30,21 +30,40 @@ export function httpUrl(text: string, what: string): URL {
   } catch {
     throw new ParseError('INVALID_URL', `${what}: '${text}' is not a URL`);
   }
-  if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new ParseError('INVALID_URL', `${what}: '${text}' is not http or https`);
+  if (url.protocol !== 'http:' && url.protocol !== 'https:')
+    throw new ParseError('INVALID_URL', `${what}: '${text}' is not http or https`);
   return url;
 }
 
 /** POSTs one JSON request of `body` and throws unless the answer is 2xx. */
-export async function postJson(url: URL, body: string, headers: Record<string, string>, timeoutMs: number): Promise<void> {
+export async function postJson(
+  url: URL,
+  body: string,
+  headers: Record<string, string>,
+  timeoutMs: number,
+): Promise<void> {
   let response: Response;
   try {
-    response = await fetch(url, { method: 'POST', body, headers: { 'content-type': 'application/json', 'user-agent': 'ha-monitor', ...headers }, signal: AbortSignal.timeout(timeoutMs) });
+    response = await fetch(url, {
+      method: 'POST',
+      body,
+      headers: { 'content-type': 'application/json', 'user-agent': 'ha-monitor', ...headers },
+      signal: AbortSignal.timeout(timeoutMs),
+    });
   } catch (error) {
     const cause = (error as { cause?: { code?: string; message?: string } }).cause;
-    throw new HaError('SOCKET_ERROR', `POST ${url.href}: ${cause?.code ?? cause?.message ?? (error as Error).message}`, { cause: error });
+    throw new HaError(
+      'SOCKET_ERROR',
+      `POST ${url.href}: ${cause?.code ?? cause?.message ?? (error as Error).message}`,
+      { cause: error },
+    );
   }
   const text = await response.text().catch(() => '');
-  if (!response.ok) throw new HaError('REJECTED', `POST ${url.href}: ${response.status} ${response.statusText}${text ? `: ${text.slice(0, 200)}` : ''}`);
+  if (!response.ok)
+    throw new HaError(
+      'REJECTED',
+      `POST ${url.href}: ${response.status} ${response.statusText}${text ? `: ${text.slice(0, 200)}` : ''}`,
+    );
 }
 
 /** Each event as a JSON POST (`{"version":1,"event":{…}}`), optionally signed with HMAC-SHA256. */
@@ -55,7 +74,12 @@ export function createWebhookSink(options: WebhookSinkOptions): Sink {
     async send(event: AlertEvent) {
       const body = JSON.stringify({ version: 1, event });
       const timestamp = String(Math.floor(Date.now() / 1000));
-      const signature: Record<string, string> = options.secret ? { 'x-ha-monitor-timestamp': timestamp, 'x-ha-monitor-signature': webhookSignature(options.secret, timestamp, body) } : {};
+      const signature: Record<string, string> = options.secret
+        ? {
+            'x-ha-monitor-timestamp': timestamp,
+            'x-ha-monitor-signature': webhookSignature(options.secret, timestamp, body),
+          }
+        : {};
       await postJson(url, body, { ...options.headers, ...signature }, options.timeoutMs ?? 10_000);
     },
   };

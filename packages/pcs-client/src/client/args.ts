@@ -20,7 +20,9 @@ export interface PcsDialect {
 /** The dialect of a pcs version (`0.10.8`, `0.11.5` …). */
 export function dialectOf(version: string): PcsDialect {
   // The leading numbers only: `0.11.5`, `0.10.8-rc1`, `0.11` (a part that is missing counts 0).
-  const [major = 0, minor = 0, patch = 0] = (/^\s*(\d+)(?:\.(\d+))?(?:\.(\d+))?/.exec(version) ?? []).slice(1).map((part) => Number(part ?? 0));
+  const [major = 0, minor = 0, patch = 0] = (/^\s*(\d+)(?:\.(\d+))?(?:\.(\d+))?/.exec(version) ?? [])
+    .slice(1)
+    .map((part) => Number(part ?? 0));
   const modern = major > 0 || minor >= 11;
   return { modern, autodelete: modern || (minor === 10 && patch >= 9) };
 }
@@ -30,7 +32,10 @@ const idPattern = /^[A-Za-z_][A-Za-z0-9_.-]*$/;
 /** Refuses an id pcs would reject (it must be a valid XML id: a letter or `_` first, then letters, digits, `_`, `.`, `-`). */
 export function assertId(id: string, what: string): string {
   if (typeof id !== 'string' || !idPattern.test(id)) {
-    throw new UnsafeArgumentError(`${what} '${id}' is not a valid id: start with a letter or '_', then use letters, digits, '_', '.' or '-'`, String(id));
+    throw new UnsafeArgumentError(
+      `${what} '${id}' is not a valid id: start with a letter or '_', then use letters, digits, '_', '.' or '-'`,
+      String(id),
+    );
   }
   return id;
 }
@@ -51,7 +56,8 @@ export function assertNodeName(name: string): string {
 export function optionWords(options: Readonly<Record<string, OptionValue | undefined>> | undefined): string[] {
   const words: string[] = [];
   for (const [name, value] of Object.entries(options ?? {})) {
-    if (!/^[A-Za-z0-9_][A-Za-z0-9_.-]*$/.test(name)) throw new UnsafeArgumentError(`option name '${name}' is not a plain word`, name);
+    if (!/^[A-Za-z0-9_][A-Za-z0-9_.-]*$/.test(name))
+      throw new UnsafeArgumentError(`option name '${name}' is not a plain word`, name);
     if (value === undefined) continue;
     const text = typeof value === 'boolean' ? (value ? 'true' : 'false') : String(value);
     if (text.includes('\0')) throw new UnsafeArgumentError(`option ${name} contains a NUL byte`, text);
@@ -73,7 +79,8 @@ export function scoreWord(score: number | 'INFINITY' | '-INFINITY' | undefined):
 /** An operation of a resource: `op monitor interval=10s timeout=20s`. */
 export interface OperationSpec {
   /** The operation (`monitor`, `start`, `stop` …). */
-  action: 'monitor' | 'start' | 'stop' | 'promote' | 'demote' | 'migrate_to' | 'migrate_from' | 'notify' | 'reload' | string;
+  action:
+    'monitor' | 'start' | 'stop' | 'promote' | 'demote' | 'migrate_to' | 'migrate_from' | 'notify' | 'reload' | string;
   /** `10s`, `1min`, or ms as a number. */
   interval?: string | number;
   /** How long it may take: `20s`, or ms as a number. */
@@ -91,8 +98,16 @@ export function operationWords(operations: readonly OperationSpec[] | undefined)
   if (!operations || operations.length === 0) return [];
   const words: string[] = ['op'];
   for (const operation of operations) {
-    if (!/^[a-z][a-z_-]*$/.test(operation.action)) throw new UnsafeArgumentError(`'${operation.action}' is not an operation name`, operation.action);
-    words.push(operation.action, ...optionWords({ interval: durationWord(operation.interval), timeout: durationWord(operation.timeout), ...operation.options }));
+    if (!/^[a-z][a-z_-]*$/.test(operation.action))
+      throw new UnsafeArgumentError(`'${operation.action}' is not an operation name`, operation.action);
+    words.push(
+      operation.action,
+      ...optionWords({
+        interval: durationWord(operation.interval),
+        timeout: durationWord(operation.timeout),
+        ...operation.options,
+      }),
+    );
   }
   return words;
 }
@@ -134,15 +149,28 @@ export interface ResourceSpec {
 }
 
 function assertAgent(agent: string): string {
-  if (!/^[A-Za-z0-9_][A-Za-z0-9_.@:+-]*$/.test(agent)) throw new UnsafeArgumentError(`'${agent}' is not a resource agent name`, agent);
+  if (!/^[A-Za-z0-9_][A-Za-z0-9_.@:+-]*$/.test(agent))
+    throw new UnsafeArgumentError(`'${agent}' is not a resource agent name`, agent);
   return agent;
 }
 
 /** `pcs resource create …` (or `pcs stonith create …` with `stonith: true`). */
-export function resourceCreateArgs(spec: ResourceSpec, options: { stonith?: boolean; waitSeconds?: number } = {}): string[] {
-  if (spec.clone && spec.promotable) throw new TypeError(`resource ${spec.id}: clone and promotable exclude each other`);
-  if ((spec.clone || spec.promotable) && spec.group) throw new TypeError(`resource ${spec.id}: a cloned resource cannot join a group here; clone the group instead`);
-  const args = [options.stonith ? 'stonith' : 'resource', 'create', assertId(spec.id, 'resource id'), assertAgent(spec.agent), ...optionWords(spec.options), ...operationWords(spec.operations)];
+export function resourceCreateArgs(
+  spec: ResourceSpec,
+  options: { stonith?: boolean; waitSeconds?: number } = {},
+): string[] {
+  if (spec.clone && spec.promotable)
+    throw new TypeError(`resource ${spec.id}: clone and promotable exclude each other`);
+  if ((spec.clone || spec.promotable) && spec.group)
+    throw new TypeError(`resource ${spec.id}: a cloned resource cannot join a group here; clone the group instead`);
+  const args = [
+    options.stonith ? 'stonith' : 'resource',
+    'create',
+    assertId(spec.id, 'resource id'),
+    assertAgent(spec.agent),
+    ...optionWords(spec.options),
+    ...operationWords(spec.operations),
+  ];
   const meta = optionWords(spec.meta);
   if (meta.length > 0) args.push('meta', ...meta);
   for (const [keyword, value] of [
@@ -205,7 +233,8 @@ export function clusterSetupArgs(spec: ClusterSetupSpec): string[] {
   for (const node of spec.nodes) {
     args.push(assertNodeName(node.name));
     for (const address of node.addresses ?? []) {
-      if (!/^[A-Za-z0-9:.%_-]+$/.test(address)) throw new UnsafeArgumentError(`'${address}' is not an address`, address);
+      if (!/^[A-Za-z0-9:.%_-]+$/.test(address))
+        throw new UnsafeArgumentError(`'${address}' is not an address`, address);
       args.push(`addr=${address}`);
     }
   }
@@ -217,7 +246,8 @@ export function clusterSetupArgs(spec: ClusterSetupSpec): string[] {
   if (spec.totem) args.push('totem', ...optionWords(spec.totem));
   if (spec.quorum) args.push('quorum', ...optionWords(spec.quorum));
   if (spec.corosyncConfFile !== undefined) {
-    if (spec.start || spec.enable) throw new TypeError('corosyncConfFile (--corosync_conf) only writes the file: start and enable need pcsd');
+    if (spec.start || spec.enable)
+      throw new TypeError('corosyncConfFile (--corosync_conf) only writes the file: start and enable need pcsd');
     args.push('--corosync_conf', spec.corosyncConfFile);
   } else {
     if (spec.enable) args.push('--enable');

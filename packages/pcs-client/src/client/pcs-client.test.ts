@@ -8,7 +8,17 @@ function recording(version: string): { client: PcsClient; lines: string[][] } {
   const run = (file: string, args: readonly string[]): Promise<CommandResult> => {
     const stdout = args[0] === '--version' ? `${version}\n` : '';
     if (args[0] !== '--version') lines.push([file, ...args]);
-    return Promise.resolve({ file, args, command: [file, ...args].join(' '), exitCode: 0, signal: undefined, stdout, stderr: '', timedOut: false, durationMs: 1 });
+    return Promise.resolve({
+      file,
+      args,
+      command: [file, ...args].join(' '),
+      exitCode: 0,
+      signal: undefined,
+      stdout,
+      stderr: '',
+      timedOut: false,
+      durationMs: 1,
+    });
   };
   return { client: new PcsClient({ runner: { run } as unknown as Runner }), lines };
 }
@@ -18,7 +28,13 @@ describe('PcsClient command lines', () => {
     const expected: [string, string[][]][] = [
       ['0.11.5', [['pcs', 'resource', 'move', 'web', 'node2', '--promoted', '--wait=30']]],
       ['0.10.9', [['pcs', 'resource', 'move', 'web', 'node2', '--master', '--autodelete', '--wait=30']]],
-      ['0.10.8', [['pcs', 'resource', 'move', 'web', 'node2', '--master', '--wait=30'], ['pcs', 'resource', 'clear', 'web', 'node2']]],
+      [
+        '0.10.8',
+        [
+          ['pcs', 'resource', 'move', 'web', 'node2', '--master', '--wait=30'],
+          ['pcs', 'resource', 'clear', 'web', 'node2'],
+        ],
+      ],
     ];
     for (const [version, commands] of expected) {
       const { client, lines } = recording(version);
@@ -43,14 +59,30 @@ describe('PcsClient command lines', () => {
     await client.cleanupResource('web', { node: 'node1' });
     await client.restartResource('web', { node: 'node2', waitSeconds: 5 });
     await client.addOrder({ first: 'ip', then: 'web' });
-    await client.addOrder({ first: 'ip', then: 'web', firstAction: 'promote', thenAction: 'start', kind: 'Optional', symmetrical: false });
+    await client.addOrder({
+      first: 'ip',
+      then: 'web',
+      firstAction: 'promote',
+      thenAction: 'start',
+      kind: 'Optional',
+      symmetrical: false,
+    });
     await client.addLocation({ resource: 'web', node: 'node1', relation: 'prefers' });
     await client.addLocation({ resource: 'web', node: 'node1', relation: 'avoids', score: 50 });
     await client.createAlert({ id: 'ha', path: '/usr/bin/alert' });
-    await client.createAlert({ id: 'ha', path: '/usr/bin/alert', description: 'the monitor', options: { socket: '/run/ha.sock' }, meta: {} });
+    await client.createAlert({
+      id: 'ha',
+      path: '/usr/bin/alert',
+      description: 'the monitor',
+      options: { socket: '/run/ha.sock' },
+      meta: {},
+    });
     await client.addAlertRecipient({ alert: 'ha', value: '/run/ha.sock' });
     await client.addAlertRecipient({ alert: 'ha', value: '/run/ha.sock', id: 'ha-r', meta: { timeout: '5s' } });
-    await client.authHosts([{ name: 'node1', address: '10.0.0.1' }, { name: 'node2' }], { username: 'hacluster', password: 'pw' });
+    await client.authHosts([{ name: 'node1', address: '10.0.0.1' }, { name: 'node2' }], {
+      username: 'hacluster',
+      password: 'pw',
+    });
     await client.startCluster({ all: true }, { waitSeconds: 60 });
     await client.startCluster();
     expect(lines.map((line) => line.slice(1).join(' '))).toEqual([
@@ -80,14 +112,22 @@ describe('PcsClient command lines', () => {
       ['0.10.8', 'constraint colocation add master db with started web INFINITY'],
     ] as const) {
       const { client, lines } = recording(version);
-      await client.addColocation({ resource: 'db', with: 'web', role: 'Promoted', withRole: 'Started', score: version === '0.10.8' ? 'INFINITY' : undefined });
+      await client.addColocation({
+        resource: 'db',
+        with: 'web',
+        role: 'Promoted',
+        withRole: 'Started',
+        score: version === '0.10.8' ? 'INFINITY' : undefined,
+      });
       expect(lines.map((line) => line.slice(1).join(' '))).toEqual([words]);
     }
   });
 
   it('refuses an unsafe value before anything runs', async () => {
     const { client, lines } = recording('0.11.5');
-    await expect(client.banResource('web', undefined, { lifetime: '1 hour' })).rejects.toBeInstanceOf(UnsafeArgumentError);
+    await expect(client.banResource('web', undefined, { lifetime: '1 hour' })).rejects.toBeInstanceOf(
+      UnsafeArgumentError,
+    );
     await expect(client.addAlertRecipient({ alert: 'ha', value: 'a\0b' })).rejects.toBeInstanceOf(UnsafeArgumentError);
     await expect(client.cleanupResource('web', { node: '--all' })).rejects.toBeInstanceOf(UnsafeArgumentError);
     expect(lines).toEqual([]);

@@ -95,7 +95,10 @@ export class PcsClient {
 
   /** The pcs and Pacemaker versions on the node the runner reaches. */
   async versions(): Promise<ToolVersions> {
-    const [pcs, pacemaker] = await Promise.all([this.pcsVersion(), this.runner.run('pacemakerd', ['--version'], { timeoutMs: 10_000 })]);
+    const [pcs, pacemaker] = await Promise.all([
+      this.pcsVersion(),
+      this.runner.run('pacemakerd', ['--version'], { timeoutMs: 10_000 }),
+    ]);
     return { pcs, pacemaker: /Pacemaker ([0-9][^\s]*)/.exec(pacemaker.stdout)?.[1] ?? 'unknown' };
   }
 
@@ -106,7 +109,9 @@ export class PcsClient {
 
   /** The CIB's constraints, typed. */
   async constraints(): Promise<Constraint[]> {
-    const { stdout } = await this.runner.run('cibadmin', ['--query', '--scope', 'constraints'], { timeoutMs: this.timeoutMs });
+    const { stdout } = await this.runner.run('cibadmin', ['--query', '--scope', 'constraints'], {
+      timeoutMs: this.timeoutMs,
+    });
     return parseConstraints(stdout, { file: 'cibadmin --query --scope constraints' });
   }
 
@@ -116,7 +121,10 @@ export class PcsClient {
    * `pcs host auth`: lets pcsd on these nodes talk to each other (needs pcsd
    * running on each). The password goes as an argument, as pcs takes it.
    */
-  async authHosts(nodes: readonly { name: string; address?: string }[], credentials: { username: string; password: string }): Promise<void> {
+  async authHosts(
+    nodes: readonly { name: string; address?: string }[],
+    credentials: { username: string; password: string },
+  ): Promise<void> {
     const args = ['host', 'auth'];
     for (const node of nodes) args.push(assertNodeName(node.name), ...optionWords({ addr: node.address }));
     await this.pcs([...args, '-u', credentials.username, '-p', credentials.password]);
@@ -134,7 +142,9 @@ export class PcsClient {
 
   /** `pcs cluster start`: corosync and pacemaker on the target nodes; `waitSeconds` waits for them to be up. */
   async startCluster(target: NodeTarget = 'local', options: WaitOption = {}): Promise<void> {
-    await this.pcs(['cluster', 'start', ...targetWords(target), ...waitWords(options)], { timeoutMs: Math.max(this.timeoutMs, ((options.waitSeconds ?? 0) + 60) * 1000) });
+    await this.pcs(['cluster', 'start', ...targetWords(target), ...waitWords(options)], {
+      timeoutMs: Math.max(this.timeoutMs, ((options.waitSeconds ?? 0) + 60) * 1000),
+    });
   }
 
   /** `pcs cluster stop`: pacemaker, then corosync, on the target nodes (their resources move or stop first). */
@@ -156,12 +166,16 @@ export class PcsClient {
 
   /** Put nodes in standby: their resources move away. */
   async standby(node: string | { all: true }, options: WaitOption = {}): Promise<void> {
-    await this.pcs(['node', 'standby', ...nodeWords(node), ...waitWords(options)], { timeoutMs: this.waitTimeout(options) });
+    await this.pcs(['node', 'standby', ...nodeWords(node), ...waitWords(options)], {
+      timeoutMs: this.waitTimeout(options),
+    });
   }
 
   /** Takes nodes out of standby: they may run resources again. */
   async unstandby(node: string | { all: true }, options: WaitOption = {}): Promise<void> {
-    await this.pcs(['node', 'unstandby', ...nodeWords(node), ...waitWords(options)], { timeoutMs: this.waitTimeout(options) });
+    await this.pcs(['node', 'unstandby', ...nodeWords(node), ...waitWords(options)], {
+      timeoutMs: this.waitTimeout(options),
+    });
   }
 
   /** Node maintenance: Pacemaker stops managing the node's resources (they keep running). */
@@ -206,12 +220,16 @@ export class PcsClient {
 
   /** `pcs resource enable`: lets it run (clears target-role Stopped). */
   async enableResource(id: string, options: WaitOption = {}): Promise<void> {
-    await this.pcs(['resource', 'enable', assertId(id, 'resource id'), ...waitWords(options)], { timeoutMs: this.waitTimeout(options) });
+    await this.pcs(['resource', 'enable', assertId(id, 'resource id'), ...waitWords(options)], {
+      timeoutMs: this.waitTimeout(options),
+    });
   }
 
   /** `pcs resource disable`: stops it and keeps it stopped (target-role Stopped). */
   async disableResource(id: string, options: WaitOption = {}): Promise<void> {
-    await this.pcs(['resource', 'disable', assertId(id, 'resource id'), ...waitWords(options)], { timeoutMs: this.waitTimeout(options) });
+    await this.pcs(['resource', 'disable', assertId(id, 'resource id'), ...waitWords(options)], {
+      timeoutMs: this.waitTimeout(options),
+    });
   }
 
   /**
@@ -220,12 +238,23 @@ export class PcsClient {
    * moved (pcs 0.11's `move`, 0.10's `move --autodelete`); `keepConstraint`
    * leaves it (0.11's `move-with-constraint`, 0.10's `move`) until `clearResource`.
    */
-  async moveResource(id: string, node?: string, options: WaitOption & { keepConstraint?: boolean; promoted?: boolean } = {}): Promise<void> {
+  async moveResource(
+    id: string,
+    node?: string,
+    options: WaitOption & { keepConstraint?: boolean; promoted?: boolean } = {},
+  ): Promise<void> {
     const dialect = await this.dialect();
-    const target = [assertId(id, 'resource id'), ...optional(node, assertNodeName), ...promotedWords(dialect, options.promoted)];
+    const target = [
+      assertId(id, 'resource id'),
+      ...optional(node, assertNodeName),
+      ...promotedWords(dialect, options.promoted),
+    ];
     const wait = { timeoutMs: this.waitTimeout(options) };
     if (options.keepConstraint) {
-      await this.pcs(['resource', dialect.modern ? 'move-with-constraint' : 'move', ...target, ...waitWords(options)], wait);
+      await this.pcs(
+        ['resource', dialect.modern ? 'move-with-constraint' : 'move', ...target, ...waitWords(options)],
+        wait,
+      );
     } else if (dialect.modern) {
       await this.pcs(['resource', 'move', ...target, ...waitWords(options)], wait);
     } else if (dialect.autodelete) {
@@ -233,7 +262,9 @@ export class PcsClient {
     } else {
       // pcs before 0.10.9: move with a constraint, wait for the move, then clear it.
       const waitSeconds = options.waitSeconds ?? 60;
-      await this.pcs(['resource', 'move', ...target, waitFlag(waitSeconds)], { timeoutMs: this.waitTimeout({ waitSeconds }) });
+      await this.pcs(['resource', 'move', ...target, waitFlag(waitSeconds)], {
+        timeoutMs: this.waitTimeout({ waitSeconds }),
+      });
       await this.clearResource(id, node);
     }
   }
@@ -241,8 +272,19 @@ export class PcsClient {
   /** Keeps a resource off a node (its current one when none is given) with a -INFINITY constraint. */
   async banResource(id: string, node?: string, options: { promoted?: boolean; lifetime?: string } = {}): Promise<void> {
     const dialect = await this.dialect();
-    if (options.lifetime !== undefined && !/^P[0-9A-Z]+$/.test(options.lifetime)) throw new UnsafeArgumentError(`lifetime '${options.lifetime}' is not an ISO 8601 duration (e.g. PT1H)`, options.lifetime);
-    await this.pcs(['resource', 'ban', assertId(id, 'resource id'), ...optional(node, assertNodeName), ...promotedWords(dialect, options.promoted), ...optionWords({ lifetime: options.lifetime })]);
+    if (options.lifetime !== undefined && !/^P[0-9A-Z]+$/.test(options.lifetime))
+      throw new UnsafeArgumentError(
+        `lifetime '${options.lifetime}' is not an ISO 8601 duration (e.g. PT1H)`,
+        options.lifetime,
+      );
+    await this.pcs([
+      'resource',
+      'ban',
+      assertId(id, 'resource id'),
+      ...optional(node, assertNodeName),
+      ...promotedWords(dialect, options.promoted),
+      ...optionWords({ lifetime: options.lifetime }),
+    ]);
   }
 
   /** Removes the constraints `move` and `ban` left (on one node, or all). */
@@ -253,35 +295,91 @@ export class PcsClient {
   /** Forgets failures (of one resource, or all; on one node, or all) so Pacemaker tries again. */
   async cleanupResource(id?: string, options: { node?: string } = {}): Promise<void> {
     const resource = optional(id, (value) => assertId(value, 'resource id'));
-    await this.pcs(['resource', 'cleanup', ...resource, ...optional(options.node, (node) => `node=${assertNodeName(node)}`)]);
+    await this.pcs([
+      'resource',
+      'cleanup',
+      ...resource,
+      ...optional(options.node, (node) => `node=${assertNodeName(node)}`),
+    ]);
   }
 
   /** `pcs resource restart`: stops and starts it (on `node` only, when given). */
   async restartResource(id: string, options: WaitOption & { node?: string } = {}): Promise<void> {
-    await this.pcs(['resource', 'restart', assertId(id, 'resource id'), ...optional(options.node, assertNodeName), ...waitWords(options)], { timeoutMs: this.waitTimeout(options) });
+    await this.pcs(
+      [
+        'resource',
+        'restart',
+        assertId(id, 'resource id'),
+        ...optional(options.node, assertNodeName),
+        ...waitWords(options),
+      ],
+      { timeoutMs: this.waitTimeout(options) },
+    );
   }
 
   // Constraints.
 
   /** `resource` runs where `with` runs (score INFINITY unless given). */
-  async addColocation(spec: { resource: string; with: string; score?: number | 'INFINITY' | '-INFINITY'; role?: 'Promoted' | 'Unpromoted' | 'Started'; withRole?: 'Promoted' | 'Unpromoted' | 'Started' }): Promise<void> {
+  async addColocation(spec: {
+    resource: string;
+    with: string;
+    score?: number | 'INFINITY' | '-INFINITY';
+    role?: 'Promoted' | 'Unpromoted' | 'Started';
+    withRole?: 'Promoted' | 'Unpromoted' | 'Started';
+  }): Promise<void> {
     const dialect = await this.dialect();
-    const role = (value: string | undefined) => optional(value, (name) => (dialect.modern ? name : (legacyRoles[name] ?? name.toLowerCase())));
+    const role = (value: string | undefined) =>
+      optional(value, (name) => (dialect.modern ? name : (legacyRoles[name] ?? name.toLowerCase())));
     const score = scoreWord(spec.score);
-    await this.pcs(['constraint', 'colocation', 'add', ...role(spec.role), assertId(spec.resource, 'resource id'), 'with', ...role(spec.withRole), assertId(spec.with, 'resource id'), ...optional(score)]);
+    await this.pcs([
+      'constraint',
+      'colocation',
+      'add',
+      ...role(spec.role),
+      assertId(spec.resource, 'resource id'),
+      'with',
+      ...role(spec.withRole),
+      assertId(spec.with, 'resource id'),
+      ...optional(score),
+    ]);
   }
 
   /** `first` before `then` (start by default); kind Mandatory (default), Optional or Serialize. */
-  async addOrder(spec: { first: string; then: string; firstAction?: 'start' | 'stop' | 'promote' | 'demote'; thenAction?: 'start' | 'stop' | 'promote' | 'demote'; kind?: 'Mandatory' | 'Optional' | 'Serialize'; symmetrical?: boolean }): Promise<void> {
+  async addOrder(spec: {
+    first: string;
+    then: string;
+    firstAction?: 'start' | 'stop' | 'promote' | 'demote';
+    thenAction?: 'start' | 'stop' | 'promote' | 'demote';
+    kind?: 'Mandatory' | 'Optional' | 'Serialize';
+    symmetrical?: boolean;
+  }): Promise<void> {
     const first = [...optional(spec.firstAction), assertId(spec.first, 'resource id')];
     const then = [...optional(spec.thenAction), assertId(spec.then, 'resource id')];
-    await this.pcs(['constraint', 'order', ...first, 'then', ...then, ...optionWords({ kind: spec.kind, symmetrical: spec.symmetrical })]);
+    await this.pcs([
+      'constraint',
+      'order',
+      ...first,
+      'then',
+      ...then,
+      ...optionWords({ kind: spec.kind, symmetrical: spec.symmetrical }),
+    ]);
   }
 
   /** `resource prefers node=score` (or `avoids`; INFINITY unless given). */
-  async addLocation(spec: { resource: string; node: string; relation: 'prefers' | 'avoids'; score?: number | 'INFINITY' }): Promise<void> {
+  async addLocation(spec: {
+    resource: string;
+    node: string;
+    relation: 'prefers' | 'avoids';
+    score?: number | 'INFINITY';
+  }): Promise<void> {
     const score = scoreWord(spec.score);
-    await this.pcs(['constraint', 'location', assertId(spec.resource, 'resource id'), spec.relation, `${assertNodeName(spec.node)}${score === undefined ? '' : `=${score}`}`]);
+    await this.pcs([
+      'constraint',
+      'location',
+      assertId(spec.resource, 'resource id'),
+      spec.relation,
+      `${assertNodeName(spec.node)}${score === undefined ? '' : `=${score}`}`,
+    ]);
   }
 
   /** `pcs constraint remove ID`. */
@@ -292,8 +390,15 @@ export class PcsClient {
   // Alerts: how Pacemaker pushes events to an agent program (the monitor registers its own).
 
   /** `pcs alert create`: Pacemaker runs the program at `path` (absolute) for every cluster event. */
-  async createAlert(spec: { id: string; path: string; description?: string; options?: Record<string, OptionValue>; meta?: Record<string, OptionValue> }): Promise<void> {
-    if (!spec.path.startsWith('/')) throw new UnsafeArgumentError(`alert path '${spec.path}' must be absolute`, spec.path);
+  async createAlert(spec: {
+    id: string;
+    path: string;
+    description?: string;
+    options?: Record<string, OptionValue>;
+    meta?: Record<string, OptionValue>;
+  }): Promise<void> {
+    if (!spec.path.startsWith('/'))
+      throw new UnsafeArgumentError(`alert path '${spec.path}' must be absolute`, spec.path);
     await this.pcs([
       'alert',
       'create',
@@ -304,7 +409,13 @@ export class PcsClient {
   }
 
   /** `pcs alert recipient add`: a value handed to the alert's agent (`CRM_alert_recipient`: a socket, an address). */
-  async addAlertRecipient(spec: { alert: string; value: string; id?: string; options?: Record<string, OptionValue>; meta?: Record<string, OptionValue> }): Promise<void> {
+  async addAlertRecipient(spec: {
+    alert: string;
+    value: string;
+    id?: string;
+    options?: Record<string, OptionValue>;
+    meta?: Record<string, OptionValue>;
+  }): Promise<void> {
     await this.pcs([
       'alert',
       'recipient',
@@ -334,14 +445,23 @@ export class PcsClient {
     const { timeoutMs = 120_000 } = options;
     const started = Date.now();
     const before = await this.status();
-    if (!before.nodes.some((entry) => entry.name === node)) throw new HaError('NOT_FOUND', `no node '${node}' in the cluster (there are ${before.nodes.map((entry) => entry.name).join(', ')})`);
+    if (!before.nodes.some((entry) => entry.name === node))
+      throw new HaError(
+        'NOT_FOUND',
+        `no node '${node}' in the cluster (there are ${before.nodes.map((entry) => entry.name).join(', ')})`,
+      );
     const wasHere = listInstances(before).filter((instance) => instance.active && instance.nodes.includes(node));
     await this.standby(node);
-    const after = await this.waitFor((status) => isSettled(status) && !listInstances(status).some((instance) => instance.active && instance.nodes.includes(node)), {
-      timeoutMs: Math.max(1_000, timeoutMs - (Date.now() - started)),
-      stableMs: 1_000,
-      description: `the resources of ${node} to move away`,
-    });
+    const after = await this.waitFor(
+      (status) =>
+        isSettled(status) &&
+        !listInstances(status).some((instance) => instance.active && instance.nodes.includes(node)),
+      {
+        timeoutMs: Math.max(1_000, timeoutMs - (Date.now() - started)),
+        stableMs: 1_000,
+        description: `the resources of ${node} to move away`,
+      },
+    );
     const locations = resourceLocations(after);
     const seen = new Set<string>();
     const moves: FailoverReport['moves'] = [];
@@ -349,7 +469,13 @@ export class PcsClient {
       if (seen.has(instance.id)) continue;
       seen.add(instance.id);
       const now = (locations.get(instance.id) ?? []).map((entry) => entry.node);
-      moves.push({ resource: instance.id, top: instance.top, from: node, to: now, clone: instance.parents.some((parent) => isCloneOrBundle(after, parent)) });
+      moves.push({
+        resource: instance.id,
+        top: instance.top,
+        from: node,
+        to: now,
+        clone: instance.parents.some((parent) => isCloneOrBundle(after, parent)),
+      });
     }
     return { node, moves, durationMs: Date.now() - started, status: after };
   }
@@ -358,11 +484,15 @@ export class PcsClient {
   async online(node: string, options: { timeoutMs?: number } = {}): Promise<ClusterStatus> {
     const { timeoutMs = 120_000 } = options;
     await this.unstandby(node);
-    return this.waitFor((status) => isSettled(status) && status.nodes.some((entry) => entry.name === node && entry.online && !entry.standby), {
-      timeoutMs,
-      stableMs: 500,
-      description: `${node} to be online`,
-    });
+    return this.waitFor(
+      (status) =>
+        isSettled(status) && status.nodes.some((entry) => entry.name === node && entry.online && !entry.standby),
+      {
+        timeoutMs,
+        stableMs: 500,
+        description: `${node} to be online`,
+      },
+    );
   }
 
   // Waiting.
@@ -374,7 +504,13 @@ export class PcsClient {
    * another node", "until node2 is offline".
    */
   async waitFor(predicate: (status: ClusterStatus) => boolean, options: WaitForOptions = {}): Promise<ClusterStatus> {
-    const { timeoutMs = 60_000, intervalMs = 250, stableMs = 0, description = 'the cluster state', source = { kind: 'live' } } = options;
+    const {
+      timeoutMs = 60_000,
+      intervalMs = 250,
+      stableMs = 0,
+      description = 'the cluster state',
+      source = { kind: 'live' },
+    } = options;
     const deadline = Date.now() + timeoutMs;
     let heldSince: number | undefined;
     let lastProblem = 'no status read yet';
@@ -393,7 +529,8 @@ export class PcsClient {
         heldSince = undefined;
         if (status) lastProblem = 'the condition does not hold';
       }
-      if (Date.now() >= deadline) throw new HaError('TIMEOUT', `${description} not reached within ${timeoutMs} ms (${lastProblem})`);
+      if (Date.now() >= deadline)
+        throw new HaError('TIMEOUT', `${description} not reached within ${timeoutMs} ms (${lastProblem})`);
       await sleep(intervalMs);
     }
   }
@@ -406,13 +543,16 @@ export class PcsClient {
     try {
       return await this.runner.run('pcs', args, { timeoutMs });
     } catch (error) {
-      if (error instanceof CommandError && !(error instanceof PcsCommandError)) throw new PcsCommandError(error, { cause: error });
+      if (error instanceof CommandError && !(error instanceof PcsCommandError))
+        throw new PcsCommandError(error, { cause: error });
       throw error;
     }
   }
 
   private async pcsVersion(): Promise<string> {
-    this.version ??= this.runner.run('pcs', ['--version'], { timeoutMs: 30_000 }).then((result) => result.stdout.trim());
+    this.version ??= this.runner
+      .run('pcs', ['--version'], { timeoutMs: 30_000 })
+      .then((result) => result.stdout.trim());
     return this.version;
   }
 
@@ -450,11 +590,17 @@ export interface FailoverReport {
 
 /** No action in flight: nothing starting, stopping, migrating, promoting or pending. */
 export function isSettled(status: ClusterStatus): boolean {
-  return listInstances(status).every((instance) => !['Starting', 'Stopping', 'Migrating', 'Promoting', 'Demoting'].includes(instance.role) && instance.resource.pending === undefined);
+  return listInstances(status).every(
+    (instance) =>
+      !['Starting', 'Stopping', 'Migrating', 'Promoting', 'Demoting'].includes(instance.role) &&
+      instance.resource.pending === undefined,
+  );
 }
 
 function isCloneOrBundle(status: ClusterStatus, id: string): boolean {
-  return status.resources.some((resource) => resource.id === id && (resource.kind === 'clone' || resource.kind === 'bundle'));
+  return status.resources.some(
+    (resource) => resource.id === id && (resource.kind === 'clone' || resource.kind === 'bundle'),
+  );
 }
 
 function targetWords(target: NodeTarget): string[] {

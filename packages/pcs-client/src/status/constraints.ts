@@ -101,13 +101,21 @@ export type Constraint = z.infer<typeof constraintSchema>;
  * text, or XML without a `<constraints>` section, is a `ParseError`; a
  * Pacemaker tool's XML that reports a failure is a `PacemakerToolError`.
  */
-export function parseConstraints(text: string, options: { file?: string | undefined; maxBytes?: number | undefined } = {}): Constraint[] {
+export function parseConstraints(
+  text: string,
+  options: { file?: string | undefined; maxBytes?: number | undefined } = {},
+): Constraint[] {
   const where = options.file ?? 'CIB';
   assertInputSize(text, where, options.maxBytes);
   const root = parseXmlTree(text, options);
   assertToolSucceeded(root, where, { file: options.file });
   const section = root.name === 'constraints' ? root : findDescendant(root, 'constraints');
-  if (!section) throw pcsParseError('NO_CONSTRAINTS', `no <constraints> section (root element <${root.name}>)`, { file: options.file, line: root.line, column: root.column });
+  if (!section)
+    throw pcsParseError('NO_CONSTRAINTS', `no <constraints> section (root element <${root.name}>)`, {
+      file: options.file,
+      line: root.line,
+      column: root.column,
+    });
   const constraints: Constraint[] = [];
   for (const element of section.children) {
     const a = element.attributes;
@@ -126,7 +134,17 @@ export function parseConstraints(text: string, options: { file?: string | undefi
         attributes: a,
       });
     } else if (element.name === 'rsc_colocation') {
-      constraints.push({ kind: 'colocation', id: a.id ?? '', resource: a.rsc, withResource: a['with-rsc'], score: parseScore(a.score), role: a['rsc-role'], withRole: a['with-rsc-role'], sets, attributes: a });
+      constraints.push({
+        kind: 'colocation',
+        id: a.id ?? '',
+        resource: a.rsc,
+        withResource: a['with-rsc'],
+        score: parseScore(a.score),
+        role: a['rsc-role'],
+        withRole: a['with-rsc-role'],
+        sets,
+        attributes: a,
+      });
     } else if (element.name === 'rsc_order') {
       constraints.push({
         kind: 'order',
@@ -141,14 +159,25 @@ export function parseConstraints(text: string, options: { file?: string | undefi
         attributes: a,
       });
     } else if (element.name === 'rsc_ticket') {
-      constraints.push({ kind: 'ticket', id: a.id ?? '', resource: a.rsc, ticket: a.ticket, lossPolicy: a['loss-policy'], sets, attributes: a });
+      constraints.push({
+        kind: 'ticket',
+        id: a.id ?? '',
+        resource: a.rsc,
+        ticket: a.ticket,
+        lossPolicy: a['loss-policy'],
+        sets,
+        attributes: a,
+      });
     }
   }
   return parseWithSchema(z.array(constraintSchema), constraints, options.file ?? 'CIB constraints');
 }
 
 /** The location constraints (including `move`/`ban` leftovers) that name a resource. */
-export function locationConstraintsOf(constraints: readonly Constraint[], resourceId: string): Extract<Constraint, { kind: 'location' }>[] {
+export function locationConstraintsOf(
+  constraints: readonly Constraint[],
+  resourceId: string,
+): Extract<Constraint, { kind: 'location' }>[] {
   return constraints.filter((constraint): constraint is Extract<Constraint, { kind: 'location' }> => {
     if (constraint.kind !== 'location') return false;
     if (constraint.resource === resourceId) return true;

@@ -4,7 +4,18 @@ import { z } from 'zod';
  * A resource's role, one name for each whatever the Pacemaker version wrote:
  * `Master`/`Slave` (before 2.1) are `Promoted`/`Unpromoted`.
  */
-export const roleSchema = z.enum(['Started', 'Stopped', 'Starting', 'Stopping', 'Migrating', 'Promoted', 'Unpromoted', 'Promoting', 'Demoting', 'Unknown']);
+export const roleSchema = z.enum([
+  'Started',
+  'Stopped',
+  'Starting',
+  'Stopping',
+  'Migrating',
+  'Promoted',
+  'Unpromoted',
+  'Promoting',
+  'Demoting',
+  'Unknown',
+]);
 /** A resource's role (`Started`, `Promoted` …); `Unknown` for a name this package does not know. */
 export type ResourceRole = z.infer<typeof roleSchema>;
 
@@ -466,7 +477,12 @@ export interface UnknownElement {
   text?: string | undefined;
 }
 const unknownElementSchema: z.ZodType<UnknownElement> = z.lazy(() =>
-  z.object({ name: z.string(), attributes: extraSchema, children: z.array(unknownElementSchema), text: z.string().optional() }),
+  z.object({
+    name: z.string(),
+    attributes: extraSchema,
+    children: z.array(unknownElementSchema),
+    text: z.string().optional(),
+  }),
 );
 
 /** The whole status of a cluster, one model for every Pacemaker from 1.1 to 3.x. */

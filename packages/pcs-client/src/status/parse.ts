@@ -27,7 +27,19 @@ export interface ParseStatusOptions {
 }
 
 // Every element the model reads; anything else at the top level is kept in `extra`.
-const knownTopLevel = new Set(['pacemakerd', 'summary', 'nodes', 'resources', 'node_attributes', 'node_history', 'failures', 'fence_history', 'tickets', 'bans', 'status']);
+const knownTopLevel = new Set([
+  'pacemakerd',
+  'summary',
+  'nodes',
+  'resources',
+  'node_attributes',
+  'node_history',
+  'failures',
+  'fence_history',
+  'tickets',
+  'bans',
+  'status',
+]);
 
 /**
  * Parses the status XML of `crm_mon --output-as=xml` or `pcs status xml`
@@ -59,25 +71,35 @@ export function parseClusterStatus(text: string, options: ParseStatusOptions = {
     if (apiVersion !== 'X' && !/^2\.\d+$/.test(apiVersion)) throw new UnsupportedApiVersionError(where, apiVersion);
     const disconnected = childNamed(root, 'crm-mon-disconnected');
     if (disconnected) {
-      throw pacemakerUnavailable(102, disconnected.attributes.description ?? 'disconnected', [], { pacemakerdState: disconnected.attributes['pacemakerd-state'] });
+      throw pacemakerUnavailable(102, disconnected.attributes.description ?? 'disconnected', [], {
+        pacemakerdState: disconnected.attributes['pacemakerd-state'],
+      });
     }
   } else if (root.name === 'crm_mon') {
     format = 'crm_mon-1.1';
     apiVersion = root.attributes.version ?? '';
     if (!/^[12]\./.test(apiVersion)) throw new UnsupportedApiVersionError(where, apiVersion);
   } else {
-    throw pcsParseError('NOT_STATUS_XML', `not Pacemaker status XML (root element <${root.name}>, expected <pacemaker-result> or <crm_mon>)`, at(root));
+    throw pcsParseError(
+      'NOT_STATUS_XML',
+      `not Pacemaker status XML (root element <${root.name}>, expected <pacemaker-result> or <crm_mon>)`,
+      at(root),
+    );
   }
   // Every crm_mon status has a summary (DC, quorum); without one there is nothing to judge health by.
   if (!childNamed(root, 'summary')) {
-    const other = report?.tool !== undefined && report.tool !== 'crm_mon' ? ` (it is the output of ${report.tool}, not of crm_mon)` : '';
+    const other =
+      report?.tool !== undefined && report.tool !== 'crm_mon'
+        ? ` (it is the output of ${report.tool}, not of crm_mon)`
+        : '';
     throw pcsParseError('NO_SUMMARY', `<${root.name}> has no <summary>: not a cluster status${other}`, at(root));
   }
 
   const attributesByNode = new Map<string, Record<string, string>>();
   for (const node of childrenNamed(childNamed(root, 'node_attributes'), 'node')) {
     const attributes: Record<string, string> = {};
-    for (const attribute of childrenNamed(node, 'attribute')) attributes[attribute.attributes.name ?? ''] = attribute.attributes.value ?? '';
+    for (const attribute of childrenNamed(node, 'attribute'))
+      attributes[attribute.attributes.name ?? ''] = attribute.attributes.value ?? '';
     attributesByNode.set(node.attributes.name ?? '', attributes);
   }
 
@@ -85,7 +107,9 @@ export function parseClusterStatus(text: string, options: ParseStatusOptions = {
     format,
     apiVersion,
     summary: readSummary(childNamed(root, 'summary'), childNamed(root, 'pacemakerd')),
-    nodes: childrenNamed(childNamed(root, 'nodes'), 'node').map((node) => readNode(node, attributesByNode.get(node.attributes.name ?? '') ?? {})),
+    nodes: childrenNamed(childNamed(root, 'nodes'), 'node').map((node) =>
+      readNode(node, attributesByNode.get(node.attributes.name ?? '') ?? {}),
+    ),
     resources: readResourceList(childNamed(root, 'resources')),
     nodeHistory: childrenNamed(childNamed(root, 'node_history'), 'node').map(readNodeHistory),
     failures: childrenNamed(childNamed(root, 'failures'), 'failure').map(readFailure),
@@ -166,7 +190,16 @@ function readSummary(summary: XmlElement | undefined, pacemakerd: XmlElement | u
   const withQuorum = dc?.attributes.with_quorum;
   const change = childNamed(summary, 'last_change');
   const resources = childNamed(summary, 'resources_configured');
-  const options = new Attributes(childNamed(summary, 'cluster_options') ?? { name: 'cluster_options', attributes: {}, children: [], text: undefined, line: 0, column: 0 });
+  const options = new Attributes(
+    childNamed(summary, 'cluster_options') ?? {
+      name: 'cluster_options',
+      attributes: {},
+      children: [],
+      text: undefined,
+      line: 0,
+      column: 0,
+    },
+  );
   const present = dc?.attributes.present === 'true';
   const optionalInteger = (element: XmlElement | undefined, name: string) => {
     const value = element?.attributes[name];
@@ -187,7 +220,12 @@ function readSummary(summary: XmlElement | undefined, pacemakerd: XmlElement | u
     quorate: present && withQuorum === 'true',
     lastUpdate: emptyToUndefined(childNamed(summary, 'last_update')?.attributes.time),
     lastChange: emptyToUndefined(change?.attributes.time)
-      ? { time: change?.attributes.time as string, user: emptyToUndefined(change?.attributes.user), client: emptyToUndefined(change?.attributes.client), origin: emptyToUndefined(change?.attributes.origin) }
+      ? {
+          time: change?.attributes.time as string,
+          user: emptyToUndefined(change?.attributes.user),
+          client: emptyToUndefined(change?.attributes.client),
+          origin: emptyToUndefined(change?.attributes.origin),
+        }
       : undefined,
     nodesConfigured: optionalInteger(childNamed(summary, 'nodes_configured'), 'number'),
     resourcesConfigured: optionalInteger(resources, 'number'),
@@ -210,7 +248,10 @@ function readNode(element: XmlElement, attributes: Record<string, string>): Clus
   const a = new Attributes(element);
   const resourceId = a.text('id_as_resource') ?? a.text('container_id');
   const rawType = a.text('type') ?? 'unknown';
-  const type: ClusterNode['type'] = rawType === 'remote' && resourceId !== undefined ? 'guest' : (['member', 'remote', 'ping'].includes(rawType) ? rawType : 'unknown') as ClusterNode['type'];
+  const type: ClusterNode['type'] =
+    rawType === 'remote' && resourceId !== undefined
+      ? 'guest'
+      : ((['member', 'remote', 'ping'].includes(rawType) ? rawType : 'unknown') as ClusterNode['type']);
   const health = a.text('health');
   return {
     name: a.required('name'),
@@ -340,7 +381,10 @@ function readBundle(element: XmlElement): ResourceNode {
     maintenance: a.flag('maintenance'),
     failed: a.flag('failed'),
     description: a.text('description'),
-    replicas: childrenNamed(element, 'replica').map((replica) => ({ id: replica.attributes.id ?? '', resources: childrenNamed(replica, 'resource').map(readPrimitive) })),
+    replicas: childrenNamed(element, 'replica').map((replica) => ({
+      id: replica.attributes.id ?? '',
+      resources: childrenNamed(replica, 'resource').map(readPrimitive),
+    })),
     extra: a.extra(),
   };
 }
@@ -378,18 +422,43 @@ function readNodeHistory(element: XmlElement): NodeHistory {
 }
 
 // Operation names that contain an underscore, so op keys split right (`rsc_migrate_to_0`).
-const tasks = ['migrate_to', 'migrate_from', 'start', 'stop', 'monitor', 'promote', 'demote', 'notify', 'reload-agent', 'reload', 'cancel', 'meta-data', 'validate-all', 'probe', 'on', 'off', 'reboot'];
+const tasks = [
+  'migrate_to',
+  'migrate_from',
+  'start',
+  'stop',
+  'monitor',
+  'promote',
+  'demote',
+  'notify',
+  'reload-agent',
+  'reload',
+  'cancel',
+  'meta-data',
+  'validate-all',
+  'probe',
+  'on',
+  'off',
+  'reboot',
+];
 
 /** Splits an operation key `RESOURCE_TASK_INTERVAL` into its parts. */
-export function splitOperationKey(opKey: string): { resource: string; task: string | undefined; intervalMs: number | undefined } {
+export function splitOperationKey(opKey: string): {
+  resource: string;
+  task: string | undefined;
+  intervalMs: number | undefined;
+} {
   const match = /^(.+)_(\d+)$/.exec(opKey);
   if (!match) return { resource: opKey, task: undefined, intervalMs: undefined };
   const head = match[1] as string;
   for (const task of tasks) {
-    if (head.endsWith(`_${task}`)) return { resource: head.slice(0, -task.length - 1), task, intervalMs: Number(match[2]) };
+    if (head.endsWith(`_${task}`))
+      return { resource: head.slice(0, -task.length - 1), task, intervalMs: Number(match[2]) };
   }
   const last = head.lastIndexOf('_');
-  return last > 0 ? { resource: head.slice(0, last), task: head.slice(last + 1), intervalMs: Number(match[2]) } : { resource: opKey, task: undefined, intervalMs: undefined };
+  return last > 0
+    ? { resource: head.slice(0, last), task: head.slice(last + 1), intervalMs: Number(match[2]) }
+    : { resource: opKey, task: undefined, intervalMs: undefined };
 }
 
 function readFailure(element: XmlElement): FailedAction {
@@ -432,7 +501,13 @@ function readFenceEvent(element: XmlElement): FenceEvent {
 
 function readTicket(element: XmlElement): Ticket {
   const a = new Attributes(element);
-  return { id: a.required('id'), status: a.text('status'), standby: a.optionalFlag('standby'), lastGranted: a.text('last-granted'), extra: a.extra() };
+  return {
+    id: a.required('id'),
+    status: a.text('status'),
+    standby: a.optionalFlag('standby'),
+    lastGranted: a.text('last-granted'),
+    extra: a.extra(),
+  };
 }
 
 function readBan(element: XmlElement): Ban {
@@ -447,7 +522,12 @@ function readBan(element: XmlElement): Ban {
 }
 
 function toUnknown(element: XmlElement): UnknownElement {
-  return { name: element.name, attributes: element.attributes, children: element.children.map(toUnknown), text: element.text };
+  return {
+    name: element.name,
+    attributes: element.attributes,
+    children: element.children.map(toUnknown),
+    text: element.text,
+  };
 }
 
 function emptyToUndefined(value: string | undefined): string | undefined {

@@ -1,4 +1,12 @@
-import { CommandError, defaultRunner, formatPosition, ParseError, pickFailureLine, readTextFile, type Runner } from '@ha/core';
+import {
+  CommandError,
+  defaultRunner,
+  formatPosition,
+  ParseError,
+  pickFailureLine,
+  readTextFile,
+  type Runner,
+} from '@ha/core';
 import { isPacemakerUnavailable, pacemakerUnavailable, PacemakerToolError } from '../errors.js';
 import type { ClusterStatus } from './model.js';
 import { parseClusterStatus } from './parse.js';
@@ -50,10 +58,16 @@ export interface ReadStatusOptions {
 export const crmMonArgs = ['--one-shot', '--inactive', '--output-as=xml'] as const;
 
 // Every option of a read, defaulted once.
-type ReadSettings = Required<Pick<ReadStatusOptions, 'source' | 'runner' | 'timeoutMs'>> & Pick<ReadStatusOptions, 'maxBytes'>;
+type ReadSettings = Required<Pick<ReadStatusOptions, 'source' | 'runner' | 'timeoutMs'>> &
+  Pick<ReadStatusOptions, 'maxBytes'>;
 
 function settingsOf(options: ReadStatusOptions): ReadSettings {
-  return { source: options.source ?? { kind: 'live' }, runner: options.runner ?? defaultRunner, timeoutMs: options.timeoutMs ?? 30_000, maxBytes: options.maxBytes };
+  return {
+    source: options.source ?? { kind: 'live' },
+    runner: options.runner ?? defaultRunner,
+    timeoutMs: options.timeoutMs ?? 30_000,
+    maxBytes: options.maxBytes,
+  };
 }
 
 // What a source gave: the XML, and for a tool, its name, its stderr and (when it exited non-zero) the failure.
@@ -70,7 +84,9 @@ interface Fetched {
  * parsed model. The text is only returned when it is a status: the errors are
  * those of `readClusterStatus`.
  */
-export async function readClusterStatusXml(options: ReadStatusOptions = {}): Promise<{ xml: string; origin: string; status: ClusterStatus }> {
+export async function readClusterStatusXml(
+  options: ReadStatusOptions = {},
+): Promise<{ xml: string; origin: string; status: ClusterStatus }> {
   const settings = settingsOf(options);
   const fetched = await fetchStatusXml(settings);
   try {
@@ -78,7 +94,9 @@ export async function readClusterStatusXml(options: ReadStatusOptions = {}): Pro
     // The tool exited non-zero, and its XML reported nothing wrong: the cluster did not answer properly.
     if (fetched.failure) {
       const exitCode = fetched.failure.exitCode ?? 1;
-      throw pacemakerUnavailable(exitCode, `${fetched.tool} exited with code ${exitCode}`, lines(fetched.stderr), { cause: fetched.failure });
+      throw pacemakerUnavailable(exitCode, `${fetched.tool} exited with code ${exitCode}`, lines(fetched.stderr), {
+        cause: fetched.failure,
+      });
     }
     return { xml: fetched.xml, origin: fetched.origin, status };
   } catch (error) {
@@ -102,7 +120,13 @@ export async function readClusterStatus(options: ReadStatusOptions = {}): Promis
 async function fetchStatusXml({ source, runner, timeoutMs, maxBytes }: ReadSettings): Promise<Fetched> {
   switch (source.kind) {
     case 'xml-file':
-      return { xml: await readTextFile(source.path, { maxBytes }), origin: source.path, tool: undefined, stderr: '', failure: undefined };
+      return {
+        xml: await readTextFile(source.path, { maxBytes }),
+        origin: source.path,
+        tool: undefined,
+        stderr: '',
+        failure: undefined,
+      };
     case 'cib-file':
       return runCrmMon(runner, timeoutMs, `crm_mon (CIB_file=${source.path})`, { CIB_file: source.path });
     case 'pcs':
@@ -111,10 +135,24 @@ async function fetchStatusXml({ source, runner, timeoutMs, maxBytes }: ReadSetti
         return { xml: result.stdout, origin: 'pcs status xml', tool: 'pcs', stderr: result.stderr, failure: undefined };
       } catch (error) {
         // pcs passes on crm_mon's XML of a failure (on its stderr): that XML says what went wrong, as crm_mon's own does.
-        const xml = error instanceof CommandError && !error.timedOut ? [error.stdout, error.stderr].find((text) => text.includes('<pacemaker-result')) : undefined;
-        if (error instanceof CommandError && xml !== undefined) return { xml, origin: 'pcs status xml', tool: 'pcs', stderr: '', failure: error };
-        if (error instanceof CommandError && /is pacemaker running|not running|Connection refused|Could not connect/i.test(`${error.stderr}${error.stdout}`)) {
-          throw pacemakerUnavailable(error.exitCode ?? 1, 'pcs status xml failed', lines(`${error.stderr}\n${error.stdout}`), { cause: error });
+        const xml =
+          error instanceof CommandError && !error.timedOut
+            ? [error.stdout, error.stderr].find((text) => text.includes('<pacemaker-result'))
+            : undefined;
+        if (error instanceof CommandError && xml !== undefined)
+          return { xml, origin: 'pcs status xml', tool: 'pcs', stderr: '', failure: error };
+        if (
+          error instanceof CommandError &&
+          /is pacemaker running|not running|Connection refused|Could not connect/i.test(
+            `${error.stderr}${error.stdout}`,
+          )
+        ) {
+          throw pacemakerUnavailable(
+            error.exitCode ?? 1,
+            'pcs status xml failed',
+            lines(`${error.stderr}\n${error.stdout}`),
+            { cause: error },
+          );
         }
         throw error;
       }
@@ -123,13 +161,19 @@ async function fetchStatusXml({ source, runner, timeoutMs, maxBytes }: ReadSetti
   }
 }
 
-async function runCrmMon(runner: Runner, timeoutMs: number, origin: string, env: Record<string, string> = {}): Promise<Fetched> {
+async function runCrmMon(
+  runner: Runner,
+  timeoutMs: number,
+  origin: string,
+  env: Record<string, string> = {},
+): Promise<Fetched> {
   try {
     const result = await runner.run('crm_mon', [...crmMonArgs], { timeoutMs, env });
     return { xml: result.stdout, origin, tool: 'crm_mon', stderr: result.stderr, failure: undefined };
   } catch (error) {
     // A failing crm_mon still answers in XML (status 102 when the cluster is down …): its XML says what went wrong.
-    if (error instanceof CommandError && !error.timedOut && error.stdout.includes('<pacemaker-result')) return { xml: error.stdout, origin, tool: 'crm_mon', stderr: error.stderr, failure: error };
+    if (error instanceof CommandError && !error.timedOut && error.stdout.includes('<pacemaker-result'))
+      return { xml: error.stdout, origin, tool: 'crm_mon', stderr: error.stderr, failure: error };
     throw error;
   }
 }
@@ -137,12 +181,18 @@ async function runCrmMon(runner: Runner, timeoutMs: number, origin: string, env:
 /** The error to throw for what went wrong with a fetched status, with the tool's words. */
 function explain(error: unknown, fetched: Fetched, source: StatusSource): unknown {
   // The non-zero exit of crm_mon, with its whole output, stays reachable.
-  if ((error instanceof PacemakerToolError || isPacemakerUnavailable(error)) && fetched.failure) error.cause ??= fetched.failure;
+  if ((error instanceof PacemakerToolError || isPacemakerUnavailable(error)) && fetched.failure)
+    error.cause ??= fetched.failure;
   if (error instanceof PacemakerToolError) {
     // Live (crm_mon or pcs), "could not connect to the CIB" is the cluster not answering (the CIB manager down or starting),
     // which waitFor rides out; with CIB_file the same words mean the file is missing or invalid.
-    if ((source.kind === 'live' || source.kind === 'pcs') && error.errors.some((line) => /^could not connect\b/i.test(line.trim()))) {
-      return pacemakerUnavailable(error.statusCode, 'crm_mon could not connect to the CIB', error.errors, { cause: error });
+    if (
+      (source.kind === 'live' || source.kind === 'pcs') &&
+      error.errors.some((line) => /^could not connect\b/i.test(line.trim()))
+    ) {
+      return pacemakerUnavailable(error.statusCode, 'crm_mon could not connect to the CIB', error.errors, {
+        cause: error,
+      });
     }
     return error;
   }
@@ -156,7 +206,10 @@ function explain(error: unknown, fetched: Fetched, source: StatusSource): unknow
 
 /** The same `ParseError` (reason, place) with the tool's words after its message; the original is the cause. */
 function withToolWords(error: ParseError, words: string): ParseError {
-  const placed = error.line !== undefined && error.column !== undefined ? { file: error.file, line: error.line, column: error.column } : undefined;
+  const placed =
+    error.line !== undefined && error.column !== undefined
+      ? { file: error.file, line: error.line, column: error.column }
+      : undefined;
   const prefix = placed ? formatPosition(placed) : error.file;
   const message = prefix === undefined ? error.message : error.message.slice(prefix.length + 2);
   return new ParseError(error.reason, `${message} (${words})`, placed ?? { file: error.file }, { cause: error });

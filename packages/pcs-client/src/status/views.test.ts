@@ -3,16 +3,32 @@ import { describe, expect, it } from 'vitest';
 import { fixture, pacemakerOutputs } from '../../test/fixtures.js';
 import type { ClusterNode, ClusterStatus, PrimitiveResource } from './model.js';
 import { parseClusterStatus } from './parse.js';
-import { evaluateHealth, failCounts, failuresByNode, listInstances, nodeProblems, nodesRunning, resourceLocations, stoppedThatShouldRun } from './views.js';
+import {
+  evaluateHealth,
+  failCounts,
+  failuresByNode,
+  listInstances,
+  nodeProblems,
+  nodesRunning,
+  resourceLocations,
+  stoppedThatShouldRun,
+} from './views.js';
 
 const lab = (state: string) => parseClusterStatus(fixture(`crm_mon/2.1.5/${state}.xml`));
-const pacemaker = (prefix: string) => parseClusterStatus(readFileSync((pacemakerOutputs.find((entry) => entry.name.startsWith(prefix)) as { path: string }).path, 'utf8'));
+const pacemaker = (prefix: string) =>
+  parseClusterStatus(
+    readFileSync((pacemakerOutputs.find((entry) => entry.name.startsWith(prefix)) as { path: string }).path, 'utf8'),
+  );
 
 describe('where things run', () => {
   it('lists instances with their parents, and locations by resource', () => {
     const status = pacemaker('01-');
     const mysql = listInstances(status).filter((instance) => instance.id === 'mysql-proxy');
-    expect(mysql[0]).toMatchObject({ parents: ['mysql-clone-group', 'mysql-group:0'], top: 'mysql-clone-group', nodes: ['cluster02'] });
+    expect(mysql[0]).toMatchObject({
+      parents: ['mysql-clone-group', 'mysql-group:0'],
+      top: 'mysql-clone-group',
+      nodes: ['cluster02'],
+    });
     expect(resourceLocations(status).get('promotable-rsc')).toEqual([
       { node: 'cluster02', role: 'Promoted' },
       { node: 'cluster01', role: 'Unpromoted' },
@@ -28,9 +44,18 @@ describe('health verdicts', () => {
   });
 
   it('standby, a failed monitor, a dead node: degraded, each reason with its code and what it is about', () => {
-    expect(evaluateHealth(lab('standby'))).toEqual({ healthy: false, state: 'degraded', reasons: [{ code: 'NODE_STANDBY', message: 'node node1 is standby', subject: 'node1' }] });
-    expect(evaluateHealth(lab('failed-monitor')).reasons).toEqual([{ code: 'FAILED_ACTION', message: 'failed action monitor of WebServer on node2: error', subject: 'WebServer' }]);
-    expect(evaluateHealth(lab('node-killed'))).toMatchObject({ state: 'degraded', reasons: [{ code: 'NODE_OFFLINE', message: 'node node2 is offline', subject: 'node2' }] });
+    expect(evaluateHealth(lab('standby'))).toEqual({
+      healthy: false,
+      state: 'degraded',
+      reasons: [{ code: 'NODE_STANDBY', message: 'node node1 is standby', subject: 'node1' }],
+    });
+    expect(evaluateHealth(lab('failed-monitor')).reasons).toEqual([
+      { code: 'FAILED_ACTION', message: 'failed action monitor of WebServer on node2: error', subject: 'WebServer' },
+    ]);
+    expect(evaluateHealth(lab('node-killed'))).toMatchObject({
+      state: 'degraded',
+      reasons: [{ code: 'NODE_OFFLINE', message: 'node node2 is offline', subject: 'node2' }],
+    });
   });
 
   it('the minority of a partition: no quorum, the worst state, with everything else it sees', () => {
@@ -50,28 +75,93 @@ describe('health verdicts', () => {
       const status = structuredClone(lab('healthy'));
       change(status);
       const verdict = evaluateHealth(status);
-      return [verdict.state, ...verdict.reasons.map((reason) => `${reason.code} ${reason.subject ?? '-'}: ${reason.message}`)];
+      return [
+        verdict.state,
+        ...verdict.reasons.map((reason) => `${reason.code} ${reason.subject ?? '-'}: ${reason.message}`),
+      ];
     };
     const node = (status: ClusterStatus) => status.nodes[1] as ClusterNode;
-    const web = (status: ClusterStatus) => listInstances(status).find((instance) => instance.id === 'WebServer')?.resource as PrimitiveResource;
+    const web = (status: ClusterStatus) =>
+      listInstances(status).find((instance) => instance.id === 'WebServer')?.resource as PrimitiveResource;
     const fencing = (status: ClusterStatus, state: string) =>
-      status.fenceHistory.push({ status: state, extendedStatus: undefined, exitReason: undefined, delegate: undefined, action: 'reboot', target: 'node2', client: 'x', origin: 'node1', completed: undefined, extra: {} });
-    expect(changed((status) => (status.summary.dc.present = false))).toEqual(['no-quorum', 'NO_DC -: no DC is elected']);
-    expect(changed((status) => (status.summary.options.maintenanceMode = true))).toEqual(['degraded', 'MAINTENANCE_MODE -: the cluster is in maintenance mode']);
-    expect(changed((status) => (status.summary.options.stopAllResources = true))).toEqual(['degraded', 'STOP_ALL -: stop-all-resources is set']);
-    expect(changed((status) => Object.assign(node(status), { unclean: true }))).toEqual(['failed', 'NODE_UNCLEAN node2: node node2 is unclean']);
-    expect(changed((status) => Object.assign(node(status), { online: false, unclean: true }))).toEqual(['failed', 'NODE_OFFLINE node2: node node2 is offline', 'NODE_UNCLEAN node2: node node2 is unclean']);
-    expect(changed((status) => Object.assign(node(status), { standby: true, standbyOnFail: true }))).toEqual(['degraded', 'NODE_STANDBY node2: node node2 is standby (on-fail)']);
-    expect(changed((status) => Object.assign(node(status), { maintenance: true }))).toEqual(['degraded', 'NODE_MAINTENANCE node2: node node2 is maintenance']);
-    expect(changed((status) => Object.assign(node(status), { online: false, pending: true }))).toEqual(['degraded', 'NODE_PENDING node2: node node2 is pending (joining)']);
-    expect(changed((status) => Object.assign(node(status), { shutdown: true }))).toEqual(['degraded', 'NODE_SHUTDOWN node2: node node2 is shutting down']);
-    expect(changed((status) => Object.assign(node(status), { health: 'red' }))).toEqual(['degraded', 'NODE_HEALTH_RED node2: node node2 is health red']);
-    expect(changed((status) => Object.assign(web(status), { active: false, role: 'Stopped', failed: true, nodes: [] }))).toEqual(['failed', 'RESOURCE_STOPPED WebServer: resource WebServer is failed']);
-    expect(changed((status) => Object.assign(web(status), { nodes: [{ name: 'node1' }, { name: 'node2' }] }))).toEqual(['failed', 'RESOURCE_MULTI_ACTIVE WebServer: resource WebServer is active on 2 nodes (node1, node2)']);
-    expect(changed((status) => fencing(status, 'failed'))).toEqual(['failed', 'FENCING_FAILED node2: fencing (reboot) of node2 failed']);
-    expect(changed((status) => fencing(status, 'pending'))).toEqual(['degraded', 'FENCING_PENDING node2: fencing (reboot) of node2 is pending']);
+      status.fenceHistory.push({
+        status: state,
+        extendedStatus: undefined,
+        exitReason: undefined,
+        delegate: undefined,
+        action: 'reboot',
+        target: 'node2',
+        client: 'x',
+        origin: 'node1',
+        completed: undefined,
+        extra: {},
+      });
+    expect(changed((status) => (status.summary.dc.present = false))).toEqual([
+      'no-quorum',
+      'NO_DC -: no DC is elected',
+    ]);
+    expect(changed((status) => (status.summary.options.maintenanceMode = true))).toEqual([
+      'degraded',
+      'MAINTENANCE_MODE -: the cluster is in maintenance mode',
+    ]);
+    expect(changed((status) => (status.summary.options.stopAllResources = true))).toEqual([
+      'degraded',
+      'STOP_ALL -: stop-all-resources is set',
+    ]);
+    expect(changed((status) => Object.assign(node(status), { unclean: true }))).toEqual([
+      'failed',
+      'NODE_UNCLEAN node2: node node2 is unclean',
+    ]);
+    expect(changed((status) => Object.assign(node(status), { online: false, unclean: true }))).toEqual([
+      'failed',
+      'NODE_OFFLINE node2: node node2 is offline',
+      'NODE_UNCLEAN node2: node node2 is unclean',
+    ]);
+    expect(changed((status) => Object.assign(node(status), { standby: true, standbyOnFail: true }))).toEqual([
+      'degraded',
+      'NODE_STANDBY node2: node node2 is standby (on-fail)',
+    ]);
+    expect(changed((status) => Object.assign(node(status), { maintenance: true }))).toEqual([
+      'degraded',
+      'NODE_MAINTENANCE node2: node node2 is maintenance',
+    ]);
+    expect(changed((status) => Object.assign(node(status), { online: false, pending: true }))).toEqual([
+      'degraded',
+      'NODE_PENDING node2: node node2 is pending (joining)',
+    ]);
+    expect(changed((status) => Object.assign(node(status), { shutdown: true }))).toEqual([
+      'degraded',
+      'NODE_SHUTDOWN node2: node node2 is shutting down',
+    ]);
+    expect(changed((status) => Object.assign(node(status), { health: 'red' }))).toEqual([
+      'degraded',
+      'NODE_HEALTH_RED node2: node node2 is health red',
+    ]);
+    expect(
+      changed((status) => Object.assign(web(status), { active: false, role: 'Stopped', failed: true, nodes: [] })),
+    ).toEqual(['failed', 'RESOURCE_STOPPED WebServer: resource WebServer is failed']);
+    expect(changed((status) => Object.assign(web(status), { nodes: [{ name: 'node1' }, { name: 'node2' }] }))).toEqual([
+      'failed',
+      'RESOURCE_MULTI_ACTIVE WebServer: resource WebServer is active on 2 nodes (node1, node2)',
+    ]);
+    expect(changed((status) => fencing(status, 'failed'))).toEqual([
+      'failed',
+      'FENCING_FAILED node2: fencing (reboot) of node2 failed',
+    ]);
+    expect(changed((status) => fencing(status, 'pending'))).toEqual([
+      'degraded',
+      'FENCING_PENDING node2: fencing (reboot) of node2 is pending',
+    ]);
     // The worst state wins, whatever the order the reasons come in.
-    expect(changed((status) => (fencing(status, 'pending'), fencing(status, 'failed'), (status.summary.options.maintenanceMode = true)))[0]).toBe('failed');
+    expect(
+      changed(
+        (status) => (
+          fencing(status, 'pending'),
+          fencing(status, 'failed'),
+          (status.summary.options.maintenanceMode = true)
+        ),
+      )[0],
+    ).toBe('failed');
   });
 
   it('node problems are codes with the words the CLI lists', () => {
@@ -81,7 +171,10 @@ describe('health verdicts', () => {
   });
 
   it('maintenance mode, partially active resources and disabled ones', () => {
-    expect(evaluateHealth(pacemaker('28-')).reasons).toContainEqual({ code: 'MAINTENANCE_MODE', message: 'the cluster is in maintenance mode' });
+    expect(evaluateHealth(pacemaker('28-')).reasons).toContainEqual({
+      code: 'MAINTENANCE_MODE',
+      message: 'the cluster is in maintenance mode',
+    });
     // Disabled (target-role Stopped) resources are stopped on purpose.
     expect(stoppedThatShouldRun(pacemaker('01-'))).toEqual([]);
     const partial = pacemaker('25-');
@@ -90,7 +183,9 @@ describe('health verdicts', () => {
   });
 
   it('reads fail counts from the history', () => {
-    expect(failCounts(lab('failed-monitor'))).toEqual([{ resource: 'WebServer', node: 'node2', count: 1, lastFailure: expect.any(String) }]);
+    expect(failCounts(lab('failed-monitor'))).toEqual([
+      { resource: 'WebServer', node: 'node2', count: 1, lastFailure: expect.any(String) },
+    ]);
     expect(failCounts(lab('healthy'))).toEqual([]);
   });
 });

@@ -1,5 +1,13 @@
 import { evaluateHealthFindings, type Health, type HealthReason } from '@ha/core';
-import type { Ban, ClusterNode, ClusterStatus, FailedAction, PrimitiveResource, ResourceNode, ResourceRole } from './model.js';
+import type {
+  Ban,
+  ClusterNode,
+  ClusterStatus,
+  FailedAction,
+  PrimitiveResource,
+  ResourceNode,
+  ResourceRole,
+} from './model.js';
 
 /** One running (or stopped) instance of a primitive, with the collections around it. */
 export interface ResourceInstance {
@@ -43,7 +51,8 @@ export function listInstances(status: ClusterStatus): ResourceInstance[] {
         resource: node,
       });
     } else if (node.kind === 'bundle') {
-      for (const replica of node.replicas) for (const primitive of replica.resources) visit(primitive, [...parents, node.id]);
+      for (const replica of node.replicas)
+        for (const primitive of replica.resources) visit(primitive, [...parents, node.id]);
     } else {
       for (const child of node.children) visit(child, [...parents, node.id]);
     }
@@ -67,7 +76,8 @@ export function resourceLocations(status: ClusterStatus): Map<string, { node: st
 export function nodesRunning(status: ClusterStatus, resourceId: string): string[] {
   const nodes = new Set<string>();
   for (const instance of listInstances(status)) {
-    if ((instance.id === resourceId || instance.parents.includes(resourceId)) && instance.active) for (const node of instance.nodes) nodes.add(node);
+    if ((instance.id === resourceId || instance.parents.includes(resourceId)) && instance.active)
+      for (const node of instance.nodes) nodes.add(node);
   }
   return [...nodes];
 }
@@ -103,13 +113,26 @@ export function stoppedThatShouldRun(status: ClusterStatus): StoppedResource[] {
       for (const child of node.children) visit(child, top, parentDisabled || node.disabled);
     } else if (node.kind === 'clone') {
       const instances = listInstances({ resources: [node] } as ClusterStatus);
-      if (!node.disabled && !parentDisabled && !disabled(node.targetRole) && node.managed && instances.length > 0 && instances.every((instance) => !instance.active)) {
+      if (
+        !node.disabled &&
+        !parentDisabled &&
+        !disabled(node.targetRole) &&
+        node.managed &&
+        instances.length > 0 &&
+        instances.every((instance) => !instance.active)
+      ) {
         found.push({ id: node.id, top, reason: 'no instance runs' });
       }
     } else {
       const instances = node.replicas.flatMap((replica) => replica.resources);
-      if (node.managed && !parentDisabled && instances.length > 0 && instances.every((instance) => !instance.active || disabled(instance.targetRole))) {
-        if (!instances.every((instance) => disabled(instance.targetRole))) found.push({ id: node.id, top, reason: 'no replica runs' });
+      if (
+        node.managed &&
+        !parentDisabled &&
+        instances.length > 0 &&
+        instances.every((instance) => !instance.active || disabled(instance.targetRole))
+      ) {
+        if (!instances.every((instance) => disabled(instance.targetRole)))
+          found.push({ id: node.id, top, reason: 'no replica runs' });
       }
     }
   };
@@ -125,14 +148,30 @@ export function failuresByNode(status: ClusterStatus): Map<string, FailedAction[
 }
 
 /** Fail counts above zero, from the node history: resource, node, count, last failure. */
-export function failCounts(status: ClusterStatus): { resource: string; node: string; count: number; lastFailure: string | undefined }[] {
+export function failCounts(
+  status: ClusterStatus,
+): { resource: string; node: string; count: number; lastFailure: string | undefined }[] {
   return status.nodeHistory.flatMap((history) =>
-    history.resources.filter((entry) => (entry.failCount ?? 0) > 0).map((entry) => ({ resource: entry.id, node: history.node, count: entry.failCount as number, lastFailure: entry.lastFailure })),
+    history.resources
+      .filter((entry) => (entry.failCount ?? 0) > 0)
+      .map((entry) => ({
+        resource: entry.id,
+        node: history.node,
+        count: entry.failCount as number,
+        lastFailure: entry.lastFailure,
+      })),
   );
 }
 
 /** What can be wrong with a node, one code each (`nodeProblems`); each is also a health reason code. */
-export type NodeProblemCode = 'NODE_OFFLINE' | 'NODE_UNCLEAN' | 'NODE_STANDBY' | 'NODE_MAINTENANCE' | 'NODE_PENDING' | 'NODE_SHUTDOWN' | 'NODE_HEALTH_RED';
+export type NodeProblemCode =
+  | 'NODE_OFFLINE'
+  | 'NODE_UNCLEAN'
+  | 'NODE_STANDBY'
+  | 'NODE_MAINTENANCE'
+  | 'NODE_PENDING'
+  | 'NODE_SHUTDOWN'
+  | 'NODE_HEALTH_RED';
 
 /** One thing wrong with a node. */
 export interface NodeProblem {
@@ -170,7 +209,12 @@ export function bansOf(status: ClusterStatus, resourceId: string): Ban[] {
 export type PacemakerHealthState = 'healthy' | 'degraded' | 'failed' | 'no-quorum';
 
 /** Every state, best first (the order `evaluateHealthFindings` ranks them in). */
-export const pacemakerHealthStates = ['healthy', 'degraded', 'failed', 'no-quorum'] as const satisfies readonly PacemakerHealthState[];
+export const pacemakerHealthStates = [
+  'healthy',
+  'degraded',
+  'failed',
+  'no-quorum',
+] as const satisfies readonly PacemakerHealthState[];
 
 /** Every reason code `evaluateHealth` gives. Each reason's `subject` names the node or resource (none for the cluster-wide ones). */
 export type PacemakerHealthCode =
@@ -214,7 +258,8 @@ const nodeProblemStates: Record<NodeProblemCode, PacemakerHealthState> = {
  */
 export function evaluateHealth(status: ClusterStatus): PacemakerHealth {
   const findings: (PacemakerHealthReason & { state: PacemakerHealthState })[] = [];
-  const add = (state: PacemakerHealthState, code: PacemakerHealthCode, message: string, subject?: string) => findings.push({ state, code, message, subject });
+  const add = (state: PacemakerHealthState, code: PacemakerHealthCode, message: string, subject?: string) =>
+    findings.push({ state, code, message, subject });
   if (!status.summary.dc.present) add('no-quorum', 'NO_DC', 'no DC is elected');
   else if (!status.summary.quorate) add('no-quorum', 'NO_QUORUM', 'quorum is lost');
   if (status.summary.options.maintenanceMode) add('degraded', 'MAINTENANCE_MODE', 'the cluster is in maintenance mode');
@@ -227,20 +272,37 @@ export function evaluateHealth(status: ClusterStatus): PacemakerHealth {
     }
   }
   for (const resource of stoppedThatShouldRun(status)) {
-    add('failed', 'RESOURCE_STOPPED', `resource ${resource.id} is ${resource.reason === 'stopped' ? 'stopped but should run' : resource.reason}`, resource.id);
+    add(
+      'failed',
+      'RESOURCE_STOPPED',
+      `resource ${resource.id} is ${resource.reason === 'stopped' ? 'stopped but should run' : resource.reason}`,
+      resource.id,
+    );
   }
   for (const instance of listInstances(status)) {
     if (instance.nodes.length > 1 && instance.role !== 'Migrating') {
-      add('failed', 'RESOURCE_MULTI_ACTIVE', `resource ${instance.id} is active on ${instance.nodes.length} nodes (${instance.nodes.join(', ')})`, instance.id);
+      add(
+        'failed',
+        'RESOURCE_MULTI_ACTIVE',
+        `resource ${instance.id} is active on ${instance.nodes.length} nodes (${instance.nodes.join(', ')})`,
+        instance.id,
+      );
     }
   }
   for (const failure of status.failures) {
     const why = failure.exitReason ? ` (${failure.exitReason})` : '';
-    add('degraded', 'FAILED_ACTION', `failed action ${failure.task ?? 'operation'} of ${failure.resource} on ${failure.node}: ${failure.exitStatus}${why}`, failure.resource);
+    add(
+      'degraded',
+      'FAILED_ACTION',
+      `failed action ${failure.task ?? 'operation'} of ${failure.resource} on ${failure.node}: ${failure.exitStatus}${why}`,
+      failure.resource,
+    );
   }
   for (const event of status.fenceHistory) {
-    if (event.status === 'failed') add('failed', 'FENCING_FAILED', `fencing (${event.action}) of ${event.target} failed`, event.target);
-    else if (event.status === 'pending') add('degraded', 'FENCING_PENDING', `fencing (${event.action}) of ${event.target} is pending`, event.target);
+    if (event.status === 'failed')
+      add('failed', 'FENCING_FAILED', `fencing (${event.action}) of ${event.target} failed`, event.target);
+    else if (event.status === 'pending')
+      add('degraded', 'FENCING_PENDING', `fencing (${event.action}) of ${event.target} is pending`, event.target);
   }
   return evaluateHealthFindings(pacemakerHealthStates, findings);
 }

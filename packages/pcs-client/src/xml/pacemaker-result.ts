@@ -19,7 +19,11 @@ export function parseToolReport(root: XmlElement, file: string | undefined): Pac
   const written = status?.attributes.code ?? '0';
   const statusCode = safeParseInteger(written, { min: 0 });
   if (statusCode === undefined) {
-    throw pcsParseError('BAD_STATUS_CODE', `<status code="${written}"> is not a number`, { file, line: status?.line ?? root.line, column: status?.column ?? root.column });
+    throw pcsParseError('BAD_STATUS_CODE', `<status code="${written}"> is not a number`, {
+      file,
+      line: status?.line ?? root.line,
+      column: status?.column ?? root.column,
+    });
   }
   return {
     tool,
@@ -37,9 +41,16 @@ export function parseToolReport(root: XmlElement, file: string | undefined): Pac
  * status 0 and an error). Returns the report of a tool that succeeded;
  * other documents pass (`undefined`).
  */
-export function assertToolSucceeded(root: XmlElement, where: string, options: { file?: string | undefined; cause?: unknown } = {}): PacemakerToolReport | undefined {
+export function assertToolSucceeded(
+  root: XmlElement,
+  where: string,
+  options: { file?: string | undefined; cause?: unknown } = {},
+): PacemakerToolReport | undefined {
   const report = parseToolReport(root, options.file);
   if (!report || (report.statusCode === 0 && report.errors.length === 0)) return report;
-  if (report.statusCode === notConnected) throw pacemakerUnavailable(report.statusCode, report.statusMessage || 'not connected', report.errors, { cause: options.cause });
+  if (report.statusCode === notConnected)
+    throw pacemakerUnavailable(report.statusCode, report.statusMessage || 'not connected', report.errors, {
+      cause: options.cause,
+    });
   throw new PacemakerToolError(where, report, { cause: options.cause });
 }

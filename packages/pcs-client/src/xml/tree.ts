@@ -32,10 +32,21 @@ export function parseXmlTree(text: string, options: { file?: string | undefined 
   let failure: ParseError | undefined;
   parser.on('error', (error) => {
     // saxes reports "[file:]line:column: message"; keep the message, position it ourselves (1-based).
-    failure ??= pcsParseError('MALFORMED_XML', error.message.replace(/^(?:[^:\n]*:)?\d+:\d+: /, ''), { file: options.file, line: parser.line, column: Math.max(1, parser.column) });
+    failure ??= pcsParseError('MALFORMED_XML', error.message.replace(/^(?:[^:\n]*:)?\d+:\d+: /, ''), {
+      file: options.file,
+      line: parser.line,
+      column: Math.max(1, parser.column),
+    });
   });
   parser.on('opentag', (tag) => {
-    const element: XmlElement = { name: tag.name, attributes: tag.attributes as Record<string, string>, children: [], text: undefined, line: parser.line, column: parser.column };
+    const element: XmlElement = {
+      name: tag.name,
+      attributes: tag.attributes as Record<string, string>,
+      children: [],
+      text: undefined,
+      line: parser.line,
+      column: parser.column,
+    };
     const parent = stack[stack.length - 1];
     if (parent) parent.children.push(element);
     else root ??= element;
@@ -52,7 +63,12 @@ export function parseXmlTree(text: string, options: { file?: string | undefined 
   try {
     parser.write(text).close();
   } catch (error) {
-    failure ??= pcsParseError('MALFORMED_XML', (error as Error).message, { file: options.file, line: parser.line, column: Math.max(1, parser.column) }, { cause: error });
+    failure ??= pcsParseError(
+      'MALFORMED_XML',
+      (error as Error).message,
+      { file: options.file, line: parser.line, column: Math.max(1, parser.column) },
+      { cause: error },
+    );
   }
   if (failure) throw failure;
   if (!root) throw pcsParseError('MALFORMED_XML', 'no root element', { file: options.file });
