@@ -66,20 +66,23 @@ function printStatus(status: DrbdStatus, health: DrbdHealth, io: CliIo): void {
   };
   status.resources.forEach((resource, index) => {
     const verdict = health.resources[index];
-    print(
-      `${resource.name} ${resource.role}${resource.nodeId !== undefined ? ` (node-id ${resource.nodeId})` : ''}${resource.suspended ? ` SUSPENDED (${resource.suspendedReasons.join(', ')})` : ''}: ${verdict?.state ?? 'unknown'}`,
-    );
-    for (const device of resource.devices)
-      print(
-        `  volume ${device.volume}${device.minor !== undefined ? ` minor ${device.minor}` : ''}: ${device.diskState}${device.client ? ' (client)' : ''}${device.quorum === false ? ' NO QUORUM' : ''}`,
-      );
+    const nodeId = resource.nodeId !== undefined ? ` (node-id ${resource.nodeId})` : '';
+    const suspended = resource.suspended ? ` SUSPENDED (${resource.suspendedReasons.join(', ')})` : '';
+    print(`${resource.name} ${resource.role}${nodeId}${suspended}: ${verdict?.state ?? 'unknown'}`);
+    for (const device of resource.devices) {
+      const minor = device.minor !== undefined ? ` minor ${device.minor}` : '';
+      const client = device.client ? ' (client)' : '';
+      const noQuorum = device.quorum === false ? ' NO QUORUM' : '';
+      print(`  volume ${device.volume}${minor}: ${device.diskState}${client}${noQuorum}`);
+    }
     for (const connection of resource.connections) {
       print(`  ${connection.name} ${connection.connectionState} ${connection.peerRole}`);
       for (const peer of connection.peerDevices) {
-        const progress =
-          peer.percentInSync !== undefined && peer.replicationState !== 'Established'
-            ? ` ${bar(peer.percentInSync)} ${peer.percentInSync.toFixed(1)}%${peer.etaSeconds !== undefined ? ` eta ${formatDuration(peer.etaSeconds * 1000)}` : ''}`
-            : '';
+        let progress = '';
+        if (peer.percentInSync !== undefined && peer.replicationState !== 'Established') {
+          const eta = peer.etaSeconds !== undefined ? ` eta ${formatDuration(peer.etaSeconds * 1000)}` : '';
+          progress = ` ${bar(peer.percentInSync)} ${peer.percentInSync.toFixed(1)}%${eta}`;
+        }
         print(`    volume ${peer.volume}: ${peer.replicationState}, peer ${peer.peerDiskState}${progress}`);
       }
     }
@@ -165,9 +168,11 @@ export const { command, main } = createPackageCli({
                 (only === undefined || item.event.resource === only))
             ) {
               const status = pick(item.status);
-              io.stdout(
-                `--- ${item.type === 'event' ? `${item.event.timestamp ?? ''} ${item.event.verb} ${item.event.object} ${item.event.resource}` : 'current state'}\n`,
-              );
+              const heading =
+                item.type === 'event'
+                  ? `${item.event.timestamp ?? ''} ${item.event.verb} ${item.event.object} ${item.event.resource}`
+                  : 'current state';
+              io.stdout(`--- ${heading}\n`);
               printStatus(status, evaluateDrbdHealth(status), io);
             }
           }
@@ -202,14 +207,18 @@ export const { command, main } = createPackageCli({
         }
         for (const resource of config.resources) {
           io.stdout(`resource ${resource.name}${resource.protocol ? ` (protocol ${resource.protocol})` : ''}\n`);
-          for (const volume of resource.volumes)
-            io.stdout(
-              `  volume ${volume.number}: ${volume.device?.path ?? `minor ${volume.device?.minor ?? '?'}`} on ${volume.disk ?? '?'}, meta-disk ${volume.metaDisk?.kind ?? '?'}\n`,
-            );
+          for (const volume of resource.volumes) {
+            const device = volume.device?.path ?? `minor ${volume.device?.minor ?? '?'}`;
+            const metaDisk = volume.metaDisk?.kind ?? '?';
+            io.stdout(`  volume ${volume.number}: ${device} on ${volume.disk ?? '?'}, meta-disk ${metaDisk}\n`);
+          }
           for (const host of resource.hosts) {
-            io.stdout(
-              `  ${host.floating ? 'floating' : host.names.join(' ')}${host.nodeId !== undefined ? ` node-id ${host.nodeId}` : ''}${host.address ? ` ${host.address.family} ${host.address.host}:${host.address.port ?? '?'}` : ''}\n`,
-            );
+            const hostNames = host.floating ? 'floating' : host.names.join(' ');
+            const nodeId = host.nodeId !== undefined ? ` node-id ${host.nodeId}` : '';
+            const address = host.address
+              ? ` ${host.address.family} ${host.address.host}:${host.address.port ?? '?'}`
+              : '';
+            io.stdout(`  ${hostNames}${nodeId}${address}\n`);
             for (const volume of host.volumes)
               io.stdout(
                 `    volume ${volume.number}: ${volume.device?.path ?? `minor ${volume.device?.minor ?? '?'}`} on ${volume.disk ?? '?'}\n`,

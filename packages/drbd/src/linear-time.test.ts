@@ -24,7 +24,11 @@ const resourceFile = (bytes: number) =>
   fill(
     bytes,
     (i) =>
-      `resource r${i} {\n  device /dev/drbd${i}; disk /dev/vg/lv${i}; meta-disk internal;\n  on node1 { node-id 0; address ${ip(i)}:7789; }\n  on node2 { node-id 1; address ${ip(i + 1)}:7790; }\n}\n`,
+      `resource r${i} {\n` +
+      `  device /dev/drbd${i}; disk /dev/vg/lv${i}; meta-disk internal;\n` +
+      `  on node1 { node-id 0; address ${ip(i)}:7789; }\n` +
+      `  on node2 { node-id 1; address ${ip(i + 1)}:7790; }\n` +
+      '}\n',
   );
 // One resource with a host and a connection per line: a check per host that scans every connection is quadratic here.
 const oneBigResource = (bytes: number) =>

@@ -64,7 +64,8 @@ const watchCommand = defineCliCommand({
     once: {
       type: 'boolean',
       description:
-        'Run every probe once and print what holds. Exit 0 healthy; 1 degraded (every probe ran, something holds); 2 could not run (a probe failed: "unknown", or an error)',
+        'Run every probe once and print what holds. Exit 0 healthy; 1 degraded (every probe ran, something holds); ' +
+        '2 could not run (a probe failed: "unknown", or an error)',
     },
     json: { type: 'boolean', description: 'With --once: print JSON' },
     listen: {
@@ -138,7 +139,9 @@ const watchCommand = defineCliCommand({
 export const { command, main } = createPackageCli({
   name: 'ha-monitor',
   description:
-    'Watch Pacemaker, Corosync, HAProxy and DRBD: one alert when something degrades, one when it recovers; metrics on /metrics. Runs until SIGINT/SIGTERM; --once: one evaluation, exit 0 healthy, 1 degraded, 2 could not run (a probe failed, or an error)',
+    'Watch Pacemaker, Corosync, HAProxy and DRBD: one alert when something degrades, one when it recovers; ' +
+    'metrics on /metrics. Runs until SIGINT/SIGTERM; --once: one evaluation, exit 0 healthy, 1 degraded, ' +
+    '2 could not run (a probe failed, or an error)',
   packageJsonUrl: new URL('../package.json', import.meta.url),
   tools: monitorTools,
   root: watchCommand,

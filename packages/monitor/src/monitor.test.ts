@@ -228,7 +228,8 @@ describe('the monitoring loop', () => {
     await until(() => source.runs > 0);
     await monitor.stop();
     expect(warnings).toContain(
-      `${join(stateDir, 'state.json')}: 4,096 bytes is more than the limit of 1,024 bytes (raise it with the maxBytes option (--max-bytes in the CLIs)); starting without it`,
+      `${join(stateDir, 'state.json')}: 4,096 bytes is more than the limit of 1,024 bytes ` +
+        '(raise it with the maxBytes option (--max-bytes in the CLIs)); starting without it',
     );
     expect(warnings).toContain(`sink hook: ${join(stateDir, 'queue-hook.json')}: not a queue file; starting empty`);
   });

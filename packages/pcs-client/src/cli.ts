@@ -61,13 +61,20 @@ function timeoutOf(text: string | undefined): number {
 function printSummary(status: ClusterStatus, io: CliIo): void {
   const s = status.summary;
   const dc = s.dc.present ? `DC ${s.dc.name ?? '?'}${s.dc.version ? ` (${s.dc.version})` : ''}` : 'no DC';
+  const quorum = s.quorate ? 'quorate' : 'NO QUORUM';
+  const nodeCount = s.nodesConfigured ?? status.nodes.length;
+  const resourceCount = s.resourcesConfigured ?? listInstances(status).length;
+  const maintenance = s.options.maintenanceMode ? ', MAINTENANCE MODE' : '';
+  const stonithDisabled = s.options.stonithEnabled === false ? ', stonith disabled' : '';
   io.stdout(
-    `cluster: ${dc}, ${s.quorate ? 'quorate' : 'NO QUORUM'}, ${s.nodesConfigured ?? status.nodes.length} nodes, ${s.resourcesConfigured ?? listInstances(status).length} resource instances${s.options.maintenanceMode ? ', MAINTENANCE MODE' : ''}${s.options.stonithEnabled === false ? ', stonith disabled' : ''}\n`,
+    `cluster: ${dc}, ${quorum}, ${nodeCount} nodes, ${resourceCount} resource instances${maintenance}${stonithDisabled}\n`,
   );
-  if (s.lastChange)
-    io.stdout(
-      `last change: ${s.lastChange.time}${s.lastChange.user ? ` by ${s.lastChange.user}` : ''}${s.lastChange.client ? ` via ${s.lastChange.client}` : ''}${s.lastChange.origin ? ` on ${s.lastChange.origin}` : ''}\n`,
-    );
+  if (s.lastChange) {
+    const byUser = s.lastChange.user ? ` by ${s.lastChange.user}` : '';
+    const viaClient = s.lastChange.client ? ` via ${s.lastChange.client}` : '';
+    const onOrigin = s.lastChange.origin ? ` on ${s.lastChange.origin}` : '';
+    io.stdout(`last change: ${s.lastChange.time}${byUser}${viaClient}${onOrigin}\n`);
+  }
   io.stdout('\nnodes:\n');
   for (const node of status.nodes) {
     const problems = nodeProblems(node);
@@ -82,9 +89,11 @@ function printSummary(status: ClusterStatus, io: CliIo): void {
   if (status.failures.length > 0) {
     io.stdout('\nfailed actions:\n');
     for (const failure of status.failures) {
-      io.stdout(
-        `  ${failure.resource} ${failure.task ?? ''}${failure.intervalMs ? ` (every ${formatDuration(failure.intervalMs)})` : ''} on ${failure.node}: ${failure.exitStatus} (${failure.exitCode})${failure.exitReason ? `: ${failure.exitReason}` : ''}${failure.lastRcChange ? ` at ${failure.lastRcChange}` : ''}\n`,
-      );
+      const interval = failure.intervalMs ? ` (every ${formatDuration(failure.intervalMs)})` : '';
+      const exitReason = failure.exitReason ? `: ${failure.exitReason}` : '';
+      const exit = `${failure.exitStatus} (${failure.exitCode})${exitReason}`;
+      const lastRcChange = failure.lastRcChange ? ` at ${failure.lastRcChange}` : '';
+      io.stdout(`  ${failure.resource} ${failure.task ?? ''}${interval} on ${failure.node}: ${exit}${lastRcChange}\n`);
     }
   }
   const verdict = evaluateHealth(status);
@@ -160,10 +169,13 @@ export const { command, main } = createPackageCli({
         }));
         if (args.json) printJson(io, instances);
         else
-          for (const instance of instances)
-            io.stdout(
-              `${[...instance.parents, instance.id].join('/').padEnd(36)} ${instance.role.padEnd(11)} ${instance.nodes.join(',') || '-'}${instance.failed ? ' FAILED' : ''}${instance.managed ? '' : ' unmanaged'}\n`,
-            );
+          for (const instance of instances) {
+            const instancePath = [...instance.parents, instance.id].join('/');
+            const nodes = instance.nodes.join(',') || '-';
+            const failed = instance.failed ? ' FAILED' : '';
+            const unmanaged = instance.managed ? '' : ' unmanaged';
+            io.stdout(`${instancePath.padEnd(36)} ${instance.role.padEnd(11)} ${nodes}${failed}${unmanaged}\n`);
+          }
         return evaluateHealth(status).healthy ? 0 : 1;
       },
     }),
@@ -175,10 +187,12 @@ export const { command, main } = createPackageCli({
         const counts = failCounts(status);
         if (args.json) printJson(io, { failures: status.failures, failCounts: counts });
         else {
-          for (const failure of status.failures)
-            io.stdout(
-              `${failure.resource} ${failure.task ?? '?'} on ${failure.node}: ${failure.exitStatus} (rc ${failure.exitCode})${failure.exitReason ? `: ${failure.exitReason}` : ''}${failure.lastRcChange ? ` at ${failure.lastRcChange}` : ''}\n`,
-            );
+          for (const failure of status.failures) {
+            const exitReason = failure.exitReason ? `: ${failure.exitReason}` : '';
+            const exit = `${failure.exitStatus} (rc ${failure.exitCode})${exitReason}`;
+            const lastRcChange = failure.lastRcChange ? ` at ${failure.lastRcChange}` : '';
+            io.stdout(`${failure.resource} ${failure.task ?? '?'} on ${failure.node}: ${exit}${lastRcChange}\n`);
+          }
           for (const count of counts)
             io.stdout(
               `fail-count ${count.resource} on ${count.node}: ${count.count}${count.lastFailure ? ` (last ${count.lastFailure})` : ''}\n`,

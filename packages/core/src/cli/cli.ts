@@ -37,7 +37,10 @@ export interface CliCommand<T extends ArgsDef = ArgsDef> {
     /** What `--version` prints; read only on the root command. */
     version?: string;
   };
-  /** Its flags and positionals, citty's definitions, e.g. `{ json: { type: 'boolean', description: 'Print JSON' } }`; each needs a `description` for `--help`. */
+  /**
+   * Its flags and positionals, citty's definitions, e.g. `{ json: { type: 'boolean', description: 'Print JSON' } }`;
+   * each needs a `description` for `--help`.
+   */
   args?: T;
   /** Commands selected by the next word, by name (`ha-pcs status` runs `subCommands.status`). */
   subCommands?: Record<string, CliCommand<any>>;

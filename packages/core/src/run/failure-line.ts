@@ -65,14 +65,17 @@ function decodeXmlText(text: string): string {
   );
 }
 
+// Control characters (tab aside), C1 controls, the replacement character and the line separators.
+// eslint-disable-next-line no-control-regex
+const unsafeCharacters = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\ufffd\u2028\u2029]/g;
+
 /**
  * Text safe to show in a one-line message: control characters and undecodable
  * bytes escaped (`\x1b`, `\ufffd`), at most 300 characters.
  */
 export function escapeForMessage(text: string, maxLength = 300): string {
-  // eslint-disable-next-line no-control-regex
   const escaped = text
-    .replace(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f\ufffd\u2028\u2029]/g, (c) => {
+    .replace(unsafeCharacters, (c) => {
       const code = c.charCodeAt(0);
       return code <= 0xff ? `\\x${code.toString(16).padStart(2, '0')}` : `\\u${code.toString(16).padStart(4, '0')}`;
     })

@@ -16,8 +16,11 @@ const unitMs: Record<string, number> = {
 };
 
 // ISO 8601 durations as Pacemaker takes them (PT5M, P1DT2H, PT0.5S); like Pacemaker, a year is 365 days and a month 30.
-const iso =
-  /^\s*P(?:(\d+(?:\.\d+)?)Y)?(?:(\d+(?:\.\d+)?)M)?(?:(\d+(?:\.\d+)?)W)?(?:(\d+(?:\.\d+)?)D)?(?:T(?:(\d+(?:\.\d+)?)H)?(?:(\d+(?:\.\d+)?)M)?(?:(\d+(?:\.\d+)?)S)?)?\s*$/i;
+// Each field is an optional number (a decimal fraction allowed) and its designator: `(?:(\d+(?:\.\d+)?)Y)?`.
+const isoNumber = String.raw`(\d+(?:\.\d+)?)`;
+const isoDateFields = `(?:${isoNumber}Y)?(?:${isoNumber}M)?(?:${isoNumber}W)?(?:${isoNumber}D)?`;
+const isoTimeFields = `(?:T(?:${isoNumber}H)?(?:${isoNumber}M)?(?:${isoNumber}S)?)?`;
+const iso = new RegExp(String.raw`^\s*P${isoDateFields}${isoTimeFields}\s*$`, 'i');
 
 /** Options of `parseDuration`. */
 export interface DurationOptions {

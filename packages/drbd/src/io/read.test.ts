@@ -76,8 +76,10 @@ describe('readConfig: includes as drbdadm reads them', () => {
     await writeFile(file, 'include "drbd.d/none-*.res";\ninclude "drbd.d/gone.res";\n');
     const { files, findings } = await readConfig(file);
     expect(files).toHaveLength(1);
+    const goneFile = join(root, 'etc', 'drbd.d', 'gone.res');
     expect(findings.map(formatDiagnostic)).toEqual([
-      `${file}:2:9: error INCLUDE_NOT_FOUND: include 'drbd.d/gone.res': ${join(root, 'etc', 'drbd.d', 'gone.res')} is not a file (drbdadm: "Failed to open include file")`,
+      `${file}:2:9: error INCLUDE_NOT_FOUND: include 'drbd.d/gone.res': ` +
+        `${goneFile} is not a file (drbdadm: "Failed to open include file")`,
     ]);
     const real = await checkFileWithDrbdadm(file);
     expect(real.findings.map(formatDiagnostic)).toEqual([
@@ -176,9 +178,12 @@ describe('ha-drbd validate and show with includes', () => {
     await writeFile(missing, 'include "drbd.d/gone.res";\n');
     const bad = await runCliCaptured(command, ['validate', missing, '--host', 'a']);
     // One finding: ours, not drbdadm's second word on the same include.
+    const goneFile = join(root, 'etc', 'drbd.d', 'gone.res');
     expect(bad).toMatchObject({
       code: 1,
-      out: `${missing}:1:9: error INCLUDE_NOT_FOUND: include 'drbd.d/gone.res': ${join(root, 'etc', 'drbd.d', 'gone.res')} is not a file (drbdadm: "Failed to open include file")\n`,
+      out:
+        `${missing}:1:9: error INCLUDE_NOT_FOUND: include 'drbd.d/gone.res': ` +
+        `${goneFile} is not a file (drbdadm: "Failed to open include file")\n`,
     });
   });
 

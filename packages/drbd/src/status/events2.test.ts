@@ -22,9 +22,9 @@ describe('drbdsetup events2', () => {
       else if (item.type === 'initialized') timeline.push(`initialized: ${evaluateDrbdHealth(item.status).state}`);
       else if (item.event.verb !== 'exists') {
         const health = evaluateDrbdHealth(item.status);
-        timeline.push(
-          `${item.event.verb} ${item.event.object}: ${health.state}${health.resources[0]?.percentInSync !== undefined ? ` ${health.resources[0].percentInSync}%` : ''}`,
-        );
+        const percentInSync = health.resources[0]?.percentInSync;
+        const progress = percentInSync !== undefined ? ` ${percentInSync}%` : '';
+        timeline.push(`${item.event.verb} ${item.event.object}: ${health.state}${progress}`);
       }
     }
     expect(timeline).toEqual([

@@ -38,7 +38,11 @@ export async function writeAgentLauncher(
       'PRECONDITION_FAILED',
       `cannot name ${node} on a #! line (spaces, or longer than 120 characters)`,
     );
-  const launcher = `#!${node}\n// ha-monitor's Pacemaker alert agent (written by ha-monitor pacemaker-alert install).\nimport(${JSON.stringify(options.moduleUrl ?? agentModuleUrl())}).then((agent) => agent.main());\n`;
+  const agentModule = JSON.stringify(options.moduleUrl ?? agentModuleUrl());
+  const launcher =
+    `#!${node}\n` +
+    "// ha-monitor's Pacemaker alert agent (written by ha-monitor pacemaker-alert install).\n" +
+    `import(${agentModule}).then((agent) => agent.main());\n`;
   await mkdir(dirname(path), { recursive: true, mode: 0o755 });
   await writeFile(path, launcher, { mode: 0o755 });
   await chmod(path, 0o755);

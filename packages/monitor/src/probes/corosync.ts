@@ -8,11 +8,14 @@ import type { Probe } from './probe.js';
 export function corosyncConditions(status: CorosyncStatus): Condition[] {
   const conditions: Condition[] = [];
   if (!status.quorum.quorate) {
+    const votes = status.quorum.totalVotes ?? '?';
+    const expectedVotes = status.quorum.expectedVotes ?? '?';
+    const neededVotes = status.quorum.quorum ?? '?';
     conditions.push({
       alertname: 'CorosyncQuorumLost',
       labels: {},
       severity: 'critical',
-      summary: `corosync has no quorum: ${status.quorum.totalVotes ?? '?'} of ${status.quorum.expectedVotes ?? '?'} votes, ${status.quorum.quorum ?? '?'} needed`,
+      summary: `corosync has no quorum: ${votes} of ${expectedVotes} votes, ${neededVotes} needed`,
     });
   }
   for (const link of status.links) {

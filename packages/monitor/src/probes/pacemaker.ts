@@ -130,11 +130,13 @@ export function pacemakerConditions(
   }
 
   for (const stopped of stoppedThatShouldRun(status)) {
+    const container = stopped.top !== stopped.id ? ` (in ${stopped.top})` : '';
+    const state = stopped.reason === 'stopped' ? 'stopped but should run' : stopped.reason;
     conditions.push({
       alertname: 'PacemakerResourceStopped',
       labels: { resource: stopped.id },
       severity: 'critical',
-      summary: `resource ${stopped.id}${stopped.top !== stopped.id ? ` (in ${stopped.top})` : ''} is ${stopped.reason === 'stopped' ? 'stopped but should run' : stopped.reason}`,
+      summary: `resource ${stopped.id}${container} is ${state}`,
     });
   }
   const seenFailed = new Set<string>();
@@ -225,11 +227,13 @@ export function pacemakerConditions(
     const key = `${fence.target}|${fence.action}|${fence.completed ?? ''}|${fence.status}`;
     memory.fencing.push(key);
     if (previous && !previous.fencing.includes(key) && fence.status !== 'pending') {
+      const fencer = fence.delegate ?? fence.origin;
+      const exitReason = fence.exitReason ? ` (${fence.exitReason})` : '';
       conditions.push({
         alertname: 'PacemakerFencing',
         labels: { node: fence.target, action: fence.action },
         severity: fence.status === 'success' ? 'warning' : 'critical',
-        summary: `fencing (${fence.action}) of ${fence.target} by ${fence.delegate ?? fence.origin}: ${fence.status}${fence.exitReason ? ` (${fence.exitReason})` : ''}`,
+        summary: `fencing (${fence.action}) of ${fence.target} by ${fencer}: ${fence.status}${exitReason}`,
         event: true,
       });
     }
@@ -360,10 +364,13 @@ export function createPacemakerProbe(options: PacemakerProbeOptions = {}): Probe
       ? {
           async watch(context) {
             receiver = new AlertReceiver(options.alertSocket as string, {
-              onAlert: (alert) =>
-                context.trigger(
-                  `pacemaker alert: ${alert.kind}${alert.node ? ` ${alert.node}` : ''}${alert.rsc ? ` ${alert.rsc}` : ''}${alert.task ? ` ${alert.task}` : ''}${alert.desc ? ` ${alert.desc}` : ''}`,
-                ),
+              onAlert: (alert) => {
+                // The node, resource, task and description the alert has, each after a space.
+                const details = [alert.node, alert.rsc, alert.task, alert.desc]
+                  .map((detail) => (detail ? ` ${detail}` : ''))
+                  .join('');
+                context.trigger(`pacemaker alert: ${alert.kind}${details}`);
+              },
               onWarning: (message) => context.warn(message),
             });
             await receiver.listen();

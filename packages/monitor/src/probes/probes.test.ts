@@ -127,7 +127,8 @@ describe('Pacemaker rules', () => {
     const text = await new MetricsExposition().render(pacemakerSamples(lab('failed-monitor')));
     expect(text).toContain('ha_cluster_pacemaker_nodes{node="node2",type="member",status="dc"} 1');
     expect(text).toContain(
-      'ha_cluster_pacemaker_resources{node="node2",resource="WebServer",role="started",managed="true",status="active",agent="ocf:heartbeat:anything",group="",clone=""} 1',
+      'ha_cluster_pacemaker_resources{node="node2",resource="WebServer",role="started",managed="true",' +
+        'status="active",agent="ocf:heartbeat:anything",group="",clone=""} 1',
     );
     expect(text).toContain('ha_cluster_pacemaker_fail_count{node="node2",resource="WebServer"} 1');
     // No gauge named *_total: promtool check metrics rejects one.

@@ -27,5 +27,7 @@ export function formatEventText(event: AlertEvent): string {
     .join(' ');
   const when =
     event.status === 'resolved' ? ` (${event.startsAt} → ${event.endsAt ?? ''})` : ` (since ${event.startsAt})`;
-  return `${event.status === 'firing' ? (event.reminder ? 'REMINDER' : 'FIRING') : 'RESOLVED'} ${event.severity} ${event.alertname}${labels ? ` ${labels}` : ''}: ${event.summary}${when}`;
+  const status = event.status === 'firing' ? (event.reminder ? 'REMINDER' : 'FIRING') : 'RESOLVED';
+  const labelList = labels ? ` ${labels}` : '';
+  return `${status} ${event.severity} ${event.alertname}${labelList}: ${event.summary}${when}`;
 }
