@@ -2,23 +2,14 @@ import { mkdtemp, mkdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runCli, toolVersionSchema, type CliCommand, type CliIo } from '@ha/core';
+import { runCli, toolVersionSchema, type CliCommand } from '@ha/core';
 import { command as corosync } from '../packages/corosync-config/src/cli.js';
 import { command as drbd } from '../packages/drbd/src/cli.js';
 import { command as haproxyConfig } from '../packages/haproxy-config/src/cli.js';
 import { command as haproxyRuntime } from '../packages/haproxy-runtime/src/cli.js';
 import { command as monitor } from '../packages/monitor/src/cli.js';
 import { command as pcs } from '../packages/pcs-client/src/cli.js';
-
-function capture(): CliIo & { out: string; err: string } {
-  const io = {
-    out: '',
-    err: '',
-    stdout: (text: string) => void (io.out += text),
-    stderr: (text: string) => void (io.err += text),
-  };
-  return io;
-}
+import { captureIo } from '@ha/core/testing';
 
 // Each CLI, with the real tools it must find on a machine set up by `npm test`.
 const clis: [CliCommand<any>, string[]][] = [
@@ -32,17 +23,17 @@ const clis: [CliCommand<any>, string[]][] = [
 
 describe.each(clis.map(([cli, tools]) => ({ name: cli.meta.name, cli, tools })))('$name', ({ cli, tools }) => {
   it('prints help and its version', async () => {
-    const help = capture();
+    const help = captureIo();
     expect(await runCli(cli, ['--help'], help)).toBe(0);
     expect(help.out).toContain(cli.meta.name);
     expect(help.out).toContain('tools');
-    const version = capture();
+    const version = captureIo();
     expect(await runCli(cli, ['--version'], version)).toBe(0);
     expect(version.out).toBe('0.1.0\n');
   });
 
   it('finds the real tools it drives, with their versions', async () => {
-    const io = capture();
+    const io = captureIo();
     expect(await runCli(cli, ['tools', '--json'], io)).toBe(0);
     const found = toolVersionSchema.array().parse(JSON.parse(io.out));
     expect(found.map((tool) => tool.name)).toEqual(tools);
@@ -54,7 +45,7 @@ describe.each(clis.map(([cli, tools]) => ({ name: cli.meta.name, cli, tools })))
       for (const [name, definition] of Object.entries(command.args ?? {}) as [string, { description?: string }][]) {
         expect(definition.description ?? '', `${path.join(' ')} ${name}`).not.toBe('');
       }
-      const io = capture();
+      const io = captureIo();
       expect(await runCli(cli, [...path.slice(1), '--help'], io)).toBe(0);
       // eslint-disable-next-line no-control-regex
       expect(io.out).not.toMatch(/\u001b\[/);
@@ -81,7 +72,7 @@ describe.each(clis.map(([cli, tools]) => ({ name: cli.meta.name, cli, tools })))
       ];
       for (const shape of shapes)
         for (const input of hostileInputs()) {
-          const io = capture();
+          const io = captureIo();
           // ha-monitor's root runs until stopped: one evaluation is what a hostile file is tried with.
           const once = cli.meta.name === 'ha-monitor' && path.length === 1 ? ['--once'] : [];
           const argv = [...path.slice(1), ...shape(input), ...once, '--json'];
@@ -104,7 +95,7 @@ describe.each(clis.map(([cli, tools]) => ({ name: cli.meta.name, cli, tools })))
   }, 120_000);
 
   it('answers an unknown command with one line and exit code 2', async () => {
-    const io = capture();
+    const io = captureIo();
     expect(await runCli(cli, ['frobnicate'], io)).toBe(2);
     expect(io.err).toBe(`${cli.meta.name}: unknown command 'frobnicate' (see ${cli.meta.name} --help)\n`);
   });

@@ -3,7 +3,7 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { defaultRunner, runCli, SocketError, type CliIo } from '@ha/core';
+import { defaultRunner, runCli, SocketError } from '@ha/core';
 import { command } from '../src/cli.js';
 import {
   HaproxyMaster,
@@ -14,6 +14,7 @@ import {
 } from '../src/index.js';
 import { requestOnce } from '../src/transport/socket.js';
 import { startLocalHaproxy, type LocalHaproxy } from './local-haproxy.js';
+import { captureIo } from '@ha/core/testing';
 
 // A real HAProxy 2.6 of this file's own on Unix sockets in a temporary folder (no lab): how answers
 // are classified on every path, what an idle client costs, and what a bad socket path says.
@@ -24,16 +25,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await haproxy?.stop();
 });
-
-function capture(): CliIo & { out: string; err: string } {
-  const io = {
-    out: '',
-    err: '',
-    stdout: (text: string) => void (io.out += text),
-    stderr: (text: string) => void (io.err += text),
-  };
-  return io;
-}
 
 /**
  * HAProxy's own verdict, where it gives one: with `set severity-output number` it labels the
@@ -173,15 +164,15 @@ describe('one classification of answers, on every path', () => {
   });
 
   it("ha-haproxy exec prints a refused read's answer and exits 1, like a refused change", async () => {
-    const refused = capture();
+    const refused = captureIo();
     expect(await runCli(command, ['exec', 'get weight servers/nope', '--socket', haproxy.adminSocket], refused)).toBe(
       1,
     );
     expect(refused.out).toBe('No such server.\n');
-    const read = capture();
+    const read = captureIo();
     expect(await runCli(command, ['exec', 'get weight servers/srv1', '--socket', haproxy.adminSocket], read)).toBe(0);
     expect(read.out).toMatch(/^\d+ \(initial 1\)\n$/);
-    const unknown = capture();
+    const unknown = captureIo();
     expect(await runCli(command, ['exec', 'frobnicate', '--socket', haproxy.adminSocket], unknown)).toBe(2);
     expect(unknown.err).toBe(
       "ha-haproxy: haproxy refused 'frobnicate': Unknown command, but maybe one of the following ones is a better match:\n",
@@ -276,7 +267,7 @@ describe('a socket path with no HAProxy behind it', () => {
           expect(error, `${path} (${mode})`).toBeInstanceOf(SocketError);
           expect(error).toMatchObject({ systemCode, message });
         }
-        const io = capture();
+        const io = captureIo();
         expect(await runCli(command, ['info', '--socket', path], io)).toBe(2);
         expect(io.err).toBe(`ha-haproxy: ${message}\n`);
       }

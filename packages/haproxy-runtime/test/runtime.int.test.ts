@@ -2,7 +2,7 @@ import { copyFile, readFile, writeFile } from 'node:fs/promises';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterEach, describe, expect, it } from 'vitest';
 import { fileURLToPath } from 'node:url';
-import { defaultRunner, runCli, SocketError, UnsafeArgumentError, type CliIo } from '@ha/core';
+import { defaultRunner, runCli, SocketError, UnsafeArgumentError } from '@ha/core';
 import { killLabBackend, startLabBackend } from '@ha/lab';
 import { useLabHaproxy } from '@ha/lab/vitest';
 import { command } from '../src/cli.js';
@@ -13,6 +13,7 @@ import {
   UnknownCommandError,
   RuntimeCommandError,
 } from '../src/index.js';
+import { captureIo } from '@ha/core/testing';
 
 const lab = useLabHaproxy({ servers: 3 });
 const clients: HaproxyRuntime[] = [];
@@ -35,16 +36,6 @@ async function get(path = '/'): Promise<{ status: number; backend: string; route
     backend: (await response.text()).trim(),
     route: response.headers.get('x-seen-route'),
   };
-}
-
-function capture(): CliIo & { out: string; err: string } {
-  const io = {
-    out: '',
-    err: '',
-    stdout: (text: string) => void (io.out += text),
-    stderr: (text: string) => void (io.err += text),
-  };
-  return io;
 }
 
 describe('transport', () => {
@@ -161,7 +152,7 @@ describe('servers', () => {
     await runtime.waitForState('servers/srv2', 'DOWN', { timeoutMs: 5_000, intervalMs: 50 });
     // inter 500ms, fall 2: at most about a second and a check.
     expect(performance.now() - killed).toBeLessThan(2_500);
-    const cli = capture();
+    const cli = captureIo();
     expect(await runCli(command, ['status', '--socket', lab().adminSocket], cli)).toBe(1);
     expect(cli.out).toMatch(/^health: degraded\nproblem: server servers\/srv2 is DOWN/m);
     await startLabBackend('srv2');
@@ -307,14 +298,14 @@ describe('the master CLI', () => {
 
 describe('ha-haproxy', () => {
   it('prints status, info and stat, and exits 0 when nothing is down', async () => {
-    const status = capture();
+    const status = captureIo();
     expect(await runCli(command, ['status', '--socket', lab().adminSocket], status)).toBe(0);
     expect(status.out).toMatch(/^NAME\s+STATUS\s+WEIGHT\s+SESSIONS\s+QUEUE\s+CHECK$/m);
     expect(status.out).toMatch(/^ {2}srv1\s+UP\s+1\s+0\s+0\s+L7OK$/m);
-    const info = capture();
+    const info = captureIo();
     expect(await runCli(command, ['info', '--json', '--socket', lab().adminSocket], info)).toBe(0);
     expect(JSON.parse(info.out)).toMatchObject({ Name: 'HAProxy' });
-    const stat = capture();
+    const stat = captureIo();
     expect(await runCli(command, ['stat', '--json', '--socket', lab().tcpSocket], stat)).toBe(0);
     expect((JSON.parse(stat.out) as { svname: string }[]).map((row) => row.svname)).toEqual([
       'FRONTEND',
@@ -381,11 +372,11 @@ describe('ha-haproxy', () => {
       [['ready', 'servers/srv3'], 'servers/srv3: ready\n'],
       [['weight', 'servers/srv3', '50%'], 'servers/srv3: weight 50%\n'],
     ] as const) {
-      const io = capture();
+      const io = captureIo();
       expect(await runCli(command, [...argv, ...socket], io)).toBe(0);
       expect(io.out).toBe(out);
     }
-    const io = capture();
+    const io = captureIo();
     expect(await runCli(command, ['weight', 'servers/srv3', 'heavy', ...socket], io)).toBe(2);
     expect(io.err).toBe("ha-haproxy: weight 'heavy' is not a whole number from 0 to 256 or a percentage\n");
   });
@@ -396,7 +387,7 @@ describe('ha-haproxy', () => {
       file,
       '# weights\nset server servers/srv1 weight 1\nset server servers/srv9 weight 1\nshow version\n',
     );
-    const io = capture();
+    const io = captureIo();
     expect(await runCli(command, ['batch', file, '--socket', lab().adminSocket], io)).toBe(1);
     expect(io.out).toMatch(/^ok {3}set server servers\/srv1 weight 1$/m);
     expect(io.out).toMatch(/^FAIL set server servers\/srv9 weight 1: haproxy refused .*No such server/m);
@@ -409,25 +400,25 @@ describe('ha-haproxy', () => {
       profile,
       `[default]\nsocket = ${lab().adminSocket}\n[user]\nsocket = ${lab().userSocket}\ntimeout = 3s\n`,
     );
-    const io = capture();
+    const io = captureIo();
     expect(await runCli(command, ['exec', 'show version', '--config', profile], io)).toBe(0);
     expect(io.out).toMatch(/^2\.6\./);
-    const denied = capture();
+    const denied = captureIo();
     expect(await runCli(command, ['maint', 'servers/srv1', '--config', profile, '--profile', 'user'], denied)).toBe(2);
     expect(denied.err).toBe("ha-haproxy: haproxy refused 'set server servers/srv1 state maint': Permission denied\n");
-    const missing = capture();
+    const missing = captureIo();
     expect(await runCli(command, ['info', '--socket', '/nonexistent/admin.sock'], missing)).toBe(2);
     expect(missing.err).toBe(
       "ha-haproxy: /nonexistent/admin.sock: no such socket (is HAProxy running, with a 'stats socket' at this path?)\n",
     );
     // Nothing half-written on stdout for a reader of the JSON: only the error, as JSON.
-    const missingStat = capture();
+    const missingStat = captureIo();
     expect(await runCli(command, ['stat', '--json', '--socket', '/nonexistent/admin.sock'], missingStat)).toBe(2);
     expect(JSON.parse(missingStat.out)).toEqual({
       error: { code: 'SOCKET_ERROR', message: missing.err.replace(/^ha-haproxy: /, '').trimEnd() },
     });
     expect(missingStat.err).toBe(missing.err);
-    const refused = capture();
+    const refused = captureIo();
     expect(await runCli(command, ['exec', 'del server servers/srv1', '--socket', lab().adminSocket], refused)).toBe(1);
     expect(refused.out).toBe('Only servers in maintenance mode can be deleted.\n');
   });

@@ -1,16 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { HaError } from '../errors/ha-error.js';
-import { defineCliCommand, describeError, runCli, type CliIo } from './cli.js';
-
-function capture(): CliIo & { out: string; err: string } {
-  const io = {
-    out: '',
-    err: '',
-    stdout: (text: string) => void (io.out += text),
-    stderr: (text: string) => void (io.err += text),
-  };
-  return io;
-}
+import { defineCliCommand, describeError, runCli } from './cli.js';
+import { captureIo } from '../testing/capture-io.js';
 
 const tree = defineCliCommand({
   meta: { name: 'ha-test', version: '1.2.3', description: 'A test CLI' },
@@ -51,17 +42,17 @@ const tree = defineCliCommand({
 
 describe('runCli', () => {
   it('runs a subcommand with its parsed arguments', async () => {
-    const io = capture();
+    const io = captureIo();
     expect(await runCli(tree, ['greet', 'node1', '--loud'], io)).toBe(0);
     expect(io.out).toBe('HELLO node1\n');
   });
 
   it('prints usage for --help and exits 0', async () => {
-    const io = capture();
+    const io = captureIo();
     expect(await runCli(tree, ['--help'], io)).toBe(0);
     expect(io.out).toContain('A test CLI');
     expect(io.out).toContain('greet');
-    const sub = capture();
+    const sub = captureIo();
     expect(await runCli(tree, ['greet', '--help'], sub)).toBe(0);
     expect(sub.out).toContain('--loud');
   });
@@ -84,7 +75,7 @@ describe('runCli', () => {
         }),
       },
     });
-    const io = capture();
+    const io = captureIo();
     expect(await runCli(cli, ['apply', '--help'], io)).toBe(0);
     // eslint-disable-next-line no-control-regex
     expect(io.out).not.toMatch(/\u001b/);
@@ -94,18 +85,18 @@ describe('runCli', () => {
     expect(io.out).toMatch(/--haproxy-socket PATH +Runtime API socket/);
     expect(io.out).toMatch(/--format yaml\|json +Output format \(default: yaml\)/);
     expect(io.out).not.toMatch(/dryRun|realCheck|haproxySocket/);
-    const root = capture();
+    const root = captureIo();
     expect(await runCli(cli, ['--help'], root)).toBe(0);
     expect(root.out).toContain('Usage: ha-x COMMAND');
     expect(root.out).toMatch(/apply +Apply a change/);
     // The kebab-case flags the help shows are the ones that work.
-    expect(await runCli(cli, ['apply', 'f', '--dry-run', '--no-real-check', '--haproxy-socket', '/s'], capture())).toBe(
-      0,
-    );
+    expect(
+      await runCli(cli, ['apply', 'f', '--dry-run', '--no-real-check', '--haproxy-socket', '/s'], captureIo()),
+    ).toBe(0);
   });
 
   it('says so when asked for a version it does not have', async () => {
-    const io = capture();
+    const io = captureIo();
     const bare = defineCliCommand({
       meta: { name: 'ha-bare', description: 'No version' },
       subCommands: { x: defineCliCommand({ meta: { name: 'x', description: 'X' }, run: () => 0 }) },
@@ -115,17 +106,17 @@ describe('runCli', () => {
   });
 
   it('with --json, also prints an error as one JSON object on stdout', async () => {
-    const io = capture();
+    const io = captureIo();
     expect(await runCli(tree, ['fail', '--kind', 'ha', '--json'], io)).toBe(2);
     expect(JSON.parse(io.out)).toEqual({ error: { code: 'NOT_FOUND', message: 'no such node: | node9' } });
     expect(io.err).toBe('ha-test: no such node: | node9\n');
-    const plain = capture();
+    const plain = captureIo();
     expect(await runCli(tree, ['fail', '--kind', 'ha'], plain)).toBe(2);
     expect(plain.out).toBe('');
   });
 
   it('prints the version', async () => {
-    const io = capture();
+    const io = captureIo();
     expect(await runCli(tree, ['--version'], io)).toBe(0);
     expect(io.out).toBe('1.2.3\n');
   });
@@ -137,24 +128,24 @@ describe('runCli', () => {
     [['fail', '--kind', 'ha'], 'ha-test: no such node: | node9\n'],
     [['fail'], 'ha-test: TypeError: boom\n'],
   ])('turns %j into one line on stderr and exit code 2', async (argv, line) => {
-    const io = capture();
+    const io = captureIo();
     expect(await runCli(tree, argv, io)).toBe(2);
     expect(io.err).toBe(line);
     expect(io.out).toBe('');
   });
 
   it('exits 2 with usage when no command is given', async () => {
-    const io = capture();
+    const io = captureIo();
     expect(await runCli(tree, [], io)).toBe(2);
     expect(io.err).toContain('no command given');
   });
 
   it("passes a command's own exit code through", async () => {
-    expect(await runCli(tree, ['code'], capture())).toBe(1);
+    expect(await runCli(tree, ['code'], captureIo())).toBe(1);
   });
 
   it('leaves everything after -- alone, flags included', async () => {
-    const io = capture();
+    const io = captureIo();
     expect(await runCli(tree, ['pass', '--', 'crm_mon', '--help', '-1'], io)).toBe(0);
     expect(io.out).toBe('["crm_mon","--help","-1"]\n');
   });

@@ -8,3 +8,4 @@ export { cpuMs, expectLinearCosts, fillToSize, measureSizes } from './linear-tim
 export type { SizeCost } from './linear-time.js';
 export { errorShape, rejection, thrown } from './error-shape.js';
 export { recordedResult } from './command-result.js';
+export { captureIo } from './capture-io.js';

@@ -378,16 +378,13 @@ function toBind(args: readonly string[], line: number): Bind {
 // Server options that take a value; the typed ones are read into fields, the rest kept.
 const serverValueOptions = new Set([...serverSettings].filter(([, takesValue]) => takesValue).map(([name]) => name));
 
+// What a server or default-server line without options means.
+function serverOptionDefaults(): ServerOptions {
+  return { check: false, backup: false, disabled: false, ssl: false, agentCheck: false, sendProxy: false, options: {} };
+}
+
 function toServerOptions(words: readonly string[], from = 0): ServerOptions {
-  const options: ServerOptions = {
-    check: false,
-    backup: false,
-    disabled: false,
-    ssl: false,
-    agentCheck: false,
-    sendProxy: false,
-    options: {},
-  };
+  const options = serverOptionDefaults();
   applyServerOptions(options, words, from);
   return options;
 }
@@ -482,13 +479,7 @@ function toServer(values: readonly string[], line: number): Server {
   const server = {
     name: values[1] as string,
     address: parseAddress(values[2] as string),
-    check: false,
-    backup: false,
-    disabled: false,
-    ssl: false,
-    agentCheck: false,
-    sendProxy: false,
-    options: {},
+    ...serverOptionDefaults(),
     line,
   } as Server;
   applyServerOptions(server, values, 3);
