@@ -176,3 +176,56 @@ describe('JSON printing', () => {
     expect(out).toBe('{\n  "a": [\n    "1"\n  ]\n}\n');
   });
 });
+
+describe('--json errors carry the fields of the error', () => {
+  it('gives a refused write its stage and findings, and a parse error its reason and place', async () => {
+    const { ConfigRejectedError } = await import('../errors/config-rejected.js');
+    const { ParseError } = await import('../errors/ha-error.js');
+    const finding = {
+      code: 'BAD',
+      severity: 'error' as const,
+      message: 'bad',
+      file: 'x.cfg',
+      range: { start: 0, end: 1 },
+      line: 2,
+      column: 3,
+    };
+    const refuse = defineCliCommand({
+      meta: { name: 'refuse', description: 'Refuses' },
+      args: { json: { type: 'boolean', description: 'Print JSON' } },
+      run: () => {
+        throw new ConfigRejectedError('x.cfg', 'check', [finding]);
+      },
+    });
+    const io = captureIo();
+    expect(await runCli(refuse, ['--json'], io)).toBe(2);
+    expect(JSON.parse(io.out)).toEqual({
+      error: {
+        code: 'CONFIG_REJECTED',
+        message: 'x.cfg:2:3: bad (not written)',
+        path: 'x.cfg',
+        stage: 'check',
+        findings: [finding],
+        rolledBack: false,
+      },
+    });
+    const parse = defineCliCommand({
+      meta: { name: 'parse', description: 'Fails to parse' },
+      args: { json: { type: 'boolean', description: 'Print JSON' } },
+      run: () => {
+        throw new ParseError('NOT_X', 'not X output', { file: 'y.txt' });
+      },
+    });
+    const parsed = captureIo();
+    await runCli(parse, ['--json'], parsed);
+    expect(JSON.parse(parsed.out)).toEqual({
+      error: {
+        code: 'PARSE_ERROR',
+        message: 'y.txt: not X output',
+        reason: 'NOT_X',
+        detail: 'not X output',
+        file: 'y.txt',
+      },
+    });
+  });
+});

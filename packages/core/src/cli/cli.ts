@@ -1,6 +1,7 @@
 import { parseArgs, type ArgDef, type ArgsDef, type ParsedArgs } from 'citty';
 import { isHaError, UsageError } from '../errors/ha-error.js';
 import { escapeForMessage } from '../run/failure-line.js';
+import { toJson } from './json.js';
 import { renderHelp, toKebabCase } from './usage.js';
 
 /** Where a command writes; injectable so tests call commands directly. */
@@ -102,7 +103,7 @@ export async function runCli(root: CliCommand<any>, argv: readonly string[], io:
   } catch (error) {
     const message = describeError(error);
     // `… --json | jq`: the pipeline gets one parseable answer, the terminal still gets the line.
-    if (json) io.stdout(`${JSON.stringify({ error: { code: errorCode(error), message } })}\n`);
+    if (json) io.stdout(`${toJson({ error: { code: errorCode(error), message, ...errorFields(error) } })}\n`);
     io.stderr(`${name}: ${message}\n`);
     return 2;
   }
@@ -113,6 +114,20 @@ function errorCode(error: unknown): string {
   if (isHaError(error)) return error.code;
   if (error instanceof Error && error.name === 'CLIError') return 'USAGE_ERROR';
   return 'INTERNAL_ERROR';
+}
+
+/**
+ * The fields an `HaError` adds (a refused write's `stage` and `findings`, a parse error's `reason`,
+ * `line` and `column`, the missing `service`, a command's `exitCode` and `stderr`), for `--json`:
+ * a script branches on them instead of on the message. Not its `cause`, which is for humans.
+ */
+function errorFields(error: unknown): Record<string, unknown> {
+  if (!isHaError(error)) return {};
+  const fields: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(error)) {
+    if (!['code', 'cause', 'message', 'name'].includes(key) && value !== undefined) fields[key] = value;
+  }
+  return fields;
 }
 
 /** `runCli` with the output kept as text: the exit code, stdout and stderr (for tests, and callers that want the words). */

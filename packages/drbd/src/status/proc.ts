@@ -1,22 +1,20 @@
 import { assertInputSize, escapeForMessage, parseWithSchema } from '@ha/core';
 import { statusParseError } from '../errors.js';
-import { drbdStatusSchema, type DrbdStatus, type DrbdStatusParseOptions, type ResourceStatus } from './model.js';
+import {
+  connectionStates,
+  drbdStatusSchema,
+  type DrbdStatus,
+  type DrbdStatusParseOptions,
+  type ResourceStatus,
+} from './model.js';
 import { forEachLine } from './lines.js';
 import { parseCounter } from './text.js';
 
-// DRBD 8.4's cs: field mixes connection and replication states: these say the peer is not connected.
-const unconnectedStates = new Set([
-  'StandAlone',
-  'Disconnecting',
-  'Unconnected',
-  'Timeout',
-  'BrokenPipe',
-  'NetworkFailure',
-  'ProtocolError',
-  'TearDown',
-  'WFConnection',
-  'WFReportParams',
-]);
+// DRBD 8.4's cs: field mixes connection and replication states: a connection state other than
+// Connected (or DRBD 9's Connecting) says the peer is not connected.
+const unconnectedStates = new Set(
+  [...connectionStates].filter((state) => state !== 'Connected' && state !== 'Connecting'),
+);
 
 // The header lines of /proc/drbd (`version: 8.4.11 (api:1/proto:86-101)`, `srcversion: …`, 8.3's `GIT-hash: …`).
 const headerPattern = /^(version|srcversion|GIT-hash):/;
