@@ -415,7 +415,12 @@ describe('ha-haproxy', () => {
     const missingStat = captureIo();
     expect(await runCli(command, ['stat', '--json', '--socket', '/nonexistent/admin.sock'], missingStat)).toBe(2);
     expect(JSON.parse(missingStat.out)).toEqual({
-      error: { code: 'SOCKET_ERROR', message: missing.err.replace(/^ha-haproxy: /, '').trimEnd() },
+      error: {
+        code: 'SOCKET_ERROR',
+        message: missing.err.replace(/^ha-haproxy: /, '').trimEnd(),
+        address: '/nonexistent/admin.sock',
+        systemCode: 'ENOENT',
+      },
     });
     expect(missingStat.err).toBe(missing.err);
     const refused = captureIo();
