@@ -17,6 +17,9 @@ const alias = {
   '@ha/lab': here('./tools/lab/src/index.ts'),
 };
 
+// `HA_LAB_STACKS=debian13` runs the live suites on one generation only.
+const stacks = (process.env.HA_LAB_STACKS ?? 'debian12,debian13').split(',').filter((name) => name.length > 0);
+
 export default defineConfig({
   resolve: { alias },
   test: {
@@ -36,11 +39,12 @@ export default defineConfig({
           sequence: { groupOrder: 0 },
         },
       },
-      {
-        extends: true,
+      // Every live suite runs once per generation of the stack, one generation after the other.
+      ...stacks.map((stack, index) => ({
+        extends: true as const,
         test: {
           // Files here boot real clusters and daemons: one file at a time, after the unit tests.
-          name: 'integration',
+          name: `integration:${stack}`,
           include: [
             'packages/*/src/**/*.int.test.ts',
             'packages/*/test/**/*.int.test.ts',
@@ -49,13 +53,14 @@ export default defineConfig({
             'test/**/*.int.test.ts',
           ],
           exclude: ['**/node_modules/**', '**/dist/**'],
+          env: { HA_LAB_STACK: stack },
           fileParallelism: false,
-          sequence: { groupOrder: 1 },
+          sequence: { groupOrder: 1 + index },
           testTimeout: 180_000,
           hookTimeout: 240_000,
           globalSetup: [here('./tools/lab/test/global-setup.ts')],
         },
-      },
+      })),
     ],
   },
 });

@@ -5,7 +5,8 @@ set -euo pipefail
 cd "$(dirname "$0")/../.."
 
 # prometheus and prometheus-alertmanager: real consumers of the monitor's metrics and alerts, in its tests.
-debian_packages=(pacemaker pacemaker-cli-utils corosync pcs haproxy drbd-utils resource-agents socat iproute2 prometheus prometheus-alertmanager)
+# debootstrap: builds the root of the other generation of the stack (Debian 13's), which the lab boots.
+debian_packages=(pacemaker pacemaker-cli-utils corosync pcs haproxy drbd-utils resource-agents socat iproute2 prometheus prometheus-alertmanager debootstrap)
 missing=()
 for package in "${debian_packages[@]}"; do
   if ! dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q 'install ok installed'; then

@@ -11,4 +11,10 @@ npx tsc -p tsconfig.json
 npx eslint test tools/scripts vitest.config.ts
 npx prettier --check . --log-level warn
 node tools/scripts/check-line-length.mjs
+# The live suites run on each generation of the stack; a generation other than this machine's runs
+# from a root built from Debian's archive (cached, rebuilt when its package list changes).
+IFS=, read -r -a stacks <<<"${HA_LAB_STACKS:-debian12,debian13}"
+for stack in "${stacks[@]}"; do
+  node tools/lab/bin/ha-lab.js stack build "$stack"
+done
 npx vitest run "$@"

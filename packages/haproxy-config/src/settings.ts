@@ -33,7 +33,7 @@ addr agent-addr agent-inter agent-port agent-send alpn ca-file cc check-alpn che
 client-sigalgs cookie crl-file crt curves downinter error-limit fall fastinter guid hash-key healthcheck id idle-ping init-addr init-state
 inter ktls log-bufsize log-proto max-reuse maxconn maxqueue minconn namespace npn observe on-error on-marked-down on-marked-up
 pool-conn-name pool-low-conn pool-max-conn pool-purge-delay port proto proxy-v2-options quic-cc-algo redir resolve-net resolve-opts
-resolve-prefer resolvers rise shard sigalgs slowstart sni socks4 source ssl-max-ver ssl-min-ver tcp-md5sig tcp-ut track verify verifyhost
+resolve-prefer resolvers rise set-proxy-v2-tlv-fmt shard sigalgs slowstart sni socks4 source ssl-max-ver ssl-min-ver tcp-md5sig tcp-ut track verify verifyhost
 weight ws
 `,
   `

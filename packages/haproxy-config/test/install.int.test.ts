@@ -3,12 +3,14 @@ import { get as httpGet } from 'node:http';
 import { createServer, type Server } from 'node:net';
 import { describe, expect, it } from 'vitest';
 import { HaproxyMaster } from '@ha/haproxy-runtime';
-import { useLabHaproxy } from '@ha/lab/vitest';
+import { labTools, useLabHaproxy } from '@ha/lab/vitest';
 import { ConfigRejectedError } from '@ha/core';
 import { install, readConfig, setDirective, type HaproxyDocument } from '../src/index.js';
 
 // Safe installs against the lab's real HAProxy (master-worker, reloaded through its master CLI).
 const lab = useLabHaproxy({ servers: 3 });
+// haproxy -c of the generation under test (Debian 13's from its root).
+const tools = await labTools();
 
 /**
  * One request on a connection of its own. A kept-alive connection can be closed by the old worker
@@ -78,6 +80,7 @@ describe('install against a real HAProxy', () => {
     const report = await install(lab().configPath, withVersion(document, 'v2'), {
       expectedSha256: sha256,
       reload: reload(),
+      runner: tools,
     });
     await new Promise((resolve) => setTimeout(resolve, 500));
     const seen = await load.stop();
@@ -103,6 +106,7 @@ describe('install against a real HAProxy', () => {
     const error = (await install(lab().configPath, broken, {
       expectedSha256: before.sha256,
       reload: reload(),
+      runner: tools,
       validate: false,
     }).catch((caught: unknown) => caught)) as ConfigRejectedError;
     expect(error).toBeInstanceOf(ConfigRejectedError);
@@ -127,6 +131,7 @@ describe('install against a real HAProxy', () => {
       const error = (await install(lab().configPath, document, {
         expectedSha256: before.sha256,
         reload: reload(),
+        runner: tools,
       }).catch((caught: unknown) => caught)) as ConfigRejectedError;
       expect(error).toBeInstanceOf(ConfigRejectedError);
       expect(error).toMatchObject({ stage: 'reload', rolledBack: true });
@@ -143,6 +148,7 @@ describe('install against a real HAProxy', () => {
     const error = (await install(lab().configPath, withVersion(before.document, 'v4'), {
       expectedSha256: before.sha256,
       reload: reload(),
+      runner: tools,
       confirm: async () => {
         const response = await get();
         // Pretend v4 fails our smoke test.
@@ -161,10 +167,12 @@ describe('install against a real HAProxy', () => {
       install(lab().configPath, withVersion((await readConfig(lab().configPath)).document, 'v5'), {
         expectedSha256: read.sha256,
         reload: reload(),
+        runner: tools,
       }),
       install(lab().configPath, withVersion((await readConfig(lab().configPath)).document, 'v6'), {
         expectedSha256: read.sha256,
         reload: reload(),
+        runner: tools,
       }),
     ]);
     expect(results.map((result) => result.status).sort()).toEqual(['fulfilled', 'rejected']);

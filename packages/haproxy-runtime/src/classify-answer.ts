@@ -3,8 +3,8 @@ import { PermissionDeniedError, RuntimeCommandError, UnknownCommandError } from 
 // HAProxy's text protocol has no status field. It can label its messages (`set severity-output`),
 // but the master CLI opens a new connection to the worker for every routed command and drops that
 // setting, so the one classification that holds on every path reads the text itself. The patterns
-// below are the messages of HAProxy 2.6's CLI (its `cli_err`/`cli_msg` calls), checked against the
-// labels of the real 2.6 in test/answers.int.test.ts.
+// below are the messages of HAProxy 2.6's and 3.0's CLI (their `cli_err`/`cli_msg` calls), checked
+// against the labels of the real 2.6 and 3.0 in test/answers.int.test.ts.
 
 // Commands whose answer is text to read, not the outcome of a change.
 const readingVerbs = new Set([
@@ -43,8 +43,11 @@ const confirmations = [
   /^Server deleted\.$/,
   /^New version created: \d+$/,
   /^Done\.$/,
-  // set server B/S addr A [port P]
+  // set server B/S addr A [port P]; 3.0 says "nothing changed" where 2.6 said it of the address and the port
+  /^nothing changed$/,
   /^(IP changed from '[^']*' to '[^']*'|no need to change the addr)(, (port changed from '[^']*' to '[^']*'|no need to change the port))?( by '[^']*')?$/,
+  // 3.0 says only this when the address stays
+  /^port changed from '[^']*' to '[^']*'( by '[^']*')?$/,
   // set server B/S fqdn F (HAProxy's own spelling)
   /^(no need to change the FDQN|\S+ changed its FQDN from \S+ to \S+)( by '[^']*')?$/,
   /^(server ssl setting|TLS ticket key|OCSP Response) updated[.!]$/,

@@ -2,7 +2,7 @@ import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { defaultRunner } from '@ha/core';
+import { labTools } from '@ha/lab/vitest';
 import { requestOnce } from '../src/transport/socket.js';
 
 /** A real HAProxy of this test file's own, on Unix sockets in a temporary folder (no lab, no network). */
@@ -61,7 +61,8 @@ export async function startLocalHaproxy(options: { masterWorker?: boolean } = {}
     '-f',
     configPath,
   ];
-  await defaultRunner.run('haproxy', args, { stdio: 'ignore', timeoutMs: 10_000 });
+  // HAProxy of the generation under test (Debian 13's from its root, in that project).
+  await (await labTools()).run('haproxy', args, { stdio: 'ignore', timeoutMs: 10_000 });
   const pid = Number((await readFile(pidFile, 'utf8')).trim());
   const adminSocket = join(directory, 'admin.sock');
   const signal = async (name: 'SIGTERM' | 'SIGKILL') => {

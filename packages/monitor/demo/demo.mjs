@@ -3,9 +3,21 @@
 import { chmod, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
 import { defaultRunner, formatDuration } from '@ha/core';
-import { freeLoopbackPort, LabCluster, killLabBackend, startHaproxyLab, startLabBackend, teardownLab } from '@ha/lab';
+import {
+  freeLoopbackPort,
+  LabCluster,
+  killLabBackend,
+  parseStackName,
+  startHaproxyLab,
+  startLabBackend,
+  teardownLab,
+} from '@ha/lab';
 
+// `npm run demo -- --stack debian13`: the same job on Debian 13's generation (default: this machine's).
+const { values: options } = parseArgs({ options: { stack: { type: 'string' } } });
+const stack = options.stack === undefined ? undefined : parseStackName(options.stack);
 const bin = fileURLToPath(new URL('../bin/ha-monitor.js', import.meta.url));
 const started = Date.now();
 const clock = () => `${((Date.now() - started) / 1000).toFixed(1).padStart(6)}s`;
@@ -81,10 +93,10 @@ try {
   say('removing any lab a previous run left');
   await teardownLab();
   say('booting a 3-node Corosync/Pacemaker cluster (node1..node3, in namespaces)');
-  const cluster = await LabCluster.up({ nodes: 3 });
+  const cluster = await LabCluster.up({ nodes: 3, ...(stack ? { stack } : {}) });
   say(`  up in ${formatDuration(cluster.bootMs)}`);
   say('starting a real HAProxy in front of two real HTTP backends');
-  const haproxy = await startHaproxyLab({ servers: 2 });
+  const haproxy = await startHaproxyLab({ servers: 2, ...(stack ? { stack } : {}) });
   say('creating the seed resources: VirtualIP (10.213.0.100) + WebServer, colocated and ordered');
   const view = await cluster.createSeedResources();
   say(`  both running on ${view.resources.find((resource) => resource.id === 'WebServer')?.nodes[0]}`);
@@ -93,13 +105,14 @@ try {
   await chmod(directory, 0o755);
   const node1 = (await cluster.status()).nodes.find((node) => node.name === 'node1');
   // The monitor runs on this host; the cluster's tools run inside node1 through this prefix.
-  const prefix = `nsenter -t ${node1.pid} -a env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin LANG=C.UTF-8`;
+  const prefix = `nsenter -t ${node1.pid} -a -r env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin LANG=C.UTF-8`;
   const port = await freeLoopbackPort();
   const config = join(directory, 'ha-monitor.ini');
   await writeFile(
     config,
     `[monitor]\nstate_dir = ${join(directory, 'state')}\n\n` +
-      `[pacemaker]\ncommand_prefix = ${prefix}\nalert_socket = ${join(directory, 'pacemaker.sock')}\n\n` +
+      `[pacemaker]\ncommand_prefix = ${prefix}\nalert_socket = ${join(directory, 'pacemaker.sock')}\n` +
+      `alert_socket_group = ${cluster.clusterAccount.haclient}\n\n` +
       `[corosync]\ncommand_prefix = ${prefix}\n\n` +
       `[haproxy]\nsocket = ${haproxy.adminSocket}\n\n[drbd]\nenabled = false\n\n` +
       `[http]\nlisten = 127.0.0.1:${port}\n\n[sink.stdout]\nformat = json\n`,

@@ -126,6 +126,8 @@ export const monitorConfigSchema = z.strictObject({
       ...probeSection,
       /** Where the shipped alert agent reaches the monitor (a unix socket path). */
       alert_socket: z.string().optional(),
+      /** The alert socket's group: a name, or a numeric gid when Pacemaker's accounts are not this machine's. */
+      alert_socket_group: z.string().optional(),
     })
     .optional(),
   /** `[corosync]`: the Corosync probe. */
@@ -384,6 +386,13 @@ export async function buildMonitor(
         runner: prefixedRunner(pacemaker?.command_prefix),
         ...timing(pacemaker),
         ...(pacemaker?.alert_socket ? { alertSocket: pacemaker.alert_socket } : {}),
+        ...(pacemaker?.alert_socket_group
+          ? {
+              alertSocketGroup: /^\d+$/.test(pacemaker.alert_socket_group)
+                ? Number(pacemaker.alert_socket_group)
+                : pacemaker.alert_socket_group,
+            }
+          : {}),
       }),
     );
   }

@@ -47,7 +47,7 @@ export { createRequestHandler, serveMonitor, parseListen } from './http.js';
 export { monitorConfigSchema, parseMonitorConfig, loadMonitorConfig, buildMonitor, parseLabels } from './config.js';
 export type { MonitorConfig, BuiltMonitor } from './config.js';
 export { AlertReceiver, pacemakerAlertSchema } from './pacemaker-alert/receiver.js';
-export type { PacemakerAlert, AlertReceiverHandlers } from './pacemaker-alert/receiver.js';
+export type { PacemakerAlert, AlertReceiverHandlers, AlertReceiverOptions } from './pacemaker-alert/receiver.js';
 export {
   registerAlertAgent,
   unregisterAlertAgent,

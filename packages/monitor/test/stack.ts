@@ -36,7 +36,12 @@ export function labProbes(
   if (cluster) {
     const node1 = cluster.runner('node1');
     probes.push(
-      createPacemakerProbe({ runner: node1, alertSocket: join(directory, 'pacemaker.sock') }),
+      createPacemakerProbe({
+        runner: node1,
+        alertSocket: join(directory, 'pacemaker.sock'),
+        // The nodes' haclient, which is not the host's on another generation.
+        alertSocketGroup: cluster.clusterAccount.haclient,
+      }),
       createCorosyncProbe({ runner: node1 }),
     );
   }

@@ -8,7 +8,7 @@ import {
   UnsafeArgumentError,
   type Runner,
 } from '@ha/core';
-import { useLabCluster } from '@ha/lab/vitest';
+import { labSeries, useLabCluster } from '@ha/lab/vitest';
 import {
   PcsClient,
   PcsCommandError,
@@ -48,8 +48,8 @@ async function haPcs(node: string, args: string[]): Promise<{ code: number; stdo
 describe('the seed scenario through @ha/pcs-client', () => {
   it('knows the versions it drives', async () => {
     expect(await client().versions()).toEqual({
-      pcs: expect.stringMatching(/^0\.1[01]\./),
-      pacemaker: expect.stringMatching(/^2\./),
+      pcs: expect.stringMatching(labSeries('pcs')),
+      pacemaker: expect.stringMatching(labSeries('pacemaker')),
     });
   });
 
@@ -92,7 +92,10 @@ describe('the seed scenario through @ha/pcs-client', () => {
     const status = await haPcs('node2', ['status']);
     expect(status.code).toBe(0);
     expect(status.stdout).toMatch(
-      /^cluster: DC node\d \(2\.[\d.]+-\w+\), quorate, 3 nodes, 2 resource instances, stonith disabled$/m,
+      new RegExp(
+        `^cluster: DC node\\d \\(${labSeries('pacemaker').source.slice(1)}[\\d.]*-[\\w.]+\\), quorate, 3 nodes, 2 resource instances, stonith disabled$`,
+        'm',
+      ),
     );
     expect(status.stdout).toMatch(/^ {2}VirtualIP \(ocf:heartbeat:IPaddr2\): Started on node\d$/m);
     expect(status.stdout).toMatch(/^healthy$/m);
@@ -230,7 +233,7 @@ describe('the seed scenario through @ha/pcs-client', () => {
       disabled: true,
     });
     expect((await pcs.status()).resources.some((resource) => resource.id === 'fence-test')).toBe(true);
-    await pcs.deleteResource('fence-test');
+    await pcs.deleteStonith('fence-test');
     await pcs.waitFor((status) => together()(status) && evaluateHealth(status).healthy, settle);
   });
 

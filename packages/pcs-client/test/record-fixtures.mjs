@@ -1,15 +1,20 @@
-// Records test/fixtures/crm_mon/2.1.5/* from a real 3-node lab cluster, through the library:
-//   npx ha-lab up --nodes 3 && npm run build && node packages/pcs-client/test/record-fixtures.mjs
+// Records test/fixtures/crm_mon/VERSION/* (VERSION: the lab's Pacemaker, 2.1.5 or 3.0.0) from a real
+// 3-node lab cluster, through the library:
+//   npx ha-lab up --nodes 3 [--stack debian13] && npm run build && node packages/pcs-client/test/record-fixtures.mjs
+// (tools/lab/scripts/record-fixtures.mjs runs it with every other recording of a generation.)
 // Each state is saved three ways: crm_mon's XML (STATE.xml), its text (STATE.txt), and the CIB
 // (STATE.cib.xml), so tests can render the CIB again with the real crm_mon and compare.
 import { mkdir, writeFile } from 'node:fs/promises';
 import { LabCluster } from '@ha/lab';
 import { PcsClient, listInstances, nodesRunning } from '../dist/index.js';
 
-const out = new URL('./fixtures/crm_mon/2.1.5/', import.meta.url);
-await mkdir(out, { recursive: true });
 const lab = await LabCluster.attach();
 if (!lab) throw new Error('no lab is up: npx ha-lab up --nodes 3');
+const { stdout: versionText } = await lab.exec('node1', 'crm_mon', ['--version']);
+const version = /Pacemaker ([0-9][^\s-]*)/.exec(versionText)?.[1];
+if (!version) throw new Error(`crm_mon --version: no version in ${versionText}`);
+const out = new URL(`./fixtures/crm_mon/${version}/`, import.meta.url);
+await mkdir(out, { recursive: true });
 
 async function record(name, from) {
   const runner = lab.runner(from);

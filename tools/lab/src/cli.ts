@@ -19,9 +19,16 @@ import {
 import { findLabLeftovers } from './leftovers.js';
 import { teardownLab } from './teardown.js';
 import { labTools } from './tools.js';
+import { buildStack, listStacks, parseStackName, stackNames } from './stacks.js';
 
 const nodeArg = { node: { type: 'positional', description: 'Node name (node1 … node5)', required: true } } as const;
 const jsonArg = { json: { type: 'boolean', description: 'Print JSON' } } as const;
+const stackArg = {
+  stack: {
+    type: 'string',
+    description: `Generation of the stack: ${stackNames.join(' or ')} (default: HA_LAB_STACK, else this machine's)`,
+  },
+} as const;
 
 async function attached(): Promise<LabCluster> {
   const lab = await LabCluster.attach();
@@ -72,15 +79,20 @@ const haproxy = defineCliCommand({
   subCommands: {
     up: defineCliCommand({
       meta: { name: 'up', description: 'Start the backends and HAProxy; returns when every server is UP' },
-      args: { servers: { type: 'string', description: 'Number of backend servers (default 3)' }, ...jsonArg },
+      args: {
+        servers: { type: 'string', description: 'Number of backend servers (default 3)' },
+        ...stackArg,
+        ...jsonArg,
+      },
       async run({ args, io }) {
         const lab = await startHaproxyLab({
           servers: args.servers === undefined ? 3 : parseCount(args.servers, '--servers'),
+          ...(args.stack === undefined ? {} : { stack: parseStackName(args.stack) }),
         });
         if (args.json) io.stdout(`${JSON.stringify(lab, null, 2)}\n`);
         else
           io.stdout(
-            `haproxy up: http://${lab.frontend.address}:${lab.frontend.port}/ → ${lab.servers.length} servers; admin socket ${lab.adminSocket}; master CLI ${lab.masterSocket}\n`,
+            `haproxy ${lab.haproxyVersion} (${lab.stack}) up: http://${lab.frontend.address}:${lab.frontend.port}/ → ${lab.servers.length} servers; admin socket ${lab.adminSocket}; master CLI ${lab.masterSocket}\n`,
           );
       },
     }),
@@ -138,6 +150,7 @@ const cli = createPackageCli({
         nodes: { type: 'string', description: 'Number of nodes, 1 to 5', default: '3' },
         bare: { type: 'boolean', description: 'Boot the node namespaces only, no cluster' },
         pcsd: { type: 'boolean', description: 'Also run pcsd in every node (hacluster password: ha-lab-secret)' },
+        ...stackArg,
         ...jsonArg,
       },
       async run({ args, io }) {
@@ -145,11 +158,15 @@ const cli = createPackageCli({
           nodes: parseCount(args.nodes, '--nodes'),
           bare: args.bare ?? false,
           pcsd: args.pcsd ?? false,
+          ...(args.stack === undefined ? {} : { stack: parseStackName(args.stack) }),
         });
         const seconds = (lab.bootMs / 1000).toFixed(1);
         if (args.json)
           io.stdout(`${JSON.stringify({ bootMs: Math.round(lab.bootMs), ...(await lab.status()) }, null, 2)}\n`);
-        else io.stdout(`lab up: ${lab.nodeNames.length} node(s) ${lab.nodeNames.join(', ')} in ${seconds} s\n`);
+        else
+          io.stdout(
+            `lab up (${lab.stack}): ${lab.nodeNames.length} node(s) ${lab.nodeNames.join(', ')} in ${seconds} s\n`,
+          );
       },
     }),
     down: defineCliCommand({
@@ -217,6 +234,44 @@ const cli = createPackageCli({
     ),
     heal: nodeCommand('heal', "Restore a partitioned node's link", (lab, node) => lab.heal(node), 'healed'),
     haproxy,
+    stacks: defineCliCommand({
+      meta: { name: 'stacks', description: 'List the generations of the stack, whether each is built, and versions' },
+      args: jsonArg,
+      async run({ args, io }) {
+        const stacks = await listStacks();
+        if (args.json) io.stdout(`${JSON.stringify(stacks, null, 2)}\n`);
+        else
+          for (const stack of stacks) {
+            const state = stack.host ? 'this machine' : stack.built ? (stack.current ? 'built' : 'stale') : 'not built';
+            const versions = Object.entries(stack.versions)
+              .map(([name, version]) => `${name} ${version}`)
+              .join(', ');
+            io.stdout(`${stack.name.padEnd(9)} ${state.padEnd(12)} ${versions || '-'}\n`);
+          }
+      },
+    }),
+    stack: defineCliCommand({
+      meta: { name: 'stack', description: "Manage a generation's root file system" },
+      subCommands: {
+        build: defineCliCommand({
+          meta: {
+            name: 'build',
+            description: "Build or refresh a generation's root from Debian's archive (kept while current)",
+          },
+          args: {
+            name: { type: 'positional', description: stackNames.join(' or '), required: true },
+            force: { type: 'boolean', description: 'Rebuild even when the root is current' },
+          },
+          async run({ args, io }) {
+            const manifest = await buildStack(parseStackName(args.name), {
+              force: args.force ?? false,
+              progress: (line) => io.stdout(`${line}\n`),
+            });
+            if (manifest) io.stdout(`${manifest.stack}: ready (${manifest.suite}, built ${manifest.builtAt})\n`);
+          },
+        }),
+      },
+    }),
     leftovers: defineCliCommand({
       meta: { name: 'leftovers', description: 'List anything of a lab on this machine; exit 1 if there is any' },
       async run({ io }) {

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { chmod, chown, copyFile, mkdir, writeFile } from 'node:fs/promises';
-import { dirname } from 'node:path';
+import { dirname, join } from 'node:path';
 import { HaError, writeFileAtomic, type Runner } from '@ha/core';
 import { labDefaults, nodeAddress, nodeName, type NodePaths } from './layout.js';
 
@@ -11,10 +11,13 @@ export interface ClusterAccount {
   haclient: number;
 }
 
-/** Looks up `hacluster` and `haclient` (created by the pacemaker package). */
-export function readClusterAccount(): ClusterAccount {
-  const uid = lookupId('/etc/passwd', 'hacluster');
-  const gid = lookupId('/etc/group', 'haclient');
+/**
+ * Looks up `hacluster` and `haclient` (created by the pacemaker package) in
+ * the account files of `root`: a root of another generation has its own ids.
+ */
+export function readClusterAccount(root = '/'): ClusterAccount {
+  const uid = lookupId(join(root, 'etc/passwd'), 'hacluster');
+  const gid = lookupId(join(root, 'etc/group'), 'haclient');
   return { hacluster: uid, haclient: gid };
 }
 
@@ -130,13 +133,15 @@ export async function prepareNodeFiles(paths: NodePaths, options: NodeFilesOptio
   await chmod(cib, 0o600);
 }
 
-/** The host's /etc/shadow with `hacluster`'s password set, for a node's private copy. */
-export async function renderShadowWithPassword(host: Runner, password: string): Promise<string> {
+/** The /etc/shadow of `root` with `hacluster`'s password set, for a node's private copy. */
+export async function renderShadowWithPassword(host: Runner, password: string, root = '/'): Promise<string> {
   const { stdout } = await host.run('openssl', ['passwd', '-6', '-stdin'], { input: `${password}\n` });
   const hash = stdout.trim();
-  const lines = readFileSync('/etc/shadow', 'utf8').split('\n');
+  const shadowFile = join(root, 'etc/shadow');
+  const lines = readFileSync(shadowFile, 'utf8').split('\n');
   const index = lines.findIndex((line) => line.startsWith('hacluster:'));
-  if (index === -1) throw new HaError('PRECONDITION_FAILED', "no 'hacluster' in /etc/shadow: is pacemaker installed?");
+  if (index === -1)
+    throw new HaError('PRECONDITION_FAILED', `no 'hacluster' in ${shadowFile}: is pacemaker installed?`);
   const fields = (lines[index] as string).split(':');
   fields[1] = hash;
   lines[index] = fields.join(':');

@@ -9,7 +9,13 @@ import {
   type Runner,
   type RunOptions,
 } from '@ha/core';
-import { createClusterKeys, prepareNodeFiles, readClusterAccount, renderShadowWithPassword } from './cluster-files.js';
+import {
+  createClusterKeys,
+  prepareNodeFiles,
+  readClusterAccount,
+  renderShadowWithPassword,
+  type ClusterAccount,
+} from './cluster-files.js';
 import { parseClusterView, type LabClusterView } from './cluster-view.js';
 import { defaultStateRoot, labDefaults, labPaths, nodeAddress, nodeName, switchPort } from './layout.js';
 import { bootNode, crashNode, createNodeRunner, findNodeInits, isNodeInit } from './node.js';
@@ -17,6 +23,7 @@ import { isAlive } from './proc.js';
 import { LabSwitch } from './network.js';
 import { readClusterState, writeClusterState, type ClusterState, type NodeState } from './state.js';
 import { waitFor } from './wait.js';
+import { defaultStack, hostStack, locateStack, stackPaths, stackToolRunner, type StackName } from './stacks.js';
 
 /** How `LabCluster.up` builds the lab. */
 export interface LabUpOptions {
@@ -28,6 +35,8 @@ export interface LabUpOptions {
   pcsd?: boolean;
   /** Directories under /tmp that must stay visible inside the nodes (the repository is added when it lives there). */
   keepPaths?: string[];
+  /** The generation every node runs; default `HA_LAB_STACK`, else the host's (see `defaultStack`). */
+  stack?: StackName;
   /** Folder that records the lab, so `attach` and `ha-lab down` find it; default `defaultStateRoot` (`/var/lib/ha-lab`, or `HA_LAB_STATE_DIR`). */
   stateRoot?: string;
 }
@@ -97,6 +106,8 @@ export class LabCluster {
     }
     const stateRoot = options.stateRoot ?? defaultStateRoot;
     const paths = labPaths(stateRoot);
+    const stack = await locateStack(options.stack ?? defaultStack());
+    const tools = stackToolRunner(stack, stateRoot, host);
     const existing = await LabCluster.attach(stateRoot, host);
     if (existing && (await existing.runningNodes()).length > 0) {
       throw new HaError(
@@ -116,6 +127,7 @@ export class LabCluster {
       switchNamespace: labDefaults.switchNamespace,
       nodeCount: options.nodes,
       bare: options.bare ?? false,
+      stack: stack.name,
       pcsd: options.pcsd ?? false,
       keepPaths,
       nodes: Array.from({ length: options.nodes }, (_, i) => ({
@@ -133,11 +145,17 @@ export class LabCluster {
       await copyFile(new URL('../scripts/ha-lab-node-init', import.meta.url), paths.nodeInit);
       await copyFile(new URL('../scripts/systemctl', import.meta.url), paths.systemctlStub);
       await copyFile(new URL('../scripts/ha-lab-web', import.meta.url), paths.webServer);
-      await Promise.all([paths.nodeInit, paths.systemctlStub, paths.webServer].map((file) => chmod(file, 0o755)));
+      await copyFile(new URL('../scripts/ha-lab-chroot', import.meta.url), paths.chroot);
+      await Promise.all(
+        [paths.nodeInit, paths.systemctlStub, paths.webServer, paths.chroot].map((file) => chmod(file, 0o755)),
+      );
       await chmod(paths.cluster, 0o755);
-      if (!state.bare) await createClusterKeys(host, paths);
-      const account = readClusterAccount();
-      const shadow = state.pcsd ? await renderShadowWithPassword(host, labDefaults.hostPassword) : undefined;
+      // The generation's own tools make the keys and the seed CIB, so the CIB has its schema.
+      if (!state.bare) await createClusterKeys(tools, paths);
+      const account = readClusterAccount(stack.root);
+      const shadow = state.pcsd
+        ? await renderShadowWithPassword(host, labDefaults.hostPassword, stack.root)
+        : undefined;
       for (const node of state.nodes) {
         await prepareNodeFiles(paths.node(node.name), {
           index: node.index,
@@ -171,6 +189,28 @@ export class LabCluster {
   /** Corosync's `cluster_name` of this lab (`lab`). */
   get clusterName(): string {
     return this.state.clusterName;
+  }
+
+  /** The generation every node runs. */
+  get stack(): StackName {
+    return this.state.stack;
+  }
+
+  /**
+   * A runner for this lab's generation of the tools on the host side (`haproxy -c`,
+   * `corosync -t`, `crm_simulate` on a file): the host's own programs, or those of
+   * the generation's root with the host's files at the same paths.
+   */
+  async toolsRunner(): Promise<Runner> {
+    return stackToolRunner(await locateStack(this.state.stack), this.stateRoot, this.host);
+  }
+
+  /**
+   * uid of `hacluster` and gid of `haclient` inside the nodes: the host's for the host's
+   * generation, the root's own for another (a socket Pacemaker's agents reach needs that group).
+   */
+  get clusterAccount(): ClusterAccount {
+    return readClusterAccount(this.state.stack === hostStack() ? '/' : stackPaths(this.state.stack).root);
   }
 
   /** Every node's name, `node1` … `nodeN`, whether it is running or not. */
@@ -396,12 +436,19 @@ export class LabCluster {
     await waitFor(`${port} to disappear`, 5_000, async () =>
       (await this.network.portIsUp(port)) === undefined ? true : undefined,
     );
+    const other = this.state.stack !== hostStack() ? stackPaths(this.state.stack) : undefined;
+    // A node of another generation lives in that root: it must also see the lab's state, the repository,
+    // Node.js, and /var/tmp (which the host's own nodes share with the host, and tests use so).
+    const keepPaths = other
+      ? [...new Set([...this.state.keepPaths, this.stateRoot, repositoryRoot, process.execPath, '/var/tmp'])]
+      : this.state.keepPaths;
     const pid = await bootNode(this.host, {
       name: node.name,
       paths: this.paths.node(node.name),
       initScript: this.paths.nodeInit,
       systemctlStub: this.paths.systemctlStub,
-      keepPaths: this.state.keepPaths,
+      keepPaths,
+      stackRoot: other ? { root: other.root, scratch: other.scratch } : undefined,
     });
     await this.recordPid(node.name, pid);
     await this.network.connect(port, pid, createNodeRunner(node.name, pid), node.address);
@@ -416,7 +463,8 @@ export class LabCluster {
         names.map((name) =>
           waitFor(
             `pcsd on ${name}`,
-            30_000,
+            // pcs 0.12's pcsd takes 10-20 s to listen when three start at once on two cores.
+            90_000,
             () =>
               untilCommandSucceeds(async () => {
                 const { stdout } = await this.exec(name, 'ss', ['-Hltn', 'sport = :2224']);

@@ -15,11 +15,16 @@ import { z } from 'zod';
 import { defaultStateRoot, labPaths } from './layout.js';
 import { isAlive, processesMentioning, sendSignal } from './proc.js';
 import { waitFor } from './wait.js';
+import { defaultStack, locateStack, stackToolRunner, type StackName } from './stacks.js';
 
 /** A running lab HAProxy, as recorded in its state file. */
 export const haproxyLabSchema = z.object({
   /** Version of this state file's shape; a file of another shape is refused, not misread. */
   version: z.literal(1),
+  /** The generation HAProxy comes from (`debian12`: 2.6, `debian13`: 3.0). */
+  stack: z.enum(['debian12', 'debian13']),
+  /** `haproxy -v`'s version (`2.6.12`, `3.0.11`). */
+  haproxyVersion: z.string(),
   /** Folder holding the config, sockets, map, pid file and state (`<stateRoot>/haproxy`). */
   directory: z.string(),
   /** The haproxy.cfg HAProxy runs with (written by `renderLabHaproxyConfig`). */
@@ -73,6 +78,8 @@ export interface HaproxyLabOptions {
   servers?: number;
   /** Folder that records the lab, so `ha-lab down` finds it; default `defaultStateRoot` (`/var/lib/ha-lab`, or `HA_LAB_STATE_DIR`). */
   stateRoot?: string;
+  /** The generation HAProxy comes from; default `HA_LAB_STACK`, else the host's (see `defaultStack`). */
+  stack?: StackName;
 }
 
 // The lab's backends are compiled JavaScript, also when the lab runs from source in tests.
@@ -94,14 +101,20 @@ export async function startHaproxyLab(
   if (await readHaproxyLab(stateRoot))
     throw new HaError('PRECONDITION_FAILED', "the lab's HAProxy is already up; run 'ha-lab haproxy down' first");
   await stopHaproxyLab(stateRoot);
+  const stack = await locateStack(options.stack ?? defaultStack());
+  // HAProxy of the chosen generation; the backends are this Node.js on the host.
+  const tools = stackToolRunner(stack, stateRoot, host);
   const directory = labPaths(stateRoot).haproxy;
   await mkdir(directory, { recursive: true, mode: 0o755 });
   try {
     const servers = await Promise.all(
       Array.from({ length: count }, (_, i) => startBackendProcess(host, directory, `srv${i + 1}`, 0)),
     );
+    const { stdout: versionText } = await tools.run('haproxy', ['-v']);
     const lab: Omit<HaproxyLab, 'masterPid'> = {
       version: 1,
+      stack: stack.name,
+      haproxyVersion: /HAProxy version ([0-9][^\s-]*)/.exec(versionText)?.[1] ?? 'unknown',
       directory,
       configPath: `${directory}/haproxy.cfg`,
       adminSocket: `${directory}/admin.sock`,
@@ -116,9 +129,9 @@ export async function startHaproxyLab(
     };
     await writeFile(lab.mapFile, '/api api\n/static static\n');
     await writeFile(lab.configPath, renderLabHaproxyConfig(lab));
-    await host.run('haproxy', ['-c', '-q', '-f', lab.configPath]);
+    await tools.run('haproxy', ['-c', '-q', '-f', lab.configPath]);
     // -D: the master daemonizes; its output must not hold a pipe of ours open.
-    await host.run(
+    await tools.run(
       'haproxy',
       ['-W', '-D', '-S', `${lab.masterSocket},mode,600`, '-p', lab.pidFile, '-f', lab.configPath],
       { stdio: 'ignore' },
@@ -275,7 +288,7 @@ export async function serverStatuses(host: Runner, lab: HaproxyLab): Promise<Map
 }
 
 /** The lab's haproxy.cfg. */
-export function renderLabHaproxyConfig(lab: Omit<HaproxyLab, 'masterPid'>): string {
+export function renderLabHaproxyConfig(lab: Omit<HaproxyLab, 'masterPid' | 'stack' | 'haproxyVersion'>): string {
   const servers = lab.servers
     .map((server) => `    server ${server.name} ${server.address}:${server.port} check inter 500ms fall 2 rise 1\n`)
     .join('');

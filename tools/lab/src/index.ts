@@ -25,3 +25,16 @@ export { labDefaults, labPaths, defaultStateRoot, nodeAddress, nodeName } from '
 export { nodeEnvironment } from './node.js';
 export { waitFor } from './wait.js';
 export { sharedPath } from './shared.js';
+export {
+  buildStack,
+  defaultStack,
+  hostStack,
+  listStacks,
+  locateStack,
+  parseStackName,
+  stackDefinitions,
+  stackNames,
+  stackPackages,
+  stackToolRunner,
+} from './stacks.js';
+export type { StackName, StackLocation, StackManifest } from './stacks.js';

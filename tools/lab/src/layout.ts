@@ -27,6 +27,8 @@ export function labPaths(stateRoot: string = defaultStateRoot) {
     bin: join(cluster, 'bin'),
     nodeInit: join(cluster, 'bin', nodeInitName),
     systemctlStub: join(cluster, 'bin', 'systemctl'),
+    /** Enters a generation's root (see scripts/ha-lab-chroot). */
+    chroot: join(cluster, 'bin', 'ha-lab-chroot'),
     /** A small real web server (socat) that answers with the node's name, for WebServer resources. */
     webServer: join(cluster, 'bin', 'ha-lab-web'),
     keys: join(cluster, 'keys'),

@@ -18,7 +18,10 @@ export interface BootNodeOptions {
   paths: NodePaths;
   initScript: string;
   systemctlStub: string;
+  /** Paths the node must still see: directories under /tmp, and for another generation the host paths it needs. */
   keepPaths: readonly string[];
+  /** The generation's root and scratch folder; undefined to run the host's own programs. */
+  stackRoot?: { root: string; scratch: string } | undefined;
 }
 
 /**
@@ -44,6 +47,8 @@ export async function bootNode(host: Runner, options: BootNodeOptions): Promise<
       options.name,
       options.paths.dir,
       options.systemctlStub,
+      options.stackRoot?.root ?? '-',
+      options.stackRoot?.scratch ?? '-',
       ...options.keepPaths,
     ],
     { logFile: options.paths.initLog },
@@ -59,7 +64,8 @@ export async function bootNode(host: Runner, options: BootNodeOptions): Promise<
 }
 
 /**
- * A runner whose every command runs inside the node, with a clean environment.
+ * A runner whose every command runs inside the node, with a clean environment,
+ * and from the node's root: a node of another generation runs that generation's programs.
  * It re-checks before each command that `pid` is still this node's init in
  * another network namespace: a reused PID must never run a command on the host.
  */
@@ -70,10 +76,15 @@ export function createNodeRunner(name: string, pid: number): Runner {
     label: name,
     wrap: (file, args) => {
       assertNodeProcess(name, pid);
-      return {
-        file: 'nsenter',
-        args: ['-t', String(pid), '-a', `--wd=${workingDirectoryIn(pid)}`, '--', file, ...args],
-      };
+      const directory = workingDirectoryIn(pid);
+      // nsenter opens a --wd path before it enters the node: inside another root that directory
+      // would be the host's, unreachable from the node's root. There the node's own env changes to it.
+      if (rootOf(pid) !== '/')
+        return {
+          file: 'nsenter',
+          args: ['-t', String(pid), '-a', '-r', '-w', '--', 'env', `--chdir=${directory}`, file, ...args],
+        };
+      return { file: 'nsenter', args: ['-t', String(pid), '-a', '-r', `--wd=${directory}`, '--', file, ...args] };
     },
   });
 }
@@ -126,6 +137,14 @@ function childOf(parent: number): number | undefined {
     return first ? Number(first) : undefined;
   } catch {
     throw new HaError('PRECONDITION_FAILED', `unshare (PID ${parent}) exited before starting the node`);
+  }
+}
+
+function rootOf(pid: number): string {
+  try {
+    return readlinkSync(`/proc/${pid}/root`);
+  } catch {
+    return '/';
   }
 }
 

@@ -19,6 +19,8 @@ export const clusterStateSchema = z.object({
   switchNamespace: z.string(),
   nodeCount: z.number().int().min(1),
   bare: z.boolean(),
+  /** The generation the nodes run (`debian12`, `debian13`). */
+  stack: z.enum(['debian12', 'debian13']),
   pcsd: z.boolean(),
   /** Directories under /tmp that stay visible inside the nodes. */
   keepPaths: z.array(z.string()),

@@ -2,6 +2,31 @@ import { afterAll, beforeAll } from 'vitest';
 import { LabCluster, type LabUpOptions } from './cluster.js';
 import { startHaproxyLab, type HaproxyLab, type HaproxyLabOptions } from './haproxy.js';
 import { teardownLab } from './teardown.js';
+import { defaultStack, locateStack, stackDefinitions, stackToolRunner, type StackName } from './stacks.js';
+import { defaultStateRoot } from './layout.js';
+import type { Runner } from '@ha/core';
+
+/** The generation this test run's live suites use (`HA_LAB_STACK`, set per vitest project; else the host's). */
+export function labStack(): StackName {
+  return defaultStack();
+}
+
+/**
+ * A pattern for a version of this run's generation: `labSeries('pacemaker')`
+ * matches `2.1.5` on debian12, `3.0.0` on debian13.
+ */
+export function labSeries(program: keyof (typeof stackDefinitions)[StackName]['series']): RegExp {
+  const series = stackDefinitions[defaultStack()].series[program];
+  return new RegExp(`^${series.replace(/\./g, '\\.')}\\.`);
+}
+
+/**
+ * This generation's tools on the host side, seeing the host's files: `haproxy -c`,
+ * `corosync -t`, a reload command. On the host's own generation, the host's runner.
+ */
+export async function labTools(): Promise<Runner> {
+  return stackToolRunner(await locateStack(defaultStack()), defaultStateRoot);
+}
 
 /**
  * Gives the calling test file one booted cluster, shared by its tests, and

@@ -171,3 +171,18 @@ function catchError(run: () => unknown): ParseError {
   }
   throw new Error('expected an error');
 }
+
+// The same outputs from each generation the lab runs (Debian 12's corosync 3.1.7, Debian 13's 3.1.9).
+describe.each(['3.1.7', '3.1.9'])('a healthy 3-node ring recorded on corosync %s', (version) => {
+  it('reads every link connected, and a quorate membership of three', () => {
+    const ring = parseCfgtoolStatus(fixture(`corosync-${version}/cfgtool-s.txt`));
+    expect(ring).toMatchObject({ localNodeId: 1, transport: 'knet' });
+    expect(ring.links.map((link) => [link.link, link.faulty, link.peers.map((peer) => peer.connected)])).toEqual([
+      [0, false, [true, true, true]],
+    ]);
+    const quorum = parseQuorumtoolStatus(fixture(`corosync-${version}/quorumtool-s.txt`));
+    expect(quorum).toMatchObject({ quorate: true, expectedVotes: 3, totalVotes: 3, quorum: 2, nodes: 3 });
+    expect(quorum.members.map((member) => member.name)).toEqual(['node1', 'node2', 'node3']);
+    expect(parseQuorumtoolStatus(fixture(`corosync-${version}/quorumtool-s-p.txt`)).members).toHaveLength(3);
+  });
+});

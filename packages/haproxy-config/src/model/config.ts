@@ -498,6 +498,8 @@ export function parseAddress(raw: string): Address {
     family === 'abnsz' ||
     family === 'fd' ||
     family === 'sockpair' ||
+    // 3.0's reverse HTTP: `rhttp@BACKEND/SERVER` names a server, not a host and port.
+    family === 'rhttp' ||
     (family === undefined && body.startsWith('/'))
   ) {
     return { host: body, family: family ?? 'unix', hasVariables, raw };

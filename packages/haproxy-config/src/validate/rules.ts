@@ -629,7 +629,8 @@ function checkBind(
       address.family === 'fd' ||
       address.family === 'sockpair' ||
       address.family === 'abns' ||
-      address.family === 'abnsz'
+      address.family === 'abnsz' ||
+      address.family === 'rhttp'
     )
       continue;
     if (address.port === undefined) {

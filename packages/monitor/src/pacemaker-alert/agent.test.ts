@@ -29,6 +29,16 @@ describe('the alert agent and its receiver, over a real unix socket', () => {
     await receiver.close();
   });
 
+  it("gives the socket the group it is told (a gid, when the cluster's accounts are not this machine's)", async () => {
+    const socket = join(scratch, 'group.sock');
+    const receiver = new AlertReceiver(socket, { onAlert: () => undefined }, { group: 4242 });
+    await receiver.listen();
+    const info = await stat(socket);
+    expect(info.gid).toBe(4242);
+    expect((info.mode & 0o777).toString(8)).toBe('660');
+    await receiver.close();
+  });
+
   it('no socket (no monitor on this node) is fine; a wrong recipient or a refused event is an error', async () => {
     await forwardAlert({ CRM_alert_recipient: join(scratch, 'absent.sock'), CRM_alert_kind: 'node' });
     await expect(forwardAlert({ CRM_alert_recipient: 'relative.sock', CRM_alert_kind: 'node' })).rejects.toThrow(

@@ -56,6 +56,16 @@ export interface AlertReceiverHandlers {
 
 const maxLine = 64 * 1024;
 
+/** How an `AlertReceiver` makes its socket. */
+export interface AlertReceiverOptions {
+  /**
+   * The socket's group: a name looked up in /etc/group, or a numeric gid. Default
+   * `haclient`. Give the gid when the cluster's account database is not this
+   * machine's (Pacemaker in a container or another root), or agents cannot connect.
+   */
+  group?: string | number;
+}
+
 /**
  * The monitor's end of the alert agent: a unix socket the agent writes one
  * JSON line to. The socket is group `haclient` (Pacemaker runs agents as
@@ -69,6 +79,7 @@ export class AlertReceiver {
     /** The unix socket's path. */
     readonly path: string,
     private readonly handlers: AlertReceiverHandlers,
+    private readonly options: AlertReceiverOptions = {},
   ) {}
 
   /** Creates the socket (replacing a stale one; refusing a path that is something else) and accepts agents. */
@@ -88,7 +99,8 @@ export class AlertReceiver {
       });
     });
     this.server = server;
-    const group = await groupId('haclient');
+    const wanted = this.options.group ?? 'haclient';
+    const group = typeof wanted === 'number' ? wanted : await groupId(wanted);
     if (group !== undefined) await chown(this.path, process.getuid?.() ?? 0, group).catch(() => undefined);
     await chmod(this.path, group !== undefined ? 0o660 : 0o600);
   }

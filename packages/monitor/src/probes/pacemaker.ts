@@ -339,6 +339,8 @@ export interface PacemakerProbeOptions {
   timeoutMs?: number;
   /** Listen here for the events of the shipped Pacemaker alert agent, and run at once on each. */
   alertSocket?: string;
+  /** The alert socket's group, a name or a gid (default `haclient`; see `AlertReceiverOptions.group`). */
+  alertSocketGroup?: string | number;
 }
 
 /**
@@ -363,16 +365,20 @@ export function createPacemakerProbe(options: PacemakerProbeOptions = {}): Probe
     ...(options.alertSocket
       ? {
           async watch(context) {
-            receiver = new AlertReceiver(options.alertSocket as string, {
-              onAlert: (alert) => {
-                // The node, resource, task and description the alert has, each after a space.
-                const details = [alert.node, alert.rsc, alert.task, alert.desc]
-                  .map((detail) => (detail ? ` ${detail}` : ''))
-                  .join('');
-                context.trigger(`pacemaker alert: ${alert.kind}${details}`);
+            receiver = new AlertReceiver(
+              options.alertSocket as string,
+              {
+                onAlert: (alert) => {
+                  // The node, resource, task and description the alert has, each after a space.
+                  const details = [alert.node, alert.rsc, alert.task, alert.desc]
+                    .map((detail) => (detail ? ` ${detail}` : ''))
+                    .join('');
+                  context.trigger(`pacemaker alert: ${alert.kind}${details}`);
+                },
+                onWarning: (message) => context.warn(message),
               },
-              onWarning: (message) => context.warn(message),
-            });
+              options.alertSocketGroup === undefined ? {} : { group: options.alertSocketGroup },
+            );
             await receiver.listen();
             await new Promise<void>((resolve) => {
               if (context.signal.aborted) resolve();

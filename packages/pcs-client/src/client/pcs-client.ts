@@ -213,6 +213,14 @@ export class PcsClient {
     await this.pcs(resourceCreateArgs(spec, { stonith: true, ...options }), { timeoutMs: this.waitTimeout(options) });
   }
 
+  /**
+   * `pcs stonith delete`: stops a fence device and removes it from the CIB. (pcs 0.12
+   * refuses `resource delete` of a fence device; this works on 0.10 to 0.12.)
+   */
+  async deleteStonith(id: string): Promise<void> {
+    await this.pcs(['stonith', 'delete', assertId(id, 'fence device id')]);
+  }
+
   /** `pcs resource delete`: stops the resource and removes it (and its constraints) from the CIB. */
   async deleteResource(id: string): Promise<void> {
     await this.pcs(['resource', 'delete', assertId(id, 'resource id')]);

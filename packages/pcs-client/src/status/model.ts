@@ -383,7 +383,10 @@ export const failureSchema = z.object({
   task: z.string().optional(),
   /** The node it failed on. */
   node: z.string(),
-  /** The exit status in words (`error`, `not running`). */
+  /**
+   * The exit status in Pacemaker's words, which change between versions (2.1: `error`,
+   * `not running`; 3.0: `Error occurred`, `Not running`): judge by `exitCode`, show this.
+   */
   exitStatus: z.string(),
   /** The agent's reason, when it gave one; empty otherwise. */
   exitReason: z.string(),
@@ -391,7 +394,7 @@ export const failureSchema = z.object({
   exitCode: z.number().int(),
   /** The call id. */
   call: z.number().int(),
-  /** The execution status (`complete`, `Timed Out`, `Error` …). */
+  /** The execution status in Pacemaker's words (2.1: `complete`, `Timed Out`; 3.0: `Done` …). */
   status: z.string(),
   /** When it failed (crm_mon's format). */
   lastRcChange: z.string().optional(),

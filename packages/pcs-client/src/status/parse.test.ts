@@ -5,7 +5,7 @@ import { ParseError, ServiceUnavailableError } from '@ha/core';
 import { fixture, labStates, pacemakerOutputs, thrown } from '../../test/fixtures.js';
 import { PacemakerToolError, UnsupportedApiVersionError, type PcsParseReason } from '../errors.js';
 import { normalizeRole, parseClusterStatus, splitOperationKey } from './parse.js';
-import { listInstances } from './views.js';
+import { evaluateHealth, listInstances } from './views.js';
 
 describe('parseClusterStatus on Pacemaker 3.x regression outputs', () => {
   it.each(pacemakerOutputs)('parses $name', ({ name, path }) => {
@@ -99,31 +99,51 @@ describe('parseClusterStatus on Pacemaker 3.x regression outputs', () => {
   });
 });
 
-describe('parseClusterStatus on states recorded from the lab (Pacemaker 2.1.5)', () => {
-  it.each(labStates)('parses %s', (state) => {
-    const status = parseClusterStatus(fixture(`crm_mon/2.1.5/${state}.xml`));
-    expect(status.apiVersion).toBe('2.25');
+// Recorded from the lab on each generation (record-fixtures.mjs): Debian 12's Pacemaker 2.1.5 and Debian 13's 3.0.0.
+describe.each([
+  { pacemaker: '2.1.5', apiVersion: '2.25' },
+  { pacemaker: '3.0.0', apiVersion: '2.38' },
+])('parseClusterStatus on states recorded from the lab (Pacemaker $pacemaker)', ({ pacemaker, apiVersion }) => {
+  const state = (name: string) => parseClusterStatus(fixture(`crm_mon/${pacemaker}/${name}.xml`));
+
+  it.each(labStates)('parses %s', (name) => {
+    const status = state(name);
+    expect(status.apiVersion).toBe(apiVersion);
     expect(status.summary.pacemakerdState).toBe('running');
     expect(status.nodes.map((node) => node.name)).toEqual(['node1', 'node2', 'node3']);
   });
 
-  it('sees standby, a failed monitor, a dead node and a partition', () => {
-    const standby = parseClusterStatus(fixture('crm_mon/2.1.5/standby.xml'));
-    expect(standby.nodes.find((node) => node.standby)?.name).toBe('node1');
-    const failed = parseClusterStatus(fixture('crm_mon/2.1.5/failed-monitor.xml'));
-    expect(failed.failures[0]).toMatchObject({
+  it('sees health, standby, a failed monitor, a dead node and a partition', () => {
+    const healthy = state('healthy');
+    expect(healthy.nodes.every((node) => node.online && !node.standby)).toBe(true);
+    expect(listInstances(healthy).map((instance) => `${instance.id}:${instance.active}`)).toEqual([
+      'VirtualIP:true',
+      'WebServer:true',
+    ]);
+    expect(state('standby').nodes.filter((node) => node.standby)).toHaveLength(1);
+    // Pacemaker's words for it changed in 3.0; the code did not.
+    expect(state('failed-monitor').failures[0]).toMatchObject({
       resource: 'WebServer',
       task: 'monitor',
       intervalMs: 10000,
-      exitStatus: 'error',
+      exitStatus: pacemaker.startsWith('2.') ? 'error' : 'Error occurred',
+      status: pacemaker.startsWith('2.') ? 'complete' : 'Done',
       exitCode: 1,
     });
-    const killed = parseClusterStatus(fixture('crm_mon/2.1.5/node-killed.xml'));
-    expect(killed.nodes.filter((node) => !node.online).map((node) => node.name)).toEqual(['node2']);
-    const minority = parseClusterStatus(fixture('crm_mon/2.1.5/partitioned-minority.xml'));
+    expect(state('node-killed').nodes.filter((node) => !node.online)).toHaveLength(1);
+    expect(state('partitioned').nodes.filter((node) => !node.online)).toHaveLength(1);
+    expect(state('partitioned').summary.quorate).toBe(true);
+    const minority = state('partitioned-minority');
     expect(minority.summary.quorate).toBe(false);
     expect(minority.summary.dc.present).toBe(true);
     expect(listInstances(minority).every((instance) => !instance.active)).toBe(true);
+  });
+
+  it('judges the health of each state', () => {
+    expect(evaluateHealth(state('healthy')).state).toBe('healthy');
+    expect(evaluateHealth(state('standby')).state).toBe('degraded');
+    expect(evaluateHealth(state('node-killed')).state).not.toBe('healthy');
+    expect(evaluateHealth(state('partitioned-minority')).state).toBe('no-quorum');
   });
 });
 
