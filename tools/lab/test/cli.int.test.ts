@@ -2,7 +2,8 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CommandError } from '@ha/core';
 import { defaultRunner } from '@ha/core';
-import { findLabLeftovers, teardownLab, waitFor } from '../src/index.js';
+import { findLabLeftovers, stackDefinitions, teardownLab, waitFor } from '../src/index.js';
+import { labSeries, labStack } from '../src/vitest.js';
 
 // The real `ha-lab` bin, as an operator runs it.
 const bin = fileURLToPath(new URL('../bin/ha-lab.js', import.meta.url));
@@ -14,6 +15,20 @@ afterAll(async () => {
 }, 60_000);
 
 describe('ha-lab', () => {
+  it('lists the generations, this one built, with its versions', async () => {
+    const stacks = JSON.parse((await haLab('stacks', '--json')).stdout) as {
+      name: string;
+      built: boolean;
+      current: boolean;
+      versions: Record<string, string>;
+    }[];
+    expect(stacks.map((stack) => stack.name)).toEqual(Object.keys(stackDefinitions));
+    const mine = stacks.find((stack) => stack.name === labStack());
+    expect(mine).toMatchObject({ built: true, current: true });
+    expect(mine?.versions.pacemaker).toMatch(labSeries('pacemaker'));
+    expect(mine?.versions.haproxy).toMatch(labSeries('haproxy'));
+  });
+
   it('boots one node, reports it, runs commands in it and tears down', async () => {
     const up = await haLab('up', '--nodes', '1', '--json');
     const booted = JSON.parse(up.stdout) as {
@@ -26,6 +41,11 @@ describe('ha-lab', () => {
     expect(status.view.dc).toBe('node1');
     expect((await haLab('status')).stdout).toMatch(/^node1 +10\.213\.0\.1 +running/m);
     expect((await haLab('exec', 'node1', '--', 'crm_mon', '-1')).stdout).toContain('Online: [ node1 ]');
+    // The node runs this project's generation (HA_LAB_STACK), not necessarily the host's.
+    expect((await haLab('exec', 'node1', '--', 'crm_mon', '--version')).stdout).toMatch(
+      new RegExp(`^Pacemaker ${labSeries('pacemaker').source.slice(1)}`),
+    );
+    expect((await haLab('exec', 'node1', '--', 'pcs', '--version')).stdout).toMatch(labSeries('pcs'));
 
     const failing = (await haLab('exec', 'node1', '--', 'sh', '-c', 'exit 5').catch((e: unknown) => e)) as CommandError;
     expect(failing.exitCode).toBe(5);

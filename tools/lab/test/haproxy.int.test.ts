@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { defaultRunner } from '@ha/core';
 import { serverStatuses } from '../src/index.js';
-import { useLabHaproxy } from '../src/vitest.js';
+import { labSeries, labStack, useLabHaproxy } from '../src/vitest.js';
 
 const lab = useLabHaproxy({ servers: 3 });
 
@@ -27,6 +27,9 @@ describe('the lab HAProxy', () => {
 
   it('has an admin-level stats socket', async () => {
     expect(await admin('show info')).toMatch(/^Name: HAProxy$/m);
+    // It is this project's generation of HAProxy (2.6 on debian12, 3.0 on debian13).
+    expect(lab()).toMatchObject({ stack: labStack(), haproxyVersion: expect.stringMatching(labSeries('haproxy')) });
+    expect((await admin('show info')).match(/^Version: (\S+)$/m)?.[1]).toMatch(labSeries('haproxy'));
     await admin('disable server servers/srv2');
     expect((await serverStatuses(defaultRunner, lab())).get('srv2')).toBe('MAINT');
     const seen = new Set([await get(), await get(), await get(), await get()]);
