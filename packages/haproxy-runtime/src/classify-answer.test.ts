@@ -21,20 +21,25 @@ describe('classifyAnswer on recorded 2.6 answers', () => {
     expect(error.suggestions).toContain('help [<command>]');
   });
 
-  it('reads any answer to a change that is not a confirmation as its refusal', () => {
-    for (const [line, file] of [
-      ['del server servers/srv1', 'del-server-not-maint.txt'],
-      ['add server nope/x 127.0.0.1:1', 'add-server-unknown-backend.txt'],
-      ['set server servers/srv1 weight 999', 'set-weight-out-of-range.txt'],
-      ['set server servers/srv1 weight 5x', 'set-weight-trailing-garbage.txt'],
-      ['set server servers/srv1 state bogus', 'set-server-state-bad.txt'],
-    ] as const) {
-      const error = classifyAnswer(line, v26(file));
-      expect(error).toBeInstanceOf(RuntimeCommandError);
-      expect(error).toMatchObject({ code: 'REJECTED', command: line, response: v26(file) });
-      expect(error?.message).toBe(`haproxy refused '${line}': ${v26(file).trim()}`);
-    }
-  });
+  // Recorded from 2.6.12 and, the same refusals, from 3.0.11 (see generations.test.ts for the rest of 3.0).
+  it.each(['2.6.12', '3.0.11'])(
+    'reads any answer to a change that is not a confirmation as its refusal (%s)',
+    (version) => {
+      for (const [line, file] of [
+        ['del server servers/srv1', 'del-server-not-maint.txt'],
+        ['add server nope/x 127.0.0.1:1', 'add-server-unknown-backend.txt'],
+        ['set server servers/srv1 weight 999', 'set-weight-out-of-range.txt'],
+        ['set server servers/srv1 weight 5x', 'set-weight-trailing-garbage.txt'],
+        ['set server servers/srv1 state bogus', 'set-server-state-bad.txt'],
+      ] as const) {
+        const text = answer(version, file);
+        const error = classifyAnswer(line, text);
+        expect(error).toBeInstanceOf(RuntimeCommandError);
+        expect(error).toMatchObject({ code: 'REJECTED', command: line, response: text });
+        expect(error?.message).toBe(`haproxy refused '${line}': ${text.trim()}`);
+      }
+    },
+  );
 
   it('reads a refusal of a read as a refusal, not as data', () => {
     for (const [line, file] of [
