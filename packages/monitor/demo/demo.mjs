@@ -10,6 +10,8 @@ import {
   LabCluster,
   killLabBackend,
   parseStackName,
+  runPartitionCampaign,
+  servicesHome,
   startHaproxyLab,
   startLabBackend,
   teardownLab,
@@ -73,6 +75,44 @@ async function waitForEvent(status, alertname, labels, since, timeoutMs = 90_000
 }
 
 const detections = [];
+
+// A partition of the node running the services: the majority fences it, then starts them on a survivor,
+// while a sampler reads every node's namespaces every 100 ms for a second holder of the VIP or WebServer.
+// node2 is the one cut (the monitor's tools run in node1, which must stay up): the services are sent there first.
+async function partitionFault(cluster, pcs) {
+  await pcs('constraint', 'location', 'VirtualIP', 'prefers', 'node2=100');
+  await cluster.waitForView('VirtualIP and WebServer on node2', (view) => servicesHome(view) === 'node2', {
+    from: 'node1',
+  });
+  say(bold('FAULT: partition of node2, which runs VirtualIP + WebServer (its link cut at the switch)'));
+  const injectedAt = Date.now();
+  const campaign = await runPartitionCampaign(cluster, { cycles: 1 });
+  const [run] = campaign.runs;
+  const fenced = await waitForEvent('firing', 'PacemakerNodeFenced', { node: 'node2' }, injectedAt);
+  say(
+    `  node2 fenced (${fenced.labels.action} by ${fenced.labels.delegate ?? 'a survivor'}); VirtualIP + WebServer running on ${run.survivor} ${formatDuration(run.totalMs)} after the cut`,
+  );
+  say(
+    `  of which ${formatDuration(run.detectMs)} detecting the loss (corosync token + consensus), ${formatDuration(run.fenceMs)} fencing (agent and switch), ${formatDuration(run.recoverMs)} starting the services`,
+  );
+  const { breaches, samples } = campaign.dualActive;
+  say(
+    breaches.length === 0
+      ? `  no dual-active observed (${samples} samples of every node, every 100 ms)`
+      : `  DUAL-ACTIVE OBSERVED at ${breaches.length} of ${samples} samples: ${JSON.stringify(breaches[0])}`,
+  );
+  say(bold('REPAIR: partition of node2 (link healed; node2 rebooted by the fence and rejoined)'));
+  await waitForEvent('resolved', 'PacemakerNodeFenced', { node: 'node2' }, injectedAt, 120_000);
+  say('  PacemakerNodeFenced resolved');
+  await pcs('constraint', 'delete', 'location-VirtualIP-node2-100');
+  detections.push({
+    title: 'partition of node2 (fenced; services on a survivor)',
+    detected: fenced.seenAt - injectedAt,
+    resolved: undefined,
+    recovery: run.totalMs,
+  });
+  if (breaches.length > 0) throw new Error('two nodes held the VIP or ran WebServer at once');
+}
 async function fault(title, alertname, labels, inject, repair) {
   say(bold(`FAULT: ${title}`));
   const injectedAt = Date.now();
@@ -192,6 +232,7 @@ try {
     () => killLabBackend('srv1'),
     () => startLabBackend('srv1'),
   );
+  await partitionFault(cluster, pcs);
   const home = (await cluster.view('node1')).resources.find((resource) => resource.id === 'WebServer')?.nodes[0];
   await fault(
     `WebServer fails its monitor on ${home} (its process killed)`,
@@ -204,7 +245,11 @@ try {
   say(bold("detection times (fault injected → alert printed; the seed's loop: up to 60 s, and again every minute):"));
   for (const entry of detections)
     say(
-      `  ${entry.title.padEnd(50)} ${formatDuration(entry.detected).padStart(7)}   resolve ${formatDuration(entry.resolved).padStart(7)} after the repair`,
+      `  ${entry.title.padEnd(50)} ${formatDuration(entry.detected).padStart(7)}   ${
+        entry.resolved === undefined
+          ? `services back ${formatDuration(entry.recovery)} after the cut`
+          : `resolve ${formatDuration(entry.resolved).padStart(7)} after the repair`
+      }`,
     );
   say('  (a node kill is seen when corosync declares the node lost: its token and consensus timeouts, about 8 s here)');
   await defaultRunner

@@ -22,7 +22,16 @@ export type { Matcher, MatchTarget } from './engine/matchers.js';
 export { defaultPolicies, defaultInhibitRules, maintenanceAlertname } from './engine/defaults.js';
 export type { Probe, ProbeResult, ProbeContext, WatchContext } from './probes/probe.js';
 export { createPacemakerProbe, pacemakerConditions, pacemakerSamples } from './probes/pacemaker.js';
-export type { PacemakerProbeOptions, PacemakerMemory } from './probes/pacemaker.js';
+export type { PacemakerProbeOptions, PacemakerMemory, PacemakerEvaluationOptions } from './probes/pacemaker.js';
+export {
+  evaluateFencing,
+  cannotFenceConditions,
+  fencingSamples,
+  completedAt,
+  recordOfAlert,
+  cannotFenceCodes,
+} from './probes/fencing.js';
+export type { FenceMemory, FenceRecord, FenceSource, OpenFencing } from './probes/fencing.js';
 export { createCorosyncProbe, corosyncConditions, corosyncSamples } from './probes/corosync.js';
 export type { CorosyncProbeOptions } from './probes/corosync.js';
 export { createHaproxyProbe, haproxyConditions, haproxySamples, haproxyProbeColumns } from './probes/haproxy.js';
@@ -57,4 +66,6 @@ export {
 } from './pacemaker-alert/register.js';
 export type { RegisterAlertOptions } from './pacemaker-alert/register.js';
 export { forwardAlert } from './pacemaker-alert/agent.js';
+export { parseFenceAlert } from './pacemaker-alert/fence-event.js';
+export type { FenceAlert, FenceAlertParseReason } from './pacemaker-alert/fence-event.js';
 export { monitorTools } from './tools.js';

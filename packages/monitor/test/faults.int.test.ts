@@ -1,12 +1,10 @@
-import { rm, writeFile } from 'node:fs/promises';
+import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { killLabBackend, startLabBackend } from '@ha/lab';
 import { useLabStack } from '@ha/lab/vitest';
-import { unregisterAlertAgent } from '../src/index.js';
-import { PcsClient } from '@ha/pcs-client';
-import { labMonitor, labProbes, registerLabAgent, sharedDirectory, type EventLog } from './stack.js';
+import { startWatching, stopWatching, type EventLog } from './stack.js';
 import type { Monitor } from '../src/index.js';
 
 // Every fault of the issue, injected for real into a 3-node cluster and a real HAProxy, watched from node1.
@@ -16,24 +14,10 @@ let monitor: Monitor;
 let log: EventLog;
 
 beforeAll(async () => {
-  directory = await sharedDirectory('ha-monitor-faults-');
-  await lab().cluster.createSeedResources();
-  await registerLabAgent(lab().cluster, directory);
-  ({ monitor, log } = labMonitor({ probes: labProbes(lab().cluster, lab().haproxy, directory), stateDir: directory }));
-  await monitor.start();
-  // Healthy to begin with: every probe has run once.
-  const deadline = Date.now() + 20_000;
-  while (monitor.snapshot().probes.some((probe) => probe.ok !== true)) {
-    if (Date.now() > deadline) throw new Error(`probes not ok: ${JSON.stringify(monitor.snapshot().probes)}`);
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
+  ({ monitor, log, directory } = await startWatching(lab().cluster, lab().haproxy, 'ha-monitor-faults-'));
 }, 120_000);
 
-afterAll(async () => {
-  await monitor?.stop();
-  await unregisterAlertAgent({ pcs: new PcsClient({ runner: lab().cluster.runner('node1') }) }).catch(() => undefined);
-  if (directory) await rm(directory, { recursive: true, force: true });
-}, 60_000);
+afterAll(() => stopWatching(lab().cluster, { monitor, directory }), 60_000);
 
 const pcs = (...args: string[]) => lab().cluster.exec('node1', 'pcs', args, { timeoutMs: 120_000 });
 const settle = (ms = 4_000) => new Promise((resolve) => setTimeout(resolve, ms));

@@ -1,4 +1,4 @@
-import { chmod, mkdtemp } from 'node:fs/promises';
+import { chmod, mkdtemp, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { HaproxyLab, LabCluster } from '@ha/lab';
 import { PcsClient } from '@ha/pcs-client';
@@ -8,6 +8,7 @@ import {
   createMonitor,
   createPacemakerProbe,
   registerAlertAgent,
+  unregisterAlertAgent,
   type AlertEvent,
   type Monitor,
   type MonitorOptions,
@@ -118,4 +119,40 @@ export class EventLog {
 export function labMonitor(options: MonitorOptions): { monitor: Monitor; log: EventLog } {
   const monitor = createMonitor(options);
   return { monitor, log: new EventLog(monitor) };
+}
+
+/** A monitor watching a lab from node1, its event log and its directory (see `startWatching`). */
+export interface Watching {
+  monitor: Monitor;
+  log: EventLog;
+  directory: string;
+}
+
+/**
+ * Starts what the live files share: a directory the nodes see, the seed's resources, the alert agent
+ * registered, and a monitor whose every probe has run once (healthy to begin with).
+ */
+export async function startWatching(
+  cluster: LabCluster,
+  haproxy: HaproxyLab | undefined,
+  prefix: string,
+): Promise<Watching> {
+  const directory = await sharedDirectory(prefix);
+  await cluster.createSeedResources();
+  await registerLabAgent(cluster, directory);
+  const { monitor, log } = labMonitor({ probes: labProbes(cluster, haproxy, directory), stateDir: directory });
+  await monitor.start();
+  const deadline = Date.now() + 20_000;
+  while (monitor.snapshot().probes.some((probe) => probe.ok !== true)) {
+    if (Date.now() > deadline) throw new Error(`probes not ok: ${JSON.stringify(monitor.snapshot().probes)}`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  return { monitor, log, directory };
+}
+
+/** Undoes `startWatching` (what of it was done). */
+export async function stopWatching(cluster: LabCluster, watching: Partial<Watching>): Promise<void> {
+  await watching.monitor?.stop();
+  await unregisterAlertAgent({ pcs: new PcsClient({ runner: cluster.runner('node1') }) }).catch(() => undefined);
+  if (watching.directory) await rm(watching.directory, { recursive: true, force: true });
 }

@@ -5,9 +5,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { defaultRunner } from '@ha/core';
-import { LabCluster, teardownLab } from '@ha/lab';
-import { PcsClient, parseClusterStatus } from '../dist/index.js';
-import { targetRatio, timeMedian } from '../../../tools/scripts/bench-kit.mjs';
+import { LabCluster, runPartitionCampaign, teardownLab } from '@ha/lab';
+import { PcsClient, crmMonArgs, parseClusterStatus } from '../dist/index.js';
+import { median, targetRatio, timeMedian } from '../../../tools/scripts/bench-kit.mjs';
 
 const bin = fileURLToPath(new URL('../bin/ha-pcs.js', import.meta.url));
 
@@ -65,7 +65,6 @@ if (!process.argv.includes('--no-lab')) {
   try {
     const node1 = lab.runner('node1');
     const pcs = new PcsClient({ runner: node1 });
-    await pcs.setProperty('stonith-enabled', false);
     await pcs.createResource({
       id: 'VirtualIP',
       agent: 'ocf:heartbeat:IPaddr2',
@@ -88,11 +87,76 @@ if (!process.argv.includes('--no-lab')) {
       node1.run(process.execPath, [bin, 'status']),
     );
     const theirs = await timeMedian('pcs status', 15, () => node1.run('pcs', ['status']));
-    await timeMedian('crm_mon --one-shot --inactive --output-as=xml alone', 15, () =>
-      node1.run('crm_mon', ['--one-shot', '--inactive', '--output-as=xml']),
+    await timeMedian('crm_mon --one-shot --inactive --fence-history=3 --output-as=xml alone', 15, () =>
+      node1.run('crm_mon', [...crmMonArgs]),
     );
     targetRatio('ha-pcs status / pcs status', ours, theirs, 0.25);
+    await benchFencing(lab);
   } finally {
     await teardownLab();
   }
+}
+
+// Milliseconds each run of `command` takes inside `node`, timed there (no nsenter or Node start in it).
+async function timedInside(lab, node, command, runs) {
+  const script = `for i in $(seq ${runs}); do s=$(date +%s%N); ${command} >/dev/null 2>&1; e=$(date +%s%N); echo $(((e - s) / 1000)); done`;
+  const { stdout } = await lab.exec(node, 'bash', ['-c', script], { timeoutMs: 120_000 });
+  return stdout
+    .trim()
+    .split('\n')
+    .map((line) => Number(line) / 1000);
+}
+
+// 3. Fencing: the agent's round trips against a real fence-agents agent, and partitions timed end to end.
+async function benchFencing(lab) {
+  console.log('\n3. fencing with the lab power switch (fence_ha_lab)');
+  const line = (label, values) =>
+    console.log(
+      `  ${label}: median ${median(values).toFixed(1)} ms, worst ${Math.max(...values).toFixed(1)} ms (${values.length} runs)`,
+    );
+  const status = await timedInside(lab, 'node2', 'fence_ha_lab -o status -n node3', 20);
+  line('fence_ha_lab status round trip (target <= 50 ms)', status);
+  // The same question asked of a real fence-agents agent (fencing.py), with nothing to reach.
+  const dummy = await timedInside(
+    lab,
+    'node2',
+    'fence_dummy --type=file --status-file=/run/ha-lab-bench.status -o status -n node3',
+    20,
+  );
+  line('fence_dummy status (fence-agents, local file)', dummy);
+  console.log(`  ratio fence_ha_lab / fence_dummy status: ${(median(status) / median(dummy)).toFixed(2)}`);
+  // off, with Pacemaker told not to fence meanwhile (the node is brought back after each run).
+  await lab.exec('node1', 'pcs', ['property', 'set', 'stonith-enabled=false']);
+  const off = [];
+  try {
+    for (let run = 0; run < 5; run++) {
+      off.push(...(await timedInside(lab, 'node2', 'fence_ha_lab -o off -n node3', 1)));
+      await lab.start('node3');
+    }
+  } finally {
+    await lab.exec('node1', 'pcs', ['property', 'set', 'stonith-enabled=true']);
+  }
+  line('fence_ha_lab off round trip (target <= 50 ms)', off);
+  const token = await lab.exec('node1', 'corosync-cmapctl', ['-g', 'runtime.config.totem.token']);
+  const consensus = await lab.exec('node1', 'corosync-cmapctl', ['-g', 'runtime.config.totem.consensus']);
+  console.log(`  corosync: ${token.stdout.trim()}; ${consensus.stdout.trim()}`);
+  const campaign = await runPartitionCampaign(lab, {
+    cycles: 10,
+    onRun: (run, index) =>
+      console.log(
+        `  partition ${index + 1}: ${run.node} cut, services on ${run.survivor} after ${run.totalMs} ms (detect ${run.detectMs}, fence ${run.fenceMs}, start ${run.recoverMs})`,
+      ),
+  });
+  const totals = campaign.runs.map((run) => run.totalMs);
+  const share = (key) =>
+    (campaign.runs.reduce((sum, run) => sum + run[key], 0) / totals.reduce((a, b) => a + b, 0)) * 100;
+  console.log(
+    `  partition -> services on a survivor: median ${median(totals)} ms, worst ${Math.max(...totals)} ms over ${totals.length}`,
+  );
+  console.log(
+    `  share: ${share('detectMs').toFixed(0)} % detecting the loss (token + consensus) and the fence delay, ${share('fenceMs').toFixed(0)} % the fence itself (agent + switch: off and boot), ${share('recoverMs').toFixed(0)} % starting the services`,
+  );
+  console.log(
+    `  dual-active: ${campaign.dualActive.breaches.length} instants in ${campaign.dualActive.samples} samples (every 100 ms, longest gap ${campaign.dualActive.longestGapMs} ms)`,
+  );
 }

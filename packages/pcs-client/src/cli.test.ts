@@ -16,20 +16,28 @@ afterAll(() => rm(scratch, { recursive: true, force: true }));
 
 describe('ha-pcs offline, on saved status and CIB files', () => {
   it('status: a readable summary, exit 0 when healthy', async () => {
-    const result = await run(['status', '--xml-file', lab('healthy')]);
+    const result = await run(['status', '--xml-file', lab('healthy-fenced')]);
     expect(result.code).toBe(0);
-    expect(result.out).toMatch(
-      /^cluster: DC node\d \(2\.1\.5-\w+\), quorate, 3 nodes, 2 resource instances, stonith disabled$/m,
-    );
+    expect(result.out).toMatch(/^cluster: DC node\d \(2\.1\.5-\w+\), quorate, 3 nodes, 3 resource instances$/m);
     expect(result.out).toMatch(/^ {2}node1 +online +member/m);
     expect(result.out).toMatch(/^ {2}WebServer \(ocf:heartbeat:anything\): Started on node\d$/m);
+    expect(result.out).toMatch(/^ {2}lab-fence \(stonith:fence_dummy\): Started on node1$/m);
     expect(result.out.trimEnd().endsWith('healthy')).toBe(true);
+  });
+
+  it('status: a cluster with fencing disabled is degraded, and says so', async () => {
+    const result = await run(['status', '--xml-file', lab('healthy')]);
+    expect(result.code).toBe(1);
+    expect(result.out).toMatch(/, stonith disabled$/m);
+    expect(result.out).toMatch(/^DEGRADED:\n {2}- fencing is disabled \(stonith-enabled=false\)$/m);
   });
 
   it('status: exit 1 and the reasons when degraded; --json is the model with the verdict', async () => {
     const killed = await run(['status', '--xml-file', lab('node-killed')]);
     expect(killed.code).toBe(1);
-    expect(killed.out).toMatch(/^DEGRADED:\n {2}- node node2 is offline$/m);
+    expect(killed.out).toMatch(
+      /^DEGRADED:\n {2}- node node2 is offline\n {2}- fencing is disabled \(stonith-enabled=false\)$/m,
+    );
     const json = await run(['status', '--json', '--xml-file', lab('failed-monitor')]);
     expect(json.code).toBe(1);
     const parsed = JSON.parse(json.out) as { failures: unknown[]; health: unknown };
@@ -39,6 +47,7 @@ describe('ha-pcs offline, on saved status and CIB files', () => {
       state: 'degraded',
       reasons: [
         { code: 'FAILED_ACTION', message: 'failed action monitor of WebServer on node2: error', subject: 'WebServer' },
+        { code: 'FENCING_DISABLED', message: 'fencing is disabled (stonith-enabled=false)' },
       ],
     });
     // The heading names the worst state.

@@ -10,6 +10,8 @@ import {
   type CliIo,
 } from '@ha/core';
 import { PcsClient } from './client/pcs-client.js';
+import { fencingCommand, fenceCommand, stonithCommand } from './fencing/cli.js';
+import type { FencingTargets } from './fencing/model.js';
 import { locationConstraintsOf } from './status/constraints.js';
 import type { ClusterStatus, ResourceNode } from './status/model.js';
 import { readClusterStatus, type StatusSource } from './status/read.js';
@@ -58,7 +60,20 @@ function timeoutOf(text: string | undefined): number {
   return text === undefined ? 120_000 : parseDuration(text, { what: '--timeout', defaultUnit: 's' });
 }
 
-function printSummary(status: ClusterStatus, io: CliIo): void {
+// Which devices can fence each node, asked of the live fencer; without a fencer to ask, the status alone judges.
+async function liveFencingTargets(args: SourceFlags, status: ClusterStatus): Promise<FencingTargets | undefined> {
+  if (sourceOf(args).kind !== 'live') return undefined;
+  try {
+    // The nodes of the status just read: no second crm_mon.
+    return await new PcsClient().fencingTargets(
+      status.nodes.filter((node) => node.type !== 'ping').map((node) => node.name),
+    );
+  } catch {
+    return undefined;
+  }
+}
+
+function printSummary(status: ClusterStatus, io: CliIo, verdict = evaluateHealth(status)): void {
   const s = status.summary;
   const dc = s.dc.present ? `DC ${s.dc.name ?? '?'}${s.dc.version ? ` (${s.dc.version})` : ''}` : 'no DC';
   const quorum = s.quorate ? 'quorate' : 'NO QUORUM';
@@ -96,7 +111,6 @@ function printSummary(status: ClusterStatus, io: CliIo): void {
       io.stdout(`  ${failure.resource} ${failure.task ?? ''}${interval} on ${failure.node}: ${exit}${lastRcChange}\n`);
     }
   }
-  const verdict = evaluateHealth(status);
   io.stdout(
     `\n${verdict.healthy ? 'healthy' : `${verdict.state.toUpperCase()}:\n${verdict.reasons.map((reason) => `  - ${reason.message}`).join('\n')}`}\n`,
   );
@@ -132,7 +146,7 @@ function printResource(resource: ResourceNode, indent: string, io: CliIo): void 
 export const { command, main } = createPackageCli({
   name: 'ha-pcs',
   description:
-    'Read and drive a Pacemaker cluster: status, resources, failures, failover. ' +
+    'Read and drive a Pacemaker cluster: status, resources, failures, failover, fencing. ' +
     'Exit 0 healthy, 1 not healthy (degraded, failed, no quorum), 2 error (also when crm_mon reports a failure or the input is not a status)',
   packageJsonUrl: new URL('../package.json', import.meta.url),
   tools: pacemakerTools,
@@ -147,9 +161,11 @@ export const { command, main } = createPackageCli({
       args: { ...sourceArgs, ...jsonArg },
       async run({ args, io }) {
         const status = await readStatus(args);
-        const verdict = evaluateHealth(status);
-        if (args.json) printJson(io, { ...status, health: verdict });
-        else printSummary(status, io);
+        const fencing =
+          status.summary.options.stonithEnabled === false ? undefined : await liveFencingTargets(args, status);
+        const verdict = evaluateHealth(status, { fencing });
+        if (args.json) printJson(io, { ...status, health: verdict, ...(fencing ? { fencingTargets: fencing } : {}) });
+        else printSummary(status, io, verdict);
         return verdict.healthy ? 0 : 1;
       },
     }),
@@ -247,11 +263,18 @@ export const { command, main } = createPackageCli({
       },
       args: {
         node: { type: 'positional', valueHint: 'NODE', description: 'Node name', required: true },
+        allowUnfenceable: {
+          type: 'boolean',
+          description: 'Go on even when the cluster cannot fence NODE (fencing disabled, no device able to fence it)',
+        },
         ...timeoutArg,
         ...jsonArg,
       },
       async run({ args, io }) {
-        const report = await new PcsClient().failover(args.node, { timeoutMs: timeoutOf(args.timeout) });
+        const report = await new PcsClient().failover(args.node, {
+          timeoutMs: timeoutOf(args.timeout),
+          allowUnfenceable: args.allowUnfenceable === true,
+        });
         if (args.json) printJson(io, { node: report.node, moves: report.moves, durationMs: report.durationMs });
         else {
           for (const move of report.moves)
@@ -264,6 +287,9 @@ export const { command, main } = createPackageCli({
         return report.moves.some((move) => move.to.length === 0 && !move.clone) ? 1 : 0;
       },
     }),
+    fence: fenceCommand,
+    fencing: fencingCommand,
+    stonith: stonithCommand,
     online: defineCliCommand({
       meta: { name: 'online', description: 'Take NODE out of standby and wait until it is online' },
       args: {

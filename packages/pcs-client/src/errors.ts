@@ -12,11 +12,22 @@ import {
  * Every `reason` a `ParseError` from this package carries: the text is empty
  * (`EMPTY_INPUT`), not well-formed XML (`MALFORMED_XML`), a tool's `<status
  * code>` that is not a number (`BAD_STATUS_CODE`), XML that is not a status
- * (`NOT_STATUS_XML`), a status without its `<summary>` (`NO_SUMMARY`), or XML
- * without a `<constraints>` section (`NO_CONSTRAINTS`).
+ * (`NOT_STATUS_XML`), a status without its `<summary>` (`NO_SUMMARY`), XML
+ * without a `<constraints>` section (`NO_CONSTRAINTS`), a fencing document
+ * (agent list, metadata, history, CIB resources or topology) without the
+ * element it must have (`NOT_FENCING_XML`), or one whose content is not what
+ * Pacemaker writes: a level index that is no number, a device without agent
+ * (`BAD_FENCING_XML`).
  */
 export type PcsParseReason =
-  'EMPTY_INPUT' | 'MALFORMED_XML' | 'BAD_STATUS_CODE' | 'NOT_STATUS_XML' | 'NO_SUMMARY' | 'NO_CONSTRAINTS';
+  | 'EMPTY_INPUT'
+  | 'MALFORMED_XML'
+  | 'BAD_STATUS_CODE'
+  | 'NOT_STATUS_XML'
+  | 'NO_SUMMARY'
+  | 'NO_CONSTRAINTS'
+  | 'NOT_FENCING_XML'
+  | 'BAD_FENCING_XML';
 
 /** A `ParseError` whose reason is one of this package's (the compiler keeps the union closed). */
 export function pcsParseError(

@@ -61,6 +61,9 @@ export type {
   PacemakerHealthState,
   PacemakerHealthCode,
 } from './status/views.js';
+export { fencingFindings, fenceDevicesOf } from './status/views.js';
+export type { EvaluateHealthOptions } from './status/views.js';
+export { parsePacemakerTime } from './status/parse.js';
 export { readClusterStatus, readClusterStatusXml, crmMonArgs } from './status/read.js';
 export type { StatusSource, ReadStatusOptions } from './status/read.js';
 export { parseConstraints, locationConstraintsOf, constraintSchema } from './status/constraints.js';
@@ -73,6 +76,7 @@ export type {
   WaitOption,
   WaitForOptions,
   FailoverReport,
+  FailoverOptions,
 } from './client/pcs-client.js';
 export {
   resourceCreateArgs,
@@ -90,3 +94,49 @@ export type { PacemakerToolReport, PcsParseReason } from './errors.js';
 export { parseXmlTree } from './xml/tree.js';
 export type { XmlElement } from './xml/tree.js';
 export { pacemakerTools } from './tools.js';
+export {
+  fenceParameterSchema,
+  fenceAgentMetadataSchema,
+  fenceDeviceSchema,
+  fenceLevelTargetSchema,
+  fenceLevelSchema,
+  fencingTargetsSchema,
+  fenceLevelFindingSchema,
+} from './fencing/model.js';
+export type {
+  FenceParameter,
+  FenceAgentMetadata,
+  FenceDevice,
+  FenceLevelTarget,
+  FenceLevel,
+  FencingTargets,
+  FenceLevelFinding,
+} from './fencing/model.js';
+export {
+  parseFenceAgents,
+  parseFenceDeviceList,
+  parseFenceAgentMetadata,
+  parseFenceHistory,
+  parseFenceDevices,
+  parseFenceLevels,
+  parseHostMap,
+  parseHostList,
+  parseLevelVerifyOutput,
+} from './fencing/parse.js';
+export type { ParseFencingOptions } from './fencing/parse.js';
+export {
+  fenceDeviceOptions,
+  fenceDeviceCreateArgs,
+  fenceDeviceUpdateArgs,
+  fenceLevelAddArgs,
+  fenceLevelRemoveArgs,
+  levelTargetWord,
+  confirmNodeDownArgs,
+  fenceNodeArgs,
+  fenceHistoryArgs,
+} from './fencing/args.js';
+export type { FenceDeviceSpec, FenceAction } from './fencing/args.js';
+export { checkFenceDeviceOptions, closestName, fencerParameters } from './fencing/validate.js';
+export { FencingNotFoundError, FenceOptionError, FencingFailedError } from './fencing/errors.js';
+export type { FencingSubjectKind } from './fencing/errors.js';
+export type { FenceOptions } from './fencing/operations.js';

@@ -9,6 +9,7 @@ import {
   type Runner,
 } from '@ha/core';
 import { labSeries, useLabCluster } from '@ha/lab/vitest';
+import { waitFor } from '@ha/lab';
 import {
   PcsClient,
   PcsCommandError,
@@ -55,7 +56,7 @@ describe('the seed scenario through @ha/pcs-client', () => {
 
   it('creates a VirtualIP and a WebServer, colocated and ordered, and the web answers on the VIP', async () => {
     const pcs = client();
-    await pcs.setProperty('stonith-enabled', false);
+    // The lab's cluster fences (stonith-enabled, the device lab-fence): without it the verdict is degraded and failover refused.
     await pcs.createResource({
       id: 'VirtualIP',
       agent: 'ocf:heartbeat:IPaddr2',
@@ -93,7 +94,7 @@ describe('the seed scenario through @ha/pcs-client', () => {
     expect(status.code).toBe(0);
     expect(status.stdout).toMatch(
       new RegExp(
-        `^cluster: DC node\\d \\(${labSeries('pacemaker').source.slice(1)}[\\d.]*-[\\w.]+\\), quorate, 3 nodes, 2 resource instances, stonith disabled$`,
+        `^cluster: DC node\\d \\(${labSeries('pacemaker').source.slice(1)}[\\d.]*-[\\w.]+\\), quorate, 3 nodes, 3 resource instances$`,
         'm',
       ),
     );
@@ -316,9 +317,15 @@ describe('the seed scenario through @ha/pcs-client', () => {
         { ...settle, timeoutMs: 90_000 },
       );
       expect(seen.summary.quorate).toBe(true);
-      const alone = await client(cut).waitFor((s) => !s.summary.quorate, {
-        timeoutMs: 90_000,
-        description: 'the cut node to lose quorum',
+      // The majority fenced it (reboot): it boots still cut off, and its own view has no quorum.
+      const alone = await waitFor('the cut node back, alone, without quorum', 90_000, async () => {
+        try {
+          const own = await client(cut).status();
+          // Alone, it elects itself DC (after dc-deadtime) and has no quorum.
+          return !own.summary.quorate && own.summary.dc.present ? own : undefined;
+        } catch {
+          return undefined; // off, booting, or its pacemaker not up yet
+        }
       });
       expect(evaluateHealth(alone)).toMatchObject({
         state: 'no-quorum',

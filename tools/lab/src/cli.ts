@@ -17,6 +17,9 @@ import {
   stopHaproxyLab,
 } from './haproxy.js';
 import { findLabLeftovers } from './leftovers.js';
+import { defaultStateRoot } from './layout.js';
+import { isOutletRequest, outletActions, parsePowerRequest, powerFaults } from './power-protocol.js';
+import { servePowerSwitch } from './power-switch.js';
 import { teardownLab } from './teardown.js';
 import { labTools } from './tools.js';
 import { buildStack, listStacks, parseStackName, stackNames } from './stacks.js';
@@ -135,6 +138,49 @@ const haproxy = defineCliCommand({
   },
 });
 
+const power = defineCliCommand({
+  meta: { name: 'power', description: "The lab's power switch: one outlet per node (what fence_ha_lab drives)" },
+  args: {
+    action: {
+      type: 'positional',
+      description: `${outletActions.join(', ')}, list, or fault (none, refuse, unreachable)`,
+      required: true,
+    },
+    target: { type: 'positional', description: 'Node name (node1 …), or the fault', required: false },
+    ...jsonArg,
+  },
+  subCommands: {
+    serve: defineCliCommand({
+      meta: { name: 'serve', description: 'Run the switch (ha-lab up starts it; ha-lab down ends it)' },
+      args: { 'state-dir': { type: 'string', description: 'State folder of the lab', default: defaultStateRoot } },
+      async run({ args }) {
+        await servePowerSwitch(args['state-dir']);
+      },
+    }),
+  },
+  async run({ args, io }) {
+    const lab = await attached();
+    if (args.action === 'list') {
+      const outlets = await lab.powerStatus();
+      if (args.json) io.stdout(`${JSON.stringify(outlets, null, 2)}\n`);
+      else for (const outlet of outlets) io.stdout(`${outlet.node} ${outlet.state}\n`);
+      return;
+    }
+    if (args.action === 'fault') {
+      const fault = oneOf(args.target ?? '', powerFaults, 'power fault');
+      await lab.setPowerFault(fault);
+      io.stdout(`power switch fault: ${fault}\n`);
+      return;
+    }
+    // Checked as the switch would check it, so a bad word fails before anything is asked.
+    const request = parsePowerRequest(`${args.action} ${args.target ?? ''}`);
+    if (!isOutletRequest(request)) throw new UsageError(`power ${args.action} takes no node`);
+    const state = await lab.power(request.action, request.node);
+    if (args.json) io.stdout(`${JSON.stringify({ node: request.node, state })}\n`);
+    else io.stdout(`${request.node}: ${state}\n`);
+  },
+});
+
 const cli = createPackageCli({
   name: 'ha-lab',
   description: 'Real Corosync/Pacemaker clusters and HAProxy on this machine, in namespaces',
@@ -150,6 +196,12 @@ const cli = createPackageCli({
         nodes: { type: 'string', description: 'Number of nodes, 1 to 5', default: '3' },
         bare: { type: 'boolean', description: 'Boot the node namespaces only, no cluster' },
         pcsd: { type: 'boolean', description: 'Also run pcsd in every node (hacluster password: ha-lab-secret)' },
+        fencing: {
+          type: 'string',
+          description: "lab (default): stonith-enabled with the lab's power switch as fence device; none: no fencing",
+        },
+        'stonith-action': { type: 'string', description: 'What fencing does to a node: reboot (default) or off' },
+        'fence-delay-max': { type: 'string', description: 'pcmk_delay_max of the fence device (e.g. 5s)' },
         ...stackArg,
         ...jsonArg,
       },
@@ -159,6 +211,13 @@ const cli = createPackageCli({
           bare: args.bare ?? false,
           pcsd: args.pcsd ?? false,
           ...(args.stack === undefined ? {} : { stack: parseStackName(args.stack) }),
+          ...(args.fencing === undefined
+            ? {}
+            : { fencing: oneOf(args.fencing, ['lab', 'none'] as const, '--fencing') }),
+          ...(args['stonith-action'] === undefined
+            ? {}
+            : { stonithAction: oneOf(args['stonith-action'], ['reboot', 'off'] as const, '--stonith-action') }),
+          ...(args['fence-delay-max'] === undefined ? {} : { fenceDelayMax: args['fence-delay-max'] }),
         });
         const seconds = (lab.bootMs / 1000).toFixed(1);
         if (args.json)
@@ -234,6 +293,7 @@ const cli = createPackageCli({
     ),
     heal: nodeCommand('heal', "Restore a partitioned node's link", (lab, node) => lab.heal(node), 'healed'),
     haproxy,
+    power,
     stacks: defineCliCommand({
       meta: { name: 'stacks', description: 'List the generations of the stack, whether each is built, and versions' },
       args: jsonArg,
@@ -294,4 +354,9 @@ function parseCount(value: string, flag: string): number {
   if (!/^\d+$/.test(value) || !Number.isInteger(count))
     throw new UsageError(`${flag} takes a whole number, got '${value}'`);
   return count;
+}
+
+function oneOf<T extends string>(value: string, allowed: readonly T[], flag: string): T {
+  if (!allowed.includes(value as T)) throw new UsageError(`${flag} takes ${allowed.join(' or ')}, got '${value}'`);
+  return value as T;
 }

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { chmod, chown, copyFile, mkdir, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
-import { HaError, writeFileAtomic, type Runner } from '@ha/core';
+import { HaError, UsageError, writeFileAtomic, type Runner } from '@ha/core';
 import { labDefaults, nodeAddress, nodeName, type NodePaths } from './layout.js';
 
 /** uid/gid of the Pacemaker account, which owns Pacemaker's state. */
@@ -36,7 +36,14 @@ function lookupId(file: string, name: string): number {
  * What `pcs cluster setup` would write for the lab: knet with crypto, one link,
  * nodes `nodeK` at `10.213.0.K`, votequorum, logging to a file only.
  */
-export function renderLabCorosyncConf(nodeCount: number, clusterName: string = labDefaults.clusterName): string {
+export function renderLabCorosyncConf(
+  nodeCount: number,
+  clusterName: string = labDefaults.clusterName,
+  options: { tokenMs?: number } = {},
+): string {
+  if (options.tokenMs !== undefined && (!Number.isInteger(options.tokenMs) || options.tokenMs < 300))
+    throw new UsageError(`a corosync token of ${options.tokenMs} ms: a whole number of at least 300`);
+  const token = options.tokenMs === undefined ? '' : `    token: ${options.tokenMs}\n`;
   const nodes = Array.from({ length: nodeCount }, (_, i) => i + 1)
     .map(
       (k) =>
@@ -45,7 +52,7 @@ export function renderLabCorosyncConf(nodeCount: number, clusterName: string = l
     .join('');
   return (
     `totem {\n    version: 2\n    cluster_name: ${clusterName}\n    transport: knet\n` +
-    `    crypto_cipher: aes256\n    crypto_hash: sha256\n}\n\n` +
+    `    crypto_cipher: aes256\n    crypto_hash: sha256\n${token}}\n\n` +
     `nodelist {\n${nodes}}\n\n` +
     `quorum {\n    provider: corosync_votequorum\n${nodeCount === 2 ? '    two_node: 1\n' : ''}}\n\n` +
     `logging {\n    to_logfile: yes\n    logfile: /var/log/corosync/corosync.log\n    to_stderr: no\n    to_syslog: no\n    timestamp: on\n}\n`
@@ -59,10 +66,44 @@ export function renderLabHosts(nodeCount: number): string {
   return `${lines.join('\n')}\n`;
 }
 
-/** The cluster-wide secrets, made once per lab and shared by all nodes. */
+/** How the seed CIB fences (see `LabUpOptions`). */
+export interface SeedFencing {
+  nodeCount: number;
+  /** `lab`: stonith-enabled=true with the device `lab-fence`; `none`: stonith-enabled=false. */
+  fencing: 'lab' | 'none';
+  stonithAction?: 'reboot' | 'off';
+  fenceDelayMax?: string;
+}
+
+/**
+ * The lab's fence device as CIB XML: agent `fence_ha_lab` (the lab's power switch), each node
+ * its own outlet, monitored every 60 s.
+ */
+export function renderLabFenceDevice(nodeCount: number, options: { delayMax?: string } = {}): string {
+  const id = 'lab-fence';
+  const hostMap = Array.from({ length: nodeCount }, (_, i) => `${nodeName(i + 1)}:${nodeName(i + 1)}`).join(';');
+  const params: [string, string][] = [['pcmk_host_map', hostMap]];
+  if (options.delayMax !== undefined) {
+    if (!/^\d+(ms|s|m)?$/.test(options.delayMax))
+      throw new UsageError(`fence delay '${options.delayMax}' is not a duration such as 5s`);
+    params.push(['pcmk_delay_max', options.delayMax]);
+  }
+  const nvpairs = params
+    .map(([name, value]) => `<nvpair id="${id}-instance_attributes-${name}" name="${name}" value="${value}"/>`)
+    .join('');
+  return (
+    `<primitive id="${id}" class="stonith" type="fence_ha_lab">` +
+    `<instance_attributes id="${id}-instance_attributes">${nvpairs}</instance_attributes>` +
+    `<operations><op id="${id}-monitor-interval-60s" name="monitor" interval="60s"/></operations>` +
+    `</primitive>`
+  );
+}
+
+/** The cluster-wide secrets, made once per lab and shared by all nodes, and the seed CIB. */
 export async function createClusterKeys(
   host: Runner,
   paths: { corosyncKey: string; pacemakerKey: string; seedCib: string },
+  fencing: SeedFencing,
 ): Promise<void> {
   await mkdir(dirname(paths.corosyncKey), { recursive: true, mode: 0o700 });
   await host.run('corosync-keygen', ['-k', paths.corosyncKey]);
@@ -70,14 +111,21 @@ export async function createClusterKeys(
   // A seeded CIB with a short dc-deadtime makes a boot take seconds instead of 20 s.
   const { stdout: empty } = await host.run('cibadmin', ['--empty']);
   await writeFile(paths.seedCib, empty, { mode: 0o600 });
+  const env = { CIB_file: paths.seedCib };
   const options: [string, string][] = [
     ['dc-deadtime', '2s'],
-    ['stonith-enabled', 'false'],
+    ['stonith-enabled', fencing.fencing === 'lab' ? 'true' : 'false'],
   ];
+  if (fencing.stonithAction !== undefined) options.push(['stonith-action', fencing.stonithAction]);
   for (const [name, value] of options) {
-    await host.run('crm_attribute', ['--type', 'crm_config', '--name', name, '--update', value], {
-      env: { CIB_file: paths.seedCib },
-    });
+    await host.run('crm_attribute', ['--type', 'crm_config', '--name', name, '--update', value], { env });
+  }
+  if (fencing.fencing === 'lab') {
+    const device = renderLabFenceDevice(
+      fencing.nodeCount,
+      fencing.fenceDelayMax === undefined ? {} : { delayMax: fencing.fenceDelayMax },
+    );
+    await host.run('cibadmin', ['--create', '--scope', 'resources', '--xml-text', device], { env });
   }
 }
 
@@ -90,6 +138,8 @@ export interface NodeFilesOptions {
   keys: { corosyncKey: string; pacemakerKey: string; seedCib: string };
   /** The private /etc/shadow, when pcsd runs (it authenticates `hacluster`). */
   shadow?: string;
+  /** corosync's `token` (ms); corosync's own default (3000) when absent. */
+  tokenMs?: number;
 }
 
 /** Lays out one node's private directories with the ownership Pacemaker expects. */
@@ -119,7 +169,12 @@ export async function prepareNodeFiles(paths: NodePaths, options: NodeFilesOptio
   if (options.shadow !== undefined) await writeFileAtomic(paths.shadow, options.shadow, { mode: 0o640 });
   // A bare node is for tests that set the cluster up themselves (pcs cluster setup).
   if (options.bare) return;
-  await writeFileAtomic(`${paths.etcCorosync}/corosync.conf`, renderLabCorosyncConf(options.nodeCount), {
+  const conf = renderLabCorosyncConf(
+    options.nodeCount,
+    labDefaults.clusterName,
+    options.tokenMs === undefined ? {} : { tokenMs: options.tokenMs },
+  );
+  await writeFileAtomic(`${paths.etcCorosync}/corosync.conf`, conf, {
     mode: 0o644,
   });
   await copyFile(options.keys.corosyncKey, `${paths.etcCorosync}/authkey`);

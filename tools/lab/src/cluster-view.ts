@@ -85,3 +85,44 @@ function collectPrimitives(container: XmlElement | undefined): LabClusterView['r
   }
   return found;
 }
+
+/** One fencing operation as `stonith_admin --history` reports it. */
+export interface LabFenceEvent {
+  /** The node fenced. */
+  target: string;
+  /** `reboot`, `off` or `on`. */
+  action: string;
+  /** `success`, `failed` or `pending`. */
+  status: string;
+  /** The node whose device carried it out. */
+  delegate: string | undefined;
+  /** The node it was asked from. */
+  origin: string | undefined;
+  /** When it completed, in ms since the epoch (undefined while pending). */
+  completed: number | undefined;
+}
+
+/** The events of `stonith_admin --history '*' --output-as=xml`, oldest first. */
+export function parseFenceEvents(xml: string): LabFenceEvent[] {
+  const parsed = new XMLParser({
+    ignoreAttributes: false,
+    attributeNamePrefix: '',
+    isArray: (name) => name === 'fence_event',
+  }).parse(xml) as {
+    'pacemaker-result'?: { list?: { fence_event?: Record<string, string>[] } };
+  };
+  const events = parsed['pacemaker-result']?.list?.fence_event ?? [];
+  return events
+    .map((event) => {
+      const completed = event.completed === undefined ? undefined : Date.parse(event.completed.replace(' ', 'T'));
+      return {
+        target: String(event.target),
+        action: String(event.action),
+        status: String(event.status),
+        delegate: event.delegate,
+        origin: event.origin,
+        completed: completed === undefined || Number.isNaN(completed) ? undefined : completed,
+      };
+    })
+    .sort((a, b) => (a.completed ?? Infinity) - (b.completed ?? Infinity));
+}

@@ -1,4 +1,6 @@
-import { chmod, copyFile, mkdir, rm } from 'node:fs/promises';
+import { existsSync } from 'node:fs';
+import { chmod, copyFile, mkdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import {
   CommandError,
@@ -16,10 +18,11 @@ import {
   renderShadowWithPassword,
   type ClusterAccount,
 } from './cluster-files.js';
-import { parseClusterView, type LabClusterView } from './cluster-view.js';
+import { parseClusterView, parseFenceEvents, type LabClusterView, type LabFenceEvent } from './cluster-view.js';
 import { defaultStateRoot, labDefaults, labPaths, nodeAddress, nodeName, switchPort } from './layout.js';
 import { bootNode, crashNode, createNodeRunner, findNodeInits, isNodeInit } from './node.js';
-import { isAlive } from './proc.js';
+import { askPowerSwitch, type OutletState, type PowerFault } from './power-protocol.js';
+import { isAlive, processesMentioning, readCommandLine, sendSignal } from './proc.js';
 import { LabSwitch } from './network.js';
 import { readClusterState, writeClusterState, type ClusterState, type NodeState } from './state.js';
 import { waitFor } from './wait.js';
@@ -39,7 +42,22 @@ export interface LabUpOptions {
   stack?: StackName;
   /** Folder that records the lab, so `attach` and `ha-lab down` find it; default `defaultStateRoot` (`/var/lib/ha-lab`, or `HA_LAB_STATE_DIR`). */
   stateRoot?: string;
+  /**
+   * `lab` (the default): stonith-enabled=true and a fence device `lab-fence` (agent `fence_ha_lab`, the
+   * lab's power switch, `pcmk_host_map` of every node); `none`: stonith-enabled=false and no device.
+   * The switch runs either way (`ha-lab power`).
+   */
+  fencing?: 'lab' | 'none';
+  /** Pacemaker's `stonith-action`: what fencing does to a node (default `reboot`: it boots and rejoins). */
+  stonithAction?: 'reboot' | 'off';
+  /** `pcmk_delay_max` of the lab's device (a random delay before fencing, e.g. `5s` for two nodes). */
+  fenceDelayMax?: string;
+  /** corosync's `token` timeout in ms (default: corosync's, 3000): a lost node is noticed after about token + consensus (1.2 × token). */
+  corosyncTokenMs?: number;
 }
+
+/** The id of the lab's fence device. */
+export const labFenceDevice = 'lab-fence';
 
 /** One node as `status` reports it. */
 export interface LabNodeStatus {
@@ -69,6 +87,8 @@ export interface LabStatus {
   bare: boolean;
   /** Booted with `pcsd`: pcsd runs in every node. */
   pcsd: boolean;
+  /** Whether the cluster was given the lab's fence device (see `LabUpOptions.fencing`). */
+  fencing: 'lab' | 'none';
   /** Every node of the lab, running or not, in order. */
   nodes: LabNodeStatus[];
   /** The cluster as crm_mon sees it on the first node running pacemaker; undefined when none does or crm_mon fails. */
@@ -76,6 +96,9 @@ export interface LabStatus {
 }
 
 const repositoryRoot = fileURLToPath(new URL('../../..', import.meta.url)).replace(/\/$/, '');
+const labBin = fileURLToPath(new URL('../bin/ha-lab.js', import.meta.url));
+/** Marker of the power switch's command line (how teardown finds one a crashed run left). */
+const powerServeMarker = 'power serve --state-dir';
 
 /**
  * A real Corosync 3 + Pacemaker cluster on this machine, one set of
@@ -85,6 +108,7 @@ const repositoryRoot = fileURLToPath(new URL('../../..', import.meta.url)).repla
 export class LabCluster {
   /** How long `up` took, in ms (0 for an attached lab). */
   bootMs = 0;
+  private readonly afterPowerOff = new Map<string, Promise<void>>();
   private readonly paths;
   private readonly network: LabSwitch;
 
@@ -129,6 +153,7 @@ export class LabCluster {
       bare: options.bare ?? false,
       stack: stack.name,
       pcsd: options.pcsd ?? false,
+      fencing: options.bare ? 'none' : (options.fencing ?? 'lab'),
       keepPaths,
       nodes: Array.from({ length: options.nodes }, (_, i) => ({
         name: nodeName(i + 1),
@@ -146,12 +171,23 @@ export class LabCluster {
       await copyFile(new URL('../scripts/systemctl', import.meta.url), paths.systemctlStub);
       await copyFile(new URL('../scripts/ha-lab-web', import.meta.url), paths.webServer);
       await copyFile(new URL('../scripts/ha-lab-chroot', import.meta.url), paths.chroot);
+      await mkdir(join(paths.bin, 'sbin'), { recursive: true, mode: 0o755 });
+      await copyFile(new URL('../scripts/fence_ha_lab', import.meta.url), paths.fenceAgent);
       await Promise.all(
-        [paths.nodeInit, paths.systemctlStub, paths.webServer, paths.chroot].map((file) => chmod(file, 0o755)),
+        [paths.nodeInit, paths.systemctlStub, paths.webServer, paths.chroot, paths.fenceAgent].map((file) =>
+          chmod(file, 0o755),
+        ),
       );
       await chmod(paths.cluster, 0o755);
+      await mkdir(paths.powerDir, { recursive: true, mode: 0o700 });
       // The generation's own tools make the keys and the seed CIB, so the CIB has its schema.
-      if (!state.bare) await createClusterKeys(tools, paths);
+      if (!state.bare)
+        await createClusterKeys(tools, paths, {
+          nodeCount: state.nodeCount,
+          fencing: state.fencing ?? 'none',
+          ...(options.stonithAction === undefined ? {} : { stonithAction: options.stonithAction }),
+          ...(options.fenceDelayMax === undefined ? {} : { fenceDelayMax: options.fenceDelayMax }),
+        });
       const account = readClusterAccount(stack.root);
       const shadow = state.pcsd
         ? await renderShadowWithPassword(host, labDefaults.hostPassword, stack.root)
@@ -163,11 +199,12 @@ export class LabCluster {
           bare: state.bare,
           account,
           keys: paths,
+          ...(options.corosyncTokenMs === undefined ? {} : { tokenMs: options.corosyncTokenMs }),
           ...(shadow === undefined ? {} : { shadow }),
         });
       }
       await lab.network.create();
-      await Promise.all(state.nodes.map((node) => lab.bootNamespace(node)));
+      await Promise.all([...state.nodes.map((node) => lab.bootNamespace(node)), lab.startPowerSwitch()]);
       await lab.startServices(state.nodes);
       lab.bootMs = performance.now() - started;
       return lab;
@@ -237,13 +274,19 @@ export class LabCluster {
     return JSON.parse(stdout) as { status: number; body: string } | { error: string };
   }
 
-  /** A runner whose commands run inside `node`. */
+  /**
+   * A runner whose commands run inside `node`, in the node's current boot at each command (it follows
+   * the node when the switch reboots it). Throws now when the node is not running.
+   */
   runner(node: string): Runner {
-    const entry = this.node(node);
-    if (entry.pid === undefined || !isNodeInit(entry.name, entry.pid)) {
-      throw new HaError('PRECONDITION_FAILED', `${node} is not running`);
+    const pid = this.livePid(node);
+    if (pid === undefined) {
+      const inits = findNodeInits()
+        .map((init) => `${init.name}=${init.pid}${init.dir === this.paths.node(init.name).dir ? '' : ` (${init.dir})`}`)
+        .join(', ');
+      throw new HaError('PRECONDITION_FAILED', `${node} is not running (node inits now: ${inits || 'none'})`);
     }
-    return createNodeRunner(entry.name, entry.pid);
+    return createNodeRunner(node, () => this.livePid(node));
   }
 
   /** Runs a command inside `node`. */
@@ -285,13 +328,12 @@ export class LabCluster {
   /**
    * The seed's resources, with the real tools: a VirtualIP (IPaddr2, `vip`)
    * and a WebServer (the lab's web server on port 80), colocated and ordered,
-   * monitored every 10 s; stonith off. Returns once both run on one node.
+   * monitored every 10 s (fencing as the lab was booted with). Returns once both run on one node.
    */
   async createSeedResources(options: { vip?: string; from?: string } = {}): Promise<LabClusterView> {
     const from = options.from ?? 'node1';
     const vip = options.vip ?? '10.213.0.100';
     const pcs = (args: string[]) => this.exec(from, 'pcs', args, { timeoutMs: 120_000 });
-    await pcs(['property', 'set', 'stonith-enabled=false']);
     await pcs([
       'resource',
       'create',
@@ -323,48 +365,167 @@ export class LabCluster {
     });
   }
 
-  /** Hard crash: SIGKILL to the node's PID 1 takes every process, mount and its link with it. */
+  /**
+   * Hard crash: the switch cuts the node's power (SIGKILL to its PID 1 takes every process, mount
+   * and its link with it). With fencing, Pacemaker then fences it: `reboot` boots it again.
+   */
   async kill(node: string): Promise<void> {
-    const entry = this.node(node);
-    if (entry.pid !== undefined) await crashNode(entry.name, entry.pid);
-    await this.recordPid(entry.name, undefined);
+    this.node(node);
+    await this.askSwitch({ action: 'off', node });
   }
 
-  /** Clean shutdown: stop pacemaker, then corosync (and pcsd), then the node itself. */
+  /** Clean shutdown: stop pacemaker, then corosync (and pcsd), then the node's power. */
   async stop(node: string): Promise<void> {
-    const entry = this.node(node);
-    if (entry.pid === undefined || !isNodeInit(entry.name, entry.pid)) return this.recordPid(entry.name, undefined);
-    const runner = createNodeRunner(entry.name, entry.pid);
+    const pid = this.livePid(node);
+    if (pid === undefined) return;
+    const runner = createNodeRunner(node, pid);
     await runner.run('systemctl', ['stop', 'pacemaker'], { timeoutMs: 150_000 });
     await runner.run('systemctl', ['stop', 'corosync', 'pcsd'], { timeoutMs: 150_000 });
-    await crashNode(entry.name, entry.pid);
-    await this.recordPid(entry.name, undefined);
+    await this.askSwitch({ action: 'off', node });
   }
 
-  /** Boots a stopped or killed node again and waits until the cluster has it online. */
+  /** Powers a stopped or killed node on (if it is off) and waits until the cluster has it online. */
   async start(node: string): Promise<void> {
-    const entry = this.node(node);
-    if (entry.pid === undefined || !isNodeInit(entry.name, entry.pid)) {
-      await this.bootNamespace(entry);
-    }
+    this.node(node);
+    await this.askSwitch({ action: 'on', node, services: false });
     await this.startServices([this.node(node)]);
   }
 
-  /** Cuts the node's link at the switch; the node keeps running, alone. */
+  /** Cuts the node's link at the switch; the node keeps running, alone (and comes back cut off if powered on again). */
   async partition(node: string): Promise<void> {
-    await this.network.setPort(switchPort(this.node(node).index), 'down');
+    const entry = this.node(node);
+    await writeFile(this.paths.node(node).linkDown, `${new Date().toISOString()}\n`);
+    await this.network.setPort(switchPort(entry.index), 'down');
   }
 
   /** Restores a partitioned node's link. */
   async heal(node: string): Promise<void> {
-    await this.network.setPort(switchPort(this.node(node).index), 'up');
+    const entry = this.node(node);
+    await rm(this.paths.node(node).linkDown, { force: true });
+    if ((await this.network.portIsUp(switchPort(entry.index))) !== undefined)
+      await this.network.setPort(switchPort(entry.index), 'up');
+  }
+
+  /**
+   * The power switch by hand (`ha-lab power`): `off` cuts the power, `on` boots the node with
+   * corosync and pacemaker (it rejoins by itself), `reboot` both, `status` reads the outlet.
+   */
+  async power(action: 'on' | 'off' | 'reboot' | 'status', node: string): Promise<OutletState> {
+    this.node(node);
+    const answer = await this.askSwitch({ action, node });
+    return answer.startsWith('on') ? 'on' : 'off';
+  }
+
+  /** Every outlet's state, in node order. */
+  async powerStatus(): Promise<{ node: string; state: OutletState }[]> {
+    const answer = await this.askSwitch({ action: 'list' });
+    return answer.split(' ').map((entry) => {
+      const [node = '', state] = entry.split('=');
+      return { node, state: state === 'on' ? 'on' : 'off' };
+    });
+  }
+
+  /** Makes the switch refuse every node's request, or vanish from the nodes' view (`none` repairs it). */
+  async setPowerFault(fault: PowerFault): Promise<void> {
+    await this.askSwitch({ action: 'fault', fault });
+  }
+
+  /** The switch's audit log: every request it answered, oldest first. */
+  async powerLog(): Promise<{ time: string; via: 'host' | 'node'; request: string; answer: string; ms: number }[]> {
+    const text = await readFile(this.paths.powerLog, 'utf8').catch(() => '');
+    return text
+      .split('\n')
+      .filter(Boolean)
+      .map(
+        (line) =>
+          JSON.parse(line) as { time: string; via: 'host' | 'node'; request: string; answer: string; ms: number },
+      );
+  }
+
+  /** Each node's PID 1 now (host PIDs; undefined for a node that is off), for samplers reading /proc. */
+  nodeInits(): { name: string; pid: number | undefined }[] {
+    return this.state.nodes.map((node) => ({ name: node.name, pid: this.livePid(node.name) }));
+  }
+
+  /** The fencing history as `stonith_admin --history --verbose` on `from` reports it, oldest first (without --verbose it keeps one event per target). */
+  async fenceEvents(from: string): Promise<LabFenceEvent[]> {
+    const { stdout } = await this.exec(from, 'stonith_admin', ['--history', '*', '--verbose', '--output-as=xml'], {
+      timeoutMs: 30_000,
+    });
+    return parseFenceEvents(stdout);
+  }
+
+  /** True while the node's PID 1 runs. */
+  isPoweredOn(node: string): boolean {
+    return this.livePid(node) !== undefined;
+  }
+
+  /**
+   * For the power switch only (everything else asks the switch): cuts the node's power. Returns once
+   * every process of the node is gone; the bookkeeping after it runs on, and a later power-on waits for it.
+   */
+  async applyPowerOff(node: string): Promise<void> {
+    const pid = this.livePid(node);
+    if (pid !== undefined) await crashNode(node, pid);
+    const previous = this.afterPowerOff.get(node) ?? Promise.resolve();
+    const bookkeeping = previous.then(async () => {
+      await this.recordPid(node, undefined);
+      // The kernel frees a dead namespace's veth lazily (seconds, for a link that was cut): unplug it now.
+      await this.network.unplug(switchPort(this.node(node).index));
+    });
+    this.afterPowerOff.set(
+      node,
+      bookkeeping.catch(() => undefined),
+    );
+  }
+
+  /**
+   * For the power switch only: boots the node; with `services`, corosync and pacemaker start as at a
+   * real boot, without waiting for them (the node rejoins when they are up).
+   */
+  async applyPowerOn(node: string, options: { services: boolean }): Promise<void> {
+    await this.afterPowerOff.get(node);
+    if (this.isPoweredOn(node)) return;
+    await this.bootNamespace(this.node(node));
+    if (!options.services) return;
+    const runner = this.runner(node);
+    void (async () => {
+      if (this.state.pcsd) await runner.run('systemctl', ['start', 'pcsd']);
+      if (this.state.bare) return;
+      await this.untilPeersLost(node);
+      await runner.run('systemctl', ['start', 'corosync']);
+      await runner.run('systemctl', ['start', 'pacemaker']);
+    })().catch((error: unknown) => console.error(`${node}: services at boot: ${(error as Error).message}`));
+  }
+
+  // A real machine takes far longer to boot than its peers take to notice it went away. A lab node
+  // boots in a second: it waits (as in its firmware) until no peer's corosync still counts it a member,
+  // or a fenced node would rejoin before the fencing's result is delivered, and be told it was fenced.
+  private async untilPeersLost(node: string): Promise<void> {
+    const peers = this.state.nodes.filter((entry) => entry.name !== node).map((entry) => entry.name);
+    await waitFor(
+      `${node}'s peers to notice it went away`,
+      60_000,
+      async () => {
+        for (const peer of peers) {
+          if (!this.isPoweredOn(peer)) continue;
+          const { stdout } = await this.exec(peer, 'corosync-quorumtool', ['-l'], { allowExitCodes: [1, 2] }).catch(
+            () => ({ stdout: '' }),
+          );
+          if (new RegExp(`\\s${node}(\\s|$)`, 'm').test(stdout)) return undefined;
+        }
+        return true;
+      },
+      250,
+    );
   }
 
   /** Each node's process, daemons and link, and the cluster as crm_mon sees it (what `ha-lab status` prints). */
   async status(): Promise<LabStatus> {
     const nodes = await Promise.all(
       this.state.nodes.map(async (node): Promise<LabNodeStatus> => {
-        const running = node.pid !== undefined && isNodeInit(node.name, node.pid);
+        const pid = this.livePid(node.name);
+        const running = pid !== undefined;
         const port = await this.network.portIsUp(switchPort(node.index)).catch(() => undefined);
         const link = port === undefined ? 'absent' : port ? 'up' : 'down';
         if (!running)
@@ -389,7 +550,7 @@ export class LabCluster {
           name: node.name,
           address: node.address,
           running,
-          pid: node.pid,
+          pid,
           corosync: !!corosync,
           pacemaker: !!pacemaker,
           pcsd: !!pcsd,
@@ -399,7 +560,14 @@ export class LabCluster {
     );
     const viewer = nodes.find((node) => node.pacemaker);
     const view = viewer ? await this.view(viewer.name).catch(() => undefined) : undefined;
-    return { clusterName: this.state.clusterName, bare: this.state.bare, pcsd: this.state.pcsd, nodes, view };
+    return {
+      clusterName: this.state.clusterName,
+      bare: this.state.bare,
+      pcsd: this.state.pcsd,
+      fencing: this.state.fencing ?? 'none',
+      nodes,
+      view,
+    };
   }
 
   /** Tears the cluster down (nodes, switch, state folder). */
@@ -414,7 +582,42 @@ export class LabCluster {
   }
 
   private async runningNodes(): Promise<NodeState[]> {
-    return this.state.nodes.filter((node) => node.pid !== undefined && isNodeInit(node.name, node.pid));
+    return this.state.nodes.filter((node) => this.livePid(node.name) !== undefined);
+  }
+
+  // The node's PID 1 now: the recorded PID while it is still that init, else found in the process
+  // table (the switch may have powered the node on since this object read the state).
+  private livePid(name: string): number | undefined {
+    const node = this.node(name);
+    const dir = this.paths.node(name).dir;
+    if (node.pid !== undefined && isNodeInit(name, node.pid, dir)) return node.pid;
+    const found = findNodeInits().find((init) => init.name === name && init.dir === dir)?.pid;
+    this.state = {
+      ...this.state,
+      nodes: this.state.nodes.map((entry) => {
+        if (entry.name !== name) return entry;
+        const { pid: _old, ...rest } = entry;
+        return found === undefined ? rest : { ...rest, pid: found };
+      }),
+    };
+    return found;
+  }
+
+  private async askSwitch(request: Parameters<typeof askPowerSwitch>[1]): Promise<string> {
+    return askPowerSwitch(this.paths.powerControlSocket, request, 180_000);
+  }
+
+  // The switch is a process of its own, so it outlives the command that booted the lab.
+  private async startPowerSwitch(): Promise<void> {
+    await this.host.spawnDetached(process.execPath, [labBin, 'power', 'serve', '--state-dir', this.stateRoot], {
+      logFile: join(this.paths.cluster, 'power-switch.out'),
+    });
+    await waitFor('the power switch', 15_000, () =>
+      askPowerSwitch(this.paths.powerControlSocket, { action: 'ping' }, 2_000).then(
+        () => true,
+        () => undefined,
+      ),
+    );
   }
 
   private async recordPid(name: string, pid: number | undefined): Promise<void> {
@@ -452,6 +655,7 @@ export class LabCluster {
     });
     await this.recordPid(node.name, pid);
     await this.network.connect(port, pid, createNodeRunner(node.name, pid), node.address);
+    if (existsSync(this.paths.node(node.name).linkDown)) await this.network.setPort(port, 'down');
   }
 
   // pcsd if wanted; then, unless bare, corosync everywhere, quorum, pacemaker, and a DC with every given node online.
@@ -522,6 +726,8 @@ export async function teardownCluster(
 ): Promise<void> {
   const paths = labPaths(stateRoot);
   const state = await readClusterState(paths.clusterState).catch(() => undefined);
+  // The switch first: it must not power a node on while the nodes go.
+  await stopPowerSwitch(stateRoot);
   const inits = new Map<number, string>();
   for (const node of state?.nodes ?? []) if (node.pid !== undefined) inits.set(node.pid, node.name);
   for (const found of findNodeInits()) inits.set(found.pid, found.name);
@@ -530,6 +736,18 @@ export async function teardownCluster(
   // unshare parents linger a moment as zombies after their child dies.
   await waitFor('node processes to be reaped', 10_000, () => ([...inits.keys()].some(isAlive) ? undefined : true));
   await rm(paths.cluster, { recursive: true, force: true });
+}
+
+async function stopPowerSwitch(stateRoot: string): Promise<void> {
+  // Found by its command line, whichever checkout started it.
+  const switches = processesMentioning(powerServeMarker).filter((pid) => {
+    const argv = readCommandLine(pid);
+    return argv[argv.indexOf('--state-dir') + 1] === stateRoot;
+  });
+  for (const pid of switches) sendSignal(pid, 'SIGTERM');
+  await waitFor('the power switch to stop', 5_000, () => (switches.some(isAlive) ? undefined : true)).catch(() => {
+    for (const pid of switches) sendSignal(pid, 'SIGKILL');
+  });
 }
 
 // A command that fails while a daemon is still starting means "not yet".

@@ -19,6 +19,12 @@ describe('lab configuration files', () => {
     expect(renderLabHosts(3)).toContain('10.213.0.3 node3\n');
   });
 
+  it("sets corosync's token only when asked, and only to a sane number", () => {
+    expect(renderLabCorosyncConf(3)).not.toContain('token:');
+    expect(renderLabCorosyncConf(3, 'lab', { tokenMs: 1000 })).toContain('    crypto_hash: sha256\n    token: 1000\n}');
+    expect(() => renderLabCorosyncConf(3, 'lab', { tokenMs: 10 })).toThrow(/at least 300/);
+  });
+
   it('renders a haproxy.cfg the real haproxy accepts', async () => {
     const path = join(scratch, 'haproxy.cfg');
     await writeFile(join(scratch, 'routes.map'), '/a a\n');

@@ -2,11 +2,17 @@
  * @ha/lab: real Corosync/Pacemaker clusters and HAProxy instances on one
  * machine, for ha-toolkit's tests, benches and demo. Private to the repo.
  */
-export { LabCluster, teardownCluster } from './cluster.js';
+export { LabCluster, teardownCluster, labFenceDevice } from './cluster.js';
 export type { LabUpOptions, LabStatus, LabNodeStatus } from './cluster.js';
-export { parseClusterView } from './cluster-view.js';
-export type { LabClusterView } from './cluster-view.js';
-export { renderLabCorosyncConf, renderLabHosts } from './cluster-files.js';
+export { parseClusterView, parseFenceEvents } from './cluster-view.js';
+export type { LabClusterView, LabFenceEvent } from './cluster-view.js';
+export { renderLabCorosyncConf, renderLabHosts, renderLabFenceDevice } from './cluster-files.js';
+export { askPowerSwitch, parsePowerRequest, formatPowerRequest, outletActions, powerFaults } from './power-protocol.js';
+export type { PowerRequest, PowerFault, OutletAction, OutletState } from './power-protocol.js';
+export { DualActiveSampler } from './dual-active.js';
+export type { DualActiveReport, DualActiveBreach, DualActiveTarget } from './dual-active.js';
+export { runPartitionCampaign, servicesHome } from './fencing-campaign.js';
+export type { PartitionCampaign, PartitionRun, PartitionCampaignOptions } from './fencing-campaign.js';
 export {
   startHaproxyLab,
   stopHaproxyLab,

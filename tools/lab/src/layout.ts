@@ -31,6 +31,16 @@ export function labPaths(stateRoot: string = defaultStateRoot) {
     chroot: join(cluster, 'bin', 'ha-lab-chroot'),
     /** A small real web server (socat) that answers with the node's name, for WebServer resources. */
     webServer: join(cluster, 'bin', 'ha-lab-web'),
+    /** The lab's fence agent; every node sees it as /usr/sbin/fence_ha_lab. */
+    fenceAgent: join(cluster, 'bin', 'sbin', 'fence_ha_lab'),
+    /** Bound into every node as /run/ha-lab: holds the power switch's socket for the nodes. */
+    powerDir: join(cluster, 'power'),
+    powerSocket: join(cluster, 'power', 'switch.sock'),
+    /** The host's own socket to the switch (outside what the nodes see): power by hand, faults. */
+    powerControlSocket: join(cluster, 'power-control.sock'),
+    powerPidFile: join(cluster, 'power-switch.pid'),
+    /** Every request the switch answered, one JSON line each. */
+    powerLog: join(cluster, 'power-switch.log'),
     keys: join(cluster, 'keys'),
     corosyncKey: join(cluster, 'keys', 'corosync-authkey'),
     pacemakerKey: join(cluster, 'keys', 'pacemaker-authkey'),
@@ -46,6 +56,8 @@ export function nodePaths(dir: string) {
     dir,
     ready: join(dir, 'ready'),
     initLog: join(dir, 'init.log'),
+    /** Present while the node's link is cut: a node powered on again comes back still cut off. */
+    linkDown: join(dir, 'link-down'),
     hosts: join(dir, 'hosts'),
     shadow: join(dir, 'shadow'),
     hold: join(dir, 'hold'),

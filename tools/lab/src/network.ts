@@ -42,6 +42,13 @@ export class LabSwitch {
     await node.run('ip', ['link', 'set', 'eth0', 'up']);
   }
 
+  /** Removes a port (and its veth peer) if it is still there. */
+  async unplug(port: string): Promise<void> {
+    await this.ip('link', 'delete', port).catch((error: unknown) => {
+      if (!(error instanceof CommandError)) throw error;
+    });
+  }
+
   /** Cuts (`down`) or restores (`up`) a node's link at the switch. */
   async setPort(port: string, state: 'up' | 'down'): Promise<void> {
     await this.ip('link', 'set', port, state);

@@ -64,17 +64,20 @@ export async function bootNode(host: Runner, options: BootNodeOptions): Promise<
 }
 
 /**
- * A runner whose every command runs inside the node, with a clean environment,
+ * A runner whose every command runs inside the node (at `pidOf`, or the PID it gives at each command, for
+ * a runner that follows the node across reboots), with a clean environment,
  * and from the node's root: a node of another generation runs that generation's programs.
  * It re-checks before each command that `pid` is still this node's init in
  * another network namespace: a reused PID must never run a command on the host.
  */
-export function createNodeRunner(name: string, pid: number): Runner {
+export function createNodeRunner(name: string, pidOf: number | (() => number | undefined)): Runner {
   return createRunner({
     cleanEnv: true,
     env: nodeEnvironment,
     label: name,
     wrap: (file, args) => {
+      const pid = typeof pidOf === 'number' ? pidOf : pidOf();
+      if (pid === undefined) throw new HaError('PRECONDITION_FAILED', `${name} is not running`);
       assertNodeProcess(name, pid);
       const directory = workingDirectoryIn(pid);
       // nsenter opens a --wd path before it enters the node: inside another root that directory
@@ -102,32 +105,39 @@ export function assertNodeProcess(name: string, pid: number): void {
   }
 }
 
-/** True when `pid` is the node init of `name`. */
-export function isNodeInit(name: string, pid: number): boolean {
-  const argv = readCommandLine(pid);
-  const scriptIndex = argv.findIndex((arg) => arg.endsWith(`/${nodeInitName}`));
-  return scriptIndex !== -1 && argv[scriptIndex + 1] === name;
+/** True when `pid` is the node init of `name` (of the lab whose node folder is `dir`, when given). */
+export function isNodeInit(name: string, pid: number, dir?: string): boolean {
+  const init = nodeInitOf(pid);
+  return init !== undefined && init.name === name && (dir === undefined || init.dir === dir);
 }
 
-/** Every process on this machine whose command line marks it as a node init, with its node name. */
-export function findNodeInits(): { pid: number; name: string }[] {
-  const found: { pid: number; name: string }[] = [];
+/** Every process on this machine whose command line marks it as a node init, with its node name and folder. */
+export function findNodeInits(): { pid: number; name: string; dir: string | undefined }[] {
+  const found: { pid: number; name: string; dir: string | undefined }[] = [];
   for (const pid of listPids()) {
-    const argv = readCommandLine(pid);
-    const scriptIndex = argv.findIndex((arg) => arg.endsWith(`/${nodeInitName}`));
-    // unshare's own command line names the script too; only its child (bash) is the init.
-    if (scriptIndex > 0 && argv[0] !== 'unshare' && argv[scriptIndex + 1] !== undefined) {
-      found.push({ pid, name: argv[scriptIndex + 1] as string });
-    }
+    const init = nodeInitOf(pid);
+    if (init) found.push({ pid, ...init });
   }
   return found;
+}
+
+// The init's command line is `bash …/ha-lab-node-init NAME DIR …`, and `NAME --reap DIR` once its mounts are made.
+function nodeInitOf(pid: number): { name: string; dir: string | undefined } | undefined {
+  const argv = readCommandLine(pid);
+  const scriptIndex = argv.findIndex((arg) => arg.endsWith(`/${nodeInitName}`));
+  // unshare's own command line names the script too; only its child (bash) is the init.
+  const name = argv[scriptIndex + 1];
+  if (scriptIndex <= 0 || argv[0] === 'unshare' || name === undefined) return undefined;
+  const dir = argv[scriptIndex + 2] === '--reap' ? argv[scriptIndex + 3] : argv[scriptIndex + 2];
+  return { name, dir };
 }
 
 /** SIGKILL to a node's PID 1: a hard crash of every process in the node. */
 export async function crashNode(name: string, pid: number): Promise<void> {
   if (!isNodeInit(name, pid)) return;
   sendSignal(pid, 'SIGKILL');
-  await waitFor(`${name}: node init to exit`, 10_000, () => (isAlive(pid) ? undefined : true));
+  // Polled finely: this is the switch's "off", which a fence agent waits for.
+  await waitFor(`${name}: node init to exit`, 10_000, () => (isAlive(pid) ? undefined : true), 2);
 }
 
 function childOf(parent: number): number | undefined {

@@ -22,6 +22,8 @@ export const clusterStateSchema = z.object({
   /** The generation the nodes run (`debian12`, `debian13`). */
   stack: z.enum(['debian12', 'debian13']),
   pcsd: z.boolean(),
+  /** `lab`: stonith-enabled with the lab's fence device; `none`: no fencing (absent in labs of older versions). */
+  fencing: z.enum(['lab', 'none']).optional(),
   /** Directories under /tmp that stay visible inside the nodes. */
   keepPaths: z.array(z.string()),
   nodes: z.array(nodeStateSchema),

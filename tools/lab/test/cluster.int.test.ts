@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { CommandError, defaultRunner, HaError } from '@ha/core';
-import { findLabLeftovers, teardownLab } from '../src/index.js';
+import { findLabLeftovers, teardownLab, waitFor } from '../src/index.js';
 import { useLabCluster } from '../src/vitest.js';
 
 // One real 3-node Corosync + Pacemaker cluster for the whole file; tests run in order on it.
@@ -71,6 +71,7 @@ describe('the lab cluster', () => {
   it('sees a hard-killed node offline and recovers its resource on a survivor', async () => {
     const [victim] = await where('dummy');
     const survivor = lab().nodeNames.find((name) => name !== victim) as string;
+    const killedAt = Date.now();
     await lab().kill(victim as string);
     expect(() => lab().runner(victim as string)).toThrow(HaError);
     const view = await lab().waitForView(
@@ -83,19 +84,38 @@ describe('the lab cluster', () => {
       { from: survivor, timeoutMs: 60_000 },
     );
     expect(view.quorate).toBe(true);
+    // With fencing (the lab's default) the survivors fenced the crashed node before recovering: it reboots.
+    expect(
+      (await lab().fenceEvents(survivor)).some(
+        (event) => event.target === victim && event.status === 'success' && (event.completed ?? 0) >= killedAt - 1_000,
+      ),
+    ).toBe(true);
     await lab().start(victim as string);
     await lab().waitForView('all three online again', (v) => v.nodes.every((n) => n.online), {
       from: victim as string,
     });
   });
 
-  it('partitions a node away and heals it', async () => {
+  it('partitions a node away, the majority fences it, and it heals', async () => {
+    const cutAt = Date.now();
     await lab().partition('node3');
     await lab().waitForView('node3 cut off', (v) => v.nodes.some((n) => n.name === 'node3' && !n.online), {
       from: 'node1',
       timeoutMs: 60_000,
     });
-    const alone = await lab().exec('node3', 'corosync-quorumtool', ['-s'], { allowExitCodes: [1, 2] });
+    // Fenced (rebooted) by the majority; it boots still cut off, alone and without quorum.
+    const fence = await waitFor('the fence of node3', 60_000, async () =>
+      (await lab().fenceEvents('node1')).find(
+        (event) => event.target === 'node3' && event.status === 'success' && (event.completed ?? 0) >= cutAt - 1_000,
+      ),
+    );
+    expect(fence.action).toBe('reboot');
+    const alone = await waitFor('node3 up again, alone', 60_000, async () => {
+      const result = await lab()
+        .exec('node3', 'corosync-quorumtool', ['-s'], { allowExitCodes: [1, 2] })
+        .catch(() => undefined);
+      return result && /Quorate:/.test(result.stdout) ? result : undefined;
+    });
     expect(alone.stdout).toMatch(/Quorate:\s+No/);
     expect((await lab().status()).nodes.find((n) => n.name === 'node3')?.link).toBe('down');
     await lab().heal('node3');

@@ -12,6 +12,8 @@ import { parseMatchers } from './matchers.js';
 export const defaultPolicies: Record<string, AlertPolicy> = {
   PacemakerResourceStopped: { raiseAfterMs: 5_000 },
   PacemakerResourceFailed: { raiseAfterMs: 10_000 },
+  // A fence device is stopped for the moment it takes to start (just created, or moving after its node left).
+  PacemakerCannotFence: { raiseAfterMs: 10_000 },
   CorosyncLinkDown: { raiseAfterMs: 10_000 },
   CorosyncMemberLeft: { raiseAfterMs: 3_000 },
   CorosyncQuorumLost: { raiseAfterMs: 3_000 },
@@ -23,14 +25,23 @@ export const defaultPolicies: Record<string, AlertPolicy> = {
 /**
  * Grouping: while a node is offline, its own other alerts (unclean, failed
  * actions on it, corosync's view of it) and the resources stopped meanwhile
- * are not sent; while a backend is down, its servers' DOWN alerts are not;
- * Pacemaker's quorum alert covers corosync's.
+ * are not sent, but its fencing alerts are (they say whether it is safely
+ * offline); while a backend is down, its servers' DOWN alerts are not;
+ * Pacemaker's quorum alert covers corosync's; fencing disabled, or no fence
+ * device at all, covers "this node cannot be fenced".
  */
 export const defaultInhibitRules: InhibitRule[] = [
   {
     source: parseMatchers('alertname=PacemakerNodeOffline'),
-    target: parseMatchers('alertname=~"(Pacemaker|Corosync).*", alertname!=PacemakerNodeOffline'),
+    target: parseMatchers(
+      'alertname=~"(Pacemaker|Corosync).*", alertname!~"PacemakerNodeOffline|PacemakerNodeFenced|PacemakerFencingFailed|PacemakerCannotFence"',
+    ),
     equal: ['node'],
+  },
+  {
+    source: parseMatchers('alertname=PacemakerCannotFence, reason=~"FENCING_DISABLED|NO_FENCE_DEVICE"'),
+    target: parseMatchers('alertname=PacemakerCannotFence, reason=NODE_UNFENCEABLE'),
+    equal: [],
   },
   {
     source: parseMatchers('alertname=PacemakerNodeOffline'),

@@ -59,6 +59,27 @@ export const metricCatalog = {
     type: 'gauge',
     labels: ['constraint', 'node', 'resource', 'role'],
   },
+  // Fencing (the monitor's own, in the exporter's style: from crm_mon's fence history and the alert agent's pushes).
+  ha_cluster_pacemaker_fence_events_total: {
+    help: 'Completed fencing operations by target, action and status (success, failed); a history cleanup does not lower it',
+    type: 'counter',
+    labels: ['target', 'action', 'status'],
+  },
+  ha_cluster_pacemaker_fence_last_result: {
+    help: 'The result of the latest fencing of the node (1 success, 0 failed)',
+    type: 'gauge',
+    labels: ['node'],
+  },
+  ha_cluster_pacemaker_fence_last_timestamp_seconds: {
+    help: 'When the latest fencing of the node completed (Unix seconds)',
+    type: 'gauge',
+    labels: ['node'],
+  },
+  ha_cluster_pacemaker_node_fenceable: {
+    help: 'Whether the cluster can fence the node (0: fencing disabled, no device, or none able to fence it)',
+    type: 'gauge',
+    labels: ['node'],
+  },
   // Corosync.
   ha_cluster_corosync_quorate: { help: 'Whether or not the cluster is quorate', type: 'gauge', labels: [] },
   ha_cluster_corosync_quorum_votes: {

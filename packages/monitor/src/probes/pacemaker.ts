@@ -1,5 +1,6 @@
 import { defaultRunner, type Runner } from '@ha/core';
 import {
+  evaluateHealth,
   failCounts,
   listInstances,
   readClusterStatus,
@@ -9,17 +10,27 @@ import {
 } from '@ha/pcs-client';
 import type { Condition } from '../model.js';
 import type { MetricSample } from '../metrics/catalog.js';
+import { parseFenceAlert, type FenceAlert } from '../pacemaker-alert/fence-event.js';
 import { AlertReceiver } from '../pacemaker-alert/receiver.js';
+import { cannotFenceConditions, evaluateFencing, fencingSamples, type FenceMemory } from './fencing.js';
 import type { Probe } from './probe.js';
 
-/** What the Pacemaker rules remember between runs: where resources last ran, the DC, fencing seen. */
+/** What the Pacemaker rules remember between runs: where resources last ran, the DC, the fencings learned of. */
 export interface PacemakerMemory {
   /** Primitive id → the nodes it ran on: a change is `PacemakerResourceMoved`. */
   locations: Record<string, string[]>;
   /** The DC's name: a change is `PacemakerDCChanged`. */
   dc?: string | undefined;
-  /** Fencing actions already reported (each once). */
-  fencing: string[];
+  /** Fencings taken in, open fencing alerts and the fencing counters (see `evaluateFencing`). */
+  fence: FenceMemory;
+}
+
+/** What else `pacemakerConditions` takes into account besides the status. */
+export interface PacemakerEvaluationOptions {
+  /** Fencings the alert agent pushed since the previous run (matched with the history: each counts once). */
+  pushedFencing?: readonly FenceAlert[];
+  /** Now, epoch ms (default `Date.now()`): when pushed fencings without a time happened, and how old open ones are. */
+  now?: number;
 }
 
 /** Every collection id (clone, bundle) in the tree: their instances legitimately run on many nodes. */
@@ -35,12 +46,16 @@ function collectionIds(resources: readonly ResourceNode[]): Set<string> {
 
 /**
  * What is wrong in a cluster status, as conditions, and the one-off events
- * since the previous status (a failover, a DC change, fencing). Pure.
+ * since the previous status (a failover, a DC change). Pure.
  * Maintenance-aware: a node in standby or maintenance on purpose is `info`.
+ * Fencing: `PacemakerNodeFenced` and `PacemakerFencingFailed` from the fence
+ * history and the pushed fencings (see `evaluateFencing`), and
+ * `PacemakerCannotFence` from the health verdict's fencing codes.
  */
 export function pacemakerConditions(
   status: ClusterStatus,
   previous?: PacemakerMemory,
+  options: PacemakerEvaluationOptions = {},
 ): { conditions: Condition[]; memory: PacemakerMemory } {
   const conditions: Condition[] = [];
   const { summary } = status;
@@ -191,10 +206,12 @@ export function pacemakerConditions(
   conditions.push(...failures.values());
 
   // One-off events, against what the previous run saw.
+  const fencing = evaluateFencing(status, previous?.fence, options.pushedFencing ?? [], options.now ?? Date.now());
+  conditions.push(...fencing.conditions, ...cannotFenceConditions(evaluateHealth(status).reasons));
   const memory: PacemakerMemory = {
     locations: { ...(previous?.locations ?? {}) },
     dc: summary.dc.present ? summary.dc.name : previous?.dc,
-    fencing: [],
+    fence: fencing.memory,
   };
   for (const [resource, nodes] of locations) {
     const before = previous?.locations[resource];
@@ -223,26 +240,14 @@ export function pacemakerConditions(
       annotations: { from: previous.dc, to: summary.dc.name },
     });
   }
-  for (const fence of status.fenceHistory) {
-    const key = `${fence.target}|${fence.action}|${fence.completed ?? ''}|${fence.status}`;
-    memory.fencing.push(key);
-    if (previous && !previous.fencing.includes(key) && fence.status !== 'pending') {
-      const fencer = fence.delegate ?? fence.origin;
-      const exitReason = fence.exitReason ? ` (${fence.exitReason})` : '';
-      conditions.push({
-        alertname: 'PacemakerFencing',
-        labels: { node: fence.target, action: fence.action },
-        severity: fence.status === 'success' ? 'warning' : 'critical',
-        summary: `fencing (${fence.action}) of ${fence.target} by ${fencer}: ${fence.status}${exitReason}`,
-        event: true,
-      });
-    }
-  }
   return { conditions, memory };
 }
 
-/** Prometheus samples of a cluster status, with ha_cluster_exporter's names and labels. */
-export function pacemakerSamples(status: ClusterStatus): MetricSample[] {
+/**
+ * Prometheus samples of a cluster status, with ha_cluster_exporter's names and labels, and the fencing
+ * series (counted from `fencing`, the probe's memory: counters outlive a history cleanup).
+ */
+export function pacemakerSamples(status: ClusterStatus, fencing?: FenceMemory): MetricSample[] {
   const samples: MetricSample[] = [];
   for (const node of status.nodes) {
     const flags: [string, boolean][] = [
@@ -326,6 +331,7 @@ export function pacemakerSamples(status: ClusterStatus): MetricSample[] {
       labels: { constraint: ban.id, node: ban.node, resource: ban.resource, role: ban.promotedOnly ? 'promoted' : '' },
       value: ban.weight,
     });
+  samples.push(...fencingSamples(status, fencing, evaluateHealth(status).reasons));
   return samples;
 }
 
@@ -344,24 +350,31 @@ export interface PacemakerProbeOptions {
 }
 
 /**
- * Pacemaker through crm_mon's XML (@ha/pcs-client), polled every
- * `intervalMs`, and at once when Pacemaker's alert agent reports an event.
+ * Pacemaker through crm_mon's XML (@ha/pcs-client, with the whole fence
+ * history), polled every `intervalMs`, and at once when Pacemaker's alert
+ * agent reports an event. A pushed fencing is remembered until the run it
+ * triggers takes it in with the status (so a run already under way when it
+ * arrives does not lose it).
  */
 export function createPacemakerProbe(options: PacemakerProbeOptions = {}): Probe<ClusterStatus> {
   let memory: PacemakerMemory | undefined;
+  let pushedFencing: FenceAlert[] = [];
   const runner = options.runner ?? defaultRunner;
   let receiver: AlertReceiver | undefined;
   return {
     name: 'pacemaker',
     intervalMs: options.intervalMs ?? 5_000,
     timeoutMs: options.timeoutMs ?? 10_000,
-    async check() {
+    async check(context) {
       const status = await readClusterStatus({ runner, timeoutMs: options.timeoutMs ?? 10_000 });
-      const result = pacemakerConditions(status, memory);
+      // Taken after the read: a fencing pushed while crm_mon ran is in this run, or (on a failed read) the next.
+      const pushed = pushedFencing;
+      pushedFencing = [];
+      const result = pacemakerConditions(status, memory, { pushedFencing: pushed, now: context.now });
       memory = result.memory;
       return { conditions: result.conditions, data: status };
     },
-    samples: pacemakerSamples,
+    samples: (status) => pacemakerSamples(status, memory?.fence),
     ...(options.alertSocket
       ? {
           async watch(context) {
@@ -369,6 +382,14 @@ export function createPacemakerProbe(options: PacemakerProbeOptions = {}): Probe
               options.alertSocket as string,
               {
                 onAlert: (alert) => {
+                  if (alert.kind === 'fencing') {
+                    try {
+                      pushedFencing.push(parseFenceAlert(alert));
+                    } catch (error) {
+                      // The run it triggers still reads the fencing from the history.
+                      context.warn(`alert agent: ${(error as Error).message}`);
+                    }
+                  }
                   // The node, resource, task and description the alert has, each after a space.
                   const details = [alert.node, alert.rsc, alert.task, alert.desc]
                     .map((detail) => (detail ? ` ${detail}` : ''))

@@ -27,6 +27,15 @@ const haproxy = (name: string) =>
       readFileSync(new URL(`../../../haproxy-runtime/test/fixtures/haproxy/2.6.12/${name}`, import.meta.url), 'utf8'),
     ),
   );
+// The rules without the condition every lab recording has (stonith-enabled=false), tested once above.
+const labRules = (...args: Parameters<typeof pacemakerConditions>) => {
+  const result = pacemakerConditions(...args);
+  const conditions = result.conditions.filter(
+    (condition) =>
+      !(condition.alertname === 'PacemakerCannotFence' && condition.labels['reason'] === 'FENCING_DISABLED'),
+  );
+  return { ...result, conditions };
+};
 const brief = (conditions: Condition[]) =>
   conditions.map(
     (condition) =>
@@ -34,13 +43,20 @@ const brief = (conditions: Condition[]) =>
   );
 
 describe('Pacemaker rules', () => {
+  it('the lab recorded these with fencing disabled: each has that PacemakerCannotFence, and only that one', () => {
+    for (const name of ['healthy', 'standby', 'node-killed', 'failed-monitor', 'partitioned-minority'])
+      expect(brief(pacemakerConditions(lab(name)).conditions).filter((line) => line.includes('Fence'))).toEqual([
+        'critical PacemakerCannotFence{"reason":"FENCING_DISABLED"}',
+      ]);
+  });
+
   it('a healthy cluster has no condition', () => {
-    expect(pacemakerConditions(lab('healthy')).conditions).toEqual([]);
+    expect(labRules(lab('healthy')).conditions).toEqual([]);
   });
 
   it('standby is info (on purpose), and the resources that left the node are moves', () => {
-    const before = pacemakerConditions(lab('healthy'));
-    const { conditions } = pacemakerConditions(lab('standby'), before.memory);
+    const before = labRules(lab('healthy'));
+    const { conditions } = labRules(lab('standby'), before.memory);
     expect(brief(conditions)).toEqual([
       'info PacemakerNodeStandby{"node":"node1"}',
       'info PacemakerResourceMoved{"resource":"VirtualIP"} (event)',
@@ -50,8 +66,8 @@ describe('Pacemaker rules', () => {
   });
 
   it('a killed node is critical and names what it ran; the failover that follows is an event', () => {
-    const healthy = pacemakerConditions(lab('failed-monitor'));
-    const { conditions } = pacemakerConditions(lab('node-killed'), healthy.memory);
+    const healthy = labRules(lab('failed-monitor'));
+    const { conditions } = labRules(lab('node-killed'), healthy.memory);
     expect(brief(conditions.filter((condition) => !condition.event))).toEqual([
       'critical PacemakerNodeOffline{"node":"node2"}',
     ]);
@@ -64,7 +80,7 @@ describe('Pacemaker rules', () => {
   });
 
   it('a failed monitor is a failed action (warning) until cleanup', () => {
-    const { conditions } = pacemakerConditions(lab('failed-monitor'));
+    const { conditions } = labRules(lab('failed-monitor'));
     expect(brief(conditions)).toEqual([
       'warning PacemakerFailedAction{"resource":"WebServer","node":"node2","operation":"monitor"}',
     ]);
@@ -72,7 +88,7 @@ describe('Pacemaker rules', () => {
   });
 
   it('the minority of a partition: no quorum, two nodes offline, resources stopped; the majority: one node offline', () => {
-    expect(brief(pacemakerConditions(lab('partitioned-minority')).conditions)).toEqual([
+    expect(brief(labRules(lab('partitioned-minority')).conditions)).toEqual([
       'critical PacemakerQuorumLost{}',
       'critical PacemakerNodeOffline{"node":"node1"}',
       // The minority never saw node3 come up: to it, node3 is not expected up.
@@ -80,9 +96,7 @@ describe('Pacemaker rules', () => {
       'critical PacemakerResourceStopped{"resource":"VirtualIP"}',
       'critical PacemakerResourceStopped{"resource":"WebServer"}',
     ]);
-    expect(brief(pacemakerConditions(lab('partitioned')).conditions)).toEqual([
-      'critical PacemakerNodeOffline{"node":"node2"}',
-    ]);
+    expect(brief(labRules(lab('partitioned')).conditions)).toEqual(['critical PacemakerNodeOffline{"node":"node2"}']);
   });
 
   it("a DC change is an event; Pacemaker's own outputs: cluster and node maintenance", () => {

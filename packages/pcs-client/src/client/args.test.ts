@@ -172,11 +172,13 @@ describe('pcs command lines', () => {
   });
 
   it('knows which pcs is which', () => {
-    expect(dialectOf('0.11.5')).toEqual({ modern: true, autodelete: true });
-    expect(dialectOf('0.10.8')).toEqual({ modern: false, autodelete: false });
-    expect(dialectOf('0.10.12')).toEqual({ modern: false, autodelete: true });
-    expect(dialectOf('0.12.0')).toEqual({ modern: true, autodelete: true });
-    expect(dialectOf('0.10.9-rc1\n')).toEqual({ modern: false, autodelete: true });
-    expect(dialectOf('unknown')).toEqual({ modern: false, autodelete: false });
+    expect(dialectOf('0.11.5')).toEqual({ modern: true, autodelete: true, confirmWithYes: false });
+    expect(dialectOf('0.10.8')).toEqual({ modern: false, autodelete: false, confirmWithYes: false });
+    expect(dialectOf('0.10.12')).toEqual({ modern: false, autodelete: true, confirmWithYes: false });
+    expect(dialectOf('0.12.0')).toEqual({ modern: true, autodelete: true, confirmWithYes: true });
+    expect(dialectOf('0.12.0.2').confirmWithYes).toBe(true);
+    expect(dialectOf('1.0').confirmWithYes).toBe(true);
+    expect(dialectOf('0.10.9-rc1\n')).toEqual({ modern: false, autodelete: true, confirmWithYes: false });
+    expect(dialectOf('unknown')).toEqual({ modern: false, autodelete: false, confirmWithYes: false });
   });
 });

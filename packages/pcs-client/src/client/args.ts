@@ -9,12 +9,14 @@ import { UnsafeArgumentError } from '@ha/core';
 /** A value pcs takes as `name=value`: strings as they are, numbers and booleans written out. */
 export type OptionValue = string | number | boolean;
 
-/** Which pcs the command lines are for: 0.10 and 0.11+ differ in a few places. */
+/** Which pcs the command lines are for: 0.10, 0.11 and 0.12 differ in a few places. */
 export interface PcsDialect {
   /** 0.11 and later: `--promoted`, `move` that removes its constraint, `move-with-constraint`. */
   modern: boolean;
   /** 0.10.9 and later 0.10: `move --autodelete`. */
   autodelete: boolean;
+  /** 0.12 and later: a confirmation (`stonith confirm`) takes `--yes`, where 0.11 took `--force`. */
+  confirmWithYes: boolean;
 }
 
 /** The dialect of a pcs version (`0.10.8`, `0.11.5` …). */
@@ -24,7 +26,7 @@ export function dialectOf(version: string): PcsDialect {
     .slice(1)
     .map((part) => Number(part ?? 0));
   const modern = major > 0 || minor >= 11;
-  return { modern, autodelete: modern || (minor === 10 && patch >= 9) };
+  return { modern, autodelete: modern || (minor === 10 && patch >= 9), confirmWithYes: major > 0 || minor >= 12 };
 }
 
 const idPattern = /^[A-Za-z_][A-Za-z0-9_.-]*$/;

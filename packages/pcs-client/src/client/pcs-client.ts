@@ -4,7 +4,19 @@ import { isPacemakerUnavailable, PcsCommandError } from '../errors.js';
 import { parseConstraints, type Constraint } from '../status/constraints.js';
 import type { ClusterStatus } from '../status/model.js';
 import { readClusterStatus, type StatusSource } from '../status/read.js';
-import { listInstances, resourceLocations } from '../status/views.js';
+import { fencingFindings, listInstances, resourceLocations } from '../status/views.js';
+import type { FenceDeviceSpec } from '../fencing/args.js';
+import type {
+  FenceAgentMetadata,
+  FenceDevice,
+  FenceLevel,
+  FenceLevelFinding,
+  FenceLevelTarget,
+  FencingTargets,
+} from '../fencing/model.js';
+import * as fencing from '../fencing/operations.js';
+import type { FenceOptions } from '../fencing/operations.js';
+import type { FenceEvent } from '../status/model.js';
 import {
   assertId,
   assertNodeName,
@@ -216,9 +228,130 @@ export class PcsClient {
   /**
    * `pcs stonith delete`: stops a fence device and removes it from the CIB. (pcs 0.12
    * refuses `resource delete` of a fence device; this works on 0.10 to 0.12.)
+   * The same as `deleteFenceDevice`, which also refuses an id that does not exist.
    */
   async deleteStonith(id: string): Promise<void> {
-    await this.pcs(['stonith', 'delete', assertId(id, 'fence device id')]);
+    await this.deleteFenceDevice(id);
+  }
+
+  // Fencing.
+
+  /** The installed fence agents (`stonith_admin --list-installed`): `fence_ipmilan`, `fence_ha_lab` … */
+  async fenceAgents(): Promise<string[]> {
+    return fencing.fenceAgents(this.fencingContext());
+  }
+
+  /**
+   * A fence agent's metadata, typed: its parameters (type, required, default,
+   * description, choices, deprecated) and actions. An agent that is not
+   * installed is a `FencingNotFoundError` (kind `agent`).
+   */
+  async fenceAgentMetadata(agent: string): Promise<FenceAgentMetadata> {
+    return fencing.fenceAgentMetadata(this.fencingContext(), agent);
+  }
+
+  /** The fence devices of the CIB: id, agent, options (host map, host list and delays parsed), disabled. */
+  async fenceDevices(): Promise<FenceDevice[]> {
+    return fencing.fenceDevices(this.fencingContext());
+  }
+
+  /**
+   * Creates a fence device (`pcs stonith create`) with its host map, host
+   * list, delays and levels. Before pcs runs: the id is checked, the agent must
+   * be installed, each option one its metadata (or the fencer) lists, each
+   * required one given (`FenceOptionError`, with a close name suggested), and
+   * every node named a cluster node (`FencingNotFoundError`).
+   *
+   * @example
+   * await client.createFenceDevice({
+   *   id: 'lab-fence',
+   *   agent: 'fence_ha_lab',
+   *   hostMap: { node1: 'node1', node2: 'node2', node3: 'node3' },
+   *   delay: { max: '5s' },
+   * });
+   */
+  async createFenceDevice(spec: FenceDeviceSpec): Promise<void> {
+    await fencing.createFenceDevice(this.fencingContext(), spec);
+  }
+
+  /** Changes a fence device's options (`pcs stonith update`; an empty value removes one); an unknown id or option is refused first. */
+  async updateFenceDevice(id: string, options: Record<string, OptionValue>): Promise<void> {
+    await fencing.updateFenceDevice(this.fencingContext(), id, options);
+  }
+
+  /** `pcs stonith delete`: removes a fence device (an id that does not exist is a `FencingNotFoundError`). */
+  async deleteFenceDevice(id: string): Promise<void> {
+    await fencing.deleteFenceDevice(this.fencingContext(), id);
+  }
+
+  /** `pcs stonith enable`: Pacemaker may use the device again. */
+  async enableFenceDevice(id: string, options: WaitOption = {}): Promise<void> {
+    await fencing.setFenceDeviceEnabled(this.fencingContext(), id, true, options.waitSeconds);
+  }
+
+  /** `pcs stonith disable`: Pacemaker stops the device and does not use it to fence. */
+  async disableFenceDevice(id: string, options: WaitOption = {}): Promise<void> {
+    await fencing.setFenceDeviceEnabled(this.fencingContext(), id, false, options.waitSeconds);
+  }
+
+  /**
+   * Fences a node now (`reboot` by default, or `off`, or `on`) through
+   * Pacemaker's fencer, waits until it has recorded the result, and returns
+   * that history entry. An unknown node is refused first; a failed fencing
+   * is a `FencingFailedError` carrying the entry and its reason. With
+   * `wait: false` it returns the pending entry as soon as the fencer has it.
+   */
+  async fence(node: string, options: FenceOptions = {}): Promise<FenceEvent> {
+    return fencing.fence(this.fencingContext(), node, options);
+  }
+
+  /**
+   * pcs's manual confirm (`pcs stonith confirm NODE`): tells the cluster the
+   * node is safely off, so it recovers what ran there without fencing it.
+   * Refused (`UsageError`) unless `{ nodeIsDown: true }`: a node confirmed down
+   * that is not can corrupt data. The node must be one of the cluster's.
+   */
+  async confirmNodeDown(node: string, options: { nodeIsDown?: boolean } = {}): Promise<void> {
+    await fencing.confirmNodeDown(this.fencingContext(), node, options);
+  }
+
+  /** The fencing levels (topology) of the CIB: index, target (node, pattern or attribute) and devices. */
+  async fenceLevels(): Promise<FenceLevel[]> {
+    return fencing.fenceLevels(this.fencingContext());
+  }
+
+  /** `pcs stonith level add`: devices must be fence devices of the CIB and a node target a cluster node (checked first). */
+  async addFenceLevel(level: number, target: FenceLevelTarget | string, devices: readonly string[]): Promise<void> {
+    await fencing.addFenceLevel(this.fencingContext(), level, target, devices);
+  }
+
+  /** `pcs stonith level remove`: the level (of that target, with those devices), which must exist. */
+  async removeFenceLevel(
+    level: number,
+    target?: FenceLevelTarget | string,
+    devices?: readonly string[],
+  ): Promise<void> {
+    await fencing.removeFenceLevel(this.fencingContext(), level, target, devices);
+  }
+
+  /** `pcs stonith level verify`: the levels naming a device or node that does not exist; empty when all is well. */
+  async verifyFenceLevels(): Promise<FenceLevelFinding[]> {
+    return fencing.verifyFenceLevels(this.fencingContext());
+  }
+
+  /** The fencing history, newest first, of one node or all (`stonith_admin --history`), pending actions included. */
+  async fenceHistory(node?: string): Promise<FenceEvent[]> {
+    return fencing.fenceHistory(this.fencingContext(), node);
+  }
+
+  /** Forgets the fencing history of one node, or all (`stonith_admin --history NODE --cleanup`). */
+  async cleanupFenceHistory(node?: string): Promise<void> {
+    await fencing.cleanupFenceHistory(this.fencingContext(), node);
+  }
+
+  /** Which devices can fence each node (`stonith_admin --list NODE`), for `evaluateHealth(status, { fencing })`. */
+  async fencingTargets(nodes?: readonly string[]): Promise<FencingTargets> {
+    return fencing.fencingTargets(this.fencingContext(), nodes);
   }
 
   /** `pcs resource delete`: stops the resource and removes it (and its constraints) from the CIB. */
@@ -446,9 +579,10 @@ export class PcsClient {
   /**
    * Puts `node` in standby, waits until nothing runs on it and the cluster has
    * settled, and reports where each of its resources went. The seed's
-   * `ha_manager failover`, typed.
+   * `ha_manager failover`, typed. Refused first (`PRECONDITION_FAILED`) when
+   * the cluster cannot fence `node`, unless `allowUnfenceable`.
    */
-  async failover(node: string, options: { timeoutMs?: number } = {}): Promise<FailoverReport> {
+  async failover(node: string, options: FailoverOptions = {}): Promise<FailoverReport> {
     assertNodeName(node);
     const { timeoutMs = 120_000 } = options;
     const started = Date.now();
@@ -458,6 +592,7 @@ export class PcsClient {
         'NOT_FOUND',
         `no node '${node}' in the cluster (there are ${before.nodes.map((entry) => entry.name).join(', ')})`,
       );
+    if (!options.allowUnfenceable) await this.assertCanFence(before, node);
     const wasHere = listInstances(before).filter((instance) => instance.active && instance.nodes.includes(node));
     await this.standby(node);
     const after = await this.waitFor(
@@ -543,6 +678,32 @@ export class PcsClient {
     }
   }
 
+  // Refuses to go on when the cluster could not fence `node`: should it fail to stop its resources, or stop
+  // answering meanwhile, nothing could recover them safely.
+  private async assertCanFence(status: ClusterStatus, node: string): Promise<void> {
+    const devices = status.summary.options.stonithEnabled === false ? undefined : await this.fencingTargets([node]);
+    const reasons = fencingFindings(status, devices).filter(
+      (reason) => reason.code !== 'FENCE_DEVICE_FAILED' && (reason.subject === undefined || reason.subject === node),
+    );
+    if (reasons.length > 0)
+      throw new HaError(
+        'PRECONDITION_FAILED',
+        `will not fail over from ${node}: the cluster cannot fence it (${reasons.map((reason) => reason.message).join('; ')}), ` +
+          'so if it failed to stop its resources they could not be recovered safely; fix fencing, or pass ' +
+          '{ allowUnfenceable: true } (ha-pcs failover --allow-unfenceable) to go on',
+      );
+  }
+
+  private fencingContext(): fencing.FencingContext {
+    return {
+      runner: this.runner,
+      timeoutMs: this.timeoutMs,
+      pcs: (args, options) => this.pcs(args, options),
+      status: () => this.status(),
+      dialect: () => this.dialect(),
+    };
+  }
+
   // Plumbing.
 
   /** Runs pcs with these arguments; a failure is a `PcsCommandError` carrying pcs's own messages. */
@@ -571,6 +732,18 @@ export class PcsClient {
   private waitTimeout(options: WaitOption): number {
     return Math.max(this.timeoutMs, ((options.waitSeconds ?? 0) + 30) * 1000);
   }
+}
+
+/** Options of `failover`. */
+export interface FailoverOptions {
+  /** Give up after this long, ms (default 120 s). */
+  timeoutMs?: number;
+  /**
+   * Go on even when the cluster cannot fence the node (fencing disabled, no
+   * device, none able to fence it). Without it such a failover is refused
+   * (`PRECONDITION_FAILED`).
+   */
+  allowUnfenceable?: boolean;
 }
 
 /** What `failover` did: where each resource that ran on the node went. */

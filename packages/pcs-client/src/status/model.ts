@@ -428,8 +428,10 @@ export const fenceEventSchema = z.object({
   client: z.string(),
   /** The node it was asked from. */
   origin: z.string(),
-  /** When it completed (crm_mon's format). */
+  /** When it completed, as the tool wrote it (`2026-12-01 18:33:44Z`; 3.0 adds microseconds). */
   completed: z.string().optional(),
+  /** `completed` as a time; absent while pending, or when the tool wrote a time this package cannot read. */
+  completedAt: z.date().optional(),
   /** Attributes this version does not map, as written. */
   extra: extraSchema,
 });

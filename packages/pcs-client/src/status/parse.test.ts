@@ -140,7 +140,8 @@ describe.each([
   });
 
   it('judges the health of each state', () => {
-    expect(evaluateHealth(state('healthy')).state).toBe('healthy');
+    // Recorded with stonith-enabled=false: that alone keeps it from healthy.
+    expect(evaluateHealth(state('healthy')).reasons.map((reason) => reason.code)).toEqual(['FENCING_DISABLED']);
     expect(evaluateHealth(state('standby')).state).toBe('degraded');
     expect(evaluateHealth(state('node-killed')).state).not.toBe('healthy');
     expect(evaluateHealth(state('partitioned-minority')).state).toBe('no-quorum');
@@ -373,6 +374,8 @@ describe('bad input', () => {
       NOT_STATUS_XML: true,
       NO_SUMMARY: true,
       NO_CONSTRAINTS: true,
+      NOT_FENCING_XML: true,
+      BAD_FENCING_XML: true,
     };
     fc.assert(
       fc.property(fc.nat(good.length - 1), fc.nat(200), fc.string({ maxLength: 12 }), (at, cut, insert) => {

@@ -483,8 +483,10 @@ function readFailure(element: XmlElement): FailedAction {
   };
 }
 
-function readFenceEvent(element: XmlElement): FenceEvent {
+/** One `<fence_event>` (crm_mon's fence history and `stonith_admin --history` write the same element). */
+export function readFenceEvent(element: XmlElement): FenceEvent {
   const a = new Attributes(element);
+  const completed = a.text('completed');
   return {
     status: a.required('status'),
     extendedStatus: a.text('extended-status'),
@@ -494,7 +496,8 @@ function readFenceEvent(element: XmlElement): FenceEvent {
     target: a.required('target'),
     client: a.required('client'),
     origin: a.required('origin'),
-    completed: a.text('completed'),
+    completed,
+    completedAt: parsePacemakerTime(completed),
     extra: a.extra(),
   };
 }
@@ -532,4 +535,21 @@ function toUnknown(element: XmlElement): UnknownElement {
 
 function emptyToUndefined(value: string | undefined): string | undefined {
   return value === undefined || value === '' ? undefined : value;
+}
+
+/**
+ * A time as Pacemaker's tools write it in XML (`2026-12-01 18:33:44Z`, `2026-12-01 18:34:26.354499Z`,
+ * `2026-12-01 19:33:44 +01:00`), or an ISO 8601 one; `undefined` for anything else (never a wrong date).
+ */
+export function parsePacemakerTime(text: string | undefined): Date | undefined {
+  const match = /^\s*(\d{4}-\d{2}-\d{2})[ T](\d{2}:\d{2}:\d{2})(\.\d{1,9})?\s*(Z|[+-]\d{2}:?\d{2})?\s*$/.exec(
+    text ?? '',
+  );
+  if (!match) return undefined;
+  const [, day, time, fraction = '', zone = ''] = match;
+  // Milliseconds are what a Date keeps; a zone written +0100 is +01:00; none at all is local time, as Pacemaker meant it.
+  const millis = fraction === '' ? '' : fraction.slice(0, 4).padEnd(4, '0');
+  const offset = zone === '' || zone === 'Z' ? zone : `${zone.slice(0, 3)}:${zone.slice(-2)}`;
+  const date = new Date(`${day}T${time}${millis}${offset}`);
+  return Number.isNaN(date.getTime()) ? undefined : date;
 }

@@ -58,7 +58,7 @@ describe('readClusterStatus with the real crm_mon', () => {
     expect(run).toBeInstanceOf(CommandError);
     expect(run.exitCode).toBe(102);
     expect(run.message).toBe(
-      'crm_mon --one-shot --inactive --output-as=xml exited with code 102: error: Could not connect to launcher: Connection refused',
+      'crm_mon --one-shot --inactive --fence-history=3 --output-as=xml exited with code 102: error: Could not connect to launcher: Connection refused',
     );
     expect(run.stdout).toContain('<pacemaker-result');
     const error = (await failure(readClusterStatus())) as ServiceUnavailableError;

@@ -55,7 +55,8 @@ export interface ReadStatusOptions {
 }
 
 /** The arguments crm_mon gets for a full status: one shot, inactive resources too, XML. */
-export const crmMonArgs = ['--one-shot', '--inactive', '--output-as=xml'] as const;
+// --fence-history=3: every fencing, successes included (crm_mon's default, 1, lists only failed and pending ones).
+export const crmMonArgs = ['--one-shot', '--inactive', '--fence-history=3', '--output-as=xml'] as const;
 
 // Every option of a read, defaulted once.
 type ReadSettings = Required<Pick<ReadStatusOptions, 'source' | 'runner' | 'timeoutMs'>> &

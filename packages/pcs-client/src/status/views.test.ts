@@ -5,6 +5,7 @@ import type { ClusterNode, ClusterStatus, PrimitiveResource } from './model.js';
 import { parseClusterStatus } from './parse.js';
 import {
   evaluateHealth,
+  fencingFindings,
   failCounts,
   failuresByNode,
   listInstances,
@@ -14,7 +15,25 @@ import {
   stoppedThatShouldRun,
 } from './views.js';
 
-const lab = (state: string) => parseClusterStatus(fixture(`crm_mon/2.1.5/${state}.xml`));
+const recorded = (state: string) => parseClusterStatus(fixture(`crm_mon/2.1.5/${state}.xml`));
+
+// These states were recorded with stonith-enabled=false: each with fencing on and one fence device running on
+// node1 (a copy of its VirtualIP primitive), so each verdict is about its own problem.
+function withFencing(status: ClusterStatus): ClusterStatus {
+  const copy = structuredClone(status);
+  copy.summary.options.stonithEnabled = true;
+  const ip = listInstances(copy).find((instance) => instance.id === 'VirtualIP')?.resource as PrimitiveResource;
+  copy.resources.push({
+    ...structuredClone(ip),
+    id: 'lab-fence',
+    agent: 'stonith:fence_ha_lab',
+    role: 'Started',
+    active: true,
+    nodes: [{ name: 'node1', id: '1', cached: true }],
+  });
+  return copy;
+}
+const lab = (state: string) => withFencing(recorded(state));
 const pacemaker = (prefix: string) =>
   parseClusterStatus(
     readFileSync((pacemakerOutputs.find((entry) => entry.name.startsWith(prefix)) as { path: string }).path, 'utf8'),
@@ -187,5 +206,80 @@ describe('health verdicts', () => {
       { resource: 'WebServer', node: 'node2', count: 1, lastFailure: expect.any(String) },
     ]);
     expect(failCounts(lab('healthy'))).toEqual([]);
+  });
+});
+
+describe('health verdicts on fencing', () => {
+  const codes = (status: ClusterStatus, fencing?: Record<string, string[]>) =>
+    evaluateHealth(status, { fencing }).reasons.map(
+      (reason) => `${reason.code} ${reason.subject ?? '-'}: ${reason.message}`,
+    );
+  const device = (status: ClusterStatus) =>
+    listInstances(status).find((instance) => instance.id === 'lab-fence')?.resource as PrimitiveResource;
+
+  it('a recording with stonith-enabled=false: degraded by that alone, and nothing else about fencing', () => {
+    const verdict = evaluateHealth(recorded('healthy'));
+    expect(verdict).toEqual({
+      healthy: false,
+      state: 'degraded',
+      reasons: [
+        { code: 'FENCING_DISABLED', message: 'fencing is disabled (stonith-enabled=false)', subject: undefined },
+      ],
+    });
+    // Nothing to ask the fencer about when fencing is off: the targets change nothing.
+    expect(codes(recorded('healthy'), { node1: [], node2: [], node3: [] })).toEqual([
+      'FENCING_DISABLED -: fencing is disabled (stonith-enabled=false)',
+    ]);
+  });
+
+  it('enabled without a device; a device failed, blocked, stopped, or with a failed monitor', () => {
+    const noDevice = structuredClone(recorded('healthy'));
+    noDevice.summary.options.stonithEnabled = true;
+    expect(codes(noDevice)).toEqual(['NO_FENCE_DEVICE -: fencing is enabled but no fence device is configured']);
+    expect(fencingFindings(lab('healthy'))).toEqual([]);
+
+    const changed = (change: (status: ClusterStatus) => void) => {
+      const status = lab('healthy');
+      change(status);
+      return codes(status);
+    };
+    expect(changed((status) => Object.assign(device(status), { failed: true }))).toEqual([
+      'FENCE_DEVICE_FAILED lab-fence: fence device lab-fence has failed',
+    ]);
+    expect(changed((status) => Object.assign(device(status), { blocked: true }))).toEqual([
+      'FENCE_DEVICE_FAILED lab-fence: fence device lab-fence is blocked',
+    ]);
+    // Stopped though nothing asked it to stop (a resource stopped, as any other): the only device, so no node can be fenced either.
+    expect(changed((status) => Object.assign(device(status), { active: false, role: 'Stopped', nodes: [] }))).toEqual([
+      'RESOURCE_STOPPED lab-fence: resource lab-fence is stopped but should run',
+      'FENCE_DEVICE_FAILED lab-fence: fence device lab-fence is stopped',
+      'NODE_UNFENCEABLE node1: no fence device is active: node node1 cannot be fenced',
+      'NODE_UNFENCEABLE node2: no fence device is active: node node2 cannot be fenced',
+      'NODE_UNFENCEABLE node3: no fence device is active: node node3 cannot be fenced',
+    ]);
+    const monitorFailed = lab('failed-monitor');
+    (monitorFailed.failures[0] as { resource: string }).resource = 'lab-fence';
+    expect(codes(monitorFailed)).toContain('FENCE_DEVICE_FAILED lab-fence: fence device lab-fence failed its monitor');
+  });
+
+  it('a disabled device is no failure of its own; the nodes it leaves unfenceable are', () => {
+    const disabled = lab('healthy');
+    Object.assign(device(disabled), { active: false, role: 'Stopped', nodes: [], targetRole: 'Stopped' });
+    expect(codes(disabled).map((line) => line.split(':')[0])).toEqual([
+      'NODE_UNFENCEABLE node1',
+      'NODE_UNFENCEABLE node2',
+      'NODE_UNFENCEABLE node3',
+    ]);
+  });
+
+  it("with the fencer's targets: each node no device can fence, and only those asked about", () => {
+    expect(codes(lab('healthy'), { node1: ['lab-fence'], node2: [], node3: ['lab-fence'] })).toEqual([
+      'NODE_UNFENCEABLE node2: no fence device can fence node node2',
+    ]);
+    expect(codes(lab('healthy'), { node1: ['lab-fence'] })).toEqual([]);
+    // The targets are the fencer's word: an inactive device it still lists for a node does not make that node unfenceable.
+    const stopped = lab('healthy');
+    Object.assign(device(stopped), { active: false, role: 'Stopped', nodes: [], targetRole: 'Stopped' });
+    expect(codes(stopped, { node1: ['lab-fence'], node2: ['lab-fence'], node3: ['lab-fence'] })).toEqual([]);
   });
 });

@@ -227,7 +227,11 @@ export type PacemakerHealthCode =
   | 'RESOURCE_MULTI_ACTIVE'
   | 'FAILED_ACTION'
   | 'FENCING_FAILED'
-  | 'FENCING_PENDING';
+  | 'FENCING_PENDING'
+  | 'FENCING_DISABLED'
+  | 'NO_FENCE_DEVICE'
+  | 'FENCE_DEVICE_FAILED'
+  | 'NODE_UNFENCEABLE';
 
 /** The verdict on a cluster: core's one health shape with Pacemaker's states and codes. */
 export type PacemakerHealth = Health<PacemakerHealthState, PacemakerHealthCode>;
@@ -246,17 +250,38 @@ const nodeProblemStates: Record<NodeProblemCode, PacemakerHealthState> = {
   NODE_HEALTH_RED: 'degraded',
 };
 
+/** Options of `evaluateHealth`. */
+export interface EvaluateHealthOptions {
+  /**
+   * Which devices can fence each node (`PcsClient.fencingTargets()`): a node
+   * with none is `NODE_UNFENCEABLE`. Without it, that is judged from the
+   * status alone, and only when no fence device is active at all.
+   */
+  fencing?: Readonly<Record<string, readonly string[]>> | undefined;
+}
+
+/** The fence devices (stonith primitives) of a status. */
+export function fenceDevicesOf(status: ClusterStatus): ResourceInstance[] {
+  return listInstances(status).filter((instance) => instance.agent.startsWith('stonith:'));
+}
+
 /**
  * Healthy, or why not (see `PacemakerHealthState` for what each state means): no DC or quorum lost, the
  * cluster in maintenance mode or stop-all-resources set, a node offline, unclean, in standby, in
  * maintenance, joining, shutting down or health red, a resource stopped that should run (disabled ones are
- * not), a resource active on more than one node, a failed action, fencing failed or pending.
+ * not), a resource active on more than one node, a failed action, fencing failed or pending; and a cluster
+ * that cannot fence (each `degraded`: it serves, but a lost node could not be fenced, so its resources
+ * could not be recovered safely): fencing disabled (`FENCING_DISABLED`), no fence device
+ * (`NO_FENCE_DEVICE`), a device failed, blocked or stopped though enabled (`FENCE_DEVICE_FAILED`, subject
+ * the device), a node no device can fence (`NODE_UNFENCEABLE`, subject the node; see `options.fencing`).
  *
  * @example
  * evaluateHealth(status)
  * // { healthy: false, state: 'degraded', reasons: [{ code: 'NODE_STANDBY', message: 'node node1 is standby', subject: 'node1' }] }
+ * evaluateHealth(status, { fencing: { node1: ['lab-fence'], node2: [] } })
+ * // … { code: 'NODE_UNFENCEABLE', message: 'no fence device can fence node node2', subject: 'node2' }
  */
-export function evaluateHealth(status: ClusterStatus): PacemakerHealth {
+export function evaluateHealth(status: ClusterStatus, options: EvaluateHealthOptions = {}): PacemakerHealth {
   const findings: (PacemakerHealthReason & { state: PacemakerHealthState })[] = [];
   const add = (state: PacemakerHealthState, code: PacemakerHealthCode, message: string, subject?: string) =>
     findings.push({ state, code, message, subject });
@@ -304,5 +329,56 @@ export function evaluateHealth(status: ClusterStatus): PacemakerHealth {
     else if (event.status === 'pending')
       add('degraded', 'FENCING_PENDING', `fencing (${event.action}) of ${event.target} is pending`, event.target);
   }
+  for (const finding of fencingFindings(status, options.fencing))
+    add('degraded', finding.code, finding.message, finding.subject);
   return evaluateHealthFindings(pacemakerHealthStates, findings);
+}
+
+/** Why the cluster cannot fence (the fencing codes of `evaluateHealth`), in that order; empty when it can. */
+export function fencingFindings(
+  status: ClusterStatus,
+  fencing?: Readonly<Record<string, readonly string[]>>,
+): PacemakerHealthReason[] {
+  if (status.summary.options.stonithEnabled === false)
+    return [{ code: 'FENCING_DISABLED', message: 'fencing is disabled (stonith-enabled=false)' }];
+  const devices = fenceDevicesOf(status);
+  if (devices.length === 0)
+    return [{ code: 'NO_FENCE_DEVICE', message: 'fencing is enabled but no fence device is configured' }];
+  const found: PacemakerHealthReason[] = [];
+  const stopped = (role: string | undefined) => role !== undefined && /^stopped$/i.test(role);
+  const failedIds = new Set(status.failures.map((failure) => failure.resource));
+  for (const device of devices) {
+    // A disabled device (target-role Stopped) is the operator's choice: it only counts through the nodes it leaves unfenceable.
+    const why = device.failed
+      ? 'has failed'
+      : device.resource.blocked
+        ? 'is blocked'
+        : failedIds.has(device.id)
+          ? `failed its ${status.failures.find((failure) => failure.resource === device.id)?.task ?? 'action'}`
+          : !device.active && !stopped(device.resource.targetRole) && device.managed
+            ? 'is stopped'
+            : undefined;
+    if (why !== undefined)
+      found.push({ code: 'FENCE_DEVICE_FAILED', message: `fence device ${device.id} ${why}`, subject: device.id });
+  }
+  const fenceable = status.nodes.filter((node) => node.type === 'member' || node.type === 'remote');
+  if (fencing !== undefined) {
+    for (const node of fenceable) {
+      const able = fencing[node.name];
+      if (able !== undefined && able.length === 0)
+        found.push({
+          code: 'NODE_UNFENCEABLE',
+          message: `no fence device can fence node ${node.name}`,
+          subject: node.name,
+        });
+    }
+  } else if (!devices.some((device) => device.active)) {
+    for (const node of fenceable)
+      found.push({
+        code: 'NODE_UNFENCEABLE',
+        message: `no fence device is active: node ${node.name} cannot be fenced`,
+        subject: node.name,
+      });
+  }
+  return found;
 }

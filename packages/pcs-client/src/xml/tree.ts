@@ -52,11 +52,14 @@ export function parseXmlTree(text: string, options: { file?: string | undefined 
     else root ??= element;
     stack.push(element);
   });
-  parser.on('text', (content) => {
+  const addText = (content: string) => {
     const parent = stack[stack.length - 1];
     const trimmed = content.trim();
     if (parent && trimmed.length > 0) parent.text = (parent.text ?? '') + trimmed;
-  });
+  };
+  parser.on('text', addText);
+  // stonith_admin --metadata wraps the agent's XML in CDATA: it is the element's text like any other.
+  parser.on('cdata', addText);
   parser.on('closetag', () => {
     stack.pop();
   });
