@@ -64,9 +64,13 @@ function timeoutOf(text: string | undefined): number {
 async function liveFencingTargets(args: SourceFlags, status: ClusterStatus): Promise<FencingTargets | undefined> {
   if (sourceOf(args).kind !== 'live') return undefined;
   try {
-    // The nodes of the status just read: no second crm_mon.
+    // The nodes and devices of the status just read: no second crm_mon, and one question per device.
+    const devices = listInstances(status)
+      .filter((instance) => instance.agent.startsWith('stonith:') && instance.active)
+      .map((instance) => instance.id);
     return await new PcsClient().fencingTargets(
       status.nodes.filter((node) => node.type !== 'ping').map((node) => node.name),
+      [...new Set(devices)],
     );
   } catch {
     return undefined;

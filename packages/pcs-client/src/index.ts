@@ -115,6 +115,7 @@ export type {
 export {
   parseFenceAgents,
   parseFenceDeviceList,
+  parseFenceTargetList,
   parseFenceAgentMetadata,
   parseFenceHistory,
   parseFenceDevices,

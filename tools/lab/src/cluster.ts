@@ -20,7 +20,7 @@ import {
 } from './cluster-files.js';
 import { parseClusterView, parseFenceEvents, type LabClusterView, type LabFenceEvent } from './cluster-view.js';
 import { defaultStateRoot, labDefaults, labPaths, nodeAddress, nodeName, switchPort } from './layout.js';
-import { bootNode, crashNode, createNodeRunner, findNodeInits, isNodeInit } from './node.js';
+import { bootNode, crashNode, createNodeRunner, cutPower, findNodeInits, isNodeInit } from './node.js';
 import { askPowerSwitch, type OutletState, type PowerFault } from './power-protocol.js';
 import { isAlive, processesMentioning, readCommandLine, sendSignal } from './proc.js';
 import { LabSwitch } from './network.js';
@@ -109,6 +109,8 @@ export class LabCluster {
   /** How long `up` took, in ms (0 for an attached lab). */
   bootMs = 0;
   private readonly afterPowerOff = new Map<string, Promise<void>>();
+  // Nodes whose power is cut while the kernel still reaps their processes.
+  private readonly cutOff = new Set<string>();
   private readonly paths;
   private readonly network: LabSwitch;
 
@@ -457,7 +459,7 @@ export class LabCluster {
 
   /** True while the node's PID 1 runs. */
   isPoweredOn(node: string): boolean {
-    return this.livePid(node) !== undefined;
+    return !this.cutOff.has(node) && this.livePid(node) !== undefined;
   }
 
   /**
@@ -466,9 +468,12 @@ export class LabCluster {
    */
   async applyPowerOff(node: string): Promise<void> {
     const pid = this.livePid(node);
-    if (pid !== undefined) await crashNode(node, pid);
+    if (pid !== undefined) cutPower(node, pid);
+    this.cutOff.add(node);
     const previous = this.afterPowerOff.get(node) ?? Promise.resolve();
     const bookkeeping = previous.then(async () => {
+      if (pid !== undefined) await crashNode(node, pid);
+      this.cutOff.delete(node);
       await this.recordPid(node, undefined);
       // The kernel frees a dead namespace's veth lazily (seconds, for a link that was cut): unplug it now.
       await this.network.unplug(switchPort(this.node(node).index));
@@ -477,6 +482,11 @@ export class LabCluster {
       node,
       bookkeeping.catch(() => undefined),
     );
+  }
+
+  /** For the power switch only: settles once the node's last power cut is fully done (its processes reaped). */
+  async powerOffSettled(node: string): Promise<void> {
+    await this.afterPowerOff.get(node);
   }
 
   /**

@@ -132,11 +132,23 @@ function nodeInitOf(pid: number): { name: string; dir: string | undefined } | un
   return { name, dir };
 }
 
-/** SIGKILL to a node's PID 1: a hard crash of every process in the node. */
+/**
+ * Power cut: SIGKILL to every process of the node at once (its PID 1 and all in its PID namespace), so
+ * none runs another instruction of its own, without waiting for the kernel to reap them.
+ */
+export function cutPower(name: string, pid: number): void {
+  if (!isNodeInit(name, pid)) return;
+  const namespace = readNamespace(pid, 'pid');
+  sendSignal(pid, 'SIGKILL');
+  if (namespace === undefined || namespace === readNamespace('self', 'pid')) return;
+  for (const other of listPids())
+    if (other !== pid && readNamespace(other, 'pid') === namespace) sendSignal(other, 'SIGKILL');
+}
+
+/** A hard crash of every process in the node (`cutPower`), returning once its PID 1 is gone. */
 export async function crashNode(name: string, pid: number): Promise<void> {
   if (!isNodeInit(name, pid)) return;
-  sendSignal(pid, 'SIGKILL');
-  // Polled finely: this is the switch's "off", which a fence agent waits for.
+  cutPower(name, pid);
   await waitFor(`${name}: node init to exit`, 10_000, () => (isAlive(pid) ? undefined : true), 2);
 }
 

@@ -98,7 +98,7 @@ export class PowerSwitch {
       if (!control && this.fault === 'refuse')
         throw new HaError('PRECONDITION_FAILED', 'refused: the switch is faulty');
       const accepted = request;
-      answer = `ok ${await this.inTurn(() => this.run(accepted, started))}`.trimEnd();
+      answer = `ok ${await this.inTurn(() => this.run(accepted, started, control))}`.trimEnd();
     } catch (error) {
       answer = `error ${(error as Error).message.replace(/\n/g, ' ')}`;
     }
@@ -112,7 +112,7 @@ export class PowerSwitch {
     return result;
   }
 
-  private async run(request: PowerRequest, receivedAt: number): Promise<string> {
+  private async run(request: PowerRequest, receivedAt: number, control: boolean): Promise<string> {
     if (request.action === 'fault') {
       this.fault = request.fault;
       // Unreachable: the switch's socket is gone from every node, as a switch off the network.
@@ -139,6 +139,8 @@ export class PowerSwitch {
         return this.lab.isPoweredOn(request.node) ? 'on' : 'off';
       case 'off':
         await this.powerOff(request.node);
+        // A fence agent is answered as soon as the power is cut; the host's callers, once the node is gone.
+        if (control) await this.lab.powerOffSettled(request.node);
         return 'off';
       case 'on': {
         const started = performance.now();

@@ -349,9 +349,12 @@ export class PcsClient {
     await fencing.cleanupFenceHistory(this.fencingContext(), node);
   }
 
-  /** Which devices can fence each node (`stonith_admin --list NODE`), for `evaluateHealth(status, { fencing })`. */
-  async fencingTargets(nodes?: readonly string[]): Promise<FencingTargets> {
-    return fencing.fencingTargets(this.fencingContext(), nodes);
+  /**
+   * Which devices can fence each node, for `evaluateHealth(status, { fencing })`: `stonith_admin --list
+   * NODE` per node, or with `devices`, `stonith_admin --list-targets DEVICE` per device.
+   */
+  async fencingTargets(nodes?: readonly string[], devices?: readonly string[]): Promise<FencingTargets> {
+    return fencing.fencingTargets(this.fencingContext(), nodes, devices);
   }
 
   /** `pcs resource delete`: stops the resource and removes it (and its constraints) from the CIB. */

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { UnsafeArgumentError, UsageError } from '@ha/core';
+import { UnsafeArgumentError, UsageError, type Runner } from '@ha/core';
+import { PcsClient } from '../client/pcs-client.js';
 import { fixture } from '../../test/fixtures.js';
 import { recordingCluster, type Answer } from '../../test/recording-cluster.js';
 import { FenceOptionError, FencingFailedError, FencingNotFoundError } from './errors.js';
@@ -233,6 +234,28 @@ describe('confirming a node down', () => {
 });
 
 describe('history, targets and agents through the runner', () => {
+  it('with the devices given, asks once per device and maps each node to the devices that reach it', async () => {
+    const calls: string[][] = [];
+    const reach: Record<string, string[]> = { 'fence-a': ['node1', 'node1', 'node2', 'node2'], 'fence-b': ['node3'] };
+    const runner = {
+      run: async (file: string, args: readonly string[]) => {
+        calls.push([file, ...args]);
+        const items = (reach[args[1] as string] ?? []).map((node) => `<item>${node}</item>`).join('');
+        const stdout = `<pacemaker-result api-version="2.25" request="stonith_admin"><list name="fence targets">${items}</list><status code="0" message="OK"/></pacemaker-result>`;
+        return { stdout, stderr: '', exitCode: 0 };
+      },
+    } as unknown as Runner;
+    const targets = await new PcsClient({ runner }).fencingTargets(
+      ['node1', 'node2', 'node3', 'node4'],
+      ['fence-a', 'fence-b'],
+    );
+    expect(targets).toEqual({ node1: ['fence-a'], node2: ['fence-a'], node3: ['fence-b'], node4: [] });
+    expect(calls).toEqual([
+      ['stonith_admin', '--list-targets', 'fence-a', '--output-as=xml'],
+      ['stonith_admin', '--list-targets', 'fence-b', '--output-as=xml'],
+    ]);
+  });
+
   it('reads history and targets; a fencer that is down is ServiceUnavailableError', async () => {
     const { client, lines } = recordingCluster();
     expect(await client.fenceHistory()).toEqual([]);

@@ -32,6 +32,7 @@ import {
   parseFenceAgents,
   parseFenceDeviceList,
   parseFenceDevices,
+  parseFenceTargetList,
   parseFenceHistory,
   parseFenceLevels,
   parseLevelVerifyOutput,
@@ -213,9 +214,32 @@ export async function cleanupFenceHistory(context: FencingContext, node?: string
   parseXmlTree(await runToolXml(context, 'stonith_admin', args), { file: 'stonith_admin --history --cleanup' });
 }
 
-/** Which devices can fence each node (`stonith_admin --list NODE`), for the given nodes or every node of the status. */
-export async function fencingTargets(context: FencingContext, nodes?: readonly string[]): Promise<FencingTargets> {
+/**
+ * Which devices can fence each node, for the given nodes or every node of the status: `stonith_admin
+ * --list NODE` for each node, or, given the devices, `stonith_admin --list-targets DEVICE` for each
+ * device (one question per device: fewer when there are fewer devices than nodes, as there mostly are).
+ */
+export async function fencingTargets(
+  context: FencingContext,
+  nodes?: readonly string[],
+  devices?: readonly string[],
+): Promise<FencingTargets> {
   const names = nodes ?? (await context.status()).nodes.filter((node) => node.type !== 'ping').map((node) => node.name);
+  if (devices !== undefined) {
+    const reach = await Promise.all(
+      devices.map(async (device) => {
+        const xml = await runToolXml(context, 'stonith_admin', [
+          '--list-targets',
+          assertId(device, 'fence device'),
+          '--output-as=xml',
+        ]);
+        return [device, parseFenceTargetList(xml, { file: `stonith_admin --list-targets ${device}` })] as const;
+      }),
+    );
+    return Object.fromEntries(
+      names.map((node) => [node, reach.filter(([, targets]) => targets.includes(node)).map(([device]) => device)]),
+    );
+  }
   // One question per node, asked at once: each waits on the fencer, not on this process.
   const lists = await Promise.all(
     names.map(async (node) => {

@@ -8,6 +8,7 @@ import {
   parseFenceAgents,
   parseFenceDeviceList,
   parseFenceDevices,
+  parseFenceTargetList,
   parseFenceHistory,
   parseFenceLevels,
   parseHostList,
@@ -268,5 +269,24 @@ describe('fencing parsers on garbage (property)', () => {
       }),
       { numRuns: 200 },
     );
+  });
+});
+
+describe('stonith_admin --list-targets', () => {
+  it('gives each node a device can fence once (a host map lists names and ports alike)', () => {
+    // Recorded on the lab (Pacemaker 2.1.5), device lab-fence with pcmk_host_map="node1:node1;…".
+    const xml = `<pacemaker-result api-version="2.25" request="stonith_admin --list-targets lab-fence --output-as=xml">
+  <list name="fence targets" count="6">
+    <item>node1</item>
+    <item>node1</item>
+    <item>node2</item>
+    <item>node2</item>
+    <item>node3</item>
+    <item>node3</item>
+  </list>
+  <status code="0" message="OK"/>
+</pacemaker-result>`;
+    expect(parseFenceTargetList(xml)).toEqual(['node1', 'node2', 'node3']);
+    expect(() => parseFenceTargetList('<cib/>')).toThrow(ParseError);
   });
 });

@@ -97,6 +97,14 @@ export function parseFenceDeviceList(text: string, options: ParseFencingOptions 
 }
 
 /**
+ * The nodes a device can fence, from `stonith_admin --list-targets DEVICE` (each once: the
+ * fencer lists a host map's names and ports alike).
+ */
+export function parseFenceTargetList(text: string, options: ParseFencingOptions = {}): string[] {
+  return [...new Set(listItems(toolRoot(text, 'stonith_admin --list-targets', options), 'fence targets', options))];
+}
+
+/**
  * A fence agent's metadata: the output of `stonith_admin --metadata --agent
  * AGENT --output-as=xml` (the agent's XML inside `<metadata>`, as CDATA), or
  * the agent's own `<resource-agent>` XML (`fence_ipmilan -o metadata`).
