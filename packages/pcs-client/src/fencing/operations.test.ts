@@ -241,7 +241,9 @@ describe('history, targets and agents through the runner', () => {
       run: async (file: string, args: readonly string[]) => {
         calls.push([file, ...args]);
         const items = (reach[args[1] as string] ?? []).map((node) => `<item>${node}</item>`).join('');
-        const stdout = `<pacemaker-result api-version="2.25" request="stonith_admin"><list name="fence targets">${items}</list><status code="0" message="OK"/></pacemaker-result>`;
+        const stdout =
+          `<pacemaker-result api-version="2.25" request="stonith_admin">` +
+          `<list name="fence targets">${items}</list><status code="0" message="OK"/></pacemaker-result>`;
         return { stdout, stderr: '', exitCode: 0 };
       },
     } as unknown as Runner;
