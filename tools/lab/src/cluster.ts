@@ -389,8 +389,19 @@ export class LabCluster {
   /** Powers a stopped or killed node on (if it is off) and waits until the cluster has it online. */
   async start(node: string): Promise<void> {
     this.node(node);
-    await this.askSwitch({ action: 'on', node, services: false });
-    await this.startServices([this.node(node)]);
+    // The cluster may fence the node again while it starts (a reboot): power it on and start again.
+    const deadline = Date.now() + 180_000;
+    for (;;) {
+      await this.askSwitch({ action: 'on', node, services: false });
+      try {
+        await this.startServices([this.node(node)]);
+        return;
+      } catch (error) {
+        const rebooted =
+          error instanceof HaError && error.code === 'PRECONDITION_FAILED' && /is not running/.test(error.message);
+        if (!rebooted || Date.now() > deadline) throw error;
+      }
+    }
   }
 
   /** Cuts the node's link at the switch; the node keeps running, alone (and comes back cut off if powered on again). */
@@ -404,8 +415,10 @@ export class LabCluster {
   async heal(node: string): Promise<void> {
     const entry = this.node(node);
     await rm(this.paths.node(node).linkDown, { force: true });
-    if ((await this.network.portIsUp(switchPort(entry.index))) !== undefined)
-      await this.network.setPort(switchPort(entry.index), 'up');
+    // A node fenced meanwhile has no port now; it comes back with its link up.
+    await this.network.setPort(switchPort(entry.index), 'up').catch((error: unknown) => {
+      if (!(error instanceof CommandError)) throw error;
+    });
   }
 
   /**

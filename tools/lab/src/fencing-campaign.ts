@@ -17,6 +17,10 @@ export interface PartitionRun {
   recoverMs: number;
   /** Link cut → services running on the survivor. */
   totalMs: number;
+  /** Every node the switch powered off for a fence, from the cut until all were back (one, unless both lost). */
+  fenced: string[];
+  /** Fence requests the switch refused meanwhile, with its answer (a race's loser asking after its power went). */
+  refused: string[];
 }
 
 /** What a campaign of partitions saw. */
@@ -98,7 +102,18 @@ async function partitionOnce(lab: LabCluster): Promise<PartitionRun> {
   const fenceStart = fenceDone - fence.ms;
   await lab.heal(home);
   await waitAllOnline(lab);
+  const fences = (await lab.powerLog())
+    .slice(logBefore)
+    .filter((entry) => entry.via === 'node' && /^(reboot|off) /.test(entry.request));
   return {
+    fenced: [
+      ...new Set(
+        fences.filter((entry) => entry.answer.startsWith('ok')).map((entry) => entry.request.split(' ')[1] as string),
+      ),
+    ],
+    refused: fences
+      .filter((entry) => !entry.answer.startsWith('ok'))
+      .map((entry) => `${entry.request}: ${entry.answer}`),
     node: home,
     survivor: servicesHome(running) as string,
     detectMs: fenceStart - cutAt,

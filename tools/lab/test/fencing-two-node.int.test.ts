@@ -10,13 +10,13 @@ describe('a two-node cluster with fencing', () => {
   it('survives 10 cut links with exactly one node fenced each time and the services run once', async () => {
     await lab().createSeedResources();
     const campaign = await runPartitionCampaign(lab(), { cycles: 10 });
-    const log = await lab().powerLog();
-    const fences = log.filter((entry) => entry.via === 'node' && /^(reboot|off) /.test(entry.request));
-    // Each cut: one fence done; the loser's own request, if it got one out, refused as from a powered-off node.
-    expect(fences.filter((entry) => entry.answer.startsWith('ok'))).toHaveLength(10);
-    for (const refused of fences.filter((entry) => !entry.answer.startsWith('ok')))
-      expect(refused.answer).toMatch(/is powered off/);
-    for (const run of campaign.runs) expect(run.survivor).not.toBe(undefined);
+    // Each cut: one node fenced (Pacemaker may fence that same node twice, never the other one too); the
+    // loser's own request, if it got one out, refused as coming from a node that lost its power.
+    for (const run of campaign.runs) {
+      expect(run.fenced).toHaveLength(1);
+      expect(run.fenced).not.toContain(run.survivor);
+      for (const refused of run.refused) expect(refused).toMatch(/is powered off/);
+    }
     expect(campaign.dualActive.breaches).toEqual([]);
     expect(campaign.dualActive.longestGapMs).toBeLessThan(1_000);
   }, 600_000);

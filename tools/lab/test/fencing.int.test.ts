@@ -193,6 +193,7 @@ describe('the lab power switch and fence_ha_lab', () => {
     expect(campaign.runs).toHaveLength(10);
     for (const run of campaign.runs) {
       expect(run.survivor).not.toBe(run.node);
+      expect(run.fenced).toEqual([run.node]);
       expect(run.totalMs).toBeGreaterThan(run.detectMs);
     }
     expect(campaign.dualActive.breaches).toEqual([]);
