@@ -20,7 +20,7 @@ import {
 } from './cluster-files.js';
 import { parseClusterView, parseFenceEvents, type LabClusterView, type LabFenceEvent } from './cluster-view.js';
 import { defaultStateRoot, labDefaults, labPaths, nodeAddress, nodeName, switchPort } from './layout.js';
-import { bootNode, crashNode, createNodeRunner, cutPower, findNodeInits, isNodeInit } from './node.js';
+import { bootNode, crashNode, createNodeRunner, findNodeInits, isNodeInit } from './node.js';
 import { askPowerSwitch, type OutletState, type PowerFault } from './power-protocol.js';
 import { isAlive, processesMentioning, readCommandLine, sendSignal } from './proc.js';
 import { LabSwitch } from './network.js';
@@ -481,7 +481,9 @@ export class LabCluster {
    */
   async applyPowerOff(node: string): Promise<void> {
     const pid = this.livePid(node);
-    if (pid !== undefined) cutPower(node, pid);
+    // Every process at once, answered once they are gone. (Answering a fence agent before the reap went
+    // with lost fences in the two-node campaign on Debian 12; not understood yet, so not done.)
+    if (pid !== undefined) await crashNode(node, pid);
     this.cutOff.add(node);
     const previous = this.afterPowerOff.get(node) ?? Promise.resolve();
     const bookkeeping = previous.then(async () => {
