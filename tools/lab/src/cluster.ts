@@ -124,7 +124,7 @@ export class LabCluster {
     this.network = new LabSwitch(host, state.switchNamespace);
   }
 
-  /** Boots a lab and returns when a DC is elected and every node is online. */
+  /** Boots a lab and returns when a DC is elected, every node is online and (with fencing) every fencer has the device. */
   static async up(options: LabUpOptions, host: Runner = defaultRunner): Promise<LabCluster> {
     const started = performance.now();
     if (!Number.isInteger(options.nodes) || options.nodes < 1 || options.nodes > labDefaults.maxNodes) {
@@ -208,6 +208,7 @@ export class LabCluster {
       await lab.network.create();
       await Promise.all([...state.nodes.map((node) => lab.bootNamespace(node)), lab.startPowerSwitch()]);
       await lab.startServices(state.nodes);
+      if (state.fencing === 'lab') await lab.untilFencersRegistered();
       lab.bootMs = performance.now() - started;
       return lab;
     } catch (error) {
@@ -521,6 +522,25 @@ export class LabCluster {
       await runner.run('systemctl', ['start', 'corosync']);
       await runner.run('systemctl', ['start', 'pacemaker']);
     })().catch((error: unknown) => console.error(`${node}: services at boot: ${(error as Error).message}`));
+  }
+
+  // The fencers register the CIB's device a moment after the nodes are online (seen on Debian 13: the
+  // device started, yet `stonith_admin --list` found none); a lab is up once every node could fence.
+  private async untilFencersRegistered(): Promise<void> {
+    await Promise.all(
+      this.nodeNames.map((name) =>
+        waitFor(
+          `${name}'s fencer to register ${labFenceDevice}`,
+          60_000,
+          () =>
+            untilCommandSucceeds(async () => {
+              const { stdout } = await this.exec(name, 'stonith_admin', ['--list-registered']);
+              return stdout.split('\n').some((line) => line.trim() === labFenceDevice) ? true : undefined;
+            }),
+          200,
+        ),
+      ),
+    );
   }
 
   // A real machine takes far longer to boot than its peers take to notice it went away. A lab node
