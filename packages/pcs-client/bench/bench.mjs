@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { defaultRunner } from '@ha/core';
 import { LabCluster, runPartitionCampaign, teardownLab } from '@ha/lab';
-import { PcsClient, crmMonArgs, parseClusterStatus } from '../dist/index.js';
+import { PcsClient, crmMonArgs, parseClusterStatus, parseSimulation } from '../dist/index.js';
 import { median, targetRatio, timeMedian } from '../../../tools/scripts/bench-kit.mjs';
 
 const bin = fileURLToPath(new URL('../bin/ha-pcs.js', import.meta.url));
@@ -53,6 +53,19 @@ try {
     parseClusterStatus(xml),
   );
   targetRatio('parse / crm_mon render', parse, render, 0.25);
+
+  // The same cluster's simulation (crm_simulate --simulate: its statuses before and after, and the transition).
+  const simulate = () =>
+    defaultRunner.run('crm_simulate', ['--xml-file', cib, '--simulate', '--output-as=xml'], { timeoutMs: 600_000 });
+  const { stdout: simulated } = await simulate();
+  console.log(`   its simulation: ${(simulated.length / 1e6).toFixed(1)} MB of crm_simulate XML`);
+  const simulation = await timeMedian('crm_simulate --simulate --output-as=xml on it', 3, simulate);
+  const parseSim = await timeMedian(
+    'parseSimulation: XML → typed, zod-validated before, after, actions',
+    10,
+    async () => parseSimulation(simulated, { simulated: true }),
+  );
+  targetRatio('parse of the simulation / crm_simulate', parseSim, simulation, 0.2);
 } finally {
   await rm(directory, { recursive: true, force: true });
 }
@@ -91,10 +104,49 @@ if (!process.argv.includes('--no-lab')) {
       node1.run('crm_mon', [...crmMonArgs]),
     );
     targetRatio('ha-pcs status / pcs status', ours, theirs, 0.25);
+    await benchPlan(lab, node1, pcs);
     await benchFencing(lab);
   } finally {
     await teardownLab();
   }
+}
+
+// `ha-pcs plan standby node1` against the bare crm_simulate run it needs (on the CIB with node1 in standby),
+// both started inside node1 the same way, and where the plan's time goes, timed inside the node.
+async function benchPlan(lab, node1, pcs) {
+  console.log('\n2b. plan standby node1 on that cluster');
+  const file = '/tmp/ha-pcs-bench-standby.xml';
+  await lab.exec('node1', 'sh', [
+    '-c',
+    `cibadmin --query > ${file} && CIB_file=${file} crm_attribute --node node1 --name standby --update on`,
+  ]);
+  const bare = await timeMedian(
+    'crm_simulate --xml-file CIB --simulate --output-as=xml (the run a standby plan needs)',
+    15,
+    () => node1.run('crm_simulate', ['--xml-file', file, '--simulate', '--output-as=xml']),
+  );
+  const cli = await timeMedian('ha-pcs plan standby node1 (node, read, copy, edit, simulate, parse, print)', 15, () =>
+    node1.run(process.execPath, [bin, 'plan', 'standby', 'node1']),
+  );
+  const api = await timeMedian(
+    'PcsClient.plan standby node1 (the library, from the host through the lab runner)',
+    15,
+    () => pcs.plan({ kind: 'standby', node: 'node1' }),
+  );
+  targetRatio('ha-pcs plan standby / crm_simulate', cli, bare, 1.3);
+  console.log(`  ha-pcs plan standby: median ${cli.toFixed(0)} ms (target < 500 ms); the API: ${api.toFixed(0)} ms`);
+  const steps = [
+    ['node start (node -e 0)', `${process.execPath} -e 0`],
+    ['cibadmin --query', 'cibadmin --query'],
+    ['mktemp -d + cp + rm -rf', 'd=$(mktemp -d) && cp /dev/null $d/x && rm -rf $d'],
+    ['crm_attribute on a CIB file', `CIB_file=${file} crm_attribute --node node1 --name standby --update on`],
+    ['crm_simulate', `crm_simulate --xml-file ${file} --simulate --output-as=xml`],
+  ];
+  for (const [label, command] of steps)
+    console.log(
+      `  inside node1: ${label}: median ${median(await timedInside(lab, 'node1', command, 10)).toFixed(1)} ms`,
+    );
+  await lab.exec('node1', 'rm', ['-f', file]);
 }
 
 // Milliseconds each run of `command` takes inside `node`, timed there (no nsenter or Node start in it).

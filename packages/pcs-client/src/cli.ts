@@ -11,6 +11,8 @@ import {
 } from '@ha/core';
 import { PcsClient } from './client/pcs-client.js';
 import { fencingCommand, fenceCommand, stonithCommand } from './fencing/cli.js';
+import { historyCommand, planCommand, reportPlan } from './plan/cli.js';
+import { verifyCommand } from './plan/verify-cli.js';
 import type { FencingTargets } from './fencing/model.js';
 import { locationConstraintsOf } from './status/constraints.js';
 import type { ClusterStatus, ResourceNode } from './status/model.js';
@@ -271,15 +273,28 @@ export const { command, main } = createPackageCli({
           type: 'boolean',
           description: 'Go on even when the cluster cannot fence NODE (fencing disabled, no device able to fence it)',
         },
+        dryRun: {
+          type: 'boolean',
+          description: 'Only print what the scheduler plans for it (ha-pcs plan standby NODE)',
+        },
         ...timeoutArg,
         ...jsonArg,
       },
       async run({ args, io }) {
+        if (args.dryRun)
+          return reportPlan(io, await new PcsClient().plan({ kind: 'standby', node: args.node }), args.json);
         const report = await new PcsClient().failover(args.node, {
           timeoutMs: timeoutOf(args.timeout),
           allowUnfenceable: args.allowUnfenceable === true,
         });
-        if (args.json) printJson(io, { node: report.node, moves: report.moves, durationMs: report.durationMs });
+        if (args.json)
+          printJson(io, {
+            node: report.node,
+            moves: report.moves,
+            durationMs: report.durationMs,
+            differences: report.differences,
+            planError: report.planError,
+          });
         else {
           for (const move of report.moves)
             io.stdout(
@@ -287,12 +302,19 @@ export const { command, main } = createPackageCli({
             );
           if (report.moves.length === 0) io.stdout(`${report.node}: nothing was running there\n`);
           io.stdout(`${report.node} is in standby (${formatDuration(report.durationMs)})\n`);
+          if (report.planError !== undefined) io.stdout(`no plan was made: ${report.planError}\n`);
+          else if (report.differences && report.differences.length > 0)
+            io.stdout(`it differs from the plan:\n${report.differences.map((line) => `  ${line}\n`).join('')}`);
+          else if (report.differences) io.stdout('as planned\n');
         }
         return report.moves.some((move) => move.to.length === 0 && !move.clone) ? 1 : 0;
       },
     }),
     fence: fenceCommand,
     fencing: fencingCommand,
+    plan: planCommand,
+    verify: verifyCommand,
+    history: historyCommand,
     stonith: stonithCommand,
     online: defineCliCommand({
       meta: { name: 'online', description: 'Take NODE out of standby and wait until it is online' },

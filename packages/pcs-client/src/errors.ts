@@ -17,7 +17,10 @@ import {
  * (agent list, metadata, history, CIB resources or topology) without the
  * element it must have (`NOT_FENCING_XML`), or one whose content is not what
  * Pacemaker writes: a level index that is no number, a device without agent
- * (`BAD_FENCING_XML`).
+ * (`BAD_FENCING_XML`); a CIB whose root is not `<cib>` (`NOT_CIB`), crm_simulate output
+ * without its `<cluster_status>` (`NOT_SIMULATION_XML`), a saved scheduler input that is not
+ * one (`NOT_SCHEDULER_INPUT`), crm_verify output that is XML but not its `<pacemaker-result>`
+ * (`NOT_VERIFY_OUTPUT`).
  */
 export type PcsParseReason =
   | 'EMPTY_INPUT'
@@ -27,7 +30,11 @@ export type PcsParseReason =
   | 'NO_SUMMARY'
   | 'NO_CONSTRAINTS'
   | 'NOT_FENCING_XML'
-  | 'BAD_FENCING_XML';
+  | 'BAD_FENCING_XML'
+  | 'NOT_CIB'
+  | 'NOT_SIMULATION_XML'
+  | 'NOT_SCHEDULER_INPUT'
+  | 'NOT_VERIFY_OUTPUT';
 
 /** A `ParseError` whose reason is one of this package's (the compiler keeps the union closed). */
 export function pcsParseError(

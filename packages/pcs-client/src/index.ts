@@ -141,3 +141,55 @@ export { checkFenceDeviceOptions, closestName, fencerParameters } from './fencin
 export { FencingNotFoundError, FenceOptionError, FencingFailedError } from './fencing/errors.js';
 export type { FencingSubjectKind } from './fencing/errors.js';
 export type { FenceOptions } from './fencing/operations.js';
+export { planChanges, assemblePlan } from './plan/plan.js';
+export type { PlanOptions } from './plan/plan.js';
+export { parseSimulation } from './plan/simulation.js';
+export { readCibFacts, primitivesOf } from './plan/cib.js';
+export type { CibFacts, CibResource } from './plan/cib.js';
+export { checkChanges, checkAgainstState, editsOf } from './plan/changes.js';
+export type { CibEdit, PhasedEdits } from './plan/changes.js';
+export { PlanChangeError, describeChange } from './plan/errors.js';
+export type { PlanChangeReason } from './plan/errors.js';
+export {
+  clusterChangeSchema,
+  simulatedStateSchema,
+  summaryActionSchema,
+  simulatedActionSchema,
+  allocationScoreSchema,
+  simulationSchema,
+  placementSchema,
+} from './plan/model.js';
+export type {
+  ClusterChange,
+  CibSource,
+  SimulatedState,
+  SummaryAction,
+  SimulatedAction,
+  AllocationScore,
+  Simulation,
+  Placement,
+  PlannedResource,
+  Plan,
+  NodeCondition,
+} from './plan/model.js';
+export {
+  transitionHistory,
+  triggersBetween,
+  describeTransition,
+  parseInputListing,
+  parseSince,
+  schedulerInputsDirectory,
+} from './plan/history.js';
+export type { Transition, TransitionTrigger, TransitionHistoryOptions, ScheduledInput } from './plan/history.js';
+export { verifyArgs, runVerify, parseVerifyOutput, verifyReportSchema, verifyFindingSchema } from './plan/verify.js';
+export type {
+  VerifySource,
+  VerifyReport,
+  VerifyFinding,
+  VerifyOutput,
+  ParseVerifyOptions,
+  RunVerifyOptions,
+} from './plan/verify.js';
+export { parsePlanWords, formatPlan, formatTransition } from './plan/cli.js';
+export type { PlanWordFlags } from './plan/cli.js';
+export { planDifferences } from './client/pcs-client.js';

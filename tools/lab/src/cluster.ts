@@ -208,7 +208,7 @@ export class LabCluster {
       await lab.network.create();
       await Promise.all([...state.nodes.map((node) => lab.bootNamespace(node)), lab.startPowerSwitch()]);
       await lab.startServices(state.nodes);
-      if (state.fencing === 'lab') await lab.untilFencersRegistered();
+      if (state.fencing === 'lab') await lab.refreshFencers('node1', { wait: true });
       lab.bootMs = performance.now() - started;
       return lab;
     } catch (error) {
@@ -396,6 +396,7 @@ export class LabCluster {
       await this.askSwitch({ action: 'on', node, services: false });
       try {
         await this.startServices([this.node(node)]);
+        if (this.state.fencing === 'lab') await this.refreshFencers(node, { wait: false });
         return;
       } catch (error) {
         const rebooted =
@@ -521,17 +522,40 @@ export class LabCluster {
       await this.untilPeersLost(node);
       await runner.run('systemctl', ['start', 'corosync']);
       await runner.run('systemctl', ['start', 'pacemaker']);
+      if (this.state.fencing !== 'lab') return;
+      // Once it has rejoined, its fencer looks at the devices again (see refreshFencers); it may be cut again first.
+      const joined = await this.waitForView(
+        `${node} online after its boot`,
+        (view) => view.nodes.some((entry) => entry.name === node && entry.online),
+        { from: node, timeoutMs: 90_000 },
+      ).then(
+        () => true,
+        () => false,
+      );
+      if (joined && this.isPoweredOn(node)) await this.refreshFencers(node, { wait: false });
     })().catch((error: unknown) => console.error(`${node}: services at boot: ${(error as Error).message}`));
   }
 
-  // The fencers register the CIB's device a moment after the nodes are online (seen on Debian 13: the
-  // device started, yet `stonith_admin --list` found none); a lab is up once every node could fence.
-  private async untilFencersRegistered(): Promise<void> {
+  // Pacemaker's fencer decides when it starts whether its node may run each fence device, before the node
+  // has joined; Debian 13's then ignores the device ("local node is not allowed to run it") until the
+  // resources section changes, so a node could not fence. A change to the device's description makes every
+  // fencer look again. With `wait`, until each node's fencer has it (a lab is up once every node could fence).
+  private async refreshFencers(from: string, options: { wait: boolean }): Promise<void> {
+    const description = `the lab's power switch (fencers refreshed ${new Date().toISOString()})`;
+    const changed = await this.exec(from, 'cibadmin', [
+      '--modify',
+      '--xml-text',
+      `<primitive id="${labFenceDevice}" description="${description}"/>`,
+    ]).then(
+      () => true,
+      () => false, // the device was removed or renamed by a test: nothing to refresh
+    );
+    if (!changed || !options.wait) return;
     await Promise.all(
       this.nodeNames.map((name) =>
         waitFor(
           `${name}'s fencer to register ${labFenceDevice}`,
-          60_000,
+          30_000,
           () =>
             untilCommandSucceeds(async () => {
               const { stdout } = await this.exec(name, 'stonith_admin', ['--list-registered']);

@@ -313,6 +313,22 @@ describe('PacemakerCannotFence', () => {
   });
 });
 
+describe('a node fenced and left off', () => {
+  it('is critical and said fenced, although Pacemaker then expects it down; cleanly down without a fencing: warning', () => {
+    for (const version of ['2.1.5', '3.0.0']) {
+      const expectedDown = (xml: string) => xml.replace(/(<node name="node2"[^>]*expected_up=")true/, '$1false');
+      const offline = (xml: string) =>
+        pacemakerConditions(parseClusterStatus(expectedDown(xml)), undefined, { now: T + 1_000 }).conditions.find(
+          (condition) => condition.alertname === 'PacemakerNodeOffline',
+        );
+      const fenced = offline(xmlOf(version, 'node-killed', [{ ...rebootOfNode2(version), action: 'off' }]));
+      expect(fenced).toMatchObject({ severity: 'critical', labels: { node: 'node2' } });
+      expect(fenced?.summary).toMatch(/^node node2 is offline \(fenced\)/);
+      expect(offline(xmlOf(version, 'node-killed'))).toMatchObject({ severity: 'warning' });
+    }
+  });
+});
+
 describe('the shipped grouping', () => {
   const engine = () => new AlertEngine({ policies: defaultPolicies, inhibitRules: defaultInhibitRules });
   const offline: Condition = {

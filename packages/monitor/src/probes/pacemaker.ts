@@ -96,18 +96,24 @@ export function pacemakerConditions(
     if (instance.active && instance.nodes.length > 0) locations.set(instance.id, [...instance.nodes].sort());
   }
 
+  // Fencings first: a node the cluster fenced is an outage, although Pacemaker then expects it down.
+  const fencing = evaluateFencing(status, previous?.fence, options.pushedFencing ?? [], options.now ?? Date.now());
   for (const node of status.nodes) {
     if (node.type !== 'member' && !node.expectedUp && !node.online) continue; // a remote/guest node whose resource is stopped on purpose
     const ran = Object.entries(previous?.locations ?? {})
       .filter(([, nodes]) => nodes.includes(node.name))
       .map(([resource]) => resource);
     if (!node.online && !node.pending) {
+      const fenced = fencing.memory.fenced[node.name] !== undefined;
       conditions.push({
         alertname: 'PacemakerNodeOffline',
         labels: { node: node.name },
-        // A node stopped cleanly (expected down) is someone's decision; a crash or a cut is not.
-        severity: node.expectedUp || node.unclean ? 'critical' : 'warning',
-        summary: `node ${node.name} is offline${node.unclean ? ' and unclean' : ''}${ran.length > 0 ? ` (it ran ${ran.join(', ')})` : ''}`,
+        // A node stopped cleanly (expected down) is someone's decision; a crash or a cut is not, and a node
+        // fenced (off, or not back from a reboot) was one, whether or not this run saw it unclean first.
+        severity: node.expectedUp || node.unclean || fenced ? 'critical' : 'warning',
+        summary:
+          `node ${node.name} is offline${node.unclean ? ' and unclean' : fenced ? ' (fenced)' : ''}` +
+          (ran.length > 0 ? ` (it ran ${ran.join(', ')})` : ''),
         ...(ran.length > 0 ? { annotations: { resources: ran.join(',') } } : {}),
       });
     }
@@ -206,7 +212,6 @@ export function pacemakerConditions(
   conditions.push(...failures.values());
 
   // One-off events, against what the previous run saw.
-  const fencing = evaluateFencing(status, previous?.fence, options.pushedFencing ?? [], options.now ?? Date.now());
   conditions.push(...fencing.conditions, ...cannotFenceConditions(evaluateHealth(status).reasons));
   const memory: PacemakerMemory = {
     locations: { ...(previous?.locations ?? {}) },

@@ -15,6 +15,10 @@ import type {
   FencingTargets,
 } from '../fencing/model.js';
 import * as fencing from '../fencing/operations.js';
+import type { ClusterChange, Plan } from '../plan/model.js';
+import { planChanges, type PlanOptions } from '../plan/plan.js';
+import { transitionHistory, type Transition, type TransitionHistoryOptions } from '../plan/history.js';
+import { runVerify, type VerifyReport, type VerifySource } from '../plan/verify.js';
 import type { FenceOptions } from '../fencing/operations.js';
 import type { FenceEvent } from '../status/model.js';
 import {
@@ -577,6 +581,41 @@ export class PcsClient {
     await this.pcs(['alert', 'remove', assertId(id, 'alert id')]);
   }
 
+  // Plans: what a change would do, before it is made.
+
+  /**
+   * What `changes` would do, by Pacemaker's own scheduler on a copy of the CIB
+   * (see `planChanges`): every resource before and after, the actions in
+   * order, what restarts, what would lose service. Never changes the cluster.
+   *
+   * @example
+   * const plan = await client.plan({ kind: 'standby', node: 'node1' });
+   * if (plan.lossOfService.length > 0) throw new Error(`standby would stop ${plan.lossOfService.join(', ')}`);
+   */
+  async plan(
+    changes: ClusterChange | readonly ClusterChange[],
+    options: Omit<PlanOptions, 'runner'> = {},
+  ): Promise<Plan> {
+    return planChanges(changes, { timeoutMs: this.timeoutMs, ...options, runner: this.runner });
+  }
+
+  /**
+   * The real `crm_verify` on the live CIB (or a saved one, or one in memory), as typed findings:
+   * severity, message, the ids each names, how often it was said. Warnings alone leave it valid.
+   */
+  async verify(source: VerifySource = { kind: 'live' }, options: { maxBytes?: number } = {}): Promise<VerifyReport> {
+    return runVerify(this.runner, source, { timeoutMs: this.timeoutMs, ...options });
+  }
+
+  /**
+   * The last transitions the DC computed, newest first, from its saved scheduler inputs: when,
+   * what triggered each, the actions it ran ("why did WebServer move at 03:12?"). The runner must
+   * reach the DC: only the DC saves its inputs.
+   */
+  async transitions(options: Omit<TransitionHistoryOptions, 'runner'> = {}): Promise<Transition[]> {
+    return transitionHistory({ timeoutMs: this.timeoutMs, ...options, runner: this.runner });
+  }
+
   // Failover.
 
   /**
@@ -597,6 +636,16 @@ export class PcsClient {
       );
     if (!options.allowUnfenceable) await this.assertCanFence(before, node);
     const wasHere = listInstances(before).filter((instance) => instance.active && instance.nodes.includes(node));
+    // What the scheduler says will happen, asked first; a plan that cannot be made does not stop the failover.
+    let planned: Plan | undefined;
+    let planError: string | undefined;
+    if (options.plan !== false) {
+      try {
+        planned = await this.plan({ kind: 'standby', node });
+      } catch (error) {
+        planError = (error as Error).message;
+      }
+    }
     await this.standby(node);
     const after = await this.waitFor(
       (status) =>
@@ -623,7 +672,14 @@ export class PcsClient {
         clone: instance.parents.some((parent) => isCloneOrBundle(after, parent)),
       });
     }
-    return { node, moves, durationMs: Date.now() - started, status: after };
+    return {
+      node,
+      moves,
+      durationMs: Date.now() - started,
+      status: after,
+      ...(planned ? { plan: planned, differences: planDifferences(planned, after) } : {}),
+      ...(planError === undefined ? {} : { planError }),
+    };
   }
 
   /** Takes `node` out of standby and waits until it is online and the cluster has settled. */
@@ -747,6 +803,8 @@ export interface FailoverOptions {
    * (`PRECONDITION_FAILED`).
    */
   allowUnfenceable?: boolean;
+  /** Plan the standby first and report the plan beside what happened (default true). */
+  plan?: boolean;
 }
 
 /** What `failover` did: where each resource that ran on the node went. */
@@ -770,6 +828,31 @@ export interface FailoverReport {
   durationMs: number;
   /** The settled status. */
   status: ClusterStatus;
+  /** What the scheduler planned for the standby, asked before it was made. */
+  plan?: Plan;
+  /** Where what happened differs from the plan (`WebServer: planned node2, runs on node3`); empty when it does not. */
+  differences?: string[];
+  /** Why no plan could be made (the failover went on without one). */
+  planError?: string;
+}
+
+/** Where a settled status differs from a plan's placement of each resource: one line per resource. */
+export function planDifferences(plan: Plan, status: ClusterStatus): string[] {
+  const now = resourceLocations(status);
+  const words = (places: readonly { node: string; role: string }[]) =>
+    places.length === 0
+      ? 'stopped'
+      : [...places]
+          .map((p) => (p.role === 'Started' ? p.node : `${p.node} (${p.role})`))
+          .sort()
+          .join(', ');
+  const differences: string[] = [];
+  for (const resource of plan.resources) {
+    const planned = words(resource.after);
+    const actual = words(now.get(resource.resource) ?? []);
+    if (planned !== actual) differences.push(`${resource.resource}: planned ${planned}, runs ${actual}`);
+  }
+  return differences;
 }
 
 /** No action in flight: nothing starting, stopping, migrating, promoting or pending. */

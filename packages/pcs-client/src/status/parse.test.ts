@@ -376,6 +376,10 @@ describe('bad input', () => {
       NO_CONSTRAINTS: true,
       NOT_FENCING_XML: true,
       BAD_FENCING_XML: true,
+      NOT_CIB: true,
+      NOT_SIMULATION_XML: true,
+      NOT_SCHEDULER_INPUT: true,
+      NOT_VERIFY_OUTPUT: true,
     };
     fc.assert(
       fc.property(fc.nat(good.length - 1), fc.nat(200), fc.string({ maxLength: 12 }), (at, cut, insert) => {

@@ -244,7 +244,8 @@ function readSummary(summary: XmlElement | undefined, pacemakerd: XmlElement | u
   };
 }
 
-function readNode(element: XmlElement, attributes: Record<string, string>): ClusterNode {
+/** One `<node>` of a status's `<nodes>` (crm_mon's, or crm_simulate's), with its node attributes. */
+export function readNode(element: XmlElement, attributes: Record<string, string> = {}): ClusterNode {
   const a = new Attributes(element);
   const resourceId = a.text('id_as_resource') ?? a.text('container_id');
   const rawType = a.text('type') ?? 'unknown';
@@ -275,7 +276,8 @@ function readNode(element: XmlElement, attributes: Record<string, string>): Clus
   };
 }
 
-function readResourceList(parent: XmlElement | undefined): ResourceNode[] {
+/** The resource tree under a status's `<resources>` (crm_mon's, or crm_simulate's). */
+export function readResourceList(parent: XmlElement | undefined): ResourceNode[] {
   const resources: ResourceNode[] = [];
   for (const child of parent?.children ?? []) {
     if (child.name === 'resource') resources.push(readPrimitive(child));

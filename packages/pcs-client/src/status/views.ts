@@ -34,7 +34,7 @@ export interface ResourceInstance {
 }
 
 /** Every primitive instance of the tree, in document order. */
-export function listInstances(status: ClusterStatus): ResourceInstance[] {
+export function listInstances(status: Pick<ClusterStatus, 'resources'>): ResourceInstance[] {
   const instances: ResourceInstance[] = [];
   const visit = (node: ResourceNode, parents: string[]) => {
     if (node.kind === 'primitive') {
@@ -62,7 +62,9 @@ export function listInstances(status: ClusterStatus): ResourceInstance[] {
 }
 
 /** Where each resource runs: primitive id → the nodes its active instances are on, with their roles. */
-export function resourceLocations(status: ClusterStatus): Map<string, { node: string; role: ResourceRole }[]> {
+export function resourceLocations(
+  status: Pick<ClusterStatus, 'resources'>,
+): Map<string, { node: string; role: ResourceRole }[]> {
   const locations = new Map<string, { node: string; role: ResourceRole }[]>();
   for (const instance of listInstances(status)) {
     const entries = locations.get(instance.id) ?? [];
