@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { defaultRunner, formatDuration } from '@ha/core';
+import { formatPlan, PcsClient } from '@ha/pcs-client';
 import {
   freeLoopbackPort,
   LabCluster,
@@ -208,6 +209,10 @@ try {
   await new Promise((resolve) => setTimeout(resolve, 2_000));
 
   const pcs = (...args) => cluster.exec('node1', 'pcs', args, { timeoutMs: 120_000 });
+  // What-if first: Pacemaker's own scheduler on a copy of the CIB says what the standby will do.
+  say(bold('what would a standby of node2 do? (ha-pcs plan standby node2: crm_simulate on a copy of the CIB)'));
+  const plan = await new PcsClient({ runner: cluster.runner('node1') }).plan({ kind: 'standby', node: 'node2' });
+  for (const line of formatPlan(plan).trimEnd().split('\n')) say(`  ${line}`);
   await fault(
     'put node2 in standby',
     'PacemakerNodeStandby',
