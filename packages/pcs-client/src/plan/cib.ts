@@ -136,11 +136,17 @@ export function readCibFacts(text: string, options: { file?: string; maxBytes?: 
   return facts;
 }
 
-function nvpairs(set: XmlElement): Record<string, string> {
-  const values: Record<string, string> = {};
-  for (const pair of childrenNamed(set, 'nvpair'))
-    if (pair.attributes.name !== undefined) values[pair.attributes.name] = pair.attributes.value ?? '';
+/** The name → value pairs of the `<nvpair>` elements among `elements` (the children of an attribute set). */
+export function nvpairValues(elements: readonly XmlElement[]): Map<string, string> {
+  const values = new Map<string, string>();
+  for (const pair of elements)
+    if (pair.name === 'nvpair' && pair.attributes.name !== undefined)
+      values.set(pair.attributes.name, pair.attributes.value ?? '');
   return values;
+}
+
+function nvpairs(set: XmlElement): Record<string, string> {
+  return Object.fromEntries(nvpairValues(set.children));
 }
 
 /** The primitives a resource holds (itself, for a primitive), in document order. */

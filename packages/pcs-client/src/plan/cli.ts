@@ -1,6 +1,6 @@
 import { defineCliCommand, jsonArg, parseDuration, parseMaxBytes, printJson, UsageError, type CliIo } from '@ha/core';
 import { describeChange } from './errors.js';
-import type { ClusterChange, Plan, PlannedResource } from './model.js';
+import type { ClusterChange, Plan, PlannedResource, SimulatedAction } from './model.js';
 import { parseSince, transitionHistory, type Transition, type TransitionHistoryOptions } from './history.js';
 import { planChanges, type PlanOptions } from './plan.js';
 
@@ -91,6 +91,14 @@ function placeWords(placements: PlannedResource['before']): string {
   return placements.map((p) => (p.role === 'Started' ? p.node : `${p.node} (${p.role})`)).join(', ');
 }
 
+/** One action in words: `stop WebServer on node1`, `fence node2 (reboot)`, `clear_failcount WebServer on node1`. */
+function actionWords(action: SimulatedAction): string {
+  if (action.kind === 'fence') return `fence ${action.node} (${action.action})`;
+  if (action.kind === 'cluster')
+    return `${action.action}${action.resource ? ` ${action.resource}` : ''} on ${action.node}`;
+  return `${action.action} ${action.resource} on ${action.node}`;
+}
+
 /** The plan as an operator reads it: what changes place, restarts or stops, the actions, and the verdict. */
 export function formatPlan(plan: Plan): string {
   const lines: string[] = [`plan: ${plan.changes.map(describeChange).join(' + ')}`];
@@ -126,13 +134,7 @@ export function formatPlan(plan: Plan): string {
   if (work.length > 0) {
     lines.push('actions:');
     work.forEach((action, index) => {
-      const what =
-        action.kind === 'fence'
-          ? `fence ${action.node} (${action.action})`
-          : action.kind === 'cluster'
-            ? `${action.action}${action.resource ? ` ${action.resource}` : ''} on ${action.node}`
-            : `${action.action} ${action.resource} on ${action.node}`;
-      lines.push(`  ${String(index + 1).padStart(2)}. ${what}`);
+      lines.push(`  ${String(index + 1).padStart(2)}. ${actionWords(action)}`);
     });
   }
   for (const entry of plan.blocked)
@@ -227,14 +229,7 @@ export function formatTransition(transition: Transition): string {
   const lines = [
     `${transition.time} ${name}: ${reasons.join('; ') || 'no change found'}${by ? ` (last change ${by})` : ''}`,
   ];
-  for (const action of transition.actions)
-    lines.push(
-      action.kind === 'fence'
-        ? `    fence ${action.node} (${action.action})`
-        : action.kind === 'cluster'
-          ? `    ${action.action}${action.resource ? ` ${action.resource}` : ''} on ${action.node}`
-          : `    ${action.action} ${action.resource} on ${action.node}`,
-    );
+  for (const action of transition.actions) lines.push(`    ${actionWords(action)}`);
   if (transition.actions.length === 0) lines.push('    (no action)');
   return `${lines.join('\n')}\n`;
 }

@@ -2,6 +2,7 @@ import { defaultRunner, parseDuration, UsageError, type Runner } from '@ha/core'
 import { pcsParseError } from '../errors.js';
 import { childNamed, childrenNamed, parseXmlTree, type XmlElement } from '../xml/tree.js';
 import type { SimulatedAction, SummaryAction } from './model.js';
+import { nvpairValues } from './cib.js';
 import { parseSimulation } from './simulation.js';
 
 /** Where Pacemaker's scheduler saves its inputs on the DC (`pe-input-N.bz2`, `pe-warn-N`, `pe-error-N`). */
@@ -194,7 +195,7 @@ export function triggersBetween(before: XmlElement, after: XmlElement): Transiti
     if (member(state) && !member(old)) triggers.push({ kind: 'node-joined', subject: node, detail: `${node} joined` });
     if (!member(state) && member(old)) triggers.push({ kind: 'node-left', subject: node, detail: `${node} left` });
     const attributes = (entry: XmlElement | undefined) =>
-      nvpairsOf(childNamed(entry, 'transient_attributes')?.children.flatMap((set) => set.children) ?? []);
+      nvpairValues(childNamed(entry, 'transient_attributes')?.children.flatMap((set) => set.children) ?? []);
     // `#feature-set` and the like are the daemons' own bookkeeping.
     for (const [name, value] of changedPairs(attributes(old), attributes(state)))
       if (!name.startsWith('#'))
@@ -235,7 +236,7 @@ export function triggersBetween(before: XmlElement, after: XmlElement): Transiti
   const permanent = (root: XmlElement) => {
     const map = new Map<string, string>();
     for (const node of childrenNamed(childNamed(configuration(root), 'nodes'), 'node'))
-      for (const [name, value] of nvpairsOf(node.children.flatMap((set) => set.children)))
+      for (const [name, value] of nvpairValues(node.children.flatMap((set) => set.children)))
         map.set(`${node.attributes.uname ?? ''}\u0000${name}`, value);
     return map;
   };
@@ -244,7 +245,7 @@ export function triggersBetween(before: XmlElement, after: XmlElement): Transiti
     triggers.push({ kind: 'node-attribute', subject: node, detail: `${name}=${value ?? '(removed)'} on ${node}` });
   }
   const options = (root: XmlElement) =>
-    nvpairsOf(
+    nvpairValues(
       childrenNamed(childNamed(configuration(root), 'crm_config'), 'cluster_property_set').flatMap((s) => s.children),
     );
   for (const [name, value] of changedPairs(options(before), options(after)))
@@ -276,7 +277,7 @@ export function triggersBetween(before: XmlElement, after: XmlElement): Transiti
         });
       else if (previous && section === 'resources' && element.name !== 'op') {
         const meta = (entry: XmlElement) =>
-          nvpairsOf(childrenNamed(entry, 'meta_attributes').flatMap((set) => set.children));
+          nvpairValues(childrenNamed(entry, 'meta_attributes').flatMap((set) => set.children));
         for (const [name, value] of changedPairs(meta(previous), meta(element)))
           triggers.push({ kind: 'configuration', subject: id, detail: `${id} ${name}=${value ?? '(removed)'}` });
       }
@@ -290,14 +291,6 @@ export function triggersBetween(before: XmlElement, after: XmlElement): Transiti
         });
   }
   return triggers;
-}
-
-function nvpairsOf(elements: readonly XmlElement[]): Map<string, string> {
-  const map = new Map<string, string>();
-  for (const pair of elements)
-    if (pair.name === 'nvpair' && pair.attributes.name !== undefined)
-      map.set(pair.attributes.name, pair.attributes.value ?? '');
-  return map;
 }
 
 function changedPairs(before: Map<string, string>, after: Map<string, string>): [string, string | undefined][] {
