@@ -166,6 +166,7 @@ export class LabCluster {
     await mkdir(paths.bin, { recursive: true, mode: 0o755 });
     // Written first, so that a run that dies from here on is found and removed.
     await writeClusterState(paths.clusterState, state);
+    await writeFile(paths.owner, `${process.pid}\n`);
     const lab = new LabCluster(state, stateRoot, host);
     try {
       // Copied into the state folder: nodes must see them even when the repository lives under /tmp.
@@ -326,6 +327,48 @@ export class LabCluster {
         }),
       250,
     );
+  }
+
+  /**
+   * Waits until the cluster is whole as each node sees it: every powered-on node's own crm_mon shows
+   * every node online and clean under one DC, and (with the lab's fencing) its fencer has the lab's
+   * device. One node's view is not enough after a reboot: the peers count the node online once
+   * corosync is back, seconds before its controller has joined; a fault injected then hits a
+   * half-booted cluster (a two-node one whose booting node loses its peer then marks the peer
+   * cleanly down, and runs the services without fencing it).
+   */
+  async waitUntilWhole(options: { timeoutMs?: number } = {}): Promise<void> {
+    const timeoutMs = options.timeoutMs ?? 120_000;
+    const nodes = this.nodeNames.filter((name) => this.isPoweredOn(name));
+    const whole = (view: LabClusterView) =>
+      this.nodeNames.every((name) => view.nodes.some((entry) => entry.name === name && entry.online && !entry.unclean));
+    await waitFor(
+      `every node to see every node online under one DC`,
+      timeoutMs,
+      () =>
+        untilCommandSucceeds(async () => {
+          const views = await Promise.all(nodes.map((node) => this.view(node)));
+          const dcs = new Set(views.map((view) => view.dc));
+          return views.every(whole) && dcs.size === 1 && !dcs.has(undefined) ? true : undefined;
+        }),
+      250,
+    );
+    if (this.state.fencing !== 'lab') return;
+    await Promise.all(
+      nodes.map((node) =>
+        waitFor(
+          `${node}'s fencer to have ${labFenceDevice}`,
+          timeoutMs,
+          () => untilCommandSucceeds(async () => ((await this.fencerHasDevice(node)) ? true : undefined)),
+          200,
+        ),
+      ),
+    );
+  }
+
+  private async fencerHasDevice(node: string): Promise<boolean> {
+    const { stdout } = await this.exec(node, 'stonith_admin', ['--list-registered']);
+    return stdout.split('\n').some((line) => line.trim() === labFenceDevice);
   }
 
   /**
@@ -556,11 +599,7 @@ export class LabCluster {
         waitFor(
           `${name}'s fencer to register ${labFenceDevice}`,
           30_000,
-          () =>
-            untilCommandSucceeds(async () => {
-              const { stdout } = await this.exec(name, 'stonith_admin', ['--list-registered']);
-              return stdout.split('\n').some((line) => line.trim() === labFenceDevice) ? true : undefined;
-            }),
+          () => untilCommandSucceeds(async () => ((await this.fencerHasDevice(name)) ? true : undefined)),
           200,
         ),
       ),

@@ -71,6 +71,8 @@ export async function runPartitionCampaign(
 }
 
 async function partitionOnce(lab: LabCluster): Promise<PartitionRun> {
+  // A node fenced by the last cut is back once its peers count it, before its own controller has joined.
+  await lab.waitUntilWhole();
   const home = servicesHome(await settled(lab));
   if (home === undefined) throw new Error('VirtualIP and WebServer are not running together on one node');
   const logBefore = (await lab.powerLog()).length;

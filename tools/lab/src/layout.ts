@@ -24,6 +24,8 @@ export function labPaths(stateRoot: string = defaultStateRoot) {
     root: stateRoot,
     cluster,
     clusterState: join(cluster, 'state.json'),
+    /** The PID of the process that booted the cluster (removed with it): a lab in use is not a leftover. */
+    owner: join(cluster, 'owner'),
     bin: join(cluster, 'bin'),
     nodeInit: join(cluster, 'bin', nodeInitName),
     systemctlStub: join(cluster, 'bin', 'systemctl'),

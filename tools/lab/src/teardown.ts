@@ -1,8 +1,8 @@
-import { rmdir } from 'node:fs/promises';
+import { readFile, rmdir } from 'node:fs/promises';
 import { defaultRunner, type Runner } from '@ha/core';
 import { teardownCluster } from './cluster.js';
 import { stopHaproxyLab } from './haproxy.js';
-import { defaultStateRoot } from './layout.js';
+import { defaultStateRoot, labPaths } from './layout.js';
 import { findLabLeftovers } from './leftovers.js';
 import { waitFor } from './wait.js';
 
@@ -32,4 +32,29 @@ export async function teardownLab(
   } catch {
     return findLabLeftovers(host, stateRoot);
   }
+}
+
+/**
+ * The PID of another live process whose cluster this is (not this process, nor one of its
+ * children): a test run started beside a lab in use leaves it alone rather than removing it
+ * as a leftover. Undefined when there is no cluster, or its booter is gone or ours.
+ */
+export async function foreignLabOwner(stateRoot: string = defaultStateRoot): Promise<number | undefined> {
+  const pid = Number((await readFile(labPaths(stateRoot).owner, 'utf8').catch(() => '')).trim());
+  if (!Number.isInteger(pid) || pid <= 0) return undefined;
+  for (
+    let ancestor: number | undefined = pid;
+    ancestor !== undefined && ancestor > 1;
+    ancestor = await parentOf(ancestor)
+  ) {
+    if (ancestor === process.pid) return undefined;
+  }
+  return (await parentOf(pid)) === undefined ? undefined : pid;
+}
+
+// The parent PID from /proc/PID/stat (after the command's closing parenthesis); undefined once the process is gone.
+async function parentOf(pid: number): Promise<number | undefined> {
+  const stat = await readFile(`/proc/${pid}/stat`, 'utf8').catch(() => undefined);
+  if (stat === undefined) return undefined;
+  return Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
 }

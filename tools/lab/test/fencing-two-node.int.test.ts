@@ -3,9 +3,9 @@ import { runPartitionCampaign } from '../src/index.js';
 import { useLabCluster } from '../src/vitest.js';
 
 // Two nodes (two_node: 1) and a random fencing delay: a cut link starts a fencing race that one side must win.
-// corosync's own token (3 s): with a 1 s token, Debian 12's two nodes let a cut pass unfenced (seen
-// twice; not understood yet), which the default never did.
-const lab = useLabCluster({ nodes: 2, fenceDelayMax: '3s' });
+// A 1 s token, as the three-node campaign: the campaign waits before each cut until both nodes' controllers
+// have joined (a cut while the fenced node's Pacemaker was still starting let both run the services unfenced).
+const lab = useLabCluster({ nodes: 2, fenceDelayMax: '3s', corosyncTokenMs: 1000 });
 
 describe('a two-node cluster with fencing', () => {
   it('survives 10 cut links with exactly one node fenced each time and the services run once', async () => {
