@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { defaultRunner } from '@ha/core';
 import { LabCluster, runPartitionCampaign, teardownLab } from '@ha/lab';
-import { PcsClient, crmMonArgs, parseClusterStatus, parseSimulation } from '../dist/index.js';
+import { PcsClient, crmMonArgs, parseClusterStatus, parseSimulation, specToYaml } from '../dist/index.js';
 import { median, targetRatio, timeMedian } from '../../../tools/scripts/bench-kit.mjs';
 
 const bin = fileURLToPath(new URL('../bin/ha-pcs.js', import.meta.url));
@@ -116,6 +116,7 @@ if (!process.argv.includes('--no-lab')) {
     );
     targetRatio('ha-pcs status / pcs status', ours, theirs, 0.25);
     await benchPlan(lab, node1, pcs);
+    await benchSpec(lab, node1, pcs);
     await benchFencing(lab);
   } finally {
     await teardownLab();
@@ -158,6 +159,106 @@ async function benchPlan(lab, node1, pcs) {
       `  inside node1: ${label}: median ${median(await timedInside(lab, 'node1', command, 10)).toFixed(1)} ms`,
     );
   await lab.exec('node1', 'rm', ['-f', file]);
+}
+
+// The cluster as code: `ha-pcs diff` of a 30-resource spec against the live cluster, beside `pcs cluster cib`
+// fetching the CIB alone; `ha-pcs apply` of the seed from empty, beside the seed's pcs commands one after the other.
+async function benchSpec(lab, node1, pcs) {
+  console.log('\n2c. the cluster as code on that cluster');
+  const base = await pcs.exportSpec();
+  const seedIds = new Set(['VirtualIP', 'WebServer']);
+  const empty = {
+    ...base,
+    resources: base.resources.filter((resource) => !seedIds.has(resource.id)),
+    constraints: (base.constraints ?? []).filter(
+      (constraint) => !JSON.stringify(constraint).match(/VirtualIP|WebServer/),
+    ),
+  };
+  const dummy = (id) => ({
+    kind: 'primitive',
+    id,
+    class: 'ocf',
+    provider: 'pacemaker',
+    type: 'Dummy',
+    operations: [{ name: 'monitor', interval: '30s' }],
+  });
+  const large = {
+    ...base,
+    resources: [
+      ...base.resources,
+      ...Array.from({ length: 22 }, (_, index) => dummy(`App${index + 1}`)),
+      { kind: 'group', id: 'Grp', members: [dummy('G1'), dummy('G2'), dummy('G3')] },
+      { kind: 'clone', id: 'Cl-clone', promotable: false, resource: dummy('Cl'), meta: { interleave: 'true' } },
+    ],
+    constraints: [
+      ...(base.constraints ?? []),
+      { type: 'location', id: 'App1-on-node2', rsc: 'App1', node: 'node2', score: '50' },
+      { type: 'order', id: 'apps-in-order', sets: [{ resources: ['App2', 'App3', 'App4'] }] },
+    ],
+  };
+  const write = (path, spec) => node1.run('dd', [`of=${path}`, 'status=none'], { input: specToYaml(spec) });
+  await write('/tmp/ha-bench-large.yaml', large);
+  await write('/tmp/ha-bench-seed.yaml', base);
+  await write('/tmp/ha-bench-empty.yaml', empty);
+  await node1.run(process.execPath, [bin, 'apply', '/tmp/ha-bench-large.yaml', '--wait'], { timeoutMs: 180_000 });
+  const diff = await timeMedian('ha-pcs diff (30-resource spec against the live cluster)', 10, () =>
+    node1.run(process.execPath, [bin, 'diff', '/tmp/ha-bench-large.yaml']),
+  );
+  const cib = await timeMedian('pcs cluster cib (fetching the CIB alone)', 10, () =>
+    node1.run('pcs', ['cluster', 'cib']),
+  );
+  targetRatio('ha-pcs diff / pcs cluster cib', diff, cib, 0.5);
+  await node1.run(process.execPath, [bin, 'apply', '/tmp/ha-bench-seed.yaml', '--wait', '--allow-service-loss'], {
+    timeoutMs: 180_000,
+  });
+  const seedCommands = [
+    [
+      'resource',
+      'create',
+      'VirtualIP',
+      'ocf:heartbeat:IPaddr2',
+      'ip=10.213.0.100',
+      'cidr_netmask=24',
+      'op',
+      'monitor',
+      'interval=10s',
+    ],
+    [
+      'resource',
+      'create',
+      'WebServer',
+      'ocf:heartbeat:anything',
+      `binfile=${lab.webServerPath}`,
+      'cmdline_options=80',
+      'op',
+      'monitor',
+      'interval=10s',
+    ],
+    ['constraint', 'colocation', 'add', 'WebServer', 'with', 'VirtualIP', 'INFINITY'],
+    ['constraint', 'order', 'VirtualIP', 'then', 'WebServer'],
+  ];
+  const applies = [];
+  const commands = [];
+  for (let run = 0; run < 3; run++) {
+    await node1.run(process.execPath, [bin, 'apply', '/tmp/ha-bench-empty.yaml', '--allow-service-loss'], {
+      timeoutMs: 120_000,
+    });
+    let started = performance.now();
+    await node1.run(process.execPath, [bin, 'apply', '/tmp/ha-bench-seed.yaml'], { timeoutMs: 120_000 });
+    applies.push(performance.now() - started);
+    await node1.run(process.execPath, [bin, 'apply', '/tmp/ha-bench-empty.yaml', '--allow-service-loss'], {
+      timeoutMs: 120_000,
+    });
+    started = performance.now();
+    for (const args of seedCommands) await node1.run('pcs', args, { timeoutMs: 120_000 });
+    commands.push(performance.now() - started);
+  }
+  console.log(`  ha-pcs apply of the seed from empty: median ${median(applies).toFixed(0)} ms (3 runs)`);
+  console.log(
+    `  the seed's ${seedCommands.length} pcs commands one after the other: median ${median(commands).toFixed(0)} ms`,
+  );
+  targetRatio('ha-pcs apply seed / the seed pcs commands', median(applies), median(commands), 0.25);
+  await node1.run('rm', ['-f', '/tmp/ha-bench-large.yaml', '/tmp/ha-bench-seed.yaml', '/tmp/ha-bench-empty.yaml']);
 }
 
 // Milliseconds each run of `command` takes inside `node`, timed there (no nsenter or Node start in it).

@@ -13,6 +13,7 @@ import { PcsClient } from './client/pcs-client.js';
 import { fencingCommand, fenceCommand, stonithCommand } from './fencing/cli.js';
 import { historyCommand, planCommand, reportPlan } from './plan/cli.js';
 import { verifyCommand } from './plan/verify-cli.js';
+import { applyCommand, diffCommand, exportCommand } from './spec/cli.js';
 import type { FencingTargets } from './fencing/model.js';
 import { locationConstraintsOf } from './status/constraints.js';
 import type { ClusterStatus, ResourceNode } from './status/model.js';
@@ -315,6 +316,9 @@ export const { command, main } = createPackageCli({
     plan: planCommand,
     verify: verifyCommand,
     history: historyCommand,
+    export: exportCommand,
+    diff: diffCommand,
+    apply: applyCommand,
     stonith: stonithCommand,
     online: defineCliCommand({
       meta: { name: 'online', description: 'Take NODE out of standby and wait until it is online' },

@@ -20,7 +20,7 @@ import {
  * (`BAD_FENCING_XML`); a CIB whose root is not `<cib>` (`NOT_CIB`), crm_simulate output
  * without its `<cluster_status>` (`NOT_SIMULATION_XML`), a saved scheduler input that is not
  * one (`NOT_SCHEDULER_INPUT`), crm_verify output that is XML but not its `<pacemaker-result>`
- * (`NOT_VERIFY_OUTPUT`).
+ * (`NOT_VERIFY_OUTPUT`), resource-agent metadata or an agent list that is not one (`NOT_AGENT_XML`), a spec file that is not YAML (`MALFORMED_SPEC`).
  */
 export type PcsParseReason =
   | 'EMPTY_INPUT'
@@ -34,7 +34,9 @@ export type PcsParseReason =
   | 'NOT_CIB'
   | 'NOT_SIMULATION_XML'
   | 'NOT_SCHEDULER_INPUT'
-  | 'NOT_VERIFY_OUTPUT';
+  | 'NOT_VERIFY_OUTPUT'
+  | 'NOT_AGENT_XML'
+  | 'MALFORMED_SPEC';
 
 /** A `ParseError` whose reason is one of this package's (the compiler keeps the union closed). */
 export function pcsParseError(

@@ -193,3 +193,87 @@ export type {
 export { parsePlanWords, formatPlan, formatTransition } from './plan/cli.js';
 export type { PlanWordFlags } from './plan/cli.js';
 export { planDifferences } from './client/pcs-client.js';
+export {
+  clusterSpecSchema,
+  specResourceSchema,
+  specPrimitiveSchema,
+  specGroupSchema,
+  specCloneSchema,
+  specRawResourceSchema,
+  specOperationSchema,
+  specConstraintSchema,
+  specLocationSchema,
+  specColocationSchema,
+  specOrderSchema,
+  specTicketSchema,
+  specRawConstraintSchema,
+  specRuleSchema,
+  specExpressionSchema,
+  specResourceSetSchema,
+  specFencingLevelSchema,
+  specAlertSchema,
+  specRecipientSchema,
+  specNodeSchema,
+  specTagSchema,
+  specNameValuesSchema,
+  specElementIdsSchema,
+  specRawElementsSchema,
+  specOtherAttributesSchema,
+} from './spec/model.js';
+export type {
+  ClusterSpec,
+  SpecResource,
+  SpecPrimitive,
+  SpecGroup,
+  SpecClone,
+  SpecRawResource,
+  SpecOperation,
+  SpecConstraint,
+  SpecLocation,
+  SpecColocation,
+  SpecOrder,
+  SpecTicket,
+  SpecRule,
+  SpecExpression,
+  SpecResourceSet,
+  SpecFencingLevel,
+  SpecAlert,
+  SpecRecipient,
+  SpecNode,
+  SpecTag,
+} from './spec/model.js';
+export { specFromCib } from './spec/from-cib.js';
+export { configurationFromSpec, cibWithConfiguration } from './spec/to-cib.js';
+export { diffSpecs, applySpecChanges, formatSpecDiff, withoutOmittedIds, formatFieldPath } from './spec/diff.js';
+export type { SpecChange, SpecChangeKind } from './spec/diff.js';
+export { flattenSpec, unflattenSpec, operationKey } from './spec/flatten.js';
+export type { SpecEntity, SpecEntityKind } from './spec/flatten.js';
+export { specProblems, formatSpecPath } from './spec/check.js';
+export type { SpecProblem, SpecProblemCode } from './spec/check.js';
+export { escapeXmlAttribute } from './spec/xml-writer.js';
+export {
+  applySpec,
+  diffSpec,
+  exportSpec,
+  cibVersion,
+  primitivesWithPaths,
+  unintendedLoss,
+  SpecError,
+} from './spec/apply.js';
+export type { ApplySpecOptions, SpecApplyReport, SpecSourceOptions, CibVersion } from './spec/apply.js';
+export { parseSpecText, specToYaml } from './spec/yaml.js';
+export { readSpecFile, applyWords, createSpecCommands } from './spec/cli.js';
+export type { SpecCommandActions } from './spec/cli.js';
+export { parseAgentMetadata, parseAgentList } from './agents/metadata.js';
+export type { ParseAgentMetadataOptions } from './agents/metadata.js';
+export { readAgentMetadata, listAgents } from './agents/read.js';
+export type { ReadAgentOptions } from './agents/read.js';
+export { checkAgentParameters } from './agents/check.js';
+export type { AgentParameterFinding, AgentParameterCode, CheckAgentParametersOptions } from './agents/check.js';
+export { parseAgentName, formatAgentName } from './agents/name.js';
+export { parsePacemakerBoolean, pacemakerBooleanWords } from './agents/values.js';
+export { agentMetadataSchema, agentParameterSchema, agentActionSchema, agentNameSchema } from './agents/model.js';
+export type { AgentMetadata, AgentParameter, AgentAction, AgentName } from './agents/model.js';
+export { AgentNotFoundError, AgentParameterError } from './agents/errors.js';
+export type { CreateResourceOptions } from './client/pcs-client.js';
+export { fencerSupplied } from './fencing/validate.js';

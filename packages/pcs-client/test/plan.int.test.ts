@@ -11,41 +11,11 @@ import { describe, expect, it } from 'vitest';
 import { resourceLocations, type ClusterChange, type ClusterStatus, type Plan } from '../src/index.js';
 import { PcsClient, PlanChangeError } from '../src/index.js';
 import { useLabCluster } from '@ha/lab/vitest';
+import { settledStatus, startCounts } from './lab-cluster.js';
 
 const lab = useLabCluster({ nodes: 3, stonithAction: 'off' });
 const client = () => new PcsClient({ runner: lab().runner('node1') });
 const pcs = (...args: string[]) => lab().exec('node1', 'pcs', args, { timeoutMs: 120_000 });
-
-// Waits until the DC has nothing more to do (crm_resource --wait runs the scheduler on the live CIB until it
-// plans no action), then reads the status.
-async function settled(): Promise<ClusterStatus> {
-  await lab().exec('node1', 'crm_resource', ['--wait', '--timeout', '120'], { timeoutMs: 150_000 });
-  return client().status();
-}
-
-// How many starts of each resource each node's executor has logged ("Result of start operation for R on N").
-async function startCounts(): Promise<Map<string, number>> {
-  const counts = new Map<string, number>();
-  for (const node of lab().nodeNames) {
-    if (!lab().isPoweredOn(node)) continue;
-    const { stdout } = await lab().exec(
-      node,
-      'grep',
-      ['-h', '-o', 'Result of start operation for [^ ]* on [^:]*', '/var/log/pacemaker/pacemaker.log'],
-      {
-        allowExitCodes: [1],
-      },
-    );
-    for (const line of stdout.split('\n')) {
-      const match = /for (\S+) on (\S+)$/.exec(line.trim());
-      if (!match) continue;
-      // Clone instances are logged as R:0 on Pacemaker 2.1.
-      const key = `${(match[1] ?? '').replace(/:\d+$/, '')}@${match[2] ?? ''}`;
-      counts.set(key, (counts.get(key) ?? 0) + 1);
-    }
-  }
-  return counts;
-}
 
 const placementWords = (places: readonly { node: string; role: string }[]) =>
   [...places]
@@ -72,15 +42,15 @@ const outcomes: { change: string; restarted: string[]; lost: string[] }[] = [];
 let lastSettled: ClusterStatus | undefined;
 
 async function planThenDo(change: ClusterChange | ClusterChange[], act: () => Promise<unknown>): Promise<Plan> {
-  const before = lastSettled ?? (await settled());
+  const before = lastSettled ?? (await settledStatus(lab()));
   lastSettled = undefined;
   const plan = await client().plan(change);
-  const startsBefore = await startCounts();
+  const startsBefore = await startCounts(lab());
   await act();
-  const after = await settled();
+  const after = await settledStatus(lab());
   expect(observedPlacement(after)).toEqual(plannedPlacement(plan));
   lastSettled = after;
-  const startsAfter = await startCounts();
+  const startsAfter = await startCounts(lab());
   const ranOn = (status: ClusterStatus, id: string, node: string) =>
     (resourceLocations(status).get(id) ?? []).some((place) => place.node === node);
   const restartedInPlace = new Set<string>();
@@ -143,7 +113,7 @@ describe('plan: what the scheduler plans is what then happens', () => {
     await pcs('constraint', 'colocation', 'add', 'DB-ip', 'with', 'Promoted', 'DB-clone', 'INFINITY');
     await pcs('resource', 'create', 'Solo', 'ocf:pacemaker:Dummy');
     await pcs('constraint', 'location', 'Solo', 'avoids', 'node1', 'node3');
-    const status = await settled();
+    const status = await settledStatus(lab());
     expect((resourceLocations(status).get('DB') ?? []).filter((place) => place.role === 'Promoted')).toHaveLength(1);
     expect(resourceLocations(status).get('Solo')).toEqual([{ node: 'node2', role: 'Started' }]);
   }, 240_000);

@@ -150,7 +150,8 @@ export interface ResourceSpec {
   disabled?: boolean;
 }
 
-function assertAgent(agent: string): string {
+/** Refuses an agent name pcs or crm_resource could read as something else (an option, several words). */
+export function assertAgent(agent: string): string {
   if (!/^[A-Za-z0-9_][A-Za-z0-9_.@:+-]*$/.test(agent))
     throw new UnsafeArgumentError(`'${agent}' is not a resource agent name`, agent);
   return agent;

@@ -1,5 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { UnsafeArgumentError, type CommandResult, type Runner } from '@ha/core';
+import { UnsafeArgumentError, type CommandResult, type Runner, type RunOptions } from '@ha/core';
+import { recordedResult } from '@ha/core/testing';
+import { crmResourceAnswers } from '../../test/fixtures/crm_resource/answers.js';
+import { AgentNotFoundError, AgentParameterError } from '../agents/errors.js';
 import { PcsClient } from './pcs-client.js';
 
 // A runner that answers `pcs --version` with `version` and records every other command line.
@@ -131,5 +134,75 @@ describe('PcsClient command lines', () => {
     await expect(client.addAlertRecipient({ alert: 'ha', value: 'a\0b' })).rejects.toBeInstanceOf(UnsafeArgumentError);
     await expect(client.cleanupResource('web', { node: '--all' })).rejects.toBeInstanceOf(UnsafeArgumentError);
     expect(lines).toEqual([]);
+  });
+});
+
+describe('createResource: the options checked against the agent before pcs runs', () => {
+  // crm_resource answered from its recordings (this generation's), pcs recorded and answered with nothing.
+  function node(generation: '2.1.5' | '3.0.0') {
+    const { answer } = crmResourceAnswers(generation);
+    const lines: string[][] = [];
+    const run = (file: string, args: readonly string[], options?: RunOptions): Promise<CommandResult> => {
+      lines.push([file, ...args]);
+      return answer(file, args, options) ?? Promise.resolve(recordedResult(file, args));
+    };
+    const client = new PcsClient({ runner: { run } as unknown as Runner, pcsVersion: '0.11.5' });
+    return { client, lines, pcsRan: () => lines.filter((line) => line[0] === 'pcs').map((line) => line.join(' ')) };
+  }
+
+  it.each(['2.1.5', '3.0.0'] as const)('%s: the seed VirtualIP passes, then pcs creates it', async (generation) => {
+    const { client, lines } = node(generation);
+    await client.createResource({
+      id: 'VirtualIP',
+      agent: 'ocf:heartbeat:IPaddr2',
+      options: { ip: '10.213.0.100', cidr_netmask: 24 },
+      operations: [{ action: 'monitor', interval: '10s' }],
+    });
+    expect(lines.map((line) => line.join(' '))).toEqual([
+      'crm_resource --show-metadata ocf:heartbeat:IPaddr2 --output-as=xml',
+      'pcs resource create VirtualIP ocf:heartbeat:IPaddr2 ip=10.213.0.100 cidr_netmask=24 op monitor interval=10s',
+    ]);
+  });
+
+  it.each(['2.1.5', '3.0.0'] as const)(
+    '%s: a mistyped option is refused with every finding; pcs never ran',
+    async (generation) => {
+      const { client, pcsRan } = node(generation);
+      const error = await client
+        .createResource({
+          id: 'VirtualIP',
+          agent: 'ocf:heartbeat:IPaddr2',
+          options: { ipp: '10.213.0.100', arp_count: 'many' },
+        })
+        .catch((caught: unknown) => caught);
+      expect(error).toBeInstanceOf(AgentParameterError);
+      expect((error as AgentParameterError).findings.map((finding) => `${finding.code} ${finding.path}`)).toEqual([
+        'UNKNOWN_PARAMETER options.ipp',
+        'WRONG_TYPE options.arp_count',
+        'MISSING_PARAMETER options.ip',
+      ]);
+      expect((error as AgentParameterError).message).toMatch(/^options\.ipp: .*did you mean 'ip'\?.* \(and 2 more\)$/);
+      const unknown = await client
+        .createResource({ id: 'x', agent: 'ocf:heartbeat:IPadr2' })
+        .catch((caught: unknown) => caught);
+      expect(unknown).toBeInstanceOf(AgentNotFoundError);
+      expect(pcsRan()).toEqual([]);
+    },
+  );
+
+  it('a deprecated option alone is no refusal; skipAgentCheck reads no metadata at all', async () => {
+    const { client, lines, pcsRan } = node('3.0.0');
+    await client.createResource({
+      id: 'ip',
+      agent: 'ocf:heartbeat:IPaddr2',
+      options: { ip: '10.0.0.1', arp_interval: 200 },
+    });
+    expect(pcsRan()).toHaveLength(1);
+    lines.length = 0;
+    await client.createResource(
+      { id: 'odd', agent: 'ocf:heartbeat:IPaddr2', options: { ipp: '1' } },
+      { skipAgentCheck: true },
+    );
+    expect(lines.map((line) => line.join(' '))).toEqual(['pcs resource create odd ocf:heartbeat:IPaddr2 ipp=1']);
   });
 });

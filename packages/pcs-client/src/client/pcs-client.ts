@@ -5,6 +5,13 @@ import { parseConstraints, type Constraint } from '../status/constraints.js';
 import type { ClusterStatus } from '../status/model.js';
 import { readClusterStatus, type StatusSource } from '../status/read.js';
 import { fencingFindings, listInstances, resourceLocations } from '../status/views.js';
+import { checkAgentParameters } from '../agents/check.js';
+import { applySpec, diffSpec, exportSpec, type ApplySpecOptions, type SpecApplyReport } from '../spec/apply.js';
+import type { SpecChange } from '../spec/diff.js';
+import type { ClusterSpec } from '../spec/model.js';
+import { AgentParameterError } from '../agents/errors.js';
+import { formatAgentName } from '../agents/name.js';
+import { readAgentMetadata } from '../agents/read.js';
 import type { FenceDeviceSpec } from '../fencing/args.js';
 import type {
   FenceAgentMetadata,
@@ -70,6 +77,12 @@ export type NodeTarget =
 export interface WaitOption {
   /** Wait up to this many seconds for the change to take effect. */
   waitSeconds?: number;
+}
+
+/** Options of `createResource`. */
+export interface CreateResourceOptions extends WaitOption {
+  /** Do not check the options against the agent's metadata (for an agent whose metadata does not tell the truth). */
+  skipAgentCheck?: boolean;
 }
 
 /** Options of `waitFor`. */
@@ -219,9 +232,22 @@ export class PcsClient {
 
   // Resources.
 
-  /** `pcs resource create`: any agent, options, operations, meta, clone/promotable or group. */
-  async createResource(spec: ResourceSpec, options: WaitOption = {}): Promise<void> {
-    await this.pcs(resourceCreateArgs(spec, options), { timeoutMs: this.waitTimeout(options) });
+  /**
+   * `pcs resource create`: any agent, options, operations, meta, clone/promotable or group.
+   * Before pcs runs, the agent's metadata is read where the runner runs (`crm_resource
+   * --show-metadata`) and the options checked against it: an agent not installed is an
+   * `AgentNotFoundError`, an unknown, missing or mistyped option an `AgentParameterError`
+   * (with every finding; `skipAgentCheck` for an agent whose metadata is wrong).
+   */
+  async createResource(spec: ResourceSpec, options: CreateResourceOptions = {}): Promise<void> {
+    const args = resourceCreateArgs(spec, options);
+    if (!options.skipAgentCheck) {
+      const metadata = await readAgentMetadata(spec.agent, { runner: this.runner, timeoutMs: this.timeoutMs });
+      const findings = checkAgentParameters(metadata, spec.options ?? {}, { path: 'options' });
+      if (findings.some((finding) => finding.severity === 'error'))
+        throw new AgentParameterError(formatAgentName(metadata.agent), findings);
+    }
+    await this.pcs(args, { timeoutMs: this.waitTimeout(options) });
   }
 
   /** `pcs stonith create`: a fence device. */
@@ -614,6 +640,38 @@ export class PcsClient {
    */
   async transitions(options: Omit<TransitionHistoryOptions, 'runner'> = {}): Promise<Transition[]> {
     return transitionHistory({ timeoutMs: this.timeoutMs, ...options, runner: this.runner });
+  }
+
+  // The cluster as code.
+
+  /** The live configuration as a spec (`cibadmin --query`): what `applySpec` takes, YAML or JSON once written. */
+  async exportSpec(): Promise<ClusterSpec> {
+    return exportSpec({ runner: this.runner, timeoutMs: this.timeoutMs });
+  }
+
+  /** The minimal changes from the live configuration to `spec`, by id (empty: the cluster already is the spec). */
+  async diffSpec(spec: unknown): Promise<SpecChange[]> {
+    return diffSpec(spec, { runner: this.runner, timeoutMs: this.timeoutMs });
+  }
+
+  /**
+   * Makes the live configuration `spec` in one guarded CIB update, after checking it (schema, agents'
+   * parameters, crm_verify) and planning it (refused when it loses service unless allowed); with
+   * `wait`, returns once the cluster has settled. See `applySpec` for every step.
+   */
+  async applySpec(
+    spec: unknown,
+    options: Omit<ApplySpecOptions, 'runner'> & { wait?: boolean; waitTimeoutMs?: number } = {},
+  ): Promise<SpecApplyReport & { status?: ClusterStatus }> {
+    const { wait, waitTimeoutMs, ...rest } = options;
+    const report = await applySpec(spec, { timeoutMs: this.timeoutMs, ...rest, runner: this.runner });
+    if (!wait || report.outcome !== 'applied') return report;
+    const status = await this.waitFor(isSettled, {
+      timeoutMs: waitTimeoutMs ?? 120_000,
+      stableMs: 1_000,
+      description: 'the cluster to settle after the apply',
+    });
+    return { ...report, status };
   }
 
   // Failover.

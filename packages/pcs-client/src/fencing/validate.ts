@@ -21,7 +21,8 @@ export const fencerParameters: readonly string[] = [
 
 // The fencer fills these in for each fencing itself (the node's port from the host map, the action): an agent
 // marking one required does not make the user give it.
-const fencerSupplied = new Set(['port', 'plug', 'nodename', 'action']);
+/** What the fencer gives a fence agent itself (the target's plug, the action): never required from the device. */
+export const fencerSupplied: ReadonlySet<string> = new Set(['port', 'plug', 'nodename', 'action']);
 
 /**
  * Checks a fence device's options against its agent's metadata, before pcs

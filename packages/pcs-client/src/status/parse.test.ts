@@ -380,6 +380,8 @@ describe('bad input', () => {
       NOT_SIMULATION_XML: true,
       NOT_SCHEDULER_INPUT: true,
       NOT_VERIFY_OUTPUT: true,
+      NOT_AGENT_XML: true,
+      MALFORMED_SPEC: true,
     };
     fc.assert(
       fc.property(fc.nat(good.length - 1), fc.nat(200), fc.string({ maxLength: 12 }), (at, cut, insert) => {
