@@ -260,7 +260,7 @@ export {
   unintendedLoss,
   SpecError,
 } from './spec/apply.js';
-export type { ApplySpecOptions, SpecApplyReport, SpecSourceOptions, CibVersion } from './spec/apply.js';
+export type { ApplySpecOptions, SpecApplyReport, SpecSourceOptions, SpecReadOptions, CibVersion } from './spec/apply.js';
 export { parseSpecText, specToYaml } from './spec/yaml.js';
 export { readSpecFile, applyWords, createSpecCommands } from './spec/cli.js';
 export type { SpecCommandActions } from './spec/cli.js';

@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Runner } from '@ha/core';
 import { labTools } from '@ha/lab/vitest';
-import { applySpec, cibVersion, exportSpec, SpecError, specFromCib, type ClusterSpec } from '../src/index.js';
+import { applySpec, cibVersion, diffSpec, exportSpec, SpecError, specFromCib, type ClusterSpec } from '../src/index.js';
 import { fixture } from './fixtures.js';
 
 let directory = '';
@@ -55,6 +55,21 @@ const withDummy = (spec: ClusterSpec, id: string): ClusterSpec => ({
       operations: [{ name: 'monitor', interval: '10s' }],
     },
   ],
+});
+
+describe('exportSpec and diffSpec on a saved CIB', () => {
+  it('read it through CIB_file, as specFromCib reads its text', async () => {
+    const saved = join(directory, 'saved.xml');
+    await writeFile(saved, fixture('crm_simulate/cib/seed.xml'));
+    const spec = await exportSpec({ runner: tools, source: { kind: 'cib-file', path: saved } });
+    expect(spec).toEqual(specFromCib(fixture('crm_simulate/cib/seed.xml')));
+    expect(await diffSpec(spec, { runner: tools, source: { kind: 'cib-file', path: saved } })).toEqual([]);
+    const changes = await diffSpec(withDummy(spec, 'More'), {
+      runner: tools,
+      source: { kind: 'xml', xml: await readFile(saved, 'utf8') },
+    });
+    expect(changes.map((change) => `${change.op} ${change.id}`)).toEqual(['add More']);
+  });
 });
 
 describe('applySpec on a CIB file, with the real tools', () => {

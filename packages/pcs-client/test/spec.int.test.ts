@@ -250,6 +250,29 @@ describe('the cluster as code', () => {
     seed = changed;
   });
 
+  it('adding and removing a constraint moves exactly what each plan said', async () => {
+    const home = resourceLocations(await settledStatus(lab())).get('WebServer')?.[0]?.node ?? '';
+    const away = lab().nodeNames.find((node) => node !== home) ?? '';
+    const preferring: ClusterSpec = {
+      ...seed,
+      constraints: [
+        ...(seed.constraints ?? []),
+        { type: 'location', id: 'web-prefers', rsc: 'WebServer', node: away, score: '500' },
+      ],
+    };
+    for (const spec of [preferring, seed]) {
+      const report = await applySpec(spec, { runner: runner() });
+      expect(report.outcome).toBe('applied');
+      const where = resourceLocations(await settledStatus(lab()));
+      for (const planned of report.plan?.resources ?? [])
+        expect(`${planned.resource}: ${(where.get(planned.resource) ?? []).map((place) => place.node).join(',')}`).toBe(
+          `${planned.resource}: ${planned.after.map((place) => place.node).join(',')}`,
+        );
+      // The preference moves both (colocated) to the other node; its removal goes where the plan says.
+      if (spec === preferring) expect(where.get('VirtualIP')?.[0]?.node).toBe(away);
+    }
+  });
+
   it('refuses, pushing nothing, when someone changed the configuration between its read and its push', async () => {
     const desired = { ...seed, properties: { ...seed.properties, 'batch-limit': '30' } };
     // Just before the patch goes in, pcs changes the configuration: the patch was made from the version before.

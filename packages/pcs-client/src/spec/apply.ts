@@ -13,7 +13,7 @@ import { fencerParameters, fencerSupplied } from '../fencing/validate.js';
 import { formatAgentName } from '../agents/name.js';
 import { readAgentMetadata } from '../agents/read.js';
 import { assemblePlan } from '../plan/plan.js';
-import type { Plan } from '../plan/model.js';
+import type { CibSource, Plan } from '../plan/model.js';
 import { parseSimulation } from '../plan/simulation.js';
 import { runVerify, type VerifyReport } from '../plan/verify.js';
 import { parseXmlTree } from '../xml/tree.js';
@@ -80,6 +80,12 @@ export interface SpecSourceOptions {
   timeoutMs?: number;
 }
 
+/** Options of `exportSpec` and `diffSpec`: they also read a saved CIB, or one in memory. */
+export interface SpecReadOptions extends SpecSourceOptions {
+  /** Where the CIB comes from (default: the live cluster, `cibadmin --query`). */
+  source?: CibSource;
+}
+
 /** Options of `applySpec`. */
 export interface ApplySpecOptions extends SpecSourceOptions {
   /** Diff, verify and plan only: push nothing. */
@@ -128,20 +134,29 @@ export interface SpecApplyReport {
   attempts?: number;
 }
 
-/** The live cluster's configuration as a spec (`cibadmin --query`), with its cluster name. */
-export async function exportSpec(options: SpecSourceOptions = {}): Promise<ClusterSpec> {
-  return specFromCib(await queryCib(options.runner ?? defaultRunner, options.timeoutMs ?? 60_000), {
-    file: 'cibadmin --query',
-  });
+/**
+ * The cluster's configuration as a spec: the live CIB (`cibadmin --query`), a saved one
+ * (`CIB_file=PATH cibadmin --query`, where the runner runs) or one in memory.
+ */
+export async function exportSpec(options: SpecReadOptions = {}): Promise<ClusterSpec> {
+  const { text, where } = await readSourceCib(options);
+  return specFromCib(text, { file: where });
 }
 
-/** The changes that would make the live cluster's configuration the spec (none: it already is). */
-export async function diffSpec(spec: unknown, options: SpecSourceOptions = {}): Promise<SpecChange[]> {
+/** The changes that would make the configuration (live by default, see `exportSpec`) the spec (none: it already is). */
+export async function diffSpec(spec: unknown, options: SpecReadOptions = {}): Promise<SpecChange[]> {
   const desired = checkedSpec(spec);
-  const current = specFromCib(await queryCib(options.runner ?? defaultRunner, options.timeoutMs ?? 60_000), {
-    file: 'cibadmin --query',
-  });
-  return diffSpecs(current, desired);
+  return diffSpecs(await exportSpec(options), desired);
+}
+
+async function readSourceCib(options: SpecReadOptions): Promise<{ text: string; where: string }> {
+  const source = options.source ?? { kind: 'live' };
+  if (source.kind === 'xml') return { text: source.xml, where: 'the CIB given' };
+  const runner = options.runner ?? defaultRunner;
+  const timeoutMs = options.timeoutMs ?? 60_000;
+  if (source.kind === 'live') return { text: await queryCib(runner, timeoutMs), where: 'cibadmin --query' };
+  const result = await runner.run('cibadmin', ['--query'], { timeoutMs, env: { CIB_file: source.path } });
+  return { text: result.stdout, where: source.path };
 }
 
 /**

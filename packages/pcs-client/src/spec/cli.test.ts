@@ -53,9 +53,12 @@ const emptyPlan: Plan = {
 function haPcs(answers: { changes?: SpecChange[]; report?: SpecApplyReport | Error } = {}) {
   const asked: { what: string; spec?: unknown; options?: unknown }[] = [];
   const actions: SpecCommandActions = {
-    exportSpec: () => Promise.resolve(exported),
-    diffSpec: (spec) => {
-      asked.push({ what: 'diff', spec });
+    exportSpec: (options) => {
+      asked.push({ what: 'export', options: { ...options, runner: undefined } });
+      return Promise.resolve(exported);
+    },
+    diffSpec: (spec, options) => {
+      asked.push({ what: 'diff', spec, ...(options.source ? { options: { source: options.source } } : {}) });
       return Promise.resolve(answers.changes ?? []);
     },
     applySpec: (spec, options) => {
@@ -93,6 +96,11 @@ describe('ha-pcs export', () => {
     expect(written).toContain('# our cluster');
     expect(written).toMatch(/stonith-enabled: "?true"? # it was off once/);
     expect((await haPcs().run(['export', '--format', 'xml'])).code).toBe(2);
+    const saved = haPcs();
+    await saved.run(['export', '--cib-file', 'cib.xml']);
+    expect(saved.asked).toEqual([
+      { what: 'export', options: { runner: undefined, source: { kind: 'cib-file', path: 'cib.xml' } } },
+    ]);
   });
 });
 
@@ -107,6 +115,11 @@ describe('ha-pcs diff', () => {
     });
     expect(asked).toEqual([{ what: 'diff', spec: { resources: [] } }]);
     expect(await haPcs().run(['diff', file])).toMatchObject({ code: 0, out: 'no change: the cluster is the spec\n' });
+    const saved = haPcs();
+    await saved.run(['diff', file, '--cib-file', 'cib.xml']);
+    expect(saved.asked).toEqual([
+      { what: 'diff', spec: { resources: [] }, options: { source: { kind: 'cib-file', path: 'cib.xml' } } },
+    ]);
   });
 
   it('a YAML syntax error: one line with the file, line and column, exit 2', async () => {

@@ -23,7 +23,7 @@ import {
   SpecError,
   type ApplySpecOptions,
   type SpecApplyReport,
-  type SpecSourceOptions,
+  type SpecReadOptions,
 } from './apply.js';
 import { formatSpecDiff, type SpecChange } from './diff.js';
 import type { ClusterSpec } from './model.js';
@@ -32,9 +32,9 @@ import { parseSpecText, specToYaml } from './yaml.js';
 /** What the spec commands call: the real cluster through this machine's tools by default, stand-ins in tests. */
 export interface SpecCommandActions {
   /** The live configuration as a spec. */
-  exportSpec: (options: SpecSourceOptions) => Promise<ClusterSpec>;
-  /** The changes from the live configuration to a spec. */
-  diffSpec: (spec: unknown, options: SpecSourceOptions) => Promise<SpecChange[]>;
+  exportSpec: (options: SpecReadOptions) => Promise<ClusterSpec>;
+  /** The changes from the live configuration (or a saved CIB's) to a spec. */
+  diffSpec: (spec: unknown, options: SpecReadOptions) => Promise<SpecChange[]>;
   /** Applies a spec. */
   applySpec: (spec: unknown, options: ApplySpecOptions) => Promise<SpecApplyReport>;
   /** Waits until the cluster has settled after a push; says where each resource runs. */
@@ -51,6 +51,18 @@ async function settleLive(timeoutMs: number): Promise<string[]> {
     ([id, at]) => `${id}: ${at.map((entry) => `${entry.node} (${entry.role})`).join(', ') || 'stopped'}`,
   );
 }
+
+const cibFileArg = {
+  cibFile: {
+    type: 'string',
+    valueHint: 'PATH',
+    description: 'Read a saved CIB (cibadmin --query > cib.xml) instead of the live cluster',
+  },
+} as const;
+const sourceOf = (cibFile: string | undefined): SpecReadOptions =>
+  cibFile === undefined
+    ? { runner: defaultRunner }
+    : { runner: defaultRunner, source: { kind: 'cib-file', path: cibFile } };
 
 const fileArg = {
   file: { type: 'positional', required: true, valueHint: 'FILE', description: 'The spec: YAML or JSON' },
@@ -87,6 +99,7 @@ export function createSpecCommands(
     },
     args: {
       format: { type: 'string', valueHint: 'yaml|json', description: 'Output format (default yaml)' },
+      ...cibFileArg,
       into: {
         type: 'string',
         valueHint: 'FILE',
@@ -96,7 +109,7 @@ export function createSpecCommands(
     async run({ args, io }) {
       const format = args.format ?? 'yaml';
       if (format !== 'yaml' && format !== 'json') throw new UsageError(`--format ${format}: yaml or json`);
-      const spec = await actions.exportSpec({ runner: defaultRunner });
+      const spec = await actions.exportSpec(sourceOf(args.cibFile));
       const previous = args.into === undefined ? undefined : await readFile(args.into, 'utf8').catch(() => undefined);
       const text =
         format === 'json'
@@ -117,11 +130,11 @@ export function createSpecCommands(
       name: 'diff',
       description: 'What applying the spec would change, one line a change. Exit 0 no change, 1 changes, 2 error',
     },
-    args: { ...fileArg, ...maxBytesArg, ...jsonArg },
+    args: { ...fileArg, ...cibFileArg, ...maxBytesArg, ...jsonArg },
     async run({ args, io }) {
       const spec = await readSpecFile(args.file, parseMaxBytes(args.maxBytes));
       const changes = await actions
-        .diffSpec(spec, { runner: defaultRunner })
+        .diffSpec(spec, sourceOf(args.cibFile))
         .catch((error: unknown) => printProblems(io, error));
       if (args.json) printJson(io, changes);
       else io.stdout(changes.length === 0 ? 'no change: the cluster is the spec\n' : changeLines(changes));
