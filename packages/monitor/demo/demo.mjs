@@ -238,6 +238,9 @@ try {
     () => startLabBackend('srv1'),
   );
   await partitionFault(cluster, pcs);
+  // The fenced node has rejoined; without stickiness the services may move back to it. Where WebServer runs
+  // is known once the DC has nothing left to do.
+  await cluster.exec('node1', 'crm_resource', ['--wait', '--timeout', '90'], { timeoutMs: 120_000 });
   const home = (await cluster.view('node1')).resources.find((resource) => resource.id === 'WebServer')?.nodes[0];
   await fault(
     `WebServer fails its monitor on ${home} (its process killed)`,
