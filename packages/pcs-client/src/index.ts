@@ -260,7 +260,13 @@ export {
   unintendedLoss,
   SpecError,
 } from './spec/apply.js';
-export type { ApplySpecOptions, SpecApplyReport, SpecSourceOptions, SpecReadOptions, CibVersion } from './spec/apply.js';
+export type {
+  ApplySpecOptions,
+  SpecApplyReport,
+  SpecSourceOptions,
+  SpecReadOptions,
+  CibVersion,
+} from './spec/apply.js';
 export { parseSpecText, specToYaml } from './spec/yaml.js';
 export { readSpecFile, applyWords, createSpecCommands } from './spec/cli.js';
 export type { SpecCommandActions } from './spec/cli.js';
@@ -277,3 +283,5 @@ export type { AgentMetadata, AgentParameter, AgentAction, AgentName } from './ag
 export { AgentNotFoundError, AgentParameterError } from './agents/errors.js';
 export type { CreateResourceOptions } from './client/pcs-client.js';
 export { fencerSupplied } from './fencing/validate.js';
+export { applyEdits, SpecEditError } from './spec/edits.js';
+export type { SpecEdit, SpecValueChanges } from './spec/edits.js';

@@ -273,6 +273,32 @@ describe('the cluster as code', () => {
     }
   });
 
+  it('typed edits: a meta attribute, operations, a node attribute and a default, as one guarded apply', async () => {
+    const cluster = new PcsClient({ runner: runner() });
+    const report = await cluster.edit([
+      { kind: 'update-resource', id: 'WebServer', meta: { 'resource-stickiness': '10' } },
+      { kind: 'add-operation', id: 'VirtualIP', operation: { name: 'monitor', interval: '20s', timeout: '15s' } },
+      { kind: 'remove-operation', id: 'VirtualIP', name: 'monitor', interval: '10s' },
+      { kind: 'node-attributes', node: 'node2', values: { rack: 'r2' } },
+      { kind: 'set-defaults', of: 'operations', values: { timeout: '40s' } },
+    ]);
+    expect(report.outcome).toBe('applied');
+    expect(report.changes.map((change) => `${change.op} ${change.id} ${change.field ?? ''}`.trim()).sort()).toEqual(
+      [
+        'add WebServer meta.resource-stickiness',
+        'add VirtualIP operations[monitor 20s]',
+        'remove VirtualIP operations[monitor 10s]',
+        'add timeout',
+        'add node2 rack',
+      ].sort(),
+    );
+    const now = await exportSpec({ runner: runner() });
+    expect(now.nodes?.find((node) => node.uname === 'node2')?.attributes).toMatchObject({ rack: 'r2' });
+    // Back to the seed: the same edits undone are one more apply.
+    expect((await applySpec(seed, { runner: runner() })).outcome).toBe('applied');
+    await settledStatus(lab());
+  });
+
   it('refuses, pushing nothing, when someone changed the configuration between its read and its push', async () => {
     const desired = { ...seed, properties: { ...seed.properties, 'batch-limit': '30' } };
     // Just before the patch goes in, pcs changes the configuration: the patch was made from the version before.
@@ -388,9 +414,19 @@ describe('the cluster as code', () => {
     await runner().run('dd', [`of=${files.before}`, 'status=none'], { input: specToYaml(before) });
     await runner().run('dd', [`of=${files.after}`, 'status=none'], { input: specToYaml(after) });
     const seen: string[] = [];
+    const apply = (file: string) =>
+      lab().exec('node1', process.execPath, [bin, 'apply', file, '--allow-service-loss'], { timeoutMs: 60_000 });
     try {
-      for (const [index, delayMs] of [40, 120, 250, 400, 600, 850, 1200, 1700].entries()) {
-        const file = index % 2 === 0 ? files.after : files.before;
+      // How long a whole apply takes here: the kills are spread over it, and one lands after it.
+      const started = Date.now();
+      await apply(files.after);
+      const wholeMs = Date.now() - started;
+      await apply(files.before);
+      const delays = [0.05, 0.2, 0.35, 0.5, 0.65, 0.8, 0.95, 1.5].map((share) => Math.round(share * wholeMs));
+      let state = 'before';
+      for (const delayMs of delays) {
+        // Each kill interrupts a change: towards the spec the CIB is not.
+        const file = state === 'before' ? files.after : files.before;
         // SIGKILL after delayMs, wherever the apply is: reading, checking, planning, patching.
         // timeout kills its own process group: the apply, what it runs, and timeout itself.
         await lab()
@@ -409,12 +445,13 @@ describe('the cluster as code', () => {
         const asBefore = (await diffSpec(before, { runner: runner() })).length === 0;
         const asAfter = (await diffSpec(after, { runner: runner() })).length === 0;
         expect(asBefore || asAfter).toBe(true);
-        seen.push(asBefore ? 'before' : 'after');
+        state = asBefore ? 'before' : 'after';
+        seen.push(state);
       }
     } finally {
       await runner().run('rm', ['-f', files.before, files.after]);
     }
-    // The kills landed on both sides of the push at least once: the test saw both outcomes.
+    // The kills landed on both sides of a push: the test saw both outcomes (the last kill comes after a whole apply).
     expect(new Set(seen).size).toBe(2);
     await applySpec(before, { runner: runner(), allowServiceLoss: true });
   });

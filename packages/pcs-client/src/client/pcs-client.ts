@@ -8,6 +8,7 @@ import { fencingFindings, listInstances, resourceLocations } from '../status/vie
 import { checkAgentParameters } from '../agents/check.js';
 import { applySpec, diffSpec, exportSpec, type ApplySpecOptions, type SpecApplyReport } from '../spec/apply.js';
 import type { SpecChange } from '../spec/diff.js';
+import { applyEdits, type SpecEdit, type SpecValueChanges } from '../spec/edits.js';
 import type { ClusterSpec } from '../spec/model.js';
 import { AgentParameterError } from '../agents/errors.js';
 import { formatAgentName } from '../agents/name.js';
@@ -652,6 +653,57 @@ export class PcsClient {
   /** The minimal changes from the live configuration to `spec`, by id (empty: the cluster already is the spec). */
   async diffSpec(spec: unknown): Promise<SpecChange[]> {
     return diffSpec(spec, { runner: this.runner, timeoutMs: this.timeoutMs });
+  }
+
+  /**
+   * Small typed changes of the configuration, as one: the live spec is exported, the edits made to it
+   * (`applyEdits`; an id it lacks is a `SpecEditError` naming a close one), and the result applied as
+   * `applySpec` applies any spec: checked, verified, planned (refused when it loses service unless
+   * allowed), pushed in one guarded update. `dryRun` shows the changes and the plan only.
+   *
+   * @example
+   * await cluster.edit([
+   *   { kind: 'update-resource', id: 'WebServer', params: { cmdline_options: '8080' } },
+   *   { kind: 'add-operation', id: 'WebServer', operation: { name: 'monitor', interval: '30s', timeout: '20s' } },
+   *   { kind: 'node-attributes', node: 'node2', values: { rack: 'r2' } },
+   * ]);
+   */
+  async edit(
+    edits: SpecEdit | readonly SpecEdit[],
+    options: Omit<ApplySpecOptions, 'runner' | 'force'> & { wait?: boolean; waitTimeoutMs?: number } = {},
+  ): Promise<SpecApplyReport & { status?: ClusterStatus }> {
+    const spec = applyEdits(await this.exportSpec(), Array.isArray(edits) ? edits : [edits as SpecEdit]);
+    return this.applySpec(spec, options);
+  }
+
+  /** A resource's params, meta or utilization (`null` removes one); see `edit`. */
+  async updateResource(
+    id: string,
+    changes: { params?: SpecValueChanges; meta?: SpecValueChanges; utilization?: SpecValueChanges },
+    options: Omit<ApplySpecOptions, 'runner' | 'force'> = {},
+  ): Promise<SpecApplyReport> {
+    return this.edit({ kind: 'update-resource', id, ...changes }, options);
+  }
+
+  /** `pcs resource refresh`: Pacemaker forgets a resource's history (on one node or all) and probes it again. */
+  async refreshResource(id: string, options: { node?: string } = {}): Promise<void> {
+    await this.pcs([
+      'resource',
+      'refresh',
+      assertId(id, 'resource id'),
+      ...optional(options.node, (node) => `node=${assertNodeName(node)}`),
+    ]);
+  }
+
+  /** `crm_ticket --grant` / `--revoke` for this site: the ticket that rsc_ticket constraints depend on. */
+  async setTicket(ticket: string, granted: boolean): Promise<void> {
+    await this.runner.run(
+      'crm_ticket',
+      ['--ticket', assertId(ticket, 'ticket'), granted ? '--grant' : '--revoke', '--force'],
+      {
+        timeoutMs: this.timeoutMs,
+      },
+    );
   }
 
   /**
