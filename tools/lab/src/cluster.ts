@@ -437,13 +437,16 @@ export class LabCluster {
     const deadline = Date.now() + 180_000;
     for (;;) {
       await this.askSwitch({ action: 'on', node, services: false });
+      const booted = this.livePid(node);
       try {
         await this.startServices([this.node(node)]);
         if (this.state.fencing === 'lab') await this.refreshFencers(node, { wait: false });
         return;
       } catch (error) {
+        // A fence's power cut in the middle of a command: nsenter finds the old PID gone, or the node has a new one.
         const rebooted =
-          error instanceof HaError && error.code === 'PRECONDITION_FAILED' && /is not running/.test(error.message);
+          (error instanceof HaError && error.code === 'PRECONDITION_FAILED' && /is not running/.test(error.message)) ||
+          this.livePid(node) !== booted;
         if (!rebooted || Date.now() > deadline) throw error;
       }
     }
