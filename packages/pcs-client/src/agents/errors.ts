@@ -71,8 +71,8 @@ function issueOf(finding: AgentParameterFinding): ValidationIssue {
   return { path: pathKeys(finding.path), code: finding.code, message: finding.message };
 }
 
-// `resources[2].params.ip` → ['resources', 2, 'params', 'ip'].
-function pathKeys(path: string): (string | number)[] {
+/** A field's path as people read it, split into keys: `resources[2].params.ip` → ['resources', 2, 'params', 'ip']. */
+export function pathKeys(path: string): (string | number)[] {
   const keys: (string | number)[] = [];
   for (const part of path.matchAll(/([^.[\]]+)|\[(\d+)\]/g))
     keys.push(part[2] !== undefined ? Number(part[2]) : (part[1] ?? ''));

@@ -113,7 +113,12 @@ export async function planChanges(
   }
 }
 
-async function readCib(runner: Runner, source: CibSource, timeoutMs: number): Promise<{ text: string; where: string }> {
+/** The CIB of a source as text, with where it came from for messages (a file that is not a CIB: a `ParseError` naming it). */
+export async function readCib(
+  runner: Runner,
+  source: CibSource,
+  timeoutMs: number,
+): Promise<{ text: string; where: string }> {
   if (source.kind === 'xml') return { text: source.xml, where: 'the CIB given' };
   const env = source.kind === 'cib-file' ? { CIB_file: source.path } : undefined;
   const where = source.kind === 'cib-file' ? source.path : 'cibadmin --query';

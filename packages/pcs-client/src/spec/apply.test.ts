@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { ParseError } from '@ha/core';
 import type { Plan, PlannedResource } from '../plan/model.js';
 import { cibVersion, primitivesWithPaths, SpecError, unintendedLoss } from './apply.js';
 import type { SpecChange } from './diff.js';
@@ -88,6 +89,7 @@ describe('cibVersion', () => {
       numUpdates: 7,
     });
     expect(() => cibVersion('<pacemaker-result/>')).toThrow(/not a CIB/);
+    expect(() => cibVersion('<pacemaker-result/>')).toThrow(ParseError);
   });
 });
 

@@ -10,12 +10,14 @@ import {
 import { checkAgentParameters, type AgentParameterFinding } from '../agents/check.js';
 import type { AgentMetadata } from '../agents/model.js';
 import { fencerParameters, fencerSupplied } from '../fencing/validate.js';
+import { pathKeys } from '../agents/errors.js';
 import { formatAgentName } from '../agents/name.js';
 import { readAgentMetadata } from '../agents/read.js';
-import { assemblePlan } from '../plan/plan.js';
+import { assemblePlan, readCib } from '../plan/plan.js';
 import type { CibSource, Plan } from '../plan/model.js';
 import { parseSimulation } from '../plan/simulation.js';
 import { runVerify, type VerifyReport } from '../plan/verify.js';
+import { pcsParseError } from '../errors.js';
 import { parseXmlTree } from '../xml/tree.js';
 import { formatSpecPath, specProblems, type SpecProblem } from './check.js';
 import { applySpecChanges, diffSpecs, type SpecChange } from './diff.js';
@@ -66,10 +68,7 @@ export class SpecError extends ValidationError {
 }
 
 function issueOf(problem: SpecProblem): ValidationIssue {
-  const keys: (string | number)[] = [];
-  for (const part of problem.path.matchAll(/([^.[\]]+)|\[(\d+)\]/g))
-    keys.push(part[2] !== undefined ? Number(part[2]) : (part[1] ?? ''));
-  return { path: keys, code: problem.code, message: problem.message };
+  return { path: pathKeys(problem.path), code: problem.code, message: problem.message };
 }
 
 /** Options of `diffSpec`, `applySpec` and `exportSpec`. */
@@ -150,13 +149,7 @@ export async function diffSpec(spec: unknown, options: SpecReadOptions = {}): Pr
 }
 
 async function readSourceCib(options: SpecReadOptions): Promise<{ text: string; where: string }> {
-  const source = options.source ?? { kind: 'live' };
-  if (source.kind === 'xml') return { text: source.xml, where: 'the CIB given' };
-  const runner = options.runner ?? defaultRunner;
-  const timeoutMs = options.timeoutMs ?? 60_000;
-  if (source.kind === 'live') return { text: await queryCib(runner, timeoutMs), where: 'cibadmin --query' };
-  const result = await runner.run('cibadmin', ['--query'], { timeoutMs, env: { CIB_file: source.path } });
-  return { text: result.stdout, where: source.path };
+  return readCib(options.runner ?? defaultRunner, options.source ?? { kind: 'live' }, options.timeoutMs ?? 60_000);
 }
 
 /**
@@ -393,7 +386,12 @@ async function queryCib(runner: Runner, timeoutMs: number): Promise<string> {
 /** The version a CIB's root states. */
 export function cibVersion(cib: string): CibVersion {
   const root = parseXmlTree(cib, { file: 'CIB' });
-  if (root.name !== 'cib') throw new HaError('PARSE_ERROR', `not a CIB: <${root.name}>`);
+  if (root.name !== 'cib')
+    throw pcsParseError('NOT_CIB', `not a CIB: the document is <${root.name}>`, {
+      file: 'CIB',
+      line: root.line,
+      column: root.column,
+    });
   const number = (name: string) => Number(root.attributes[name] ?? '0');
   return { adminEpoch: number('admin_epoch'), epoch: number('epoch'), numUpdates: number('num_updates') };
 }
