@@ -75,6 +75,7 @@ export type {
   NodeTarget,
   WaitOption,
   WaitForOptions,
+  EditOptions,
   FailoverReport,
   FailoverOptions,
 } from './client/pcs-client.js';
@@ -268,7 +269,8 @@ export type {
   CibVersion,
 } from './spec/apply.js';
 export { parseSpecText, specToYaml } from './spec/yaml.js';
-export { readSpecFile, applyWords, createSpecCommands } from './spec/cli.js';
+export { readSpecFile, createSpecCommands } from './spec/cli.js';
+export { applyWords } from './spec/words.js';
 export type { SpecCommandActions } from './spec/cli.js';
 export { parseAgentMetadata, parseAgentList } from './agents/metadata.js';
 export type { ParseAgentMetadataOptions } from './agents/metadata.js';

@@ -351,6 +351,87 @@ describe('the cluster as code', () => {
     expect(cibVersion(await cib()).epoch).toBe(before.epoch);
   });
 
+  it('refuses, pushing nothing, a spec that only crm_verify finds wrong: fencing on, and no fence device', async () => {
+    const before = cibVersion(await cib());
+    // Well-formed, every reference resolves, every agent parameter is known: only the real crm_verify
+    // knows that a cluster with stonith-enabled and no device will start nothing.
+    const unfenced = { ...seed, resources: seed.resources?.filter((resource) => resource.id !== 'lab-fence') };
+    expect(unfenced.resources?.length).toBe((seed.resources?.length ?? 0) - 1);
+    await lab().exec('node1', 'dd', ['of=/tmp/ha-spec-unfenced.yaml', 'status=none'], {
+      input: specToYaml(unfenced),
+    });
+    const result = await lab()
+      .exec('node1', process.execPath, [bin, 'apply', '/tmp/ha-spec-unfenced.yaml'])
+      .catch((error: unknown) => error as CommandError);
+    expect(result).toBeInstanceOf(CommandError);
+    const failed = result as CommandError;
+    expect(failed.exitCode).toBe(2);
+    expect(failed.stderr).toMatch(/crm_verify/);
+    expect(failed.stderr).toMatch(/STONITH/i);
+    expect(failed.stderr).not.toMatch(/\n\s+at /);
+    expect(cibVersion(await cib()).epoch).toBe(before.epoch);
+    await lab().exec('node1', 'rm', ['-f', '/tmp/ha-spec-unfenced.yaml']);
+  });
+
+  it('the named edits: group, clone with meta, a typed location, utilization, unmanage, unclone: each one apply', async () => {
+    const cluster = new PcsClient({ runner: runner() });
+    const dummy = (id: string): SpecPrimitive => ({
+      kind: 'primitive',
+      id,
+      class: 'ocf',
+      provider: 'pacemaker',
+      type: 'Dummy',
+      operations: [{ name: 'monitor', interval: '30s' }],
+    });
+    expect(
+      (
+        await applySpec(
+          { ...seed, resources: [...(seed.resources ?? []), dummy('Extra1'), dummy('Extra2')] },
+          { runner: runner() },
+        )
+      ).outcome,
+    ).toBe('applied');
+    const outcomes = [
+      await cluster.addToGroup('ExtraGroup', ['Extra1', 'Extra2']),
+      await cluster.cloneResource('ExtraGroup', { meta: { interleave: 'true' } }),
+      await cluster.addConstraint({
+        type: 'location',
+        id: 'extra-clone-avoids-node1',
+        rsc: 'ExtraGroup-clone',
+        node: 'node1',
+        score: '-INFINITY',
+      }),
+      await cluster.setNodeUtilization('node3', { cpu: '4' }),
+      await cluster.unmanageResource('ExtraGroup-clone'),
+    ].map((report) => report.outcome);
+    expect(outcomes).toEqual(['applied', 'applied', 'applied', 'applied', 'applied']);
+    let now = await exportSpec({ runner: runner() });
+    const clone = now.resources?.find((resource) => resource.id === 'ExtraGroup-clone');
+    expect(clone).toMatchObject({ kind: 'clone', meta: { interleave: 'true', 'is-managed': 'false' } });
+    expect(clone?.kind === 'clone' && clone.resource).toMatchObject({
+      kind: 'group',
+      id: 'ExtraGroup',
+      members: [{ id: 'Extra1' }, { id: 'Extra2' }],
+    });
+    expect(now.constraints?.find((constraint) => constraint.id === 'extra-clone-avoids-node1')).toBeDefined();
+    expect(now.nodes?.find((node) => node.uname === 'node3')?.utilization).toMatchObject({ cpu: '4' });
+    // Undone the same way: the constraint removed by id, managed again, unclone, the group emptied (and gone).
+    await cluster.removeConstraint('extra-clone-avoids-node1');
+    const undone = [
+      await cluster.manageResource('ExtraGroup-clone'),
+      await cluster.uncloneResource('ExtraGroup-clone'),
+      await cluster.removeFromGroup('ExtraGroup', ['Extra1', 'Extra2']),
+    ].map((report) => report.outcome);
+    expect(undone).toEqual(['applied', 'applied', 'applied']);
+    now = await exportSpec({ runner: runner() });
+    expect(now.resources?.map((resource) => resource.id)).toEqual(expect.arrayContaining(['Extra1', 'Extra2']));
+    expect(now.resources?.some((resource) => resource.id === 'ExtraGroup' || resource.id === 'ExtraGroup-clone')).toBe(
+      false,
+    );
+    expect((await applySpec(seed, { runner: runner(), allowServiceLoss: true })).outcome).toBe('applied');
+    await settledStatus(lab());
+  });
+
   it('refuses a plan that loses service unless allowed; the live cluster keeps running the seed', async () => {
     const before = cibVersion(await cib());
     const nowhere = {

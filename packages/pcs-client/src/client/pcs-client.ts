@@ -5,14 +5,12 @@ import { parseConstraints, type Constraint } from '../status/constraints.js';
 import type { ClusterStatus } from '../status/model.js';
 import { readClusterStatus, type StatusSource } from '../status/read.js';
 import { fencingFindings, listInstances, resourceLocations } from '../status/views.js';
-import { checkAgentParameters } from '../agents/check.js';
-import { applySpec, diffSpec, exportSpec, type ApplySpecOptions, type SpecApplyReport } from '../spec/apply.js';
+import type { ApplySpecOptions, SpecApplyReport } from '../spec/apply.js';
 import type { SpecChange } from '../spec/diff.js';
-import { applyEdits, type SpecEdit, type SpecValueChanges } from '../spec/edits.js';
-import type { ClusterSpec } from '../spec/model.js';
+import type { SpecEdit, SpecValueChanges } from '../spec/edits.js';
+import type { ClusterSpec, SpecConstraint, SpecOperation } from '../spec/model.js';
 import { AgentParameterError } from '../agents/errors.js';
 import { formatAgentName } from '../agents/name.js';
-import { readAgentMetadata } from '../agents/read.js';
 import type { FenceDeviceSpec } from '../fencing/args.js';
 import type {
   FenceAgentMetadata,
@@ -43,6 +41,15 @@ import {
   type PcsDialect,
   type ResourceSpec,
 } from './args.js';
+
+// The cluster-as-code code (spec, YAML, agents' metadata) is loaded when first used: a client, or a CLI
+// command, that never touches a spec does not compile it at start (the CLI's bundle puts it in a chunk).
+const specModule = () => import('../spec/apply.js');
+const editsModule = () => import('../spec/edits.js');
+const agentsModule = async () => {
+  const [read, check] = await Promise.all([import('../agents/read.js'), import('../agents/check.js')]);
+  return { readAgentMetadata: read.readAgentMetadata, checkAgentParameters: check.checkAgentParameters };
+};
 
 /** Options of a `PcsClient`. */
 export interface PcsClientOptions {
@@ -85,6 +92,9 @@ export interface CreateResourceOptions extends WaitOption {
   /** Do not check the options against the agent's metadata (for an agent whose metadata does not tell the truth). */
   skipAgentCheck?: boolean;
 }
+
+/** Options of the typed edits (`edit`, `addOperation` …): those of `applySpec`, an edit being made to a fresh read. */
+export type EditOptions = Omit<ApplySpecOptions, 'runner' | 'force'>;
 
 /** Options of `waitFor`. */
 export interface WaitForOptions {
@@ -243,6 +253,7 @@ export class PcsClient {
   async createResource(spec: ResourceSpec, options: CreateResourceOptions = {}): Promise<void> {
     const args = resourceCreateArgs(spec, options);
     if (!options.skipAgentCheck) {
+      const { readAgentMetadata, checkAgentParameters } = await agentsModule();
       const metadata = await readAgentMetadata(spec.agent, { runner: this.runner, timeoutMs: this.timeoutMs });
       const findings = checkAgentParameters(metadata, spec.options ?? {}, { path: 'options' });
       if (findings.some((finding) => finding.severity === 'error'))
@@ -647,12 +658,12 @@ export class PcsClient {
 
   /** The live configuration as a spec (`cibadmin --query`): what `applySpec` takes, YAML or JSON once written. */
   async exportSpec(): Promise<ClusterSpec> {
-    return exportSpec({ runner: this.runner, timeoutMs: this.timeoutMs });
+    return (await specModule()).exportSpec({ runner: this.runner, timeoutMs: this.timeoutMs });
   }
 
   /** The minimal changes from the live configuration to `spec`, by id (empty: the cluster already is the spec). */
   async diffSpec(spec: unknown): Promise<SpecChange[]> {
-    return diffSpec(spec, { runner: this.runner, timeoutMs: this.timeoutMs });
+    return (await specModule()).diffSpec(spec, { runner: this.runner, timeoutMs: this.timeoutMs });
   }
 
   /**
@@ -670,8 +681,9 @@ export class PcsClient {
    */
   async edit(
     edits: SpecEdit | readonly SpecEdit[],
-    options: Omit<ApplySpecOptions, 'runner' | 'force'> & { wait?: boolean; waitTimeoutMs?: number } = {},
+    options: EditOptions & { wait?: boolean; waitTimeoutMs?: number } = {},
   ): Promise<SpecApplyReport & { status?: ClusterStatus }> {
+    const { applyEdits } = await editsModule();
     const spec = applyEdits(await this.exportSpec(), Array.isArray(edits) ? edits : [edits as SpecEdit]);
     return this.applySpec(spec, options);
   }
@@ -680,9 +692,110 @@ export class PcsClient {
   async updateResource(
     id: string,
     changes: { params?: SpecValueChanges; meta?: SpecValueChanges; utilization?: SpecValueChanges },
-    options: Omit<ApplySpecOptions, 'runner' | 'force'> = {},
+    options: EditOptions = {},
   ): Promise<SpecApplyReport> {
     return this.edit({ kind: 'update-resource', id, ...changes }, options);
+  }
+
+  /** Pacemaker takes `id` back under its control (`is-managed` removed); see `edit`. */
+  async manageResource(id: string, options: EditOptions = {}): Promise<SpecApplyReport> {
+    return this.edit({ kind: 'manage', id }, options);
+  }
+
+  /** Pacemaker leaves `id` alone (`is-managed=false`): it neither starts, stops nor recovers it; see `edit`. */
+  async unmanageResource(id: string, options: EditOptions = {}): Promise<SpecApplyReport> {
+    return this.edit({ kind: 'unmanage', id }, options);
+  }
+
+  /** An operation added to primitive `id` (one of the same action, interval and role is replaced); see `edit`. */
+  async addOperation(id: string, operation: SpecOperation, options: EditOptions = {}): Promise<SpecApplyReport> {
+    return this.edit({ kind: 'add-operation', id, operation }, options);
+  }
+
+  /** The operation of primitive `id` with this action and interval (and role) removed; see `edit`. */
+  async removeOperation(
+    id: string,
+    operation: { name: string; interval: string; role?: string },
+    options: EditOptions = {},
+  ): Promise<SpecApplyReport> {
+    return this.edit({ kind: 'remove-operation', id, ...operation }, options);
+  }
+
+  /** Resource defaults (`rsc_defaults`) or operation defaults (`op_defaults`); `null` removes one; see `edit`. */
+  async setDefaults(
+    of: 'resources' | 'operations',
+    values: SpecValueChanges,
+    options: EditOptions = {},
+  ): Promise<SpecApplyReport> {
+    return this.edit({ kind: 'set-defaults', of, values }, options);
+  }
+
+  /** Primitives moved into `group` (made when missing), at its end or `before` a member; see `edit`. */
+  async addToGroup(
+    group: string,
+    members: readonly string[],
+    options: EditOptions & { before?: string } = {},
+  ): Promise<SpecApplyReport> {
+    const { before, ...rest } = options;
+    return this.edit(
+      { kind: 'group-add', group, members: [...members], ...(before === undefined ? {} : { before }) },
+      rest,
+    );
+  }
+
+  /** Members taken out of `group` to top level (a group left empty goes, as with pcs); see `edit`. */
+  async removeFromGroup(
+    group: string,
+    members: readonly string[],
+    options: EditOptions = {},
+  ): Promise<SpecApplyReport> {
+    return this.edit({ kind: 'group-remove', group, members: [...members] }, options);
+  }
+
+  /** A top-level primitive or group cloned (`<id>-clone` unless `cloneId`), promotable or not; see `edit`. */
+  async cloneResource(
+    id: string,
+    options: EditOptions & { promotable?: boolean; cloneId?: string; meta?: Record<string, string> } = {},
+  ): Promise<SpecApplyReport> {
+    const { promotable, cloneId, meta, ...rest } = options;
+    return this.edit(
+      {
+        kind: 'clone',
+        id,
+        ...(promotable === undefined ? {} : { promotable }),
+        ...(cloneId === undefined ? {} : { cloneId }),
+        ...(meta === undefined ? {} : { meta }),
+      },
+      rest,
+    );
+  }
+
+  /** A clone undone (`id` names the clone or what it clones): what it cloned goes back to top level; see `edit`. */
+  async uncloneResource(id: string, options: EditOptions = {}): Promise<SpecApplyReport> {
+    return this.edit({ kind: 'unclone', id }, options);
+  }
+
+  /**
+   * A typed constraint added (one with its id replaced): location with scores or rules, colocation and
+   * order with roles or sets, tickets; see `edit`. The pcs-made ones are `addLocation`, `addColocation`,
+   * `addOrder`.
+   */
+  async addConstraint(constraint: SpecConstraint, options: EditOptions = {}): Promise<SpecApplyReport> {
+    return this.edit({ kind: 'add-constraint', constraint }, options);
+  }
+
+  /** A node's permanent attributes (the ones location rules read); `null` removes one; see `edit`. */
+  async setNodeAttributes(node: string, values: SpecValueChanges, options: EditOptions = {}): Promise<SpecApplyReport> {
+    return this.edit({ kind: 'node-attributes', node, values }, options);
+  }
+
+  /** A node's utilization (capacity the placement strategy counts); `null` removes one; see `edit`. */
+  async setNodeUtilization(
+    node: string,
+    values: SpecValueChanges,
+    options: EditOptions = {},
+  ): Promise<SpecApplyReport> {
+    return this.edit({ kind: 'node-utilization', node, values }, options);
   }
 
   /** `pcs resource refresh`: Pacemaker forgets a resource's history (on one node or all) and probes it again. */
@@ -716,6 +829,7 @@ export class PcsClient {
     options: Omit<ApplySpecOptions, 'runner'> & { wait?: boolean; waitTimeoutMs?: number } = {},
   ): Promise<SpecApplyReport & { status?: ClusterStatus }> {
     const { wait, waitTimeoutMs, ...rest } = options;
+    const { applySpec } = await specModule();
     const report = await applySpec(spec, { timeoutMs: this.timeoutMs, ...rest, runner: this.runner });
     if (!wait || report.outcome !== 'applied') return report;
     const status = await this.waitFor(isSettled, {

@@ -14,20 +14,16 @@ import {
   type CliIo,
 } from '@ha/core';
 import { isSettled, PcsClient } from '../client/pcs-client.js';
-import { formatPlan } from '../plan/cli.js';
 import { resourceLocations } from '../status/views.js';
-import {
-  applySpec,
-  diffSpec,
-  exportSpec,
-  SpecError,
-  type ApplySpecOptions,
-  type SpecApplyReport,
-  type SpecReadOptions,
-} from './apply.js';
-import { formatSpecDiff, type SpecChange } from './diff.js';
+import type { ApplySpecOptions, SpecApplyReport, SpecReadOptions } from './apply.js';
+import type { SpecChange } from './diff.js';
 import type { ClusterSpec } from './model.js';
-import { parseSpecText, specToYaml } from './yaml.js';
+
+// The spec's code (model, diff, YAML, agents' metadata, apply) is loaded by the spec commands only: the
+// other commands of ha-pcs start without compiling it (the CLI's bundle keeps it in chunks of its own).
+const applyModule = () => import('./apply.js');
+const yamlModule = () => import('./yaml.js');
+const wordsModule = () => import('./words.js');
 
 /** What the spec commands call: the real cluster through this machine's tools by default, stand-ins in tests. */
 export interface SpecCommandActions {
@@ -71,26 +67,26 @@ const fileArg = {
 /** A spec file read and parsed (YAML, so JSON too): its syntax errors name the file, line and column. */
 export async function readSpecFile(path: string, maxBytes?: number): Promise<unknown> {
   const text = await readTextFile(path, maxBytes === undefined ? {} : { maxBytes });
-  return parseSpecText(text, { file: path });
+  return (await yamlModule()).parseSpecText(text, { file: path });
 }
 
 // A spec that cannot be applied says each problem on its own line (the CLI's usual one line is the first).
-function printProblems(io: CliIo, error: unknown): never {
+async function printProblems(io: CliIo, error: unknown): Promise<never> {
+  const { SpecError } = await applyModule();
   if (error instanceof SpecError && error.problems.length > 1)
     for (const problem of error.problems.slice(1))
       io.stderr(`${escapeForMessage(`${problem.path}: ${problem.message}`, 2000)}\n`);
   throw error;
 }
 
-function changeLines(changes: readonly SpecChange[]): string {
-  return formatSpecDiff(changes)
-    .map((line) => `${escapeForMessage(line, 2000)}\n`)
-    .join('');
-}
-
 /** `ha-pcs export`, `ha-pcs diff FILE` and `ha-pcs apply FILE` over `actions`. */
 export function createSpecCommands(
-  actions: SpecCommandActions = { exportSpec, diffSpec, applySpec, settle: settleLive },
+  actions: SpecCommandActions = {
+    exportSpec: async (options) => (await applyModule()).exportSpec(options),
+    diffSpec: async (spec, options) => (await applyModule()).diffSpec(spec, options),
+    applySpec: async (spec, options) => (await applyModule()).applySpec(spec, options),
+    settle: settleLive,
+  },
 ): Record<'export' | 'diff' | 'apply', CliCommand<any>> {
   const exportCommand = defineCliCommand({
     meta: {
@@ -114,7 +110,7 @@ export function createSpecCommands(
       const text =
         format === 'json'
           ? `${JSON.stringify(spec, null, 2)}\n`
-          : specToYaml(spec, previous === undefined ? {} : { previous });
+          : (await yamlModule()).specToYaml(spec, previous === undefined ? {} : { previous });
       if (args.into === undefined) io.stdout(text);
       else {
         // Written beside it, then renamed: a reader never sees half a file.
@@ -137,7 +133,10 @@ export function createSpecCommands(
         .diffSpec(spec, sourceOf(args.cibFile))
         .catch((error: unknown) => printProblems(io, error));
       if (args.json) printJson(io, changes);
-      else io.stdout(changes.length === 0 ? 'no change: the cluster is the spec\n' : changeLines(changes));
+      else
+        io.stdout(
+          changes.length === 0 ? 'no change: the cluster is the spec\n' : (await wordsModule()).changeLines(changes),
+        );
       return changes.length === 0 ? 0 : 1;
     },
   });
@@ -179,7 +178,7 @@ export function createSpecCommands(
         .catch((error: unknown) => printProblems(io, error));
       if (args.json)
         printJson(io, { ...report, plan: report.plan ? { ...report.plan, simulations: undefined } : undefined });
-      else io.stdout(applyWords(report));
+      else io.stdout((await wordsModule()).applyWords(report));
       if (args.wait && report.outcome === 'applied') {
         const where = await actions.settle(args.timeout === undefined ? 120_000 : parseDuration(args.timeout));
         if (!args.json) io.stdout(`settled:\n${where.map((line) => `  ${escapeForMessage(line, 2000)}\n`).join('')}`);
@@ -189,19 +188,6 @@ export function createSpecCommands(
   });
 
   return { export: exportCommand, diff: diffCommand, apply: applyCommand };
-}
-
-/** An apply's report in words: the changes, the plan (as `ha-pcs plan` says it), and what was done. */
-export function applyWords(report: SpecApplyReport): string {
-  if (report.outcome === 'unchanged') return 'no change: the cluster is the spec\n';
-  const plan = report.plan ? formatPlan(report.plan).split('\n').slice(1).join('\n') : '';
-  const said: Record<SpecApplyReport['outcome'], string> = {
-    applied: `applied in one CIB update (epoch ${report.versionBefore.epoch} → ${report.versionAfter?.epoch ?? '?'})`,
-    planned: 'dry run: nothing pushed',
-    refused: `refused: ${report.refused?.message ?? ''}`,
-    unchanged: '',
-  };
-  return `${changeLines(report.changes)}plan:\n${plan}${plan.endsWith('\n') ? '' : '\n'}${escapeForMessage(said[report.outcome], 2000)}\n`;
 }
 
 const commands = createSpecCommands();
