@@ -31,6 +31,8 @@ export default defineConfig({
   resolve: { alias },
   test: {
     reporters: ['default', here('./tools/scripts/summary-reporter.ts')],
+    // The linear-time checks collect garbage before each measured run (packages/core/src/testing/linear-time.ts).
+    execArgv: ['--expose-gc'],
     projects: [
       {
         extends: true,

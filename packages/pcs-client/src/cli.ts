@@ -348,6 +348,10 @@ export const { command, main } = createPackageCli({
         offline: { type: 'boolean', description: 'The node is offline' },
         standby: { type: 'boolean', description: 'The node is in standby' },
         healthy: { type: 'boolean', description: 'The whole cluster is healthy' },
+        idle: {
+          type: 'boolean',
+          description: 'The cluster has nothing left to do (crm_resource --wait); checked before the others',
+        },
         ...timeoutArg,
       },
       async run({ args, io }) {
@@ -385,11 +389,18 @@ export const { command, main } = createPackageCli({
         }
         if (args.healthy)
           checks.push({ describe: 'the cluster healthy', holds: (status) => evaluateHealth(status).healthy });
-        if (checks.length === 0)
+        if (checks.length === 0 && !args.idle)
           throw new UsageError(
-            'say what to wait for: --resource R --started|--stopped|--on N|--not-on N, --node N --online|--offline|--standby, or --healthy',
+            'say what to wait for: --resource R --started|--stopped|--on N|--not-on N, --node N --online|--offline|--standby, --healthy or --idle',
           );
         const started = Date.now();
+        if (args.idle) {
+          await new PcsClient().waitUntilIdle({ timeoutMs: timeoutOf(args.timeout) });
+          if (checks.length === 0) {
+            io.stdout(`the cluster idle (after ${formatDuration(Date.now() - started)})\n`);
+            return;
+          }
+        }
         const description = checks.map((check) => check.describe).join(' and ');
         await new PcsClient().waitFor((status) => checks.every((check) => check.holds(status)), {
           timeoutMs: timeoutOf(args.timeout),

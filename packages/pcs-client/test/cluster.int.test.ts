@@ -202,6 +202,10 @@ describe('the seed scenario through @ha/pcs-client', () => {
     const disabled = await pcs.status();
     expect(evaluateHealth(disabled).healthy).toBe(true);
     await pcs.enableResource('WebServer');
+    // Idle: the scheduler plans nothing more, so the start it had to do is done.
+    const idle = await haPcs('node2', ['wait', '--idle', '--timeout', '60s']);
+    expect(idle.stdout).toMatch(/^the cluster idle \(after /);
+    expect(nodesRunning(await pcs.status(), 'WebServer')).toHaveLength(1);
     const waited = await haPcs('node2', ['wait', '--resource', 'WebServer', '--started', '--timeout', '60s']);
     expect(waited.stdout).toMatch(/^WebServer started \(after /);
     const timedOut = await haPcs('node2', ['wait', '--node', 'node1', '--offline', '--timeout', '1s']);

@@ -8,8 +8,7 @@ import { PcsClient, type ClusterStatus } from '../src/index.js';
  * until it plans no action), then reads the status, both from `node`.
  */
 export async function settledStatus(lab: LabCluster, node = 'node1'): Promise<ClusterStatus> {
-  await lab.exec(node, 'crm_resource', ['--wait', '--timeout', '120'], { timeoutMs: 150_000 });
-  return new PcsClient({ runner: lab.runner(node) }).status();
+  return new PcsClient({ runner: lab.runner(node) }).waitUntilIdle({ timeoutMs: 120_000 });
 }
 
 /** How many starts of each resource each node's executor has logged ("Result of start operation for R on N"), by `R@N`. */

@@ -450,5 +450,6 @@ describe('the Pacemaker probe', () => {
       'ha_cluster_pacemaker_fence_events_total{target="node2",action="reboot",status="success"} 1',
     );
     expect(warnings).toEqual([]);
-  });
+    // Three real agent processes (node) and their pushes: seconds on a busy machine, not vitest's 5 s default.
+  }, 30_000);
 });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { UnsafeArgumentError, type CommandResult, type Runner, type RunOptions } from '@ha/core';
+import { CommandError, HaError, UnsafeArgumentError, type CommandResult, type Runner, type RunOptions } from '@ha/core';
 import { recordedResult } from '@ha/core/testing';
 import { crmResourceAnswers } from '../../test/fixtures/crm_resource/answers.js';
 import { AgentNotFoundError, AgentParameterError } from '../agents/errors.js';
@@ -204,5 +204,35 @@ describe('createResource: the options checked against the agent before pcs runs'
       { skipAgentCheck: true },
     );
     expect(lines.map((line) => line.join(' '))).toEqual(['pcs resource create odd ocf:heartbeat:IPaddr2 ipp=1']);
+  });
+});
+
+describe('waitUntilIdle: until the scheduler plans nothing more', () => {
+  it("asks crm_resource --wait, and says what was still to do when crm_resource's own timeout ends it", async () => {
+    const calls: string[][] = [];
+    const runner = {
+      run: (file: string, args: readonly string[]): Promise<CommandResult> => {
+        calls.push([file, ...args]);
+        const stderr = 'Pending actions:\n\tAction 14: WebServer_start_0\ton node2\n';
+        return Promise.reject(new CommandError(recordedResult(file, args, { exitCode: 124, stderr })));
+      },
+    } as unknown as Runner;
+    const error = await new PcsClient({ runner })
+      .waitUntilIdle({ timeoutMs: 1_500 })
+      .catch((caught: unknown) => caught);
+    expect(calls).toEqual([['crm_resource', '--wait', '--timeout', '2s']]);
+    expect(error).toBeInstanceOf(HaError);
+    expect((error as HaError).code).toBe('TIMEOUT');
+    expect((error as HaError).message).toMatch(/after 2 s: Pending actions:; .*WebServer_start_0/);
+  });
+
+  it('passes any other failure of crm_resource on as it is', async () => {
+    const runner = {
+      run: (file: string, args: readonly string[]): Promise<CommandResult> =>
+        Promise.reject(new CommandError(recordedResult(file, args, { exitCode: 102, stderr: 'no cluster' }))),
+    } as unknown as Runner;
+    const error = await new PcsClient({ runner }).waitUntilIdle().catch((caught: unknown) => caught);
+    expect(error).toBeInstanceOf(CommandError);
+    expect((error as CommandError).exitCode).toBe(102);
   });
 });

@@ -961,6 +961,32 @@ export class PcsClient {
     }
   }
 
+  /**
+   * Waits until the cluster has nothing left to do: Pacemaker's scheduler, run on the live CIB, plans no
+   * action (`crm_resource --wait`, what pcs's `--wait` waits for). Stronger than a quiet status: between two
+   * transitions (a node just rejoined, services about to move back to it) the status looks settled, the
+   * scheduler does not. Returns the status then; a `TIMEOUT` error after `timeoutMs` (default 120 s).
+   */
+  async waitUntilIdle(options: { timeoutMs?: number } = {}): Promise<ClusterStatus> {
+    const timeoutMs = options.timeoutMs ?? 120_000;
+    const seconds = Math.max(1, Math.ceil(timeoutMs / 1000));
+    try {
+      await this.runner.run('crm_resource', ['--wait', '--timeout', `${seconds}s`], {
+        timeoutMs: timeoutMs + 15_000,
+      });
+    } catch (error) {
+      // 124: crm_resource's own timeout (CRM_EX_TIMEOUT), the actions it still saw on stderr.
+      if (error instanceof CommandError && error.exitCode === 124)
+        throw new HaError(
+          'TIMEOUT',
+          `the cluster still had actions to do after ${seconds} s: ${error.stderr.trim().split('\n').slice(0, 5).join('; ')}`,
+          { cause: error },
+        );
+      throw error;
+    }
+    return this.status();
+  }
+
   // Refuses to go on when the cluster could not fence `node`: should it fail to stop its resources, or stop
   // answering meanwhile, nothing could recover them safely.
   private async assertCanFence(status: ClusterStatus, node: string): Promise<void> {
