@@ -64,7 +64,12 @@ function timeoutOf(text: string | undefined): number {
 }
 
 // Which devices can fence each node, asked of the live fencer; without a fencer to ask, the status alone judges.
-async function liveFencingTargets(args: SourceFlags, status: ClusterStatus): Promise<FencingTargets | undefined> {
+// `registered`: the fencer's own devices and their targets, asked while crm_mon ran (see `statusWithFencing`).
+async function liveFencingTargets(
+  args: SourceFlags,
+  status: ClusterStatus,
+  registered?: Promise<ReadonlyMap<string, readonly string[]> | undefined>,
+): Promise<FencingTargets | undefined> {
   if (sourceOf(args).kind !== 'live') return undefined;
   try {
     // The nodes and devices of the status just read: no second crm_mon, and one question per device.
@@ -74,6 +79,7 @@ async function liveFencingTargets(args: SourceFlags, status: ClusterStatus): Pro
     return await new PcsClient().fencingTargets(
       status.nodes.filter((node) => node.type !== 'ping').map((node) => node.name),
       [...new Set(devices)],
+      await registered,
     );
   } catch {
     return undefined;
@@ -167,9 +173,17 @@ export const { command, main } = createPackageCli({
       },
       args: { ...sourceArgs, ...jsonArg },
       async run({ args, io }) {
+        // The fencer is asked while crm_mon runs (the devices it registered, whom each can fence): the two
+        // questions cost the time of one.
+        const registered =
+          sourceOf(args).kind === 'live'
+            ? new PcsClient().registeredFencingReach().catch(() => undefined)
+            : Promise.resolve(undefined);
         const status = await readStatus(args);
         const fencing =
-          status.summary.options.stonithEnabled === false ? undefined : await liveFencingTargets(args, status);
+          status.summary.options.stonithEnabled === false
+            ? undefined
+            : await liveFencingTargets(args, status, registered);
         const verdict = evaluateHealth(status, { fencing });
         if (args.json) printJson(io, { ...status, health: verdict, ...(fencing ? { fencingTargets: fencing } : {}) });
         else printSummary(status, io, verdict);

@@ -395,8 +395,21 @@ export class PcsClient {
    * Which devices can fence each node, for `evaluateHealth(status, { fencing })`: `stonith_admin --list
    * NODE` per node, or with `devices`, `stonith_admin --list-targets DEVICE` per device.
    */
-  async fencingTargets(nodes?: readonly string[], devices?: readonly string[]): Promise<FencingTargets> {
-    return fencing.fencingTargets(this.fencingContext(), nodes, devices);
+  async fencingTargets(
+    nodes?: readonly string[],
+    devices?: readonly string[],
+    known?: ReadonlyMap<string, readonly string[]>,
+  ): Promise<FencingTargets> {
+    return fencing.fencingTargets(this.fencingContext(), nodes, devices, known);
+  }
+
+  /**
+   * Whom each device registered with this node's fencer can fence (`stonith_admin --list-registered`,
+   * then `--list-targets` of each): needs no status, so it can be asked beside `status()` and passed to
+   * `fencingTargets` as `known`.
+   */
+  async registeredFencingReach(): Promise<Map<string, string[]>> {
+    return fencing.registeredFencingReach(this.fencingContext());
   }
 
   /** `pcs resource delete`: stops the resource and removes it (and its constraints) from the CIB. */

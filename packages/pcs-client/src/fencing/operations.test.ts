@@ -258,6 +258,35 @@ describe('history, targets and agents through the runner', () => {
     ]);
   });
 
+  it("asks the fencer's registered devices without a status, and fencingTargets then asks only the others", async () => {
+    const calls: string[][] = [];
+    const reach: Record<string, string[]> = { 'fence-a': ['node1', 'node2'], 'fence-b': ['node3'] };
+    const list = (name: string, items: string[]) =>
+      `<pacemaker-result api-version="2.25" request="stonith_admin"><list name="${name}">` +
+      `${items.map((item) => `<item>${item}</item>`).join('')}</list><status code="0" message="OK"/></pacemaker-result>`;
+    const runner = {
+      run: async (file: string, args: readonly string[]) => {
+        calls.push([file, ...args]);
+        const stdout =
+          args[0] === '--list-registered'
+            ? list('fence devices', ['fence-a'])
+            : list('fence targets', reach[args[1] as string] ?? []);
+        return { stdout, stderr: '', exitCode: 0 };
+      },
+    } as unknown as Runner;
+    const client = new PcsClient({ runner });
+    const registered = await client.registeredFencingReach();
+    expect([...registered]).toEqual([['fence-a', ['node1', 'node2']]]);
+    // fence-b is active but not registered here: asked then; fence-a is not asked twice.
+    const targets = await client.fencingTargets(['node1', 'node2', 'node3'], ['fence-a', 'fence-b'], registered);
+    expect(targets).toEqual({ node1: ['fence-a'], node2: ['fence-a'], node3: ['fence-b'] });
+    expect(calls).toEqual([
+      ['stonith_admin', '--list-registered', '--output-as=xml'],
+      ['stonith_admin', '--list-targets', 'fence-a', '--output-as=xml'],
+      ['stonith_admin', '--list-targets', 'fence-b', '--output-as=xml'],
+    ]);
+  });
+
   it('reads history and targets; a fencer that is down is ServiceUnavailableError', async () => {
     const { client, lines } = recordingCluster();
     expect(await client.fenceHistory()).toEqual([]);

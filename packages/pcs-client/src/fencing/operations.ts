@@ -218,23 +218,18 @@ export async function cleanupFenceHistory(context: FencingContext, node?: string
  * Which devices can fence each node, for the given nodes or every node of the status: `stonith_admin
  * --list NODE` for each node, or, given the devices, `stonith_admin --list-targets DEVICE` for each
  * device (one question per device: fewer when there are fewer devices than nodes, as there mostly are).
+ * A device whose targets `known` has (`registeredFencingReach`, asked earlier) is not asked again.
  */
 export async function fencingTargets(
   context: FencingContext,
   nodes?: readonly string[],
   devices?: readonly string[],
+  known?: ReadonlyMap<string, readonly string[]>,
 ): Promise<FencingTargets> {
   const names = nodes ?? (await context.status()).nodes.filter((node) => node.type !== 'ping').map((node) => node.name);
   if (devices !== undefined) {
     const reach = await Promise.all(
-      devices.map(async (device) => {
-        const xml = await runToolXml(context, 'stonith_admin', [
-          '--list-targets',
-          assertId(device, 'fence device'),
-          '--output-as=xml',
-        ]);
-        return [device, parseFenceTargetList(xml, { file: `stonith_admin --list-targets ${device}` })] as const;
-      }),
+      devices.map(async (device) => [device, known?.get(device) ?? (await deviceTargets(context, device))] as const),
     );
     return Object.fromEntries(
       names.map((node) => [node, reach.filter(([, targets]) => targets.includes(node)).map(([device]) => device)]),
@@ -249,6 +244,27 @@ export async function fencingTargets(
     }),
   );
   return Object.fromEntries(lists);
+}
+
+/**
+ * Whom each device registered with this node's fencer can fence: `stonith_admin --list-registered`,
+ * then `--list-targets` of every device at once. Needs no status: it can be asked while crm_mon runs.
+ */
+export async function registeredFencingReach(context: FencingContext): Promise<Map<string, string[]>> {
+  const xml = await runToolXml(context, 'stonith_admin', ['--list-registered', '--output-as=xml']);
+  const devices = parseFenceDeviceList(xml, { file: 'stonith_admin --list-registered' });
+  return new Map(
+    await Promise.all(devices.map(async (device) => [device, await deviceTargets(context, device)] as const)),
+  );
+}
+
+async function deviceTargets(context: FencingContext, device: string): Promise<string[]> {
+  const xml = await runToolXml(context, 'stonith_admin', [
+    '--list-targets',
+    assertId(device, 'fence device'),
+    '--output-as=xml',
+  ]);
+  return parseFenceTargetList(xml, { file: `stonith_admin --list-targets ${device}` });
 }
 
 // The same event, whichever listing it came from.
