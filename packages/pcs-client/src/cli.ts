@@ -64,7 +64,7 @@ function timeoutOf(text: string | undefined): number {
 }
 
 // Which devices can fence each node, asked of the live fencer; without a fencer to ask, the status alone judges.
-// `registered`: the fencer's own devices and their targets, asked while crm_mon ran (see `statusWithFencing`).
+// `registered`: the fencer's own devices and their targets, asked while crm_mon ran (the status command).
 async function liveFencingTargets(
   args: SourceFlags,
   status: ClusterStatus,

@@ -375,14 +375,7 @@ describe('the cluster as code', () => {
 
   it('the named edits: group, clone with meta, a typed location, utilization, unmanage, unclone: each one apply', async () => {
     const cluster = new PcsClient({ runner: runner() });
-    const dummy = (id: string): SpecPrimitive => ({
-      kind: 'primitive',
-      id,
-      class: 'ocf',
-      provider: 'pacemaker',
-      type: 'Dummy',
-      operations: [{ name: 'monitor', interval: '30s' }],
-    });
+    const dummy = dummyPrimitive;
     expect(
       (
         await applySpec(
