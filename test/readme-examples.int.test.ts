@@ -63,6 +63,8 @@ const runs: ExampleRun[] = [
       replace: {
         "'/etc/haproxy/haproxy.cfg'": `'${lab().haproxy.configPath}'`,
         "'/run/haproxy-master.sock'": `'${lab().haproxy.masterSocket}'`,
+        "'/run/haproxy/admin.sock'": `'${lab().haproxy.adminSocket}'`,
+        "'/etc/haproxy/routes.map'": `'${lab().haproxy.mapFile}'`,
       },
     }),
   },

@@ -132,6 +132,17 @@ function printTree(config: HaproxyConfig, io: CliIo): void {
   if (others.length > 0) io.stdout(`other sections: ${others.join(', ')}\n`);
 }
 
+// The live commands' code (the runtime client, plans, drift) loads only for them.
+async function liveCode() {
+  const [apply, words, drift, core] = await Promise.all([
+    import('./live/apply.js'),
+    import('./live/change-words.js'),
+    import('./live/drift.js'),
+    import('@ha/core'),
+  ]);
+  return { ...apply, ...words, ...drift, readTextFile: core.readTextFile };
+}
+
 /** The `ha-haproxy-config` CLI: `command` for tests (`runCli`), `main` for the bin shim. */
 export const { command, main } = createPackageCli({
   name: 'ha-haproxy-config',
@@ -207,6 +218,68 @@ export const { command, main } = createPackageCli({
         await editInPlace(args, io, `added server ${args.backend}/${args.name}`, (document) =>
           addServer(document, args.backend, { name: args.name, address: args.address, options }),
         );
+      },
+    }),
+    apply: defineCliCommand({
+      meta: {
+        name: 'apply',
+        description:
+          'apply FILE --socket S VERB ARGS…: one change live through the Runtime API and into its file ' +
+          '(a reload when HAProxy cannot make it live), e.g. apply haproxy.cfg --socket S set-weight servers/web1 50',
+      },
+      args: {
+        ...fileArg,
+        socket: { type: 'string', description: 'Runtime API socket (level admin)', valueHint: 'PATH', required: true },
+        dryRun: {
+          type: 'boolean',
+          description: 'Show the lines that would change and the runtime commands; apply nothing',
+        },
+        ...jsonArg,
+        ...installArgs,
+      },
+      async run({ args, io }) {
+        const { applyChange, changeFromWords, readTextFile } = await liveCode();
+        const change = await changeFromWords(args._.slice(1), (path) => readTextFile(path));
+        const report = await applyChange(change, {
+          config: args.file,
+          socket: args.socket,
+          reload: reloadOf(args),
+          dryRun: args.dryRun === true,
+          check: args.check !== false,
+        });
+        if (args.json) return printJson(io, report);
+        const verb = report.applied
+          ? report.route === 'runtime'
+            ? 'applied live'
+            : 'installed with a reload'
+          : 'would apply';
+        io.stdout(`${report.file}: ${report.change}: ${verb}${report.reason ? ` (${report.reason})` : ''}\n`);
+        if (!report.applied || args.dryRun) {
+          for (const line of report.removed) io.stdout(`- ${line}\n`);
+          for (const line of report.added) io.stdout(`+ ${line}\n`);
+          for (const command of report.commands) io.stdout(`runtime: ${command}\n`);
+        }
+        for (const note of report.notes) io.stdout(`note: ${note}\n`);
+      },
+    }),
+    drift: defineCliCommand({
+      meta: {
+        name: 'drift',
+        description:
+          'Where the running HAProxy and its files disagree (servers, states, weights, addresses, maxconn, map and ACL entries); exit 1 when they do',
+      },
+      args: {
+        ...fileArg,
+        socket: { type: 'string', description: 'Runtime API socket', valueHint: 'PATH', required: true },
+        ...jsonArg,
+      },
+      async run({ args, io }) {
+        const { diffRuntime, formatDrift } = await liveCode();
+        const drifts = await diffRuntime({ config: args.file, socket: args.socket });
+        if (args.json) printJson(io, drifts);
+        else if (drifts.length === 0) io.stdout(`${args.file}: the running HAProxy matches its files\n`);
+        else for (const drift of drifts) io.stdout(`${formatDrift(drift)}\n`);
+        return drifts.length === 0 ? 0 : 1;
       },
     }),
     'remove-server': defineCliCommand({

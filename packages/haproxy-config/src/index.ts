@@ -89,3 +89,46 @@ export type { SectionKind } from './keywords.js';
 export type { HaproxyCode, HaproxyDiagnostic } from './codes.js';
 export type { HaproxyParseReason, InstallStage, HaproxyErrorCode } from './errors.js';
 export { haproxyConfigTools } from './tools.js';
+export { setServerOption, requireServerLine, setDirectiveIn } from './edit/edits.js';
+export { applyChange } from './live/apply.js';
+export type { ApplyChangeOptions, ApplyReport } from './live/apply.js';
+export { describeChange, splitServerPath } from './live/change.js';
+export type { HaproxyChange, HaproxyChangeKind, ServerChange, PatternChange, ServerPath } from './live/change.js';
+export { planServerChange, assertChange, adminStateName } from './live/plan.js';
+export type { ChangePlan, PlannedStep, RuntimeStep, ServerSnapshot } from './live/plan.js';
+export { planPatternChange, patternFileContent } from './live/pattern-plan.js';
+export {
+  parsePatternFile,
+  printPatternFile,
+  patternFileEntries,
+  addPatternEntry,
+  setPatternEntry,
+  deletePatternEntry,
+  replacePatternEntries,
+  assertPatternWords,
+} from './live/pattern-file.js';
+export type { PatternFile, PatternFileLine } from './live/pattern-file.js';
+export { serverStateFileOf, useServerStateFile, saveServerState } from './live/server-state.js';
+export { diffRuntime, compareRuntime, formatDrift } from './live/drift.js';
+export type { Drift, RuntimeView, FileView, DiffRuntimeOptions } from './live/drift.js';
+export { changeFromWords, changeVerbs } from './live/change-words.js';
+export { lineChanges } from './live/line-changes.js';
+export type {
+  SetWeightChange,
+  SetStateChange,
+  SetAddressChange,
+  SetMaxconnChange,
+  SetCheckChange,
+  AddServerChange,
+  DeleteServerChange,
+  MapAddChange,
+  MapSetChange,
+  MapDeleteChange,
+  MapReplaceChange,
+  AclAddChange,
+  AclDeleteChange,
+  AclReplaceChange,
+  EditChange,
+} from './live/change.js';
+export type { CommandStep, ReplaceStep } from './live/plan.js';
+export type { ServerDrift, SettingDrift, EntryDrift } from './live/drift.js';

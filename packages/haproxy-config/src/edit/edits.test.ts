@@ -4,6 +4,7 @@ import { corpusFiles } from '../../test/corpus.js';
 import { toConfig } from '../model/config.js';
 import { parse, safeParse, type CstSection } from '../parse/cst.js';
 import { serialize } from '../print/serialize.js';
+import { lineChanges } from '../live/line-changes.js';
 import { addBackend, addServer, removeDirective, removeServer, routePath, setDirective, setServer } from './edits.js';
 
 const seed = `# the seed's load balancer
@@ -28,26 +29,11 @@ backend servers
 \tunknown-directive keep me
 `;
 
-/** The lines that differ between two texts, as [before, after] pairs of the changed region. */
-function changedLines(before: string, after: string): { removed: string[]; added: string[] } {
-  const a = before.split('\n');
-  const b = after.split('\n');
-  let start = 0;
-  while (start < a.length && start < b.length && a[start] === b[start]) start++;
-  let endA = a.length - 1;
-  let endB = b.length - 1;
-  while (endA >= start && endB >= start && a[endA] === b[endB]) {
-    endA--;
-    endB--;
-  }
-  return { removed: a.slice(start, endA + 1), added: b.slice(start, endB + 1) };
-}
-
 describe('edits change only the lines they must', () => {
   it("adds a server after the last one, in the file's own indentation", () => {
     const document = parse(seed);
     addServer(document, 'servers', { name: 'web3', address: '192.168.1.12:80', options: ['check'] });
-    expect(changedLines(seed, serialize(document))).toEqual({
+    expect(lineChanges(seed, serialize(document))).toEqual({
       removed: [],
       added: ['\tserver web3 192.168.1.12:80 check'],
     });
@@ -56,7 +42,7 @@ describe('edits change only the lines they must', () => {
   it('removes a server and nothing else (the comment above the other stays)', () => {
     const document = parse(seed);
     removeServer(document, 'servers', 'web1');
-    expect(changedLines(seed, serialize(document))).toEqual({
+    expect(lineChanges(seed, serialize(document))).toEqual({
       removed: ['\tserver web1 192.168.1.10:80 check   # first'],
       added: [],
     });
@@ -65,7 +51,7 @@ describe('edits change only the lines they must', () => {
   it('changes a server in place, keeping its indentation, its address and its trailing comment', () => {
     const document = parse(seed);
     setServer(document, 'servers', 'web1', { options: ['check', 'inter', '2s', 'weight', '50'] });
-    expect(changedLines(seed, serialize(document))).toEqual({
+    expect(lineChanges(seed, serialize(document))).toEqual({
       removed: ['\tserver web1 192.168.1.10:80 check   # first'],
       added: ['\tserver web1 192.168.1.10:80 check inter 2s weight 50   # first'],
     });
@@ -144,7 +130,7 @@ describe('edits change only the lines they must', () => {
       );
       if (!backend?.name || diagnostics.length > 0) continue;
       addServer(document, backend.name, { name: 'ha_toolkit_added', address: '127.0.0.1:1' });
-      const { removed, added } = changedLines(text, serialize(document));
+      const { removed, added } = lineChanges(text, serialize(document));
       expect(removed, name).toEqual([]);
       expect(added.length, name).toBe(1);
       expect(added[0], name).toMatch(/^\s*server ha_toolkit_added 127\.0\.0\.1:1$/);

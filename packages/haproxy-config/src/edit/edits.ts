@@ -7,6 +7,7 @@ import {
   type ServerDefinition,
   type ServerOptionsDefinition,
 } from '../build/server-options.js';
+import { serverSettings } from '../settings.js';
 
 /**
  * Edits of a parsed document. Each changes only the lines it must: new lines
@@ -197,6 +198,57 @@ export function setServer(
   ]);
 }
 
+/**
+ * Sets, adds or removes one setting of a server line, leaving its other
+ * words as written: `weight` to `'50'`, `check` (a flag) to `true`, `disabled`
+ * to `false` (removed). A valued setting given several times keeps its first
+ * place and loses the repeats. An `HaError` `NOT_FOUND` when there is no such
+ * server; a `TypeError` when a flag gets a value or a valued setting none.
+ *
+ * @example setServerOption(document, 'servers', 'web1', 'weight', '50')
+ */
+export function setServerOption(
+  document: HaproxyDocument,
+  backend: string,
+  name: string,
+  option: string,
+  value: string | boolean,
+): CstLine {
+  const takesValue = serverSettings.get(option);
+  if (takesValue === undefined) throw new TypeError(`'${option}' is not a server setting`);
+  // A valued setting takes a string, or false to remove it; a flag takes true or false.
+  if (takesValue ? value === true : typeof value === 'string')
+    throw new TypeError(`'${option}' ${takesValue ? 'takes a value' : 'is a flag: true or false'}`);
+  const line = requireServerLine(document, backend, name);
+  const values = line.values;
+  const words: (string | RawWord)[] = rawWords(line, 0, 3);
+  let placed = false;
+  for (let i = 3; i < values.length; i++) {
+    const word = values[i] as string;
+    const valued = serverSettings.get(word) === true && i + 1 < values.length;
+    const own = rawWords(line, i, valued ? i + 2 : i + 1);
+    if (valued) i++;
+    if (word !== option) {
+      words.push(...own);
+      continue;
+    }
+    if (!placed && value !== false) words.push(...(typeof value === 'string' ? [option, value] : own));
+    placed = true;
+  }
+  if (!placed && value !== false) words.push(...(typeof value === 'string' ? [option, value] : [option]));
+  rewrite(line, words);
+  return line;
+}
+
+/** A backend's `server NAME …` line, or an `HaError` `NOT_FOUND`. */
+export function requireServerLine(document: HaproxyDocument, backend: string, name: string): CstLine {
+  const line = requireBackend(document, backend).lines.find(
+    (entry) => entry.kind === 'directive' && entry.values[0] === 'server' && entry.values[1] === name,
+  );
+  if (!line) throw new HaError('NOT_FOUND', `backend '${backend}' has no server named '${name}'`);
+  return line;
+}
+
 /** Where `setDirective` acts: a section by kind and name. */
 export interface SectionRef {
   /** The section kind: `global`, `defaults`, `frontend`, `backend`, `listen` … @example 'defaults' */
@@ -217,6 +269,16 @@ export function setDirective(
   options: { match?: readonly string[] } = {},
 ): CstLine {
   const section = requireSection(document, where.kind, where.kind === 'global' ? undefined : where.name);
+  return setDirectiveIn(document, section, words, options);
+}
+
+/** `setDirective` in a section already found (one of several unnamed `defaults`, say). */
+export function setDirectiveIn(
+  document: HaproxyDocument,
+  section: CstSection,
+  words: readonly string[],
+  options: { match?: readonly string[] } = {},
+): CstLine {
   const match = options.match ?? words.slice(0, 1);
   const existing = section.lines.find(
     (line) => line.kind === 'directive' && match.every((word, i) => line.values[i] === word),

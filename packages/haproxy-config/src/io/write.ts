@@ -9,7 +9,8 @@ import {
   type InstallResult,
   type Runner,
 } from '@ha/core';
-import { HaproxyMaster, type ReloadResult } from '@ha/haproxy-runtime';
+import { HaproxyMaster, HaproxyRuntime, type ReloadResult } from '@ha/haproxy-runtime';
+import { saveServerState, serverStateFileOf } from '../live/server-state.js';
 import { safeParse, type HaproxyDocument } from '../parse/cst.js';
 import { serialize } from '../print/serialize.js';
 import { checkFilesWithHaproxy, type HaproxyCheckOptions } from '../validate/haproxy-check.js';
@@ -134,6 +135,24 @@ export interface InstallConfigOptions extends Omit<WriteConfigOptions, 'activate
   reload?: ReloadMethod;
   /** After a reload: anything that proves the new process serves (a request through it). Throw to roll back. */
   confirm?: () => Promise<void>;
+  /**
+   * Keep servers' runtime states and weights across the reload: just before
+   * it, what the running process holds (`show servers state`, through this
+   * Runtime API socket or client) is written to the configuration's
+   * server-state file, which the new process loads (`useServerStateFile`
+   * sets that up; without it, an `HaError` `PRECONDITION_FAILED`).
+   *
+   * @example { socket: '/run/haproxy/admin.sock' }
+   */
+  serverState?:
+    | {
+        /** The Runtime API socket. @example '/run/haproxy/admin.sock' */
+        socket: string;
+      }
+    | {
+        /** A client of it. */
+        runtime: HaproxyRuntime;
+      };
 }
 
 /** What `install` did. */
@@ -175,7 +194,27 @@ export async function install(
   const method = options.reload;
   if (method !== undefined && typeof method !== 'function' && 'command' in method && method.command.length === 0)
     throw new TypeError('reload.command is empty');
-  const reload = () => reloadWith(method, path, runner);
+  const stateFile =
+    options.serverState && serverStateFileOf(await splitDocuments(options.checkWith ?? [path], path, text));
+  if (options.serverState && stateFile === undefined)
+    throw new HaError(
+      'PRECONDITION_FAILED',
+      `${path}: serverState needs a server-state-file that a proxy loads (useServerStateFile)`,
+    );
+  const saveState = async () => {
+    if (!options.serverState || stateFile === undefined) return;
+    const given = 'runtime' in options.serverState ? options.serverState.runtime : undefined;
+    const runtime = given ?? new HaproxyRuntime((options.serverState as { socket: string }).socket);
+    try {
+      await saveServerState(runtime, stateFile);
+    } finally {
+      if (!given) await runtime.close();
+    }
+  };
+  const reload = async () => {
+    await saveState();
+    return reloadWith(method, path, runner);
+  };
   let reloadResult: ReloadResult | undefined;
   let reloaded = false;
   const activate = async () => {
