@@ -5,6 +5,8 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { defaultRunner, formatDuration } from '@ha/core';
+import { applyChange, diffRuntime, formatDrift, useServerStateFile } from '@ha/haproxy-config';
+import { HaproxyRuntime } from '@ha/haproxy-runtime';
 import { formatPlan, PcsClient } from '@ha/pcs-client';
 import {
   freeLoopbackPort,
@@ -207,6 +209,40 @@ try {
   }
   say(`ha-monitor is watching: metrics on http://127.0.0.1:${port}/metrics, status on /status`);
   await new Promise((resolve) => setTimeout(resolve, 2_000));
+
+  // One change in the running HAProxy and in haproxy.cfg at once; what HAProxy cannot change live goes by a
+  // validated reload, and the server-state file keeps the runtime's states across it.
+  say(bold('changes live and in haproxy.cfg at once (applyChange: the Runtime API and the file, or a reload)'));
+  const live = {
+    config: haproxy.configPath,
+    socket: haproxy.adminSocket,
+    reload: { masterSocket: haproxy.masterSocket },
+  };
+  const stateFile = join(directory, 'haproxy-server-state');
+  for (const change of [
+    {
+      kind: 'edit',
+      description: 'keep runtime states across reloads',
+      edit: (document) => useServerStateFile(document, stateFile),
+    },
+    { kind: 'set-weight', server: 'servers/srv1', weight: 20 },
+    { kind: 'set-state', server: 'servers/srv2', state: 'drain' },
+    { kind: 'set-check', server: 'servers/srv1', interMs: 600 },
+  ]) {
+    const report = await applyChange(change, live);
+    const how = report.route === 'runtime' ? `live: ${report.commands.join('; ')}` : `reload: ${report.reason}`;
+    const lines = report.added.map((line) => line.trim()).join(' | ') || 'no line (the server-state file keeps it)';
+    say(`  ${report.change} → ${how}; haproxy.cfg: ${lines}`);
+  }
+  const drained = (await new HaproxyRuntime(haproxy.adminSocket, { mode: 'oneshot' }).showServersState('servers')).find(
+    (row) => row.srv_name === 'srv2',
+  );
+  say(`  after the reload srv2 is still ${drained?.srv_admin_state === 8 ? 'draining' : 'NOT draining'}`);
+  const drift = await diffRuntime(live);
+  say(
+    `  the running HAProxy against its files: ${drift.length === 0 ? 'no drift' : drift.map(formatDrift).join('; ')}`,
+  );
+  await applyChange({ kind: 'set-state', server: 'servers/srv2', state: 'ready' }, live);
 
   const pcs = (...args) => cluster.exec('node1', 'pcs', args, { timeoutMs: 120_000 });
   // What-if first: Pacemaker's own scheduler on a copy of the CIB says what the standby will do.

@@ -358,3 +358,28 @@ describe('changeFromWords', () => {
     await expect(changeFromWords(['set-weight', 'no-slash', '1'], read)).rejects.toThrow(TypeError);
   });
 });
+
+describe('lineChanges', () => {
+  it('lists only the lines an edit in several places changed', () => {
+    const before = 'global\n    maxconn 1\ndefaults\n    mode http\n    timeout client 1s\n';
+    const after = 'global\n    maxconn 1\n    server-state-file /s\ndefaults\n    mode http\n    timeout client 2s\n';
+    expect(lineChanges(before, after)).toEqual({
+      removed: ['    timeout client 1s'],
+      added: ['    server-state-file /s', '    timeout client 2s'],
+    });
+    expect(lineChanges(before, before)).toEqual({ removed: [], added: [] });
+  });
+
+  it('keeps as many lines of each side, and lists only lines each side has', () => {
+    const line = fc.constantFrom('a', 'b', 'c', 'd');
+    fc.assert(
+      fc.property(fc.array(line, { maxLength: 12 }), fc.array(line, { maxLength: 12 }), (a, b) => {
+        const { removed, added } = lineChanges(a.map((x) => `${x}\n`).join(''), b.map((x) => `${x}\n`).join(''));
+        // What is kept is the same number of lines on both sides.
+        expect(a.length - removed.length).toBe(b.length - added.length);
+        for (const x of removed) expect(a).toContain(x);
+        for (const x of added) expect(b).toContain(x);
+      }),
+    );
+  });
+});
