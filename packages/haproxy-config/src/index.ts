@@ -93,7 +93,14 @@ export { setServerOption, requireServerLine, setDirectiveIn } from './edit/edits
 export { applyChange } from './live/apply.js';
 export type { ApplyChangeOptions, ApplyReport } from './live/apply.js';
 export { describeChange, splitServerPath } from './live/change.js';
-export type { HaproxyChange, HaproxyChangeKind, ServerChange, PatternChange, ServerPath } from './live/change.js';
+export type {
+  HaproxyChange,
+  HaproxyChangeKind,
+  ServerChange,
+  PatternChange,
+  ServerPath,
+  TlsChange,
+} from './live/change.js';
 export { planServerChange, assertChange, adminStateName } from './live/plan.js';
 export type { ChangePlan, PlannedStep, RuntimeStep, ServerSnapshot } from './live/plan.js';
 export { planPatternChange, patternFileContent } from './live/pattern-plan.js';
@@ -128,6 +135,9 @@ export type {
   AclAddChange,
   AclDeleteChange,
   AclReplaceChange,
+  CertificateChange,
+  CrtListAddChange,
+  CaFileChange,
   EditChange,
 } from './live/change.js';
 export type { CommandStep, ReplaceStep } from './live/plan.js';

@@ -1,8 +1,11 @@
+import { X509Certificate } from 'node:crypto';
 import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { connect } from 'node:tls';
 import { describe, expect, it } from 'vitest';
-import { ConfigRejectedError, HaError, runCliCaptured, sha256 } from '@ha/core';
-import { HaproxyMaster, HaproxyRuntime, PermissionDeniedError } from '@ha/haproxy-runtime';
+import { ConfigRejectedError, defaultRunner, HaError, runCliCaptured, sha256 } from '@ha/core';
+import { CertificateError, HaproxyMaster, HaproxyRuntime, PermissionDeniedError } from '@ha/haproxy-runtime';
+import { freeLoopbackPort } from '@ha/lab';
 import { labTools, useLabHaproxy } from '@ha/lab/vitest';
 import { command } from '../src/cli.js';
 import {
@@ -155,6 +158,77 @@ describe('applyChange against a real HAProxy', () => {
       expect((await runtime.showServersState('legacy')).map((row) => row.srv_name)).toEqual(['old1', 'old2']);
     }
     expect(await diffRuntime({ config: lab().configPath, socket: lab().adminSocket })).toEqual([]);
+  });
+
+  it('replaces a certificate live: the next handshake sees it, the file holds it, no reload', async () => {
+    const directory = lab().directory;
+    const make = async (name: string) => {
+      const [key, crt] = [join(directory, `${name}.key`), join(directory, `${name}.crt`)];
+      await defaultRunner.run('openssl', [
+        'req',
+        '-x509',
+        '-newkey',
+        'ec',
+        '-pkeyopt',
+        'ec_paramgen_curve:P-256',
+        '-nodes',
+        '-keyout',
+        key,
+        '-out',
+        crt,
+        '-days',
+        '30',
+        '-subj',
+        '/CN=site.example',
+      ]);
+      return `${await readFile(crt, 'utf8')}${await readFile(key, 'utf8')}`;
+    };
+    const pem = join(directory, 'site.pem');
+    const first = await make('one');
+    await writeFile(pem, first);
+    const port = await freeLoopbackPort();
+    await applyChange(
+      {
+        kind: 'edit',
+        description: 'a TLS frontend',
+        edit: (document) =>
+          addSection(document, 'frontend', 'tls', [
+            ['bind', `127.0.0.1:${port}`, 'ssl', 'crt', pem],
+            ['default_backend', 'servers'],
+          ]),
+      },
+      options(),
+    );
+    const served = () =>
+      new Promise<string>((resolve, reject) => {
+        const socket = connect(
+          { host: '127.0.0.1', port, servername: 'site.example', rejectUnauthorized: false },
+          () => {
+            resolve(socket.getPeerCertificate().serialNumber);
+            socket.end();
+          },
+        );
+        socket.on('error', reject);
+      });
+    expect(await served()).toBe(new X509Certificate(first).serialNumber);
+    const before = await reloads();
+    const second = await make('two');
+    const report = await applyChange({ kind: 'certificate', file: pem, certificate: second }, options());
+    expect(report).toMatchObject({ route: 'runtime', applied: true, reloaded: false, file: pem });
+    expect(report.notes[0]).toContain('serial');
+    expect(await served()).toBe(new X509Certificate(second).serialNumber);
+    expect(await readFile(pem, 'utf8')).toBe(second);
+    expect(await reloads()).toBe(before);
+    // A key of another certificate: refused before HAProxy is asked, nothing changed.
+    const mismatched = `${second.slice(0, second.indexOf('-----BEGIN PRIVATE KEY'))}${first.slice(first.indexOf('-----BEGIN PRIVATE KEY'))}`;
+    await expect(applyChange({ kind: 'certificate', file: pem, certificate: mismatched }, options())).rejects.toSatisfy(
+      (error) => error instanceof CertificateError && error.problem === 'KEY_MISMATCH',
+    );
+    await expect(applyChange({ kind: 'certificate', file: pem, certificate: 'not a PEM' }, options())).rejects.toThrow(
+      CertificateError,
+    );
+    expect(await served()).toBe(new X509Certificate(second).serialNumber);
+    expect(await readFile(pem, 'utf8')).toBe(second);
   });
 
   it('a change made only through the socket is drift, and ha-haproxy-config drift exits 1', async () => {

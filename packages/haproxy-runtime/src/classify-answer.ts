@@ -53,6 +53,8 @@ const confirmations = [
   /^(server ssl setting|TLS ticket key|OCSP Response) updated[.!]$/,
   /^(Frontend was already shut down|All sockets are already (enabled|disabled)|File descriptor was already closed)\.$/,
   /^Transaction (created|updated|aborted) for certificate \S+!$/,
+  // set ssl ca-file|crl-file (2.6 and 3.0 write it in lower case)
+  /^transaction (created|updated) for (CA|CRL)( file)? \S+!$/,
   /^New empty certificate store '[^']*'!$/,
   /^New (CA|CRL) file created '[^']*'!$/,
   /^((Certificate|CA file|CRL file) '[^']*' deleted|Entry '[^']*' deleted in crtlist '[^']*')!$/,

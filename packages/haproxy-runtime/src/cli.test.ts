@@ -96,3 +96,61 @@ describe('a wrong call is one line and exit 2, found before connecting', () => {
     expect(large.err).toContain('130 bytes is more than the limit of 100 bytes');
   });
 });
+
+describe('ha-haproxy certs and cert replace', () => {
+  // A stats socket answering the ssl reads with the recorded 3.0 answers, one command a connection.
+  const dir = '/tmp/sslrec/30';
+  const answers: Record<string, string> = {
+    'show ssl cert': fixture('3.0.11', 'show-ssl-cert.txt'),
+    [`show ssl cert ${dir}/site.pem`]: fixture('3.0.11', 'show-ssl-cert-detail.txt'),
+    [`show ssl cert ${dir}/other.pem`]: fixture('3.0.11', 'show-ssl-cert-detail.txt').replace(/site\.pem/, 'other.pem'),
+    'show ssl crt-list': fixture('3.0.11', 'show-ssl-crt-list.txt'),
+    [`show ssl crt-list -n ${dir}/crt.list`]: fixture('3.0.11', 'show-ssl-crt-list-numbered.txt'),
+  };
+  const sslSocket = join(scratch, 'ssl.sock');
+  let sslPeer: Server;
+  beforeAll(async () => {
+    sslPeer = createServer((connection) => {
+      let text = '';
+      connection.on('data', (data: Buffer) => {
+        text += data.toString();
+        if (text.includes('\n')) connection.end(answers[text.trim()] ?? 'Unknown command.\n\n');
+      });
+    });
+    await new Promise<void>((resolve) => sslPeer.listen(sslSocket, resolve));
+  });
+  afterAll(() => {
+    sslPeer.close();
+  });
+
+  it('lists file, subject, SANs, not-after and days left; the crt-lists in JSON', async () => {
+    const { code, out } = await runCliCaptured(command, ['certs', '--socket', sslSocket]);
+    expect(code).toBe(0);
+    const lines = out.trimEnd().split('\n');
+    expect(lines[0]).toMatch(/^FILE\s+SUBJECT\s+SANS\s+NOT AFTER\s+DAYS LEFT$/);
+    expect(lines[2]).toMatch(
+      /^\/tmp\/sslrec\/30\/site\.pem\s+\/CN=site\.example\/O=HA Toolkit\s+DNS:site\.example,DNS:www\.site\.example\s+2027-01-01T13:21:31\.000Z\s+-?\d+$/,
+    );
+    const json = await runCliCaptured(command, ['certs', '--json', '--socket', sslSocket]);
+    const parsed = JSON.parse(json.out) as { file: string; crtLists: string[]; notAfter: string; daysLeft: number }[];
+    expect(parsed.map((entry) => [entry.file, entry.crtLists])).toEqual([
+      [`${dir}/other.pem`, [`${dir}/crt.list`]],
+      [`${dir}/site.pem`, []],
+    ]);
+    expect(parsed[1]?.notAfter).toBe('2027-01-01T13:21:31.000Z');
+    expect(typeof parsed[1]?.daysLeft).toBe('number');
+  });
+
+  it('cert replace: a missing --cert, or a file that is no PEM, is one line and exit 2, before connecting', async () => {
+    const nowhere = ['--socket', join(scratch, 'absent.sock')];
+    const missing = await runCliCaptured(command, ['cert', 'replace', `${dir}/site.pem`, ...nowhere]);
+    expect(missing).toMatchObject({ code: 2, err: 'ha-haproxy: cert replace needs --cert PEMFILE\n' });
+    const notPem = join(scratch, 'not.pem');
+    await writeFile(notPem, 'hello\n');
+    const bad = await runCliCaptured(command, ['cert', 'replace', `${dir}/site.pem`, '--cert', notPem, ...nowhere]);
+    expect(bad).toMatchObject({
+      code: 2,
+      err: `ha-haproxy: ${dir}/site.pem: no PEM block (-----BEGIN …-----) in it\n`,
+    });
+  });
+});

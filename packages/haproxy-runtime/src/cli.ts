@@ -18,6 +18,7 @@ import { RuntimeCommandError } from './errors.js';
 import { summarizeStat, type StatOverview } from './model/overview.js';
 import { StatJsonByteEncoder } from './print/stat-json-bytes.js';
 import { defaultSocket, loadProfile } from './profile.js';
+import type { LoadedCertificate } from './ssl/replace.js';
 import { haproxyRuntimeTools } from './tools.js';
 
 const connectionArgs = {
@@ -118,6 +119,30 @@ function printOverview(overview: StatOverview, io: CliIo): void {
     );
   io.stdout(`health: ${overview.health.state}\n`);
   for (const reason of overview.health.reasons) io.stdout(`problem: ${reason.message}\n`);
+}
+
+function daysLeft(certificate: LoadedCertificate, now: number): number {
+  return Math.floor((certificate.notAfter.getTime() - now) / 86_400_000);
+}
+
+function printCertificates(certificates: readonly LoadedCertificate[], now: number, io: CliIo): void {
+  const table: string[][] = [['FILE', 'SUBJECT', 'SANS', 'NOT AFTER', 'DAYS LEFT']];
+  for (const certificate of certificates)
+    table.push([
+      certificate.file,
+      certificate.subject,
+      certificate.subjectAltNames.join(',') || '-',
+      certificate.notAfter.toISOString(),
+      String(daysLeft(certificate, now)),
+    ]);
+  const widths = (table[0] as string[]).map((_, column) => Math.max(...table.map((row) => (row[column] ?? '').length)));
+  for (const row of table)
+    io.stdout(
+      `${row
+        .map((cell, column) => cell.padEnd(widths[column] ?? 0))
+        .join('  ')
+        .trimEnd()}\n`,
+    );
 }
 
 function sessions(current: number, limit: number | undefined): string {
@@ -276,6 +301,60 @@ export const { command, main } = createPackageCli({
           io.stdout(out);
         }
         return failed.length > 0 ? 1 : 0;
+      },
+    }),
+    certs: defineCliCommand({
+      meta: {
+        name: 'certs',
+        description: 'The certificates HAProxy has loaded: file, subject, SANs, not-after and days left',
+      },
+      args: { ...connectionArgs, ...jsonArg },
+      async run({ args, io }) {
+        const certificates = await withRuntime(args, (runtime) => runtime.showCertificates());
+        const now = Date.now();
+        if (args.json) {
+          printJson(
+            io,
+            certificates.map((certificate) => ({ ...certificate, daysLeft: daysLeft(certificate, now) })),
+          );
+        } else printCertificates(certificates, now, io);
+      },
+    }),
+    cert: defineCliCommand({
+      meta: { name: 'cert', description: 'Change a loaded certificate without a reload' },
+      subCommands: {
+        replace: defineCliCommand({
+          meta: {
+            name: 'replace',
+            description:
+              'Replace a loaded certificate (set + commit ssl cert) and its file: replace FILE --cert PEM [--key KEY]',
+          },
+          args: {
+            file: { type: 'positional', description: 'The certificate file, as HAProxy loaded it', required: true },
+            cert: { type: 'string', description: 'PEM file of the new certificate (and chain, and key)' },
+            key: { type: 'string', description: 'PEM file of its private key, when not in --cert' },
+            allowExpired: { type: 'boolean', description: 'Accept an expired certificate' },
+            noWrite: { type: 'boolean', description: 'Change HAProxy only; leave the file on disk as it is' },
+            ...connectionArgs,
+          },
+          async run({ args, io }) {
+            if (args.cert === undefined) throw new UsageError('cert replace needs --cert PEMFILE');
+            const pem = await readTextFile(args.cert, { maxBytes: 1024 * 1024 });
+            const key = args.key === undefined ? undefined : await readTextFile(args.key, { maxBytes: 1024 * 1024 });
+            const result = await withRuntime(args, (runtime) =>
+              runtime.replaceCertificate(args.file, pem, {
+                key,
+                allowExpired: args.allowExpired === true,
+                persist: args.noWrite !== true,
+              }),
+            );
+            io.stdout(
+              `${result.file}: serial ${result.before.serial} -> ${result.after.serial}, not after ${result.after.notAfter.toISOString()}${
+                result.written ? ', file written' : ''
+              }\n`,
+            );
+          },
+        }),
       },
     }),
     exec: defineCliCommand({

@@ -29,6 +29,8 @@ import {
 import { parseSocketAddress, type SocketAddress } from './transport/address.js';
 import { assertPayload, assertSingleCommand, buildCommandLine, type CommandWord } from './transport/command-line.js';
 import { RuntimeSession } from './transport/session.js';
+import type { CertificateDetail, CertificateList, CrtListEntry } from './ssl/certificates.js';
+import * as ssl from './ssl/replace.js';
 import { requestChunks, requestOnce, trimAnswerEnd } from './transport/socket.js';
 
 /** How a client talks to HAProxy. */
@@ -455,6 +457,67 @@ export class HaproxyRuntime implements AsyncDisposable {
     }
     await this.commit(id, version, kind);
     return version;
+  }
+
+  // Certificates (src/ssl/): read and replaced without a reload. A bad certificate is a
+  // `CertificateError` before anything is sent.
+
+  /** Every certificate HAProxy has loaded (`show ssl cert` and each one's details), with the crt-lists naming it. */
+  async showCertificates(): Promise<ssl.LoadedCertificate[]> {
+    return ssl.showCertificates(this);
+  }
+
+  /** `show ssl cert`: the loaded files, and those with a transaction in progress. */
+  async listCertificates(): Promise<CertificateList> {
+    return ssl.listCertificates(this);
+  }
+
+  /** `show ssl cert FILE` (`*FILE`, the uncommitted one, with `transaction`). */
+  async showCertificate(file: string, options: { transaction?: boolean } = {}): Promise<CertificateDetail> {
+    return ssl.showCertificate(this, file, options);
+  }
+
+  /** `show ssl crt-list` and each list's lines: list file → its lines. */
+  async showCrtLists(): Promise<Map<string, CrtListEntry[]>> {
+    return ssl.showCrtLists(this);
+  }
+
+  /** `show ssl ca-file FILE`: each certificate of a loaded CA file. */
+  async showCaFile(file: string): Promise<CertificateDetail[]> {
+    return ssl.showCaFile(this, file);
+  }
+
+  /**
+   * Replaces a loaded certificate (and key) without a reload: checked locally,
+   * `set ssl cert` + `commit ssl cert` (`abort` on a refusal), then the file
+   * written atomically (unless `persist: false`; HAProxy gets the old one back if that fails).
+   */
+  async replaceCertificate(
+    file: string,
+    pem: string,
+    options: ssl.ReplaceCertificateOptions = {},
+  ): Promise<ssl.ReplaceCertificateResult> {
+    return ssl.replaceCertificate(this, file, pem, options);
+  }
+
+  /** Loads a new certificate and adds it to a loaded crt-list (and to the files), without a reload. */
+  async addToCrtList(
+    crtList: string,
+    file: string,
+    pem: string,
+    options: ssl.AddToCrtListOptions = {},
+  ): Promise<CrtListEntry> {
+    return ssl.addToCrtList(this, crtList, file, pem, options);
+  }
+
+  /** Replaces a loaded CA file or CRL file without a reload (`set`/`commit ssl ca-file|crl-file`), and on disk. */
+  async replaceCaFile(
+    kind: 'ca-file' | 'crl-file',
+    file: string,
+    pem: string,
+    options: ssl.PersistOptions = {},
+  ): Promise<{ file: string; written: boolean }> {
+    return ssl.replaceCaFile(this, kind, file, pem, options);
   }
 
   // Helpers.

@@ -57,3 +57,26 @@ export type { CommandWord } from './transport/command-line.js';
 export { RuntimeSession } from './transport/session.js';
 export type { SessionOptions } from './transport/session.js';
 export { haproxyRuntimeTools } from './tools.js';
+export {
+  parseCertificateList,
+  parseCertificateDetail,
+  parseCaFileDetail,
+  parseCrtLists,
+  parseCrtListEntries,
+  parseOpensslDate,
+  certificateDetailSchema,
+} from './ssl/certificates.js';
+export type { CertificateList, CertificateDetail, ChainCertificate, CrtListEntry } from './ssl/certificates.js';
+export { CertificateError } from './ssl/errors.js';
+export type { CertificateProblem, CertificateParseReason } from './ssl/errors.js';
+export { checkCertificate, checkCaFile, splitPem } from './ssl/pem.js';
+export type { CheckedCertificate, CertificateCheckOptions, PemBlock } from './ssl/pem.js';
+export { replaceCertificate, addToCrtList, replaceCaFile, crtListLine, formatCrtListLine } from './ssl/replace.js';
+export type {
+  SslCommandRunner,
+  LoadedCertificate,
+  PersistOptions,
+  ReplaceCertificateOptions,
+  ReplaceCertificateResult,
+  AddToCrtListOptions,
+} from './ssl/replace.js';

@@ -23,9 +23,33 @@ export interface LocalHaproxy {
   crash(): Promise<void>;
 }
 
+/** A TLS frontend for `startLocalHaproxy`: HTTP answered by HAProxy itself (`200 ok`), on loopback. */
+export interface LocalTlsOptions {
+  /** Port of `bind 127.0.0.1:PORT ssl crt CRT`. */
+  port: number;
+  /** The certificate file (PEM with its key) of that bind. */
+  crt: string;
+  /** `ca-file` of that bind (`verify optional`), so the CA file is loaded. */
+  caFile?: string | undefined;
+  /** `crl-file` of that bind (needs `caFile`). */
+  crlFile?: string | undefined;
+  /** A second bind, `bind 127.0.0.1:PORT ssl crt-list FILE`. */
+  crtList?: { port: number; file: string } | undefined;
+}
+
 // A backend of two servers that are never checked: the Runtime API needs no traffic. `stats timeout`
 // is HAProxy's own idle limit of a CLI connection, what a forgotten client would wait for.
-function config(directory: string): string {
+function config(directory: string, tls?: LocalTlsOptions): string {
+  const frontend = tls
+    ? [
+        'frontend tls',
+        `    bind 127.0.0.1:${tls.port} ssl crt ${tls.crt}${tls.caFile ? ` ca-file ${tls.caFile} verify optional` : ''}${
+          tls.crlFile ? ` crl-file ${tls.crlFile}` : ''
+        }`,
+        ...(tls.crtList ? [`    bind 127.0.0.1:${tls.crtList.port} ssl crt-list ${tls.crtList.file}`] : []),
+        '    http-request return status 200 content-type text/plain string ok',
+      ]
+    : [];
   return [
     'global',
     `    stats socket ${directory}/admin.sock mode 600 level admin`,
@@ -40,17 +64,23 @@ function config(directory: string): string {
     '    balance roundrobin',
     '    server srv1 127.0.0.1:1',
     '    server srv2 127.0.0.1:2',
+    ...frontend,
     '',
   ].join('\n');
 }
 
-/** Starts HAProxy (master-worker with a master CLI, unless `masterWorker: false`) and waits until it answers. */
-export async function startLocalHaproxy(options: { masterWorker?: boolean } = {}): Promise<LocalHaproxy> {
+/**
+ * Starts HAProxy (master-worker with a master CLI, unless `masterWorker: false`) and waits until it
+ * answers; `tls` adds a TLS frontend (none by default).
+ */
+export async function startLocalHaproxy(
+  options: { masterWorker?: boolean; tls?: LocalTlsOptions } = {},
+): Promise<LocalHaproxy> {
   const masterWorker = options.masterWorker ?? true;
   const directory = await mkdtemp(join(tmpdir(), 'ha-runtime-haproxy-'));
   const configPath = join(directory, 'haproxy.cfg');
   const pidFile = join(directory, 'haproxy.pid');
-  await writeFile(configPath, config(directory));
+  await writeFile(configPath, config(directory, options.tls));
   const masterSocket = masterWorker ? join(directory, 'master.sock') : undefined;
   // -D: it daemonizes, so its output holds no pipe of ours open.
   const args = [

@@ -122,6 +122,23 @@ describe('configuration', () => {
     expect(() => parseLabels('cluster')).toThrow(/not NAME=VALUE/);
   });
 
+  it('the certificate thresholds of [haproxy] are typed, and critical may not exceed warning', () => {
+    const config = parseMonitorConfig(
+      '[haproxy]\ncertificates = yes\ncertificate_warning_days = 30\ncertificate_critical_days = 7\n',
+    );
+    expect(config.haproxy).toMatchObject({
+      certificates: true,
+      certificate_warning_days: 30,
+      certificate_critical_days: 7,
+    });
+    expect(() => parseMonitorConfig('[haproxy]\ncertificate_warning_days = soon\n')).toThrow(
+      /^\[haproxy\] certificate_warning_days: /,
+    );
+    expect(() =>
+      parseMonitorConfig('[haproxy]\ncertificate_warning_days = 2\ncertificate_critical_days = 5\n'),
+    ).toThrow(/certificate_critical_days is more than certificate_warning_days/);
+  });
+
   it('absent sections are detected from what is installed here; the haproxy socket must exist', async () => {
     const built = await buildMonitor(
       parseMonitorConfig('[haproxy]\nenabled = false\n[pacemaker]\nenabled = false\n[corosync]\nenabled = false\n'),

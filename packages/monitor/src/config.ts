@@ -140,7 +140,23 @@ export const monitorConfigSchema = z.strictObject({
       socket: z.string().optional(),
       /** Sessions at or above this share of their limit raise `HaproxySessionsNearLimit` (default 0.9). */
       sessions_ratio: ratio.optional(),
+      /** Watch the certificates HAProxy has loaded (default true). */
+      certificates: flag.optional(),
+      /** Fewer days left than this raise `HaproxyCertificateExpiring` as a warning (default 14). */
+      certificate_warning_days: z.coerce.number().positive().optional(),
+      /** …and as critical below this (default 3). */
+      certificate_critical_days: z.coerce.number().nonnegative().optional(),
     })
+    .refine(
+      (section) =>
+        section.certificate_warning_days === undefined ||
+        section.certificate_critical_days === undefined ||
+        section.certificate_critical_days <= section.certificate_warning_days,
+      {
+        message: 'certificate_critical_days is more than certificate_warning_days',
+        path: ['certificate_critical_days'],
+      },
+    )
     .optional(),
   /** `[drbd]`: the DRBD probe. */
   drbd: z
@@ -412,6 +428,13 @@ export async function buildMonitor(
         socket,
         ...timing(haproxy),
         ...(haproxy?.sessions_ratio !== undefined ? { sessionsRatio: haproxy.sessions_ratio } : {}),
+        ...(haproxy?.certificates !== undefined ? { certificates: haproxy.certificates } : {}),
+        ...(haproxy?.certificate_warning_days !== undefined
+          ? { certificateWarningDays: haproxy.certificate_warning_days }
+          : {}),
+        ...(haproxy?.certificate_critical_days !== undefined
+          ? { certificateCriticalDays: haproxy.certificate_critical_days }
+          : {}),
       }),
     );
   }

@@ -34,8 +34,20 @@ export {
 export type { FenceMemory, FenceRecord, FenceSource, OpenFencing } from './probes/fencing.js';
 export { createCorosyncProbe, corosyncConditions, corosyncSamples } from './probes/corosync.js';
 export type { CorosyncProbeOptions } from './probes/corosync.js';
-export { createHaproxyProbe, haproxyConditions, haproxySamples, haproxyProbeColumns } from './probes/haproxy.js';
-export type { HaproxyProbeOptions, HaproxyRuleOptions } from './probes/haproxy.js';
+export {
+  createHaproxyProbe,
+  haproxyConditions,
+  haproxySamples,
+  haproxyProbeColumns,
+  certificateConditions,
+  CertificateWatch,
+} from './probes/haproxy.js';
+export type {
+  HaproxyProbeOptions,
+  HaproxyRuleOptions,
+  HaproxyObservation,
+  WatchedCertificate,
+} from './probes/haproxy.js';
 export { createDrbdProbe, drbdConditions, drbdSamples, drbdInUse } from './probes/drbd.js';
 export type { DrbdProbeOptions, SyncMemory } from './probes/drbd.js';
 export type { Sink } from './sinks/sink.js';

@@ -1,3 +1,4 @@
+import { readFile } from 'node:fs/promises';
 import {
   ConfigRejectedError,
   HaError,
@@ -13,7 +14,15 @@ import { serialize } from '../print/serialize.js';
 import { readConfig } from '../io/read.js';
 import { install, writeConfig, type ReloadMethod } from '../io/write.js';
 import type { HaproxyCheckOptions } from '../validate/haproxy-check.js';
-import { describeChange, isPatternChange, splitServerPath, type HaproxyChange, type ServerChange } from './change.js';
+import {
+  describeChange,
+  isPatternChange,
+  isTlsChange,
+  splitServerPath,
+  type HaproxyChange,
+  type ServerChange,
+  type TlsChange,
+} from './change.js';
 import { planPatternChange } from './pattern-plan.js';
 import { planServerChange, type ChangePlan, type PlannedStep, type RuntimeStep, type ServerSnapshot } from './plan.js';
 import { lineChanges } from './line-changes.js';
@@ -106,6 +115,7 @@ async function applyWith(
   options: ApplyChangeOptions,
 ): Promise<ApplyReport> {
   if (isPatternChange(change)) return applyPatternChange(runtime, change, options);
+  if (isTlsChange(change)) return applyTlsChange(runtime, change, options);
   const paths = typeof options.config === 'string' ? [options.config] : options.config;
   const read = await readConfig(paths);
   const target = fileFor(read.files, change);
@@ -225,6 +235,55 @@ async function applyPatternChange(
   if (text === before) await underLock(file, expectedSha256, live);
   else await installFile(file, text, { lock: true, expectedSha256, activate: live });
   return { ...base, applied: true, sha256: sha256(text) };
+}
+
+// Certificates go through @ha/haproxy-runtime, which checks the PEM first, commits it live and writes the file
+// (putting the old one back in HAProxy when the write fails).
+async function applyTlsChange(
+  runtime: HaproxyRuntime,
+  change: TlsChange,
+  options: ApplyChangeOptions,
+): Promise<ApplyReport> {
+  const base = {
+    change: describeChange(change),
+    route: 'runtime' as const,
+    reason: undefined,
+    file: change.kind === 'crt-list-add' ? change.crtList : change.file,
+    removed: [],
+    added: [],
+    reloaded: false,
+    serverStateFile: undefined,
+  };
+  const kind = change.kind === 'certificate' || change.kind === 'crt-list-add' ? 'cert' : change.kind;
+  const commands =
+    change.kind === 'crt-list-add'
+      ? [
+          `new ssl cert ${change.file}`,
+          `set ssl cert ${change.file} <<`,
+          `commit ssl cert ${change.file}`,
+          `add ssl crt-list ${change.crtList} <<`,
+        ]
+      : [`set ssl ${kind} ${change.file} <<`, `commit ssl ${kind} ${change.file}`];
+  if (options.dryRun) return { ...base, commands, applied: false, notes: [], sha256: '' };
+  const notes: string[] = [];
+  let written: string;
+  if (change.kind === 'certificate') {
+    const result = await runtime.replaceCertificate(change.file, change.certificate, { key: change.key });
+    notes.push(
+      `serial ${result.before.serial} → ${result.after.serial}, valid until ${result.after.notAfter.toISOString()}`,
+    );
+    written = change.file;
+  } else if (change.kind === 'crt-list-add') {
+    const entry = await runtime.addToCrtList(change.crtList, change.file, change.certificate, {
+      filters: change.filters,
+    });
+    notes.push(`served for ${entry.filters.length > 0 ? entry.filters.join(', ') : 'every name the certificate has'}`);
+    written = change.crtList;
+  } else {
+    await runtime.replaceCaFile(change.kind, change.file, change.pem);
+    written = change.file;
+  }
+  return { ...base, commands, applied: true, notes, sha256: sha256(await readFile(written)) };
 }
 
 function fileFor(

@@ -21,6 +21,10 @@ export const changeVerbs = {
   'acl-del': 'ACL PATTERN',
   'acl-replace': 'ACL PATTERNS-FILE',
   'server-state-file': 'PATH',
+  cert: 'FILE PEM-FILE [KEY-FILE]',
+  'crt-list-add': 'CRT-LIST FILE PEM-FILE [FILTERS…]',
+  'ca-file': 'FILE PEM-FILE',
+  'crl-file': 'FILE PEM-FILE',
 } as const;
 
 type Verb = keyof typeof changeVerbs;
@@ -119,6 +123,27 @@ export async function changeFromWords(
         acl: rest[0] as string,
         patterns: patternFileContent(await readText(rest[1] as string), 'acl').map(([pattern]) => pattern),
       };
+    case 'cert':
+      need(2, 3);
+      return {
+        kind: 'certificate',
+        file: rest[0] as string,
+        certificate: await readText(rest[1] as string),
+        ...(rest[2] === undefined ? {} : { key: await readText(rest[2]) }),
+      };
+    case 'crt-list-add':
+      need(3, Infinity);
+      return {
+        kind: 'crt-list-add',
+        crtList: rest[0] as string,
+        file: rest[1] as string,
+        certificate: await readText(rest[2] as string),
+        filters: rest.slice(3),
+      };
+    case 'ca-file':
+    case 'crl-file':
+      need(2);
+      return { kind: verb, file: rest[0] as string, pem: await readText(rest[1] as string) };
     case 'server-state-file': {
       need(1);
       const path = rest[0] as string;

@@ -157,6 +157,45 @@ export interface AclReplaceChange extends OnAcl {
 }
 
 /**
+ * A loaded certificate replaced without a reload (`set ssl cert`, `commit ssl cert`) and its file written;
+ * checked first (a key that does not match, a PEM that is not one, an expired certificate are refused).
+ */
+export interface CertificateChange {
+  /** Which change. */
+  kind: 'certificate';
+  /** The certificate's file, as HAProxy loaded it. @example '/etc/haproxy/certs/site.pem' */
+  file: string;
+  /** The new certificate (its chain, and its key unless `key` is given), PEM. */
+  certificate: string;
+  /** The key, PEM, when it is not in `certificate`. */
+  key?: string;
+}
+
+/** A new certificate served at once by a crt-list (`new ssl cert`, `add ssl crt-list`), both files written. */
+export interface CrtListAddChange {
+  /** Which change. */
+  kind: 'crt-list-add';
+  /** The crt-list file, as HAProxy loaded it. @example '/etc/haproxy/crt-list.txt' */
+  crtList: string;
+  /** Where the new certificate's file goes. @example '/etc/haproxy/certs/new.pem' */
+  file: string;
+  /** The certificate and key, PEM. */
+  certificate: string;
+  /** SNI filters of its line. @example ['new.example'] */
+  filters?: readonly string[];
+}
+
+/** A loaded CA file or CRL file replaced without a reload, and written. */
+export interface CaFileChange {
+  /** Which change. */
+  kind: 'ca-file' | 'crl-file';
+  /** The file, as HAProxy loaded it. @example '/etc/haproxy/ca.pem' */
+  file: string;
+  /** Its new content, PEM. */
+  pem: string;
+}
+
+/**
  * Anything the Runtime API cannot do (a new backend or frontend, a global setting): an edit of
  * the document, installed by a validated reload.
  */
@@ -189,6 +228,9 @@ export type HaproxyChange =
   | AclAddChange
   | AclDeleteChange
   | AclReplaceChange
+  | CertificateChange
+  | CrtListAddChange
+  | CaFileChange
   | EditChange;
 
 /** The kinds of `HaproxyChange`. */
@@ -199,6 +241,14 @@ export type ServerChange = Extract<HaproxyChange, { server: ServerPath }>;
 
 /** A change of a map or ACL file. */
 export type PatternChange = Extract<HaproxyChange, { map: string } | { acl: string }>;
+
+/** A change of a certificate, a crt-list, a CA file or a CRL. */
+export type TlsChange = CertificateChange | CrtListAddChange | CaFileChange;
+
+/** Whether a change is of certificates (`TlsChange`). */
+export function isTlsChange(change: HaproxyChange): change is TlsChange {
+  return ['certificate', 'crt-list-add', 'ca-file', 'crl-file'].includes(change.kind);
+}
 
 /** Whether a change names a server. */
 export function isServerChange(change: HaproxyChange): change is ServerChange {
@@ -265,6 +315,13 @@ export function describeChange(change: HaproxyChange): string {
       return `acl ${change.acl}: delete ${change.pattern}`;
     case 'acl-replace':
       return `acl ${change.acl}: replace with ${change.patterns.length} patterns`;
+    case 'certificate':
+      return `certificate ${change.file}: replace`;
+    case 'crt-list-add':
+      return `crt-list ${change.crtList}: add ${change.file}`;
+    case 'ca-file':
+    case 'crl-file':
+      return `${change.kind} ${change.file}: replace`;
     case 'edit':
       return change.description;
   }

@@ -195,6 +195,12 @@ export const metricCatalog = {
     type: 'gauge',
     labels: ['proxy', 'server', 'state'],
   },
+  // The monitor's own, in the exporter's style: from `show ssl cert` (a timestamp: alert on `… - time()`).
+  haproxy_certificate_expiry_timestamp_seconds: {
+    help: 'When a certificate HAProxy has loaded expires: its notAfter (Unix seconds)',
+    type: 'gauge',
+    labels: ['file'],
+  },
   // The monitor itself.
   ha_monitor_probe_up: { help: "Whether the probe's last run succeeded", type: 'gauge', labels: ['probe'] },
   ha_monitor_probe_duration_seconds: { help: "How long the probe's last run took", type: 'gauge', labels: ['probe'] },

@@ -1,12 +1,75 @@
-import { HaproxyRuntime, summarizeStat, type StatOverview } from '@ha/haproxy-runtime';
+import { isHaError } from '@ha/core';
+import {
+  HaproxyRuntime,
+  RuntimeCommandError,
+  summarizeStat,
+  UnknownCommandError,
+  type CertificateDetail,
+  type StatOverview,
+} from '@ha/haproxy-runtime';
 import type { Condition } from '../model.js';
 import type { MetricSample } from '../metrics/catalog.js';
 import type { Probe } from './probe.js';
 
-/** Thresholds of the HAProxy rules (`haproxyConditions`). */
+/** Thresholds of the HAProxy rules (`haproxyConditions`, `certificateConditions`). */
 export interface HaproxyRuleOptions {
   /** Sessions at or above this share of their limit raise `HaproxySessionsNearLimit` (default 0.9). */
   sessionsRatio?: number;
+  /** A loaded certificate with fewer days left raises `HaproxyCertificateExpiring` as a warning (default 14). */
+  certificateWarningDays?: number;
+  /** …and as critical below this many days, or once expired (default 3). */
+  certificateCriticalDays?: number;
+}
+
+/** A certificate HAProxy has loaded, as the probe watches it. */
+export interface WatchedCertificate {
+  /** The file, as HAProxy names it. */
+  file: string;
+  /** `/CN=site.example`. */
+  subject: string;
+  /** Serial number (hex). */
+  serial: string;
+  /** End of validity, ISO 8601. */
+  notAfter: string;
+}
+
+/** What the HAProxy probe saw: `show stat`'s overview, and the certificates HAProxy has loaded. */
+export interface HaproxyObservation extends StatOverview {
+  /** The loaded certificates (`show ssl cert`); empty when HAProxy has none, or no SSL. */
+  certificates: WatchedCertificate[];
+}
+
+const dayMs = 86_400_000;
+
+/**
+ * `HaproxyCertificateExpiring` for each loaded certificate with fewer than
+ * `certificateWarningDays` (14) days left: a warning, critical below
+ * `certificateCriticalDays` (3) or once expired. Pure.
+ */
+export function certificateConditions(
+  certificates: readonly WatchedCertificate[],
+  now: number,
+  options: HaproxyRuleOptions = {},
+): Condition[] {
+  const warningDays = options.certificateWarningDays ?? 14;
+  const criticalDays = options.certificateCriticalDays ?? 3;
+  const conditions: Condition[] = [];
+  for (const certificate of certificates) {
+    const left = Date.parse(certificate.notAfter) - now;
+    if (Number.isNaN(left) || left >= warningDays * dayMs) continue;
+    const days = Math.floor(left / dayMs);
+    conditions.push({
+      alertname: 'HaproxyCertificateExpiring',
+      labels: { file: certificate.file },
+      severity: left < criticalDays * dayMs ? 'critical' : 'warning',
+      summary:
+        left <= 0
+          ? `certificate ${certificate.file} (${certificate.subject}) expired on ${certificate.notAfter}`
+          : `certificate ${certificate.file} (${certificate.subject}) expires in ${days} day(s), on ${certificate.notAfter}`,
+      annotations: { subject: certificate.subject, serial: certificate.serial, not_after: certificate.notAfter },
+    });
+  }
+  return conditions;
 }
 
 /**
@@ -104,9 +167,20 @@ export function haproxyConditions(overview: StatOverview, options: HaproxyRuleOp
 
 const serverStates = ['UP', 'DOWN', 'MAINT', 'DRAIN', 'NOLB'] as const;
 
-/** The series of HAProxy's own Prometheus exporter, from `show stat`. */
-export function haproxySamples(overview: StatOverview): MetricSample[] {
+/** The series of HAProxy's own Prometheus exporter, from `show stat`; and each loaded certificate's expiry. */
+export function haproxySamples(
+  overview: StatOverview & { certificates?: readonly WatchedCertificate[] },
+): MetricSample[] {
   const samples: MetricSample[] = [{ name: 'haproxy_up', value: 1 }];
+  for (const certificate of overview.certificates ?? []) {
+    const notAfter = Date.parse(certificate.notAfter);
+    if (!Number.isNaN(notAfter))
+      samples.push({
+        name: 'haproxy_certificate_expiry_timestamp_seconds',
+        labels: { file: certificate.file },
+        value: notAfter / 1000,
+      });
+  }
   const limit = (name: string, labels: Record<string, string>, value: number | undefined) => {
     if (value !== undefined) samples.push({ name, labels, value });
   };
@@ -169,21 +243,92 @@ export interface HaproxyProbeOptions extends HaproxyRuleOptions {
   intervalMs?: number;
   /** An answer that takes longer fails the probe, ms (default 5 s). */
   timeoutMs?: number;
+  /** Watch the loaded certificates (default true). */
+  certificates?: boolean;
+  /** Read `show ssl cert` again after this many ms (default 60 s); the days left are judged on every run. */
+  certificatesIntervalMs?: number;
 }
 
-/** HAProxy's frontends, backends and servers, from `show stat` on its stats socket (@ha/haproxy-runtime). */
-export function createHaproxyProbe(options: HaproxyProbeOptions): Probe<StatOverview> {
+/**
+ * Reads the loaded certificates cheaply: `show ssl cert` (one line per file) at most every
+ * `intervalMs`, and `show ssl cert FILE` only for a file not seen yet, or, every tenth read
+ * of the list, again for all (a file replaced in place keeps its name). An HAProxy without SSL
+ * (`Unknown command`) has none; a file HAProxy will not describe is left out.
+ */
+export class CertificateWatch {
+  private readonly details = new Map<string, WatchedCertificate>();
+  private readAt = -Infinity;
+  private reads = 0;
+  private supported = true;
+
+  /**
+   * @param runtime The client to read with.
+   * @param intervalMs Between two reads of the list, ms.
+   */
+  constructor(
+    private readonly runtime: Pick<HaproxyRuntime, 'listCertificates' | 'showCertificate'>,
+    private readonly intervalMs = 60_000,
+  ) {}
+
+  /** The certificates as last read; reads again when `intervalMs` has passed since (or on the first call). */
+  async read(now: number): Promise<WatchedCertificate[]> {
+    if (this.supported && now - this.readAt >= this.intervalMs) {
+      try {
+        const list = await this.runtime.listCertificates();
+        const all = this.reads % 10 === 0;
+        this.reads++;
+        for (const file of [...this.details.keys()]) if (!list.files.includes(file)) this.details.delete(file);
+        for (const file of list.files) {
+          if (!all && this.details.has(file)) continue;
+          // One file HAProxy will not describe (refused, or an answer not understood) costs only that file.
+          const detail = await this.runtime.showCertificate(file).catch((error: unknown) => {
+            if (error instanceof RuntimeCommandError || isHaError(error)) return undefined;
+            throw error;
+          });
+          if (detail) this.details.set(file, watched(detail));
+        }
+        this.readAt = now;
+      } catch (error) {
+        if (!(error instanceof UnknownCommandError)) throw error;
+        this.supported = false;
+        this.details.clear();
+      }
+    }
+    return [...this.details.values()];
+  }
+}
+
+function watched(detail: CertificateDetail): WatchedCertificate {
+  return {
+    file: detail.file,
+    subject: detail.subject,
+    serial: detail.serial,
+    notAfter: detail.notAfter.toISOString(),
+  };
+}
+
+/**
+ * HAProxy's frontends, backends and servers, from `show stat` on its stats socket (@ha/haproxy-runtime),
+ * and the certificates it has loaded (`show ssl cert`, read every minute).
+ */
+export function createHaproxyProbe(options: HaproxyProbeOptions): Probe<HaproxyObservation> {
   const timeoutMs = options.timeoutMs ?? 5_000;
   // A connection per poll: nothing to keep alive between polls, nothing to repair after a reload.
   const runtime = new HaproxyRuntime(options.socket, { mode: 'oneshot', timeoutMs });
+  const certificates =
+    options.certificates === false ? undefined : new CertificateWatch(runtime, options.certificatesIntervalMs);
   return {
     name: 'haproxy',
     // 750 ms: a server HAProxy marks DOWN is reported within a second, at a third less work than 500 ms.
     intervalMs: options.intervalMs ?? 750,
     timeoutMs,
-    async check() {
+    async check({ now }) {
       const overview = summarizeStat(await runtime.showStat(undefined, { columns: haproxyProbeColumns }));
-      return { conditions: haproxyConditions(overview, options), data: overview };
+      const loaded = (await certificates?.read(now)) ?? [];
+      return {
+        conditions: [...haproxyConditions(overview, options), ...certificateConditions(loaded, now, options)],
+        data: { ...overview, certificates: loaded },
+      };
     },
     samples: haproxySamples,
     downSamples: () => [{ name: 'haproxy_up', value: 0 }],

@@ -9,7 +9,13 @@ import { MetricsExposition } from '../metrics/exposition.js';
 import type { Condition } from '../model.js';
 import { corosyncConditions, corosyncSamples } from './corosync.js';
 import { drbdConditions, drbdSamples } from './drbd.js';
-import { haproxyConditions, haproxySamples } from './haproxy.js';
+import {
+  RuntimeCommandError,
+  UnknownCommandError,
+  type CertificateDetail,
+  type CertificateList,
+} from '@ha/haproxy-runtime';
+import { CertificateWatch, certificateConditions, haproxyConditions, haproxySamples } from './haproxy.js';
 import { pacemakerConditions, pacemakerSamples } from './pacemaker.js';
 
 // Recorded from the lab by @ha/pcs-client (crm_mon 2.1.5), Pacemaker's own test outputs, and the other packages' fixtures.
@@ -188,6 +194,114 @@ describe('HAProxy rules', () => {
       'critical HaproxyBackendDown{"proxy":"db"}',
       'warning HaproxyServerDown{"proxy":"db","server":"d1"}',
     ]);
+  });
+});
+
+describe('HAProxy certificates', () => {
+  const now = Date.parse('2026-12-02T12:00:00Z');
+  const certificate = (file: string, daysLeft: number) => ({
+    file,
+    subject: `/CN=${file}`,
+    serial: 'AB01',
+    notAfter: new Date(now + daysLeft * 86_400_000).toISOString(),
+  });
+  const loaded = [
+    certificate('/c/fine.pem', 90),
+    certificate('/c/soon.pem', 13.5),
+    certificate('/c/sooner.pem', 2.9),
+    certificate('/c/gone.pem', -1),
+    certificate('/c/edge.pem', 14),
+  ];
+
+  it('HaproxyCertificateExpiring: a warning below 14 days, critical below 3 and once expired', () => {
+    const conditions = certificateConditions(loaded, now);
+    expect(brief(conditions)).toEqual([
+      'warning HaproxyCertificateExpiring{"file":"/c/soon.pem"}',
+      'critical HaproxyCertificateExpiring{"file":"/c/sooner.pem"}',
+      'critical HaproxyCertificateExpiring{"file":"/c/gone.pem"}',
+    ]);
+    expect(conditions[0]?.summary).toBe(
+      'certificate /c/soon.pem (/CN=/c/soon.pem) expires in 13 day(s), on 2026-12-16T00:00:00.000Z',
+    );
+    expect(conditions[2]?.summary).toMatch(/expired on 2026-12-01T12:00:00.000Z$/);
+    expect(conditions[0]?.annotations).toMatchObject({ serial: 'AB01', not_after: '2026-12-16T00:00:00.000Z' });
+  });
+
+  it('the thresholds are configurable', () => {
+    expect(
+      brief(certificateConditions(loaded, now, { certificateWarningDays: 100, certificateCriticalDays: 14 })),
+    ).toEqual([
+      'warning HaproxyCertificateExpiring{"file":"/c/fine.pem"}',
+      'critical HaproxyCertificateExpiring{"file":"/c/soon.pem"}',
+      'critical HaproxyCertificateExpiring{"file":"/c/sooner.pem"}',
+      'critical HaproxyCertificateExpiring{"file":"/c/gone.pem"}',
+      'warning HaproxyCertificateExpiring{"file":"/c/edge.pem"}',
+    ]);
+  });
+
+  it('each certificate has its expiry as a series of the catalog', async () => {
+    const overview = { ...haproxy('show-stat.csv'), certificates: [certificate('/c/fine.pem', 90)] };
+    const text = await new MetricsExposition().render(haproxySamples(overview));
+    expect(text).toContain(
+      `haproxy_certificate_expiry_timestamp_seconds{file="/c/fine.pem"} ${(now + 90 * 86_400_000) / 1000}`,
+    );
+    expect(metricCatalog.haproxy_certificate_expiry_timestamp_seconds.labels).toEqual(['file']);
+  });
+
+  it("reads the list at most every interval, and a file's details once (all again every tenth read)", async () => {
+    const calls: string[] = [];
+    let files = ['/c/a.pem', '/c/b.pem'];
+    const detail = (file: string): CertificateDetail => ({
+      file,
+      transaction: false,
+      status: 'Used',
+      serial: '01',
+      notBefore: new Date(now - 86_400_000),
+      notAfter: new Date(now + 86_400_000),
+      subjectAltNames: [],
+      algorithm: undefined,
+      sha1Fingerprint: undefined,
+      subject: `/CN=${file}`,
+      issuer: '/CN=CA',
+      chain: [],
+      fields: {},
+    });
+    const runtime = {
+      listCertificates: async (): Promise<CertificateList> => {
+        calls.push('list');
+        return { files, transactions: [] };
+      },
+      showCertificate: async (file: string) => {
+        calls.push(file);
+        if (file === '/c/bundle.pem') throw new RuntimeCommandError(`show ssl cert ${file}`, "Can't display");
+        return detail(file);
+      },
+    };
+    const watch = new CertificateWatch(runtime, 60_000);
+    expect((await watch.read(now)).map((entry) => entry.file)).toEqual(['/c/a.pem', '/c/b.pem']);
+    await watch.read(now + 1_000);
+    expect(calls).toEqual(['list', '/c/a.pem', '/c/b.pem']);
+    files = ['/c/b.pem', '/c/c.pem'];
+    expect((await watch.read(now + 60_000)).map((entry) => entry.file)).toEqual(['/c/b.pem', '/c/c.pem']);
+    expect(calls.slice(3)).toEqual(['list', '/c/c.pem']);
+    for (let i = 2; i <= 10; i++) await watch.read(now + i * 60_000);
+    files = ['/c/b.pem', '/c/c.pem', '/c/bundle.pem'];
+    expect((await watch.read(now + 11 * 60_000)).map((entry) => entry.file)).toEqual(['/c/b.pem', '/c/c.pem']);
+    // The tenth read after the first reads every file again.
+    expect(calls.filter((call) => call === '/c/b.pem')).toHaveLength(2);
+  });
+
+  it('an HAProxy without SSL (Unknown command) has no certificates, and the probe goes on', async () => {
+    const watch = new CertificateWatch({
+      listCertificates: async () => {
+        throw new UnknownCommandError('show ssl cert', 'Unknown command.');
+      },
+      showCertificate: async () => {
+        throw new Error('not called');
+      },
+    });
+    expect(await watch.read(now)).toEqual([]);
+    expect(await watch.read(now + 3_600_000)).toEqual([]);
   });
 });
 
