@@ -22,7 +22,11 @@ export type HaproxyRuntimeErrorCode =
   /** A command on a closed session. */
   | 'PRECONDITION_FAILED'
   /** An `InputTooLargeError`: a profile file (or `ha-haproxy batch` input) over its size limit. */
-  | 'INPUT_TOO_LARGE';
+  | 'INPUT_TOO_LARGE'
+  /** A `CertificateError`: a certificate, key, CA file or CRL refused before anything reached HAProxy. */
+  | 'VALIDATION_ERROR'
+  /** A replaced certificate's (or crt-list's, CA file's) file could not be written; HAProxy has the old one back. */
+  | 'WRITE_FAILED';
 
 /** Every `reason` of the `ParseError`s this package throws. */
 export type HaproxyRuntimeParseReason =
