@@ -12,7 +12,6 @@ export type { CstWord, LexedLine } from './parse/lexer.js';
 export { serialize } from './print/serialize.js';
 export { format } from './print/format.js';
 export { toConfig, effective, parseAddress, parseCondition } from './model/config.js';
-export type { ToConfigOptions } from './model/config.js';
 export {
   haproxyConfigSchema,
   proxySchema,

@@ -1,7 +1,19 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { corpusFiles } from '../../test/corpus.js';
+import { generateConfig } from '../../test/generate.js';
 import { parse, safeParse } from '../parse/cst.js';
 import { effective, parseAddress, toConfig } from './config.js';
+import { globalKeys, proxyKeys } from './keys.js';
+import { globalSchema, haproxyConfigSchema, proxySchema } from './schema.js';
+
+// Every object's keys, in order, all the way down: what a zod parse gives, compared key order and all.
+function keyOrder(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(keyOrder);
+  if (value !== null && typeof value === 'object')
+    return Object.entries(value).map(([key, entry]) => [key, keyOrder(entry)]);
+  return value;
+}
 
 const rich = `global
     maxconn 50000
@@ -175,6 +187,62 @@ describe('the typed view', () => {
   it('builds a view of every corpus file', () => {
     for (const { name, text } of corpusFiles)
       expect(() => toConfig(safeParse(text, { file: name }).document), name).not.toThrow();
+  });
+
+  it('builds, without zod, exactly what haproxyConfigSchema.parse makes of it (keys in order), on the corpus', () => {
+    const texts = [...corpusFiles.map(({ name, text }) => ({ name, text })), { name: 'rich', text: rich }];
+    texts.push({ name: 'generated', text: generateConfig(200_000) });
+    for (const { name, text } of texts) {
+      const view = toConfig(safeParse(text, { file: name }).document);
+      const parsed = haproxyConfigSchema.parse(view);
+      expect(view, name).toStrictEqual(parsed);
+      expect(keyOrder(view), name).toEqual(keyOrder(parsed));
+    }
+  });
+
+  it("keeps the schemas' key order (model/keys.ts)", () => {
+    expect(proxyKeys).toEqual(Object.keys(proxySchema.shape));
+    expect(globalKeys).toEqual(Object.keys(globalSchema.shape));
+  });
+
+  it('reads a plain server line (its fast path) as it reads the same line with a comment (the general way) (property)', () => {
+    const option = fc.oneof(
+      fc.constantFrom('check', 'no-check', 'backup', 'disabled', 'enabled', 'ssl', 'agent-check', 'send-proxy'),
+      fc
+        .tuple(
+          fc.constantFrom('inter', 'fastinter', 'downinter', 'slowstart', 'fall', 'rise', 'weight', 'maxconn'),
+          fc.constantFrom('2s', '10', '0', '-1', '+3', '500ms', '1us', '3m', '1h', '1d', '2x', '1.5s', 's'),
+        )
+        .map(([name, value]) => `${name} ${value}`),
+      fc.constantFrom(
+        'maxqueue 9',
+        'id 7',
+        'verify none',
+        'cookie c1',
+        'inter',
+        'weight',
+        'foo',
+        'id 99999999999999999',
+      ),
+    );
+    const address = fc.constantFrom(
+      '10.0.0.1:80',
+      '[::1]:443',
+      'web:8080',
+      '*:8000-8010',
+      'unix@/run/s',
+      '${A}:80',
+      'h:',
+    );
+    fc.assert(
+      fc.property(fc.array(option, { maxLength: 8 }), address, (options, where) => {
+        const line = `    server s1 ${where} ${options.join(' ')}`;
+        const plain = toConfig(parse(`backend b\n${line}\n`)).backends[0]?.servers;
+        const general = toConfig(parse(`backend b\n${line} # general\n`)).backends[0]?.servers;
+        expect(keyOrder(plain)).toEqual(keyOrder(general));
+      }),
+      { numRuns: 500 },
+    );
   });
 });
 

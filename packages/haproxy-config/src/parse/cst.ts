@@ -1,7 +1,7 @@
 import { DiagnosticCollector, throwOnErrors, type SourceRange } from '@ha/core';
 import type { HaproxyCode, HaproxyDiagnostic } from '../codes.js';
-import { isAnyKeyword, isKnownKeyword, isSectionKind } from '../keywords.js';
-import { lexFirstWord, lexLine, lexValues, type CstWord, type LexedLine } from './lexer.js';
+import { isAnyKeyword, isKnownKeyword, isSectionKind, sectionKinds } from '../keywords.js';
+import { lexLine, lexLineIn, lexValues, lexValuesIn, type CstWord, type LexedLine } from './lexer.js';
 
 /** What one physical line is. */
 export type CstLineKind = 'blank' | 'comment' | 'section' | 'directive' | 'conditional' | 'message';
@@ -22,7 +22,16 @@ export class CstLine {
   offset: number;
   /** The `.if` conditions around this line, outermost first (shared between lines). */
   conditions: readonly string[];
-  private source: string;
+  // The line's text once sliced (or as an edit set it); a parsed line slices it from `origin` when first asked.
+  private own: string | undefined;
+  // A parsed line: the text it was parsed from, where its text ends in it, its line ending then, and its 1-based line.
+  private origin: string | undefined;
+  private end: number;
+  private parsedEol: string;
+  private number: number;
+  private parsedOffset: number;
+  // Parsed without quotes, escapes, comment or NUL: its words are the runs of non-blanks of its text.
+  private plain: boolean;
   private lexed: LexedLine | undefined;
   private cachedValues: string[] | undefined;
 
@@ -34,34 +43,44 @@ export class CstLine {
     conditions: readonly string[] = noConditions,
     lexed?: LexedLine,
   ) {
-    this.source = text;
+    this.own = text;
     this.eol = eol;
     this.offset = offset;
     this.kind = kind;
     this.conditions = conditions;
+    this.origin = undefined;
+    this.end = -1;
+    this.parsedEol = eol;
+    this.number = 0;
+    this.parsedOffset = -1;
+    this.plain = false;
     this.lexed = lexed;
+    this.cachedValues = undefined;
   }
 
   /** The line without its line ending. Setting it (an edit) forgets the old words. */
   get text(): string {
-    return this.source;
+    // A parsed line's text is cut from the file's text when first asked for (printing needs none of them).
+    this.own ??= (this.origin as string).slice(this.offset, this.end);
+    return this.own;
   }
 
   set text(text: string) {
-    this.source = text;
+    this.own = text;
+    this.origin = undefined;
     this.lexed = undefined;
     this.cachedValues = undefined;
   }
 
   /** The words, with where each is in `text`. */
   get words(): CstWord[] {
-    this.lexed ??= lexLine(this.source);
+    this.lexed ??= this.lex();
     return this.lexed.words;
   }
 
   /** Index in `text` of the `#` that starts a comment, or -1. */
   get commentStart(): number {
-    this.lexed ??= lexLine(this.source);
+    this.lexed ??= this.lex();
     return this.lexed.commentStart;
   }
 
@@ -78,13 +97,110 @@ export class CstLine {
    */
   peekValues(): string[] {
     if (this.cachedValues !== undefined) return this.cachedValues;
-    return this.lexed === undefined ? lexValues(this.source) : this.lexed.words.map((word) => word.value);
+    if (this.lexed !== undefined) return this.lexed.words.map((word) => word.value);
+    const origin = this.parsedText();
+    return origin === undefined ? lexValues(this.text) : lexValuesIn(origin, this.offset, this.end);
+  }
+
+  private lex(): LexedLine {
+    const origin = this.parsedText();
+    return origin === undefined ? lexLine(this.text) : lexLineIn(origin, this.offset, this.end);
+  }
+
+  // The file's text while this line is still as parsed from it (its text at `offset` … `end`), else undefined.
+  private parsedText(): string | undefined {
+    return this.origin !== undefined && this.offset >= 0 ? this.origin : undefined;
+  }
+
+  /** A line as the parser read it from `origin` (internal): its text is `origin.slice(offset, end)`. */
+  static parsed(
+    origin: string,
+    offset: number,
+    end: number,
+    eol: string,
+    number: number,
+    kind: CstLineKind,
+    conditions: readonly string[],
+    lexed: LexedLine | undefined,
+  ): CstLine {
+    const line = new CstLine('', eol, offset, kind, conditions, lexed);
+    line.own = undefined;
+    line.origin = origin;
+    line.end = end;
+    line.number = number;
+    line.parsedOffset = offset;
+    line.plain = lexed === undefined;
+    return line;
+  }
+
+  /**
+   * Where this line still is in `source` as it was parsed (internal, for
+   * `serialize` and the typed view): the end of its text and line ending
+   * there, or -1 once an edit changed it (its text, offset or line ending).
+   */
+  static extentIn(line: CstLine, source: string): number {
+    if (line.origin !== source || line.offset < 0 || line.eol !== line.parsedEol) return -1;
+    return line.end + line.eol.length;
+  }
+
+  /**
+   * The text of the file a line was parsed from while the line is still as
+   * parsed and plain (internal, for readers of huge files): its words are
+   * the runs of characters other than space, tab and CR in
+   * `text[line.offset, CstLine.textEnd(line))`, their values as written.
+   */
+  static plainSource(line: CstLine): string | undefined {
+    return line.plain && line.origin !== undefined && line.offset === line.parsedOffset ? line.origin : undefined;
+  }
+
+  /**
+   * The text of the file a line was parsed from while the line is still as
+   * parsed (internal): its text is `source.slice(line.offset, CstLine.textEnd(line))`.
+   */
+  static parsedSource(line: CstLine): string | undefined {
+    return line.origin !== undefined && line.offset === line.parsedOffset ? line.origin : undefined;
+  }
+
+  /** Where a parsed line's text ends in the text it was parsed from (internal, with `plainSource`). */
+  static textEnd(line: CstLine): number {
+    return line.end;
+  }
+
+  /**
+   * Its 1-based line in the text it was parsed from, 0 for a line an edit
+   * wrote (offset -1), or undefined when only its offset can tell (internal).
+   */
+  static lineNumber(line: CstLine): number | undefined {
+    if (line.offset < 0) return 0;
+    return line.offset === line.parsedOffset ? line.number : undefined;
   }
 }
 
 const noConditions: readonly string[] = [];
 // A line with none of these is plain words between blanks: its first word is all the parser needs to read.
-const specialCharacters = /["'\\#\0]/;
+const specialCharacters = ['"', "'", '\\', '#', '\0'];
+
+// A key of a word's first character and length (a section word is at most 63 characters long).
+function sectionStart(code: number, length: number): number {
+  return code * 64 + Math.min(length, 63);
+}
+
+// Where the first of the special characters is at or after `from` (each one's next place in `next`, brought up to date).
+function nextSpecialFrom(text: string, next: number[], from: number): number {
+  let first = text.length;
+  for (let k = 0; k < next.length; k++) {
+    let position = next[k] as number;
+    if (position < from) next[k] = position = indexOrEnd(text, specialCharacters[k] as string, from);
+    if (position < first) first = position;
+  }
+  return first;
+}
+
+// Where `character` is next at or after `from`; the text's length when nowhere.
+function indexOrEnd(text: string, character: string, from: number): number {
+  const index = text.indexOf(character, from);
+  return index === -1 ? text.length : index;
+}
 
 /** A section: its header line and every line after it up to the next section. */
 export interface CstSection {
@@ -182,72 +298,48 @@ export function safeParse(text: string, options: ParseOptions = {}): SafeParseRe
   let bodyIndented = false;
 
   let offset = 0;
+  let number = 0;
   const length = text.length;
-  while (offset < length) {
-    let end = text.indexOf('\n', offset);
-    let next: number;
-    let eol: string;
-    if (end === -1) {
-      end = length;
-      next = length;
-      eol = '';
-    } else {
-      next = end + 1;
-      if (end > offset && text.charCodeAt(end - 1) === 13) {
-        end--;
-        eol = '\r\n';
-        crlf++;
-      } else {
-        eol = '\n';
-        lf++;
-      }
-    }
-    const content = text.slice(offset, end);
-    const at = offset;
-    // Plain lines (most of them) are classified from their first word alone; the rest are lexed now,
-    // so their quotes and comments are checked.
-    let lexed: LexedLine | undefined;
-    let first: CstWord | undefined;
-    if (specialCharacters.test(content)) {
-      lexed = lexLine(content);
-      const { nul, unterminatedQuote: quote } = lexed;
-      if (nul !== -1)
-        collector.report('BINARY_CONTENT', 'the line contains a NUL byte; HAProxy stops reading the line there', {
-          start: at + nul,
-          end: at + nul + 1,
-        });
-      if (quote !== -1)
-        collector.report('UNTERMINATED_QUOTE', `unterminated ${content[quote] === '"' ? 'double' : 'single'} quote`, {
-          start: at + quote,
-          end: end,
-        });
-      first = lexed.words[0];
-    } else {
-      first = lexFirstWord(content);
-    }
-    const line = new CstLine(content, eol, offset, 'blank', conditions, lexed);
-    offset = next;
+  // The next quote, backslash, `#` and NUL at or after the current line, each found by one indexOf chain over the
+  // whole text: a line before all of them is plain words, classified from its first word without the lexer.
+  const next = specialCharacters.map((character) => indexOrEnd(text, character, 0));
+  let nextSpecial = Math.min(...next);
+  // The indentation of directives, counted by runs (most lines repeat the one before).
+  let indent: string | undefined;
+  let indentRun = 0;
+  // Classifies a line and puts it where it belongs: any line the loop below does not take the short way.
+  const classify = (
+    at: number,
+    end: number,
+    eol: string,
+    number: number,
+    lexed: LexedLine | undefined,
+    keyword: string | undefined,
+    firstStart: number,
+    firstEnd: number,
+  ): void => {
+    const line = CstLine.parsed(text, at, end, eol, number, 'blank', conditions, lexed);
 
-    if (first === undefined) {
+    if (keyword === undefined) {
       line.kind = lexed !== undefined && lexed.commentStart !== -1 ? 'comment' : 'blank';
       (current ? current.lines : document.preamble).push(line);
-      continue;
+      return;
     }
-    const keyword = first.value;
-    if (conditionalWords.has(keyword)) {
+    if (keyword.charCodeAt(0) === 46 && conditionalWords.has(keyword)) {
       line.kind = 'conditional';
       const words = line.words;
-      const condition = content.slice(words[1]?.start ?? first.end, words[words.length - 1]?.end ?? first.end).trim();
+      const content = line.text;
+      const condition = content.slice(words[1]?.start ?? firstEnd, words[words.length - 1]?.end ?? firstEnd).trim();
       if (keyword === '.if') {
-        blocks.push({ word: keyword, offset: at + first.start, condition });
+        blocks.push({ word: keyword, offset: at + firstStart, condition });
       } else if (blocks.length === 0) {
-        collector.report('UNMATCHED_CONDITIONAL', `'${keyword}' without an '.if'`, wordRange(at, first));
+        collector.report('UNMATCHED_CONDITIONAL', `'${keyword}' without an '.if'`, wordRange(at, firstStart, firstEnd));
       } else if (keyword === '.endif') {
         blocks.pop();
       } else {
         const top = blocks[blocks.length - 1] as (typeof blocks)[number];
         if (top.word === '.else')
-          collector.report('UNMATCHED_CONDITIONAL', `'${keyword}' after '.else'`, wordRange(at, first));
+          collector.report('UNMATCHED_CONDITIONAL', `'${keyword}' after '.else'`, wordRange(at, firstStart, firstEnd));
         blocks[blocks.length - 1] = {
           ...top,
           word: keyword,
@@ -257,15 +349,15 @@ export function safeParse(text: string, options: ParseOptions = {}): SafeParseRe
       line.conditions = conditions;
       conditions = blocks.map((block) => block.condition);
       (current ? current.lines : document.preamble).push(line);
-      continue;
+      return;
     }
-    if (messageWords.has(keyword)) {
+    if (keyword.charCodeAt(0) === 46 && messageWords.has(keyword)) {
       line.kind = 'message';
       (current ? current.lines : document.preamble).push(line);
-      continue;
+      return;
     }
 
-    const indented = first.start > 0;
+    const indented = firstStart > 0;
     let kind: string | undefined;
     if (isSectionKind(keyword) || extraSections.has(keyword)) kind = keyword;
     else if (current && !indented && bodyIndented && isUnknownSectionWord(current.kind, keyword, line)) {
@@ -274,7 +366,7 @@ export function safeParse(text: string, options: ParseOptions = {}): SafeParseRe
       collector.report(
         'UNKNOWN_SECTION',
         `unknown section '${keyword}' (kept as it is)`,
-        wordRange(at, first),
+        wordRange(at, firstStart, firstEnd),
         'warning',
       );
     }
@@ -286,22 +378,118 @@ export function safeParse(text: string, options: ParseOptions = {}): SafeParseRe
       current = { kind, known: isSectionKind(kind), name, from, header: line, lines: [], file };
       document.sections.push(current);
       bodyIndented = false;
-      continue;
+      return;
     }
 
     line.kind = 'directive';
     if (!current) {
-      collector.report('DIRECTIVE_OUTSIDE_SECTION', `'${keyword}' before any section`, wordRange(at, first));
+      collector.report(
+        'DIRECTIVE_OUTSIDE_SECTION',
+        `'${keyword}' before any section`,
+        wordRange(at, firstStart, firstEnd),
+      );
       document.preamble.push(line);
-      continue;
+      return;
     }
     if (indented) {
       bodyIndented = true;
-      const indent = content.slice(0, first.start);
-      indents.set(indent, (indents.get(indent) ?? 0) + 1);
+      if (indent !== undefined && indent.length === firstStart && text.startsWith(indent, at)) indentRun++;
+      else {
+        if (indent !== undefined) indents.set(indent, (indents.get(indent) ?? 0) + indentRun);
+        indent = text.slice(at, at + firstStart);
+        indentRun = 1;
+      }
     }
     current.lines.push(line);
+  };
+  // Lexes a line with quotes, escapes, a comment or a NUL, and reports what is wrong with it.
+  const lexSpecial = (at: number, end: number): LexedLine => {
+    const lexed = lexLineIn(text, at, end);
+    const { nul, unterminatedQuote: quote } = lexed;
+    if (nul !== -1)
+      collector.report('BINARY_CONTENT', 'the line contains a NUL byte; HAProxy stops reading the line there', {
+        start: at + nul,
+        end: at + nul + 1,
+      });
+    if (quote !== -1)
+      collector.report('UNTERMINATED_QUOTE', `unterminated ${text[at + quote] === '"' ? 'double' : 'single'} quote`, {
+        start: at + quote,
+        end: end,
+      });
+    return lexed;
+  };
+  // First characters and lengths of the section words: a first word with neither opens no section.
+  const sectionStarts = new Set(
+    [...sectionKinds, ...extraSections].map((kind) => sectionStart(kind.charCodeAt(0), kind.length)),
+  );
+
+  while (offset < length) {
+    number++;
+    let end = text.indexOf('\n', offset);
+    let following: number;
+    let eol: string;
+    if (end === -1) {
+      end = length;
+      following = length;
+      eol = '';
+    } else {
+      following = end + 1;
+      if (end > offset && text.charCodeAt(end - 1) === 13) {
+        end--;
+        eol = '\r\n';
+        crlf++;
+      } else {
+        eol = '\n';
+        lf++;
+      }
+    }
+    const at = offset;
+    offset = following;
+    if (nextSpecial < at) nextSpecial = nextSpecialFrom(text, next, at);
+    if (nextSpecial < end) {
+      // Quotes, escapes, a comment or a NUL: lexed now, so that they are checked.
+      const lexed = lexSpecial(at, end);
+      const first = lexed.words[0];
+      if (first === undefined) classify(at, end, eol, number, lexed, undefined, 0, 0);
+      else classify(at, end, eol, number, lexed, first.value, first.start, first.end);
+      continue;
+    }
+    // Plain words between blanks (most lines): classified from the first word alone.
+    let i = at;
+    let code = 0;
+    while (i < end && ((code = text.charCodeAt(i)) === 32 || code === 9 || code === 13)) i++;
+    if (i === end) {
+      (current ? current.lines : document.preamble).push(
+        CstLine.parsed(text, at, end, eol, number, 'blank', conditions, undefined),
+      );
+      continue;
+    }
+    const first = code;
+    let j = i + 1;
+    while (j < end && (code = text.charCodeAt(j)) !== 32 && code !== 9 && code !== 13) j++;
+    // The short way: a directive of the current section (no `.if` or message, no section word, indented or
+    // in a section whose directives are not).
+    if (
+      current === undefined ||
+      first === 46 ||
+      (i === at && bodyIndented) ||
+      sectionStarts.has(sectionStart(first, j - i))
+    ) {
+      classify(at, end, eol, number, undefined, text.slice(i, j), i - at, j - at);
+      continue;
+    }
+    if (i > at) {
+      bodyIndented = true;
+      if (indent !== undefined && indent.length === i - at && text.startsWith(indent, at)) indentRun++;
+      else {
+        if (indent !== undefined) indents.set(indent, (indents.get(indent) ?? 0) + indentRun);
+        indent = text.slice(at, i);
+        indentRun = 1;
+      }
+    }
+    current.lines.push(CstLine.parsed(text, at, end, eol, number, 'directive', conditions, undefined));
   }
+  if (indent !== undefined) indents.set(indent, (indents.get(indent) ?? 0) + indentRun);
   for (const block of blocks) {
     collector.report('UNTERMINATED_CONDITIONAL', `'${block.word}' block opened here has no '.endif'`, {
       start: block.offset,
@@ -322,8 +510,8 @@ export function safeParse(text: string, options: ParseOptions = {}): SafeParseRe
 }
 
 // Where a word of the line at `at` is in the text.
-function wordRange(at: number, word: CstWord): SourceRange {
-  return { start: at + word.start, end: at + word.end };
+function wordRange(at: number, start: number, end: number): SourceRange {
+  return { start: at + start, end: at + end };
 }
 
 // A short line whose first word no section knows: the header of a section kind we do not know.

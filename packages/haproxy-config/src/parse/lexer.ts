@@ -48,7 +48,7 @@ const carriageReturn = 13;
  */
 export function lexLine(text: string, maxWords = Number.POSITIVE_INFINITY): LexedLine {
   const lexed: LexedLine = { words: [], commentStart: -1, unterminatedQuote: -1, nul: -1 };
-  scan(text, maxWords, lexed, undefined);
+  scan(text, 0, text.length, maxWords, lexed, undefined);
   return lexed;
 }
 
@@ -57,7 +57,7 @@ const firstWordLine: LexedLine = { words: [], commentStart: -1, unterminatedQuot
 
 /** The first word of a line, the rest left unread: `lexLine(text, 1).words[0]` without the line's own object. */
 export function lexFirstWord(text: string): CstWord | undefined {
-  scan(text, 1, firstWordLine, undefined);
+  scan(text, 0, text.length, 1, firstWordLine, undefined);
   // It holds that one word at most: taking it leaves the array empty for the next line.
   return firstWordLine.words.pop();
 }
@@ -67,20 +67,41 @@ export function lexFirstWord(text: string): CstWord | undefined {
  * values without a word object each, for one pass over a huge file.
  */
 export function lexValues(text: string): string[] {
+  return lexValuesIn(text, 0, text.length);
+}
+
+/**
+ * `lexValues(text.slice(from, to))` without the slice (internal: the parser
+ * reads a line's words from the text of the whole file).
+ */
+export function lexValuesIn(text: string, from: number, to: number): string[] {
   const values: string[] = [];
-  scan(text, Number.POSITIVE_INFINITY, undefined, values);
+  scan(text, from, to, Number.POSITIVE_INFINITY, undefined, values);
   return values;
 }
 
-// The one tokeniser: every word goes to `lexed` (with its place, and the line's comment, quote and NUL)
-// or to `values` (its value only).
-function scan(text: string, maxWords: number, lexed: LexedLine | undefined, values: string[] | undefined): void {
+/** `lexLine(text.slice(from, to))` without the slice: word places and indices are relative to `from` (internal). */
+export function lexLineIn(text: string, from: number, to: number): LexedLine {
+  const lexed: LexedLine = { words: [], commentStart: -1, unterminatedQuote: -1, nul: -1 };
+  scan(text, from, to, Number.POSITIVE_INFINITY, lexed, undefined);
+  return lexed;
+}
+
+// The one tokeniser, over text[from, to): every word goes to `lexed` (with its place relative to `from`,
+// and the line's comment, quote and NUL) or to `values` (its value only).
+function scan(
+  text: string,
+  from: number,
+  length: number,
+  maxWords: number,
+  lexed: LexedLine | undefined,
+  values: string[] | undefined,
+): void {
   let commentStart = -1;
   let unterminatedQuote = -1;
   let nul = -1;
   let count = 0;
-  const length = text.length;
-  let i = 0;
+  let i = from;
   while (i < length && count < maxWords) {
     let code = text.charCodeAt(i);
     if (code === space || code === tab || code === carriageReturn) {
@@ -133,15 +154,15 @@ function scan(text: string, maxWords: number, lexed: LexedLine | undefined, valu
     if (i > length) i = length;
     if (quote !== 0) unterminatedQuote = quoteStart;
     const value = simple ? text.slice(start, i) : decodeWord(text.slice(start, i));
-    if (lexed) lexed.words.push({ start, end: i, value, quoted: !simple, hasVariables });
+    if (lexed) lexed.words.push({ start: start - from, end: i - from, value, quoted: !simple, hasVariables });
     else values?.push(value);
     count++;
     if (quote !== 0) break;
   }
   if (lexed) {
-    lexed.commentStart = commentStart;
-    lexed.unterminatedQuote = unterminatedQuote;
-    lexed.nul = nul;
+    lexed.commentStart = commentStart === -1 ? -1 : commentStart - from;
+    lexed.unterminatedQuote = unterminatedQuote === -1 ? -1 : unterminatedQuote - from;
+    lexed.nul = nul === -1 ? -1 : nul - from;
   }
 }
 

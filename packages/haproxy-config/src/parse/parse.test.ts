@@ -4,8 +4,8 @@ import { LineCounter, type ParseError } from '@ha/core';
 import { fillToSize } from '@ha/core/testing';
 import { corpusFiles } from '../../test/corpus.js';
 import { serialize } from '../print/serialize.js';
-import { allLines, parse, safeParse } from './cst.js';
-import { lexLine, lexValues } from './lexer.js';
+import { allLines, CstLine, parse, safeParse } from './cst.js';
+import { lexLine, lexLineIn, lexValues, lexValuesIn } from './lexer.js';
 
 describe('lossless round trip', () => {
   it(`prints all ${corpusFiles.length} corpus files back byte for byte`, () => {
@@ -219,6 +219,110 @@ describe('one tokeniser', () => {
       }),
       { numRuns: 1000 },
     );
+  });
+
+  it('lexing a line inside a longer text is lexing the line alone: places relative to its start (property)', () => {
+    fc.assert(
+      fc.property(lineText, lineText, lineText, (before, line, after) => {
+        const text = `${before}${line}${after}`;
+        const from = before.length;
+        const to = from + line.length;
+        expect(lexLineIn(text, from, to)).toEqual(lexLine(line));
+        expect(lexValuesIn(text, from, to)).toEqual(lexValues(line));
+      }),
+      { numRuns: 1000 },
+    );
+  });
+
+  it("the parser's lines read the same words, values, comments and line numbers as lexing each line alone (property)", () => {
+    const lines = fc.array(
+      fc.oneof(
+        lineText,
+        fc.constantFrom('backend be', '    server s1 10.0.0.1:80 check', 'frontend fe', '.if defined(X)', '.endif'),
+      ),
+      { maxLength: 10 },
+    );
+    fc.assert(
+      fc.property(lines, fc.constantFrom('\n', '\r\n'), (list, eol) => {
+        const text = list.join(eol);
+        const { document } = safeParse(text);
+        const counter = new LineCounter(text, { breaks: 'lf' });
+        for (const line of allLines(document)) {
+          const alone = lexLine(line.text);
+          expect(line.words).toEqual(alone.words);
+          expect(line.commentStart).toBe(alone.commentStart);
+          expect(line.peekValues()).toEqual(alone.words.map((word) => word.value));
+          expect(CstLine.lineNumber(line)).toBe(counter.linePosition(line.offset).line);
+          expect(text.slice(line.offset, line.offset + line.text.length)).toBe(line.text);
+        }
+      }),
+      { numRuns: 500 },
+    );
+  });
+});
+
+describe('lines with a comment', () => {
+  it('read their first word, conditions and findings as without it', () => {
+    for (const text of ['.endif', '.else', '.if', '.if defined(X)', "    '.if'", '    maxconn 5']) {
+      const plain = safeParse(`${text}\nglobal\n`);
+      const commented = safeParse(`${text} # note\nglobal\n`);
+      const strip = (diagnostics: readonly { message: string }[]) =>
+        diagnostics.map((diagnostic) => ({ ...diagnostic, message: '' }));
+      expect(strip(commented.diagnostics), text).toEqual(strip(plain.diagnostics));
+      expect(commented.document.sections[0]?.header.conditions, text).toEqual(
+        plain.document.sections[0]?.header.conditions,
+      );
+    }
+  });
+});
+
+describe('serialize after edits', () => {
+  // What serialize printed before it copied unchanged runs of lines as one slice: every line's text and ending.
+  const naive = (document: ReturnType<typeof parse>) => {
+    let out = '';
+    let previous: CstLine | undefined;
+    for (const line of allLines(document)) {
+      if (previous && previous.eol === '') out += document.eol;
+      out += line.text + line.eol;
+      previous = line;
+    }
+    return out;
+  };
+  const edit = fc.oneof(
+    fc.record({ kind: fc.constant('text'), at: fc.nat(), text: fc.constantFrom('    maxconn 5', '', '# new') }),
+    fc.record({ kind: fc.constant('eol'), at: fc.nat(), eol: fc.constantFrom('\n', '\r\n', '') }),
+    fc.record({ kind: fc.constant('offset'), at: fc.nat() }),
+    fc.record({ kind: fc.constant('remove'), at: fc.nat() }),
+    fc.record({ kind: fc.constant('move'), at: fc.nat(), to: fc.nat() }),
+    fc.record({ kind: fc.constant('insert'), at: fc.nat() }),
+  );
+  it('prints every line as it is now, whatever was changed, moved, removed or added (property)', () => {
+    const text =
+      'global\n    maxconn 10\n\nbackend be\n    server s1 10.0.0.1:80\r\n    server s2 10.0.0.2:80 # x\n# end';
+    fc.assert(
+      fc.property(fc.array(edit, { maxLength: 6 }), (edits) => {
+        const document = parse(text);
+        const lines = (document.sections[1] as NonNullable<(typeof document.sections)[number]>).lines;
+        for (const change of edits) {
+          if (lines.length === 0) break;
+          const line = lines[change.at % lines.length] as CstLine;
+          if (change.kind === 'text') line.text = change.text;
+          else if (change.kind === 'eol') line.eol = change.eol;
+          else if (change.kind === 'offset') line.offset = -1;
+          else if (change.kind === 'remove') lines.splice(change.at % lines.length, 1);
+          else if (change.kind === 'move')
+            lines.splice(change.to % lines.length, 0, ...lines.splice(change.at % lines.length, 1));
+          else lines.splice(change.at % lines.length, 0, new CstLine('    added', '\n', -1, 'directive'));
+        }
+        expect(serialize(document)).toBe(naive(document));
+      }),
+      { numRuns: 500 },
+    );
+  });
+
+  it('a document no edit changed prints as its source, the same string', () => {
+    const text = 'global\n    maxconn 10\n';
+    expect(serialize(parse(text))).toBe(text);
   });
 });
 

@@ -23,13 +23,11 @@ describe('format', () => {
       const once = format(document);
       expect(format(safeParse(once).document), name).toBe(once);
       expect(
-        JSON.stringify(toConfig(safeParse(once, { file: name }).document, { validate: false }), (key, value) =>
+        JSON.stringify(toConfig(safeParse(once, { file: name }).document), (key, value) =>
           key === 'line' ? undefined : value,
         ),
         name,
-      ).toBe(
-        JSON.stringify(toConfig(document, { validate: false }), (key, value) => (key === 'line' ? undefined : value)),
-      );
+      ).toBe(JSON.stringify(toConfig(document), (key, value) => (key === 'line' ? undefined : value)));
     }
   });
 

@@ -3,9 +3,9 @@ import type { HaproxyCode, HaproxyDiagnostic } from '../codes.js';
 import { isKnownKeyword, isRemovedKeyword, misplacement, proxyKinds } from '../keywords.js';
 import { parseAddress, parseCondition } from '../model/config.js';
 import {
+  CstLine,
   parseRecordOf,
   safeParse,
-  type CstLine,
   type CstSection,
   type HaproxyDocument,
   type SafeParseResult,
@@ -85,10 +85,16 @@ const summaryKeywords = ['mode', 'timeout', 'acl'];
 const listenerKeywords = ['bind', 'dgram-bind', 'stats'];
 
 // Whether a line's first word (after its indentation) starts with one of `words`: a cheap test before splitting it.
-function startsWithAny(text: string, words: readonly string[]): boolean {
-  let start = 0;
-  while (start < text.length && (text.charCodeAt(start) === 32 || text.charCodeAt(start) === 9)) start++;
-  return words.some((word) => text.startsWith(word, start));
+// A line still as parsed is read in the file's text (no slice of its own: a huge file has a million lines);
+// a word holds no line break, so it cannot match past the line's end.
+function startsWithAny(line: CstLine, words: readonly string[]): boolean {
+  const source = CstLine.parsedSource(line);
+  const text = source ?? line.text;
+  const end = source === undefined ? text.length : CstLine.textEnd(line);
+  let start = source === undefined ? 0 : line.offset;
+  while (start < end && (text.charCodeAt(start) === 32 || text.charCodeAt(start) === 9)) start++;
+  for (const word of words) if (text.startsWith(word, start)) return true;
+  return false;
 }
 
 /** Options of `validate`. */
@@ -260,7 +266,7 @@ export function validate(
     summary = { mode: undefined as string | undefined, timeouts: new Map<string, string>(), acls: new Set<string>() };
     for (const line of section.lines) {
       // Only the few lines that matter are split into words.
-      if (line.kind !== 'directive' || !startsWithAny(line.text, summaryKeywords)) continue;
+      if (line.kind !== 'directive' || !startsWithAny(line, summaryKeywords)) continue;
       const values = line.peekValues();
       if (values[0] === 'mode') summary.mode = values[1];
       else if (values[0] === 'timeout' && values[1] !== undefined) summary.timeouts.set(values[1], values[2] ?? '');
@@ -294,8 +300,7 @@ export function validate(
     if (!words) {
       words = [];
       for (const line of section.lines) {
-        const values =
-          line.kind === 'directive' && startsWithAny(line.text, ['default-server']) ? line.peekValues() : [];
+        const values = line.kind === 'directive' && startsWithAny(line, ['default-server']) ? line.peekValues() : [];
         if (values[0] === 'default-server') words.push(...values.slice(1));
       }
       defaultServerCache.set(section, words);
@@ -568,7 +573,7 @@ function checkListeners(
   if (first === undefined) return;
   const listens = sections.some(({ section }) =>
     section.lines.some((line) => {
-      if (line.kind !== 'directive' || !startsWithAny(line.text, listenerKeywords)) return false;
+      if (line.kind !== 'directive' || !startsWithAny(line, listenerKeywords)) return false;
       const [keyword, first] = line.peekValues();
       if (section.kind === 'global') return keyword === 'stats' && first === 'socket';
       return (
