@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { defineCliCommand, runCliMain, type CliCommand } from '../cli/cli.js';
 import { defaultRunner } from '../run/runner.js';
-import { detectToolVersion, type ToolSpec } from './tool-version.js';
+import type { ToolSpec } from './tool-version.js';
 
 /**
  * The `tools` subcommand every ha-toolkit CLI has: which of the real programs
@@ -12,6 +12,8 @@ export function createToolsCommand(specs: readonly ToolSpec[]): CliCommand<any> 
     meta: { name: 'tools', description: 'Show the real programs this CLI drives and their versions' },
     args: { json: { type: 'boolean', description: 'Print JSON' } },
     async run({ args, io }) {
+      // Loaded for this command only: its schema (zod) would cost every other command's start.
+      const { detectToolVersion } = await import('./tool-version.js');
       const versions = await Promise.all(specs.map((spec) => detectToolVersion(spec, defaultRunner)));
       if (args.json) io.stdout(`${JSON.stringify(versions, null, 2)}\n`);
       else {

@@ -9,7 +9,7 @@ import {
   type InstallResult,
   type Runner,
 } from '@ha/core';
-import { HaproxyMaster, HaproxyRuntime, type ReloadResult } from '@ha/haproxy-runtime';
+import type { HaproxyRuntime, ReloadResult } from '@ha/haproxy-runtime';
 import { saveServerState, serverStateFileOf } from '../live/server-state.js';
 import { safeParse, type HaproxyDocument } from '../parse/cst.js';
 import { serialize } from '../print/serialize.js';
@@ -204,7 +204,9 @@ export async function install(
   const saveState = async () => {
     if (!options.serverState || stateFile === undefined) return;
     const given = 'runtime' in options.serverState ? options.serverState.runtime : undefined;
-    const runtime = given ?? new HaproxyRuntime((options.serverState as { socket: string }).socket);
+    const runtime =
+      given ??
+      new (await runtimeCode()).HaproxyRuntime((options.serverState as { socket: string }).socket);
     try {
       await saveServerState(runtime, stateFile);
     } finally {
@@ -280,7 +282,7 @@ async function reloadWith(
     return undefined;
   }
   if ('masterSocket' in method) {
-    const result = await new HaproxyMaster(method.masterSocket).reload();
+    const result = await new (await runtimeCode()).HaproxyMaster(method.masterSocket).reload();
     if (!result.success) {
       const failed = result.after.find((entry) => entry.type === 'master')?.failedReloads ?? '?';
       throw new HaError(
@@ -293,6 +295,11 @@ async function reloadWith(
   const [file, ...args] = method.command as [string, ...string[]];
   await runner.run(file, args, { timeoutMs: 120_000 });
   return undefined;
+}
+
+// The Runtime API client (and its answer schemas) loads only for a reload or a server-state save.
+function runtimeCode(): Promise<typeof import('@ha/haproxy-runtime')> {
+  return import('@ha/haproxy-runtime');
 }
 
 function messageOf(error: unknown): string {
