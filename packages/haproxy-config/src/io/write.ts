@@ -9,6 +9,7 @@ import {
   type InstallResult,
   type Runner,
 } from '@ha/core';
+import type * as RuntimeModule from '@ha/haproxy-runtime';
 import type { HaproxyRuntime, ReloadResult } from '@ha/haproxy-runtime';
 import { saveServerState, serverStateFileOf } from '../live/server-state.js';
 import { safeParse, type HaproxyDocument } from '../parse/cst.js';
@@ -205,8 +206,7 @@ export async function install(
     if (!options.serverState || stateFile === undefined) return;
     const given = 'runtime' in options.serverState ? options.serverState.runtime : undefined;
     const runtime =
-      given ??
-      new (await runtimeCode()).HaproxyRuntime((options.serverState as { socket: string }).socket);
+      given ?? new (await runtimeCode()).HaproxyRuntime((options.serverState as { socket: string }).socket);
     try {
       await saveServerState(runtime, stateFile);
     } finally {
@@ -298,7 +298,7 @@ async function reloadWith(
 }
 
 // The Runtime API client (and its answer schemas) loads only for a reload or a server-state save.
-function runtimeCode(): Promise<typeof import('@ha/haproxy-runtime')> {
+function runtimeCode(): Promise<typeof RuntimeModule> {
   return import('@ha/haproxy-runtime');
 }
 

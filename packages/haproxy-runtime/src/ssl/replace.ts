@@ -1,5 +1,5 @@
 import { readFile, unlink } from 'node:fs/promises';
-import { HaError, installFile } from '@ha/core';
+import { HaError, installFile, sha256 } from '@ha/core';
 import { buildCommandLine, type CommandWord } from '../transport/command-line.js';
 import {
   parseCaFileDetail,
@@ -132,7 +132,7 @@ export async function replaceCertificate(
   let written = false;
   if (persist) {
     try {
-      written = (await installFile(file, checked.pem, { backupPath: options.backupPath ?? false })).changed;
+      written = (await installFile(file, checked.pem, { lock: true, backupPath: options.backupPath ?? false })).changed;
     } catch (error) {
       if (previous !== undefined) await setAndCommit(runtime, 'cert', file, previous).catch(() => undefined);
       throw new HaError(
@@ -190,12 +190,16 @@ export async function addToCrtList(
   if (persist) {
     let wroteCertificate = false;
     try {
-      await installFile(file, checked.pem, { mode: 0o600, backupPath: false });
+      // A new file: none may have appeared since the check (expectedSha256 null).
+      await installFile(file, checked.pem, { mode: 0o600, backupPath: false, lock: true, expectedSha256: null });
       wroteCertificate = true;
       const text = previousList ?? '';
       const separator = text.length === 0 || text.endsWith('\n') ? '' : '\n';
+      // The list as read before the change: a list changed meanwhile is refused, not overwritten.
       await installFile(crtList, `${text}${separator}${formatCrtListLine(line)}\n`, {
         backupPath: options.backupPath ?? false,
+        lock: true,
+        expectedSha256: previousList === undefined ? null : sha256(previousList),
       });
     } catch (error) {
       await runtime.execute(['del', 'ssl', 'crt-list', crtList, file]).catch(() => undefined);
@@ -233,7 +237,7 @@ export async function replaceCaFile(
   let written = false;
   if (persist) {
     try {
-      written = (await installFile(file, payload, { backupPath: options.backupPath ?? false })).changed;
+      written = (await installFile(file, payload, { lock: true, backupPath: options.backupPath ?? false })).changed;
     } catch (error) {
       if (previous !== undefined) await setAndCommit(runtime, kind, file, previous).catch(() => undefined);
       throw new HaError(
