@@ -157,6 +157,10 @@ describe('applyChange against a real HAProxy', () => {
       await using runtime = new HaproxyRuntime(lab().adminSocket);
       expect((await runtime.showServersState('legacy')).map((row) => row.srv_name)).toEqual(['old1', 'old2']);
     }
+    // A static algorithm takes no other weight live either: the same call reloads.
+    const weighted = await applyChange({ kind: 'set-weight', server: 'legacy/old1', weight: 5 }, options());
+    expect(weighted).toMatchObject({ route: 'reload', reloaded: true });
+    expect(weighted.reason).toContain('static');
     expect(await diffRuntime({ config: lab().configPath, socket: lab().adminSocket })).toEqual([]);
   });
 

@@ -8,7 +8,13 @@ import {
   withFileLock,
   type Runner,
 } from '@ha/core';
-import { HaproxyRuntime, RuntimeCommandError, buildCommandLine } from '@ha/haproxy-runtime';
+import {
+  buildCommandLine,
+  HaproxyRuntime,
+  PermissionDeniedError,
+  RuntimeCommandError,
+  UnknownCommandError,
+} from '@ha/haproxy-runtime';
 import type { HaproxyDocument } from '../parse/cst.js';
 import { serialize } from '../print/serialize.js';
 import { readConfig } from '../io/read.js';
@@ -127,6 +133,8 @@ async function applyWith(
   } else plan = planServerChange(target.document, change, await snapshotOf(runtime, change));
   const text = serialize(target.document);
   const stateFile = serverStateFileOf(read.files.map((file) => file.document));
+  // With a server-state file, the drain is kept after all.
+  if (stateFile !== undefined) plan.notes = plan.notes.filter((note) => !note.includes('server-state file'));
   const base = {
     change: describeChange(change),
     route: plan.route,
@@ -142,7 +150,8 @@ async function applyWith(
   const writeOptions = {
     expectedSha256,
     check: options.check ?? true,
-    checkWith: paths.length > 1 || paths[0] !== target.path ? [...paths] : undefined,
+    // Every file of a split configuration, directories listed as haproxy -f reads them (the target among them).
+    checkWith: paths.length > 1 || paths[0] !== target.path ? read.files.map((file) => file.path) : undefined,
     checkOptions: options.checkOptions,
     runner: options.runner,
   };
@@ -326,10 +335,10 @@ async function runSteps(runtime: HaproxyRuntime, steps: readonly PlannedStep[]):
   const done: PlannedStep[] = [];
   for (const planned of steps) {
     try {
-      await runStep(runtime, planned.step);
+      await runStepPatiently(runtime, planned);
     } catch (error) {
-      await undoSteps(runtime, done);
-      if (planned.reloadOnRefusal && error instanceof RuntimeCommandError && done.length === 0)
+      await undoOrExplain(runtime, done, error);
+      if (cannotDoLive(planned, error))
         throw new ReloadInstead(`HAProxy refused '${commandText(planned.step)}': ${error.message}`, { cause: error });
       throw error;
     }
@@ -337,16 +346,48 @@ async function runSteps(runtime: HaproxyRuntime, steps: readonly PlannedStep[]):
   }
 }
 
-// Undo what ran, newest first; an undo that fails is named in the error the caller gets.
-async function undoSteps(runtime: HaproxyRuntime, done: readonly PlannedStep[]): Promise<void> {
+// A refusal that says the running process cannot make this change (not a socket without the right, nor an old
+// HAProxy without the command): the change goes by a reload.
+function cannotDoLive(planned: PlannedStep, error: unknown): error is RuntimeCommandError {
+  if (!planned.reloadOnRefusal || !(error instanceof RuntimeCommandError)) return false;
+  if (error instanceof PermissionDeniedError || error instanceof UnknownCommandError) return false;
+  return planned.reloadOnRefusal === true || planned.reloadOnRefusal.test(error.message);
+}
+
+// A refusal HAProxy lifts by itself (a deleted server's connections still closing) is retried for a while.
+async function runStepPatiently(runtime: HaproxyRuntime, planned: PlannedStep): Promise<void> {
+  const deadline = Date.now() + 10_000;
+  for (;;) {
+    try {
+      await runStep(runtime, planned.step);
+      return;
+    } catch (error) {
+      const transient =
+        planned.retryWhile !== undefined &&
+        error instanceof RuntimeCommandError &&
+        planned.retryWhile.test(error.message);
+      if (!transient || Date.now() >= deadline) throw error;
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+  }
+}
+
+// Undo what ran, newest first. An undo that fails leaves the process changed: the error says so and what failed,
+// and keeps the refusal that started it as its cause.
+async function undoOrExplain(runtime: HaproxyRuntime, done: readonly PlannedStep[], error: unknown): Promise<void> {
   const failed: string[] = [];
   for (const planned of [...done].reverse())
     for (const step of planned.undo)
-      await runStep(runtime, step).catch((error: unknown) =>
-        failed.push(`${commandText(step)}: ${error instanceof Error ? error.message : String(error)}`),
+      await runStep(runtime, step).catch((undoError: unknown) =>
+        failed.push(`${commandText(step)}: ${undoError instanceof Error ? undoError.message : String(undoError)}`),
       );
   if (failed.length > 0)
-    throw new HaError('COMMAND_FAILED', `undoing the change failed, the running HAProxy differs: ${failed.join('; ')}`);
+    throw new HaError(
+      'COMMAND_FAILED',
+      `${error instanceof Error ? error.message : String(error)}; undoing the change failed too, the running HAProxy ` +
+        `differs from its file: ${failed.join('; ')}`,
+      { cause: error },
+    );
 }
 
 async function saveStateOrUndo(
@@ -359,7 +400,7 @@ async function saveStateOrUndo(
     await saveServerState(runtime, stateFile);
     return stateFile;
   } catch (error) {
-    await undoSteps(runtime, steps);
+    await undoOrExplain(runtime, steps, error);
     throw error;
   }
 }

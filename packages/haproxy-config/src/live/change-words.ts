@@ -51,7 +51,11 @@ export async function changeFromWords(
   };
   const server = (): ServerPath => {
     const path = rest[0] as string;
-    splitServerPath(path);
+    try {
+      splitServerPath(path);
+    } catch (error) {
+      throw new UsageError(`${verb}: ${(error as Error).message}`);
+    }
     return path as ServerPath;
   };
   const integer = (text: string | undefined, what: string) => {
@@ -85,12 +89,14 @@ export async function changeFromWords(
     case 'add-server': {
       need(2, Infinity);
       const options = rest.slice(2);
+      // The flags the plan acts on are typed; the other words go as written.
       const check = options.includes('check');
+      const disabled = options.includes('disabled');
       return {
         kind: 'add-server',
         server: server(),
         address: rest[1] as string,
-        options: { check, options: options.filter((word) => word !== 'check') },
+        options: { check, disabled, options: options.filter((word) => word !== 'check' && word !== 'disabled') },
       };
     }
     case 'del-server':

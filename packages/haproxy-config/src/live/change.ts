@@ -33,7 +33,7 @@ export interface SetStateChange extends OnServer {
 export interface SetAddressChange extends OnServer {
   /** Which change. */
   kind: 'set-address';
-  /** An IP address (or a name HAProxy resolves). @example '10.0.0.7' */
+  /** An IPv4 or IPv6 address. @example '10.0.0.7' */
   address: string;
   /** The new port; none keeps the old one. @example 8080 */
   port?: number;

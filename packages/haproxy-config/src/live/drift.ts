@@ -9,7 +9,7 @@ import {
   type StatRow,
 } from '@ha/haproxy-runtime';
 import { readConfig } from '../io/read.js';
-import { toConfig } from '../model/config.js';
+import { effective, toConfig } from '../model/config.js';
 import type { HaproxyConfig, ProxySection } from '../model/schema.js';
 import { patternFileContent } from './pattern-plan.js';
 import { adminStateName } from './plan.js';
@@ -107,7 +107,7 @@ export function compareRuntime(config: HaproxyConfig, runtime: RuntimeView, file
         continue;
       }
       const keptRow = saved.get(key);
-      const weight = server.weight ?? defaultWeight(config, proxy);
+      const weight = server.weight ?? defaultSetting(config, proxy, (options) => options.weight) ?? 1;
       // The saved state wins where it applies: HAProxy restores it when the configuration's weight is the one saved.
       const fileWeight = keptRow !== undefined && keptRow.srv_iweight === weight ? keptRow.srv_uweight : weight;
       const fileState =
@@ -127,7 +127,7 @@ export function compareRuntime(config: HaproxyConfig, runtime: RuntimeView, file
       if (!hasVariables && port !== undefined && Number.isFinite(runtimePort) && port !== runtimePort)
         drifts.push({ kind: 'port', ...where, file: port, runtime: runtimePort });
       const limit = Number(limits.get(key) || 0);
-      const fileLimit = server.maxconn ?? 0;
+      const fileLimit = server.maxconn ?? defaultSetting(config, proxy, (options) => options.maxconn) ?? 0;
       if (limits.has(key) && fileLimit !== limit)
         drifts.push({ kind: 'maxconn', ...where, file: fileLimit, runtime: limit });
     }
@@ -143,14 +143,13 @@ export function compareRuntime(config: HaproxyConfig, runtime: RuntimeView, file
   return drifts;
 }
 
-function defaultWeight(config: HaproxyConfig, proxy: ProxySection): number {
-  let current: ProxySection | undefined = proxy;
-  for (let depth = 0; current && depth < 10; depth++) {
-    const weight = current.defaultServer?.weight;
-    if (weight !== undefined) return weight;
-    current = current.inherits === undefined ? undefined : config.defaults[current.inherits];
-  }
-  return 1;
+// A server setting its default-server lines give (the proxy's own, else those of the defaults it inherits).
+function defaultSetting<T>(
+  config: HaproxyConfig,
+  proxy: ProxySection,
+  pick: (options: NonNullable<ProxySection['defaultServer']>) => T | undefined,
+): T | undefined {
+  return effective(config, proxy, (entry) => (entry.defaultServer ? pick(entry.defaultServer) : undefined));
 }
 
 function compareEntries(

@@ -71,13 +71,16 @@ describe('map and ACL files', () => {
 
   it('read entries as HAProxy does: comments and blank lines skipped, the key the first word', () => {
     const file = parsePatternFile('# hosts\r\n\r\n  example.com   be_web  \r\nbare\r\n', 'map');
+    // A value keeps its trailing blanks, as HAProxy reads it.
     expect(patternFileEntries(file)).toEqual([
-      ['example.com', 'be_web'],
+      ['example.com', 'be_web  '],
       ['bare', ''],
     ]);
     expect(file.eol).toBe('\r\n');
-    expect(patternFileEntries(parsePatternFile('10.0.0.0/8\n # x\n192.0.2.1', 'acl'))).toEqual([
+    // Only a `#` in the first column starts a comment.
+    expect(patternFileEntries(parsePatternFile('10.0.0.0/8\n# x\n #y\n192.0.2.1', 'acl'))).toEqual([
       ['10.0.0.0/8', ''],
+      ['#y', ''],
       ['192.0.2.1', ''],
     ]);
   });
@@ -167,6 +170,7 @@ describe('planServerChange', () => {
       {
         step: { words: ['set', 'server', 'servers/web1', 'weight', 50] },
         undo: [{ words: ['set', 'server', 'servers/web1', 'weight', 7] }],
+        reloadOnRefusal: /static/i,
       },
     ]);
     expect(serialize(document)).toContain('server web1 10.0.0.1:80 check inter 2s weight 50   # first');
@@ -190,6 +194,8 @@ describe('planServerChange', () => {
     expect(adminStateName(8)).toBe('drain');
     expect(adminStateName(5)).toBe('maint');
     expect(adminStateName(0)).toBe('ready');
+    // `disabled` on the line (CMAINT) stays set once the server is made ready.
+    expect(adminStateName(4)).toBe('ready');
   });
 
   it('an address keeps the file’s port unless given one; the undo restores the running address', () => {
@@ -258,6 +264,48 @@ describe('planServerChange', () => {
     refuse({ kind: 'set-check', server: 'servers/web1' }).toThrow(TypeError);
     refuse({ kind: 'add-server', server: 'servers/web1', address: '10.0.0.5:80' }).toThrow(/already/);
     expect(serialize(document)).toBe(config);
+  });
+});
+
+describe('planServerChange under default-server settings', () => {
+  const inherited = config.replace(
+    '    balance roundrobin\n',
+    '    balance roundrobin\n    default-server disabled check maxconn 50\n',
+  );
+
+  it('writes the server’s own word where a default-server would undo the change after a reload', () => {
+    const document = parse(inherited);
+    planServerChange(document, { kind: 'set-state', server: 'servers/web1', state: 'ready' }, snapshot('web1'));
+    planServerChange(document, { kind: 'set-check', server: 'servers/web1', enabled: false }, snapshot('web1'));
+    planServerChange(document, { kind: 'set-maxconn', server: 'servers/web1', maxconn: 0 }, snapshot('web1'));
+    expect(serialize(document)).toContain(
+      '    server web1 10.0.0.1:80 inter 2s enabled no-check maxconn 0   # first\n',
+    );
+  });
+});
+
+describe('planned steps', () => {
+  it('a delete waits for the server’s connections to close, and goes by a reload when HAProxy keeps refusing', () => {
+    const plan = planServerChange(parse(config), { kind: 'delete-server', server: 'servers/web1' }, snapshot('web1'));
+    const del = plan.steps[2];
+    expect(del?.step).toEqual({ words: ['del', 'server', 'servers/web1'] });
+    expect(del?.reloadOnRefusal).toBe(true);
+    expect(del?.retryWhile?.test('Server still has connections attached to it, cannot remove it.')).toBe(true);
+  });
+
+  it('refuses a name where set server addr takes an IP, and a map key the running map has already', () => {
+    expect(() =>
+      planServerChange(
+        parse(config),
+        { kind: 'set-address', server: 'servers/web1', address: 'db.example' },
+        snapshot('web1'),
+      ),
+    ).toThrow(/not an IP address/);
+    expect(() =>
+      planPatternChange('', { kind: 'map-add', map: '/m.map', key: '/a', value: 'x' }, [
+        { ref: '1', key: '/a', value: 'y' },
+      ]),
+    ).toThrow(/map-set/);
   });
 });
 
@@ -341,7 +389,7 @@ describe('changeFromWords', () => {
       kind: 'add-server',
       server: 'servers/web3',
       address: '10.0.0.3:80',
-      options: { check: true, options: ['weight', '5'] },
+      options: { check: true, disabled: false, options: ['weight', '5'] },
     });
     expect(await changeFromWords(['map-replace', '/m.map', 'entries.map'], read)).toMatchObject({
       entries: [
@@ -355,7 +403,7 @@ describe('changeFromWords', () => {
     await expect(changeFromWords(['set-weight', 'servers/web1'], read)).rejects.toThrow(UsageError);
     await expect(changeFromWords(['set-state', 'servers/web1', 'up'], read)).rejects.toThrow(/ready\|drain\|maint/);
     await expect(changeFromWords(['frobnicate'], read)).rejects.toThrow(/set-weight/);
-    await expect(changeFromWords(['set-weight', 'no-slash', '1'], read)).rejects.toThrow(TypeError);
+    await expect(changeFromWords(['set-weight', 'no-slash', '1'], read)).rejects.toThrow(UsageError);
   });
 });
 

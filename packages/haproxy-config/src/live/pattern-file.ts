@@ -48,13 +48,18 @@ export function parsePatternFile(text: string, kind: 'map' | 'acl'): PatternFile
   return { kind, lines, eol: eol ?? '\n' };
 }
 
+// As HAProxy's readers of these files take a line: a `#` in the first column makes a comment, leading blanks
+// are skipped, the line ends at a carriage return, and an ACL pattern (a map value) keeps its trailing blanks.
 function entryLine(text: string, eol: string, kind: 'map' | 'acl'): PatternFileLine {
-  const trimmed = text.replace(/^[ \t]+/, '').replace(/[ \t]+$/, '');
-  if (trimmed === '' || trimmed.startsWith('#')) return { text, eol, key: undefined, value: undefined };
-  if (kind === 'acl') return { text, eol, key: trimmed, value: undefined };
-  const blank = trimmed.search(/[ \t]/);
-  if (blank === -1) return { text, eol, key: trimmed, value: '' };
-  return { text, eol, key: trimmed.slice(0, blank), value: trimmed.slice(blank).replace(/^[ \t]+/, '') };
+  const comment = { text, eol, key: undefined, value: undefined };
+  if (text.startsWith('#')) return comment;
+  const cr = text.indexOf('\r');
+  const body = (cr === -1 ? text : text.slice(0, cr)).replace(/^[ \t]+/, '');
+  if (body === '') return comment;
+  if (kind === 'acl') return { text, eol, key: body, value: undefined };
+  const blank = body.search(/[ \t]/);
+  if (blank === -1) return { text, eol, key: body, value: '' };
+  return { text, eol, key: body.slice(0, blank), value: body.slice(blank).replace(/^[ \t]+/, '') };
 }
 
 /** The file's text: `parsePatternFile`'s input, with only edited lines changed. */
@@ -73,8 +78,8 @@ export function patternFileEntries(file: PatternFile): [string, string][] {
 
 /**
  * Refuses a key, pattern or value HAProxy could not read back from the file
- * or the Runtime API could not take in one command: empty keys, blanks inside
- * a key, a leading `#`, line breaks, `;`, NUL. A `TypeError`, before anything is applied.
+ * or the Runtime API could not take as one word of one command: empty keys,
+ * blanks, a leading `#`, line breaks, `;`, NUL. A `TypeError`, before anything is applied.
  */
 export function assertPatternWords(kind: 'map' | 'acl', key: string, value?: string): void {
   const what = kind === 'map' ? 'map key' : 'ACL pattern';
@@ -82,12 +87,12 @@ export function assertPatternWords(kind: 'map' | 'acl', key: string, value?: str
   if (/[\r\n;\0]/.test(key)) throw new TypeError(`${what} ${JSON.stringify(key)} holds a line break, ';' or NUL`);
   if (key.startsWith('#'))
     throw new TypeError(`${what} ${JSON.stringify(key)} starts with '#': the file reads a comment`);
-  // In a map file the key ends at the first blank; an ACL pattern is the whole line, trimmed.
-  if (kind === 'map' ? /[ \t]/.test(key) : key !== key.trim())
-    throw new TypeError(`${what} ${JSON.stringify(key)} holds blanks the file cannot keep`);
+  // A map file's key ends at the first blank, and a Runtime API command takes it (or a pattern) as one word.
+  if (/[ \t]/.test(key)) throw new TypeError(`${what} ${JSON.stringify(key)} holds blanks: it must be one word`);
   if (value === undefined) return;
   if (/[\r\n;\0]/.test(value)) throw new TypeError(`map value ${JSON.stringify(value)} holds a line break, ';' or NUL`);
-  if (value !== value.trim()) throw new TypeError(`map value ${JSON.stringify(value)} has blanks around it`);
+  if (/[ \t]/.test(value))
+    throw new TypeError(`map value ${JSON.stringify(value)} holds blanks: the Runtime API takes it as one word only`);
 }
 
 function newLine(file: PatternFile, key: string, value: string | undefined): PatternFileLine {

@@ -1,3 +1,4 @@
+import { HaError } from '@ha/core';
 import type { MapEntry } from '@ha/haproxy-runtime';
 import type { PatternChange } from './change.js';
 import type { PlannedStep, RuntimeStep } from './plan.js';
@@ -33,6 +34,9 @@ export function planPatternChange(
   let steps: PlannedStep[];
   switch (change.kind) {
     case 'map-add':
+      // A second entry of a key the process holds (drift) would be shadowed by the first: set it instead.
+      if (valuesOf(change.key).length > 0)
+        throw new HaError('PRECONDITION_FAILED', `the running map ${id} has '${change.key}' already (use map-set)`);
       addPatternEntry(file, change.key, change.value);
       steps = [
         { step: words(['add', 'map', id, change.key, change.value]), undo: [words(['del', 'map', id, change.key])] },

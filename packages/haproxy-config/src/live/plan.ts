@@ -1,3 +1,4 @@
+import { isIP } from 'node:net';
 import { HaError } from '@ha/core';
 import type { ServerState } from '@ha/haproxy-runtime';
 import { serverOptionWords } from '../build/server-options.js';
@@ -41,8 +42,14 @@ export interface PlannedStep {
   step: RuntimeStep;
   /** What puts the running process back as it was before this step. */
   undo: RuntimeStep[];
-  /** A refusal of this step means the runtime cannot make the change: install by a reload instead. */
-  reloadOnRefusal?: boolean;
+  /**
+   * A refusal of this step (any, or one whose text matches) means the running process cannot make the
+   * change: it is installed by a reload instead. A socket without the right, or an HAProxy without the
+   * command, is never that.
+   */
+  reloadOnRefusal?: boolean | RegExp;
+  /** A refusal matching this is HAProxy's to lift by itself (connections still closing): tried again for 10 s. */
+  retryWhile?: RegExp;
 }
 
 /** How a change is made: live through the Runtime API (and written to its file), or by a validated reload. */
@@ -65,18 +72,19 @@ export interface ServerSnapshot {
   maxconn: number;
 }
 
-// srv_admin_state bits (HAProxy's SRV_ADMF_*): forced and configured maintenance, forced drain.
-const forcedMaintenance = 0x01;
-const configuredMaintenance = 0x04;
-const forcedDrain = 0x08;
+// srv_admin_state bits (HAProxy's SRV_ADMF_*): maintenance forced, inherited (track) or from a failed
+// resolution, and drain forced or inherited. CMAINT (0x04, `disabled` on the line) only says where the
+// maintenance came from: it stays set after `set server … state ready`, so it is not in the mask.
+const maintenance = 0x01 | 0x02 | 0x20;
+const drain = 0x08 | 0x10;
 // srv_check_state bits (CHK_ST_*): checks configured, and running.
 const checkConfigured = 0x02;
 const checkEnabled = 0x04;
 
 /** A `show servers state` admin state as `set server … state` names it. */
 export function adminStateName(adminState: number): 'ready' | 'drain' | 'maint' {
-  if ((adminState & (forcedMaintenance | configuredMaintenance)) !== 0) return 'maint';
-  if ((adminState & forcedDrain) !== 0) return 'drain';
+  if ((adminState & maintenance) !== 0) return 'maint';
+  if ((adminState & drain) !== 0) return 'drain';
   return 'ready';
 }
 
@@ -107,6 +115,8 @@ export function assertChange(change: HaproxyChange): void {
       return assertInteger(change.maxconn, 'maxconn', 0, 2 ** 31 - 1);
     case 'set-address':
       assertAddress(change.address);
+      // `set server … addr` takes an IP address; a name is `set server … fqdn`, with resolvers.
+      if (isIP(change.address) === 0) throw new TypeError(`${JSON.stringify(change.address)} is not an IP address`);
       if (change.port !== undefined) assertInteger(change.port, 'port', 1, 65535);
       return;
     case 'set-check':
@@ -188,13 +198,22 @@ export function planServerChange(
           {
             step: runtime(['set', 'server', path, 'weight', change.weight]),
             undo: [runtime(['set', 'server', path, 'weight', state.srv_uweight])],
+            // A static algorithm takes only 0% and 100% live; the new weight comes with a reload.
+            reloadOnRefusal: /static/i,
           },
         ],
         notes,
       };
     case 'set-state':
       setServerOption(document, backend, server, 'disabled', change.state === 'maint');
-      setServerOption(document, backend, server, 'enabled', false);
+      // A `default-server disabled` needs the server's own `enabled` to undo it.
+      setServerOption(
+        document,
+        backend,
+        server,
+        'enabled',
+        change.state !== 'maint' && defaultFlag(document, backend, 'disabled', 'enabled'),
+      );
       if (change.state === 'drain')
         notes.push('haproxy.cfg has no word for a drain: a reload keeps it only through the server-state file');
       return {
@@ -236,7 +255,16 @@ export function planServerChange(
       };
     }
     case 'set-maxconn':
-      setServerOption(document, backend, server, 'maxconn', change.maxconn === 0 ? false : String(change.maxconn));
+      // No limit is no setting, unless a default-server sets one: then `maxconn 0` says so.
+      setServerOption(
+        document,
+        backend,
+        server,
+        'maxconn',
+        change.maxconn === 0 && !defaultServerWords(document, backend).includes('maxconn')
+          ? false
+          : String(change.maxconn),
+      );
       return {
         route: 'runtime',
         reason: undefined,
@@ -266,7 +294,13 @@ export function planServerChange(
         steps: [
           { step: runtime(['set', 'server', path, 'state', 'maint']), undo: [restoreState] },
           { step: runtime(['shutdown', 'sessions', 'server', path]), undo: [] },
-          { step: runtime(['del', 'server', path]), undo: readd, reloadOnRefusal: true },
+          // `shutdown sessions` closes them asynchronously; until they are gone HAProxy refuses the delete.
+          {
+            step: runtime(['del', 'server', path]),
+            undo: readd,
+            reloadOnRefusal: true,
+            retryWhile: /connections attached|still has/i,
+          },
         ],
         notes,
       };
@@ -285,7 +319,8 @@ function planCheck(
   const set = (option: string, value: string | boolean) => setServerOption(document, backend, server, option, value);
   if (change.enabled !== undefined) {
     set('check', change.enabled);
-    set('no-check', false);
+    // Checks a default-server turns on are turned off by the server's own `no-check`.
+    set('no-check', !change.enabled && defaultFlag(document, backend, 'check', 'no-check'));
   }
   if (change.port !== undefined) set('port', String(change.port));
   if (change.address !== undefined) set('addr', change.address);
@@ -339,12 +374,27 @@ function planCheck(
   return { route: 'runtime', reason: undefined, steps, notes };
 }
 
-// default-server lines of the backend itself or of the defaults sections before it.
-function hasDefaultServer(document: HaproxyDocument, backend: string): boolean {
+// The words of the default-server lines a backend's servers take: those of the defaults section it inherits
+// from (its `from`, else the last one before it), then its own.
+function defaultServerWords(document: HaproxyDocument, backend: string): string[] {
   const section = requireBackend(document, backend);
-  const has = (lines: typeof section.lines) =>
-    lines.some((line) => line.kind === 'directive' && line.values[0] === 'default-server');
-  if (has(section.lines)) return true;
   const index = document.sections.indexOf(section);
-  return document.sections.slice(0, index).some((entry) => entry.kind === 'defaults' && has(entry.lines));
+  const before = document.sections.slice(0, index).filter((entry) => entry.kind === 'defaults');
+  const inherited =
+    section.from === undefined ? before[before.length - 1] : before.findLast((entry) => entry.name === section.from);
+  const words: string[] = [];
+  for (const lines of [inherited?.lines ?? [], section.lines])
+    for (const line of lines)
+      if (line.kind === 'directive' && line.values[0] === 'default-server') words.push(...line.values.slice(1));
+  return words;
+}
+
+function hasDefaultServer(document: HaproxyDocument, backend: string): boolean {
+  return defaultServerWords(document, backend).length > 0;
+}
+
+// Whether default-server settings turn `flag` on for the backend's servers (its last word of the pair wins).
+function defaultFlag(document: HaproxyDocument, backend: string, flag: string, opposite: string): boolean {
+  const words = defaultServerWords(document, backend);
+  return words.lastIndexOf(flag) > words.lastIndexOf(opposite);
 }

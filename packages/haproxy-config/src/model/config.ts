@@ -177,6 +177,8 @@ function toProxySection(section: CstSection, at: LineNumbers, inherits: number |
     file: section.file,
     line: at(section.header),
   };
+  // Each default-server line adds to the ones before it, as HAProxy reads them.
+  const defaultServerWords: string[] = [];
   for (const line of section.lines) {
     if (line.kind !== 'directive') continue;
     const number = at(line);
@@ -250,7 +252,8 @@ function toProxySection(section: CstSection, at: LineNumbers, inherits: number |
         if (args[0] !== undefined) proxy.balance = { algorithm: args[0], args: args.slice(1) };
         break;
       case 'default-server':
-        proxy.defaultServer = readServerOptions(args, 0, undefined, 0);
+        defaultServerWords.push(...args);
+        proxy.defaultServer = readServerOptions(defaultServerWords, 0, undefined, 0);
         break;
       default:
         proxy.directives.push(directiveOf(line, at, values));

@@ -262,3 +262,10 @@ describe('parseAddress', () => {
     expect(parseAddress('fd@${fe1}')).toMatchObject({ family: 'fd', hasVariables: true });
   });
 });
+
+describe('default-server lines', () => {
+  it('add to each other, as HAProxy reads them', () => {
+    const config = toConfig(parse('backend b\n    default-server weight 5\n    default-server check\n'));
+    expect(config.backends[0]?.defaultServer).toMatchObject({ weight: 5, check: true });
+  });
+});
