@@ -109,6 +109,13 @@ function printOverview(overview: StatOverview, io: CliIo): void {
       ]);
     }
   }
+  printTable(table, io);
+  io.stdout(`health: ${overview.health.state}\n`);
+  for (const reason of overview.health.reasons) io.stdout(`problem: ${reason.message}\n`);
+}
+
+// Rows in columns as wide as their widest cell, the first row the header.
+function printTable(table: readonly (readonly string[])[], io: CliIo): void {
   const widths = (table[0] as string[]).map((_, column) => Math.max(...table.map((row) => (row[column] ?? '').length)));
   for (const row of table)
     io.stdout(
@@ -117,8 +124,6 @@ function printOverview(overview: StatOverview, io: CliIo): void {
         .join('  ')
         .trimEnd()}\n`,
     );
-  io.stdout(`health: ${overview.health.state}\n`);
-  for (const reason of overview.health.reasons) io.stdout(`problem: ${reason.message}\n`);
 }
 
 function daysLeft(certificate: LoadedCertificate, now: number): number {
@@ -135,14 +140,7 @@ function printCertificates(certificates: readonly LoadedCertificate[], now: numb
       certificate.notAfter.toISOString(),
       String(daysLeft(certificate, now)),
     ]);
-  const widths = (table[0] as string[]).map((_, column) => Math.max(...table.map((row) => (row[column] ?? '').length)));
-  for (const row of table)
-    io.stdout(
-      `${row
-        .map((cell, column) => cell.padEnd(widths[column] ?? 0))
-        .join('  ')
-        .trimEnd()}\n`,
-    );
+  printTable(table, io);
 }
 
 function sessions(current: number, limit: number | undefined): string {

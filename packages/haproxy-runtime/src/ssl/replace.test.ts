@@ -6,38 +6,7 @@ import { RuntimeCommandError } from '../errors.js';
 import { buildCommandLine, type CommandWord } from '../transport/command-line.js';
 import { CertificateError } from './errors.js';
 import { addToCrtList, replaceCaFile, replaceCertificate, type SslCommandRunner } from './replace.js';
-
-// The certificate of pem.test.ts (valid until 2126), its key and another key.
-const certificate = [
-  '-----BEGIN CERTIFICATE-----',
-  'MIIBnTCCAUSgAwIBAgIUUdfE6AGyqn8oCaiavgdqy4rqZ9AwCgYIKoZIzj0EAwIw',
-  'FzEVMBMGA1UEAwwMdW5pdC5leGFtcGxlMCAXDTI2MTIwMjEzMjk0NFoYDzIxMjYx',
-  'MTA4MTMyOTQ0WjAXMRUwEwYDVQQDDAx1bml0LmV4YW1wbGUwWTATBgcqhkjOPQIB',
-  'BggqhkjOPQMBBwNCAATAfiC0HAuIBJ1LyKUPwkjjQp4MmrbC25yQ+b9peN0TBaE1',
-  'TZztAyi7Whit7d+eLrGouiinluOA7wT1FPmA4eB8o2wwajAdBgNVHQ4EFgQUx+cw',
-  'nwrJtURAj1YXibkU/G87dZMwHwYDVR0jBBgwFoAUx+cwnwrJtURAj1YXibkU/G87',
-  'dZMwDwYDVR0TAQH/BAUwAwEB/zAXBgNVHREEEDAOggx1bml0LmV4YW1wbGUwCgYI',
-  'KoZIzj0EAwIDRwAwRAIgHtZzoKAmGEBxOyeG3hoxDr7Hf9W3emMFSaXSqul5aDwC',
-  'IDWCbK86uvqyBLeqbY7gX46GpCcm9rvxWBTCGtEyK6lb',
-  '-----END CERTIFICATE-----',
-  '',
-].join('\n');
-const key = [
-  '-----BEGIN PRIVATE KEY-----',
-  'MIGHAgEAMBMGByqGSM49AgEGCCqGSM49AwEHBG0wawIBAQQg8nSIzOS8Y63ueog4',
-  'MpxEviBsuzTSyPnEa72+GjPX9zahRANCAATAfiC0HAuIBJ1LyKUPwkjjQp4MmrbC',
-  '25yQ+b9peN0TBaE1TZztAyi7Whit7d+eLrGouiinluOA7wT1FPmA4eB8',
-  '-----END PRIVATE KEY-----',
-  '',
-].join('\n');
-const otherKey = [
-  '-----BEGIN PRIVATE KEY-----',
-  'MIGHAgEAMBMGByqGSM49AgEGCCqGSM49AwEHBG0wawIBAQQgStiPVSzpMmkFunIo',
-  'NGGR9H9jW6lrnNT+L2BfQEbMLKKhRANCAARehqTVx0kn/ZpoeLh8tcHu36JaS3WV',
-  'bxC5sSs2cxX9dgJzJzlsMy8wm03xvtod79CXL2EnsCTJ/Ro62+WK95d/',
-  '-----END PRIVATE KEY-----',
-  '',
-].join('\n');
+import { certificate, key, otherKey } from '../../test/certificates.js';
 
 let directory: string;
 beforeAll(async () => {
