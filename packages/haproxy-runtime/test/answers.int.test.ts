@@ -76,6 +76,8 @@ const commands = [
   'show resolvers nope',
 ];
 
+const paths = ['session, raw line', 'one-shot', 'session, words', 'routed through the master'];
+
 describe('one classification of answers, on every path', () => {
   it("agrees with HAProxy's own labels, and every path throws or reports exactly the same refusal", async () => {
     const session = new HaproxyRuntime(haproxy.adminSocket);
@@ -91,12 +93,14 @@ describe('one classification of answers, on every path', () => {
           await session.execute(line.split(' ')).catch((error: unknown) => error),
           await routed.executeRaw(line).catch((error: unknown) => error),
         ];
-        for (const outcome of outcomes) {
+        for (const [k, outcome] of outcomes.entries()) {
+          // Which path, and what it threw: a failure says more than "expected SocketError".
+          const where = `${line} (${paths[k]}): ${outcome instanceof Error ? outcome.message : 'answered'}`;
           if (oracle.refused) {
-            expect(outcome, line).toBeInstanceOf(RuntimeCommandError);
-            expect((outcome as RuntimeCommandError).response, line).toBe(oracle.text);
+            expect(outcome, where).toBeInstanceOf(RuntimeCommandError);
+            expect((outcome as RuntimeCommandError).response, where).toBe(oracle.text);
           } else {
-            expect(outcome, line).not.toBeInstanceOf(Error);
+            expect(outcome, where).not.toBeInstanceOf(Error);
           }
         }
         expect(batch[i], line).toMatchObject({ command: line, ok: !oracle.refused });

@@ -117,13 +117,18 @@ export async function startLocalHaproxy(
     },
     crash: () => signal('SIGKILL'),
   };
-  // The worker may still be starting when the master has written its PID file.
+  // The worker may still be starting when the master has written its PID file, and the master
+  // CLI refuses connections for a while after the worker answers (measured: tens of attempts):
+  // ready means both answer, the master on the path routed to the worker.
   const deadline = Date.now() + 10_000;
+  const answers = async (path: string, line: string) =>
+    /^\d+\.\d+/.test(await requestOnce({ kind: 'unix', path }, line, { timeoutMs: 1_000 }).catch(() => ''));
   for (;;) {
-    const answer = await requestOnce({ kind: 'unix', path: adminSocket }, 'show version', { timeoutMs: 1_000 }).catch(
-      () => undefined,
-    );
-    if (answer !== undefined && /^\d+\.\d+/.test(answer)) return local;
+    if (
+      (await answers(adminSocket, 'show version')) &&
+      (!masterSocket || (await answers(masterSocket, '@1 show version')))
+    )
+      return local;
     if (Date.now() >= deadline) {
       await local.stop();
       throw new Error(`the local HAProxy in ${directory} did not answer within 10 s`);
