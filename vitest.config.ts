@@ -25,6 +25,7 @@ const generationFree = [
   'test/packages.int.test.ts',
   'packages/corosync-config/test/large-input.int.test.ts',
   'packages/haproxy-config/test/cli-size.int.test.ts',
+  'packages/monitor/test/web-config.int.test.ts',
 ];
 
 export default defineConfig({

@@ -10,6 +10,7 @@ import {
 import { PcsClient } from '@ha/pcs-client';
 import { buildMonitor, loadMonitorConfig, parseMonitorConfig, prefixedRunner } from './config.js';
 import { serveMonitor } from './http.js';
+import { auditRefusals } from './web/audit.js';
 import { createMonitor, type OnceResult, type OnceVerdict, type ProbeStatus } from './monitor.js';
 import { defaultAlertId, registerAlertAgent, unregisterAlertAgent } from './pacemaker-alert/register.js';
 import { createStdoutSink } from './sinks/stdout.js';
@@ -73,6 +74,11 @@ const watchCommand = defineCliCommand({
       valueHint: 'HOST:PORT',
       description: 'HTTP address for /metrics, /healthz, /status (default 127.0.0.1:9664)',
     },
+    webConfig: {
+      type: 'string',
+      valueHint: 'FILE',
+      description: 'Prometheus exporter toolkit web configuration for the HTTP endpoint (TLS, basic auth)',
+    },
     stateDir: { type: 'string', valueHint: 'DIR', description: 'Where alert state and undelivered events are kept' },
     haproxySocket: { type: 'string', valueHint: 'PATH', description: "HAProxy's stats socket" },
     maxBytes: {
@@ -91,6 +97,7 @@ const watchCommand = defineCliCommand({
     const overrides: Record<string, Record<string, unknown>> = {};
     const set = (section: string, key: string, value: unknown) => ((overrides[section] ??= {})[key] = value);
     if (args.listen) set('http', 'listen', args.listen);
+    if (args.webConfig) set('http', 'web_config', args.webConfig);
     if (args.stateDir) set('monitor', 'state_dir', args.stateDir);
     if (args.haproxySocket) set('haproxy', 'socket', args.haproxySocket);
     for (const name of probeNames) if (args[name] !== undefined) set(name, 'enabled', args[name]);
@@ -119,7 +126,13 @@ const watchCommand = defineCliCommand({
     const monitor = createMonitor(built.options);
     monitor.on('warning', (message) => io.stderr(`ha-monitor: warning: ${message}\n`));
     for (const decision of built.decisions) io.stderr(`ha-monitor: ${decision}\n`);
-    const server = built.listen ? await serveMonitor(monitor, built.listen) : undefined;
+    const server = built.listen
+      ? await serveMonitor(monitor, built.listen, {
+          ...built.serve,
+          onRefused: auditRefusals((line) => io.stderr(`ha-monitor: ${line}\n`)),
+          onWarning: (message) => io.stderr(`ha-monitor: warning: ${message}\n`),
+        })
+      : undefined;
     if (server) io.stderr(`ha-monitor: serving ${server.url}/metrics, /healthz, /status\n`);
     const stopped = new Promise<void>((resolve) => {
       const stop = () => resolve();

@@ -146,6 +146,17 @@ describe('configuration', () => {
     // drbd-utils is installed but no DRBD module is loaded here: not in use.
     expect(built.decisions).toContain('drbd: off (auto: not found here)');
     expect(built.options.probes).toEqual([]);
+    expect(built.serve).toEqual({ webConfig: undefined, publicHealthz: false });
+  });
+
+  it('[http] takes a web configuration file and a public /healthz', async () => {
+    const built = await buildMonitor(
+      parseMonitorConfig(
+        '[http]\nweb_config = /etc/ha-monitor/web.yml\npublic_healthz = true\n[haproxy]\nenabled = false\n' +
+          '[pacemaker]\nenabled = false\n[corosync]\nenabled = false\n',
+      ),
+    );
+    expect(built.serve).toEqual({ webConfig: '/etc/ha-monitor/web.yml', publicHealthz: true });
   });
 });
 

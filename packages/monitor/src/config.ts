@@ -175,6 +175,10 @@ export const monitorConfigSchema = z.strictObject({
       enabled: flag.optional(),
       /** `HOST:PORT` (default `127.0.0.1:9664`). */
       listen: z.string().optional(),
+      /** The Prometheus exporter toolkit's web configuration file (TLS, basic auth with bcrypt hashes). */
+      web_config: z.string().min(1).optional(),
+      /** `true`: `/healthz` answers without credentials, for probes. */
+      public_healthz: flag.optional(),
     })
     .optional(),
   /** `[sink.KIND]` and `[sink.KIND.NAME]`: where alert events go. */
@@ -356,6 +360,13 @@ export interface BuiltMonitor {
   options: MonitorOptions;
   /** `HOST:PORT`, or undefined when `[http] enabled = false`. */
   listen: string | undefined;
+  /** `[http] web_config` and `public_healthz`, for `serveMonitor`. */
+  serve: {
+    /** The web configuration file, if any. */
+    webConfig: string | undefined;
+    /** `/healthz` without credentials. */
+    publicHealthz: boolean;
+  };
   /** Why each probe runs or not (`pacemaker: auto, crm_mon found`). */
   decisions: string[];
 }
@@ -554,6 +565,7 @@ export async function buildMonitor(
       },
     },
     listen: http.enabled === false ? undefined : (http.listen ?? '127.0.0.1:9664'),
+    serve: { webConfig: http.web_config, publicHealthz: http.public_healthz === true },
     decisions,
   };
 }

@@ -64,7 +64,18 @@ export type { DeliveryOptions } from './sinks/delivery.js';
 export { metricCatalog } from './metrics/catalog.js';
 export type { MetricSample, MetricFamily, MetricName } from './metrics/catalog.js';
 export { MetricsExposition } from './metrics/exposition.js';
-export { createRequestHandler, serveMonitor, parseListen } from './http.js';
+export { createRequestHandler, serveMonitor, parseListen, type ServeOptions } from './http.js';
+export {
+  parseWebConfig,
+  type WebConfig,
+  type WebTlsConfig,
+  type ClientAuthType,
+  type TlsVersionName,
+  type PemSource,
+  type RateLimit,
+} from './web/web-config.js';
+export { WebGuard, parseBasicAuthorization, type Refusal, type RefusedAnswer } from './web/guard.js';
+export { auditRefusals } from './web/audit.js';
 export { monitorConfigSchema, parseMonitorConfig, loadMonitorConfig, buildMonitor, parseLabels } from './config.js';
 export type { MonitorConfig, BuiltMonitor } from './config.js';
 export { AlertReceiver, pacemakerAlertSchema } from './pacemaker-alert/receiver.js';
