@@ -22,6 +22,7 @@ import type { MonitorOptions } from './monitor.js';
 import { createCorosyncProbe } from './probes/corosync.js';
 import { createDrbdProbe, drbdInUse } from './probes/drbd.js';
 import { createHaproxyProbe } from './probes/haproxy.js';
+import { parseLogListen } from './probes/haproxy-log.js';
 import { createPacemakerProbe } from './probes/pacemaker.js';
 import type { Probe } from './probes/probe.js';
 import { createAlertmanagerSink } from './sinks/alertmanager.js';
@@ -146,6 +147,23 @@ export const monitorConfigSchema = z.strictObject({
       certificate_warning_days: z.coerce.number().positive().optional(),
       /** …and as critical below this (default 3). */
       certificate_critical_days: z.coerce.number().nonnegative().optional(),
+      /** Receive HAProxy's log here (loopback `IP:PORT`, UDP): its changes are pushed, polls only reconcile. */
+      log_listen: z
+        .string()
+        .refine(
+          (text) => {
+            try {
+              parseLogListen(text);
+              return true;
+            } catch {
+              return false;
+            }
+          },
+          { message: 'is not a loopback IP:PORT (e.g. 127.0.0.1:5140)' },
+        )
+        .optional(),
+      /** With `log_listen`, between two polls while the log carries the changes (default 10s). */
+      reconcile_interval: duration.optional(),
     })
     .refine(
       (section) =>
@@ -446,6 +464,8 @@ export async function buildMonitor(
         ...(haproxy?.certificate_critical_days !== undefined
           ? { certificateCriticalDays: haproxy.certificate_critical_days }
           : {}),
+        ...(haproxy?.log_listen !== undefined ? { logListen: haproxy.log_listen } : {}),
+        ...(haproxy?.reconcile_interval !== undefined ? { reconcileIntervalMs: haproxy.reconcile_interval } : {}),
       }),
     );
   }

@@ -76,6 +76,14 @@ export {
 } from './web/web-config.js';
 export { WebGuard, parseBasicAuthorization, type Refusal, type RefusedAnswer } from './web/guard.js';
 export { auditRefusals } from './web/audit.js';
+export {
+  parseHaproxyLogLine,
+  parseLogListen,
+  HaproxyLogListener,
+  type HaproxyLogEvent,
+  type LogLineOutcome,
+  type LogLineCounts,
+} from './probes/haproxy-log.js';
 export { monitorConfigSchema, parseMonitorConfig, loadMonitorConfig, buildMonitor, parseLabels } from './config.js';
 export type { MonitorConfig, BuiltMonitor } from './config.js';
 export { AlertReceiver, pacemakerAlertSchema } from './pacemaker-alert/receiver.js';

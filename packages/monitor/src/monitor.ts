@@ -62,7 +62,7 @@ export interface ProbeStatus {
   failures: number;
   /** Failures in a row, up to now (0 after a success). */
   consecutiveFailures: number;
-  /** Its polling interval, ms. */
+  /** Its polling interval now, ms (a probe fed by pushes polls slower while they arrive). */
   intervalMs: number;
 }
 
@@ -359,7 +359,8 @@ export class Monitor {
       for (const condition of rule.evaluate(this.observations()))
         conditions.push({ ...condition, source: `rule:${rule.name}` });
     }
-    const probes = [...this.probes.values()].map((state) => ({ ...state.status }));
+    // The interval as it is now: a push-driven probe polls slower while its pushes arrive.
+    const probes = [...this.probes.values()].map((state) => ({ ...state.status, intervalMs: state.probe.intervalMs }));
     // A probe that could not run is not a finding about the stack: "could not look" is not "degraded".
     const verdict: OnceVerdict = probes.some((probe) => !probe.ok)
       ? 'unknown'
@@ -371,7 +372,8 @@ export class Monitor {
 
   /** Everything the monitor knows now (for `/status`). */
   snapshot(): MonitorSnapshot {
-    const probes = [...this.probes.values()].map((state) => ({ ...state.status }));
+    // The interval as it is now: a push-driven probe polls slower while its pushes arrive.
+    const probes = [...this.probes.values()].map((state) => ({ ...state.status, intervalMs: state.probe.intervalMs }));
     const alerts = this.engine.active(this.clock());
     return {
       running: this.running,

@@ -202,6 +202,16 @@ export const metricCatalog = {
     labels: ['file'],
   },
   // The monitor itself.
+  ha_monitor_haproxy_log_lines_total: {
+    help: 'Datagrams on the HAProxy log socket by outcome: event, ignored, malformed, unknown (a server HAProxy does not have), dropped',
+    type: 'counter',
+    labels: ['outcome'],
+  },
+  ha_monitor_haproxy_log_pushed: {
+    help: "1 while HAProxy's log carries its changes (polls only reconcile), 0 while the probe polls at its fast interval",
+    type: 'gauge',
+    labels: [],
+  },
   ha_monitor_probe_up: { help: "Whether the probe's last run succeeded", type: 'gauge', labels: ['probe'] },
   ha_monitor_probe_duration_seconds: { help: "How long the probe's last run took", type: 'gauge', labels: ['probe'] },
   ha_monitor_probe_runs_total: { help: 'Runs of the probe', type: 'counter', labels: ['probe'] },

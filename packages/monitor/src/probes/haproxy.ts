@@ -9,7 +9,8 @@ import {
 } from '@ha/haproxy-runtime';
 import type { Condition } from '../model.js';
 import type { MetricSample } from '../metrics/catalog.js';
-import type { Probe } from './probe.js';
+import { HaproxyLogListener, type HaproxyLogEvent, type LogLineOutcome } from './haproxy-log.js';
+import type { Probe, WatchContext } from './probe.js';
 
 /** Thresholds of the HAProxy rules (`haproxyConditions`, `certificateConditions`). */
 export interface HaproxyRuleOptions {
@@ -247,6 +248,14 @@ export interface HaproxyProbeOptions extends HaproxyRuleOptions {
   certificates?: boolean;
   /** Read `show ssl cert` again after this many ms (default 60 s); the days left are judged on every run. */
   certificatesIntervalMs?: number;
+  /**
+   * Receive HAProxy's log on this loopback `IP:PORT` (UDP): health-check and state-change lines
+   * trigger a poll at once, and between them `show stat` runs only every `reconcileIntervalMs`.
+   * haproxy.cfg needs `log IP:PORT local0` in `global` and `option log-health-checks` in `defaults`.
+   */
+  logListen?: string;
+  /** With `logListen`, between two polls while the log carries HAProxy's changes, ms (default 10 s). */
+  reconcileIntervalMs?: number;
 }
 
 /**
@@ -317,20 +326,140 @@ export function createHaproxyProbe(options: HaproxyProbeOptions): Probe<HaproxyO
   const runtime = new HaproxyRuntime(options.socket, { mode: 'oneshot', timeoutMs });
   const certificates =
     options.certificates === false ? undefined : new CertificateWatch(runtime, options.certificatesIntervalMs);
+  // 750 ms: a server HAProxy marks DOWN is reported within a second, at a third less work than 500 ms.
+  const pollMs = options.intervalMs ?? 750;
+  const push =
+    options.logListen === undefined ? undefined : new LogPush(options.logListen, pollMs, options.reconcileIntervalMs);
   return {
     name: 'haproxy',
-    // 750 ms: a server HAProxy marks DOWN is reported within a second, at a third less work than 500 ms.
-    intervalMs: options.intervalMs ?? 750,
+    get intervalMs() {
+      return push?.intervalMs ?? pollMs;
+    },
     timeoutMs,
     async check({ now }) {
       const overview = summarizeStat(await runtime.showStat(undefined, { columns: haproxyProbeColumns }));
+      push?.reconcile(overview, now);
       const loaded = (await certificates?.read(now)) ?? [];
       return {
         conditions: [...haproxyConditions(overview, options), ...certificateConditions(loaded, now, options)],
         data: { ...overview, certificates: loaded },
       };
     },
-    samples: haproxySamples,
-    downSamples: () => [{ name: 'haproxy_up', value: 0 }],
+    ...(push ? { watch: (context: WatchContext) => push.watch(context) } : {}),
+    samples: (data) => [...haproxySamples(data), ...(push?.samples() ?? [])],
+    downSamples: () => [{ name: 'haproxy_up', value: 0 }, ...(push?.samples() ?? [])],
   };
+}
+
+/**
+ * The HAProxy probe driven by HAProxy's own log. A line about a server or backend HAProxy has is a
+ * reason to poll now (never a verdict: the poll decides). The log is trusted once bound; a change
+ * that a reconciling poll finds with no line announcing it means the log does not reach the monitor
+ * (no `log` line, a full socket buffer), and the probe polls at its fast interval until a line
+ * arrives again.
+ */
+class LogPush {
+  private readonly listener: HaproxyLogListener;
+  private readonly reconcileMs: number;
+  private trusted = false;
+  private context: WatchContext | undefined;
+  private known: Map<string, string> | undefined;
+  private backends = new Set<string>();
+  private readonly announced = new Map<string, number>();
+  private lastTrigger = -Infinity;
+  private pending: NodeJS.Timeout | undefined;
+
+  constructor(
+    listen: string,
+    private readonly pollMs: number,
+    reconcileMs = 10_000,
+  ) {
+    this.reconcileMs = reconcileMs;
+    this.listener = new HaproxyLogListener(listen, (event) => this.onEvent(event));
+  }
+
+  get intervalMs(): number {
+    return this.trusted ? this.reconcileMs : this.pollMs;
+  }
+
+  async watch(context: WatchContext): Promise<void> {
+    this.context = context;
+    await this.listener.start();
+    this.trusted = true;
+    await new Promise<void>((resolve) => context.signal.addEventListener('abort', () => resolve(), { once: true }));
+    clearTimeout(this.pending);
+    this.trusted = false;
+    await this.listener.close();
+  }
+
+  private onEvent(event: HaproxyLogEvent): LogLineOutcome {
+    const now = Date.now();
+    if (!this.trusted && this.context) {
+      this.trusted = true;
+      this.context.warn("HAProxy's log arrives again: polling only to reconcile");
+    }
+    // A line about a backend or server HAProxy does not have (forged, or from another HAProxy) makes no poll.
+    if (
+      this.known &&
+      (event.server === undefined
+        ? !this.backends.has(event.backend)
+        : !this.known.has(`${event.backend}/${event.server}`))
+    )
+      return 'unknown';
+    this.announced.set(`${event.backend}/${event.server ?? '*'}`, now);
+    if (this.announced.size > 10_000) this.announced.clear();
+    this.trigger(`haproxy log: ${event.message.slice(0, 120)}`, now);
+    return 'event';
+  }
+
+  // At most one poll every 50 ms however fast lines come: a flood costs one poll per 50 ms, not one per line.
+  private trigger(reason: string, now: number): void {
+    const wait = this.lastTrigger + 50 - now;
+    if (wait <= 0) {
+      this.lastTrigger = now;
+      this.context?.trigger(reason);
+    } else
+      this.pending ??= setTimeout(() => {
+        this.pending = undefined;
+        this.lastTrigger = Date.now();
+        this.context?.trigger(reason);
+      }, wait);
+  }
+
+  /** After each poll: a server whose state changed with no line about it means the log is not arriving. */
+  reconcile(overview: StatOverview, now: number): void {
+    const states = new Map<string, string>();
+    for (const backend of overview.backends)
+      for (const server of backend.servers)
+        states.set(`${backend.name}/${server.name}`, server.status.split(' ')[0] ?? '');
+    const previous = this.known;
+    this.known = states;
+    this.backends = new Set(overview.backends.map((backend) => backend.name));
+    if (!previous || !this.trusted) return;
+    for (const [key, state] of states) {
+      const before = previous.get(key);
+      if (before === undefined || before === state) continue;
+      const backend = key.slice(0, key.indexOf('/'));
+      const heard = Math.max(this.announced.get(key) ?? -Infinity, this.announced.get(`${backend}/*`) ?? -Infinity);
+      if (now - heard > this.reconcileMs + this.pollMs) {
+        this.trusted = false;
+        this.context?.warn(
+          `${key} went ${before} → ${state} with no line in HAProxy's log: polling every ${this.pollMs} ms until it arrives ` +
+            '(haproxy.cfg needs `log IP:PORT local0` in global and `option log-health-checks` in defaults)',
+        );
+        return;
+      }
+    }
+  }
+
+  samples(): MetricSample[] {
+    return [
+      ...Object.entries(this.listener.counts).map(([outcome, value]) => ({
+        name: 'ha_monitor_haproxy_log_lines_total',
+        labels: { outcome },
+        value,
+      })),
+      { name: 'ha_monitor_haproxy_log_pushed', value: this.trusted ? 1 : 0 },
+    ];
+  }
 }
