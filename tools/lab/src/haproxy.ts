@@ -43,6 +43,8 @@ export const haproxyLabSchema = z.object({
   pidFile: z.string(),
   /** PID of HAProxy's master process (master-worker mode); signal it to reload or stop HAProxy. */
   masterPid: z.number().int().min(2),
+  /** Where HAProxy sends its log (`log … local0`, with `option log-health-checks`); absent: no log. */
+  logTarget: z.string().optional(),
   /** The HTTP frontend clients connect to. */
   frontend: z.object({
     /** Its name in haproxy.cfg (`web`). */
@@ -80,6 +82,8 @@ export interface HaproxyLabOptions {
   stateRoot?: string;
   /** The generation HAProxy comes from; default `HA_LAB_STACK`, else the host's (see `defaultStack`). */
   stack?: StackName;
+  /** Send HAProxy's log there (`127.0.0.1:5140`), health checks included; default: no log. */
+  logTarget?: string;
 }
 
 // The lab's backends are compiled JavaScript, also when the lab runs from source in tests.
@@ -126,6 +130,7 @@ export async function startHaproxyLab(
       frontend: { name: 'web', address: '127.0.0.1', port: await freeLoopbackPort() },
       backend: 'servers',
       servers: servers.map((server) => ({ ...server, address: '127.0.0.1' })),
+      ...(options.logTarget !== undefined ? { logTarget: options.logTarget } : {}),
     };
     await writeFile(lab.mapFile, '/api api\n/static static\n');
     await writeFile(lab.configPath, renderLabHaproxyConfig(lab));
@@ -298,8 +303,11 @@ export function renderLabHaproxyConfig(lab: Omit<HaproxyLab, 'masterPid' | 'stac
     `    stats socket ${lab.userSocket} mode 600 level user\n` +
     `    stats socket ${lab.tcpSocket} level admin\n` +
     `    stats timeout 2m\n` +
-    `    maxconn 2000\n\n` +
-    `defaults\n    mode http\n    timeout connect 2s\n    timeout client 10s\n    timeout server 10s\n\n` +
+    `    maxconn 2000\n` +
+    (lab.logTarget !== undefined ? `    log ${lab.logTarget} local0\n` : '') +
+    `\ndefaults\n    mode http\n    timeout connect 2s\n    timeout client 10s\n    timeout server 10s\n` +
+    (lab.logTarget !== undefined ? `    log global\n    option log-health-checks\n` : '') +
+    `\n` +
     `frontend ${lab.frontend.name}\n    bind ${lab.frontend.address}:${lab.frontend.port}\n` +
     `    http-request set-header X-Route %[path,map_beg(${lab.mapFile},none)]\n` +
     `    stick-table type ip size 1k expire 10m store http_req_cnt,http_req_rate(10s)\n    http-request track-sc0 src\n` +
