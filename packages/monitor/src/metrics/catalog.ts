@@ -39,6 +39,26 @@ export const metricCatalog = {
     labels: ['node', 'resource', 'role', 'managed', 'status', 'agent', 'group', 'clone'],
   },
   ha_cluster_pacemaker_stonith_enabled: { help: 'Whether or not stonith is enabled', type: 'gauge', labels: [] },
+  ha_cluster_pacemaker_nodes_configured: {
+    help: "Total number of nodes in the cluster (ha_cluster_exporter's ha_cluster_pacemaker_nodes_total)",
+    type: 'gauge',
+    labels: [],
+  },
+  ha_cluster_pacemaker_resources_configured: {
+    help: "Total number of resources in the cluster (ha_cluster_exporter's ha_cluster_pacemaker_resources_total)",
+    type: 'gauge',
+    labels: [],
+  },
+  ha_cluster_pacemaker_maintenance_mode_enabled: {
+    help: 'Whether or not cluster wide maintenance-mode is enabled',
+    type: 'gauge',
+    labels: [],
+  },
+  ha_cluster_pacemaker_node_attributes: {
+    help: 'Metadata attributes of each node; value is always 1',
+    type: 'gauge',
+    labels: ['node', 'name', 'value'],
+  },
   ha_cluster_pacemaker_fail_count: {
     help: 'The fail count per node and resource (+Inf for INFINITY)',
     type: 'gauge',
@@ -89,12 +109,12 @@ export const metricCatalog = {
   },
   ha_cluster_corosync_ring_errors: { help: 'The number of corosync links that are down', type: 'gauge', labels: [] },
   ha_cluster_corosync_rings: {
-    help: 'The corosync links of this node to each peer (1 connected, 0 down)',
+    help: 'The corosync links of this node to each peer (1 connected, 0 down), with the peer address on that link',
     type: 'gauge',
-    labels: ['ring_id', 'node_id', 'node', 'number'],
+    labels: ['ring_id', 'node_id', 'node', 'number', 'address'],
   },
   ha_cluster_corosync_member_votes: {
-    help: 'The members corosync knows, 1 when joined',
+    help: 'How many votes each member node has contributed with to the current quorum (0 for a member gone)',
     type: 'gauge',
     labels: ['node_id', 'node', 'local'],
   },

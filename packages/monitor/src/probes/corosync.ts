@@ -54,6 +54,7 @@ export function corosyncSamples(status: CorosyncStatus): MetricSample[] {
     if (value !== undefined) samples.push({ name: 'ha_cluster_corosync_quorum_votes', labels: { type }, value });
   const down = status.links.filter((link) => !link.local && (!link.connected || !link.enabled));
   samples.push({ name: 'ha_cluster_corosync_ring_errors', value: down.length });
+  const addresses = new Map(status.members.map((member) => [member.nodeid, member.addresses]));
   for (const link of status.links) {
     if (link.local) continue;
     samples.push({
@@ -63,10 +64,13 @@ export function corosyncSamples(status: CorosyncStatus): MetricSample[] {
         node_id: String(link.nodeid),
         node: link.name ?? '',
         number: String(link.link),
+        address: addresses.get(link.nodeid)?.[link.link] ?? '',
       },
       value: link.connected && link.enabled ? 1 : 0,
     });
   }
+  // Votes from votequorum's membership table; a member corosync knows but the quorum has not counted has none.
+  const memberVotes = new Map(status.quorum.members.map((member) => [member.nodeid, member.votes]));
   for (const member of status.members) {
     samples.push({
       name: 'ha_cluster_corosync_member_votes',
@@ -75,7 +79,7 @@ export function corosyncSamples(status: CorosyncStatus): MetricSample[] {
         node: member.name ?? '',
         local: String(member.nodeid === status.localNodeId),
       },
-      value: member.status === 'joined' ? 1 : 0,
+      value: member.status === 'joined' ? (memberVotes.get(member.nodeid) ?? 0) : 0,
     });
   }
   return samples;

@@ -310,6 +310,24 @@ export function pacemakerSamples(status: ClusterStatus, fencing?: FenceMemory): 
       name: 'ha_cluster_pacemaker_stonith_enabled',
       value: status.summary.options.stonithEnabled ? 1 : 0,
     });
+  // ha_cluster_exporter's `*_total` gauges, under names promtool accepts for a gauge.
+  if (status.summary.nodesConfigured !== undefined)
+    samples.push({ name: 'ha_cluster_pacemaker_nodes_configured', value: status.summary.nodesConfigured });
+  if (status.summary.resourcesConfigured !== undefined)
+    samples.push({ name: 'ha_cluster_pacemaker_resources_configured', value: status.summary.resourcesConfigured });
+  if (status.summary.options.maintenanceMode !== undefined)
+    samples.push({
+      name: 'ha_cluster_pacemaker_maintenance_mode_enabled',
+      value: status.summary.options.maintenanceMode ? 1 : 0,
+    });
+  // Each node attribute as a label set of value 1, as ha_cluster_exporter has them (its value is a label, not the sample).
+  for (const node of status.nodes)
+    for (const [name, value] of Object.entries(node.attributes))
+      samples.push({
+        name: 'ha_cluster_pacemaker_node_attributes',
+        labels: { node: node.name, name, value },
+        value: 1,
+      });
   for (const entry of failCounts(status)) {
     samples.push({
       name: 'ha_cluster_pacemaker_fail_count',

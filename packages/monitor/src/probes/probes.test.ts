@@ -154,6 +154,15 @@ describe('Pacemaker rules', () => {
     // No gauge named *_total: promtool check metrics rejects one.
     expect(text).not.toMatch(/^# TYPE \w+_total gauge$/m);
   });
+
+  it('node attributes and cluster maintenance mode, as ha_cluster_exporter names them', async () => {
+    const text = await new MetricsExposition().render(pacemakerSamples(upstream('01-basic-output-xml.xml')));
+    expect(text).toContain('ha_cluster_pacemaker_node_attributes{node="cluster01",name="location",value="office"} 1');
+    expect(text).toContain('ha_cluster_pacemaker_node_attributes{node="cluster02",name="pingd",value="1000"} 1');
+    expect(text).toContain('ha_cluster_pacemaker_maintenance_mode_enabled 0');
+    expect(text).toMatch(/^ha_cluster_pacemaker_nodes_configured 5$/m);
+    expect(text).toMatch(/^ha_cluster_pacemaker_resources_configured \d+$/m);
+  });
 });
 
 describe('HAProxy rules', () => {
@@ -390,5 +399,50 @@ describe('Corosync rules', () => {
     const samples = corosyncSamples(status);
     expect(samples).toContainEqual({ name: 'ha_cluster_corosync_ring_errors', value: 1 });
     expect(samples).toContainEqual({ name: 'ha_cluster_corosync_quorate', value: 0 });
+  });
+
+  it("member votes are votequorum's counts and each link carries the peer's address", () => {
+    const samples = corosyncSamples({
+      localNodeId: 1,
+      transport: 'knet',
+      links: [
+        { nodeid: 1, name: 'node1', link: 0, enabled: true, connected: true, local: true },
+        { nodeid: 2, name: 'node2', link: 0, enabled: true, connected: true, local: false },
+        { nodeid: 2, name: 'node2', link: 1, enabled: true, connected: false, local: false },
+      ],
+      members: [
+        { nodeid: 1, name: 'node1', status: 'joined', addresses: ['10.213.0.11', '10.214.0.11'] },
+        { nodeid: 2, name: 'node2', status: 'joined', addresses: ['10.213.0.12', '10.214.0.12'] },
+        { nodeid: 3, name: 'node3', status: 'left', addresses: ['10.213.0.13'] },
+      ],
+      quorum: {
+        quorate: true,
+        activityBlocked: false,
+        flags: [],
+        members: [
+          { nodeid: 1, votes: 1, name: 'node1', local: true },
+          { nodeid: 2, votes: 2, name: 'node2', local: false },
+        ],
+      },
+      health: { healthy: false, state: 'degraded' as const, reasons: [] },
+    });
+    const votes = samples.filter((sample) => sample.name === 'ha_cluster_corosync_member_votes');
+    expect(votes.map((sample) => [sample.labels?.node, sample.value])).toEqual([
+      ['node1', 1],
+      ['node2', 2],
+      ['node3', 0],
+    ]);
+    expect(samples.filter((sample) => sample.name === 'ha_cluster_corosync_rings')).toEqual([
+      {
+        name: 'ha_cluster_corosync_rings',
+        labels: { ring_id: '0', node_id: '2', node: 'node2', number: '0', address: '10.213.0.12' },
+        value: 1,
+      },
+      {
+        name: 'ha_cluster_corosync_rings',
+        labels: { ring_id: '1', node_id: '2', node: 'node2', number: '1', address: '10.214.0.12' },
+        value: 0,
+      },
+    ]);
   });
 });
