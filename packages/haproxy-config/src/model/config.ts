@@ -1,6 +1,7 @@
 import { LineCounter, safeParseDuration, safeParseInteger } from '@ha/core';
 import { bindSettings, serverSettings } from '../settings.js';
 import { CstLine, type CstSection, type HaproxyDocument } from '../parse/cst.js';
+import { lexValuesIn } from '../parse/lexer.js';
 import type {
   Address,
   Bind,
@@ -71,11 +72,21 @@ export function toConfig(documents: HaproxyDocument | readonly HaproxyDocument[]
   return config;
 }
 
-// A copy of `object` with its keys in the schema's order (the order a zod parse gives them), those it has only.
-function inOrder<T extends object>(object: T, keys: readonly string[]): T {
+// A copy of `object` with its keys in the schema's order (the order a zod parse gives them), those it has only;
+// `accessorKey` in its place defined by `accessor` instead.
+function inOrder<T extends object>(
+  object: T,
+  keys: readonly string[],
+  accessorKey?: string,
+  accessor?: PropertyDescriptor,
+): T {
   const source = object as Record<string, unknown>;
   const ordered: Record<string, unknown> = {};
-  for (const key of keys) if (key in source) ordered[key] = source[key];
+  for (const key of keys) {
+    if (!(key in source)) continue;
+    if (key === accessorKey && accessor !== undefined) Object.defineProperty(ordered, key, accessor);
+    else ordered[key] = source[key];
+  }
   return ordered as T;
 }
 
@@ -179,13 +190,33 @@ function toProxySection(section: CstSection, at: LineNumbers, inherits: number |
   };
   // Each default-server line adds to the ones before it, as HAProxy reads them.
   const defaultServerWords: string[] = [];
+  // While every server line so far is plain and as parsed: where each is in the text (offset, end and line, in
+  // threes), read into servers when `servers` is first asked for. Those words are immutable text, so the servers
+  // read then are the ones read now, whatever edits the document has had since.
+  let pendingServers: number[] | undefined = [];
+  let pendingSource: string | undefined;
   for (const line of section.lines) {
     if (line.kind !== 'directive') continue;
     const number = at(line);
     if (isServerLine(line)) {
-      // The hot path of big configurations: no intermediate arrays.
       const plain = CstLine.plainSource(line);
-      const fast = plain === undefined ? undefined : readPlainServer(plain, line.offset, CstLine.textEnd(line), number);
+      const end = CstLine.textEnd(line);
+      if (
+        pendingServers !== undefined &&
+        plain !== undefined &&
+        (pendingSource === undefined || pendingSource === plain) &&
+        hasServerWords(plain, line.offset, end)
+      ) {
+        pendingServers.push(line.offset, end, number);
+        pendingSource = plain;
+        continue;
+      }
+      // This section's servers are read now, in order: those put off so far, then this one and the rest.
+      if (pendingServers !== undefined && pendingSource !== undefined)
+        proxy.servers.push(...readServersAt(pendingSource, pendingServers));
+      pendingServers = undefined;
+      // The hot path of big configurations: no intermediate arrays.
+      const fast = plain === undefined ? undefined : readPlainServer(plain, line.offset, end, number);
       if (fast !== undefined) {
         proxy.servers.push(fast);
         continue;
@@ -260,7 +291,89 @@ function toProxySection(section: CstSection, at: LineNumbers, inherits: number |
     }
   }
   if (inherits !== undefined) proxy.inherits = inherits;
-  return inOrder(proxy, proxyKeys);
+  if (pendingServers === undefined || pendingSource === undefined) return inOrder(proxy, proxyKeys);
+  const ordered = inOrder(proxy, proxyKeys, 'servers', serversOnFirstUse);
+  deferredServers.set(ordered, { source: pendingSource, places: pendingServers, servers: undefined });
+  return ordered;
+}
+
+// Servers put off until first asked for: the text of their lines, and where each is in it (offset, end and line,
+// in threes); then the servers read.
+interface DeferredServers {
+  source: string;
+  places: readonly number[];
+  servers: Server[] | undefined;
+}
+
+// The proxy sections whose `servers` is `serversOnFirstUse`, each with its servers' places.
+const deferredServers = new WeakMap<object, DeferredServers>();
+
+// The property `servers` of a section whose servers toConfig put off: the typed view of a 40,000-server
+// configuration is built without its servers, which the code that asks for none (or for one backend's) never pays
+// for. They are read when first asked for (enumerating, spreading, cloning or printing the section asks for them),
+// and kept. One getter and setter for all sections, which stay accessors (made data properties, each section
+// would take a shape of its own): V8 keeps all sections of one shape.
+const serversOnFirstUse: PropertyDescriptor = {
+  enumerable: true,
+  configurable: true,
+  get(this: object): Server[] {
+    const deferred = deferredOf(this);
+    if (deferred === undefined) return [];
+    deferred.servers ??= readServersAt(deferred.source, deferred.places);
+    return deferred.servers;
+  },
+  set(this: object, servers: Server[]): void {
+    const deferred = deferredOf(this);
+    // As for a data property: a frozen section's cannot be written; an object inheriting from the section gets its own.
+    if (deferred === undefined || Object.isFrozen(this))
+      throw new TypeError("Cannot assign to read only property 'servers' of object");
+    if (deferredServers.has(this)) deferred.servers = servers;
+    else
+      Object.defineProperty(this, 'servers', { value: servers, writable: true, enumerable: true, configurable: true });
+  },
+};
+
+// The deferred servers of `object`, the section itself or one it inherits from.
+function deferredOf(object: object): DeferredServers | undefined {
+  for (let owner: object | null = object; owner !== null; owner = Object.getPrototypeOf(owner) as object | null) {
+    const deferred = deferredServers.get(owner);
+    if (deferred !== undefined) return deferred;
+  }
+  return undefined;
+}
+
+// The servers of plain `server` lines at `places` (offset, end and line of each, in threes) of `source`.
+function readServersAt(source: string, places: readonly number[]): Server[] {
+  const servers: Server[] = [];
+  for (let k = 0; k < places.length; k += 3) {
+    const from = places[k] as number;
+    const to = places[k + 1] as number;
+    const line = places[k + 2] as number;
+    // As toProxySection reads a plain line: the fast path, else the general way (its words as the lexer reads them).
+    const fast = readPlainServer(source, from, to, line);
+    if (fast !== undefined) servers.push(fast);
+    else {
+      const values = lexValuesIn(source, from, to);
+      servers.push(readServerOptions(values, 3, values, line) as Server);
+    }
+  }
+  return servers;
+}
+
+// Whether the plain line text[from, to) has at least three words (`server`, a name, an address): a server, not a
+// directive.
+function hasServerWords(text: string, from: number, to: number): boolean {
+  let words = 0;
+  let inWord = false;
+  for (let i = from; i < to; i++) {
+    const code = text.charCodeAt(i);
+    if (code === 32 || code === 9 || code === 13) inWord = false;
+    else if (!inWord) {
+      inWord = true;
+      if (++words === 3) return true;
+    }
+  }
+  return false;
 }
 
 function toHttpCheck(args: readonly string[]): NonNullable<ProxySection['httpCheck']> {

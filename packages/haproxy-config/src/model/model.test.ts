@@ -2,10 +2,10 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { corpusFiles } from '../../test/corpus.js';
 import { generateConfig } from '../../test/generate.js';
-import { parse, safeParse } from '../parse/cst.js';
+import { parse, safeParse, type CstLine } from '../parse/cst.js';
 import { effective, parseAddress, toConfig } from './config.js';
 import { globalKeys, proxyKeys } from './keys.js';
-import { globalSchema, haproxyConfigSchema, proxySchema } from './schema.js';
+import { globalSchema, haproxyConfigSchema, proxySchema, type HaproxyConfig, type Server } from './schema.js';
 
 // Every object's keys, in order, all the way down: what a zod parse gives, compared key order and all.
 function keyOrder(value: unknown): unknown {
@@ -243,6 +243,60 @@ describe('the typed view', () => {
       }),
       { numRuns: 500 },
     );
+  });
+});
+
+describe('servers read when first asked for', () => {
+  const serverLine = fc.oneof(
+    fc
+      .tuple(
+        fc.constantFrom('s1', 's2', 'web'),
+        fc.constantFrom('10.0.0.1:80', '[::1]:443', 'web:8080', '${A}:80', 'unix@/run/s'),
+        fc.array(fc.constantFrom('check', 'inter 2s', 'weight 10', 'fall x', 'verify none', 'send-proxy', 'id 7'), {
+          maxLength: 4,
+        }),
+      )
+      .map(([name, address, options]) => `    server ${name} ${address} ${options.join(' ')}`),
+    // Too short for a server: a directive.
+    fc.constant('    server lonely'),
+    fc.constantFrom('    balance roundrobin', '    timeout check 2s', '', '    default-server inter 3s'),
+  );
+  it('are the servers read at once, which a comment on the first line makes toConfig do (property)', () => {
+    fc.assert(
+      fc.property(fc.array(serverLine, { maxLength: 8 }), (lines) => {
+        const text = `backend b\n${lines.join('\n')}\n`;
+        const first = lines.findIndex((line) => line.trim().startsWith('server'));
+        const commented = lines.map((line, index) => (index === first ? `${line} # read now` : line));
+        const later = toConfig(parse(text)).backends[0];
+        const now = toConfig(parse(`backend b\n${commented.join('\n')}\n`)).backends[0];
+        expect(keyOrder(later)).toEqual(keyOrder(now));
+      }),
+      { numRuns: 500 },
+    );
+  });
+
+  it('are the servers as the document was when toConfig read it, and behave as a plain property', () => {
+    const document = parse('backend b\n    server s1 10.0.0.1:80 check\n    server s2 10.0.0.2:80\n');
+    const backend = toConfig(document).backends[0] as NonNullable<HaproxyConfig['backends'][number]>;
+    // An edit after toConfig: the view is of the document as it was.
+    (document.sections[0]?.lines[0] as CstLine).text = '    server edited 10.9.9.9:80';
+    expect(backend.servers.map((server) => server.name)).toEqual(['s1', 's2']);
+    expect(backend.servers).toBe(backend.servers);
+    expect(Object.keys(backend)).toEqual(proxyKeys.filter((key) => key in backend));
+    expect(JSON.parse(JSON.stringify(backend)).servers).toHaveLength(2);
+    expect({ ...backend }.servers).toBe(backend.servers);
+    backend.servers.push({ ...(backend.servers[0] as Server), name: 's3' });
+    expect(backend.servers.map((server) => server.name)).toEqual(['s1', 's2', 's3']);
+    backend.servers = [];
+    expect(backend.servers).toEqual([]);
+    const frozen = Object.freeze(toConfig(parse('backend c\n    server s1 10.0.0.1:80\n')).backends[0]);
+    expect(frozen?.servers).toHaveLength(1);
+    expect(() => {
+      (frozen as { servers: Server[] }).servers = [];
+    }).toThrow(TypeError);
+    const sealed = Object.seal(toConfig(parse('backend d\n    server s1 10.0.0.1:80\n')).backends[0]);
+    (sealed as { servers: Server[] }).servers = [];
+    expect(sealed?.servers).toEqual([]);
   });
 });
 

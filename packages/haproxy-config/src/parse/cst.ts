@@ -14,26 +14,29 @@ export type CstLineKind = 'blank' | 'comment' | 'section' | 'directive' | 'condi
  * 50,000-line file back needs none of them.
  */
 export class CstLine {
+  // Every field is `declare`d and set once, in this order, by the constructor: a field declared the plain way is
+  // defined a first time (as undefined) before the constructor runs, which is a second round of stores for each of
+  // the 50,000 lines of a large file.
   /** What the line is: a directive, a section header, a comment … */
-  kind: CstLineKind;
+  declare kind: CstLineKind;
   /** `\n`, `\r\n`, or `` on a last line without one. */
-  eol: string;
+  declare eol: string;
   /** Offset of the line's first character in the text parsed (`document.source`); -1 for a line an edit wrote. */
-  offset: number;
+  declare offset: number;
   /** The `.if` conditions around this line, outermost first (shared between lines). */
-  conditions: readonly string[];
+  declare conditions: readonly string[];
   // The line's text once sliced (or as an edit set it); a parsed line slices it from `origin` when first asked.
-  private own: string | undefined;
-  // A parsed line: the text it was parsed from, where its text ends in it, its line ending then, and its 1-based line.
-  private origin: string | undefined;
-  private end: number;
-  private parsedEol: string;
-  private number: number;
-  private parsedOffset: number;
+  declare private own: string | undefined;
+  // A parsed line: the text it was parsed from, where its text ends in it, and its 1-based line. Its line ending
+  // then is the one at `end` in `origin`.
+  declare private origin: string | undefined;
+  declare private end: number;
+  declare private number: number;
+  declare private parsedOffset: number;
   // Parsed without quotes, escapes, comment or NUL: its words are the runs of non-blanks of its text.
-  private plain: boolean;
-  private lexed: LexedLine | undefined;
-  private cachedValues: string[] | undefined;
+  declare private plain: boolean;
+  declare private lexed: LexedLine | undefined;
+  declare private cachedValues: string[] | undefined;
 
   constructor(
     text: string,
@@ -43,14 +46,13 @@ export class CstLine {
     conditions: readonly string[] = noConditions,
     lexed?: LexedLine,
   ) {
-    this.own = text;
+    this.kind = kind;
     this.eol = eol;
     this.offset = offset;
-    this.kind = kind;
     this.conditions = conditions;
+    this.own = text;
     this.origin = undefined;
     this.end = -1;
-    this.parsedEol = eol;
     this.number = 0;
     this.parsedOffset = -1;
     this.plain = false;
@@ -139,7 +141,7 @@ export class CstLine {
    * there, or -1 once an edit changed it (its text, offset or line ending).
    */
   static extentIn(line: CstLine, source: string): number {
-    if (line.origin !== source || line.offset < 0 || line.eol !== line.parsedEol) return -1;
+    if (line.origin !== source || line.offset < 0 || line.eol !== eolAt(source, line.end)) return -1;
     return line.end + line.eol.length;
   }
 
@@ -177,6 +179,13 @@ export class CstLine {
 }
 
 const noConditions: readonly string[] = [];
+
+// The line ending the parser found after a line's text ending at `end`: the parser ends a line's text before `\r\n`
+// or `\n`, or at the end of the text.
+function eolAt(source: string, end: number): string {
+  if (end >= source.length) return '';
+  return source.charCodeAt(end) === 13 ? '\r\n' : '\n';
+}
 // A line with none of these is plain words between blanks: its first word is all the parser needs to read.
 const specialCharacters = ['"', "'", '\\', '#', '\0'];
 
@@ -281,34 +290,117 @@ const messageWords = new Set(['.diag', '.notice', '.warning', '.alert']);
  * @example const { document, diagnostics } = safeParse(text, { file: 'haproxy.cfg' })
  */
 export function safeParse(text: string, options: ParseOptions = {}): SafeParseResult {
-  const file = options.file;
-  const extraSections = new Set(options.sections ?? []);
+  const reader = new DocumentReader(text, options);
+  readLines(reader);
+  const { document, collector, indents } = reader;
+  reader.endIndentRun();
+  for (const block of reader.blocks) {
+    collector.report('UNTERMINATED_CONDITIONAL', `'${block.word}' block opened here has no '.endif'`, {
+      start: block.offset,
+      end: block.offset + '.if'.length,
+    });
+  }
+  const diagnostics = collector.diagnostics();
+  parseRecords.set(document, { diagnostics, sections: options.sections });
+  document.eol = reader.crlf > reader.lf ? '\r\n' : '\n';
+  let best = 0;
+  for (const [indent, count] of indents) {
+    if (count > best) {
+      best = count;
+      document.indentUnit = indent;
+    }
+  }
+  return { document, diagnostics };
+}
+
+// An open .if/.elif/.else block: the word that opened it, the offset of that word, and its condition.
+interface ConditionalBlock {
+  word: string;
+  offset: number;
+  condition: string;
+}
+
+// What the parser carries from line to line, on an object of its own rather than in closures: the loop over lines
+// (readLines) stays a small function, which V8 optimizes within a few milliseconds of starting it. As one large
+// function with its closures, most of a 50,000-line file was read by unoptimized code while it compiled, and each
+// new call's closures undid the optimized code of the one before (a directory of files is one call each).
+class DocumentReader {
+  readonly text: string;
+  readonly file: string | undefined;
+  readonly extraSections: ReadonlySet<string>;
   // A file of junk could have a problem on every line: keep a few of each kind, count the rest.
   // Lines end at \n alone, as HAProxy counts them (a lone \r is a blank within a line).
-  const collector = new DiagnosticCollector<HaproxyCode>({ text, file, breaks: 'lf' });
-
-  const document: HaproxyDocument = { file, source: text, preamble: [], sections: [], eol: '\n', indentUnit: '    ' };
-  let current: CstSection | undefined;
-  let crlf = 0;
-  let lf = 0;
-  const indents = new Map<string, number>();
-  // The .if/.elif/.else stack: each open block with the offset of the word that opened it.
-  const blocks: { word: string; offset: number; condition: string }[] = [];
-  let conditions: readonly string[] = [];
-  let bodyIndented = false;
-
-  let offset = 0;
-  let number = 0;
-  const length = text.length;
-  // The next quote, backslash, `#` and NUL at or after the current line, each found by one indexOf chain over the
-  // whole text: a line before all of them is plain words, classified from its first word without the lexer.
-  const next = specialCharacters.map((character) => indexOrEnd(text, character, 0));
-  let nextSpecial = Math.min(...next);
+  readonly collector: DiagnosticCollector<HaproxyCode>;
+  readonly document: HaproxyDocument;
+  // First characters and lengths of the section words: a first word with neither opens no section.
+  readonly sectionStarts: ReadonlySet<number>;
+  current: CstSection | undefined = undefined;
+  // The .if/.elif/.else stack, and the conditions of the lines read now.
+  readonly blocks: ConditionalBlock[] = [];
+  conditions: readonly string[] = noConditions;
+  bodyIndented = false;
+  crlf = 0;
+  lf = 0;
   // The indentation of directives, counted by runs (most lines repeat the one before).
-  let indent: string | undefined;
-  let indentRun = 0;
-  // Classifies a line and puts it where it belongs: any line the loop below does not take the short way.
-  const classify = (
+  indent: string | undefined = undefined;
+  indentRun = 0;
+  readonly indents = new Map<string, number>();
+
+  constructor(text: string, options: ParseOptions) {
+    this.text = text;
+    this.file = options.file;
+    this.extraSections = new Set(options.sections ?? []);
+    this.collector = new DiagnosticCollector<HaproxyCode>({ text, file: this.file, breaks: 'lf' });
+    this.document = { file: this.file, source: text, preamble: [], sections: [], eol: '\n', indentUnit: '    ' };
+    this.sectionStarts = new Set(
+      [...sectionKinds, ...this.extraSections].map((kind) => sectionStart(kind.charCodeAt(0), kind.length)),
+    );
+  }
+
+  // Counts a directive indented by the `width` characters at `at`.
+  countIndent(at: number, width: number): void {
+    this.bodyIndented = true;
+    const indent = this.indent;
+    if (indent !== undefined && indent.length === width && this.text.startsWith(indent, at)) this.indentRun++;
+    else {
+      this.endIndentRun();
+      this.indent = this.text.slice(at, at + width);
+      this.indentRun = 1;
+    }
+  }
+
+  endIndentRun(): void {
+    const indent = this.indent;
+    if (indent !== undefined) this.indents.set(indent, (this.indents.get(indent) ?? 0) + this.indentRun);
+    this.indentRun = 0;
+  }
+
+  // Where a line goes that is neither a section header nor a directive: the current section, or the preamble.
+  place(line: CstLine): void {
+    (this.current ? this.current.lines : this.document.preamble).push(line);
+  }
+
+  // Lexes a line with quotes, escapes, a comment or a NUL, and reports what is wrong with it.
+  lexSpecial(at: number, end: number): LexedLine {
+    const text = this.text;
+    const lexed = lexLineIn(text, at, end);
+    const { nul, unterminatedQuote: quote } = lexed;
+    if (nul !== -1)
+      this.collector.report('BINARY_CONTENT', 'the line contains a NUL byte; HAProxy stops reading the line there', {
+        start: at + nul,
+        end: at + nul + 1,
+      });
+    if (quote !== -1)
+      this.collector.report(
+        'UNTERMINATED_QUOTE',
+        `unterminated ${text[at + quote] === '"' ? 'double' : 'single'} quote`,
+        { start: at + quote, end: end },
+      );
+    return lexed;
+  }
+
+  // Classifies a line and puts it where it belongs: any line readLines does not take the short way.
+  classify(
     at: number,
     end: number,
     eol: string,
@@ -317,12 +409,13 @@ export function safeParse(text: string, options: ParseOptions = {}): SafeParseRe
     keyword: string | undefined,
     firstStart: number,
     firstEnd: number,
-  ): void => {
-    const line = CstLine.parsed(text, at, end, eol, number, 'blank', conditions, lexed);
+  ): void {
+    const collector = this.collector;
+    const line = CstLine.parsed(this.text, at, end, eol, number, 'blank', this.conditions, lexed);
 
     if (keyword === undefined) {
       line.kind = lexed !== undefined && lexed.commentStart !== -1 ? 'comment' : 'blank';
-      (current ? current.lines : document.preamble).push(line);
+      this.place(line);
       return;
     }
     if (keyword.charCodeAt(0) === 46 && conditionalWords.has(keyword)) {
@@ -330,6 +423,7 @@ export function safeParse(text: string, options: ParseOptions = {}): SafeParseRe
       const words = line.words;
       const content = line.text;
       const condition = content.slice(words[1]?.start ?? firstEnd, words[words.length - 1]?.end ?? firstEnd).trim();
+      const blocks = this.blocks;
       if (keyword === '.if') {
         blocks.push({ word: keyword, offset: at + firstStart, condition });
       } else if (blocks.length === 0) {
@@ -337,7 +431,7 @@ export function safeParse(text: string, options: ParseOptions = {}): SafeParseRe
       } else if (keyword === '.endif') {
         blocks.pop();
       } else {
-        const top = blocks[blocks.length - 1] as (typeof blocks)[number];
+        const top = blocks[blocks.length - 1] as ConditionalBlock;
         if (top.word === '.else')
           collector.report('UNMATCHED_CONDITIONAL', `'${keyword}' after '.else'`, wordRange(at, firstStart, firstEnd));
         blocks[blocks.length - 1] = {
@@ -346,21 +440,22 @@ export function safeParse(text: string, options: ParseOptions = {}): SafeParseRe
           condition: keyword === '.else' ? `!(${top.condition})` : condition,
         };
       }
-      line.conditions = conditions;
-      conditions = blocks.map((block) => block.condition);
-      (current ? current.lines : document.preamble).push(line);
+      line.conditions = this.conditions;
+      this.conditions = blocks.map((block) => block.condition);
+      this.place(line);
       return;
     }
     if (keyword.charCodeAt(0) === 46 && messageWords.has(keyword)) {
       line.kind = 'message';
-      (current ? current.lines : document.preamble).push(line);
+      this.place(line);
       return;
     }
 
     const indented = firstStart > 0;
+    const current = this.current;
     let kind: string | undefined;
-    if (isSectionKind(keyword) || extraSections.has(keyword)) kind = keyword;
-    else if (current && !indented && bodyIndented && isUnknownSectionWord(current.kind, keyword, line)) {
+    if (isSectionKind(keyword) || this.extraSections.has(keyword)) kind = keyword;
+    else if (current && !indented && this.bodyIndented && isUnknownSectionWord(current.kind, keyword, line)) {
       // An unindented, unknown word in a file whose sections indent their directives: a section of a kind we do not know.
       kind = keyword;
       collector.report(
@@ -375,9 +470,18 @@ export function safeParse(text: string, options: ParseOptions = {}): SafeParseRe
       const values = line.values;
       const name = unnamed.has(kind) ? undefined : values[1];
       const from = values[2] === 'from' ? values[3] : undefined;
-      current = { kind, known: isSectionKind(kind), name, from, header: line, lines: [], file };
-      document.sections.push(current);
-      bodyIndented = false;
+      const section: CstSection = {
+        kind,
+        known: isSectionKind(kind),
+        name,
+        from,
+        header: line,
+        lines: [],
+        file: this.file,
+      };
+      this.current = section;
+      this.document.sections.push(section);
+      this.bodyIndented = false;
       return;
     }
 
@@ -388,41 +492,29 @@ export function safeParse(text: string, options: ParseOptions = {}): SafeParseRe
         `'${keyword}' before any section`,
         wordRange(at, firstStart, firstEnd),
       );
-      document.preamble.push(line);
+      this.document.preamble.push(line);
       return;
     }
-    if (indented) {
-      bodyIndented = true;
-      if (indent !== undefined && indent.length === firstStart && text.startsWith(indent, at)) indentRun++;
-      else {
-        if (indent !== undefined) indents.set(indent, (indents.get(indent) ?? 0) + indentRun);
-        indent = text.slice(at, at + firstStart);
-        indentRun = 1;
-      }
-    }
+    if (indented) this.countIndent(at, firstStart);
     current.lines.push(line);
-  };
-  // Lexes a line with quotes, escapes, a comment or a NUL, and reports what is wrong with it.
-  const lexSpecial = (at: number, end: number): LexedLine => {
-    const lexed = lexLineIn(text, at, end);
-    const { nul, unterminatedQuote: quote } = lexed;
-    if (nul !== -1)
-      collector.report('BINARY_CONTENT', 'the line contains a NUL byte; HAProxy stops reading the line there', {
-        start: at + nul,
-        end: at + nul + 1,
-      });
-    if (quote !== -1)
-      collector.report('UNTERMINATED_QUOTE', `unterminated ${text[at + quote] === '"' ? 'double' : 'single'} quote`, {
-        start: at + quote,
-        end: end,
-      });
-    return lexed;
-  };
-  // First characters and lengths of the section words: a first word with neither opens no section.
-  const sectionStarts = new Set(
-    [...sectionKinds, ...extraSections].map((kind) => sectionStart(kind.charCodeAt(0), kind.length)),
-  );
+  }
+}
 
+// The loop over the lines of the reader's text. Plain lines (no quote, backslash, `#` or NUL: most of them) of the
+// current section are read here, from their first word alone; every other line goes to `classify`.
+function readLines(reader: DocumentReader): void {
+  const text = reader.text;
+  const length = text.length;
+  const sectionStarts = reader.sectionStarts;
+  // The next quote, backslash, `#` and NUL at or after the current line, each found by one indexOf chain over the
+  // whole text: a line before all of them is plain words, classified from its first word without the lexer.
+  const next = specialCharacters.map((character) => indexOrEnd(text, character, 0));
+  let nextSpecial = Math.min(...next);
+  // The next tab and CR, the blanks besides the space, found the same way.
+  let nextTab = indexOrEnd(text, '\t', 0);
+  let nextCr = indexOrEnd(text, '\r', 0);
+  let offset = 0;
+  let number = 0;
   while (offset < length) {
     number++;
     let end = text.indexOf('\n', offset);
@@ -437,10 +529,10 @@ export function safeParse(text: string, options: ParseOptions = {}): SafeParseRe
       if (end > offset && text.charCodeAt(end - 1) === 13) {
         end--;
         eol = '\r\n';
-        crlf++;
+        reader.crlf++;
       } else {
         eol = '\n';
-        lf++;
+        reader.lf++;
       }
     }
     const at = offset;
@@ -448,65 +540,53 @@ export function safeParse(text: string, options: ParseOptions = {}): SafeParseRe
     if (nextSpecial < at) nextSpecial = nextSpecialFrom(text, next, at);
     if (nextSpecial < end) {
       // Quotes, escapes, a comment or a NUL: lexed now, so that they are checked.
-      const lexed = lexSpecial(at, end);
+      const lexed = reader.lexSpecial(at, end);
       const first = lexed.words[0];
-      if (first === undefined) classify(at, end, eol, number, lexed, undefined, 0, 0);
-      else classify(at, end, eol, number, lexed, first.value, first.start, first.end);
+      if (first === undefined) reader.classify(at, end, eol, number, lexed, undefined, 0, 0);
+      else reader.classify(at, end, eol, number, lexed, first.value, first.start, first.end);
       continue;
     }
-    // Plain words between blanks (most lines): classified from the first word alone.
+    // Plain words between blanks (most lines): classified from the first word alone. Builtins (startsWith,
+    // indexOf) rather than a loop over characters do most of the reading: they are as fast before V8 optimizes
+    // this loop as after, and a large file is read mostly before.
     let i = at;
+    const indent = reader.indent;
+    const indentEnd = indent === undefined ? -1 : at + indent.length;
+    const sameIndent = indentEnd !== -1 && indentEnd <= end && text.startsWith(indent as string, at);
+    if (sameIndent) i = indentEnd;
     let code = 0;
     while (i < end && ((code = text.charCodeAt(i)) === 32 || code === 9 || code === 13)) i++;
     if (i === end) {
-      (current ? current.lines : document.preamble).push(
-        CstLine.parsed(text, at, end, eol, number, 'blank', conditions, undefined),
-      );
+      reader.place(CstLine.parsed(text, at, end, eol, number, 'blank', reader.conditions, undefined));
       continue;
     }
     const first = code;
-    let j = i + 1;
-    while (j < end && (code = text.charCodeAt(j)) !== 32 && code !== 9 && code !== 13) j++;
+    // The first word ends at the first space, tab or CR after its first character, or at the end of the line.
+    if (nextTab <= i) nextTab = indexOrEnd(text, '\t', i);
+    if (nextCr <= i) nextCr = indexOrEnd(text, '\r', i);
+    let j = text.indexOf(' ', i + 1);
+    if (j === -1 || j > end) j = end;
+    if (nextTab < j) j = nextTab;
+    if (nextCr < j) j = nextCr;
     // The short way: a directive of the current section (no `.if` or message, no section word, indented or
     // in a section whose directives are not).
+    const current = reader.current;
     if (
       current === undefined ||
       first === 46 ||
-      (i === at && bodyIndented) ||
+      (i === at && reader.bodyIndented) ||
       sectionStarts.has(sectionStart(first, j - i))
     ) {
-      classify(at, end, eol, number, undefined, text.slice(i, j), i - at, j - at);
+      reader.classify(at, end, eol, number, undefined, text.slice(i, j), i - at, j - at);
       continue;
     }
-    if (i > at) {
-      bodyIndented = true;
-      if (indent !== undefined && indent.length === i - at && text.startsWith(indent, at)) indentRun++;
-      else {
-        if (indent !== undefined) indents.set(indent, (indents.get(indent) ?? 0) + indentRun);
-        indent = text.slice(at, i);
-        indentRun = 1;
-      }
-    }
-    current.lines.push(CstLine.parsed(text, at, end, eol, number, 'directive', conditions, undefined));
+    if (sameIndent && i === indentEnd) {
+      // Indented as the directive before.
+      reader.bodyIndented = true;
+      reader.indentRun++;
+    } else if (i > at) reader.countIndent(at, i - at);
+    current.lines.push(CstLine.parsed(text, at, end, eol, number, 'directive', reader.conditions, undefined));
   }
-  if (indent !== undefined) indents.set(indent, (indents.get(indent) ?? 0) + indentRun);
-  for (const block of blocks) {
-    collector.report('UNTERMINATED_CONDITIONAL', `'${block.word}' block opened here has no '.endif'`, {
-      start: block.offset,
-      end: block.offset + '.if'.length,
-    });
-  }
-  const diagnostics = collector.diagnostics();
-  parseRecords.set(document, { diagnostics, sections: options.sections });
-  document.eol = crlf > lf ? '\r\n' : '\n';
-  let best = 0;
-  for (const [indent, count] of indents) {
-    if (count > best) {
-      best = count;
-      document.indentUnit = indent;
-    }
-  }
-  return { document, diagnostics };
 }
 
 // Where a word of the line at `at` is in the text.

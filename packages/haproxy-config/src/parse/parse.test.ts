@@ -276,6 +276,62 @@ describe('lines with a comment', () => {
   });
 });
 
+describe('plain lines', () => {
+  // The parser reads a line without quotes, escapes, a comment or a NUL from its first word alone (the short way);
+  // the same line with a comment goes through the lexer. Both must make the same document.
+  const indent = fc.constantFrom('', ' ', '    ', '\t', '  \t', ' \r ', '        ');
+  const firstWord = fc.constantFrom(
+    'backend be',
+    'frontend fe',
+    'global',
+    'defaults',
+    'userlist u',
+    'server s1 10.0.0.1:80',
+    'maxconn 5',
+    'bind :80',
+    '.if defined(X)',
+    '.else',
+    '.endif',
+    '.notice hi',
+    'zzz',
+    'backendx',
+    'b',
+  );
+  const rest = fc.array(fc.constantFrom('check', 'inter 2s', 'a', 'x\ty', 'x\ry', ''), { maxLength: 3 });
+  const line = fc.oneof(
+    fc
+      .tuple(indent, firstWord, rest, fc.constantFrom('', ' ', '\t', '\r'))
+      .map(([before, first, words, after]) => `${before}${[first, ...words].join(' ')}${after}`),
+    indent,
+  );
+  it('make the document the same lines with a comment make (property)', () => {
+    fc.assert(
+      fc.property(fc.array(line, { maxLength: 14 }), fc.constantFrom('\n', '\r\n'), (lines, eol) => {
+        const plain = safeParse(lines.join(eol));
+        // Before a CR that ends the line: with the line feed after it, it is the line's ending.
+        const comment = (text: string) => text.replace(/\r?$/, (cr) => ` #c${cr}`);
+        const commented = safeParse(lines.map((text) => (text.trim() === '' ? text : comment(text))).join(eol));
+        const shape = ({ document, diagnostics }: ReturnType<typeof safeParse>) => ({
+          lines: [...allLines(document)].map((each) => [each.kind, each.conditions, each.peekValues()]),
+          sections: document.sections.map(({ kind, known, name, from, lines }) => [
+            kind,
+            known,
+            name,
+            from,
+            lines.length,
+          ]),
+          preamble: document.preamble.length,
+          eol: document.eol,
+          indentUnit: document.indentUnit,
+          diagnostics: diagnostics.map(({ code, severity, line, column }) => [code, severity, line, column]),
+        });
+        expect(shape(commented)).toEqual(shape(plain));
+      }),
+      { numRuns: 1000 },
+    );
+  });
+});
+
 describe('serialize after edits', () => {
   // What serialize printed before it copied unchanged runs of lines as one slice: every line's text and ending.
   const naive = (document: ReturnType<typeof parse>) => {

@@ -32,24 +32,35 @@ export function serverState(
   own: readonly string[],
   from = 0,
 ): { check: boolean; agent: boolean; ssl: boolean; verify: string | undefined; caFile: boolean } {
-  const state = { check: false, agent: false, ssl: false, verify: undefined as string | undefined, caFile: false };
-  const read = (words: readonly string[], start: number) => {
-    for (let i = start; i < words.length; i++) {
-      const word = words[i] as string;
-      if (word === 'check') state.check = true;
-      else if (word === 'no-check') state.check = false;
-      else if (word === 'agent-check') state.agent = true;
-      else if (word === 'no-agent-check') state.agent = false;
-      else if (word === 'ssl') state.ssl = true;
-      else if (word === 'no-ssl') state.ssl = false;
-      else if (word === 'verify') state.verify = words[i + 1];
-      else if (word === 'ca-file') state.caFile = true;
-      if (serverSettings.get(word) === true) i++;
-    }
-  };
-  read(inherited, 0);
-  read(own, from);
+  const state: ServerState = { check: false, agent: false, ssl: false, verify: undefined, caFile: false };
+  readServerState(state, inherited, 0);
+  readServerState(state, own, from);
   return state;
+}
+
+// What serverState returns: the server's checks and TLS settings, as its words set them.
+interface ServerState {
+  check: boolean;
+  agent: boolean;
+  ssl: boolean;
+  verify: string | undefined;
+  caFile: boolean;
+}
+
+// Applies `words` (from `start` on) to `state`, as HAProxy reads them: a later word overrides an earlier one.
+function readServerState(state: ServerState, words: readonly string[], start: number): void {
+  for (let i = start; i < words.length; i++) {
+    const word = words[i] as string;
+    if (word === 'check') state.check = true;
+    else if (word === 'no-check') state.check = false;
+    else if (word === 'agent-check') state.agent = true;
+    else if (word === 'no-agent-check') state.agent = false;
+    else if (word === 'ssl') state.ssl = true;
+    else if (word === 'no-ssl') state.ssl = false;
+    else if (word === 'verify') state.verify = words[i + 1];
+    else if (word === 'ca-file') state.caFile = true;
+    if (serverSettings.get(word) === true) i++;
+  }
 }
 
 /**

@@ -12,7 +12,7 @@ import {
 } from '../parse/cst.js';
 import { serialize } from '../print/serialize.js';
 import { proxyOptionNames } from '../settings.js';
-import { checkServerLine, serverState } from './check-server.js';
+import { checkServerLine, serverState, type ServerContext } from './check-server.js';
 import {
   checkBalance,
   checkBindSettings,
@@ -103,6 +103,17 @@ export interface ValidateOptions {
   keepPerCode?: number | undefined;
   /** The file a text given to `validate` is from (named in its findings; a document names its own). @example '/etc/haproxy/haproxy.cfg' */
   file?: string | undefined;
+}
+
+// What the directives of one proxy section are checked with (made once per section).
+interface ProxyLineContext {
+  section: CstSection;
+  document: HaproxyDocument;
+  at: WordReporter;
+  acls: ReadonlySet<string>;
+  serverContext: ServerContext;
+  defaultServerContext: ServerContext;
+  serverWords: string[];
 }
 
 /** Where a section is, for diagnostics that point at a whole section. */
@@ -332,6 +343,120 @@ export function validate(
   };
 
   const binds: Binds = new Map();
+  // One directive of a proxy section. A function of its own rather than the body of the loop below: V8 optimizes a
+  // function this size within a few milliseconds, where the loop, optimized with all of validate around it, would
+  // run unoptimized for most of a large file.
+  const checkLine = (line: CstLine, proxy: ProxyLineContext): void => {
+    const { section, document, at, acls, serverContext, defaultServerContext, serverWords } = proxy;
+    const kind = section.kind;
+    const values = line.peekValues();
+    const keyword = values[0] as string;
+    if (!isKnownKeyword(kind, keyword)) {
+      at(line, 0, 'UNKNOWN_KEYWORD', `unknown keyword '${keyword}' in a ${kind} section`, 'warning');
+      return;
+    }
+    const removed = isRemovedKeyword(kind, keyword);
+    if (removed !== undefined) {
+      at(line, 0, 'REMOVED_KEYWORD', `'${keyword}' ${removed}`);
+      return;
+    }
+    const misplaced = misplacement(keyword, kind, section.name !== undefined);
+    if (misplaced !== undefined) {
+      const where =
+        kind === 'defaults'
+          ? `${section.name === undefined ? 'an anonymous' : 'a'} defaults section`
+          : `a ${kind} section`;
+      at(
+        line,
+        0,
+        'MISPLACED_KEYWORD',
+        misplaced === 'error'
+          ? `'${keyword}' is not allowed in ${where}: HAProxy refuses it`
+          : `'${keyword}' has no effect in ${where}: HAProxy ignores it`,
+        misplaced,
+      );
+      return;
+    }
+    switch (keyword) {
+      case 'timeout':
+        checkTimeout(values, line, at);
+        break;
+      case 'mode':
+        checkMode(values, line, at);
+        break;
+      case 'balance':
+        checkBalance(values, line, at);
+        break;
+      case 'log':
+        checkLog(values, line, false, at);
+        break;
+      case 'option':
+      case 'no': {
+        const name = keyword === 'no' ? (values[1] === 'option' ? values[2] : undefined) : values[1];
+        // Option names hardly change between versions (2.6 to 3.4 added two): an unknown one is a typo HAProxy refuses.
+        if (name !== undefined && !isDeferred(name) && !proxyOptionNames.has(name))
+          at(line, values.indexOf(name), 'UNKNOWN_OPTION', `unknown option '${name}': HAProxy refuses it`);
+        break;
+      }
+      case 'maxconn':
+      case 'retries':
+      case 'fullconn':
+        checkLenientNumber(values[1], line, 1, keyword, at);
+        break;
+      case 'default_backend':
+      case 'use_backend': {
+        const target = values[1];
+        if (target !== undefined && !/[%$]/.test(target) && !backends.has(target))
+          at(line, 1, 'UNKNOWN_BACKEND', `no backend named '${target}'`);
+        checkCondition(values, 2, line, acls, at);
+        if (target !== undefined && backends.has(target) && modeOf(section) === 'http') {
+          const backend = backends.get(target) as Located;
+          if (modeOf(backend.section) === 'tcp')
+            at(
+              line,
+              1,
+              'MODE_MISMATCH',
+              `${kind} '${section.name ?? ''}' is in http mode but backend '${target}' is in tcp mode`,
+            );
+        }
+        break;
+      }
+      case 'acl': {
+        const userlist = /http_auth(?:_group)?\(([^)]+)\)/.exec(values.slice(2).join(' '))?.[1];
+        if (userlist !== undefined && !userlists.has(userlist))
+          at(line, 2, 'UNKNOWN_USERLIST', `no userlist named '${userlist}'`);
+        break;
+      }
+      case 'stick-table': {
+        const index = values.indexOf('peers');
+        if (index !== -1 && values[index + 1] !== undefined && !peers.has(values[index + 1]))
+          at(line, index + 1, 'UNKNOWN_PEERS', `no peers section named '${values[index + 1]}'`);
+        break;
+      }
+      case 'bind':
+        if (values[1] !== undefined) checkBind(values[1], { document, line, section }, binds, at, lineOf);
+        checkBindSettings(values, line, at);
+        break;
+      case 'server':
+      case 'default-server':
+        checkServerLine(values, line, keyword === 'server' ? serverContext : defaultServerContext, at);
+        // Later servers of this section get this line's options as defaults.
+        if (keyword === 'default-server') serverWords.push(...values.slice(1));
+        break;
+    }
+    if (ruleKeywords.has(keyword)) {
+      const index = values.findIndex((word) => word === 'if' || word === 'unless');
+      if (index !== -1) checkCondition(values, index, line, acls, at);
+    }
+    // A userlist named in an http-request condition (`http_auth(users)`) is looked up too.
+    if (keyword === 'http-request') {
+      for (const [index, word] of values.entries()) {
+        const userlist = /^http_auth(?:_group)?\(([^)]+)\)$/.exec(word)?.[1];
+        if (userlist !== undefined && !userlists.has(userlist))
+          at(line, index, 'UNKNOWN_USERLIST', `no userlist named '${userlist}'`);
+      }
+    }
+  };
   for (const { section, document } of sections) {
     if (!section.known) continue;
     const kind = section.kind;
@@ -351,129 +476,20 @@ export function validate(
       );
       return checked === undefined ? 'missing' : checked ? 'ok' : 'unchecked';
     };
-    for (const line of section.lines) {
-      if (line.kind !== 'directive') continue;
-      const values = line.peekValues();
-      const keyword = values[0] as string;
-      if (!isKnownKeyword(kind, keyword)) {
-        at(line, 0, 'UNKNOWN_KEYWORD', `unknown keyword '${keyword}' in a ${kind} section`, 'warning');
-        continue;
-      }
-      const removed = isRemovedKeyword(kind, keyword);
-      if (removed !== undefined) {
-        at(line, 0, 'REMOVED_KEYWORD', `'${keyword}' ${removed}`);
-        continue;
-      }
-      const misplaced = misplacement(keyword, kind, section.name !== undefined);
-      if (misplaced !== undefined) {
-        const where =
-          kind === 'defaults'
-            ? `${section.name === undefined ? 'an anonymous' : 'a'} defaults section`
-            : `a ${kind} section`;
-        at(
-          line,
-          0,
-          'MISPLACED_KEYWORD',
-          misplaced === 'error'
-            ? `'${keyword}' is not allowed in ${where}: HAProxy refuses it`
-            : `'${keyword}' has no effect in ${where}: HAProxy ignores it`,
-          misplaced,
-        );
-        continue;
-      }
-      switch (keyword) {
-        case 'timeout':
-          checkTimeout(values, line, at);
-          break;
-        case 'mode':
-          checkMode(values, line, at);
-          break;
-        case 'balance':
-          checkBalance(values, line, at);
-          break;
-        case 'log':
-          checkLog(values, line, false, at);
-          break;
-        case 'option':
-        case 'no': {
-          const name = keyword === 'no' ? (values[1] === 'option' ? values[2] : undefined) : values[1];
-          // Option names hardly change between versions (2.6 to 3.4 added two): an unknown one is a typo HAProxy refuses.
-          if (name !== undefined && !isDeferred(name) && !proxyOptionNames.has(name))
-            at(line, values.indexOf(name), 'UNKNOWN_OPTION', `unknown option '${name}': HAProxy refuses it`);
-          break;
-        }
-        case 'maxconn':
-        case 'retries':
-        case 'fullconn':
-          checkLenientNumber(values[1], line, 1, keyword, at);
-          break;
-        case 'default_backend':
-        case 'use_backend': {
-          const target = values[1];
-          if (target !== undefined && !/[%$]/.test(target) && !backends.has(target))
-            at(line, 1, 'UNKNOWN_BACKEND', `no backend named '${target}'`);
-          checkCondition(values, 2, line, acls, at);
-          if (target !== undefined && backends.has(target) && modeOf(section) === 'http') {
-            const backend = backends.get(target) as Located;
-            if (modeOf(backend.section) === 'tcp')
-              at(
-                line,
-                1,
-                'MODE_MISMATCH',
-                `${kind} '${section.name ?? ''}' is in http mode but backend '${target}' is in tcp mode`,
-              );
-          }
-          break;
-        }
-        case 'acl': {
-          const userlist = /http_auth(?:_group)?\(([^)]+)\)/.exec(values.slice(2).join(' '))?.[1];
-          if (userlist !== undefined && !userlists.has(userlist))
-            at(line, 2, 'UNKNOWN_USERLIST', `no userlist named '${userlist}'`);
-          break;
-        }
-        case 'stick-table': {
-          const index = values.indexOf('peers');
-          if (index !== -1 && values[index + 1] !== undefined && !peers.has(values[index + 1]))
-            at(line, index + 1, 'UNKNOWN_PEERS', `no peers section named '${values[index + 1]}'`);
-          break;
-        }
-        case 'bind':
-          if (values[1] !== undefined) checkBind(values[1], { document, line, section }, binds, at, lineOf);
-          checkBindSettings(values, line, at);
-          break;
-        case 'server':
-        case 'default-server':
-          checkServerLine(
-            values,
-            line,
-            {
-              isServer: keyword === 'server',
-              inherited: serverWords,
-              resolvers,
-              verifyNoneByDefault,
-              tracked,
-              names: serverNames,
-              lineOf: serverLineOf,
-            },
-            at,
-          );
-          // Later servers of this section get this line's options as defaults.
-          if (keyword === 'default-server') serverWords.push(...values.slice(1));
-          break;
-      }
-      if (ruleKeywords.has(keyword)) {
-        const index = values.findIndex((word) => word === 'if' || word === 'unless');
-        if (index !== -1) checkCondition(values, index, line, acls, at);
-      }
-      // A userlist named in an http-request condition (`http_auth(users)`) is looked up too.
-      if (keyword === 'http-request') {
-        for (const [index, word] of values.entries()) {
-          const userlist = /^http_auth(?:_group)?\(([^)]+)\)$/.exec(word)?.[1];
-          if (userlist !== undefined && !userlists.has(userlist))
-            at(line, index, 'UNKNOWN_USERLIST', `no userlist named '${userlist}'`);
-        }
-      }
-    }
+    // What the section's server lines are checked against, made once for all of them (`serverWords` grows as
+    // default-server lines are read).
+    const serverContext: ServerContext = {
+      isServer: true,
+      inherited: serverWords,
+      resolvers,
+      verifyNoneByDefault,
+      tracked,
+      names: serverNames,
+      lineOf: serverLineOf,
+    };
+    const defaultServerContext: ServerContext = { ...serverContext, isServer: false };
+    const proxy: ProxyLineContext = { section, document, at, acls, serverContext, defaultServerContext, serverWords };
+    for (const line of section.lines) if (line.kind === 'directive') checkLine(line, proxy);
     // Timeouts HAProxy warns about when missing.
     if (kind === 'frontend' || kind === 'listen' || kind === 'backend') {
       const mode = modeOf(section);
