@@ -129,6 +129,10 @@ export const monitorConfigSchema = z.strictObject({
       alert_socket: z.string().optional(),
       /** The alert socket's group: a name, or a numeric gid when Pacemaker's accounts are not this machine's. */
       alert_socket_group: z.string().optional(),
+      /** Follow the CIB's change notifications (crm_mon's continuous mode; default true). */
+      watch_cib: flag.optional(),
+      /** While the CIB is followed, between two reads of crm_mon (default 60s). */
+      reconcile_interval: duration.optional(),
     })
     .optional(),
   /** `[corosync]`: the Corosync probe. */
@@ -431,6 +435,8 @@ export async function buildMonitor(
         runner: prefixedRunner(pacemaker?.command_prefix),
         ...timing(pacemaker),
         ...(pacemaker?.alert_socket ? { alertSocket: pacemaker.alert_socket } : {}),
+        ...(pacemaker?.watch_cib !== undefined ? { watchCib: pacemaker.watch_cib } : {}),
+        ...(pacemaker?.reconcile_interval !== undefined ? { reconcileIntervalMs: pacemaker.reconcile_interval } : {}),
         ...(pacemaker?.alert_socket_group
           ? {
               alertSocketGroup: /^\d+$/.test(pacemaker.alert_socket_group)

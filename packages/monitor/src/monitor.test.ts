@@ -135,19 +135,34 @@ describe('the monitoring loop', () => {
     await monitor.stop();
   });
 
-  it('a push runs the probe at once instead of waiting for its interval', async () => {
+  // A probe polled a minute apart that has run once, then pushed with `down` holding: when the alert came.
+  async function pushDown(policies: Record<string, { raiseAfterMs: number }> = {}): Promise<number> {
     const source = switchProbe('pacemaker', { intervalMs: 60_000 });
-    const monitor = createMonitor({ probes: [source.probe] });
+    const monitor = createMonitor({ probes: [source.probe], alerts: { policies } });
     const seen: AlertEvent[] = [];
     monitor.on('alert', (event) => seen.push(event));
     await monitor.start();
-    await until(() => source.runs === 1);
-    source.conditions = [down];
-    const pushed = Date.now();
-    source.trigger?.();
-    await until(() => seen.length === 1);
-    expect(Date.now() - pushed).toBeLessThan(500);
-    await monitor.stop();
+    try {
+      await until(() => source.runs === 1);
+      source.conditions = [down];
+      const pushed = Date.now();
+      source.trigger?.();
+      await until(() => seen.length === 1, 3_000);
+      return Date.now() - pushed;
+    } finally {
+      await monitor.stop();
+    }
+  }
+
+  it('a push runs the probe at once instead of waiting for its interval', async () => {
+    expect(await pushDown()).toBeLessThan(500);
+  });
+
+  it('a probe polled slowly runs again when a hold-down of its alerts ends, not at its next interval', async () => {
+    // Held for its 300 ms, then raised by the run at its end, a minute before the probe's own interval.
+    const after = await pushDown({ HaproxyServerDown: { raiseAfterMs: 300 } });
+    expect(after).toBeGreaterThanOrEqual(300);
+    expect(after).toBeLessThan(1_500);
   });
 
   it('rules see every observation; runOnce reports without sinks', async () => {

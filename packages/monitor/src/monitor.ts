@@ -494,7 +494,14 @@ export class Monitor {
     if (state.again) {
       state.again = false;
       this.schedule(state, 0);
-    } else this.schedule(state, Math.max(0, state.probe.intervalMs - (this.clock() - started)));
+    } else {
+      const now = this.clock();
+      const holdDownEnd = this.engine.holdDownEnd(state.probe.name, now);
+      let delay = Math.max(0, state.probe.intervalMs - (now - started));
+      // A few ms after the hold-down's end, so the report is at or after it.
+      if (holdDownEnd !== undefined) delay = Math.min(delay, holdDownEnd - now + 20);
+      this.schedule(state, delay);
+    }
   }
 
   /** Runs a probe's check under its timeout; records the outcome. */

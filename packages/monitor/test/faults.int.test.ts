@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { killLabBackend, startLabBackend } from '@ha/lab';
-import { useLabStack } from '@ha/lab/vitest';
+import { labStack, useLabStack } from '@ha/lab/vitest';
 import { startWatching, stopWatching, type EventLog } from './stack.js';
 import type { Monitor } from '../src/index.js';
 
@@ -52,14 +52,46 @@ describe('faults, each one firing and one resolved', () => {
     expect(log.events.filter((event) => event.status === 'firing' && event.severity !== 'info')).toEqual([]);
   });
 
-  it('node standby (info: on purpose)', async () => {
+  it('node standby (info: on purpose), seen through the CIB notification where crm_mon follows it', async () => {
+    // Pacemaker 2.1's crm_mon follows the CIB (once connected: it prints the status first), and the poll is a
+    // safety net a minute apart; Pacemaker 3's prints its text once and exits, and the probe says so and polls.
+    const follows = labStack() === 'debian12';
+    const pacemakerInterval = () => monitor.snapshot().probes.find((probe) => probe.name === 'pacemaker')?.intervalMs;
+    const deadline = Date.now() + 15_000;
+    while (
+      follows
+        ? pacemakerInterval() !== 60_000
+        : !log.warnings.some((warning) => /prints its text status once and exits/.test(warning))
+    ) {
+      if (Date.now() > deadline)
+        throw new Error(
+          `crm_mon neither follows the CIB nor is said not to: ${log.warnings.join('; ')}; pushes: ${JSON.stringify(log.pushes.slice(-5))}`,
+        );
+      await settle(100);
+    }
+    if (!follows) expect(pacemakerInterval()).toBe(5_000);
+    let started = 0;
+    let done = 0;
     await oneEach(
       'PacemakerNodeStandby',
       { node: 'node2' },
       'info',
-      () => pcs('node', 'standby', 'node2'),
+      async () => {
+        started = Date.now();
+        await pcs('node', 'standby', 'node2');
+        done = Date.now();
+      },
       () => pcs('node', 'unstandby', 'node2'),
     );
+    if (!follows) return;
+    const firing = log.of('PacemakerNodeStandby', { node: 'node2' }).find((event) => event.status === 'firing');
+    expect(firing?.seenAt).toBeLessThan(done + 3_000);
+    expect(
+      log.pushes.some(
+        (push) =>
+          push.reason === 'pacemaker: the CIB changed' && push.at >= started && push.at <= (firing?.seenAt ?? 0),
+      ),
+    ).toBe(true);
   }, 120_000);
 
   it('node hard kill (critical), without one more alert per thing on it', async () => {

@@ -69,10 +69,12 @@ export async function registerLabAgent(cluster: LabCluster, directory: string): 
 export class EventLog {
   readonly events: (AlertEvent & { seenAt: number })[] = [];
   readonly pushes: { probe: string; reason: string; at: number }[] = [];
+  readonly warnings: string[] = [];
 
   constructor(monitor: Monitor) {
     monitor.on('alert', (event) => this.events.push({ ...event, seenAt: Date.now() }));
     monitor.on('push', (push) => this.pushes.push({ ...push, at: Date.now() }));
+    monitor.on('warning', (message) => this.warnings.push(message));
   }
 
   of(alertname: string, labels: Record<string, string> = {}): (AlertEvent & { seenAt: number })[] {

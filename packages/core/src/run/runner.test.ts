@@ -128,6 +128,28 @@ describe('stream', () => {
     await expect(process.done).resolves.toMatchObject({ file: 'sh' });
   });
 
+  it('with chunks, hands output that has no newline yet the moment it is written', async () => {
+    // A dot, then nothing for a second: line by line it would wait for the newline.
+    const process = defaultRunner.stream('sh', ['-c', 'printf .; sleep 1; printf "é\\n"'], { chunks: true });
+    const started = Date.now();
+    const seen: { text: string; at: number }[] = [];
+    for await (const chunk of process.lines) seen.push({ text: chunk, at: Date.now() - started });
+    expect(seen.map((entry) => entry.text).join('')).toBe('.é\n');
+    expect(seen[0]?.text).toBe('.');
+    expect(seen[0]?.at).toBeLessThan(800);
+    await expect(process.done).resolves.toMatchObject({ exitCode: 0 });
+  });
+
+  it('stop ends the whole command, also what a wrapper forked (nsenter into a PID namespace forks)', async () => {
+    // The outer shell ignores SIGTERM, as a forking wrapper that does not pass it on would; its child holds the pipe.
+    const process = defaultRunner.stream('sh', ['-c', "trap '' TERM; sh -c 'echo ready; sleep 30; echo late' & wait"]);
+    for await (const line of process.lines) if (line === 'ready') break;
+    const started = Date.now();
+    await process.stop();
+    expect(Date.now() - started).toBeLessThan(5_000);
+    await expect(process.done).resolves.toMatchObject({ file: 'sh' });
+  });
+
   it('reports a command that fails, and one that is missing, as typed errors', async () => {
     const failing = defaultRunner.stream('sh', ['-c', 'echo partial; echo broken >&2; exit 20']);
     const lines: string[] = [];

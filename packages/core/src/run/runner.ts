@@ -81,11 +81,16 @@ export interface StreamOptions {
   cleanEnv?: boolean;
   /** Working directory of the command; default this process's. */
   cwd?: string;
+  /**
+   * Hand standard output as it arrives, chunk by chunk, instead of line by line: for output that
+   * matters before its newline (crm_mon's progress dot, printed the moment the CIB changes).
+   */
+  chunks?: boolean;
 }
 
 /** A running, streamed command. */
 export interface StreamingProcess {
-  /** Standard output, a line at a time (without the newline), until the command exits. */
+  /** Standard output, a line at a time (without the newline), or with `chunks` as it arrives, until the command exits. */
   lines: AsyncIterable<string>;
   /** Ends the command (SIGTERM, then SIGKILL); resolves when it is gone. */
   stop(): Promise<void>;
@@ -190,8 +195,11 @@ export function createRunner(defaults: RunnerOptions = {}): Runner {
     },
 
     stream(file, args, options = {}) {
+      liveGroups.ensureExitHook();
       const { file: realFile, args: realArgs, shown } = prepare(file, args);
       let stopped = false;
+      // Chunks may split a UTF-8 sequence: the decoder keeps the partial bytes for the next one.
+      const decoder = new TextDecoder();
       // Boxed: an execa subprocess is itself a promise, which `await` would unwrap.
       const child = loadExeca().then(({ execa }) => ({
         subprocess: execa(realFile, realArgs, {
@@ -203,24 +211,46 @@ export function createRunner(defaults: RunnerOptions = {}): Runner {
           stderr: 'pipe',
           buffer: { stdout: false, stderr: true },
           stripFinalNewline: false,
-          forceKillAfterDelay: 2_000,
+          // Its own process group, ended as a whole: a wrapper that forks (nsenter into a PID
+          // namespace) would otherwise die alone and leave the real command holding the pipe.
+          detached: true,
         }),
       }));
+      const end = async () => {
+        const { subprocess } = await child;
+        // Once `done` settled every writer of the pipe is gone: the group id may belong to another process by now.
+        if (subprocess.pid === undefined || settled) return;
+        killGroup(subprocess.pid, 'SIGTERM');
+        const force = setTimeout(() => killGroup(subprocess.pid as number, 'SIGKILL'), 2_000);
+        await done.catch(() => undefined);
+        clearTimeout(force);
+      };
       // A reader that stops early (a break, a throw) ends the command: marked as ours before the
       // command sees its pipe close, so that is not reported as a failure.
       const lines: AsyncIterable<string> = {
         [Symbol.asyncIterator]() {
           let inner: AsyncIterator<unknown> | undefined;
-          const open = async () =>
-            (inner ??= (await child).subprocess.iterable({ from: 'stdout' })[Symbol.asyncIterator]());
+          const open = async () => {
+            if (inner) return inner;
+            const iterable = (await child).subprocess.iterable(
+              options.chunks ? { from: 'stdout', binary: true } : { from: 'stdout' },
+            );
+            inner = iterable[Symbol.asyncIterator]();
+            return inner;
+          };
           return {
             async next(): Promise<IteratorResult<string>> {
               const result = await (await open()).next();
-              return result.done ? { done: true, value: undefined } : { done: false, value: String(result.value) };
+              if (result.done) return { done: true, value: undefined };
+              const value =
+                result.value instanceof Uint8Array
+                  ? decoder.decode(result.value, { stream: true })
+                  : String(result.value);
+              return { done: false, value };
             },
             async return(): Promise<IteratorResult<string>> {
               stopped = true;
-              (await child).subprocess.kill('SIGTERM');
+              void end();
               await (await open()).return?.();
               return { done: true, value: undefined };
             },
@@ -236,14 +266,23 @@ export function createRunner(defaults: RunnerOptions = {}): Runner {
         return { ...outcome, exitCode: outcome.exitCode ?? 0 };
       });
       // Read by the caller; never an unhandled rejection meanwhile.
-      done.catch(() => undefined);
+      let settled = false;
+      void done.then(
+        () => (settled = true),
+        () => (settled = true),
+      );
+      void child.then(({ subprocess }) => {
+        const pid = subprocess.pid;
+        if (pid === undefined) return;
+        liveGroups.pids.add(pid);
+        void done.finally(() => liveGroups.pids.delete(pid)).catch(() => undefined);
+      });
       return {
         lines,
         done,
         stop: async () => {
           stopped = true;
-          const { subprocess } = await child;
-          subprocess.kill('SIGTERM');
+          await end();
           await done.catch(() => undefined);
         },
       };
@@ -355,4 +394,26 @@ function isWrappedNotFound(outcome: CommandOutcome): boolean {
   return (
     (outcome.exitCode === 127 || outcome.exitCode === 126) && /No such file or directory|not found/.test(outcome.stderr)
   );
+}
+
+// The process groups of streamed commands still running: ended when this process exits, so a
+// detached group (see `stream`) never outlives the program that started it.
+const liveGroups = {
+  pids: new Set<number>(),
+  hooked: false,
+  ensureExitHook(): void {
+    if (this.hooked) return;
+    this.hooked = true;
+    process.once('exit', () => {
+      for (const pid of this.pids) killGroup(pid, 'SIGKILL');
+    });
+  },
+};
+
+function killGroup(pid: number, signal: NodeJS.Signals): void {
+  try {
+    process.kill(-pid, signal);
+  } catch {
+    // Already gone.
+  }
 }

@@ -289,6 +289,21 @@ export class AlertEngine {
     return next;
   }
 
+  /**
+   * When the earliest hold-down of `source`'s alerts ends (epoch ms), or undefined: a hold-down
+   * ends only on a report of its source after it, so a probe polled slowly (its pushes carry the
+   * changes) runs again then rather than at its next interval.
+   */
+  holdDownEnd(source: string, now: number): number | undefined {
+    let next: number | undefined;
+    for (const entry of this.entries.values()) {
+      if (entry.source !== source || entry.phase !== 'pending' || !entry.present) continue;
+      const at = entry.since + (this.policyOf(entry.alertname).raiseAfterMs ?? 0);
+      if (at > now && (next === undefined || at < next)) next = at;
+    }
+    return next;
+  }
+
   /** Every alert tracked now. */
   active(now: number): ActiveAlert[] {
     return [...this.entries.values()].map((entry) => ({

@@ -393,7 +393,7 @@ describe('the Pacemaker probe', () => {
         throw new Error('not used');
       },
     };
-    const probe = createPacemakerProbe({ runner: crmMon, alertSocket: socket, intervalMs: 60_000 });
+    const probe = createPacemakerProbe({ runner: crmMon, alertSocket: socket, intervalMs: 60_000, watchCib: false });
     const monitor = createMonitor({ probes: [probe] });
     const events: string[] = [];
     monitor.on('alert', (event) => {

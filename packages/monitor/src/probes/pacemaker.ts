@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import { defaultRunner, type Runner } from '@ha/core';
 import {
   evaluateHealth,
@@ -13,7 +14,7 @@ import type { MetricSample } from '../metrics/catalog.js';
 import { parseFenceAlert, type FenceAlert } from '../pacemaker-alert/fence-event.js';
 import { AlertReceiver } from '../pacemaker-alert/receiver.js';
 import { cannotFenceConditions, evaluateFencing, fencingSamples, type FenceMemory } from './fencing.js';
-import type { Probe } from './probe.js';
+import type { Probe, WatchContext } from './probe.js';
 
 /** What the Pacemaker rules remember between runs: where resources last ran, the DC, the fencings learned of. */
 export interface PacemakerMemory {
@@ -370,6 +371,14 @@ export interface PacemakerProbeOptions {
   alertSocket?: string;
   /** The alert socket's group, a name or a gid (default `haclient`; see `AlertReceiverOptions.group`). */
   alertSocketGroup?: string | number;
+  /**
+   * Follow the CIB's change notifications (crm_mon in its continuous mode) and run at once on each:
+   * standby, maintenance, attributes and every other CIB edit, which the alert agent does not carry.
+   * Default true.
+   */
+  watchCib?: boolean;
+  /** While the CIB is followed, between two reads of crm_mon, ms (default 60 s): a safety net only. */
+  reconcileIntervalMs?: number;
 }
 
 /**
@@ -384,9 +393,46 @@ export function createPacemakerProbe(options: PacemakerProbeOptions = {}): Probe
   let pushedFencing: FenceAlert[] = [];
   const runner = options.runner ?? defaultRunner;
   let receiver: AlertReceiver | undefined;
+  const pollMs = options.intervalMs ?? 5_000;
+  const cib = options.watchCib === false ? undefined : new CibWatch(runner);
+  const reconcileMs = options.reconcileIntervalMs ?? 60_000;
+
+  const watchAlerts = async (context: WatchContext, socket: string): Promise<void> => {
+    receiver = new AlertReceiver(
+      socket,
+      {
+        onAlert: (alert) => {
+          if (alert.kind === 'fencing') {
+            try {
+              pushedFencing.push(parseFenceAlert(alert));
+            } catch (error) {
+              // The run it triggers still reads the fencing from the history.
+              context.warn(`alert agent: ${(error as Error).message}`);
+            }
+          }
+          // The node, resource, task and description the alert has, each after a space.
+          const details = [alert.node, alert.rsc, alert.task, alert.desc]
+            .map((detail) => (detail ? ` ${detail}` : ''))
+            .join('');
+          context.trigger(`pacemaker alert: ${alert.kind}${details}`);
+        },
+        onWarning: (message) => context.warn(message),
+      },
+      options.alertSocketGroup === undefined ? {} : { group: options.alertSocketGroup },
+    );
+    await receiver.listen();
+    await new Promise<void>((resolve) => {
+      if (context.signal.aborted) resolve();
+      context.signal.addEventListener('abort', () => resolve(), { once: true });
+    });
+    await receiver.close();
+  };
+
   return {
     name: 'pacemaker',
-    intervalMs: options.intervalMs ?? 5_000,
+    get intervalMs() {
+      return cib?.following ? reconcileMs : pollMs;
+    },
     timeoutMs: options.timeoutMs ?? 10_000,
     async check(context) {
       const status = await readClusterStatus({ runner, timeoutMs: options.timeoutMs ?? 10_000 });
@@ -398,37 +444,13 @@ export function createPacemakerProbe(options: PacemakerProbeOptions = {}): Probe
       return { conditions: result.conditions, data: status };
     },
     samples: (status) => pacemakerSamples(status, memory?.fence),
-    ...(options.alertSocket
+    ...(options.alertSocket || cib
       ? {
-          async watch(context) {
-            receiver = new AlertReceiver(
-              options.alertSocket as string,
-              {
-                onAlert: (alert) => {
-                  if (alert.kind === 'fencing') {
-                    try {
-                      pushedFencing.push(parseFenceAlert(alert));
-                    } catch (error) {
-                      // The run it triggers still reads the fencing from the history.
-                      context.warn(`alert agent: ${(error as Error).message}`);
-                    }
-                  }
-                  // The node, resource, task and description the alert has, each after a space.
-                  const details = [alert.node, alert.rsc, alert.task, alert.desc]
-                    .map((detail) => (detail ? ` ${detail}` : ''))
-                    .join('');
-                  context.trigger(`pacemaker alert: ${alert.kind}${details}`);
-                },
-                onWarning: (message) => context.warn(message),
-              },
-              options.alertSocketGroup === undefined ? {} : { group: options.alertSocketGroup },
-            );
-            await receiver.listen();
-            await new Promise<void>((resolve) => {
-              if (context.signal.aborted) resolve();
-              context.signal.addEventListener('abort', () => resolve(), { once: true });
-            });
-            await receiver.close();
+          async watch(context: WatchContext) {
+            await Promise.all([
+              options.alertSocket ? watchAlerts(context, options.alertSocket) : undefined,
+              cib?.follow(context),
+            ]);
           },
           async close() {
             await receiver?.close();
@@ -436,4 +458,63 @@ export function createPacemakerProbe(options: PacemakerProbeOptions = {}): Probe
         }
       : {}),
   };
+}
+
+/**
+ * The CIB's change notifications, through crm_mon in its continuous text mode (Pacemaker 2.1): it
+ * prints a dot the moment the CIB changes (unbuffered through `stdbuf -o0`: a pipe would hold it
+ * back until the next newline) and the whole status about 2 s later. Every chunk it prints asks
+ * for a run; what it prints is never parsed for state (the XML read does that). When crm_mon ends
+ * or loses the cluster, the probe polls at its own interval until it follows again. Pacemaker 3's
+ * crm_mon prints text once and exits: then the probe says so once and keeps polling.
+ */
+class CibWatch {
+  /** True while crm_mon is connected and printing changes. */
+  following = false;
+
+  constructor(private readonly runner: Runner) {}
+
+  async follow(context: WatchContext): Promise<void> {
+    let warned = false;
+    while (!context.signal.aborted) {
+      const stream = this.runner.stream('stdbuf', ['-o0', 'crm_mon', '--output-as=text'], { chunks: true });
+      const stop = () => void stream.stop();
+      context.signal.addEventListener('abort', stop, { once: true });
+      let printed = false;
+      let lost = false;
+      try {
+        for await (const chunk of stream.lines) {
+          // A chunk may hold several writes: "Waiting until cluster is available …" and the status after it.
+          if (chunk.includes('Connection to the cluster-daemons terminated')) {
+            lost = true;
+            this.following = false;
+            continue;
+          }
+          if (!chunk.includes('Cluster Summary') && /^Waiting until cluster is available/.test(chunk)) continue;
+          printed = true;
+          if (!this.following && chunk.includes('Cluster Summary')) {
+            this.following = true;
+            if (warned) context.warn('crm_mon follows the CIB again: polling only to reconcile');
+            warned = false;
+          }
+          context.trigger('pacemaker: the CIB changed');
+        }
+        await stream.done;
+        if (!context.signal.aborted && printed && !lost) {
+          context.warn(
+            'this crm_mon prints its text status once and exits (Pacemaker 3): the CIB is not followed, crm_mon is polled',
+          );
+          return;
+        }
+      } catch (error) {
+        if (context.signal.aborted) return;
+        if (!warned) context.warn(`crm_mon (following the CIB): ${(error as Error).message}; polling meanwhile`);
+        warned = true;
+      } finally {
+        context.signal.removeEventListener('abort', stop);
+        this.following = false;
+      }
+      await sleep(5_000, undefined, { signal: context.signal, ref: false }).catch(() => undefined);
+    }
+  }
 }
