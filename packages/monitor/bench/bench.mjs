@@ -6,7 +6,7 @@
 //   HAProxy's detection is measured twice: polled (the default, `show stat` every 750 ms) and pushed (HAProxy's
 //   log to `log_listen`). HAProxy's own line "Server servers/srv2 is DOWN" is the moment it marks the server
 //   down: the bench receives HAProxy's log first (its timestamp) and relays each datagram to the monitor.
-//   --haproxy-faults N  (default 10)   --node-kills N  (default 3)   --cost-seconds N  (default 120)   --cost-only
+//   --haproxy-faults N  (default 10)   --standby-changes N  (default 10)   --node-kills N  (default 3)   --cost-seconds N  (default 120)   --cost-only
 import { createSocket } from 'node:dgram';
 import { chmod, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -28,6 +28,7 @@ const option = (flag, fallback) =>
   process.argv.includes(flag) ? Number(process.argv[process.argv.indexOf(flag) + 1]) : fallback;
 const haproxyFaults = option('--haproxy-faults', 10);
 const nodeKills = option('--node-kills', 3);
+const standbyChanges = option('--standby-changes', 10);
 const costSeconds = option('--cost-seconds', 120);
 const costOnly = process.argv.includes('--cost-only');
 const bin = fileURLToPath(new URL('../bin/ha-monitor.js', import.meta.url));
@@ -150,6 +151,34 @@ try {
     );
     await pushMonitor.stop();
 
+    // Pacemaker: a standby (a CIB edit the alert agent does not carry): from the CIB holding it (cibadmin on node1,
+    // polled every 50 ms) to the monitor's event, seen through crm_mon following the CIB where it can (Pacemaker 2.1).
+    const standbyLatencies = [];
+    const cibNodes = async () =>
+      (await node1.run('cibadmin', ['--query', '--scope', 'nodes'], { timeoutMs: 10_000 })).stdout;
+    for (let i = 0; i < standbyChanges; i++) {
+      const start = Date.now();
+      const standby = node1.run('crm_attribute', ['--node', 'node3', '--name', 'standby', '--update', 'on'], {
+        timeoutMs: 30_000,
+      });
+      const inCib = await pollUntil(
+        async () => (/uname="node3"[\s\S]*?name="standby" value="on"/.test(await cibNodes()) ? Date.now() : undefined),
+        30_000,
+        50,
+      );
+      await standby;
+      const event = await eventAfter(
+        start,
+        'firing',
+        'PacemakerNodeStandby',
+        (candidate) => candidate.labels.node === 'node3',
+      );
+      standbyLatencies.push(Math.max(0, event.at - inCib));
+      await node1.run('crm_attribute', ['--node', 'node3', '--name', 'standby', '--delete'], { timeoutMs: 30_000 });
+      await eventAfter(event.at, 'resolved', 'PacemakerNodeStandby', (candidate) => candidate.labels.node === 'node3');
+      await sleep(1_000 + Math.random() * 2_000);
+    }
+
     // Pacemaker: kill the node that runs the resources; the CIB (cibadmin on node1, polled every 50 ms) records the node
     // offline, then the resources started elsewhere. Latency: the CIB's change to the monitor's event.
     const offlineLatencies = [];
@@ -219,6 +248,10 @@ try {
     console.log(
       `  log pushed: median ${pushedMedian} ms (target ≤ 100: ${pushedMedian <= 100 ? 'met' : 'NOT met'}), ` +
         `worst ${pushedWorst} ms (target ≤ 250: ${pushedWorst <= 250 ? 'met' : 'NOT met'})`,
+    );
+    summary('the CIB shows a node in standby → PacemakerNodeStandby', standbyLatencies);
+    console.log(
+      `  standby: median ${median(standbyLatencies)} ms (target ≤ 500: ${median(standbyLatencies) <= 500 ? 'met' : 'NOT met'})`,
     );
     summary('the CIB shows a node offline → PacemakerNodeOffline', offlineLatencies);
     summary('the resource is started elsewhere → PacemakerResourceMoved', movedLatencies);
