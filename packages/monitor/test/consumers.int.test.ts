@@ -6,7 +6,7 @@ import { freeLoopbackPort, killLabBackend, startLabBackend } from '@ha/lab';
 import { useLabStack } from '@ha/lab/vitest';
 import { PcsClient } from '@ha/pcs-client';
 import { createAlertmanagerSink, serveMonitor, unregisterAlertAgent, type Monitor } from '../src/index.js';
-import { labMonitor, labProbes, registerLabAgent, sharedDirectory, type EventLog } from './stack.js';
+import { labMonitor, labProbes, registerLabAgent, sharedDirectory, until, type EventLog } from './stack.js';
 
 // Real consumers from Debian's packages, on loopback: Alertmanager receives the alerts, Prometheus scrapes
 // /metrics, promtool checks it. Meanwhile, a quiet run on a healthy cluster must not alert at all.
@@ -21,16 +21,6 @@ let server: Awaited<ReturnType<typeof serveMonitor>>;
 let alertmanager = '';
 let prometheus = '';
 const pids: number[] = [];
-
-async function until<T>(what: string, check: () => Promise<T | undefined>, timeoutMs = 60_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await check().catch(() => undefined);
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`${what}: not within ${timeoutMs} ms`);
-    await new Promise((resolve) => setTimeout(resolve, 250));
-  }
-}
 
 beforeAll(async () => {
   directory = await sharedDirectory('ha-monitor-consumers-');

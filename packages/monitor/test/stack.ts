@@ -158,3 +158,14 @@ export async function stopWatching(cluster: LabCluster, watching: Partial<Watchi
   await unregisterAlertAgent({ pcs: new PcsClient({ runner: cluster.runner('node1') }) }).catch(() => undefined);
   if (watching.directory) await rm(watching.directory, { recursive: true, force: true });
 }
+
+/** Polls `check` every 250 ms until it gives a value (a throw counts as "not yet"); fails naming `what`. */
+export async function until<T>(what: string, check: () => Promise<T | undefined>, timeoutMs = 60_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await check().catch(() => undefined);
+    if (value !== undefined) return value;
+    if (Date.now() > deadline) throw new Error(`${what}: not within ${timeoutMs} ms`);
+    await new Promise((resolve) => setTimeout(resolve, 250));
+  }
+}

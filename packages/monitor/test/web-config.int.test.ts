@@ -8,6 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { defaultRunner } from '@ha/core';
 import { freeLoopbackPort } from '@ha/lab';
 import { auditRefusals, createMonitor, serveMonitor, type Monitor, type Refusal } from '../src/index.js';
+import { until } from './stack.js';
 
 // The metrics endpoint behind the exporter toolkit's web configuration, scraped by a real Prometheus
 // with tls_config and basic_auth: no lab, no generation (it runs once).
@@ -118,16 +119,6 @@ function get(
     request.on('error', reject);
     request.end();
   });
-}
-
-async function until<T>(what: string, check: () => Promise<T | undefined>, timeoutMs = 60_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await check().catch(() => undefined);
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`${what}: not within ${timeoutMs} ms`);
-    await new Promise((resolve) => setTimeout(resolve, 250));
-  }
 }
 
 beforeAll(async () => {

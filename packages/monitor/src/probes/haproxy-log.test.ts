@@ -1,7 +1,8 @@
+import { createSocket } from 'node:dgram';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { ParseError } from '@ha/core';
-import { parseHaproxyLogLine, parseLogListen } from './haproxy-log.js';
+import { HaproxyLogListener, parseHaproxyLogLine, parseLogListen } from './haproxy-log.js';
 
 // Lines as HAProxy 2.6 sent them to a UDP log target (option log-health-checks), recorded here.
 const recorded = [
@@ -84,5 +85,21 @@ describe('parseLogListen', () => {
       '127.0.0.1:70000',
     ])
       expect(() => parseLogListen(text), text).toThrow(ParseError);
+  });
+});
+
+describe('HaproxyLogListener', () => {
+  it('a port already taken is a socket error naming the address', async () => {
+    const taken = createSocket('udp4');
+    await new Promise<void>((resolve) => taken.bind(0, '127.0.0.1', () => resolve()));
+    const { port } = taken.address();
+    try {
+      await expect(new HaproxyLogListener(`127.0.0.1:${port}`, () => 'event').start()).rejects.toMatchObject({
+        code: 'SOCKET_ERROR',
+        message: expect.stringContaining(`127.0.0.1:${port}: EADDRINUSE`),
+      });
+    } finally {
+      await new Promise<void>((resolve) => taken.close(() => resolve()));
+    }
   });
 });

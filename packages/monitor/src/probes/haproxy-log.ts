@@ -1,6 +1,7 @@
 import { createSocket, type Socket } from 'node:dgram';
 import { isIP } from 'node:net';
-import { ParseError } from '@ha/core';
+import { HaError, ParseError } from '@ha/core';
+import { parseListen } from '../http.js';
 
 /** What one of HAProxy's log lines says about a server or a backend. */
 export interface HaproxyLogEvent {
@@ -44,12 +45,10 @@ export function parseHaproxyLogLine(datagram: string): HaproxyLogEvent | 'ignore
   return 'ignored';
 }
 
-/** Where the monitor receives HAProxy's log: a loopback `HOST:PORT` (UDP). */
+/** Where the monitor receives HAProxy's log: a loopback `IP:PORT` (UDP). */
 export function parseLogListen(text: string): { host: string; port: number } {
-  const match = /^(?:\[([^\]]+)\]|([^:]+)):(\d{1,5})$/.exec(text.trim());
-  const host = match?.[1] ?? match?.[2];
-  const port = Number(match?.[3]);
-  if (!match || !host || port < 1 || port > 65535 || isIP(host) === 0)
+  const { host, port } = parseListen(text);
+  if (port < 1 || isIP(host) === 0)
     throw new ParseError('INVALID_ADDRESS', `log_listen '${text}' is not IP:PORT (e.g. 127.0.0.1:5140)`);
   // Anyone who can send a datagram there can make the monitor look: loopback only.
   if (!(host === '::1' || host.startsWith('127.')))
@@ -102,9 +101,12 @@ export class HaproxyLogListener {
     await new Promise<void>((resolve, reject) => {
       socket.once('error', (error: NodeJS.ErrnoException) =>
         reject(
-          new ParseError(
-            'INVALID_ADDRESS',
+          new HaError(
+            'SOCKET_ERROR',
             `cannot listen for HAProxy's log on ${this.listen}: ${error.code ?? error.message}`,
+            {
+              cause: error,
+            },
           ),
         ),
       );
