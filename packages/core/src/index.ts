@@ -71,7 +71,8 @@ export type { SafeResult } from './schema/zod.js';
 export { defineCliCommand, runCli, runCliCaptured, runCliMain, describeError, processIo } from './cli/cli.js';
 export type { CliCommand, CliContext, CliIo } from './cli/cli.js';
 
-export { detectToolVersion, parseToolVersion, toolVersionSchema } from './tools/tool-version.js';
+export { detectToolVersion, parseToolVersion } from './tools/tool-version.js';
+export { toolVersionSchema } from './tools/tool-version-schema.js';
 export type { ToolSpec, ToolVersion } from './tools/tool-version.js';
 export { createToolsCommand, createPackageCli } from './tools/tools-command.js';
 export { createFmtCommand } from './cli/fmt-command.js';

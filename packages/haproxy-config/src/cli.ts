@@ -6,6 +6,7 @@ import {
   maxBytesArg,
   parseMaxBytes,
   printJson,
+  readTextFile,
   reportFindings,
   UsageError,
   type CliIo,
@@ -134,13 +135,12 @@ function printTree(config: HaproxyConfig, io: CliIo): void {
 
 // The live commands' code (the runtime client, plans, drift) loads only for them.
 async function liveCode() {
-  const [apply, words, drift, core] = await Promise.all([
+  const [apply, words, drift] = await Promise.all([
     import('./live/apply.js'),
     import('./live/change-words.js'),
     import('./live/drift.js'),
-    import('@ha/core'),
   ]);
-  return { ...apply, ...words, ...drift, readTextFile: core.readTextFile };
+  return { ...apply, ...words, ...drift };
 }
 
 /** The `ha-haproxy-config` CLI: `command` for tests (`runCli`), `main` for the bin shim. */
@@ -238,7 +238,7 @@ export const { command, main } = createPackageCli({
         ...installArgs,
       },
       async run({ args, io }) {
-        const { applyChange, changeFromWords, readTextFile } = await liveCode();
+        const { applyChange, changeFromWords } = await liveCode();
         const change = await changeFromWords(args._.slice(1), (path) => readTextFile(path));
         const report = await applyChange(change, {
           config: args.file,

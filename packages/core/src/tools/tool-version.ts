@@ -1,4 +1,3 @@
-import { z } from 'zod';
 import { HaError } from '../errors/ha-error.js';
 import { ToolNotFoundError } from '../run/command-error.js';
 import { defaultRunner, type Runner } from '../run/runner.js';
@@ -19,22 +18,19 @@ export interface ToolSpec {
   allowExitCodes?: readonly number[];
 }
 
-/** Schema of what `detectToolVersion` returns (also the `tools --json` output). */
-export const toolVersionSchema = z.object({
+/** A program's presence and version on this machine (`toolVersionSchema` is its schema). */
+export interface ToolVersion {
   /** The tool's name from its `ToolSpec` (`haproxy`, `pacemaker`). */
-  name: z.string(),
+  name: string;
   /** The program that was run (`ToolSpec.file`). */
-  file: z.string(),
+  file: string;
   /** Whether the program exists on PATH; false only for a missing program, not for a failing one. */
-  found: z.boolean(),
+  found: boolean;
   /** The version it printed (`2.6.12`); undefined when it is missing or printed none. */
-  version: z.string().optional(),
+  version?: string | undefined;
   /** Why no version was read although the program exists (it failed, or printed no version). */
-  error: z.string().optional(),
-});
-
-/** A program's presence and version on this machine. */
-export type ToolVersion = z.infer<typeof toolVersionSchema>;
+  error?: string | undefined;
+}
 
 /** The version `pattern` finds in `output`, or undefined. */
 export function parseToolVersion(output: string, pattern: RegExp): string | undefined {

@@ -80,6 +80,14 @@ export function lexValuesIn(text: string, from: number, to: number): string[] {
   return values;
 }
 
+/**
+ * The values of the first `maxWords` words of `text[from, to)` pushed to `values`, and the index where reading
+ * stopped: just past the last word read (internal: a check that needs a line's first words and the rest as text).
+ */
+export function lexHeadIn(text: string, from: number, to: number, maxWords: number, values: string[]): number {
+  return scan(text, from, to, maxWords, undefined, values);
+}
+
 /** `lexLine(text.slice(from, to))` without the slice: word places and indices are relative to `from` (internal). */
 export function lexLineIn(text: string, from: number, to: number): LexedLine {
   const lexed: LexedLine = { words: [], commentStart: -1, unterminatedQuote: -1, nul: -1 };
@@ -88,7 +96,7 @@ export function lexLineIn(text: string, from: number, to: number): LexedLine {
 }
 
 // The one tokeniser, over text[from, to): every word goes to `lexed` (with its place relative to `from`,
-// and the line's comment, quote and NUL) or to `values` (its value only).
+// and the line's comment, quote and NUL) or to `values` (its value only). Returns where it stopped.
 function scan(
   text: string,
   from: number,
@@ -96,7 +104,7 @@ function scan(
   maxWords: number,
   lexed: LexedLine | undefined,
   values: string[] | undefined,
-): void {
+): number {
   let commentStart = -1;
   let unterminatedQuote = -1;
   let nul = -1;
@@ -164,6 +172,7 @@ function scan(
     lexed.unterminatedQuote = unterminatedQuote === -1 ? -1 : unterminatedQuote - from;
     lexed.nul = nul === -1 ? -1 : nul - from;
   }
+  return i;
 }
 
 const escapes: Record<string, string> = { r: '\r', n: '\n', t: '\t' };

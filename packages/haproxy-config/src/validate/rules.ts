@@ -10,9 +10,10 @@ import {
   type HaproxyDocument,
   type SafeParseResult,
 } from '../parse/cst.js';
+import { lexHeadIn } from '../parse/lexer.js';
 import { serialize } from '../print/serialize.js';
 import { proxyOptionNames } from '../settings.js';
-import { checkServerLine, serverState, type ServerContext } from './check-server.js';
+import { checkServerHead, checkServerLine, serverState, type ServerContext } from './check-server.js';
 import {
   checkBalance,
   checkBindSettings,
@@ -83,6 +84,7 @@ const ruleKeywords = new Set([
 
 const summaryKeywords = ['mode', 'timeout', 'acl'];
 const listenerKeywords = ['bind', 'dgram-bind', 'stats'];
+const serverKeyword = ['server'];
 
 // Whether a line's first word (after its indentation) starts with one of `words`: a cheap test before splitting it.
 // A line still as parsed is read in the file's text (no slice of its own: a huge file has a million lines);
@@ -114,6 +116,10 @@ interface ProxyLineContext {
   serverContext: ServerContext;
   defaultServerContext: ServerContext;
   serverWords: string[];
+  /** Whether a `server` line may stand in this section (when not, the full check says why). */
+  serversAllowed: boolean;
+  /** The option texts found clean under the section's default-server words so far (see `cleanOptionsUnder`). */
+  cleanOptions: Set<string>;
 }
 
 /** Where a section is, for diagnostics that point at a whole section. */
@@ -301,7 +307,13 @@ export function validate(
     }
     return undefined;
   };
-  const modeOf = (section: CstSection) => inheritedSetting(section, (summary) => summary.mode) ?? 'tcp';
+  // Asked for both ends of every use_backend line: once per section.
+  const modes = new Map<CstSection, string>();
+  const modeOf = (section: CstSection): string => {
+    let mode = modes.get(section);
+    if (mode === undefined) modes.set(section, (mode = inheritedSetting(section, (summary) => summary.mode) ?? 'tcp'));
+    return mode;
+  };
   const timeoutOf = (section: CstSection, name: string) =>
     inheritedSetting(section, (summary) => summary.timeouts.get(name));
   // The option words of a defaults section's default-server lines, in order (once per section).
@@ -342,11 +354,39 @@ export function validate(
     return servers;
   };
 
+  // Server option lists found clean, by the default-server words they were checked under (see ServerContext).
+  const cleanOptions = new Map<string, Set<string>>();
+  const cleanOptionsUnder = (inheritedWords: readonly string[]): Set<string> => {
+    const key = `${inheritedWords.length}\0${inheritedWords.join('\0')}`;
+    let memo = cleanOptions.get(key);
+    if (memo === undefined) cleanOptions.set(key, (memo = new Set()));
+    return memo;
+  };
+
+  // A server line as parsed, in a section that allows it, read only up to its address: the text of its options
+  // (the key of `cleanOptions`), or null when they are known clean and its name and address are now checked too.
+  // Undefined for every other line. Generated files repeat one option list thousands of times; this reads each
+  // distinct one once.
+  const serverOptionsText = (line: CstLine, proxy: ProxyLineContext): string | null | undefined => {
+    const source = CstLine.parsedSource(line);
+    if (source === undefined || !proxy.serversAllowed || !startsWithAny(line, serverKeyword)) return undefined;
+    const serverHead: string[] = [];
+    const end = CstLine.textEnd(line);
+    const stop = lexHeadIn(source, line.offset, end, 3, serverHead);
+    if (serverHead[0] !== 'server' || serverHead.length < 3) return undefined;
+    const text = source.slice(stop, end);
+    if (!proxy.cleanOptions.has(text)) return text;
+    checkServerHead(serverHead[1], serverHead[2], line, proxy.serverContext, proxy.at);
+    return null;
+  };
+
   const binds: Binds = new Map();
   // One directive of a proxy section. A function of its own rather than the body of the loop below: V8 optimizes a
   // function this size within a few milliseconds, where the loop, optimized with all of validate around it, would
   // run unoptimized for most of a large file.
   const checkLine = (line: CstLine, proxy: ProxyLineContext): void => {
+    const optionsText = serverOptionsText(line, proxy);
+    if (optionsText === null) return;
     const { section, document, at, acls, serverContext, defaultServerContext, serverWords } = proxy;
     const kind = section.kind;
     const values = line.peekValues();
@@ -439,9 +479,15 @@ export function validate(
         break;
       case 'server':
       case 'default-server':
-        checkServerLine(values, line, keyword === 'server' ? serverContext : defaultServerContext, at);
-        // Later servers of this section get this line's options as defaults.
-        if (keyword === 'default-server') serverWords.push(...values.slice(1));
+        if (keyword === 'server') {
+          if (checkServerLine(values, line, serverContext, at) && optionsText !== undefined)
+            proxy.cleanOptions.add(optionsText);
+        } else {
+          checkServerLine(values, line, defaultServerContext, at);
+          // Later servers of this section get this line's options as defaults.
+          serverWords.push(...values.slice(1));
+          proxy.cleanOptions = cleanOptionsUnder(serverWords);
+        }
         break;
     }
     if (ruleKeywords.has(keyword)) {
@@ -488,7 +534,20 @@ export function validate(
       lineOf: serverLineOf,
     };
     const defaultServerContext: ServerContext = { ...serverContext, isServer: false };
-    const proxy: ProxyLineContext = { section, document, at, acls, serverContext, defaultServerContext, serverWords };
+    const proxy: ProxyLineContext = {
+      section,
+      document,
+      at,
+      acls,
+      serverContext,
+      defaultServerContext,
+      serverWords,
+      serversAllowed:
+        isKnownKeyword(kind, 'server') &&
+        isRemovedKeyword(kind, 'server') === undefined &&
+        misplacement('server', kind, section.name !== undefined) === undefined,
+      cleanOptions: cleanOptionsUnder(serverWords),
+    };
     for (const line of section.lines) if (line.kind === 'directive') checkLine(line, proxy);
     // Timeouts HAProxy warns about when missing.
     if (kind === 'frontend' || kind === 'listen' || kind === 'backend') {

@@ -1,6 +1,7 @@
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { CommandError, defaultRunner, formatDiagnostic } from '@ha/core';
 import { corpusFiles, corpusIndex } from '../../test/corpus.js';
@@ -273,6 +274,64 @@ describe('semantic checks, each with file:line:column', () => {
       message: 'and 19,990 more like it (UNKNOWN_KEYWORD)',
     });
     expect(validate(parse(text), { keepPerCode: 100 })).toHaveLength(101);
+  });
+
+  it('a server option list seen clean is not checked again, yet each line is judged under its own defaults', () => {
+    const tls =
+      "a TLS server's certificate is verified by default: give 'ca-file FILE', or 'verify none' to trust it unverified";
+    expect(
+      findings(
+        cfg(
+          'backend be',
+          '    server s1 10.0.0.1:443 check',
+          '    server s2 10.0.0.2:443 check',
+          '    default-server ssl',
+          // The same words as above, now under `ssl` without a CA: HAProxy refuses them.
+          '    server s3 10.0.0.3:443 check',
+          '    server s4 10.0.0.256:443 check',
+          '    server s5 10.0.0.5:70000 check',
+          '    server s2 10.0.0.6:443 check',
+          'backend other',
+          '    server s1 10.0.1.1:80 track be/s1',
+          '    server s2 10.0.1.2:80 track s1',
+          '    server s3 10.0.1.3:80 track be/s1',
+        ),
+      ),
+    ).toEqual([
+      expect.stringMatching(/^h\.cfg:1:1: warning NO_LISTENER/),
+      `h.cfg:10:12: error MISSING_VALUE: ${tls}`,
+      `h.cfg:11:12: error MISSING_VALUE: ${tls}`,
+      "h.cfg:11:15: error BAD_ADDRESS: '10.0.0.256' is not an address",
+      `h.cfg:12:12: error MISSING_VALUE: ${tls}`,
+      'h.cfg:12:15: error BAD_PORT: port 70000 is out of range (1 to 65535)',
+      "h.cfg:13:12: error DUPLICATE_SERVER: server 's2' is already defined on line 8",
+      `h.cfg:13:12: error MISSING_VALUE: ${tls}`,
+      // other/s1 has no check; be/s1, tracked the line before with the same words, has.
+      "h.cfg:16:33: error UNKNOWN_SERVER: server 's1' cannot be tracked: it has no 'check' nor 'agent-check'",
+    ]);
+  });
+
+  it('repeated server lines get the findings they get one by one (property)', () => {
+    // A comment at the end of a line changes no finding, and makes every line's options a text of its own.
+    const tails = ['check', 'check inter 0', 'weight 300', 'inter 2s', 'ssl', 'ssl verify none', 'track s0 check'];
+    const addresses = ['10.0.0.1:80', '10.0.0.300:80', '10.0.0.1:99999', '[::1]:80', 'host-a:80', '10.0.0.1'];
+    const server = fc.record({
+      name: fc.constantFrom('s0', 's1', 's2', 's3'),
+      address: fc.constantFrom(...addresses),
+      tail: fc.constantFrom(...tails),
+    });
+    const line = fc.oneof(
+      { weight: 6, arbitrary: server.map(({ name, address, tail }) => `server ${name} ${address} ${tail}`) },
+      { weight: 1, arbitrary: fc.constantFrom('default-server check', 'default-server ssl', 'backend be2') },
+    );
+    fc.assert(
+      fc.property(fc.array(line, { maxLength: 40 }), (lines) => {
+        const text = cfg('backend be', ...lines.map((entry) => `    ${entry}`));
+        const unique = cfg('backend be', ...lines.map((entry, index) => `    ${entry} # ${index}`));
+        expect(findings(text)).toEqual(findings(unique));
+      }),
+      { numRuns: 300 },
+    );
   });
 
   it('runs on every corpus file without throwing', () => {
