@@ -107,6 +107,22 @@ describe('ha-haproxy-config', () => {
     expect(await readFile(path, 'utf8')).not.toContain('web3');
   });
 
+  it("add-monitor-log: the log lines ha-monitor's log_listen needs, once; a target that is not one word refused", async () => {
+    const path = await seedFile('monitor-log.cfg');
+    expect(await run(['add-monitor-log', path, '127.0.0.1:5140'])).toMatchObject({
+      code: 0,
+      out: `${path}: logs to 127.0.0.1:5140 with its health checks (checked by haproxy -c, previous file in ${path}.bak)\n`,
+    });
+    const text = await readFile(path, 'utf8');
+    expect(text).toContain('    log 127.0.0.1:5140 local0\n');
+    expect(text).toContain('    option log-health-checks\n');
+    expect((await run(['add-monitor-log', path, '127.0.0.1:5140'])).out).toContain('(no change)');
+    const refused = await run(['add-monitor-log', path, '127.0.0.1:5140;x']);
+    expect(refused.code).toBe(2);
+    expect(refused.err.split('\n')).toHaveLength(2);
+    expect(await readFile(path, 'utf8')).toBe(text);
+  });
+
   it('refuses a change our rules (or haproxy -c) reject, leaving the file alone', async () => {
     const path = await seedFile('refuse.cfg');
     const result = await run(['add-server', path, 'servers', 'web3', '192.168.1.12:notaport']);

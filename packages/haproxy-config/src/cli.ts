@@ -11,7 +11,7 @@ import {
   UsageError,
   type CliIo,
 } from '@ha/core';
-import { addServer, removeServer, setServer } from './edit/edits.js';
+import { addMonitorLog, addServer, removeServer, setServer } from './edit/edits.js';
 import { readConfig } from './io/read.js';
 import { install, type ReloadMethod } from './io/write.js';
 import { effective, toConfig } from './model/config.js';
@@ -218,6 +218,30 @@ export const { command, main } = createPackageCli({
         await editInPlace(args, io, `added server ${args.backend}/${args.name}`, (document) =>
           addServer(document, args.backend, { name: args.name, address: args.address, options }),
         );
+      },
+    }),
+    'add-monitor-log': defineCliCommand({
+      meta: {
+        name: 'add-monitor-log',
+        description:
+          "add-monitor-log FILE TARGET: the lines ha-monitor's [haproxy] log_listen needs (log TARGET local0 in " +
+          'global, option log-health-checks in defaults), e.g. add-monitor-log haproxy.cfg 127.0.0.1:5514',
+      },
+      args: {
+        ...fileArg,
+        target: {
+          type: 'positional',
+          description: 'Where HAProxy sends its log',
+          valueHint: 'HOST:PORT',
+          required: true,
+        },
+        facility: { type: 'string', description: 'Syslog facility (default local0)', valueHint: 'FACILITY' },
+        ...installArgs,
+      },
+      async run({ args, io }) {
+        await editInPlace(args, io, `logs to ${args.target} with its health checks`, (document) => {
+          addMonitorLog(document, args.target, args.facility);
+        });
       },
     }),
     apply: defineCliCommand({

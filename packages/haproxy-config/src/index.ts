@@ -56,6 +56,7 @@ export {
   addSection,
   addBackend,
   routePath,
+  addMonitorLog,
 } from './edit/edits.js';
 export type { ServerSpec, SectionRef, BackendSpec } from './edit/edits.js';
 export { ConfigBuilder } from './build/builder.js';

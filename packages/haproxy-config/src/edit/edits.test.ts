@@ -5,7 +5,17 @@ import { toConfig } from '../model/config.js';
 import { parse, safeParse, type CstSection } from '../parse/cst.js';
 import { serialize } from '../print/serialize.js';
 import { lineChanges } from '../live/line-changes.js';
-import { addBackend, addServer, removeDirective, removeServer, routePath, setDirective, setServer } from './edits.js';
+import { checkWithHaproxy } from '../validate/haproxy-check.js';
+import {
+  addBackend,
+  addMonitorLog,
+  addServer,
+  removeDirective,
+  removeServer,
+  routePath,
+  setDirective,
+  setServer,
+} from './edits.js';
 
 const seed = `# the seed's load balancer
 global
@@ -134,6 +144,45 @@ describe('edits change only the lines they must', () => {
       expect(removed, name).toEqual([]);
       expect(added.length, name).toBe(1);
       expect(added[0], name).toMatch(/^\s*server ha_toolkit_added 127\.0\.0\.1:1$/);
+    }
+  });
+});
+
+describe("addMonitorLog: the lines ha-monitor's log_listen needs", () => {
+  it('adds the log line and log-health-checks once, beside what is there, and haproxy -c accepts the result', async () => {
+    const document = parse(seed);
+    const added = addMonitorLog(document, '127.0.0.1:5514');
+    expect(added.map((line) => line.text)).toEqual(['\tlog 127.0.0.1:5514 local0', '\toption log-health-checks']);
+    const changes = lineChanges(seed, serialize(document));
+    expect(changes.removed).toEqual([]);
+    expect(addMonitorLog(document, '127.0.0.1:5514')).toEqual([]);
+    // The seed keeps an unknown directive on purpose: haproxy -c says the same of it before and after, and no more.
+    const errors = async (input: typeof document) =>
+      (await checkWithHaproxy(input)).findings.filter((finding) => finding.severity === 'error').map((f) => f.message);
+    expect(await errors(document)).toEqual(await errors(parse(seed)));
+  });
+
+  it('without defaults, every backend and listen gets log-health-checks; a log line to the target is kept as it is', () => {
+    const text =
+      'global\n    log 127.0.0.1:5514 local3\nbackend a\n    server s 10.0.0.1:80 check\nlisten b\n    bind :81\n';
+    const document = parse(text);
+    expect(addMonitorLog(document, '127.0.0.1:5514').map((line) => line.text)).toEqual([
+      '    option log-health-checks',
+      '    option log-health-checks',
+    ]);
+    expect(serialize(document)).toContain('log 127.0.0.1:5514 local3\n');
+  });
+
+  it('refuses a target or facility that is not one plain word, and changes nothing', () => {
+    for (const [target, facility] of [
+      ['127.0.0.1:5514 local1', 'local0'],
+      ['127.0.0.1:5514;x', 'local0'],
+      ['127.0.0.1:5514', 'local0\nstats'],
+      ['"127.0.0.1:5514"', 'local0'],
+    ] as const) {
+      const document = parse(seed);
+      expect(() => addMonitorLog(document, target, facility)).toThrow(HaError);
+      expect(serialize(document)).toBe(seed);
     }
   });
 });

@@ -383,3 +383,44 @@ export function routePath(
   );
   insertAfter(section, newLine(`${indent}${renderWords(['use_backend', backend, 'if', aclName])}`, document), isRoute);
 }
+
+/**
+ * What ha-monitor's `[haproxy] log_listen` needs from haproxy.cfg: `log TARGET FACILITY` in `global` (unless a
+ * `log` line there already sends to TARGET) and `option log-health-checks` in every `defaults` section (in every
+ * backend and listen when there is none), so HAProxy logs each check's result and each state change. Adds only
+ * what is missing and returns the lines it added; run it again and it adds nothing.
+ *
+ * @example addMonitorLog(document, '127.0.0.1:5514')
+ */
+export function addMonitorLog(document: HaproxyDocument, target: string, facility = 'local0'): CstLine[] {
+  // One word each, as HAProxy reads it: no blank, quote, comment or escape to place inside a protocol line.
+  for (const [what, word] of [
+    ['log target', target],
+    ['facility', facility],
+  ] as const)
+    if (!/^[A-Za-z0-9@:.[\]/_-]+$/.test(word))
+      throw new HaError('VALIDATION_ERROR', `${what} '${word}': one word of letters, digits and @:.[]/_-`);
+  const added: CstLine[] = [];
+  const global = requireSection(document, 'global');
+  const logs = global.lines.filter((line) => line.kind === 'directive' && line.values[0] === 'log');
+  if (!logs.some((line) => line.values[1] === target)) {
+    const line = newLine(`${indentOf(global, document)}${renderWords(['log', target, facility])}`, document);
+    insertAfter(global, line, (entry) => entry.kind === 'directive' && entry.values[0] === 'log');
+    added.push(line);
+  }
+  const defaults = document.sections.filter((section) => section.kind === 'defaults');
+  const proxies =
+    defaults.length > 0
+      ? defaults
+      : document.sections.filter((section) => section.kind === 'backend' || section.kind === 'listen');
+  for (const section of proxies) {
+    const has = section.lines.some(
+      (line) => line.kind === 'directive' && line.values[0] === 'option' && line.values[1] === 'log-health-checks',
+    );
+    if (!has)
+      added.push(
+        setDirectiveIn(document, section, ['option', 'log-health-checks'], { match: ['option', 'log-health-checks'] }),
+      );
+  }
+  return added;
+}
